@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package SKM Kiosk needs to build, run and test.
+# Idempotent: asks apt only for what is missing, and runs `apt-get update` only then.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang git
+  # libraries
+  libimgui-dev libglfw3-dev libgl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libsodium-dev nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libcli11-dev
+  libspdlog-dev zlib1g-dev libssl-dev catch2
+  # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts
+  fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
+  # tests and screenshots
+  xdotool imagemagick util-linux procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing packages: ${missing[*]}" >&2
+  echo "deps: run this script as root (or install them with sudo apt-get install)" >&2
+  exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

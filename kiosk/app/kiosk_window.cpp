@@ -1,0 +1,289 @@
+#include "kiosk_window.hpp"
+
+#include <store/rating_store.hpp>
+#include <ui/controller.hpp>
+#include <ui/theme.hpp>
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <spdlog/spdlog.h>
+#include <stb_image_write.h>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace skm::app {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// Input and window events only mark the loop awake; the digit keys are the 4-key keypad.
+struct WindowState {
+    bool wake = true;
+    std::vector<int> faceKeys;
+};
+
+WindowState& state(GLFWwindow* w) { return *static_cast<WindowState*>(glfwGetWindowUserPointer(w)); }
+
+void onKey(GLFWwindow* w, int key, int, int action, int)
+{
+    state(w).wake = true;
+    if (action != GLFW_PRESS) return;
+    if (key >= GLFW_KEY_1 && key <= GLFW_KEY_4) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
+    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_4) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
+}
+void onMouseButton(GLFWwindow* w, int, int, int) { state(w).wake = true; }
+void onCursor(GLFWwindow* w, double, double) { state(w).wake = true; }
+void onSize(GLFWwindow* w, int, int) { state(w).wake = true; }
+void onRefresh(GLFWwindow* w) { state(w).wake = true; }
+
+// Signals are taken by one thread with sigwait(), which then wakes the UI thread through GLFW's
+// thread-safe glfwPostEmptyEvent(): no GLFW call from a signal handler.
+class SignalWatcher {
+public:
+    SignalWatcher()
+    {
+        sigemptyset(&m_set);
+        sigaddset(&m_set, SIGINT);
+        sigaddset(&m_set, SIGTERM);
+        sigaddset(&m_set, SIGUSR1); // used only to end this watcher
+        pthread_sigmask(SIG_BLOCK, &m_set, nullptr);
+        m_thread = std::thread([this] {
+            int sig = 0;
+            sigwait(&m_set, &sig);
+            if (sig != SIGUSR1) spdlog::info("signal {} received, stopping", sig);
+            g_stop = true;
+            glfwPostEmptyEvent();
+        });
+    }
+    ~SignalWatcher()
+    {
+        pthread_kill(m_thread.native_handle(), SIGUSR1);
+        m_thread.join();
+    }
+
+private:
+    sigset_t m_set{};
+    std::thread m_thread;
+};
+
+bool writeScreenshot(const fs::path& file, int w, int h)
+{
+    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    for (size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 0xFF;
+    stbi_flip_vertically_on_write(1);
+    std::error_code ec;
+    if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
+    const fs::path tmp = file.string() + ".tmp";
+    if (!stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4)) return false;
+    fs::rename(tmp, file, ec); // whole file or none, for scripts that wait for it
+    return !ec;
+}
+
+struct GlfwSession {
+    GlfwSession() : ok(glfwInit() == GLFW_TRUE) {}
+    ~GlfwSession()
+    {
+        if (ok) glfwTerminate();
+    }
+    bool ok;
+};
+
+} // namespace
+
+int runKiosk(const RunOptions& o)
+{
+    const config::KioskConfig& cfg = o.config;
+    ui::FontPaths fonts;
+    try {
+        fonts = ui::findFonts(cfg.font, cfg.fontBold);
+    } catch (const ui::FontError& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+
+    store::StoreOptions so;
+    so.dataDir = o.dataDir;
+    so.counter = cfg.counter;
+    so.busyTimeoutMs = cfg.busyTimeoutMs;
+    std::unique_ptr<store::RatingStore> st;
+    try {
+        so.deviceId = cfg.deviceId.empty() ? store::loadOrCreateDeviceId(o.dataDir) : cfg.deviceId;
+        st = std::make_unique<store::RatingStore>(so);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot open the rating store: {}", e.what());
+        return 1;
+    }
+    const store::OpenReport& rep = st->openReport();
+    spdlog::info("device {}: store {} at schema {} (found {})", so.deviceId, st->dbPath().string(), rep.schemaVersion, rep.schemaFrom);
+    if (rep.quarantinedTo) {
+        spdlog::error("device {}: the database was corrupt ({}); it was moved to {} and a fresh one was created",
+                      so.deviceId, rep.quarantineReason, rep.quarantinedTo->string());
+    }
+
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        spdlog::critical("no display: DISPLAY and WAYLAND_DISPLAY are unset. Run the kiosk under a display server "
+                         "(cage on the device), or use install/run.sh, which starts Xvfb when there is none.");
+        return 1;
+    }
+    SignalWatcher signals;
+    glfwSetErrorCallback([](int code, const char* text) { spdlog::error("GLFW error {}: {}", code, text); });
+    GlfwSession glfw;
+    if (!glfw.ok) {
+        spdlog::critical("cannot open the display (glfwInit failed); is the X or Wayland server running?");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    GLFWmonitor* monitor = cfg.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+    int width = cfg.width, height = cfg.height;
+    if (monitor) {
+        const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+        width = mode->width;
+        height = mode->height;
+    }
+    GLFWwindow* window = glfwCreateWindow(width, height, "SKM Kiosk", monitor, nullptr);
+    if (!window) {
+        spdlog::critical("cannot create a {}x{} OpenGL 3.0 window", width, height);
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+
+    WindowState ws;
+    glfwSetWindowUserPointer(window, &ws);
+    // Ours first: ImGui's backend, installed next with install_callbacks=true, chains to them.
+    glfwSetKeyCallback(window, onKey);
+    glfwSetMouseButtonCallback(window, onMouseButton);
+    glfwSetCursorPosCallback(window, onCursor);
+    glfwSetWindowSizeCallback(window, onSize);
+    glfwSetWindowRefreshCallback(window, onRefresh);
+    if (monitor) glfwSetInputMode(window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr; // a kiosk keeps no window layout
+    io.LogFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+
+    ui::Theme theme;
+    auto rebuildTheme = [&](float scale) {
+        theme = ui::loadTheme(io.Fonts, fonts, scale);
+        ImGui::GetStyle() = ImGuiStyle();
+        ImGui::GetStyle().ScaleAllSizes(scale);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    };
+    int exitCode = 0;
+    try {
+        glfwGetWindowSize(window, &width, &height);
+        rebuildTheme(ui::scaleFor(static_cast<float>(width), static_cast<float>(height), static_cast<float>(cfg.uiScale)));
+    } catch (const ui::FontError& e) {
+        spdlog::critical("{}", e.what());
+        exitCode = 1;
+    }
+
+    ui::UiSettings us;
+    us.officeName = cfg.officeName;
+    us.counter = cfg.counter;
+    us.thanksMs = cfg.thanksSeconds * 1000LL;
+    us.noticeMs = cfg.errorSeconds * 1000LL;
+    const store::Clock& clock = store::SystemClock::instance();
+    ui::Controller controller(*st, us, clock);
+    controller.onScreenChanged = [](ui::ScreenId id) { spdlog::debug("screen: {}", ui::screenName(id)); };
+
+    int framesLeft = 3; // 1.86 sees a tap's release a frame late: draw a few frames after any event
+    int framesDrawn = 0;
+    int failures = 0;
+    bool screenshotDone = !o.screenshot;
+    spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, monitor ? ", full-screen" : "");
+    bool inFrame = false;
+    while (exitCode == 0 && !g_stop && !glfwWindowShouldClose(window)) {
+        if (framesLeft > 0) {
+            glfwPollEvents();
+        } else {
+            const int64_t deadline = controller.nextDeadlineMs();
+            const int64_t now = clock.monoMs();
+            const double wait = deadline == std::numeric_limits<int64_t>::max() ? 3600.0 : std::max<int64_t>(0, deadline - now) / 1000.0;
+            glfwWaitEventsTimeout(wait);
+        }
+        try {
+            if (ws.wake) {
+                ws.wake = false;
+                framesLeft = std::max(framesLeft, 3);
+            }
+            for (int score : ws.faceKeys) controller.pressFace(score);
+            if (!ws.faceKeys.empty()) framesLeft = std::max(framesLeft, 3);
+            ws.faceKeys.clear();
+            if (controller.tick()) framesLeft = std::max(framesLeft, 3);
+            if (framesLeft <= 0) continue;
+
+            int w = 0, h = 0;
+            glfwGetWindowSize(window, &w, &h);
+            const float scale = ui::scaleFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.uiScale));
+            if (std::fabs(scale - theme.scale) > 0.02f) rebuildTheme(scale);
+
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            ImGui::NewFrame();
+            inFrame = true;
+            controller.drawFrame(theme);
+            ImGui::Render();
+            inFrame = false;
+            int fbw = 0, fbh = 0;
+            glfwGetFramebufferSize(window, &fbw, &fbh);
+            glViewport(0, 0, fbw, fbh);
+            glClearColor(0.96f, 0.97f, 0.98f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            ++framesDrawn;
+            if (!screenshotDone && framesDrawn >= 2) {
+                screenshotDone = true;
+                if (writeScreenshot(*o.screenshot, fbw, fbh)) spdlog::info("screenshot saved to {}", o.screenshot->string());
+                else spdlog::error("cannot write the screenshot {}", o.screenshot->string());
+            }
+            glfwSwapBuffers(window);
+            --framesLeft;
+            failures = 0;
+        } catch (const std::exception& e) {
+            // A frame that throws is logged and dropped; a run of them ends the process so that the
+            // service manager restarts it (ImHex's pattern).
+            if (inFrame) {
+                ImGui::ErrorCheckEndFrameRecover(nullptr);
+                ImGui::EndFrame();
+                inFrame = false;
+            }
+            spdlog::error("frame failed: {}", e.what());
+            if (++failures >= 10) {
+                spdlog::critical("10 frames in a row failed; exiting so that the kiosk is restarted");
+                exitCode = 1;
+            }
+        }
+    }
+
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    spdlog::info("device {}: kiosk stopped", so.deviceId);
+    return exitCode;
+}
+
+} // namespace skm::app

@@ -1,0 +1,102 @@
+// skm-kiosk: the citizen-feedback kiosk, and its maintenance commands.
+//
+//   skm-kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--screenshot FILE]
+//   skm-kiosk status [--json] [--data-dir DIR] [--config FILE]
+
+#include "kiosk_window.hpp"
+#include "status.hpp"
+
+#include <config/config.hpp>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <optional>
+#include <regex>
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+struct Args {
+    std::string configFile;
+    std::string dataDir;
+    std::string windowed;
+    std::string screenshot;
+    bool json = false;
+};
+
+// Loads the configuration file if one was named. Throws ConfigError.
+skm::config::KioskConfig loadConfig(const Args& a)
+{
+    if (a.configFile.empty()) return {};
+    skm::config::LoadResult r = skm::config::loadFile(a.configFile);
+    for (const std::string& w : r.warnings) spdlog::warn("{}", w);
+    return r.config;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    auto logger = spdlog::stderr_color_mt("skm-kiosk");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+
+    Args a;
+    CLI::App app{"SKM Kiosk: the citizen-feedback kiosk for public-service counters.\n"
+                 "With no arguments it runs on its embedded defaults, keeping data in ./skm-data."};
+    app.set_version_flag("--version", std::string(SKM_VERSION));
+    app.add_option("--config", a.configFile, "TOML configuration file (see config/skm-kiosk.example.toml)")->check(CLI::ExistingFile);
+    app.add_option("--data-dir", a.dataDir, "data directory (default: store.data_dir, else ./skm-data)");
+    app.add_option("--windowed", a.windowed, "run in a WxH window instead of full-screen, e.g. 1280x800");
+    app.add_option("--screenshot", a.screenshot, "write a PNG of the first complete frame to FILE");
+
+    CLI::App* status = app.add_subcommand("status", "print the queue's counts and the store's health");
+    status->add_flag("--json", a.json, "one JSON object on stdout");
+    status->add_option("--data-dir", a.dataDir, "data directory");
+    status->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "skm-kiosk: " << e.what() << "\nRun 'skm-kiosk --help' for usage.\n";
+        return kUsageError;
+    }
+
+    skm::app::RunOptions run;
+    try {
+        run.config = loadConfig(a);
+    } catch (const skm::config::ConfigError& e) {
+        std::cerr << "skm-kiosk: configuration error: " << e.what() << '\n';
+        return kUsageError;
+    }
+    run.dataDir = a.dataDir.empty() ? run.config.dataDir : a.dataDir;
+
+    if (*status) return skm::app::runStatus(run.dataDir, a.json);
+
+    if (!a.windowed.empty()) {
+        std::smatch m;
+        if (!std::regex_match(a.windowed, m, std::regex(R"((\d{3,5})x(\d{3,5}))"))) {
+            std::cerr << "skm-kiosk: --windowed takes WIDTHxHEIGHT, e.g. 1280x800 (got '" << a.windowed << "')\n";
+            return kUsageError;
+        }
+        run.config.fullscreen = false;
+        run.config.width = std::stoi(m[1]);
+        run.config.height = std::stoi(m[2]);
+    }
+    if (!a.screenshot.empty()) run.screenshot = a.screenshot;
+
+    spdlog::info("skm-kiosk {} starting; effective configuration{}:", SKM_VERSION, a.configFile.empty() ? " (embedded defaults)" : " from " + a.configFile);
+    for (const std::string& line : skm::config::describe(run.config)) spdlog::info("  {}", line);
+    spdlog::info("  data dir: {}", run.dataDir.string());
+    return skm::app::runKiosk(run);
+}

@@ -1,0 +1,59 @@
+#include "status.hpp"
+
+#include <store/rating_store.hpp>
+
+#include <fstream>
+#include <iostream>
+
+namespace skm::app {
+
+nlohmann::json statusJson(const std::filesystem::path& dataDir)
+{
+    const store::StoreStatus s = store::readStatus(dataDir);
+    nlohmann::json j;
+    std::string deviceId;
+    std::ifstream idFile(dataDir / "device-id");
+    if (idFile) std::getline(idFile, deviceId);
+    j["device_id"] = deviceId.empty() ? nlohmann::json(nullptr) : nlohmann::json(deviceId);
+    j["data_dir"] = dataDir.string();
+    j["db_path"] = s.dbPath.string();
+    j["db_exists"] = s.exists;
+    j["db_bytes"] = s.dbBytes;
+    j["schema_version"] = s.schemaVersion;
+    j["latest_schema_version"] = s.latestSchemaVersion;
+    j["ratings_total"] = s.counts.total;
+    j["pending"] = s.counts.pending;
+    j["sent"] = s.counts.sent;
+    j["rejected"] = s.counts.rejected;
+    j["last_rating_at"] = s.lastRatingWallMs ? nlohmann::json(store::isoUtc(*s.lastRatingWallMs)) : nlohmann::json(nullptr);
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : s.events) {
+        nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, false);
+        events.push_back({{"at", store::isoUtc(e.atWallMs)}, {"kind", e.kind}, {"detail", detail.is_discarded() ? nlohmann::json(e.detail) : detail}});
+    }
+    j["store_events"] = events;
+    j["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
+    return j;
+}
+
+int runStatus(const std::filesystem::path& dataDir, bool json)
+{
+    const nlohmann::json j = statusJson(dataDir);
+    if (json) {
+        std::cout << j.dump() << std::endl;
+    } else {
+        std::cout << "data dir        " << j["data_dir"].get<std::string>() << '\n'
+                  << "database        " << j["db_path"].get<std::string>() << (j["db_exists"].get<bool>() ? "" : " (not created yet)") << '\n'
+                  << "device id       " << (j["device_id"].is_null() ? "(none yet)" : j["device_id"].get<std::string>()) << '\n'
+                  << "schema version  " << j["schema_version"] << " (this binary: " << j["latest_schema_version"] << ")\n"
+                  << "ratings total   " << j["ratings_total"] << '\n'
+                  << "  pending       " << j["pending"] << '\n'
+                  << "  sent          " << j["sent"] << '\n'
+                  << "  rejected      " << j["rejected"] << '\n';
+        for (const auto& e : j["store_events"]) std::cout << "event           " << e["at"].get<std::string>() << ' ' << e["kind"].get<std::string>() << ' ' << e["detail"].dump() << '\n';
+        if (!j["error"].is_null()) std::cout << "error           " << j["error"].get<std::string>() << '\n';
+    }
+    return j["error"].is_null() ? 0 : 1;
+}
+
+} // namespace skm::app

@@ -1,0 +1,150 @@
+#include "config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace skm::config {
+
+ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& message)
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + (key.empty() ? "" : "key '" + key + "': ") + message),
+      m_file(std::move(file)), m_line(line), m_key(std::move(key))
+{
+}
+
+namespace {
+
+using Setter = std::function<void(KioskConfig&, const toml::node&, const std::function<void(const std::string&)>& fail)>;
+
+Setter text(std::string KioskConfig::*field, size_t maxLen = 200)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string");
+        if (v->size() > maxLen) return fail("is longer than " + std::to_string(maxLen) + " characters");
+        c.*field = *v;
+    };
+}
+
+Setter integer(int KioskConfig::*field, int lo, int hi)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        if (!n.is_integer()) return fail("must be an integer");
+        int64_t v = *n.value<int64_t>();
+        if (v < lo || v > hi) return fail("must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (found " + std::to_string(v) + ")");
+        c.*field = static_cast<int>(v);
+    };
+}
+
+Setter boolean(bool KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        if (!n.is_boolean()) return fail("must be true or false");
+        c.*field = *n.value<bool>();
+    };
+}
+
+Setter real(double KioskConfig::*field, double lo, double hi)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        if (!n.is_number()) return fail("must be a number");
+        double v = *n.value<double>();
+        if (!(v >= lo && v <= hi)) {
+            std::ostringstream msg;
+            msg << "must be between " << lo << " and " << hi << " (found " << v << ")";
+            return fail(msg.str());
+        }
+        c.*field = v;
+    };
+}
+
+const std::map<std::string, Setter>& schema()
+{
+    static const std::map<std::string, Setter> keys = {
+        {"kiosk.office_name", text(&KioskConfig::officeName)},
+        {"kiosk.counter", text(&KioskConfig::counter, 40)},
+        {"kiosk.thanks_seconds", integer(&KioskConfig::thanksSeconds, 1, 60)},
+        {"kiosk.error_seconds", integer(&KioskConfig::errorSeconds, 1, 120)},
+        {"device.id", text(&KioskConfig::deviceId, 64)},
+        {"store.data_dir", text(&KioskConfig::dataDir, 4096)},
+        {"store.busy_timeout_ms", integer(&KioskConfig::busyTimeoutMs, 0, 600'000)},
+        {"display.fullscreen", boolean(&KioskConfig::fullscreen)},
+        {"display.width", integer(&KioskConfig::width, 320, 7680)},
+        {"display.height", integer(&KioskConfig::height, 240, 7680)},
+        {"display.ui_scale", real(&KioskConfig::uiScale, 0.25, 4.0)},
+        {"display.font", text(&KioskConfig::font, 4096)},
+        {"display.font_bold", text(&KioskConfig::fontBold, 4096)},
+    };
+    return keys;
+}
+
+int lineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+void walk(const toml::table& table, const std::string& prefix, const std::string& name, LoadResult& out)
+{
+    for (const auto& [k, node] : table) {
+        const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        if (const toml::table* sub = node.as_table(); sub && prefix.empty()) {
+            walk(*sub, key, name, out);
+            continue;
+        }
+        auto it = schema().find(key);
+        if (it == schema().end()) {
+            out.warnings.push_back(name + ":" + std::to_string(lineOf(node)) + ": unknown key '" + key + "' ignored");
+            continue;
+        }
+        it->second(out.config, node, [&](const std::string& message) {
+            throw ConfigError(name, lineOf(node), key, message);
+        });
+    }
+}
+
+} // namespace
+
+LoadResult loadText(const std::string& text, const std::string& name)
+{
+    toml::table doc;
+    try {
+        doc = toml::parse(text, name);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(name, static_cast<int>(e.source().begin.line), "", std::string(e.description()));
+    }
+    LoadResult out;
+    walk(doc, "", name, out);
+    return out;
+}
+
+LoadResult loadFile(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(path.string(), 0, "", "cannot read the configuration file");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return loadText(buf.str(), path.string());
+}
+
+std::vector<std::string> describe(const KioskConfig& c)
+{
+    std::ostringstream scale;
+    scale << c.uiScale;
+    return {
+        "kiosk.office_name = \"" + c.officeName + "\"",
+        "kiosk.counter = \"" + c.counter + "\"",
+        "kiosk.thanks_seconds = " + std::to_string(c.thanksSeconds),
+        "kiosk.error_seconds = " + std::to_string(c.errorSeconds),
+        "device.id = \"" + c.deviceId + "\"",
+        "store.data_dir = \"" + c.dataDir + "\"",
+        "store.busy_timeout_ms = " + std::to_string(c.busyTimeoutMs),
+        std::string("display.fullscreen = ") + (c.fullscreen ? "true" : "false"),
+        "display.width = " + std::to_string(c.width),
+        "display.height = " + std::to_string(c.height),
+        "display.ui_scale = " + scale.str(),
+        "display.font = \"" + c.font + "\"",
+        "display.font_bold = \"" + c.fontBold + "\"",
+    };
+}
+
+} // namespace skm::config

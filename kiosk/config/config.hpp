@@ -1,0 +1,60 @@
+#pragma once
+// The kiosk's configuration: embedded defaults, optionally overridden by a TOML file.
+// config/skm-kiosk.example.toml lists every key with its default (a test keeps the two equal).
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace skm::config {
+
+struct KioskConfig {
+    // [kiosk]
+    std::string officeName = "Mal Pelayanan Publik Kota Contoh";
+    std::string counter = "Loket 1";
+    int thanksSeconds = 4;  // how long "Terima kasih" stays before the screen resets
+    int errorSeconds = 8;   // how long a "not saved" message stays
+    // [device]
+    std::string deviceId;   // empty: made once and kept in DATA_DIR/device-id
+    // [store]
+    std::string dataDir = "skm-data";
+    int busyTimeoutMs = 5000;
+    // [display]
+    bool fullscreen = true;
+    int width = 1280;       // window size when not full-screen
+    int height = 800;
+    double uiScale = 1.0;   // multiplies the scale derived from the window size
+    std::string font;       // TTF path; empty: Noto Sans from Debian's fonts-noto-core
+    std::string fontBold;
+};
+
+// A configuration file that cannot be used. what() reads "FILE:LINE: key 'K': message".
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string file, int line, std::string key, const std::string& message);
+    [[nodiscard]] const std::string& file() const noexcept { return m_file; }
+    [[nodiscard]] int line() const noexcept { return m_line; }
+    [[nodiscard]] const std::string& key() const noexcept { return m_key; }
+
+private:
+    std::string m_file;
+    int m_line;
+    std::string m_key;
+};
+
+struct LoadResult {
+    KioskConfig config;
+    std::vector<std::string> warnings; // unknown keys, "FILE:LINE: unknown key 'K' ignored"
+};
+
+// Reads `path` over the embedded defaults. Throws ConfigError for a missing file, bad TOML,
+// a value of the wrong type or out of range.
+[[nodiscard]] LoadResult loadFile(const std::filesystem::path& path);
+// The same, for TOML text; `name` stands for the file in messages.
+[[nodiscard]] LoadResult loadText(const std::string& text, const std::string& name);
+
+// Key = value lines of the effective configuration, for the start-up log.
+[[nodiscard]] std::vector<std::string> describe(const KioskConfig& config);
+
+} // namespace skm::config

@@ -1,0 +1,333 @@
+#include "rating_store.hpp"
+
+#include "migrations.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace skm::store {
+
+namespace {
+
+bool isCorruption(int code)
+{
+    const int primary = code & 0xff;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+void fsyncDirectory(const fs::path& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+std::string utcStamp(int64_t wallMs)
+{
+    time_t secs = static_cast<time_t>(wallMs / 1000);
+    tm utc{};
+    gmtime_r(&secs, &utc);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &utc);
+    return buf;
+}
+
+const char* kInsertSql =
+    "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
+    " officer_nip, case_id, service_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " ON CONFLICT (id) DO NOTHING";
+
+} // namespace
+
+void applyPragmas(Database& db, const PragmaSettings& s)
+{
+    auto require = [](bool ok, const std::string& what) {
+        if (!ok) throw StoreError("database " + what + "; refusing to run without it");
+    };
+    const std::string journal = db.queryText("PRAGMA journal_mode = WAL");
+    require(journal == "wal", "did not accept journal_mode=WAL (it reports '" + journal + "')");
+    db.exec("PRAGMA synchronous = FULL");
+    require(db.queryInt("PRAGMA synchronous") == 2, "did not accept synchronous=FULL");
+    db.exec("PRAGMA busy_timeout = " + std::to_string(s.busyTimeoutMs));
+    require(db.queryInt("PRAGMA busy_timeout") == s.busyTimeoutMs, "did not accept busy_timeout");
+    db.exec("PRAGMA temp_store = MEMORY");
+    require(db.queryInt("PRAGMA temp_store") == 2, "did not accept temp_store=MEMORY");
+    db.exec("PRAGMA foreign_keys = ON");
+    require(db.queryInt("PRAGMA foreign_keys") == 1, "did not accept foreign_keys=ON");
+    if (s.maxPageCount) {
+        // max_page_count never goes below the current page count; the read-back shows the real cap.
+        (void)db.queryInt("PRAGMA max_page_count = " + std::to_string(*s.maxPageCount));
+    }
+}
+
+RatingStore::RatingStore(const StoreOptions& options)
+    : m_options(options), m_clock(options.clock ? options.clock : &SystemClock::instance())
+{
+    if (m_options.deviceId.empty()) throw StoreError("the rating store needs a device id");
+    std::error_code ec;
+    fs::create_directories(m_options.dataDir, ec);
+    if (ec || !fs::is_directory(m_options.dataDir)) {
+        throw StoreError("cannot create the data directory " + m_options.dataDir.string() + ": " + ec.message());
+    }
+    m_dbPath = m_options.dataDir / m_options.dbFileName;
+
+    try {
+        openChecked();
+    } catch (const SqliteError& e) {
+        if (!isCorruption(e.code())) throw StoreError(e.what());
+        quarantine(e.what());
+        try {
+            openChecked();
+        } catch (const SqliteError& again) {
+            throw StoreError(std::string("cannot create a fresh database after quarantine: ") + again.what());
+        }
+    }
+
+    if (m_report.quarantinedTo) {
+        nlohmann::json detail = {{"moved_to", m_report.quarantinedTo->string()}, {"reason", m_report.quarantineReason}};
+        (void)recordEvent("db_quarantined", detail.dump());
+    }
+    if (m_report.schemaFrom != m_report.schemaVersion && m_report.schemaFrom != 0) {
+        nlohmann::json detail = {{"from", m_report.schemaFrom}, {"to", m_report.schemaVersion}};
+        (void)recordEvent("schema_migrated", detail.dump());
+    }
+}
+
+void RatingStore::openChecked()
+{
+    m_insert = Statement();
+    m_db.close();
+    const char* vfs = m_options.vfs.empty() ? nullptr : m_options.vfs.c_str();
+    m_db = Database(m_dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
+
+    // The version is read before anything writes: a database newer than this binary is never altered,
+    // not even by switching its journal mode.
+    const int found = static_cast<int>(m_db.queryInt("PRAGMA user_version"));
+    if (found > latestSchemaVersion()) {
+        m_db.close();
+        throw StoreError("database " + m_dbPath.string() + " has schema version " + std::to_string(found) +
+                         ", newer than this skm-kiosk understands (" + std::to_string(latestSchemaVersion()) +
+                         "); it was left untouched. Install the newer skm-kiosk that wrote it.");
+    }
+
+    Statement check(m_db, "PRAGMA quick_check");
+    std::string verdict;
+    while (check.next()) {
+        if (!verdict.empty()) verdict += "; ";
+        verdict += check.columnText(0);
+        if (verdict.size() > 400) break;
+    }
+    check = Statement();
+    if (verdict != "ok") throw SqliteError(SQLITE_CORRUPT, "quick_check failed: " + verdict);
+
+    applyPragmas(m_db, PragmaSettings{m_options.busyTimeoutMs, m_options.maxPageCount});
+    m_report.schemaFrom = migrate(m_db, latestSchemaVersion());
+    m_report.schemaVersion = static_cast<int>(m_db.queryInt("PRAGMA user_version"));
+    m_insert = Statement(m_db, kInsertSql);
+}
+
+void RatingStore::quarantine(const std::string& reason)
+{
+    m_insert = Statement();
+    m_db.close();
+    const std::string base = m_dbPath.string() + ".corrupt-" + utcStamp(m_clock->wallMs());
+    std::string target = base;
+    for (int n = 2; fs::exists(target); ++n) target = base + "-" + std::to_string(n);
+
+    std::error_code ec;
+    fs::rename(m_dbPath, target, ec);
+    if (ec) throw StoreError("database " + m_dbPath.string() + " is corrupt (" + reason + ") and cannot be moved aside: " + ec.message());
+    // The WAL travels with its database, under the name SQLite looks for, so that a later recovery
+    // of the quarantined file sees the same content.
+    for (const char* suffix : {"-wal", "-shm"}) {
+        fs::path side = m_dbPath.string() + suffix;
+        if (fs::exists(side)) fs::rename(side, target + suffix, ec);
+    }
+    fsyncDirectory(m_dbPath.parent_path());
+    m_report.quarantinedTo = fs::path(target);
+    m_report.quarantineReason = reason;
+}
+
+PendingRating RatingStore::stamp(int score)
+{
+    PendingRating r;
+    r.wallMs = m_clock->wallMs();
+    r.monoMs = m_clock->monoMs();
+    r.id = m_ids.next(r.wallMs).str();
+    r.score = score;
+    return r;
+}
+
+CommitResult RatingStore::commit(const PendingRating& r)
+{
+    CommitResult result;
+    if (r.score < 1 || r.score > 4) {
+        result.sqliteCode = SQLITE_CONSTRAINT;
+        result.error = "score " + std::to_string(r.score) + " is outside 1..4";
+        return result;
+    }
+    auto fail = [&](int rc, const std::string& message) {
+        result.ok = false;
+        result.sqliteCode = rc;
+        result.diskFull = (rc & 0xff) == SQLITE_FULL;
+        result.error = result.diskFull ? "the disk is full: " + message : message;
+        return result;
+    };
+
+    Transaction tx(m_db);
+    std::string message;
+    if (int rc = tx.begin(&message); rc != SQLITE_OK) return fail(rc, message);
+
+    m_insert.reset();
+    m_insert.bind(1, std::string_view(r.id));
+    m_insert.bind(2, int64_t{r.score});
+    m_insert.bind(3, r.wallMs);
+    m_insert.bind(4, r.monoMs);
+    m_insert.bind(5, std::string_view(bootId()));
+    m_insert.bind(6, std::string_view(m_options.deviceId));
+    m_insert.bind(7, std::string_view(m_options.counter));
+    m_insert.bind(8, r.officerNip);
+    m_insert.bind(9, r.caseId);
+    m_insert.bind(10, r.serviceCode);
+    const int rc = m_insert.step();
+    if (rc != SQLITE_DONE) {
+        message = m_db.errorMessage();
+        m_insert.reset();
+        tx.rollback();
+        return fail(rc, message);
+    }
+    result.alreadyStored = sqlite3_changes(m_db.handle()) == 0;
+    m_insert.reset();
+    if (int crc = tx.commit(&message); crc != SQLITE_OK) return fail(crc, message);
+    result.ok = true;
+    return result;
+}
+
+Counts RatingStore::counts()
+{
+    Statement st(m_db,
+                 "SELECT count(*), coalesce(sum(upload_status = 'pending'), 0), coalesce(sum(upload_status = 'sent'), 0),"
+                 " coalesce(sum(upload_status = 'rejected'), 0) FROM ratings");
+    Counts c;
+    if (st.next()) {
+        c.total = st.columnInt(0);
+        c.pending = st.columnInt(1);
+        c.sent = st.columnInt(2);
+        c.rejected = st.columnInt(3);
+    }
+    return c;
+}
+
+int RatingStore::schemaVersion() { return static_cast<int>(m_db.queryInt("PRAGMA user_version")); }
+
+int RatingStore::recordEvent(const std::string& kind, const std::string& detailJson)
+{
+    try {
+        Statement st(m_db, "INSERT INTO store_events (at_wall_ms, kind, detail) VALUES (?1, ?2, ?3)");
+        st.bind(1, m_clock->wallMs());
+        st.bind(2, std::string_view(kind));
+        st.bind(3, std::string_view(detailJson));
+        int rc = st.step();
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    } catch (const SqliteError& e) {
+        return e.code();
+    }
+}
+
+namespace {
+std::vector<StoreEvent> readEvents(Database& db, int limit)
+{
+    std::vector<StoreEvent> out;
+    Statement st(db, "SELECT at_wall_ms, kind, detail FROM store_events ORDER BY seq DESC LIMIT ?1");
+    st.bind(1, int64_t{limit});
+    while (st.next()) out.push_back({st.columnInt(0), st.columnText(1), st.columnText(2)});
+    return out;
+}
+} // namespace
+
+std::vector<StoreEvent> RatingStore::recentEvents(int limit) { return readEvents(m_db, limit); }
+
+StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
+{
+    StoreStatus s;
+    s.dbPath = dataDir / dbFileName;
+    s.latestSchemaVersion = latestSchemaVersion();
+    std::error_code ec;
+    if (!fs::exists(s.dbPath, ec)) return s;
+    s.exists = true;
+    s.dbBytes = static_cast<int64_t>(fs::file_size(s.dbPath, ec));
+    for (const char* suffix : {"-wal"}) {
+        auto side = fs::file_size(s.dbPath.string() + suffix, ec);
+        if (!ec) s.dbBytes += static_cast<int64_t>(side);
+    }
+    try {
+        Database db(s.dbPath.string(), SQLITE_OPEN_READONLY);
+        db.exec("PRAGMA busy_timeout = 5000");
+        s.schemaVersion = static_cast<int>(db.queryInt("PRAGMA user_version"));
+        if (s.schemaVersion > s.latestSchemaVersion) {
+            s.error = "schema version " + std::to_string(s.schemaVersion) + " is newer than this binary understands";
+            return s;
+        }
+        if (s.schemaVersion >= 1) {
+            Statement st(db,
+                         "SELECT count(*), coalesce(sum(upload_status = 'pending'), 0), coalesce(sum(upload_status = 'sent'), 0),"
+                         " coalesce(sum(upload_status = 'rejected'), 0), max(created_wall_ms) FROM ratings");
+            if (st.next()) {
+                s.counts = {st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3)};
+                if (!st.columnIsNull(4)) s.lastRatingWallMs = st.columnInt(4);
+            }
+        }
+        if (s.schemaVersion >= 2) s.events = readEvents(db, 10);
+    } catch (const SqliteError& e) {
+        s.error = e.what();
+    }
+    return s;
+}
+
+std::string loadOrCreateDeviceId(const fs::path& dataDir)
+{
+    const fs::path file = dataDir / "device-id";
+    {
+        std::ifstream in(file);
+        std::string id;
+        if (in && std::getline(in, id) && !id.empty()) return id;
+    }
+    std::error_code ec;
+    fs::create_directories(dataDir, ec);
+    if (sodium_init() < 0) throw StoreError("libsodium failed to initialise");
+    unsigned char raw[6];
+    randombytes_buf(raw, sizeof raw);
+    char hex[13];
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    const std::string id = std::string("skm-") + hex;
+
+    const fs::path tmp = file.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << id << '\n';
+        out.flush();
+        if (!out) throw StoreError("cannot write " + tmp.string());
+    }
+    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    fs::rename(tmp, file, ec);
+    if (ec) throw StoreError("cannot write " + file.string() + ": " + ec.message());
+    fsyncDirectory(dataDir);
+    return id;
+}
+
+} // namespace skm::store

@@ -1,0 +1,146 @@
+#pragma once
+// The rating store: the kiosk's one SQLite writer connection, its schema, and the durable queue of
+// ratings (the upload outbox). No GUI dependency; the app, the CLI tools and the tests link it.
+//
+// Promise: when commit() returns ok, the rating is in the database file under WAL with
+// synchronous=FULL and survives a power cut or kill -9. When it returns an error, nothing of it is
+// in the file, the store stays usable, and the same PendingRating may be committed again later
+// without risk of a duplicate (commit is idempotent on the rating's id).
+//
+// A RatingStore belongs to one thread (the UI thread in the app).
+
+#include "clock.hpp"
+#include "db.hpp"
+#include "uuid.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace skm::store {
+
+// A start-up failure the kiosk cannot work around (newer schema, pragmas not accepted, no access).
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct StoreOptions {
+    std::filesystem::path dataDir;     // created if missing
+    std::string dbFileName = "skm.db";
+    std::string deviceId;              // required
+    std::string counter;               // the counter (loket) this kiosk stands at
+    int busyTimeoutMs = 5000;
+    std::optional<int64_t> maxPageCount; // caps the file size; used to simulate a full disk
+    std::string vfs;                     // SQLite VFS name; empty for the default (tests inject faults)
+    const Clock* clock = nullptr;        // nullptr: SystemClock; must outlive the store
+};
+
+// What happened while opening, for the log and the technician.
+struct OpenReport {
+    int schemaFrom = 0;                 // user_version found (0 for a new file)
+    int schemaVersion = 0;              // user_version now
+    std::optional<std::filesystem::path> quarantinedTo; // where a corrupt file was moved
+    std::string quarantineReason;
+};
+
+// A tap, stamped with its id and times, not yet (or not surely) on disk.
+struct PendingRating {
+    std::string id;
+    int score = 0;
+    int64_t wallMs = 0;
+    int64_t monoMs = 0;
+    std::optional<std::string> officerNip;
+    std::optional<std::string> caseId;
+    std::optional<std::string> serviceCode;
+};
+
+struct CommitResult {
+    bool ok = false;
+    bool alreadyStored = false; // a retry found the rating already committed
+    int sqliteCode = 0;         // extended result code on failure
+    bool diskFull = false;      // SQLITE_FULL: the caller should say so and retry later
+    std::string error;          // a message for a person, empty when ok
+};
+
+struct Counts {
+    int64_t total = 0;
+    int64_t pending = 0;
+    int64_t sent = 0;
+    int64_t rejected = 0;
+};
+
+struct StoreEvent {
+    int64_t atWallMs = 0;
+    std::string kind;
+    std::string detail; // JSON text
+};
+
+// The pragmas every connection must run with; applyPragmas() sets them and reads each one back.
+struct PragmaSettings {
+    int busyTimeoutMs = 5000;
+    std::optional<int64_t> maxPageCount;
+};
+// Throws StoreError naming the pragma if SQLite does not report the value that was asked for.
+void applyPragmas(Database& db, const PragmaSettings& settings);
+
+class RatingStore {
+public:
+    // Opens (creating, migrating, or quarantining a corrupt file as needed). Throws StoreError.
+    explicit RatingStore(const StoreOptions& options);
+    RatingStore(const RatingStore&) = delete;
+    RatingStore& operator=(const RatingStore&) = delete;
+
+    [[nodiscard]] const OpenReport& openReport() const noexcept { return m_report; }
+    [[nodiscard]] const std::filesystem::path& dbPath() const noexcept { return m_dbPath; }
+    [[nodiscard]] const std::string& deviceId() const noexcept { return m_options.deviceId; }
+
+    // Stamps a tap with a new UUIDv7 and the current wall and monotonic times. Touches no file.
+    [[nodiscard]] PendingRating stamp(int score);
+    // Commits one rating in its own transaction (see the promise above).
+    [[nodiscard]] CommitResult commit(const PendingRating& rating);
+
+    [[nodiscard]] Counts counts();
+    [[nodiscard]] int schemaVersion();
+    // Appends to the store's own event log. Returns the SQLite result code.
+    [[nodiscard]] int recordEvent(const std::string& kind, const std::string& detailJson);
+    [[nodiscard]] std::vector<StoreEvent> recentEvents(int limit);
+
+    // Direct access for tests and maintenance tools.
+    [[nodiscard]] Database& database() noexcept { return m_db; }
+
+private:
+    void openChecked();
+    void quarantine(const std::string& reason);
+
+    StoreOptions m_options;
+    const Clock* m_clock;
+    std::filesystem::path m_dbPath;
+    Database m_db;
+    Statement m_insert;
+    UuidV7Generator m_ids;
+    OpenReport m_report;
+};
+
+// A read-only look at a data directory, for `skm-kiosk status` (safe while the kiosk runs).
+struct StoreStatus {
+    bool exists = false;
+    std::filesystem::path dbPath;
+    int64_t dbBytes = 0;
+    int schemaVersion = 0;
+    int latestSchemaVersion = 0;
+    Counts counts;
+    std::optional<int64_t> lastRatingWallMs;
+    std::vector<StoreEvent> events; // newest first, at most 10
+    std::string error;              // set when the database could not be read
+};
+[[nodiscard]] StoreStatus readStatus(const std::filesystem::path& dataDir, const std::string& dbFileName = "skm.db");
+
+// The device id kept in DATA_DIR/device-id, made (random, "skm-" + 12 hex digits) on first use.
+// Kept outside the database so that it survives a quarantined database file.
+[[nodiscard]] std::string loadOrCreateDeviceId(const std::filesystem::path& dataDir);
+
+} // namespace skm::store

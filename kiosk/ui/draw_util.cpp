@@ -1,0 +1,48 @@
+#include "draw_util.hpp"
+
+#include <cstring>
+
+namespace skm::ui {
+
+void beginFullscreen(const char* id, ImU32 background)
+{
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, background);
+    ImGui::Begin(id, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+}
+
+void endFullscreen()
+{
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(3);
+}
+
+float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float centerX, float top, float wrap, ImU32 color)
+{
+    const float size = font->FontSize;
+    const char* s = text;
+    const char* end = text + std::strlen(text);
+    float y = top;
+    while (s < end) {
+        const char* lineEnd = font->CalcWordWrapPositionA(1.0f, s, end, wrap);
+        if (lineEnd == s) ++lineEnd; // a word wider than the line: emit it anyway
+        const char* visibleEnd = lineEnd;
+        while (visibleEnd > s && (visibleEnd[-1] == ' ' || visibleEnd[-1] == '\n')) --visibleEnd;
+        const ImVec2 w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, s, visibleEnd);
+        dl->AddText(font, size, ImVec2(centerX - w.x * 0.5f, y), color, s, visibleEnd);
+        y += size * 1.15f;
+        s = lineEnd;
+        while (s < end && (*s == ' ' || *s == '\n')) ++s;
+    }
+    return y - top;
+}
+
+} // namespace skm::ui

@@ -1,0 +1,16 @@
+#pragma once
+// Small drawing helpers shared by the screens.
+
+#include <imgui.h>
+
+namespace skm::ui {
+
+// Begins an undecorated window covering the whole display with `background`. Always pair with endFullscreen().
+void beginFullscreen(const char* id, ImU32 background);
+void endFullscreen();
+
+// Draws `text` word-wrapped at `wrap` pixels, each line centred on `centerX`, from `top` down.
+// Returns the height used.
+float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float centerX, float top, float wrap, ImU32 color);
+
+} // namespace skm::ui
