@@ -1,0 +1,119 @@
+// The skm-kiosk command line: usage errors exit 2 and say what was wrong; status prints JSON.
+
+#include "support/test_util.hpp"
+
+#include <store/db.hpp>
+#include <store/migrations.hpp>
+#include <store/rating_store.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using namespace skm;
+
+namespace {
+std::string kiosk() { return (test::binDir() / "skm-kiosk").string(); }
+} // namespace
+
+TEST_CASE("usage errors exit with status 2 and say what was wrong", "[cli]")
+{
+    auto r = test::run({kiosk(), "--no-such-option"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("--no-such-option"));
+
+    r = test::run({kiosk(), "--windowed", "big"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("--windowed takes WIDTHxHEIGHT"));
+
+    r = test::run({kiosk(), "--config", "/nonexistent.toml"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("/nonexistent.toml"));
+
+    r = test::run({kiosk(), "--help"});
+    CHECK(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("status"));
+}
+
+TEST_CASE("a malformed configuration names the file, line and key and exits 2", "[cli][config]")
+{
+    test::TempDir dir;
+    const auto file = dir / "bad.toml";
+    std::ofstream(file) << "[kiosk]\ncounter = \"Loket 1\"\nthanks_seconds = \"soon\"\n";
+    const auto r = test::run({kiosk(), "--config", file.string(), "--data-dir", (dir / "data").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains(file.string() + ":3: key 'kiosk.thanks_seconds': must be an integer"));
+    CHECK_FALSE(std::filesystem::exists(dir / "data")); // refused before touching anything
+
+    std::ofstream(file) << "[kiosk]\ncounter = \"Loket 1\"\nlanguage = \"id\"\n";
+    const auto s = test::run({kiosk(), "status", "--json", "--config", file.string(), "--data-dir", (dir / "data").string()});
+    CHECK(s.exitCode == 0);
+    CHECK_THAT(s.err, Catch::Contains(":3: unknown key 'kiosk.language' ignored"));
+}
+
+TEST_CASE("status --json reports counts and the schema version", "[cli]")
+{
+    test::TempDir dir;
+    const auto dataDir = dir / "data";
+
+    auto r = test::run({kiosk(), "status", "--json", "--data-dir", dataDir.string()});
+    REQUIRE(r.exitCode == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["ratings_total"] == 0);
+    CHECK(j["schema_version"] == 0);
+    CHECK(j["db_exists"] == false);
+
+    {
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = store::loadOrCreateDeviceId(dataDir);
+        o.counter = "Loket 5";
+        store::RatingStore st(o);
+        for (int s : {4, 4, 1}) REQUIRE(st.commit(st.stamp(s)).ok);
+        st.database().exec("UPDATE ratings SET upload_status = 'sent' WHERE seq = 1");
+        st.database().exec("UPDATE ratings SET upload_status = 'rejected', last_error = 'test' WHERE seq = 2");
+    }
+    r = test::run({kiosk(), "status", "--json", "--data-dir", dataDir.string()});
+    REQUIRE(r.exitCode == 0);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["ratings_total"] == 3);
+    CHECK(j["pending"] == 1);
+    CHECK(j["sent"] == 1);
+    CHECK(j["rejected"] == 1);
+    CHECK(j["schema_version"] == store::latestSchemaVersion());
+    CHECK(j["device_id"].get<std::string>().rfind("skm-", 0) == 0);
+    CHECK(j["error"].is_null());
+
+    r = test::run({kiosk(), "status", "--data-dir", dataDir.string()});
+    CHECK(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("ratings total   3"));
+}
+
+TEST_CASE("status on a database newer than the binary reports it and exits 1", "[cli]")
+{
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "data");
+    {
+        store::Database db((dir / "data" / "skm.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("PRAGMA user_version = 99");
+    }
+    const auto r = test::run({kiosk(), "status", "--json", "--data-dir", (dir / "data").string()});
+    CHECK(r.exitCode == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["schema_version"] == 99);
+    CHECK_THAT(j["error"].get<std::string>(), Catch::Contains("newer"));
+}
+
+TEST_CASE("the kiosk refuses a newer database at start with a clear message", "[cli]")
+{
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "data");
+    {
+        store::Database db((dir / "data" / "skm.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("PRAGMA user_version = 99");
+    }
+    const auto r = test::run({kiosk(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("schema version 99") && Catch::Contains("newer than this skm-kiosk"));
+}

@@ -1,0 +1,80 @@
+// The TOML configuration: defaults, errors naming file, line and key, warnings for unknown keys.
+
+#include "support/test_util.hpp"
+
+#include <config/config.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace skm::config;
+
+TEST_CASE("the example configuration lists exactly the embedded defaults", "[config]")
+{
+    const LoadResult r = loadFile(skm::test::sourceDir() / "config" / "skm-kiosk.example.toml");
+    CHECK(r.warnings.empty());
+    CHECK(describe(r.config) == describe(KioskConfig{}));
+}
+
+TEST_CASE("values override the defaults", "[config]")
+{
+    const LoadResult r = loadText("[kiosk]\ncounter = \"Loket 12\"\nthanks_seconds = 9\n[display]\nui_scale = 1.5\nfullscreen = false\n", "t.toml");
+    CHECK(r.config.counter == "Loket 12");
+    CHECK(r.config.thanksSeconds == 9);
+    CHECK(r.config.uiScale == Approx(1.5));
+    CHECK_FALSE(r.config.fullscreen);
+    CHECK(r.config.officeName == KioskConfig{}.officeName);
+}
+
+TEST_CASE("a syntax error names the file and line", "[config]")
+{
+    try {
+        (void)loadText("[kiosk]\ncounter = \"Loket 1\"\nthanks_seconds = = 3\n", "bad.toml");
+        FAIL("must throw");
+    } catch (const ConfigError& e) {
+        CHECK(e.file() == "bad.toml");
+        CHECK(e.line() == 3);
+        CHECK_THAT(e.what(), Catch::StartsWith("bad.toml:3: "));
+    }
+}
+
+TEST_CASE("a value of the wrong type or out of range names the file, line and key", "[config]")
+{
+    struct Case {
+        const char* text;
+        int line;
+        const char* key;
+        const char* words;
+    };
+    const Case cases[] = {
+        {"[kiosk]\n\nthanks_seconds = \"four\"\n", 3, "kiosk.thanks_seconds", "must be an integer"},
+        {"[kiosk]\nthanks_seconds = 0\n", 2, "kiosk.thanks_seconds", "between 1 and 60"},
+        {"[display]\nfullscreen = 1\n", 2, "display.fullscreen", "true or false"},
+        {"[display]\nui_scale = 9.0\n", 2, "display.ui_scale", "between 0.25 and 4"},
+        {"[kiosk]\ncounter = 7\n", 2, "kiosk.counter", "must be a string"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.text);
+        try {
+            (void)loadText(c.text, "k.toml");
+            FAIL("must throw");
+        } catch (const ConfigError& e) {
+            CHECK(e.line() == c.line);
+            CHECK(e.key() == c.key);
+            CHECK_THAT(e.what(), Catch::Contains(c.words) && Catch::Contains(std::string("key '") + c.key + "'"));
+        }
+    }
+}
+
+TEST_CASE("unknown keys and sections are warnings with their line, not errors", "[config]")
+{
+    const LoadResult r = loadText("[kiosk]\ncounter = \"Loket 2\"\ncolour = \"blue\"\n[sound]\nvolume = 3\n", "w.toml");
+    CHECK(r.config.counter == "Loket 2");
+    REQUIRE(r.warnings.size() == 2);
+    CHECK(r.warnings[0] == "w.toml:3: unknown key 'kiosk.colour' ignored");
+    CHECK(r.warnings[1] == "w.toml:5: unknown key 'sound.volume' ignored");
+}
+
+TEST_CASE("a missing configuration file is an error naming it", "[config]")
+{
+    CHECK_THROWS_WITH(loadFile("/nonexistent/skm.toml"), Catch::Contains("/nonexistent/skm.toml") && Catch::Contains("cannot read"));
+}

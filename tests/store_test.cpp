@@ -1,0 +1,407 @@
+// The rating store against real SQLite files in temporary directories.
+
+#include "support/faulty_vfs.hpp"
+#include "support/test_util.hpp"
+
+#include <store/migrations.hpp>
+#include <store/rating_store.hpp>
+
+#include <catch2/catch.hpp>
+#include <sodium.h>
+
+#include <fstream>
+
+using namespace skm::store;
+using skm::test::TempDir;
+
+namespace {
+
+StoreOptions optionsFor(const TempDir& dir, const Clock* clock = nullptr)
+{
+    StoreOptions o;
+    o.dataDir = dir / "data";
+    o.deviceId = "test-device";
+    o.counter = "Loket 1";
+    o.clock = clock;
+    return o;
+}
+
+// Whether a rating id is in the file, as a new connection sees it.
+bool onDisk(const std::filesystem::path& db, const std::string& id)
+{
+    Database d(db.string(), SQLITE_OPEN_READONLY);
+    Statement st(d, "SELECT count(*) FROM ratings WHERE id = ?1");
+    st.bind(1, std::string_view(id));
+    REQUIRE(st.next());
+    return st.columnInt(0) == 1;
+}
+
+std::string integrity(const std::filesystem::path& db)
+{
+    Database d(db.string(), SQLITE_OPEN_READONLY);
+    return d.queryText("PRAGMA integrity_check");
+}
+
+} // namespace
+
+TEST_CASE("every connection runs with WAL, synchronous=FULL, busy_timeout and temp_store=MEMORY", "[store]")
+{
+    TempDir dir;
+    for (int open = 0; open < 2; ++open) { // a new file, then an existing one
+        RatingStore store(optionsFor(dir));
+        Database& db = store.database();
+        CHECK(db.queryText("PRAGMA journal_mode") == "wal");
+        CHECK(db.queryInt("PRAGMA synchronous") == 2);
+        CHECK(db.queryInt("PRAGMA busy_timeout") == 5000);
+        CHECK(db.queryInt("PRAGMA temp_store") == 2);
+        CHECK(store.schemaVersion() == latestSchemaVersion());
+    }
+}
+
+TEST_CASE("pragmas that do not read back refuse the database with a clear message", "[store]")
+{
+    Database mem(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    try {
+        applyPragmas(mem, PragmaSettings{});
+        FAIL("an in-memory database cannot run in WAL mode and must be refused");
+    } catch (const StoreError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("journal_mode=WAL") && Catch::Contains("refusing"));
+    }
+}
+
+TEST_CASE("a committed rating holds its id, score, times, boot id, device and counter", "[store]")
+{
+    TempDir dir;
+    ManualClock clock(1'764'400'000'123, 42'000);
+    RatingStore store(optionsFor(dir, &clock));
+    const PendingRating p = store.stamp(3);
+    const CommitResult r = store.commit(p);
+    REQUIRE(r.ok);
+    CHECK_FALSE(r.alreadyStored);
+
+    Statement st(store.database(), "SELECT id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
+                                   " officer_nip IS NULL, case_id IS NULL, service_code IS NULL, upload_status,"
+                                   " attempts, next_attempt_ms, last_error IS NULL FROM ratings");
+    REQUIRE(st.next());
+    CHECK(st.columnText(0) == p.id);
+    CHECK(st.columnInt(1) == 3);
+    CHECK(st.columnInt(2) == 1'764'400'000'123);
+    CHECK(st.columnInt(3) == 42'000);
+    CHECK(st.columnText(4) == bootId());
+    CHECK(st.columnText(5) == "test-device");
+    CHECK(st.columnText(6) == "Loket 1");
+    CHECK(st.columnInt(7) == 1);
+    CHECK(st.columnInt(8) == 1);
+    CHECK(st.columnInt(9) == 1);
+    CHECK(st.columnText(10) == "pending");
+    CHECK(st.columnInt(11) == 0);
+    CHECK(st.columnInt(12) == 0);
+    CHECK(st.columnInt(13) == 1);
+    CHECK_FALSE(st.next());
+
+    const auto uuid = Uuid::parse(p.id);
+    REQUIRE(uuid);
+    CHECK(uuid->version() == 7);
+    CHECK(uuid->unixMs() == 1'764'400'000'123);
+    CHECK(onDisk(store.dbPath(), p.id));
+}
+
+TEST_CASE("commit is idempotent on the rating id, and refuses scores outside 1..4", "[store]")
+{
+    TempDir dir;
+    RatingStore store(optionsFor(dir));
+    const PendingRating p = store.stamp(4);
+    REQUIRE(store.commit(p).ok);
+    const CommitResult again = store.commit(p);
+    CHECK(again.ok);
+    CHECK(again.alreadyStored);
+    CHECK(store.counts().total == 1);
+
+    for (int bad : {0, 5, -1}) {
+        PendingRating q = store.stamp(1);
+        q.score = bad;
+        const CommitResult r = store.commit(q);
+        CHECK_FALSE(r.ok);
+        CHECK_THAT(r.error, Catch::Contains("outside 1..4"));
+        CHECK_FALSE(onDisk(store.dbPath(), q.id));
+    }
+    CHECK(store.counts().total == 1);
+}
+
+TEST_CASE("migrations run forward from every earlier schema version and keep the data", "[store][migrations]")
+{
+    for (int from = 0; from < latestSchemaVersion(); ++from) {
+        DYNAMIC_SECTION("from schema version " << from)
+        {
+            TempDir dir;
+            const auto dbPath = dir / "data" / "skm.db";
+            std::filesystem::create_directories(dbPath.parent_path());
+            {
+                Database db(dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+                REQUIRE(migrate(db, from) == 0);
+                REQUIRE(db.queryInt("PRAGMA user_version") == from);
+                if (from >= 1) {
+                    db.exec("INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter)"
+                            " VALUES ('0190a1b2-0000-7000-8000-000000000001', 2, 1, 2, 'boot', 'old-device', 'Loket 7')");
+                }
+            }
+            RatingStore store(optionsFor(dir));
+            CHECK(store.openReport().schemaFrom == from);
+            CHECK(store.schemaVersion() == latestSchemaVersion());
+            CHECK(store.counts().total == (from >= 1 ? 1 : 0));
+            if (from >= 1) {
+                CHECK(store.database().queryText("SELECT counter FROM ratings WHERE score = 2") == "Loket 7");
+                const auto events = store.recentEvents(5);
+                REQUIRE_FALSE(events.empty());
+                CHECK(events.front().kind == "schema_migrated");
+            }
+            REQUIRE(store.commit(store.stamp(1)).ok);
+            CHECK(store.counts().total == (from >= 1 ? 2 : 1));
+            CHECK(integrity(store.dbPath()) == "ok");
+        }
+    }
+}
+
+TEST_CASE("a database newer than the binary is refused and left byte-for-byte untouched", "[store][migrations]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    std::filesystem::create_directories(dbPath.parent_path());
+    {
+        Database db(dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        db.exec("CREATE TABLE future (x); INSERT INTO future VALUES (1);");
+        db.exec("PRAGMA user_version = " + std::to_string(latestSchemaVersion() + 1));
+    }
+    const auto before = skm::test::readBytes(dbPath);
+    try {
+        RatingStore store(optionsFor(dir));
+        FAIL("a newer database must be refused");
+    } catch (const StoreError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("newer than this skm-kiosk") && Catch::Contains("left untouched"));
+    }
+    CHECK(skm::test::readBytes(dbPath) == before);
+    CHECK_FALSE(std::filesystem::exists(dbPath.string() + "-wal"));
+    // Nothing was quarantined either: the file is not corrupt, only newer.
+    int files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dbPath.parent_path())) ++files;
+    CHECK(files == 1);
+}
+
+TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the event is recorded", "[store][corrupt]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    ManualClock clock(1'764'400'000'000);
+
+    SECTION("a file that is not a database at all")
+    {
+        std::filesystem::create_directories(dbPath.parent_path());
+        std::vector<uint8_t> junk(8192);
+        randombytes_buf(junk.data(), junk.size());
+        skm::test::writeBytes(dbPath, junk);
+
+        RatingStore store(optionsFor(dir, &clock));
+        const OpenReport& rep = store.openReport();
+        REQUIRE(rep.quarantinedTo);
+        CHECK(rep.quarantinedTo->filename().string().rfind("skm.db.corrupt-20251129T", 0) == 0);
+        CHECK(skm::test::readBytes(*rep.quarantinedTo) == junk);
+        CHECK(store.counts().total == 0);
+        REQUIRE(store.commit(store.stamp(2)).ok);
+        const auto events = store.recentEvents(5);
+        REQUIRE(events.size() == 1);
+        CHECK(events[0].kind == "db_quarantined");
+        CHECK_THAT(events[0].detail, Catch::Contains(rep.quarantinedTo->string()));
+        const StoreStatus status = readStatus(dir / "data");
+        REQUIRE(status.events.size() == 1);
+        CHECK(status.events[0].kind == "db_quarantined");
+    }
+
+    SECTION("a real database with pages overwritten")
+    {
+        std::vector<std::string> ids;
+        {
+            RatingStore store(optionsFor(dir, &clock));
+            for (int i = 0; i < 400; ++i) {
+                auto p = store.stamp(i % 4 + 1);
+                REQUIRE(store.commit(p).ok);
+                ids.push_back(p.id);
+            }
+            store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        auto bytes = skm::test::readBytes(dbPath);
+        REQUIRE(bytes.size() > 4096 * 6);
+        randombytes_buf(bytes.data() + 4096 * 2, 4096 * 3); // pages 3..5: b-tree pages of the ratings
+        skm::test::writeBytes(dbPath, bytes);
+
+        RatingStore store(optionsFor(dir, &clock));
+        REQUIRE(store.openReport().quarantinedTo);
+        CHECK_THAT(store.openReport().quarantineReason, Catch::Contains("quick_check") || Catch::Contains("malformed"));
+        CHECK(skm::test::readBytes(*store.openReport().quarantinedTo) == bytes);
+        CHECK(store.counts().total == 0);
+        REQUIRE(store.commit(store.stamp(4)).ok);
+        CHECK(integrity(store.dbPath()) == "ok");
+    }
+
+    SECTION("two quarantines in the same second get distinct names")
+    {
+        std::filesystem::create_directories(dbPath.parent_path());
+        skm::test::writeBytes(dbPath, std::vector<uint8_t>(4096, 0xAB));
+        std::filesystem::path first;
+        {
+            RatingStore store(optionsFor(dir, &clock));
+            REQUIRE(store.openReport().quarantinedTo);
+            first = *store.openReport().quarantinedTo;
+        }
+        skm::test::writeBytes(dbPath, std::vector<uint8_t>(4096, 0xCD));
+        RatingStore store(optionsFor(dir, &clock));
+        REQUIRE(store.openReport().quarantinedTo);
+        CHECK(*store.openReport().quarantinedTo != first);
+        CHECK(std::filesystem::exists(first));
+    }
+}
+
+TEST_CASE("disk full (max_page_count): explicit rollback, a clear error, nothing half-written, retry works", "[store][diskfull]")
+{
+    TempDir dir;
+    StoreOptions o = optionsFor(dir);
+    o.maxPageCount = 12;
+    RatingStore store(o);
+    std::vector<std::string> stored;
+    PendingRating refused;
+    CommitResult failure;
+    for (int i = 0; i < 100'000; ++i) {
+        PendingRating p = store.stamp(i % 4 + 1);
+        CommitResult r = store.commit(p);
+        if (!r.ok) {
+            refused = p;
+            failure = r;
+            break;
+        }
+        stored.push_back(p.id);
+    }
+    REQUIRE_FALSE(failure.ok);
+    CHECK(failure.diskFull);
+    CHECK((failure.sqliteCode & 0xff) == SQLITE_FULL);
+    CHECK_THAT(failure.error, Catch::Contains("disk is full"));
+    CHECK(sqlite3_get_autocommit(store.database().handle()) == 1); // no transaction left open
+    CHECK_FALSE(onDisk(store.dbPath(), refused.id));
+    CHECK(store.counts().total == static_cast<int64_t>(stored.size()));
+    CHECK(integrity(store.dbPath()) == "ok");
+
+    // Space comes back: the same tap commits, once.
+    (void)store.database().queryInt("PRAGMA max_page_count = 100000");
+    CHECK(store.commit(refused).ok);
+    CHECK(onDisk(store.dbPath(), refused.id));
+    CHECK(store.counts().total == static_cast<int64_t>(stored.size()) + 1);
+    for (const auto& id : stored) REQUIRE(onDisk(store.dbPath(), id));
+}
+
+TEST_CASE("disk full on a real tiny filesystem: the store stays up and resumes when space is freed", "[store][diskfull][tmpfs]")
+{
+    TempDir dir;
+    skm::test::TmpfsMount tiny(dir / "data", 320 * 1024);
+    // Ballast that the test removes later to free space.
+    skm::test::writeBytes(dir / "data" / "ballast", std::vector<uint8_t>(96 * 1024, 1));
+
+    StoreOptions o = optionsFor(dir);
+    o.deviceId = "tiny-filesystem-device-with-a-long-id-to-fill-pages-faster";
+    RatingStore store(o);
+    std::vector<std::string> stored;
+    PendingRating refused;
+    CommitResult failure;
+    for (int i = 0; i < 200'000; ++i) {
+        PendingRating p = store.stamp(i % 4 + 1);
+        CommitResult r = store.commit(p);
+        if (!r.ok) {
+            refused = p;
+            failure = r;
+            break;
+        }
+        stored.push_back(p.id);
+    }
+    REQUIRE_FALSE(failure.ok);
+    INFO("failure: " << failure.error << " code " << failure.sqliteCode);
+    CHECK(failure.diskFull);
+    CHECK(sqlite3_get_autocommit(store.database().handle()) == 1);
+    CHECK(store.counts().total == static_cast<int64_t>(stored.size()));
+    CHECK_FALSE(store.commit(refused).ok); // still full: still refused, still nothing half-written
+
+    std::filesystem::remove(dir / "data" / "ballast");
+    const CommitResult retried = store.commit(refused);
+    INFO("retry: " << retried.error);
+    REQUIRE(retried.ok);
+    REQUIRE(store.commit(store.stamp(3)).ok);
+    CHECK(store.counts().total == static_cast<int64_t>(stored.size()) + 2);
+    CHECK(integrity(store.dbPath()) == "ok");
+    for (const auto& id : stored) REQUIRE(onDisk(store.dbPath(), id));
+}
+
+TEST_CASE("an I/O error on commit rolls back and leaves the store usable", "[store][ioerr]")
+{
+    auto& faults = skm::test::faultyVfs();
+    TempDir dir;
+    StoreOptions o = optionsFor(dir);
+    o.vfs = skm::test::kFaultyVfsName;
+    RatingStore store(o);
+    const PendingRating first = store.stamp(4);
+    REQUIRE(store.commit(first).ok);
+
+    SECTION("fsync fails")
+    {
+        faults.failSyncs = true;
+    }
+    SECTION("write fails")
+    {
+        faults.failWrites = true;
+    }
+    SECTION("write reports a full disk")
+    {
+        faults.fullWrites = true;
+    }
+    const PendingRating p = store.stamp(1);
+    const CommitResult r = store.commit(p);
+    faults.failSyncs = false;
+    faults.failWrites = false;
+    faults.fullWrites = false;
+
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.error.empty());
+    CHECK(sqlite3_get_autocommit(store.database().handle()) == 1);
+    CHECK_FALSE(onDisk(store.dbPath(), p.id));
+    CHECK(store.counts().total == 1);
+
+    const CommitResult again = store.commit(p);
+    INFO(again.error);
+    REQUIRE(again.ok);
+    CHECK_FALSE(again.alreadyStored);
+    CHECK(store.counts().total == 2);
+    CHECK(onDisk(store.dbPath(), p.id));
+    CHECK(integrity(store.dbPath()) == "ok");
+}
+
+TEST_CASE("the device id is made once and kept outside the database", "[store]")
+{
+    TempDir dir;
+    const std::string id = loadOrCreateDeviceId(dir / "data");
+    CHECK(id.size() == 16);
+    CHECK(id.rfind("skm-", 0) == 0);
+    CHECK(loadOrCreateDeviceId(dir / "data") == id);
+}
+
+TEST_CASE("status reads a missing, an empty and a filled data directory", "[store]")
+{
+    TempDir dir;
+    StoreStatus none = readStatus(dir / "nothing-here");
+    CHECK_FALSE(none.exists);
+    CHECK(none.counts.total == 0);
+    CHECK(none.schemaVersion == 0);
+    {
+        RatingStore store(optionsFor(dir));
+        for (int s = 1; s <= 4; ++s) REQUIRE(store.commit(store.stamp(s)).ok);
+        const StoreStatus live = readStatus(dir / "data"); // while the writer is open
+        CHECK(live.counts.total == 4);
+        CHECK(live.counts.pending == 4);
+        CHECK(live.schemaVersion == latestSchemaVersion());
+        CHECK(live.error.empty());
+    }
+}

@@ -1,0 +1,100 @@
+#include "test_util.hpp"
+
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace skm::test {
+
+TempDir::TempDir()
+{
+    std::string tmpl = (fs::temp_directory_path() / "skm-test-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    m_path = tmpl;
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+}
+
+TmpfsMount::TmpfsMount(const fs::path& dir, size_t bytes) : m_dir(dir)
+{
+    fs::create_directories(dir);
+    const std::string opts = "size=" + std::to_string(bytes) + ",mode=0755";
+    if (mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) != 0) {
+        throw std::runtime_error("cannot mount a tmpfs on " + dir.string() + ": " + std::strerror(errno) +
+                                 " (the disk-full test needs root, as the project's test command runs)");
+    }
+}
+
+TmpfsMount::~TmpfsMount() { umount2(m_dir.c_str(), MNT_DETACH); }
+
+std::vector<uint8_t> readBytes(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeBytes(const fs::path& file, const std::vector<uint8_t>& bytes)
+{
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+namespace {
+std::string drain(int fd)
+{
+    std::string s;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+    return s;
+}
+} // namespace
+
+CommandResult run(const std::vector<std::string>& argv)
+{
+    // stderr goes to a temporary file so that neither pipe can fill up while we drain the other.
+    int outPipe[2];
+    if (pipe(outPipe) != 0) throw std::runtime_error("pipe failed");
+    char errPath[] = "/tmp/skm-test-stderr-XXXXXX";
+    int errFd = mkstemp(errPath);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(outPipe[1], 1);
+        dup2(errFd, 2);
+        close(outPipe[0]);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(outPipe[1]);
+    CommandResult r;
+    r.out = drain(outPipe[0]);
+    close(outPipe[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    lseek(errFd, 0, SEEK_SET);
+    r.err = drain(errFd);
+    close(errFd);
+    unlink(errPath);
+    return r;
+}
+
+fs::path binDir() { return SKM_TEST_BIN_DIR; }
+fs::path sourceDir() { return SKM_TEST_SOURCE_DIR; }
+
+} // namespace skm::test

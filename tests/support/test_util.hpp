@@ -1,0 +1,52 @@
+#pragma once
+// Shared test helpers: a temporary directory, file bytes, a tmpfs mount, running a command.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace skm::test {
+
+// A fresh directory under /tmp, removed (with its contents) at scope exit.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+// A tmpfs of `bytes` mounted on `dir` (needs root), unmounted at scope exit. Throws if mount fails.
+class TmpfsMount {
+public:
+    TmpfsMount(const std::filesystem::path& dir, size_t bytes);
+    ~TmpfsMount();
+    TmpfsMount(const TmpfsMount&) = delete;
+    TmpfsMount& operator=(const TmpfsMount&) = delete;
+
+private:
+    std::filesystem::path m_dir;
+};
+
+[[nodiscard]] std::vector<uint8_t> readBytes(const std::filesystem::path& file);
+void writeBytes(const std::filesystem::path& file, const std::vector<uint8_t>& bytes);
+
+struct CommandResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+// Runs `argv` (no shell), capturing stdout and stderr.
+[[nodiscard]] CommandResult run(const std::vector<std::string>& argv);
+
+// Where the built executables are (build/bin) and the source tree.
+[[nodiscard]] std::filesystem::path binDir();
+[[nodiscard]] std::filesystem::path sourceDir();
+
+} // namespace skm::test
