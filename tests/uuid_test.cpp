@@ -69,11 +69,11 @@ TEST_CASE("ids are unique across restarts in the same millisecond", "[uuid]")
     CHECK(all.size() == made);
 }
 
-TEST_CASE("an exhausted counter borrows the next millisecond instead of wrapping", "[uuid]")
+TEST_CASE("the counter is seeded with its top bit clear, leaving room for 2^41 ids per millisecond", "[uuid]")
 {
-    // A random source of all ones seeds the counter at its highest allowed start (2^41 - 1), so
-    // 2^41 + 1 ids in one millisecond would be needed to overflow; instead check the guard bit:
-    // the seeded counter never has its top bit set.
+    // RFC 9562 section 6.2 "counter rollover guards": even the largest random seed (all ones) leaves
+    // the counter's top bit zero, so a millisecond holds at least 2^41 increments before the
+    // generator has to borrow the next millisecond.
     UuidV7Generator gen([](uint8_t* out, size_t n) { std::fill(out, out + n, 0xFF); });
     const Uuid u = gen.next(1'000);
     CHECK((u.bytes[6] & 0x08) == 0); // the counter's top bit (bit 41) is zero after seeding
