@@ -9,6 +9,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fstream>
 
 using namespace skm;
@@ -116,4 +120,20 @@ TEST_CASE("the kiosk refuses a newer database at start with a clear message", "[
     const auto r = test::run({kiosk(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
     CHECK(r.exitCode == 1);
     CHECK_THAT(r.err, Catch::Contains("schema version 99") && Catch::Contains("newer than this skm-kiosk"));
+}
+
+TEST_CASE("a second kiosk on the same data directory is refused, naming the first one's pid", "[cli]")
+{
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "data");
+    const auto lockFile = dir / "data" / "skm-kiosk.lock";
+    int fd = ::open(lockFile.c_str(), O_RDWR | O_CREAT, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0); // stands for a running kiosk
+    REQUIRE(::write(fd, "4242\n", 5) == 5);
+    const auto r = test::run({kiosk(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
+    ::close(fd);
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("another skm-kiosk (pid 4242) is already running"));
+    CHECK_FALSE(std::filesystem::exists(dir / "data" / "skm.db")); // refused before touching the store
 }

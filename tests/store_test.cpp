@@ -9,7 +9,9 @@
 #include <catch2/catch.hpp>
 #include <sodium.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 using namespace skm::store;
 using skm::test::TempDir;
@@ -404,4 +406,43 @@ TEST_CASE("status reads a missing, an empty and a filled data directory", "[stor
         CHECK(live.schemaVersion == latestSchemaVersion());
         CHECK(live.error.empty());
     }
+}
+
+TEST_CASE("processes opening a new database at the same moment all get a migrated store", "[store][migrations]")
+{
+    // The kiosk and the sync job may both start at boot on a fresh data directory.
+    TempDir dir;
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            ++ready;
+            while (ready < 4) std::this_thread::yield();
+            try {
+                RatingStore store(optionsFor(dir));
+                if (store.schemaVersion() != latestSchemaVersion()) errors[t] = "wrong schema version";
+                else if (!store.commit(store.stamp(t % 4 + 1)).ok) errors[t] = "commit failed";
+            } catch (const std::exception& e) {
+                errors[t] = e.what();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& e : errors) CHECK(e.empty());
+    RatingStore store(optionsFor(dir));
+    CHECK(store.counts().total == 4);
+}
+
+TEST_CASE("concurrent first starts agree on one device id", "[store]")
+{
+    TempDir dir;
+    std::vector<std::string> ids(8);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < ids.size(); ++t) threads.emplace_back([&, t] { ids[t] = loadOrCreateDeviceId(dir / "data"); });
+    for (auto& th : threads) th.join();
+    for (const auto& id : ids) CHECK(id == ids[0]);
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "data")) ++files;
+    CHECK(files == 1); // no temporary files left behind
 }

@@ -1,5 +1,7 @@
 #include "kiosk_window.hpp"
 
+#include "instance_lock.hpp"
+
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/theme.hpp>
@@ -121,12 +123,14 @@ int runKiosk(const RunOptions& o)
     so.dataDir = o.dataDir;
     so.counter = cfg.counter;
     so.busyTimeoutMs = cfg.busyTimeoutMs;
+    std::unique_ptr<InstanceLock> lock;
     std::unique_ptr<store::RatingStore> st;
     try {
+        lock = std::make_unique<InstanceLock>(o.dataDir);
         so.deviceId = cfg.deviceId.empty() ? store::loadOrCreateDeviceId(o.dataDir) : cfg.deviceId;
         st = std::make_unique<store::RatingStore>(so);
     } catch (const std::exception& e) {
-        spdlog::critical("cannot open the rating store: {}", e.what());
+        spdlog::critical("cannot start: {}", e.what());
         return 1;
     }
     const store::OpenReport& rep = st->openReport();

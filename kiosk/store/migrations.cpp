@@ -54,12 +54,15 @@ int migrate(Database& db, int target)
 {
     const int from = static_cast<int>(db.queryInt("PRAGMA user_version"));
     for (const Migration& m : migrations()) {
-        if (m.version <= from || m.version > target) continue;
+        if (m.version > target) break;
         Transaction tx(db);
         std::string message;
         if (int rc = tx.begin(&message); rc != SQLITE_OK) {
             throw SqliteError(rc, "cannot start migration to schema " + std::to_string(m.version) + ": " + message);
         }
+        // Read the version again under the write lock: another process (the sync job starting at the
+        // same boot) may have migrated the file since we last looked.
+        if (db.queryInt("PRAGMA user_version") >= m.version) continue;
         db.exec(m.sql);
         db.exec("PRAGMA user_version = " + std::to_string(m.version));
         if (int rc = tx.commit(&message); rc != SQLITE_OK) {

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <system_error>
@@ -55,12 +57,13 @@ void applyPragmas(Database& db, const PragmaSettings& s)
     auto require = [](bool ok, const std::string& what) {
         if (!ok) throw StoreError("database " + what + "; refusing to run without it");
     };
+    // busy_timeout first: switching to WAL needs a lock that another process may hold for a moment.
+    db.exec("PRAGMA busy_timeout = " + std::to_string(s.busyTimeoutMs));
+    require(db.queryInt("PRAGMA busy_timeout") == s.busyTimeoutMs, "did not accept busy_timeout");
     const std::string journal = db.queryText("PRAGMA journal_mode = WAL");
     require(journal == "wal", "did not accept journal_mode=WAL (it reports '" + journal + "')");
     db.exec("PRAGMA synchronous = FULL");
     require(db.queryInt("PRAGMA synchronous") == 2, "did not accept synchronous=FULL");
-    db.exec("PRAGMA busy_timeout = " + std::to_string(s.busyTimeoutMs));
-    require(db.queryInt("PRAGMA busy_timeout") == s.busyTimeoutMs, "did not accept busy_timeout");
     db.exec("PRAGMA temp_store = MEMORY");
     require(db.queryInt("PRAGMA temp_store") == 2, "did not accept temp_store=MEMORY");
     db.exec("PRAGMA foreign_keys = ON");
@@ -110,6 +113,9 @@ void RatingStore::openChecked()
     m_db.close();
     const char* vfs = m_options.vfs.empty() ? nullptr : m_options.vfs.c_str();
     m_db = Database(m_dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
+    // Wait for another process (the sync job, a status query) rather than fail on its locks, from the
+    // very first read; applyPragmas() sets it again and reads it back.
+    sqlite3_busy_timeout(m_db.handle(), m_options.busyTimeoutMs);
 
     // The version is read before anything writes: a database newer than this binary is never altered,
     // not even by switching its journal mode.
@@ -312,20 +318,25 @@ std::string loadOrCreateDeviceId(const fs::path& dataDir)
     sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
     const std::string id = std::string("skm-") + hex;
 
-    const fs::path tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << id << '\n';
-        out.flush();
-        if (!out) throw StoreError("cannot write " + tmp.string());
+    // Write a private temporary file, then link() it into place: link fails if another process made
+    // the id first, and then that id is the one to use.
+    std::string tmp = (dataDir / "device-id.XXXXXX").string();
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0) throw StoreError("cannot create a file in " + dataDir.string() + ": " + std::strerror(errno));
+    const std::string line = id + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    const int linked = written ? ::link(tmp.c_str(), file.c_str()) : -1;
+    const int linkErr = errno;
+    ::unlink(tmp.c_str());
+    if (!written) throw StoreError("cannot write " + file.string());
+    if (linked != 0) {
+        if (linkErr != EEXIST) throw StoreError("cannot write " + file.string() + ": " + std::strerror(linkErr));
+        std::ifstream in(file);
+        std::string other;
+        if (in && std::getline(in, other) && !other.empty()) return other;
+        throw StoreError(file.string() + " exists but holds no device id");
     }
-    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-    fs::rename(tmp, file, ec);
-    if (ec) throw StoreError("cannot write " + file.string() + ": " + ec.message());
     fsyncDirectory(dataDir);
     return id;
 }
