@@ -38,6 +38,29 @@ bool onDisk(const std::filesystem::path& db, const std::string& id)
     return st.columnInt(0) == 1;
 }
 
+struct Filled {
+    std::vector<std::string> stored; // ids committed before the first refusal
+    PendingRating refused;           // the first tap the store refused
+    CommitResult failure;            // and why
+};
+
+// Commits ratings until the store refuses one (the disk is full).
+Filled fillUntilRefused(RatingStore& store)
+{
+    Filled f;
+    for (int i = 0; i < 500'000; ++i) {
+        PendingRating p = store.stamp(i % 4 + 1);
+        CommitResult r = store.commit(p);
+        if (!r.ok) {
+            f.refused = p;
+            f.failure = r;
+            break;
+        }
+        f.stored.push_back(p.id);
+    }
+    return f;
+}
+
 std::string integrity(const std::filesystem::path& db)
 {
     Database d(db.string(), SQLITE_OPEN_READONLY);
@@ -268,19 +291,7 @@ TEST_CASE("disk full (max_page_count): explicit rollback, a clear error, nothing
     StoreOptions o = optionsFor(dir);
     o.maxPageCount = 12;
     RatingStore store(o);
-    std::vector<std::string> stored;
-    PendingRating refused;
-    CommitResult failure;
-    for (int i = 0; i < 100'000; ++i) {
-        PendingRating p = store.stamp(i % 4 + 1);
-        CommitResult r = store.commit(p);
-        if (!r.ok) {
-            refused = p;
-            failure = r;
-            break;
-        }
-        stored.push_back(p.id);
-    }
+    auto [stored, refused, failure] = fillUntilRefused(store);
     REQUIRE_FALSE(failure.ok);
     CHECK(failure.diskFull);
     CHECK((failure.sqliteCode & 0xff) == SQLITE_FULL);
@@ -308,19 +319,7 @@ TEST_CASE("disk full on a real tiny filesystem: the store stays up and resumes w
     StoreOptions o = optionsFor(dir);
     o.deviceId = "tiny-filesystem-device-with-a-long-id-to-fill-pages-faster";
     RatingStore store(o);
-    std::vector<std::string> stored;
-    PendingRating refused;
-    CommitResult failure;
-    for (int i = 0; i < 200'000; ++i) {
-        PendingRating p = store.stamp(i % 4 + 1);
-        CommitResult r = store.commit(p);
-        if (!r.ok) {
-            refused = p;
-            failure = r;
-            break;
-        }
-        stored.push_back(p.id);
-    }
+    auto [stored, refused, failure] = fillUntilRefused(store);
     REQUIRE_FALSE(failure.ok);
     INFO("failure: " << failure.error << " code " << failure.sqliteCode);
     CHECK(failure.diskFull);
