@@ -2,6 +2,7 @@
 
 #include "support/test_util.hpp"
 
+#include <config/catalog.hpp>
 #include <config/config.hpp>
 
 #include <catch2/catch.hpp>
@@ -77,4 +78,46 @@ TEST_CASE("unknown keys and sections are warnings with their line, not errors", 
 TEST_CASE("a missing configuration file is an error naming it", "[config]")
 {
     CHECK_THROWS_WITH(loadFile("/nonexistent/skm.toml"), Catch::Contains("/nonexistent/skm.toml") && Catch::Contains("cannot read"));
+}
+
+TEST_CASE("reason lists replace the defaults, and a bad entry names its place", "[config]")
+{
+    const LoadResult ok = loadText("[[reasons.low]]\ncode = \"antre\"\nid = \"Antre lama\"\nen = \"Long queue\"\n", "r.toml");
+    REQUIRE(ok.config.reasonsLow.size() == 1);
+    CHECK(ok.config.reasonsLow[0] == Reason{"antre", "Antre lama", "Long queue"});
+    CHECK(ok.config.reasonsHigh == KioskConfig{}.reasonsHigh);
+
+    struct Case {
+        const char* text;
+        const char* words;
+    };
+    const Case cases[] = {
+        {"[[reasons.low]]\ncode = \"Antre!\"\nid = \"a\"\nen = \"b\"\n", "code 'Antre!' must be"},
+        {"[[reasons.low]]\ncode = \"antre\"\nid = \"a\"\n", "needs both labels"},
+        {"[[reasons.high]]\ncode = \"a\"\nid = \"a\"\nen = \"a\"\n[[reasons.high]]\ncode = \"a\"\nid = \"b\"\nen = \"b\"\n", "appears twice"},
+        {"[[reasons.low]]\ncode = \"a\"\nid = \"a\"\nen = \"a\"\ncolour = \"red\"\n", "unknown field 'colour'"},
+        {"[reasons]\nlow = \"waktu\"\n", "must be an array of tables"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.text);
+        try {
+            (void)loadText(c.text, "r.toml");
+            FAIL("must throw");
+        } catch (const ConfigError& e) {
+            CHECK_THAT(e.what(), Catch::Contains(c.words) && Catch::Contains("key 'reasons."));
+        }
+    }
+}
+
+TEST_CASE("translation catalogues: fallbacks, formatting, and errors naming file and line", "[config][i18n]")
+{
+    const Catalog c = Catalog::fromText("[a]\nx = \"Halo {n}\"\ny = \"Ya\"\n", "[a]\nx = \"Hello {n}\"\n");
+    CHECK(c.text(Lang::Id, "a.x") == "Halo {n}");
+    CHECK(c.format(Lang::En, "a.x", {{"n", "3"}}) == "Hello 3");
+    CHECK(c.text(Lang::En, "a.y") == "Ya");          // missing in English: Indonesian
+    CHECK(c.text(Lang::En, "a.zzz") == "a.zzz");     // missing everywhere: the key itself
+    CHECK(c.missing(Lang::En, {"a.x", "a.y"}) == std::vector<std::string>{"a.y"});
+    CHECK_THROWS_WITH(Catalog::fromText("[a]\nx = 3\n", ""), Catch::Contains("id.toml:2") && Catch::Contains("key 'a.x'"));
+    CHECK_THROWS_WITH(Catalog::fromText("", "[a\n"), Catch::Contains("en.toml:1"));
+    CHECK_THROWS_WITH(findAssetsDir("/nonexistent"), Catch::Contains("/nonexistent holds no i18n/id.toml"));
 }

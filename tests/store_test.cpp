@@ -445,3 +445,54 @@ TEST_CASE("concurrent first starts agree on one device id", "[store]")
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "data")) ++files;
     CHECK(files == 1); // no temporary files left behind
 }
+
+TEST_CASE("follow-up updates land in their own transaction and re-queue an uploaded rating", "[store]")
+{
+    TempDir dir;
+    ManualClock clock(1'764'400'000'000);
+    RatingStore store(optionsFor(dir, &clock));
+    const PendingRating p = store.stamp(2);
+    REQUIRE(store.commit(p).ok);
+    store.database().exec("UPDATE ratings SET upload_status = 'sent'");
+
+    clock.advance(5'000);
+    const CommitResult r = store.update({p.id, RatingUpdate::Field::Reasons, R"(["waktu_lama"])", "en"});
+    REQUIRE(r.ok);
+    CHECK_FALSE(r.notFound);
+    CHECK(store.update({p.id, RatingUpdate::Field::Comment, "antri 2 jam", "en"}).ok);
+    CHECK(store.update({p.id, RatingUpdate::Field::Comment, "antri 2 jam", "en"}).ok); // idempotent
+    Statement st(store.database(), "SELECT reasons, comment, language, upload_status, updated_wall_ms FROM ratings");
+    REQUIRE(st.next());
+    CHECK(st.columnText(0) == R"(["waktu_lama"])");
+    CHECK(st.columnText(1) == "antri 2 jam");
+    CHECK(st.columnText(2) == "en");
+    CHECK(st.columnText(3) == "pending"); // the central office must receive the change
+    CHECK(st.columnInt(4) == 1'764'400'005'000);
+
+    const CommitResult missing = store.update({"0190a1b2-0000-7000-8000-00000000dead", RatingUpdate::Field::Comment, "x", "id"});
+    CHECK(missing.ok);
+    CHECK(missing.notFound);
+    CHECK(store.counts().total == 1);
+}
+
+TEST_CASE("an update that hits an I/O error changes nothing and can be retried", "[store][ioerr]")
+{
+    auto& faults = skm::test::faultyVfs();
+    TempDir dir;
+    StoreOptions o = optionsFor(dir);
+    o.vfs = skm::test::kFaultyVfsName;
+    RatingStore store(o);
+    const PendingRating p = store.stamp(1);
+    REQUIRE(store.commit(p).ok);
+    faults.failSyncs = true;
+    const CommitResult r = store.update({p.id, RatingUpdate::Field::Comment, "lama sekali", "id"});
+    faults.failSyncs = false;
+    CHECK_FALSE(r.ok);
+    CHECK(sqlite3_get_autocommit(store.database().handle()) == 1);
+    {
+        Database fresh(store.dbPath().string(), SQLITE_OPEN_READONLY);
+        CHECK(fresh.queryText("SELECT coalesce(comment, 'NULL') FROM ratings") == "NULL");
+    }
+    REQUIRE(store.update({p.id, RatingUpdate::Field::Comment, "lama sekali", "id"}).ok);
+    CHECK(store.database().queryText("SELECT comment FROM ratings") == "lama sekali");
+}

@@ -2,9 +2,11 @@
 
 #include "instance_lock.hpp"
 
+#include <config/catalog.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/theme.hpp>
+#include <ui/widgets.hpp>
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -17,8 +19,13 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <fstream>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -97,6 +104,27 @@ bool writeScreenshot(const fs::path& file, int w, int h)
     return !ec;
 }
 
+void writeFileAtomically(const fs::path& file, const std::string& text)
+{
+    const fs::path tmp = file.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text;
+    }
+    std::error_code ec;
+    fs::rename(tmp, file, ec);
+}
+
+// The touch targets of the last frame as JSON: {"screen": ..., "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
+std::string uiMapJson(ui::ScreenId screen, int w, int h)
+{
+    nlohmann::json targets = nlohmann::json::object();
+    for (const ui::Target& t : ui::lastTargets()) {
+        targets[t.name] = {std::lround(t.rect.min.x), std::lround(t.rect.min.y), std::lround(t.rect.max.x), std::lround(t.rect.max.y)};
+    }
+    return nlohmann::json{{"screen", ui::screenName(screen)}, {"display", {w, h}}, {"targets", targets}}.dump() + "\n";
+}
+
 struct GlfwSession {
     GlfwSession() : ok(glfwInit() == GLFW_TRUE) {}
     ~GlfwSession()
@@ -132,6 +160,20 @@ int runKiosk(const RunOptions& o)
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
         return 1;
+    }
+    config::Catalog catalog;
+    try {
+        const fs::path assets = config::findAssetsDir(cfg.assetsDir);
+        catalog = config::Catalog::load(assets);
+        for (config::Lang lang : {config::Lang::Id, config::Lang::En}) {
+            for (const std::string& key : catalog.missing(lang, ui::catalogueKeys())) {
+                spdlog::warn("translation catalogue {}: key '{}' is missing; falling back", config::langCode(lang), key);
+            }
+        }
+        spdlog::info("translation catalogues from {}", assets.string());
+    } catch (const config::ConfigError& e) {
+        spdlog::critical("translation catalogue: {}", e.what());
+        return 2;
     }
     const store::OpenReport& rep = st->openReport();
     spdlog::info("device {}: store {} at schema {} (found {})", so.deviceId, st->dbPath().string(), rep.schemaVersion, rep.schemaFrom);
@@ -204,14 +246,16 @@ int runKiosk(const RunOptions& o)
         exitCode = 1;
     }
 
-    ui::UiSettings us;
-    us.officeName = cfg.officeName;
-    us.counter = cfg.counter;
-    us.thanksMs = cfg.thanksSeconds * 1000LL;
-    us.noticeMs = cfg.errorSeconds * 1000LL;
     const store::Clock& clock = store::SystemClock::instance();
-    ui::Controller controller(*st, us, clock);
-    controller.onScreenChanged = [](ui::ScreenId id) { spdlog::debug("screen: {}", ui::screenName(id)); };
+    ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, catalog);
+    int framesOnScreen = 0;
+    controller.onScreenChanged = [&](ui::ScreenId id) {
+        framesOnScreen = 0;
+        spdlog::debug("screen: {}", ui::screenName(id));
+    };
+    std::array<bool, std::size(ui::kAllScreens)> shotTaken{};
+    std::string lastUiMap;
+    std::vector<int64_t> frameMicros;
 
     int framesLeft = 3; // 1.86 sees a tap's release a frame late: draw a few frames after any event
     int framesDrawn = 0;
@@ -220,6 +264,7 @@ int runKiosk(const RunOptions& o)
     spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, monitor ? ", full-screen" : "");
     bool inFrame = false;
     while (exitCode == 0 && !g_stop && !glfwWindowShouldClose(window)) {
+        if (o.renderContinuously) framesLeft = std::max(framesLeft, 1);
         if (framesLeft > 0) {
             glfwPollEvents();
         } else {
@@ -244,6 +289,7 @@ int runKiosk(const RunOptions& o)
             const float scale = ui::scaleFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.uiScale));
             if (std::fabs(scale - theme.scale) > 0.02f) rebuildTheme(scale);
 
+            const auto frameStart = std::chrono::steady_clock::now();
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             ImGui::NewFrame();
@@ -258,12 +304,29 @@ int runKiosk(const RunOptions& o)
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
             ++framesDrawn;
+            ++framesOnScreen;
+            // Shots are taken from the second frame on a screen: ImGui settles new windows in one frame.
             if (!screenshotDone && framesDrawn >= 2) {
                 screenshotDone = true;
                 if (writeScreenshot(*o.screenshot, fbw, fbh)) spdlog::info("screenshot saved to {}", o.screenshot->string());
                 else spdlog::error("cannot write the screenshot {}", o.screenshot->string());
             }
+            const size_t screenIndex = static_cast<size_t>(controller.screen());
+            if (o.screenshotDir && framesOnScreen >= 2 && !shotTaken[screenIndex]) {
+                shotTaken[screenIndex] = true;
+                const fs::path file = *o.screenshotDir / (std::string(ui::screenName(controller.screen())) + "-" + std::to_string(w) + "x" + std::to_string(h) + ".png");
+                if (writeScreenshot(file, fbw, fbh)) spdlog::info("screenshot saved to {}", file.string());
+                else spdlog::error("cannot write the screenshot {}", file.string());
+            }
             glfwSwapBuffers(window);
+            frameMicros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - frameStart).count());
+            if (o.uiMap) {
+                std::string map = uiMapJson(controller.screen(), w, h);
+                if (map != lastUiMap) {
+                    writeFileAtomically(*o.uiMap, map);
+                    lastUiMap = std::move(map);
+                }
+            }
             --framesLeft;
             failures = 0;
         } catch (const std::exception& e) {
@@ -282,6 +345,11 @@ int runKiosk(const RunOptions& o)
         }
     }
 
+    if (o.frameLog) {
+        std::string lines;
+        for (int64_t us : frameMicros) lines += std::to_string(us) + "\n";
+        writeFileAtomically(*o.frameLog, lines);
+    }
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

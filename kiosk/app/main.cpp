@@ -1,6 +1,6 @@
 // skm-kiosk: the citizen-feedback kiosk, and its maintenance commands.
 //
-//   skm-kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--screenshot FILE]
+//   skm-kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--screenshot FILE] [--screenshot-dir DIR]
 //   skm-kiosk status [--json] [--data-dir DIR] [--config FILE]
 
 #include "kiosk_window.hpp"
@@ -25,6 +25,10 @@ struct Args {
     std::string dataDir;
     std::string windowed;
     std::string screenshot;
+    std::string screenshotDir;
+    std::string uiMap;
+    std::string frameLog;
+    bool renderContinuously = false;
     bool json = false;
 };
 
@@ -53,6 +57,10 @@ int main(int argc, char** argv)
     app.add_option("--data-dir", a.dataDir, "data directory (default: store.data_dir, else ./skm-data)");
     app.add_option("--windowed", a.windowed, "run in a WxH window instead of full-screen, e.g. 1280x800");
     app.add_option("--screenshot", a.screenshot, "write a PNG of the first complete frame to FILE");
+    app.add_option("--screenshot-dir", a.screenshotDir, "write a PNG of each screen, the first time it is shown, to DIR/SCREEN-WxH.png");
+    app.add_option("--ui-map", a.uiMap, "keep FILE updated with the touch targets on screen (JSON; for window tests)");
+    app.add_option("--frame-log", a.frameLog, "write each frame's duration in microseconds to FILE at exit (benchmarks)");
+    app.add_flag("--render-continuously", a.renderContinuously, "draw every frame without waiting for input (the idle benchmark's baseline)");
 
     CLI::App* status = app.add_subcommand("status", "print the queue's counts and the store's health");
     status->add_flag("--json", a.json, "one JSON object on stdout");
@@ -94,6 +102,10 @@ int main(int argc, char** argv)
         run.config.height = std::stoi(m[2]);
     }
     if (!a.screenshot.empty()) run.screenshot = a.screenshot;
+    if (!a.screenshotDir.empty()) run.screenshotDir = a.screenshotDir;
+    if (!a.uiMap.empty()) run.uiMap = a.uiMap;
+    if (!a.frameLog.empty()) run.frameLog = a.frameLog;
+    run.renderContinuously = a.renderContinuously;
 
     spdlog::info("skm-kiosk {} starting; effective configuration{}:", SKM_VERSION, a.configFile.empty() ? " (embedded defaults)" : " from " + a.configFile);
     for (const std::string& line : skm::config::describe(run.config)) spdlog::info("  {}", line);

@@ -61,6 +61,49 @@ Setter real(double KioskConfig::*field, double lo, double hi)
     };
 }
 
+bool isCode(const std::string& s)
+{
+    if (s.empty() || s.size() > 32) return false;
+    for (char c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+    }
+    return true;
+}
+
+// An array of tables, each { code = "...", id = "...", en = "..." }; 1 to 8 of them, codes unique.
+Setter reasons(std::vector<Reason> KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        const toml::array* arr = n.as_array();
+        if (!arr) return fail("must be an array of tables: [[reasons.low]] code = \"...\" id = \"...\" en = \"...\"");
+        if (arr->empty() || arr->size() > 8) return fail("must list between 1 and 8 reasons (found " + std::to_string(arr->size()) + ")");
+        std::vector<Reason> out;
+        for (size_t i = 0; i < arr->size(); ++i) {
+            const std::string where = "entry " + std::to_string(i + 1) + " (line " + std::to_string((*arr)[i].source().begin.line) + ")";
+            const toml::table* t = (*arr)[i].as_table();
+            if (!t) return fail(where + " must be a table");
+            Reason r;
+            for (const auto& [k, v] : *t) {
+                const std::string key(k.str());
+                const auto value = v.template value<std::string>();
+                if (!v.is_string() || !value) return fail(where + ": '" + key + "' must be a string");
+                if (key == "code") r.code = *value;
+                else if (key == "id") r.labelId = *value;
+                else if (key == "en") r.labelEn = *value;
+                else return fail(where + ": unknown field '" + key + "' (expected code, id, en)");
+            }
+            if (!isCode(r.code)) return fail(where + ": code '" + r.code + "' must be 1-32 characters of a-z, 0-9, _ or -");
+            if (r.labelId.empty() || r.labelEn.empty()) return fail(where + ": needs both labels, id and en");
+            if (r.labelId.size() > 60 || r.labelEn.size() > 60) return fail(where + ": a label is longer than 60 characters");
+            for (const Reason& seen : out) {
+                if (seen.code == r.code) return fail(where + ": code '" + r.code + "' appears twice");
+            }
+            out.push_back(std::move(r));
+        }
+        c.*field = std::move(out);
+    };
+}
+
 const std::map<std::string, Setter>& schema()
 {
     static const std::map<std::string, Setter> keys = {
@@ -68,6 +111,12 @@ const std::map<std::string, Setter>& schema()
         {"kiosk.counter", text(&KioskConfig::counter, 40)},
         {"kiosk.thanks_seconds", integer(&KioskConfig::thanksSeconds, 1, 60)},
         {"kiosk.error_seconds", integer(&KioskConfig::errorSeconds, 1, 120)},
+        {"kiosk.idle_seconds", integer(&KioskConfig::idleSeconds, 5, 600)},
+        {"kiosk.response_interval_seconds", integer(&KioskConfig::responseIntervalSeconds, 0, 60)},
+        {"kiosk.comment_max_chars", integer(&KioskConfig::commentMaxChars, 10, 1000)},
+        {"kiosk.assets_dir", text(&KioskConfig::assetsDir, 4096)},
+        {"reasons.low", reasons(&KioskConfig::reasonsLow)},
+        {"reasons.high", reasons(&KioskConfig::reasonsHigh)},
         {"device.id", text(&KioskConfig::deviceId, 64)},
         {"store.data_dir", text(&KioskConfig::dataDir, 4096)},
         {"store.busy_timeout_ms", integer(&KioskConfig::busyTimeoutMs, 0, 600'000)},
@@ -126,6 +175,15 @@ LoadResult loadFile(const std::filesystem::path& path)
     return loadText(buf.str(), path.string());
 }
 
+namespace {
+std::string reasonCodes(const std::vector<Reason>& reasons)
+{
+    std::string out = "[";
+    for (const Reason& r : reasons) out += (out.size() > 1 ? ", " : "") + r.code + " (" + r.labelId + " / " + r.labelEn + ")";
+    return out + "]";
+}
+} // namespace
+
 std::vector<std::string> describe(const KioskConfig& c)
 {
     std::ostringstream scale;
@@ -135,6 +193,10 @@ std::vector<std::string> describe(const KioskConfig& c)
         "kiosk.counter = \"" + c.counter + "\"",
         "kiosk.thanks_seconds = " + std::to_string(c.thanksSeconds),
         "kiosk.error_seconds = " + std::to_string(c.errorSeconds),
+        "kiosk.idle_seconds = " + std::to_string(c.idleSeconds),
+        "kiosk.response_interval_seconds = " + std::to_string(c.responseIntervalSeconds),
+        "kiosk.comment_max_chars = " + std::to_string(c.commentMaxChars),
+        "kiosk.assets_dir = \"" + c.assetsDir + "\"",
         "device.id = \"" + c.deviceId + "\"",
         "store.data_dir = \"" + c.dataDir + "\"",
         "store.busy_timeout_ms = " + std::to_string(c.busyTimeoutMs),
@@ -144,6 +206,8 @@ std::vector<std::string> describe(const KioskConfig& c)
         "display.ui_scale = " + scale.str(),
         "display.font = \"" + c.font + "\"",
         "display.font_bold = \"" + c.fontBold + "\"",
+        "reasons.low = " + reasonCodes(c.reasonsLow),
+        "reasons.high = " + reasonCodes(c.reasonsHigh),
     };
 }
 

@@ -9,12 +9,24 @@
 
 namespace skm::config {
 
+// A reason chip on the follow-up screen: a stable code (stored with the rating) and its labels.
+struct Reason {
+    std::string code;
+    std::string labelId;
+    std::string labelEn;
+    bool operator==(const Reason&) const = default;
+};
+
 struct KioskConfig {
     // [kiosk]
     std::string officeName = "Mal Pelayanan Publik Kota Contoh";
     std::string counter = "Loket 1";
     int thanksSeconds = 4;  // how long "Terima kasih" stays before the screen resets
     int errorSeconds = 8;   // how long a "not saved" message stays
+    int idleSeconds = 30;   // no touch for this long returns any step to the attract screen
+    int responseIntervalSeconds = 3; // a press sooner than this after the previous one is stored as suppressed (0: off)
+    int commentMaxChars = 200;
+    std::string assetsDir;  // translation catalogues; empty: found beside the executable or in the source tree
     // [device]
     std::string deviceId;   // empty: made once and kept in DATA_DIR/device-id
     // [store]
@@ -27,6 +39,23 @@ struct KioskConfig {
     double uiScale = 1.0;   // multiplies the scale derived from the window size
     std::string font;       // TTF path; empty: Noto Sans from Debian's fonts-noto-core
     std::string fontBold;
+    // [[reasons.low]] for scores 1-2 and [[reasons.high]] for scores 3-4
+    std::vector<Reason> reasonsLow = {
+        {"waktu_lama", "Waktu tunggu lama", "Long waiting time"},
+        {"kurang_ramah", "Petugas kurang ramah", "Unfriendly officer"},
+        {"info_tidak_jelas", "Informasi kurang jelas", "Unclear information"},
+        {"prosedur_rumit", "Prosedur berbelit", "Complicated procedure"},
+        {"pungutan", "Ada pungutan tidak resmi", "Unofficial fees asked"},
+        {"fasilitas", "Fasilitas kurang nyaman", "Poor facilities"},
+    };
+    std::vector<Reason> reasonsHigh = {
+        {"cepat", "Pelayanan cepat", "Fast service"},
+        {"ramah", "Petugas ramah", "Friendly officer"},
+        {"info_jelas", "Informasi jelas", "Clear information"},
+        {"prosedur_mudah", "Prosedur mudah", "Easy procedure"},
+        {"tanpa_pungutan", "Tanpa pungutan", "No fees asked"},
+        {"nyaman", "Tempat nyaman", "Comfortable place"},
+    };
 };
 
 // A configuration file that cannot be used. what() reads "FILE:LINE: key 'K': message".

@@ -44,6 +44,13 @@ CREATE TABLE store_events (
 ALTER TABLE ratings ADD COLUMN batch_id TEXT;
 ALTER TABLE ratings ADD COLUMN sent_at_ms INTEGER;
 )sql"},
+        {3, "follow-up reasons, comment, suppressed presses, language", R"sql(
+ALTER TABLE ratings ADD COLUMN reasons TEXT;            -- JSON array of reason codes, NULL if skipped
+ALTER TABLE ratings ADD COLUMN comment TEXT;            -- NULL if skipped
+ALTER TABLE ratings ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0 CHECK (suppressed IN (0, 1));
+ALTER TABLE ratings ADD COLUMN language TEXT NOT NULL DEFAULT 'id';
+ALTER TABLE ratings ADD COLUMN updated_wall_ms INTEGER; -- when the follow-up or comment last changed the row
+)sql"},
     };
     return all;
 }

@@ -13,6 +13,8 @@
 #include <ctime>
 #include <fstream>
 #include <system_error>
+#include <tuple>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -47,8 +49,14 @@ std::string utcStamp(int64_t wallMs)
 
 const char* kInsertSql =
     "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
-    " officer_nip, case_id, service_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " officer_nip, case_id, service_code, suppressed, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     " ON CONFLICT (id) DO NOTHING";
+
+// An update re-queues a rating that was already uploaded, so the central office gets the change.
+const char* kUpdateTail =
+    " = ?2, language = ?3, updated_wall_ms = ?4,"
+    " upload_status = CASE upload_status WHEN 'sent' THEN 'pending' ELSE upload_status END"
+    " WHERE id = ?1";
 
 } // namespace
 
@@ -110,6 +118,8 @@ RatingStore::RatingStore(const StoreOptions& options)
 void RatingStore::openChecked()
 {
     m_insert = Statement();
+    m_updateReasons = Statement();
+    m_updateComment = Statement();
     m_db.close();
     const char* vfs = m_options.vfs.empty() ? nullptr : m_options.vfs.c_str();
     m_db = Database(m_dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
@@ -141,11 +151,15 @@ void RatingStore::openChecked()
     m_report.schemaFrom = migrate(m_db, latestSchemaVersion());
     m_report.schemaVersion = static_cast<int>(m_db.queryInt("PRAGMA user_version"));
     m_insert = Statement(m_db, kInsertSql);
+    m_updateReasons = Statement(m_db, std::string("UPDATE ratings SET reasons") + kUpdateTail);
+    m_updateComment = Statement(m_db, std::string("UPDATE ratings SET comment") + kUpdateTail);
 }
 
 void RatingStore::quarantine(const std::string& reason)
 {
     m_insert = Statement();
+    m_updateReasons = Statement();
+    m_updateComment = Statement();
     m_db.close();
     const std::string base = m_dbPath.string() + ".corrupt-" + utcStamp(m_clock->wallMs());
     std::string target = base;
@@ -175,6 +189,17 @@ PendingRating RatingStore::stamp(int score)
     return r;
 }
 
+namespace {
+CommitResult failure(int rc, const std::string& message)
+{
+    CommitResult result;
+    result.sqliteCode = rc;
+    result.diskFull = (rc & 0xff) == SQLITE_FULL;
+    result.error = result.diskFull ? "the disk is full: " + message : message;
+    return result;
+}
+} // namespace
+
 CommitResult RatingStore::commit(const PendingRating& r)
 {
     CommitResult result;
@@ -183,13 +208,7 @@ CommitResult RatingStore::commit(const PendingRating& r)
         result.error = "score " + std::to_string(r.score) + " is outside 1..4";
         return result;
     }
-    auto fail = [&](int rc, const std::string& message) {
-        result.ok = false;
-        result.sqliteCode = rc;
-        result.diskFull = (rc & 0xff) == SQLITE_FULL;
-        result.error = result.diskFull ? "the disk is full: " + message : message;
-        return result;
-    };
+    auto fail = [](int rc, const std::string& message) { return failure(rc, message); };
 
     Transaction tx(m_db);
     std::string message;
@@ -206,6 +225,8 @@ CommitResult RatingStore::commit(const PendingRating& r)
     m_insert.bind(8, r.officerNip);
     m_insert.bind(9, r.caseId);
     m_insert.bind(10, r.serviceCode);
+    m_insert.bind(11, int64_t{r.suppressed ? 1 : 0});
+    m_insert.bind(12, std::string_view(r.language));
     const int rc = m_insert.step();
     if (rc != SQLITE_DONE) {
         message = m_db.errorMessage();
@@ -220,19 +241,31 @@ CommitResult RatingStore::commit(const PendingRating& r)
     return result;
 }
 
-Counts RatingStore::counts()
+CommitResult RatingStore::update(const RatingUpdate& u)
 {
-    Statement st(m_db,
-                 "SELECT count(*), coalesce(sum(upload_status = 'pending'), 0), coalesce(sum(upload_status = 'sent'), 0),"
-                 " coalesce(sum(upload_status = 'rejected'), 0) FROM ratings");
-    Counts c;
-    if (st.next()) {
-        c.total = st.columnInt(0);
-        c.pending = st.columnInt(1);
-        c.sent = st.columnInt(2);
-        c.rejected = st.columnInt(3);
+    Statement& st = u.field == RatingUpdate::Field::Reasons ? m_updateReasons : m_updateComment;
+    Transaction tx(m_db);
+    std::string message;
+    if (int rc = tx.begin(&message); rc != SQLITE_OK) return failure(rc, message);
+    st.reset();
+    st.bind(1, std::string_view(u.id));
+    st.bind(2, std::string_view(u.value));
+    st.bind(3, std::string_view(u.language));
+    st.bind(4, m_clock->wallMs());
+    const int rc = st.step();
+    if (rc != SQLITE_DONE) {
+        message = m_db.errorMessage();
+        st.reset();
+        tx.rollback();
+        return failure(rc, message);
     }
-    return c;
+    const bool found = sqlite3_changes(m_db.handle()) > 0;
+    st.reset();
+    if (int crc = tx.commit(&message); crc != SQLITE_OK) return failure(crc, message);
+    CommitResult result;
+    result.ok = true;
+    result.notFound = !found;
+    return result;
 }
 
 int RatingStore::schemaVersion() { return static_cast<int>(m_db.queryInt("PRAGMA user_version")); }
@@ -252,6 +285,22 @@ int RatingStore::recordEvent(const std::string& kind, const std::string& detailJ
 }
 
 namespace {
+// Counts and the newest rating's wall time, for whatever columns `version` has.
+std::pair<Counts, std::optional<int64_t>> readCounts(Database& db, int version)
+{
+    Counts c;
+    std::optional<int64_t> last;
+    if (version < 1) return {c, last};
+    const std::string suppressed = version >= 3 ? "coalesce(sum(suppressed), 0)" : "0";
+    Statement st(db, "SELECT count(*), coalesce(sum(upload_status = 'pending'), 0), coalesce(sum(upload_status = 'sent'), 0),"
+                     " coalesce(sum(upload_status = 'rejected'), 0), " + suppressed + ", max(created_wall_ms) FROM ratings");
+    if (st.next()) {
+        c = {st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3), st.columnInt(4)};
+        if (!st.columnIsNull(5)) last = st.columnInt(5);
+    }
+    return {c, last};
+}
+
 std::vector<StoreEvent> readEvents(Database& db, int limit)
 {
     std::vector<StoreEvent> out;
@@ -263,6 +312,12 @@ std::vector<StoreEvent> readEvents(Database& db, int limit)
 } // namespace
 
 std::vector<StoreEvent> RatingStore::recentEvents(int limit) { return readEvents(m_db, limit); }
+
+Counts RatingStore::counts()
+{
+    return readCounts(m_db, schemaVersion()).first;
+}
+
 
 StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
 {
@@ -285,15 +340,7 @@ StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
             s.error = "schema version " + std::to_string(s.schemaVersion) + " is newer than this binary understands";
             return s;
         }
-        if (s.schemaVersion >= 1) {
-            Statement st(db,
-                         "SELECT count(*), coalesce(sum(upload_status = 'pending'), 0), coalesce(sum(upload_status = 'sent'), 0),"
-                         " coalesce(sum(upload_status = 'rejected'), 0), max(created_wall_ms) FROM ratings");
-            if (st.next()) {
-                s.counts = {st.columnInt(0), st.columnInt(1), st.columnInt(2), st.columnInt(3)};
-                if (!st.columnIsNull(4)) s.lastRatingWallMs = st.columnInt(4);
-            }
-        }
+        std::tie(s.counts, s.lastRatingWallMs) = readCounts(db, s.schemaVersion);
         if (s.schemaVersion >= 2) s.events = readEvents(db, 10);
     } catch (const SqliteError& e) {
         s.error = e.what();

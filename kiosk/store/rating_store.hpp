@@ -56,11 +56,24 @@ struct PendingRating {
     std::optional<std::string> officerNip;
     std::optional<std::string> caseId;
     std::optional<std::string> serviceCode;
+    bool suppressed = false;     // pressed sooner than the response interval after the previous rating
+    std::string language = "id"; // the language the citizen saw
+};
+
+// A follow-up to a committed rating: the reasons chosen or the comment typed. Applying one is
+// idempotent (the same update twice leaves the same row).
+struct RatingUpdate {
+    enum class Field { Reasons, Comment };
+    std::string id;          // the rating's id
+    Field field = Field::Reasons;
+    std::string value;       // Reasons: a JSON array of codes; Comment: the text
+    std::string language;    // the language at the time of the update
 };
 
 struct CommitResult {
     bool ok = false;
     bool alreadyStored = false; // a retry found the rating already committed
+    bool notFound = false;      // update(): no rating with that id
     int sqliteCode = 0;         // extended result code on failure
     bool diskFull = false;      // SQLITE_FULL: the caller should say so and retry later
     std::string error;          // a message for a person, empty when ok
@@ -71,6 +84,7 @@ struct Counts {
     int64_t pending = 0;
     int64_t sent = 0;
     int64_t rejected = 0;
+    int64_t suppressed = 0;
 };
 
 struct StoreEvent {
@@ -102,6 +116,10 @@ public:
     [[nodiscard]] PendingRating stamp(int score);
     // Commits one rating in its own transaction (see the promise above).
     [[nodiscard]] CommitResult commit(const PendingRating& rating);
+    // Applies a follow-up to a committed rating in its own transaction, with the same promise as commit().
+    // A rating already uploaded goes back to pending so that the central office receives the update.
+    // `notFound` is set (and ok) if no rating has that id.
+    [[nodiscard]] CommitResult update(const RatingUpdate& update);
 
     [[nodiscard]] Counts counts();
     [[nodiscard]] int schemaVersion();
@@ -121,6 +139,8 @@ private:
     std::filesystem::path m_dbPath;
     Database m_db;
     Statement m_insert;
+    Statement m_updateReasons;
+    Statement m_updateComment;
     UuidV7Generator m_ids;
     OpenReport m_report;
 };

@@ -1,5 +1,8 @@
 #include "controller.hpp"
 
+#include "widgets.hpp"
+
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,16 +11,45 @@ namespace skm::ui {
 
 namespace {
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
 size_t indexOf(ScreenId id) { return static_cast<size_t>(id); }
+
+size_t utf8Length(const std::string& s)
+{
+    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+const std::string& idOf(const std::variant<store::PendingRating, store::RatingUpdate>& w)
+{
+    return std::visit([](const auto& x) -> const std::string& { return x.id; }, w);
+}
 } // namespace
 
-Controller::Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock)
+UiSettings UiSettings::from(const config::KioskConfig& c)
+{
+    UiSettings s;
+    s.officeName = c.officeName;
+    s.counter = c.counter;
+    s.thanksMs = c.thanksSeconds * 1000LL;
+    s.noticeMs = c.errorSeconds * 1000LL;
+    s.idleMs = c.idleSeconds * 1000LL;
+    s.responseIntervalMs = c.responseIntervalSeconds * 1000LL;
+    s.commentMax = c.commentMaxChars;
+    s.reasonsLow = c.reasonsLow;
+    s.reasonsHigh = c.reasonsHigh;
+    return s;
+}
+
+Controller::Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog)
     : m_store(store), m_settings(std::move(settings)), m_clock(clock)
 {
-    for (ScreenId id : {ScreenId::Attract, ScreenId::Thanks, ScreenId::Notice}) m_screens[indexOf(id)] = makeScreen(id);
+    for (ScreenId id : kAllScreens) m_screens[indexOf(id)] = makeScreen(id);
     m_state.officeName = m_settings.officeName;
     m_state.counter = m_settings.counter;
+    m_state.catalog = &catalog;
+    m_state.commentMax = m_settings.commentMax;
     m_state.screen = ScreenId::Attract;
+    m_lastActivity = m_clock.monoMs();
     current().onEnter(m_state);
 }
 
@@ -29,9 +61,9 @@ void Controller::show(ScreenId id)
     if (changed) current().onLeave();
     m_state.screen = id;
     switch (id) {
-    case ScreenId::Attract: m_screenDeadline = kNever; break;
     case ScreenId::Thanks: m_screenDeadline = m_clock.monoMs() + m_settings.thanksMs; break;
     case ScreenId::Notice: m_screenDeadline = m_clock.monoMs() + m_settings.noticeMs; break;
+    default: m_screenDeadline = kNever; break;
     }
     if (changed) {
         current().onEnter(m_state);
@@ -39,37 +71,180 @@ void Controller::show(ScreenId id)
     }
 }
 
+void Controller::noteActivity() { m_lastActivity = m_clock.monoMs(); }
+
 void Controller::drawFrame(const Theme& theme)
 {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseDown[0] || io.MouseReleased[0] || io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) noteActivity();
+    beginTargetFrame();
     const Intent intent = current().draw(m_state, theme);
-    if (intent.kind == Intent::Kind::Rate) rate(intent.score);
+    endTargetFrame();
+    handle(intent);
+}
+
+void Controller::handle(const Intent& in)
+{
+    using K = Intent::Kind;
+    if (in.kind == K::None) return;
+    noteActivity();
+    switch (in.kind) {
+    case K::Rate: rate(in.score); break;
+    case K::ToggleLanguage: toggleLanguage(); break;
+    case K::Reason:
+        if (m_state.screen == ScreenId::FollowUp) chooseReason(in.text);
+        break;
+    case K::Skip:
+        if (m_state.screen == ScreenId::FollowUp) show(ScreenId::Comment);
+        else if (m_state.screen == ScreenId::Comment) {
+            m_state.comment.clear(); // skip means: no comment, even if something was typed
+            m_state.commentChars = 0;
+            finish();
+        }
+        break;
+    case K::Type: type(in.text); break;
+    case K::Backspace: backspace(); break;
+    case K::Send: sendComment(); break;
+    case K::ToggleKeyboardLayer: m_state.keyboardDigits = !m_state.keyboardDigits; break;
+    case K::None: break;
+    }
 }
 
 void Controller::pressFace(int score)
 {
-    if (score >= 1 && score <= 4) rate(score);
+    if (score < 1 || score > 4) return;
+    noteActivity();
+    rate(score);
 }
 
 void Controller::rate(int score)
 {
-    const store::PendingRating pending = m_store.stamp(score);
-    const store::CommitResult result = m_store.commit(pending);
-    if (result.ok) {
-        // "Terima kasih" only after the commit returned: the rating is on disk.
-        show(ScreenId::Thanks);
+    // A new rating ends whatever flow was on screen; what the previous citizen typed is kept.
+    if (m_current) saveDraft();
+    m_current.reset();
+    m_state.comment.clear();
+    m_state.commentChars = 0;
+    m_state.keyboardDigits = false;
+
+    const int64_t now = m_clock.monoMs();
+    store::PendingRating pending = m_store.stamp(score);
+    // HappyOrNot's "response interval": a press too soon after the previous one is kept, but marked,
+    // so that scores can leave it out. Nothing is dropped.
+    pending.suppressed = m_settings.responseIntervalMs > 0 && m_lastPress && now - *m_lastPress < m_settings.responseIntervalMs;
+    pending.language = config::langCode(m_state.lang);
+    m_lastPress = now;
+
+    const store::CommitResult result = write(pending);
+    if (!result.ok) {
+        m_state.noticeDiskFull = result.diskFull;
+        show(ScreenId::Notice);
         return;
     }
-    // Not on disk: say so, keep the stamped tap (same id, so a retry cannot double it) and retry later.
-    spdlog::error("rating {} not saved: {}", pending.id, result.error);
+    // "Terima kasih" (or the follow-up) only after the commit returned: the rating is on disk.
+    if (pending.suppressed) {
+        finish();
+        return;
+    }
+    m_current = Current{pending.id, score};
+    refreshReasons();
+    show(ScreenId::FollowUp);
+}
+
+void Controller::refreshReasons()
+{
+    m_state.reasons.clear();
+    if (!m_current) return;
+    const auto& list = m_current->score <= 2 ? m_settings.reasonsLow : m_settings.reasonsHigh;
+    for (const config::Reason& r : list) m_state.reasons.push_back({r.code, m_state.lang == config::Lang::En ? r.labelEn : r.labelId});
+}
+
+void Controller::chooseReason(const std::string& code)
+{
+    if (!m_current) return;
+    const auto known = std::find_if(m_state.reasons.begin(), m_state.reasons.end(), [&](const ReasonChip& c) { return c.code == code; });
+    if (known == m_state.reasons.end()) return;
+    store::RatingUpdate u{m_current->id, store::RatingUpdate::Field::Reasons, nlohmann::json::array({code}).dump(), config::langCode(m_state.lang)};
+    (void)write(u); // a failure is queued and retried; the citizen goes on either way
+    show(ScreenId::Comment);
+}
+
+void Controller::type(const std::string& chars)
+{
+    if (m_state.screen != ScreenId::Comment) return;
+    if (m_state.commentChars + utf8Length(chars) > static_cast<size_t>(m_settings.commentMax)) return;
+    m_state.comment += chars;
+    m_state.commentChars = utf8Length(m_state.comment);
+}
+
+void Controller::backspace()
+{
+    if (m_state.screen != ScreenId::Comment || m_state.comment.empty()) return;
+    size_t cut = m_state.comment.size() - 1;
+    while (cut > 0 && (static_cast<unsigned char>(m_state.comment[cut]) & 0xC0) == 0x80) --cut; // whole UTF-8 character
+    m_state.comment.erase(cut);
+    m_state.commentChars = utf8Length(m_state.comment);
+}
+
+void Controller::saveDraft()
+{
+    if (!m_current || m_state.comment.find_first_not_of(' ') == std::string::npos) return;
+    store::RatingUpdate u{m_current->id, store::RatingUpdate::Field::Comment, m_state.comment, config::langCode(m_state.lang)};
+    (void)write(u);
+}
+
+void Controller::sendComment()
+{
+    if (m_state.screen != ScreenId::Comment) return;
+    saveDraft();
+    finish();
+}
+
+void Controller::toggleLanguage()
+{
+    m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
+    refreshReasons();
+}
+
+void Controller::finish()
+{
+    m_current.reset();
+    m_state.comment.clear();
+    m_state.commentChars = 0;
+    show(ScreenId::Thanks);
+}
+
+void Controller::returnToAttract()
+{
+    if (m_state.screen == ScreenId::Comment) saveDraft(); // a citizen who walks away loses nothing typed
+    m_current.reset();
+    m_state.comment.clear();
+    m_state.commentChars = 0;
+    m_state.keyboardDigits = false;
+    m_state.reasons.clear();
+    m_state.lang = config::Lang::Id; // the next citizen starts in Bahasa Indonesia
+    show(ScreenId::Attract);
+}
+
+store::CommitResult Controller::apply(const Write& w)
+{
+    if (const auto* rating = std::get_if<store::PendingRating>(&w)) return m_store.commit(*rating);
+    return m_store.update(std::get<store::RatingUpdate>(w));
+}
+
+store::CommitResult Controller::write(const Write& w)
+{
+    const store::CommitResult r = apply(w);
+    if (r.ok) return r;
+    // Not on disk: keep it (same id, so a retry cannot double it) and retry later.
+    spdlog::error("write for rating {} not saved: {}", idOf(w), r.error);
     if (m_retry.size() >= m_settings.maxRetries) {
-        spdlog::error("retry queue full ({} taps); the oldest unsaved tap {} is given up", m_retry.size(), m_retry.front().id);
+        spdlog::error("retry queue full ({} writes); the oldest, for rating {}, is given up", m_retry.size(), idOf(m_retry.front()));
         m_retry.pop_front();
     }
-    m_retry.push_back(pending);
+    m_retry.push_back(w);
     m_state.pendingRetries = m_retry.size();
-    m_state.noticeDiskFull = result.diskFull;
     m_nextRetry = std::min(m_nextRetry, m_clock.monoMs() + m_settings.retryEveryMs);
-    show(ScreenId::Notice);
+    return r;
 }
 
 bool Controller::tick()
@@ -78,22 +253,30 @@ bool Controller::tick()
     const int64_t now = m_clock.monoMs();
     if (!m_retry.empty() && now >= m_nextRetry) {
         while (!m_retry.empty()) {
-            const store::CommitResult r = m_store.commit(m_retry.front());
-            if (!r.ok) break;
-            spdlog::info("rating {} saved on retry", m_retry.front().id);
+            if (!apply(m_retry.front()).ok) break;
+            spdlog::info("write for rating {} saved on retry", idOf(m_retry.front()));
             m_retry.pop_front();
             changed = true;
         }
         m_state.pendingRetries = m_retry.size();
         m_nextRetry = m_retry.empty() ? kNever : now + m_settings.retryEveryMs;
     }
-    if (now >= m_screenDeadline) {
-        show(ScreenId::Attract);
+    if (now >= screenDeadlineMs()) {
+        returnToAttract();
         changed = true;
     }
     return changed;
 }
 
-int64_t Controller::nextDeadlineMs() const { return std::min(m_screenDeadline, m_nextRetry); }
+int64_t Controller::screenDeadlineMs() const
+{
+    int64_t idle = kNever;
+    const bool inFlow = m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment;
+    const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
+    if (inFlow || foreignAttract) idle = m_lastActivity + m_settings.idleMs;
+    return std::min(m_screenDeadline, idle);
+}
+
+int64_t Controller::nextDeadlineMs() const { return std::min(screenDeadlineMs(), m_nextRetry); }
 
 } // namespace skm::ui

@@ -1,10 +1,15 @@
 #pragma once
-// The controller owns the flow between screens and is the only path from the UI to the store.
-// Everything here runs on the UI thread.
+// The controller owns the citizen's flow and is the only path from the UI to the store:
+//   attract --tap--> [rating committed] --> follow-up (reasons) --> comment --> thanks --> attract
+// Every step after the tap can be skipped; the follow-up and the comment update the committed rating
+// in their own transactions; an idle timeout returns any step to the attract screen and resets the
+// language for the next citizen. Everything here runs on the UI thread.
 
 #include "screen.hpp"
 #include "theme.hpp"
 
+#include <config/catalog.hpp>
+#include <config/config.hpp>
 #include <store/clock.hpp>
 #include <store/rating_store.hpp>
 
@@ -14,6 +19,8 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <variant>
 
 namespace skm::ui {
 
@@ -22,21 +29,29 @@ struct UiSettings {
     std::string counter;
     int64_t thanksMs = 4000;
     int64_t noticeMs = 8000;
+    int64_t idleMs = 30000;
+    int64_t responseIntervalMs = 3000; // presses closer than this are stored as suppressed (0: off)
     int64_t retryEveryMs = 5000;
-    size_t maxRetries = 1000; // taps held in memory while the disk refuses them
+    size_t maxRetries = 1000;          // writes held in memory while the disk refuses them
+    int commentMax = 200;
+    std::vector<config::Reason> reasonsLow;  // after scores 1-2
+    std::vector<config::Reason> reasonsHigh; // after scores 3-4
+
+    // The settings a kiosk configuration asks for.
+    static UiSettings from(const config::KioskConfig& c);
 };
 
 class Controller {
 public:
-    // `store` and `clock` must outlive the controller.
-    Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock);
+    // `store`, `clock` and `catalog` must outlive the controller.
+    Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog);
 
     // Draws the current screen into the current ImGui frame (between NewFrame and Render) and acts on
-    // the intent it returns.
+    // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
     void drawFrame(const Theme& theme);
-    // A face chosen on a keyboard or 4-key keypad (keys 1-4). Acts at once, like a tap.
+    // A face chosen on a keyboard or 4-key keypad (keys 1-4): a new rating from whatever screen is up.
     void pressFace(int score);
-    // Runs what is due (screen resets, retries). Returns true if anything visible changed.
+    // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
     bool tick();
     // The monotonic time (ms) of the next scheduled change; INT64_MAX when nothing is scheduled.
     [[nodiscard]] int64_t nextDeadlineMs() const;
@@ -48,17 +63,40 @@ public:
     std::function<void(ScreenId)> onScreenChanged;
 
 private:
+    using Write = std::variant<store::PendingRating, store::RatingUpdate>;
+
+    void handle(const Intent& intent);
     void rate(int score);
+    void chooseReason(const std::string& code);
+    void type(const std::string& chars);
+    void backspace();
+    void sendComment();
+    void toggleLanguage();
+    void finish();                      // the flow is complete: thanks
+    void returnToAttract();             // timeout or a new citizen: keep what was typed, reset the language
+    void saveDraft();
+    [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
+    [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
+    [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout
+    void refreshReasons();
+    void noteActivity();
     void show(ScreenId id);
     [[nodiscard]] Screen& current();
 
     store::RatingStore& m_store;
     UiSettings m_settings;
     const store::Clock& m_clock;
-    std::array<std::unique_ptr<Screen>, 3> m_screens;
+    std::array<std::unique_ptr<Screen>, std::size(kAllScreens)> m_screens;
     Snapshot m_state;
+    struct Current {
+        std::string id;
+        int score = 0;
+    };
+    std::optional<Current> m_current;  // the committed rating whose follow-up is on screen
+    std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
+    int64_t m_lastActivity = 0;
     int64_t m_screenDeadline = std::numeric_limits<int64_t>::max();
-    std::deque<store::PendingRating> m_retry;
+    std::deque<Write> m_retry;
     int64_t m_nextRetry = std::numeric_limits<int64_t>::max();
 };
 

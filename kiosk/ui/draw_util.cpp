@@ -45,4 +45,20 @@ float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float 
     return y - top;
 }
 
+std::string fitWithEllipsis(ImFont* font, const std::string& text, float maxWidth)
+{
+    auto width = [&](const std::string& t) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, t.c_str()).x; };
+    if (width(text) <= maxWidth) return text;
+    static const std::string ellipsis = "\u2026";
+    std::string cut = text;
+    while (!cut.empty()) {
+        do cut.pop_back(); // whole UTF-8 characters only
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80);
+        if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80)) cut.pop_back();
+        while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+        if (width(cut + ellipsis) <= maxWidth) return cut + ellipsis;
+    }
+    return ellipsis;
+}
+
 } // namespace skm::ui

@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include <string>
+
 namespace skm::ui {
 
 // Begins an undecorated window covering the whole display with `background`. Always pair with endFullscreen().
@@ -12,5 +14,8 @@ void endFullscreen();
 // Draws `text` word-wrapped at `wrap` pixels, each line centred on `centerX`, from `top` down.
 // Returns the height used.
 float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float centerX, float top, float wrap, ImU32 color);
+
+// `text` cut to fit `maxWidth` pixels in `font`, with "…" where it was cut.
+[[nodiscard]] std::string fitWithEllipsis(ImFont* font, const std::string& text, float maxWidth);
 
 } // namespace skm::ui

@@ -9,7 +9,6 @@ namespace skm::ui {
 struct FaceStyle {
     ImU32 fill;
     ImU32 ink;
-    const char* labelId; // Indonesian label
 };
 
 // score 1..4 (Tidak Baik .. Sangat Baik).

@@ -1,12 +1,14 @@
 #pragma once
-// Where things go on the attract screen, as a pure function of the display size and the theme, so
-// that the screen, the headless tests and the window tests agree on where each face is.
+// Where things go, as pure functions of the display size and the theme, so that the screens, the
+// headless tests and the window tests agree. Sizes follow the theme's scale (1.0 at 1280x800, where a
+// 10" panel has about 60 px per cm: the faces, chips and action buttons are at least ~2 cm).
 
 #include "theme.hpp"
 
 #include <imgui.h>
 
 #include <array>
+#include <vector>
 
 namespace skm::ui {
 
@@ -18,18 +20,45 @@ struct Rect {
     [[nodiscard]] float height() const { return max.y - min.y; }
 };
 
-struct AttractLayout {
+// The band at the top of the citizen's screens: the office's name, the counter, the language button.
+struct HeaderLayout {
     float margin = 0;
-    float headerBottom = 0;
+    float bottom = 0;
+    Rect language;
+    ImVec2 officePos;
+    float counterRight = 0; // the counter's text ends here
+};
+[[nodiscard]] HeaderLayout layoutHeader(ImVec2 display, const Theme& theme);
+
+struct AttractLayout {
+    HeaderLayout header;
     float questionTop = 0;
     float questionWrap = 0;
-    std::array<Rect, 4> target{};      // index score-1: the whole touch target (face and label)
+    std::array<Rect, 4> target{};       // index score-1: the whole touch target (face and label)
     std::array<ImVec2, 4> faceCenter{}; // index score-1
     std::array<ImVec2, 4> labelCenter{};
     float faceRadius = 0;
 };
-
 // Faces run Sangat Baik (4) .. Tidak Baik (1) from left to right; on a portrait display, two by two.
 [[nodiscard]] AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const char* question);
+
+struct FollowUpLayout {
+    HeaderLayout header;
+    float questionTop = 0;
+    std::vector<Rect> chips;
+    Rect skip;
+};
+[[nodiscard]] FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, size_t chipCount);
+
+struct CommentLayout {
+    HeaderLayout header;
+    float promptTop = 0;
+    Rect textBox;
+    Rect skip;
+    Rect send;
+    ImVec2 counterPos; // right end of the character count
+    Rect keyboard;     // the on-screen keyboard's area; keys are laid out in it by the screen
+};
+[[nodiscard]] CommentLayout layoutComment(ImVec2 display, const Theme& theme);
 
 } // namespace skm::ui

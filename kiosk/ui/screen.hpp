@@ -4,31 +4,55 @@
 
 #include "theme.hpp"
 
+#include <config/catalog.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace skm::ui {
 
-enum class ScreenId { Attract, Thanks, Notice };
+enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice };
+inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks, ScreenId::Notice};
 [[nodiscard]] const char* screenName(ScreenId id);
 
-// What a screen may read. Deliberately holds no score: nothing on any screen can reveal the face chosen.
+struct ReasonChip {
+    std::string code;
+    std::string label; // in the snapshot's language
+};
+
+// What a screen may read. It deliberately holds no score: the follow-up screen shows the chips the
+// controller chose, laid out the same way for low and high scores, and no screen shows a face's colour
+// after the tap, so nothing visible from the counter tells which face was chosen.
 struct Snapshot {
     ScreenId screen = ScreenId::Attract;
     std::string officeName;
     std::string counter;
-    bool noticeDiskFull = false;   // Notice screen: the last commit failed because the disk is full
-    size_t pendingRetries = 0;     // taps not yet on disk, being retried
+    config::Lang lang = config::Lang::Id;
+    const config::Catalog* catalog = nullptr;
+    std::vector<ReasonChip> reasons; // FollowUp
+    std::string comment;             // Comment: the draft
+    size_t commentChars = 0;         // its length in characters
+    int commentMax = 200;
+    bool keyboardDigits = false;     // Comment: the digits-and-punctuation layer is showing
+    bool noticeDiskFull = false;     // Notice: the last commit failed because the disk is full
+    size_t pendingRetries = 0;       // writes not yet on disk, being retried
+
+    // The catalogue text for `key` in the current language.
+    [[nodiscard]] const std::string& t(std::string_view key) const { return catalog->text(lang, key); }
 };
 
 struct Intent {
-    enum class Kind { None, Rate };
+    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer };
     Kind kind = Kind::None;
-    int score = 0;
+    int score = 0;    // Rate
+    std::string text; // Reason: its code; Type: the characters
 
     static Intent none() { return {}; }
-    static Intent rate(int score) { return {Kind::Rate, score}; }
+    static Intent rate(int score) { return {Kind::Rate, score, {}}; }
+    static Intent of(Kind kind, std::string text = {}) { return {kind, 0, std::move(text)}; }
 };
 
 class Screen {
@@ -40,7 +64,10 @@ public:
     virtual void onLeave() {}
 };
 
-// The registry: every screen the kiosk has, made in one place.
+// The registry: every screen the kiosk has, made in one place (screens/registry.cpp).
 [[nodiscard]] std::unique_ptr<Screen> makeScreen(ScreenId id);
+
+// The catalogue keys the screens use; tests check both catalogues hold exactly these.
+[[nodiscard]] const std::vector<std::string>& catalogueKeys();
 
 } // namespace skm::ui

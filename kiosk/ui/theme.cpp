@@ -47,8 +47,11 @@ Theme loadTheme(ImFontAtlas* atlas, const FontPaths& fonts, float scale)
     atlas->Clear();
     Theme t;
     t.scale = scale;
+    // Latin-1 for Indonesian and English, and the general punctuation the catalogues use (…, –, “ ”).
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x20AC, 0x20AC, 0};
     auto load = [&](const fs::path& file, float px) {
         ImFontConfig cfg;
+        cfg.GlyphRanges = ranges;
         cfg.OversampleH = 2;
         cfg.OversampleV = 1;
         ImFont* f = atlas->AddFontFromFileTTF(file.c_str(), std::round(px * scale), &cfg);

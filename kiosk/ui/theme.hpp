@@ -37,6 +37,11 @@ struct Theme {
     ImU32 textMuted = IM_COL32(0x4A, 0x55, 0x63, 0xFF);
     ImU32 warning = IM_COL32(0x9B, 0x1C, 0x1C, 0xFF);
     ImU32 warningBg = IM_COL32(0xFD, 0xE8, 0xE8, 0xFF);
+    ImU32 surface = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);        // buttons, chips, keys
+    ImU32 surfacePressed = IM_COL32(0xD9, 0xE2, 0xEC, 0xFF);
+    ImU32 border = IM_COL32(0x7B, 0x87, 0x94, 0xFF);
+    ImU32 accent = IM_COL32(0x1D, 0x4E, 0x89, 0xFF);         // the primary action; white text on it
+    ImU32 accentPressed = IM_COL32(0x12, 0x33, 0x5C, 0xFF);
 };
 
 // The UI scale for a display of w x h pixels: 1.0 at 1280x800, following the shorter side's ratio,

@@ -1,0 +1,69 @@
+// The registry: every screen of the citizen's flow, made in one place, and the catalogue keys they use.
+
+#include "common.hpp"
+
+#include "../draw_util.hpp"
+#include "../layout.hpp"
+#include "../widgets.hpp"
+
+namespace skm::ui {
+
+const char* screenName(ScreenId id)
+{
+    switch (id) {
+    case ScreenId::Attract: return "attract";
+    case ScreenId::FollowUp: return "followup";
+    case ScreenId::Comment: return "comment";
+    case ScreenId::Thanks: return "thanks";
+    case ScreenId::Notice: return "notice";
+    }
+    return "unknown";
+}
+
+std::unique_ptr<Screen> makeScreen(ScreenId id)
+{
+    switch (id) {
+    case ScreenId::Attract: return makeAttractScreen();
+    case ScreenId::FollowUp: return makeFollowUpScreen();
+    case ScreenId::Comment: return makeCommentScreen();
+    case ScreenId::Thanks: return makeThanksScreen();
+    case ScreenId::Notice: return makeNoticeScreen();
+    }
+    return nullptr;
+}
+
+const std::vector<std::string>& catalogueKeys()
+{
+    static const std::vector<std::string> keys = {
+        "lang.name", "lang.switch",
+        "attract.question", "attract.hint", "attract.retries_pending",
+        "face.1", "face.2", "face.3", "face.4",
+        "followup.question", "followup.hint",
+        "comment.prompt", "comment.hint", "comment.placeholder", "comment.send", "comment.space", "comment.count",
+        "comment.full", "comment.backspace", "comment.layer_digits", "comment.layer_letters",
+        "common.skip",
+        "thanks.title", "thanks.detail",
+        "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry",
+    };
+    return keys;
+}
+
+Intent drawHeader(const Snapshot& s, const Theme& t)
+{
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const HeaderLayout h = layoutHeader(display, t);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float counterW = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, s.counter.c_str()).x;
+    // The office name yields to the counter on a narrow display.
+    const float officeMaxW = h.counterRight - counterW - h.margin - h.officePos.x;
+    const std::string office = fitWithEllipsis(t.title, s.officeName, std::max(0.0f, officeMaxW));
+    dl->AddText(t.title, t.title->FontSize, h.officePos, t.text, office.c_str());
+    dl->AddText(t.title, t.title->FontSize, ImVec2(h.counterRight - counterW, h.officePos.y), t.textMuted, s.counter.c_str());
+    dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
+    if (touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
+        return Intent::of(Intent::Kind::ToggleLanguage);
+    }
+    return Intent::none();
+}
+
+} // namespace skm::ui

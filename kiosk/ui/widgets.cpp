@@ -1,0 +1,52 @@
+#include "widgets.hpp"
+
+#include "draw_util.hpp"
+
+namespace skm::ui {
+
+namespace {
+std::vector<Target> g_current;
+std::vector<Target> g_last;
+} // namespace
+
+std::vector<Target>& frameTargets() { return g_current; }
+const std::vector<Target>& lastTargets() { return g_last; }
+void beginTargetFrame() { g_current.clear(); }
+void endTargetFrame() { g_last = g_current; }
+
+const Target* findTarget(const std::string& name)
+{
+    for (const Target& t : g_last) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
+}
+
+ButtonStyle primaryButton(const Theme& t) { return {t.accent, t.accentPressed, t.accentPressed, IM_COL32_WHITE}; }
+ButtonStyle secondaryButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
+ButtonStyle chipButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
+
+bool touchArea(const std::string& name, const Rect& r, bool* held)
+{
+    ImGui::SetCursorScreenPos(r.min);
+    const bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height())));
+    if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
+    frameTargets().push_back({name, r});
+    return clicked;
+}
+
+bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style)
+{
+    bool held = false;
+    const bool clicked = touchArea(name, r, &held);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float rounding = std::min(r.height(), r.width()) * 0.18f;
+    dl->AddRectFilled(r.min, r.max, held ? style.fillPressed : style.fill, rounding);
+    dl->AddRect(r.min, r.max, style.border, rounding, 0, std::max(1.5f, font->FontSize * 0.07f));
+    const float wrap = r.width() - font->FontSize;
+    const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
+    drawCenteredWrapped(dl, font, label, r.center().x, r.center().y - size.y * 0.5f, wrap, style.text);
+    return clicked;
+}
+
+} // namespace skm::ui

@@ -1,0 +1,46 @@
+#pragma once
+// Touch widgets shared by the screens. Every widget records its rectangle under a stable name
+// ("face.3", "reason.cepat", "key.a", "comment.send", ...) so that tests, headless or under Xvfb, can
+// find and press it the way a citizen would.
+
+#include "layout.hpp"
+#include "theme.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace skm::ui {
+
+struct Target {
+    std::string name;
+    Rect rect;
+};
+
+// The targets drawn in the current frame (cleared by the controller at the start of each frame).
+std::vector<Target>& frameTargets();
+// The targets of the last complete frame, for tests and --ui-map.
+const std::vector<Target>& lastTargets();
+void beginTargetFrame();
+void endTargetFrame();
+[[nodiscard]] const Target* findTarget(const std::string& name);
+
+struct ButtonStyle {
+    ImU32 fill;
+    ImU32 fillPressed;
+    ImU32 border;
+    ImU32 text;
+};
+[[nodiscard]] ButtonStyle primaryButton(const Theme& t);
+[[nodiscard]] ButtonStyle secondaryButton(const Theme& t);
+[[nodiscard]] ButtonStyle chipButton(const Theme& t);
+
+// A button filling `r` with `label` centred (wrapped if needed). Returns true when tapped (released
+// over it). `name` is its target name and ImGui id.
+bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style);
+
+// An invisible touch area with a target name; `held` tells whether it is pressed right now.
+bool touchArea(const std::string& name, const Rect& r, bool* held = nullptr);
+
+} // namespace skm::ui

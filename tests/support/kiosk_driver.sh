@@ -1,0 +1,63 @@
+# Shell functions that drive a running skm-kiosk in a real X server the way a citizen would:
+# real pointer clicks (xdotool) on the touch targets the kiosk publishes with --ui-map.
+# Source it, set KD_BIN (build/bin), KD_WORK (a scratch directory), then call kd_start.
+
+kd_fail() {
+  echo "FAIL: $*" >&2
+  [ -f "$KD_WORK/kiosk.log" ] && tail -n 30 "$KD_WORK/kiosk.log" | sed 's/^/  kiosk: /' >&2
+  exit 1
+}
+
+# kd_start WxH [skm-kiosk options...]: starts the kiosk in a WxH window, waits for its first frame.
+kd_start() {
+  local size=$1; shift
+  rm -f "$KD_WORK/ui.json"
+  "$KD_BIN/skm-kiosk" --windowed "$size" --data-dir "$KD_WORK/data" --ui-map "$KD_WORK/ui.json" "$@" \
+    >"$KD_WORK/kiosk.log" 2>&1 &
+  KD_PID=$!
+  kd_wait_screen attract
+  KD_WIN=$(xdotool search --sync --limit 1 --name '^SKM Kiosk$')
+  xdotool windowmove --sync "$KD_WIN" 0 0 >/dev/null 2>&1 || true
+  xdotool windowfocus --sync "$KD_WIN" 2>/dev/null || true
+}
+
+# kd_stop: SIGTERM, and the kiosk must exit 0.
+kd_stop() {
+  kill -TERM "$KD_PID"
+  local rc=0
+  wait "$KD_PID" || rc=$?
+  [ "$rc" = 0 ] || kd_fail "skm-kiosk exited with $rc on SIGTERM"
+}
+
+kd_screen() { jq -r .screen "$KD_WORK/ui.json" 2>/dev/null; }
+
+# kd_wait_screen NAME [seconds]: waits until the kiosk shows screen NAME.
+kd_wait_screen() {
+  local want=$1 tries=$(( ${2:-10} * 10 ))
+  for _ in $(seq 1 "$tries"); do
+    [ "$(kd_screen)" = "$want" ] && return 0
+    kill -0 "$KD_PID" 2>/dev/null || kd_fail "skm-kiosk exited while waiting for screen $want"
+    sleep 0.1
+  done
+  kd_fail "screen is '$(kd_screen)', expected '$want'"
+}
+
+# kd_tap NAME: a real pointer click in the middle of touch target NAME of the current screen.
+kd_tap() {
+  local rect
+  rect=$(jq -r --arg n "$1" '.targets[$n] // empty | "\((.[0]+.[2])/2|floor) \((.[1]+.[3])/2|floor)"' "$KD_WORK/ui.json")
+  [ -n "$rect" ] || kd_fail "no target '$1' on screen '$(kd_screen)'"
+  # shellcheck disable=SC2086
+  xdotool mousemove --window "$KD_WIN" $rect click 1
+  sleep 0.15
+}
+
+# kd_sql QUERY: runs QUERY read-only on the kiosk's database.
+kd_sql() { sqlite3 "file:$KD_WORK/data/skm.db?mode=ro" "$1"; }
+
+# kd_expect QUERY VALUE: the query's result must be VALUE.
+kd_expect() {
+  local got
+  got=$(kd_sql "$1")
+  [ "$got" = "$2" ] || kd_fail "'$1' gave '$got', expected '$2'"
+}
