@@ -115,14 +115,15 @@ void writeFileAtomically(const fs::path& file, const std::string& text)
     fs::rename(tmp, file, ec);
 }
 
-// The touch targets of the last frame as JSON: {"screen": ..., "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
-std::string uiMapJson(ui::ScreenId screen, int w, int h)
+// The touch targets of the last frame as JSON:
+// {"screen": ..., "language": "id"|"en", "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
+std::string uiMapJson(const ui::Snapshot& state, int w, int h)
 {
     nlohmann::json targets = nlohmann::json::object();
     for (const ui::Target& t : ui::lastTargets()) {
         targets[t.name] = {std::lround(t.rect.min.x), std::lround(t.rect.min.y), std::lround(t.rect.max.x), std::lround(t.rect.max.y)};
     }
-    return nlohmann::json{{"screen", ui::screenName(screen)}, {"display", {w, h}}, {"targets", targets}}.dump() + "\n";
+    return nlohmann::json{{"screen", ui::screenName(state.screen)}, {"language", config::langCode(state.lang)}, {"display", {w, h}}, {"targets", targets}}.dump() + "\n";
 }
 
 struct GlfwSession {
@@ -321,7 +322,7 @@ int runKiosk(const RunOptions& o)
             glfwSwapBuffers(window);
             frameMicros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - frameStart).count());
             if (o.uiMap) {
-                std::string map = uiMapJson(controller.screen(), w, h);
+                std::string map = uiMapJson(controller.snapshot(), w, h);
                 if (map != lastUiMap) {
                     writeFileAtomically(*o.uiMap, map);
                     lastUiMap = std::move(map);
