@@ -295,13 +295,15 @@ int runKiosk(const RunOptions& o)
             ImGui_ImplGlfw_NewFrame();
             ImGui::NewFrame();
             inFrame = true;
+            const ImU32 background = controller.background(theme); // of the screen this frame draws
             controller.drawFrame(theme);
             ImGui::Render();
             inFrame = false;
             int fbw = 0, fbh = 0;
             glfwGetFramebufferSize(window, &fbw, &fbh);
             glViewport(0, 0, fbw, fbh);
-            glClearColor(0.96f, 0.97f, 0.98f, 1.0f);
+            const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(background);
+            glClearColor(bg.x, bg.y, bg.z, 1.0f);
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
             ++framesDrawn;

@@ -57,6 +57,8 @@ public:
     [[nodiscard]] int64_t nextDeadlineMs() const;
 
     [[nodiscard]] ScreenId screen() const noexcept { return m_state.screen; }
+    // The current screen's background colour, to clear the frame with.
+    [[nodiscard]] ImU32 background(const Theme& theme) const { return m_screens[static_cast<size_t>(m_state.screen)]->background(theme); }
     [[nodiscard]] const Snapshot& snapshot() const noexcept { return m_state; }
     [[nodiscard]] size_t pendingRetries() const noexcept { return m_retry.size(); }
     // Called after every screen change with the new screen (for screenshots and logs).

@@ -4,7 +4,7 @@
 
 namespace skm::ui {
 
-void beginFullscreen(const char* id, ImU32 background)
+void beginFullscreen(const char* id)
 {
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -12,16 +12,16 @@ void beginFullscreen(const char* id, ImU32 background)
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, background);
+    // No window background: the frame is cleared to the screen's background colour instead (a
+    // full-screen textured, blended quad is the most expensive thing llvmpipe would draw).
     ImGui::Begin(id, nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
 }
 
 void endFullscreen()
 {
     ImGui::End();
-    ImGui::PopStyleColor();
     ImGui::PopStyleVar(3);
 }
 

@@ -7,8 +7,9 @@
 
 namespace skm::ui {
 
-// Begins an undecorated window covering the whole display with `background`. Always pair with endFullscreen().
-void beginFullscreen(const char* id, ImU32 background);
+// Begins an undecorated, transparent window covering the whole display (the frame is cleared to the
+// screen's Screen::background()). Always pair with endFullscreen().
+void beginFullscreen(const char* id);
 void endFullscreen();
 
 // Draws `text` word-wrapped at `wrap` pixels, each line centred on `centerX`, from `top` down.

@@ -36,7 +36,6 @@ void drawFace(ImDrawList* dl, ImVec2 c, float r, int score, bool pressed)
     const float stroke = std::max(2.0f, r * 0.085f);
     const int segments = 64;
 
-    dl->AddCircleFilled(at(c, r, 0.0f, 0.05f), r, IM_COL32(0, 0, 0, 40), segments); // soft shadow
     dl->AddCircleFilled(c, r, s.fill, segments);
     dl->AddCircle(c, r, s.ink, segments, stroke * 0.6f);
 

@@ -62,6 +62,8 @@ public:
     // Draws the whole display inside the current ImGui frame. Called on the UI thread only.
     [[nodiscard]] virtual Intent draw(const Snapshot& state, const Theme& theme) = 0;
     virtual void onLeave() {}
+    // The colour the frame is cleared to before the screen draws.
+    [[nodiscard]] virtual ImU32 background(const Theme& t) const { return t.background; }
 };
 
 // The registry: every screen the kiosk has, made in one place (screens/registry.cpp).

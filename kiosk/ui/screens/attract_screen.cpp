@@ -20,7 +20,7 @@ public:
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         const std::string& question = s.t("attract.question");
         const AttractLayout L = layoutAttract(display, t, question.c_str());
-        beginFullscreen("##attract", t.background);
+        beginFullscreen("##attract");
         Intent intent = drawHeader(s, t);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         drawCenteredWrapped(dl, t.question, question.c_str(), display.x * 0.5f, L.questionTop, L.questionWrap, t.text);

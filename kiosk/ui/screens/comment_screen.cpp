@@ -99,7 +99,7 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         const CommentLayout L = layoutComment(display, t);
-        beginFullscreen("##comment", t.background);
+        beginFullscreen("##comment");
         Intent intent = drawHeader(s, t);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float m = L.header.margin;

@@ -18,7 +18,7 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         const FollowUpLayout L = layoutFollowUp(display, t, s.reasons.size());
-        beginFullscreen("##followup", t.background);
+        beginFullscreen("##followup");
         Intent intent = drawHeader(s, t);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float wrap = display.x - 2 * L.header.margin;

@@ -10,10 +10,11 @@ namespace {
 
 class NoticeScreen final : public Screen {
 public:
+    ImU32 background(const Theme& t) const override { return t.warningBg; }
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        beginFullscreen("##notice", t.warningBg);
+        beginFullscreen("##notice");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float wrap = display.x * 0.85f;
         float y = display.y * 0.25f;

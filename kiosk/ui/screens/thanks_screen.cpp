@@ -13,7 +13,7 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        beginFullscreen("##thanks", t.background);
+        beginFullscreen("##thanks");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         // A neutral check mark: the same for every face, so nobody nearby learns which was chosen.
         const float r = t.huge->FontSize * 0.9f;
