@@ -25,6 +25,7 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
     j["pending"] = s.counts.pending;
     j["sent"] = s.counts.sent;
     j["rejected"] = s.counts.rejected;
+    j["suppressed"] = s.counts.suppressed;
     j["last_rating_at"] = s.lastRatingWallMs ? nlohmann::json(store::isoUtc(*s.lastRatingWallMs)) : nlohmann::json(nullptr);
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : s.events) {
@@ -49,7 +50,8 @@ int runStatus(const std::filesystem::path& dataDir, bool json)
                   << "ratings total   " << j["ratings_total"] << '\n'
                   << "  pending       " << j["pending"] << '\n'
                   << "  sent          " << j["sent"] << '\n'
-                  << "  rejected      " << j["rejected"] << '\n';
+                  << "  rejected      " << j["rejected"] << '\n'
+                  << "  suppressed    " << j["suppressed"] << '\n';
         for (const auto& e : j["store_events"]) std::cout << "event           " << e["at"].get<std::string>() << ' ' << e["kind"].get<std::string>() << ' ' << e["detail"].dump() << '\n';
         if (!j["error"].is_null()) std::cout << "error           " << j["error"].get<std::string>() << '\n';
     }

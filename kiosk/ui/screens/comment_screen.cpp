@@ -69,8 +69,8 @@ void drawTextBox(ImDrawList* dl, const Rect& box, const std::string& text, const
     const float wrap = box.width() - 2 * pad;
     ImFont* f = t.body;
     if (text.empty()) {
-        dl->AddText(f, f->FontSize, inner, t.textMuted, placeholder.c_str());
         dl->AddRectFilled(ImVec2(inner.x, inner.y), ImVec2(inner.x + 2, inner.y + f->FontSize), t.text);
+        dl->AddText(f, f->FontSize, ImVec2(inner.x + f->FontSize * 0.3f, inner.y), t.textMuted, placeholder.c_str());
         return;
     }
     const ImVec2 size = f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, text.c_str());
