@@ -138,3 +138,27 @@ TEST_CASE("a second kiosk on the same data directory is refused, naming the firs
     CHECK_THAT(r.err, Catch::Contains("another skm-kiosk (pid 4242) is already running"));
     CHECK_FALSE(std::filesystem::exists(dir / "data" / "skm.db")); // refused before touching the store
 }
+
+TEST_CASE("a missing font or translation catalogue stops the kiosk with a clear message", "[cli]")
+{
+    test::TempDir dir;
+    const auto file = dir / "k.toml";
+
+    std::ofstream(file) << "[display]\nfont = \"/nonexistent/NotoSans.ttf\"\n";
+    auto r = test::run({kiosk(), "--config", file.string(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("no font found") && Catch::Contains("/nonexistent/NotoSans.ttf"));
+
+    std::ofstream(file) << "[kiosk]\nassets_dir = \"" << (dir / "nowhere").string() << "\"\n";
+    r = test::run({kiosk(), "--config", file.string(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("holds no i18n/id.toml"));
+
+    std::filesystem::create_directories(dir / "assets" / "i18n");
+    std::ofstream(dir / "assets" / "i18n" / "id.toml") << "[attract]\nquestion = \"Apa?\"\nhint = 3\n";
+    std::ofstream(dir / "assets" / "i18n" / "en.toml") << "";
+    std::ofstream(file) << "[kiosk]\nassets_dir = \"" << (dir / "assets").string() << "\"\n";
+    r = test::run({kiosk(), "--config", file.string(), "--data-dir", (dir / "data").string(), "--windowed", "800x480"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("id.toml:3: key 'attract.hint': must be a string"));
+}
