@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Quick start, command 1: install what is missing, build, and run skm-kiosk on its embedded defaults
-# (data in ./skm-data). Extra arguments go to skm-kiosk, e.g. --windowed 1280x800.
+# Quick start, command 1: install what is missing, build, load the demo roster, and run skm-kiosk on
+# its embedded defaults (data in ./skm-data). Extra arguments go to skm-kiosk, e.g. --windowed 1280x800.
 #
 # With no display (DISPLAY and WAYLAND_DISPLAY unset) it says so and runs the kiosk under Xvfb at
 # 1280x800, saves a screenshot of the citizen's screen, prints its path and the store's status, and
@@ -11,6 +11,8 @@ bash install/deps.sh
 bash install/build.sh
 
 data_dir=${SKM_DATA_DIR:-skm-data}
+# The demo roster (officer NIP 198503302010011002, PIN 2468); importing it again is harmless.
+build/bin/skm-kiosk roster import config/demo-roster.toml --data-dir "$data_dir"
 keep_running=0
 args=()
 for a in "$@"; do

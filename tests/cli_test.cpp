@@ -162,3 +162,31 @@ TEST_CASE("a missing font or translation catalogue stops the kiosk with a clear 
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("id.toml:3: key 'attract.hint': must be a string"));
 }
+
+TEST_CASE("roster import: a good file replaces the roster, a bad one is refused and the old one stays", "[cli][roster]")
+{
+    test::TempDir dir;
+    const auto dataDir = (dir / "data").string();
+    const auto demo = (test::sourceDir() / "config" / "demo-roster.toml").string();
+    auto r = test::run({kiosk(), "roster", "import", demo, "--data-dir", dataDir});
+    REQUIRE(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("roster demo-2026-11 imported: 3 officers, 6 services"));
+
+    const auto bad = dir / "bad.toml";
+    std::ofstream(bad) << "version = \"v2\"\n[[officers]]\nnip = \"123\"\nname = \"X\"\nunit = \"Y\"\npin_hash = \"$argon2id$x\"\n"
+                          "[[services]]\ncode = \"a\"\nid = \"A\"\nen = \"A\"\n";
+    r = test::run({kiosk(), "roster", "import", bad.string(), "--data-dir", dataDir});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("roster refused, nothing changed") && Catch::Contains(bad.string() + ":2: officers[1] (NIP 123): invalid NIP"));
+
+    store::Database db((dir / "data" / "skm.db").string(), SQLITE_OPEN_READONLY);
+    CHECK(db.queryText("SELECT value FROM meta WHERE key = 'roster_version'") == "demo-2026-11");
+    CHECK(db.queryInt("SELECT count(*) FROM roster_officers") == 3);
+    CHECK(db.queryInt("SELECT count(*) FROM audit_events WHERE kind = 'roster_imported'") == 1);
+
+    r = test::run({kiosk(), "roster", "import", "/nonexistent.toml", "--data-dir", dataDir});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("/nonexistent.toml: cannot read"));
+    r = test::run({kiosk(), "roster"});
+    CHECK(r.exitCode == 2);
+}

@@ -2,8 +2,11 @@
 //
 //   skm-kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--screenshot FILE] [--screenshot-dir DIR]
 //   skm-kiosk status [--json] [--data-dir DIR] [--config FILE]
+//   skm-kiosk roster import FILE [--data-dir DIR] [--config FILE]
+//   skm-kiosk hash-pin            (PIN on stdin)
 
 #include "kiosk_window.hpp"
+#include "roster_cli.hpp"
 #include "status.hpp"
 
 #include <config/config.hpp>
@@ -28,6 +31,7 @@ struct Args {
     std::string screenshotDir;
     std::string uiMap;
     std::string frameLog;
+    std::string rosterFile;
     bool renderContinuously = false;
     bool json = false;
 };
@@ -67,6 +71,14 @@ int main(int argc, char** argv)
     status->add_option("--data-dir", a.dataDir, "data directory");
     status->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
 
+    CLI::App* rosterCmd = app.add_subcommand("roster", "the officers, services and reasons this kiosk knows");
+    rosterCmd->require_subcommand(1);
+    CLI::App* rosterImport = rosterCmd->add_subcommand("import", "validate a roster file whole and make it the roster in force");
+    rosterImport->add_option("FILE", a.rosterFile, "roster TOML file (see config/demo-roster.toml)")->required();
+    rosterImport->add_option("--data-dir", a.dataDir, "data directory");
+    rosterImport->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -90,6 +102,8 @@ int main(int argc, char** argv)
     run.dataDir = a.dataDir.empty() ? run.config.dataDir : a.dataDir;
 
     if (*status) return skm::app::runStatus(run.dataDir, a.json);
+    if (*rosterImport) return skm::app::runRosterImport(run.dataDir, a.rosterFile, run.config.counter, run.config.deviceId);
+    if (*hashPin) return skm::app::runHashPin();
 
     if (!a.windowed.empty()) {
         std::smatch m;

@@ -51,6 +51,53 @@ ALTER TABLE ratings ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0 CHECK (supp
 ALTER TABLE ratings ADD COLUMN language TEXT NOT NULL DEFAULT 'id';
 ALTER TABLE ratings ADD COLUMN updated_wall_ms INTEGER; -- when the follow-up or comment last changed the row
 )sql"},
+        {4, "roster (officers, services, reasons), audit events, PIN lock-outs", R"sql(
+-- The roster in force; replaced whole, in one transaction, by `skm-kiosk roster import` (later by sync).
+CREATE TABLE roster_officers (
+    nip      TEXT PRIMARY KEY,            -- 18 digits, validated on import
+    name     TEXT NOT NULL,
+    unit     TEXT NOT NULL,
+    pin_hash TEXT NOT NULL                -- Argon2id (libsodium crypto_pwhash_str); never the PIN
+) WITHOUT ROWID;
+CREATE TABLE roster_services (
+    code    TEXT PRIMARY KEY,
+    name_id TEXT NOT NULL,
+    name_en TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE roster_reasons (
+    kind     TEXT NOT NULL CHECK (kind IN ('low', 'high')),
+    position INTEGER NOT NULL,
+    code     TEXT NOT NULL,
+    label_id TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    PRIMARY KEY (kind, position)
+) WITHOUT ROWID;
+-- Sign-ins, failures, lock-outs, roster imports: kept and uploaded like ratings.
+CREATE TABLE audit_events (
+    seq           INTEGER PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,   -- UUIDv7
+    at_wall_ms    INTEGER NOT NULL,
+    at_mono_ms    INTEGER NOT NULL,
+    boot_id       TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    nip           TEXT,
+    detail        TEXT NOT NULL DEFAULT '{}',
+    upload_status TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected'))
+);
+-- Wrong PINs per NIP. A lock-out holds until the monotonic deadline within the same boot, or the
+-- wall-clock deadline after a reboot.
+CREATE TABLE pin_lockouts (
+    nip                  TEXT PRIMARY KEY,
+    failures             INTEGER NOT NULL DEFAULT 0,
+    lockouts             INTEGER NOT NULL DEFAULT 0,
+    locked_until_wall_ms INTEGER NOT NULL DEFAULT 0,
+    locked_until_mono_ms INTEGER NOT NULL DEFAULT 0,
+    locked_boot_id       TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+-- Ratings before officers existed were all counter-level.
+ALTER TABLE ratings ADD COLUMN scope TEXT NOT NULL DEFAULT 'counter' CHECK (scope IN ('counter', 'case'));
+)sql"},
     };
     return all;
 }

@@ -311,6 +311,27 @@ std::vector<StoreEvent> readEvents(Database& db, int limit)
 }
 } // namespace
 
+int RatingStore::recordAudit(const std::string& kind, const std::optional<std::string>& nip, const std::string& detailJson)
+{
+    try {
+        Statement st(m_db, "INSERT INTO audit_events (id, at_wall_ms, at_mono_ms, boot_id, device_id, kind, nip, detail)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        const int64_t wall = m_clock->wallMs();
+        st.bind(1, std::string_view(m_ids.next(wall).str()));
+        st.bind(2, wall);
+        st.bind(3, m_clock->monoMs());
+        st.bind(4, std::string_view(bootId()));
+        st.bind(5, std::string_view(m_options.deviceId));
+        st.bind(6, std::string_view(kind));
+        st.bind(7, nip);
+        st.bind(8, std::string_view(detailJson));
+        const int rc = st.step();
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    } catch (const SqliteError& e) {
+        return e.code();
+    }
+}
+
 std::vector<StoreEvent> RatingStore::recentEvents(int limit) { return readEvents(m_db, limit); }
 
 Counts RatingStore::counts()

@@ -126,6 +126,11 @@ public:
     // Appends to the store's own event log. Returns the SQLite result code.
     [[nodiscard]] int recordEvent(const std::string& kind, const std::string& detailJson);
     [[nodiscard]] std::vector<StoreEvent> recentEvents(int limit);
+    // Appends an audit event (sign-in, failure, lock-out, roster import...) with a new UUIDv7.
+    // Returns the SQLite result code.
+    [[nodiscard]] int recordAudit(const std::string& kind, const std::optional<std::string>& nip, const std::string& detailJson);
+
+    [[nodiscard]] const Clock& clock() const noexcept { return *m_clock; }
 
     // Direct access for tests and maintenance tools.
     [[nodiscard]] Database& database() noexcept { return m_db; }

@@ -1,0 +1,54 @@
+#include "roster_cli.hpp"
+
+#include <roster/pin.hpp>
+#include <roster/roster.hpp>
+#include <store/rating_store.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace skm::app {
+
+int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId)
+{
+    roster::Roster r;
+    try {
+        r = roster::loadRosterFile(file);
+    } catch (const roster::RosterError& e) {
+        std::cerr << "skm-kiosk: roster refused, nothing changed: " << e.what() << '\n';
+        return 2;
+    }
+    try {
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = deviceId.empty() ? store::loadOrCreateDeviceId(dataDir) : deviceId;
+        o.counter = counter;
+        store::RatingStore st(o);
+        roster::replaceRoster(st.database(), r, st.clock().wallMs());
+        nlohmann::json detail = {{"version", r.version}, {"officers", r.officers.size()}, {"services", r.services.size()}, {"file", file}};
+        (void)st.recordAudit("roster_imported", std::nullopt, detail.dump());
+    } catch (const std::exception& e) {
+        std::cerr << "skm-kiosk: cannot import the roster into " << dataDir.string() << ": " << e.what() << '\n';
+        return 1;
+    }
+    std::cout << "roster " << r.version << " imported: " << r.officers.size() << " officers, " << r.services.size() << " services";
+    if (!r.reasonsLow.empty() || !r.reasonsHigh.empty()) std::cout << ", reason lists";
+    std::cout << '\n';
+    return 0;
+}
+
+int runHashPin()
+{
+    std::string pin;
+    std::getline(std::cin, pin);
+    if (!pin.empty() && pin.back() == '\r') pin.pop_back();
+    if (const std::string problem = roster::pinProblem(pin); !problem.empty()) {
+        std::cerr << "skm-kiosk: " << problem << '\n';
+        return 2;
+    }
+    std::cout << roster::hashPin(pin) << '\n';
+    return 0;
+}
+
+} // namespace skm::app

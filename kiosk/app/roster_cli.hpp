@@ -1,0 +1,16 @@
+#pragma once
+// `skm-kiosk roster import FILE` and `skm-kiosk hash-pin`.
+
+#include <filesystem>
+#include <string>
+
+namespace skm::app {
+
+// Validates FILE whole and replaces the roster in DATA_DIR's store. Prints what it did.
+// Returns 0, 2 for a refused file (the message names the entry; the roster in force stays), 1 when
+// the store cannot be opened or written.
+int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId);
+// Reads a PIN from stdin (one line) and prints its Argon2id hash for a roster or configuration file.
+int runHashPin();
+
+} // namespace skm::app
