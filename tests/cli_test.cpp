@@ -86,6 +86,8 @@ TEST_CASE("status --json reports counts and the schema version", "[cli]")
     CHECK(j["sent"] == 1);
     CHECK(j["rejected"] == 1);
     CHECK(j["suppressed"] == 0);
+    CHECK(j["officer_on_duty"].is_null());
+    CHECK(j["open_case"].is_null());
     CHECK(j["schema_version"] == store::latestSchemaVersion());
     CHECK(j["device_id"].get<std::string>().rfind("skm-", 0) == 0);
     CHECK(j["error"].is_null());

@@ -289,7 +289,7 @@ TEST_CASE("disk full (max_page_count): explicit rollback, a clear error, nothing
 {
     TempDir dir;
     StoreOptions o = optionsFor(dir);
-    o.maxPageCount = 12;
+    o.maxPageCount = 40; // the schema takes about 30 pages; the ratings fill the rest
     RatingStore store(o);
     auto [stored, refused, failure] = fillUntilRefused(store);
     REQUIRE_FALSE(failure.ok);

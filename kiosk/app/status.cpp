@@ -33,6 +33,14 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
         events.push_back({{"at", store::isoUtc(e.atWallMs)}, {"kind", e.kind}, {"detail", detail.is_discarded() ? nlohmann::json(e.detail) : detail}});
     }
     j["store_events"] = events;
+    j["officer_on_duty"] = s.officerOnDuty ? nlohmann::json(*s.officerOnDuty) : nlohmann::json(nullptr);
+    j["officer_state"] = s.officerOnDuty ? nlohmann::json(s.officerState) : nlohmann::json(nullptr);
+    if (s.openCase) {
+        j["open_case"] = {{"id", s.openCase->id}, {"nip", s.openCase->nip}, {"service", s.openCase->serviceCode},
+                          {"ticket", s.openCase->ticket ? nlohmann::json(*s.openCase->ticket) : nlohmann::json(nullptr)}};
+    } else {
+        j["open_case"] = nullptr;
+    }
     j["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     return j;
 }
@@ -52,6 +60,8 @@ int runStatus(const std::filesystem::path& dataDir, bool json)
                   << "  sent          " << j["sent"] << '\n'
                   << "  rejected      " << j["rejected"] << '\n'
                   << "  suppressed    " << j["suppressed"] << '\n';
+        std::cout << "officer on duty " << (j["officer_on_duty"].is_null() ? "(none)" : j["officer_on_duty"].get<std::string>() + " (" + j["officer_state"].get<std::string>() + ")") << '\n'
+                  << "open case       " << (j["open_case"].is_null() ? "(none)" : j["open_case"]["id"].get<std::string>() + " " + j["open_case"]["service"].get<std::string>()) << '\n';
         for (const auto& e : j["store_events"]) std::cout << "event           " << e["at"].get<std::string>() << ' ' << e["kind"].get<std::string>() << ' ' << e["detail"].dump() << '\n';
         if (!j["error"].is_null()) std::cout << "error           " << j["error"].get<std::string>() << '\n';
     }

@@ -98,6 +98,48 @@ CREATE TABLE pin_lockouts (
 -- Ratings before officers existed were all counter-level.
 ALTER TABLE ratings ADD COLUMN scope TEXT NOT NULL DEFAULT 'counter' CHECK (scope IN ('counter', 'case'));
 )sql"},
+        {5, "officer sessions and served cases", R"sql(
+-- An officer's duty at this counter: start, breaks, end. Uploaded like ratings.
+CREATE TABLE officer_sessions (
+    id              TEXT PRIMARY KEY,          -- UUIDv7
+    nip             TEXT NOT NULL,
+    counter         TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    boot_id         TEXT NOT NULL,
+    started_wall_ms INTEGER NOT NULL,
+    started_mono_ms INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('active', 'break', 'ended')),
+    ended_wall_ms   INTEGER,
+    end_reason      TEXT,                      -- signed_out, end_of_day, inactive, replaced, kiosk_restarted
+    upload_status   TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected'))
+);
+CREATE TABLE session_events (
+    seq        INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES officer_sessions (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('start', 'break', 'resume', 'end')),
+    at_wall_ms INTEGER NOT NULL,
+    at_mono_ms INTEGER NOT NULL,
+    detail     TEXT NOT NULL DEFAULT '{}'
+);
+-- A served case, handed to the citizen for one rating.
+CREATE TABLE cases (
+    id             TEXT PRIMARY KEY,           -- UUIDv7
+    session_id     TEXT NOT NULL REFERENCES officer_sessions (id),
+    nip            TEXT NOT NULL,
+    counter        TEXT NOT NULL,
+    service_code   TEXT NOT NULL,
+    ticket         TEXT,                       -- the queue ticket, typed or scanned
+    boot_id        TEXT NOT NULL,
+    opened_wall_ms INTEGER NOT NULL,
+    opened_mono_ms INTEGER NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('open', 'rated', 'not_rated')),
+    close_reason   TEXT,                       -- rated, expired, replaced, session_ended, kiosk_restarted
+    rating_id      TEXT UNIQUE,                -- one rating per case
+    closed_wall_ms INTEGER,
+    upload_status  TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected'))
+);
+CREATE UNIQUE INDEX cases_one_open_per_counter ON cases (counter) WHERE status = 'open';
+)sql"},
     };
     return all;
 }

@@ -49,8 +49,13 @@ std::string utcStamp(int64_t wallMs)
 
 const char* kInsertSql =
     "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
-    " officer_nip, case_id, service_code, suppressed, language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " officer_nip, case_id, service_code, suppressed, language, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     " ON CONFLICT (id) DO NOTHING";
+
+// A rating for a case closes the case in the same transaction: a crash cannot leave a rated case open.
+const char* kCloseCaseSql =
+    "UPDATE cases SET status = 'rated', close_reason = 'rated', rating_id = ?1, closed_wall_ms = ?2"
+    " WHERE id = ?3 AND status = 'open'";
 
 // An update re-queues a rating that was already uploaded, so the central office gets the change.
 const char* kUpdateTail =
@@ -118,6 +123,7 @@ RatingStore::RatingStore(const StoreOptions& options)
 void RatingStore::openChecked()
 {
     m_insert = Statement();
+    m_closeCase = Statement();
     m_updateReasons = Statement();
     m_updateComment = Statement();
     m_db.close();
@@ -151,6 +157,7 @@ void RatingStore::openChecked()
     m_report.schemaFrom = migrate(m_db, latestSchemaVersion());
     m_report.schemaVersion = static_cast<int>(m_db.queryInt("PRAGMA user_version"));
     m_insert = Statement(m_db, kInsertSql);
+    m_closeCase = Statement(m_db, kCloseCaseSql);
     m_updateReasons = Statement(m_db, std::string("UPDATE ratings SET reasons") + kUpdateTail);
     m_updateComment = Statement(m_db, std::string("UPDATE ratings SET comment") + kUpdateTail);
 }
@@ -158,6 +165,7 @@ void RatingStore::openChecked()
 void RatingStore::quarantine(const std::string& reason)
 {
     m_insert = Statement();
+    m_closeCase = Statement();
     m_updateReasons = Statement();
     m_updateComment = Statement();
     m_db.close();
@@ -227,6 +235,7 @@ CommitResult RatingStore::commit(const PendingRating& r)
     m_insert.bind(10, r.serviceCode);
     m_insert.bind(11, int64_t{r.suppressed ? 1 : 0});
     m_insert.bind(12, std::string_view(r.language));
+    m_insert.bind(13, std::string_view(r.caseId ? "case" : "counter"));
     const int rc = m_insert.step();
     if (rc != SQLITE_DONE) {
         message = m_db.errorMessage();
@@ -236,6 +245,19 @@ CommitResult RatingStore::commit(const PendingRating& r)
     }
     result.alreadyStored = sqlite3_changes(m_db.handle()) == 0;
     m_insert.reset();
+    if (r.caseId && !result.alreadyStored) {
+        m_closeCase.reset();
+        m_closeCase.bind(1, std::string_view(r.id));
+        m_closeCase.bind(2, r.wallMs);
+        m_closeCase.bind(3, std::string_view(*r.caseId));
+        if (const int crc = m_closeCase.step(); crc != SQLITE_DONE) {
+            message = m_db.errorMessage();
+            m_closeCase.reset();
+            tx.rollback();
+            return fail(crc, message);
+        }
+        m_closeCase.reset();
+    }
     if (int crc = tx.commit(&message); crc != SQLITE_OK) return fail(crc, message);
     result.ok = true;
     return result;
@@ -363,6 +385,18 @@ StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
         }
         std::tie(s.counts, s.lastRatingWallMs) = readCounts(db, s.schemaVersion);
         if (s.schemaVersion >= 2) s.events = readEvents(db, 10);
+        if (s.schemaVersion >= 5) {
+            Statement on(db, "SELECT nip, state FROM officer_sessions WHERE state != 'ended' ORDER BY started_wall_ms DESC LIMIT 1");
+            if (on.next()) {
+                s.officerOnDuty = on.columnText(0);
+                s.officerState = on.columnText(1);
+            }
+            Statement oc(db, "SELECT id, nip, service_code, ticket FROM cases WHERE status = 'open' ORDER BY opened_wall_ms DESC LIMIT 1");
+            if (oc.next()) {
+                s.openCase = StoreStatus::OpenCase{oc.columnText(0), oc.columnText(1), oc.columnText(2), std::nullopt};
+                if (!oc.columnIsNull(3)) s.openCase->ticket = oc.columnText(3);
+            }
+        }
     } catch (const SqliteError& e) {
         s.error = e.what();
     }

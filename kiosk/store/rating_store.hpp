@@ -53,9 +53,9 @@ struct PendingRating {
     int score = 0;
     int64_t wallMs = 0;
     int64_t monoMs = 0;
-    std::optional<std::string> officerNip;
-    std::optional<std::string> caseId;
-    std::optional<std::string> serviceCode;
+    std::optional<std::string> officerNip;  // with caseId: the rating is for that case (scope 'case')
+    std::optional<std::string> caseId;      // commit() also closes the case as rated, in the same transaction
+    std::optional<std::string> serviceCode; // without caseId: a counter-level rating (scope 'counter')
     bool suppressed = false;     // pressed sooner than the response interval after the previous rating
     std::string language = "id"; // the language the citizen saw
 };
@@ -114,6 +114,8 @@ public:
 
     // Stamps a tap with a new UUIDv7 and the current wall and monotonic times. Touches no file.
     [[nodiscard]] PendingRating stamp(int score);
+    // A new UUIDv7 for any other record (sessions, cases), from the same monotonic generator.
+    [[nodiscard]] std::string newId() { return m_ids.next(m_clock->wallMs()).str(); }
     // Commits one rating in its own transaction (see the promise above).
     [[nodiscard]] CommitResult commit(const PendingRating& rating);
     // Applies a follow-up to a committed rating in its own transaction, with the same promise as commit().
@@ -144,6 +146,7 @@ private:
     std::filesystem::path m_dbPath;
     Database m_db;
     Statement m_insert;
+    Statement m_closeCase;
     Statement m_updateReasons;
     Statement m_updateComment;
     UuidV7Generator m_ids;
@@ -160,6 +163,13 @@ struct StoreStatus {
     Counts counts;
     std::optional<int64_t> lastRatingWallMs;
     std::vector<StoreEvent> events; // newest first, at most 10
+    std::optional<std::string> officerOnDuty; // NIP of the session in force (schema 5+)
+    std::string officerState;                 // "active" or "break" when there is one
+    struct OpenCase {
+        std::string id, nip, serviceCode;
+        std::optional<std::string> ticket;
+    };
+    std::optional<OpenCase> openCase;
     std::string error;              // set when the database could not be read
 };
 [[nodiscard]] StoreStatus readStatus(const std::filesystem::path& dataDir, const std::string& dbFileName = "skm.db");
