@@ -3,6 +3,8 @@
 #include "instance_lock.hpp"
 
 #include <config/catalog.hpp>
+#include <roster/auth.hpp>
+#include <roster/duty.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/theme.hpp>
@@ -42,6 +44,7 @@ std::atomic<bool> g_stop{false};
 struct WindowState {
     bool wake = true;
     std::vector<int> faceKeys;
+    bool officerKey = false; // F2
 };
 
 WindowState& state(GLFWwindow* w) { return *static_cast<WindowState*>(glfwGetWindowUserPointer(w)); }
@@ -52,6 +55,7 @@ void onKey(GLFWwindow* w, int key, int, int action, int)
     if (action != GLFW_PRESS) return;
     if (key >= GLFW_KEY_1 && key <= GLFW_KEY_4) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
     if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_4) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
+    if (key == GLFW_KEY_F2) state(w).officerKey = true;
 }
 void onMouseButton(GLFWwindow* w, int, int, int) { state(w).wake = true; }
 void onCursor(GLFWwindow* w, double, double) { state(w).wake = true; }
@@ -226,6 +230,7 @@ int runKiosk(const RunOptions& o)
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr; // a kiosk keeps no window layout
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard; // the officer's screens work by keyboard too
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
@@ -249,6 +254,19 @@ int runKiosk(const RunOptions& o)
 
     const store::Clock& clock = store::SystemClock::instance();
     ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, catalog);
+    std::unique_ptr<roster::Authenticator> auth;
+    std::unique_ptr<roster::Duty> duty;
+    try {
+        roster::DutyPolicy policy;
+        policy.caseExpiryMs = cfg.caseExpiryMinutes * 60'000LL;
+        policy.sessionIdleMs = cfg.sessionIdleMinutes * 60'000LL;
+        policy.endOfDayMinutes = cfg.endOfDay.empty() ? -1 : config::endOfDayMinutes(cfg.endOfDay);
+        auth = std::make_unique<roster::Authenticator>(*st);
+        duty = std::make_unique<roster::Duty>(*st, cfg.counter, policy);
+        controller.attachOfficerDesk(*auth, *duty);
+    } catch (const std::exception& e) {
+        spdlog::error("the officer's desk is unavailable: {}", e.what());
+    }
     int framesOnScreen = 0;
     controller.onScreenChanged = [&](ui::ScreenId id) {
         framesOnScreen = 0;
@@ -280,6 +298,11 @@ int runKiosk(const RunOptions& o)
                 framesLeft = std::max(framesLeft, 3);
             }
             for (int score : ws.faceKeys) controller.pressFace(score);
+            if (ws.officerKey) {
+                ws.officerKey = false;
+                controller.officerKey();
+                framesLeft = std::max(framesLeft, 3);
+            }
             if (!ws.faceKeys.empty()) framesLeft = std::max(framesLeft, 3);
             ws.faceKeys.clear();
             if (controller.tick()) framesLeft = std::max(framesLeft, 3);

@@ -40,6 +40,17 @@ Setter integer(int KioskConfig::*field, int lo, int hi)
     };
 }
 
+// "HH:MM" (24-hour) or "" for none.
+Setter timeOfDay(std::string KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string \"HH:MM\" or \"\"");
+        if (!v->empty() && endOfDayMinutes(*v) < 0) return fail("must be a time \"HH:MM\" (00:00 to 23:59) or \"\" (found \"" + *v + "\")");
+        c.*field = *v;
+    };
+}
+
 Setter boolean(bool KioskConfig::*field)
 {
     return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
@@ -80,6 +91,9 @@ const std::map<std::string, Setter>& schema()
         {"kiosk.assets_dir", text(&KioskConfig::assetsDir, 4096)},
         {"reasons.low", reasons(&KioskConfig::reasonsLow)},
         {"reasons.high", reasons(&KioskConfig::reasonsHigh)},
+        {"officer.case_expiry_minutes", integer(&KioskConfig::caseExpiryMinutes, 1, 24 * 60)},
+        {"officer.session_idle_minutes", integer(&KioskConfig::sessionIdleMinutes, 5, 24 * 60)},
+        {"officer.end_of_day", timeOfDay(&KioskConfig::endOfDay)},
         {"device.id", text(&KioskConfig::deviceId, 64)},
         {"store.data_dir", text(&KioskConfig::dataDir, 4096)},
         {"store.busy_timeout_ms", integer(&KioskConfig::busyTimeoutMs, 0, 600'000)},
@@ -115,6 +129,16 @@ void walk(const toml::table& table, const std::string& prefix, const std::string
 }
 
 } // namespace
+
+int endOfDayMinutes(const std::string& hhmm)
+{
+    if (hhmm.size() != 5 || hhmm[2] != ':') return -1;
+    for (int i : {0, 1, 3, 4}) {
+        if (hhmm[i] < '0' || hhmm[i] > '9') return -1;
+    }
+    const int h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0'), m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+    return h < 24 && m < 60 ? h * 60 + m : -1;
+}
 
 LoadResult loadText(const std::string& text, const std::string& name)
 {
@@ -160,6 +184,9 @@ std::vector<std::string> describe(const KioskConfig& c)
         "kiosk.response_interval_seconds = " + std::to_string(c.responseIntervalSeconds),
         "kiosk.comment_max_chars = " + std::to_string(c.commentMaxChars),
         "kiosk.assets_dir = \"" + c.assetsDir + "\"",
+        "officer.case_expiry_minutes = " + std::to_string(c.caseExpiryMinutes),
+        "officer.session_idle_minutes = " + std::to_string(c.sessionIdleMinutes),
+        "officer.end_of_day = \"" + c.endOfDay + "\"",
         "device.id = \"" + c.deviceId + "\"",
         "store.data_dir = \"" + c.dataDir + "\"",
         "store.busy_timeout_ms = " + std::to_string(c.busyTimeoutMs),

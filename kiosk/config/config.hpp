@@ -27,6 +27,10 @@ struct KioskConfig {
     int responseIntervalSeconds = 3; // a press sooner than this after the previous one is stored as suppressed (0: off)
     int commentMaxChars = 200;
     std::string assetsDir;  // translation catalogues; empty: found beside the executable or in the source tree
+    // [officer]
+    int caseExpiryMinutes = 10;     // a case nobody rates is closed as not rated
+    int sessionIdleMinutes = 120;   // no officer activity for this long ends the session
+    std::string endOfDay = "17:00"; // local time that ends every session; "" never
     // [device]
     std::string deviceId;   // empty: made once and kept in DATA_DIR/device-id
     // [store]
@@ -82,6 +86,9 @@ struct LoadResult {
 [[nodiscard]] LoadResult loadFile(const std::filesystem::path& path);
 // The same, for TOML text; `name` stands for the file in messages.
 [[nodiscard]] LoadResult loadText(const std::string& text, const std::string& name);
+
+// Minutes after midnight of "HH:MM", or -1 if it is not a valid time of day.
+[[nodiscard]] int endOfDayMinutes(const std::string& hhmm);
 
 // Key = value lines of the effective configuration, for the start-up log.
 [[nodiscard]] std::vector<std::string> describe(const KioskConfig& config);

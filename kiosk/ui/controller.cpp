@@ -2,6 +2,8 @@
 
 #include "widgets.hpp"
 
+#include <roster/roster.hpp>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -81,6 +83,24 @@ void Controller::drawFrame(const Theme& theme)
     const Intent intent = current().draw(m_state, theme);
     endTargetFrame();
     handle(intent);
+    checkGesture();
+}
+
+void Controller::checkGesture()
+{
+    const ImGuiIO& io = ImGui::GetIO();
+    const Target* area = m_state.screen == ScreenId::Attract ? findTarget("gesture.officer") : nullptr;
+    const bool inside = area && io.MouseDown[0] && io.MousePos.x >= area->rect.min.x && io.MousePos.x < area->rect.max.x &&
+                        io.MousePos.y >= area->rect.min.y && io.MousePos.y < area->rect.max.y;
+    if (!inside || !m_duty) {
+        m_gestureStart.reset();
+        return;
+    }
+    if (!m_gestureStart) m_gestureStart = m_clock.monoMs();
+    if (m_clock.monoMs() - *m_gestureStart >= kGestureMs) {
+        m_gestureStart.reset();
+        openSignIn(); // the touch side always asks for the PIN
+    }
 }
 
 void Controller::handle(const Intent& in)
@@ -88,6 +108,8 @@ void Controller::handle(const Intent& in)
     using K = Intent::Kind;
     if (in.kind == K::None) return;
     noteActivity();
+    if (m_state.screen == ScreenId::SignIn) return handleSignIn(in);
+    if (m_state.screen == ScreenId::Officer) return handleOfficer(in);
     switch (in.kind) {
     case K::Rate: rate(in.score); break;
     case K::ToggleLanguage: toggleLanguage(); break;
@@ -106,13 +128,14 @@ void Controller::handle(const Intent& in)
     case K::Backspace: backspace(); break;
     case K::Send: sendComment(); break;
     case K::ToggleKeyboardLayer: m_state.keyboardDigits = !m_state.keyboardDigits; break;
+    case K::Command: break;
     case K::None: break;
     }
 }
 
 void Controller::pressFace(int score)
 {
-    if (score < 1 || score > 4) return;
+    if (score < 1 || score > 4 || !isCitizenScreen(m_state.screen)) return;
     noteActivity();
     rate(score);
 }
@@ -133,12 +156,17 @@ void Controller::rate(int score)
     pending.suppressed = m_settings.responseIntervalMs > 0 && m_lastPress && now - *m_lastPress < m_settings.responseIntervalMs;
     pending.language = config::langCode(m_state.lang);
     m_lastPress = now;
+    if (m_duty) m_duty->attribute(pending); // the open case's officer, case and service; else counter-level
 
     const store::CommitResult result = write(pending);
     if (!result.ok) {
         m_state.noticeDiskFull = result.diskFull;
         show(ScreenId::Notice);
         return;
+    }
+    if (m_duty) {
+        m_duty->ratingCommitted(pending); // one rating per case: the next tap is counter-level
+        refreshOfficer();
     }
     // "Terima kasih" (or the follow-up) only after the commit returned: the rating is on disk.
     if (pending.suppressed) {
@@ -215,6 +243,9 @@ void Controller::finish()
 
 void Controller::returnToAttract()
 {
+    m_pin.clear();
+    m_state.signInNip.clear();
+    m_state.signInPinLength = 0;
     if (m_state.screen == ScreenId::Comment) saveDraft(); // a citizen who walks away loses nothing typed
     m_current.reset();
     m_state.comment.clear();
@@ -261,6 +292,22 @@ bool Controller::tick()
         m_state.pendingRetries = m_retry.size();
         m_nextRetry = m_retry.empty() ? kNever : now + m_settings.retryEveryMs;
     }
+    if (m_duty && now >= m_duty->nextDeadlineMs()) {
+        try {
+            if (m_duty->tick()) {
+                refreshOfficer();
+                if (!m_duty->session() && !isCitizenScreen(m_state.screen)) show(ScreenId::Attract);
+                changed = true;
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("duty: {}", e.what());
+        }
+    }
+    if (m_gestureStart && now - *m_gestureStart >= kGestureMs) {
+        m_gestureStart.reset();
+        openSignIn();
+        changed = true;
+    }
     if (now >= screenDeadlineMs()) {
         returnToAttract();
         changed = true;
@@ -272,11 +319,211 @@ int64_t Controller::screenDeadlineMs() const
 {
     int64_t idle = kNever;
     const bool inFlow = m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment;
+    // The officer's screens close by themselves too: nobody should find them open at the counter.
+    if (!isCitizenScreen(m_state.screen)) return std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
     if (inFlow || foreignAttract) idle = m_lastActivity + m_settings.idleMs;
     return std::min(m_screenDeadline, idle);
 }
 
-int64_t Controller::nextDeadlineMs() const { return std::min(screenDeadlineMs(), m_nextRetry); }
+int64_t Controller::nextDeadlineMs() const
+{
+    int64_t next = std::min(screenDeadlineMs(), m_nextRetry);
+    if (m_duty) next = std::min(next, m_duty->nextDeadlineMs());
+    if (m_gestureStart) next = std::min(next, *m_gestureStart + kGestureMs); // wake while the press is held
+    return next;
+}
+
+// ---- The officer's desk ---------------------------------------------------------------------------
+
+void Controller::attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty)
+{
+    m_auth = &auth;
+    m_duty = &duty;
+    refreshOfficer();
+}
+
+void Controller::officerKey()
+{
+    if (!m_duty) return;
+    noteActivity();
+    if (m_duty->session()) {
+        m_duty->noteActivity();
+        refreshOfficer();
+        m_state.officerMessage.clear();
+        show(ScreenId::Officer);
+    } else {
+        openSignIn();
+    }
+}
+
+void Controller::openSignIn()
+{
+    if (m_state.screen == ScreenId::Comment) saveDraft();
+    m_current.reset();
+    m_pin.clear();
+    m_state.signInNip.clear();
+    m_state.signInPinLength = 0;
+    m_state.signInField = 0;
+    m_state.officerMessage.clear();
+    try {
+        m_roster = roster::readRoster(m_store.database());
+    } catch (const std::exception& e) {
+        spdlog::error("cannot read the roster: {}", e.what());
+        m_roster.reset();
+    }
+    if (!m_roster) officerMessage(m_state.t("signin.no_roster"), true);
+    show(ScreenId::SignIn);
+}
+
+void Controller::officerMessage(const std::string& text, bool error)
+{
+    m_state.officerMessage = text;
+    m_state.officerMessageIsError = error;
+}
+
+void Controller::refreshOfficer()
+{
+    m_state.servedBy.clear();
+    if (!m_duty || !m_duty->session()) {
+        m_state.officerName.clear();
+        m_state.officerUnit.clear();
+        m_state.officerOnBreak = false;
+        return;
+    }
+    const roster::SessionInfo& s = *m_duty->session();
+    m_state.officerName = s.officer.name;
+    m_state.officerUnit = s.officer.unit;
+    m_state.officerOnBreak = s.onBreak;
+    if (!m_roster) m_roster = roster::readRoster(m_store.database());
+    m_state.services.clear();
+    std::string openService;
+    if (m_roster) {
+        for (const roster::Service& svc : m_roster->services) {
+            m_state.services.push_back({svc.code, svc.nameId});
+            if (m_duty->openCase() && m_duty->openCase()->serviceCode == svc.code) openService = svc.nameId;
+        }
+    }
+    if (m_duty->openCase()) {
+        m_state.servedBy = m_state.catalog->format(config::Lang::Id, "attract_case.served_by", {{"name", s.officer.name}, {"service", openService}});
+    }
+}
+
+void Controller::handleSignIn(const Intent& in)
+{
+    using K = Intent::Kind;
+    std::string& field = m_state.signInField == 0 ? m_state.signInNip : m_pin;
+    const size_t maxLen = m_state.signInField == 0 ? 18 : 8;
+    if (in.kind == K::Type) {
+        for (char c : in.text) {
+            if (c < '0' || c > '9' || field.size() >= maxLen) continue;
+            field += c;
+        }
+        if (m_state.signInField == 0 && m_state.signInNip.size() == 18) m_state.signInField = 1;
+    } else if (in.kind == K::Backspace) {
+        if (!field.empty()) field.pop_back();
+    } else if (in.kind == K::Command) {
+        if (in.text == "signin.cancel") return returnToAttract();
+        if (in.text == "signin.field_nip") m_state.signInField = 0;
+        if (in.text == "signin.field_pin") m_state.signInField = 1;
+        if (in.text == "signin.submit") {
+            if (m_state.signInField == 0) m_state.signInField = 1;
+            else submitSignIn();
+        }
+    }
+    m_state.signInPinLength = m_pin.size();
+}
+
+void Controller::submitSignIn()
+{
+    using S = roster::SignInResult::Status;
+    if (!m_auth || !m_duty) return;
+    roster::SignInResult r;
+    try {
+        r = m_auth->signIn(m_state.signInNip, m_pin);
+    } catch (const std::exception& e) {
+        spdlog::error("sign-in failed: {}", e.what());
+        officerMessage(e.what(), true);
+        return;
+    }
+    m_pin.clear();
+    m_state.signInPinLength = 0;
+    switch (r.status) {
+    case S::SignedIn:
+        try {
+            // The same officer signing in again keeps their session; another officer replaces it.
+            if (!m_duty->session() || m_duty->session()->officer.nip != r.officer->nip) m_duty->start(*r.officer);
+            m_duty->noteActivity();
+        } catch (const std::exception& e) {
+            officerMessage(e.what(), true);
+            return;
+        }
+        m_state.signInNip.clear();
+        m_state.signInField = 0;
+        m_state.selectedService.clear();
+        m_state.ticket.clear();
+        m_state.officerMessage.clear();
+        refreshOfficer();
+        show(ScreenId::Officer);
+        return;
+    case S::WrongPin:
+        officerMessage(m_state.catalog->format(config::Lang::Id, "signin.wrong_pin", {{"n", std::to_string(r.failuresLeft)}}), true);
+        break;
+    case S::LockedOut:
+        officerMessage(m_state.catalog->format(config::Lang::Id, "signin.locked", {{"s", std::to_string((r.lockedForMs + 999) / 1000)}}), true);
+        break;
+    case S::UnknownNip: officerMessage(m_state.t("signin.unknown"), true); break;
+    case S::Malformed: officerMessage(m_state.t("signin.malformed"), true); break;
+    }
+    m_state.signInField = m_state.signInNip.size() == 18 ? 1 : 0;
+}
+
+void Controller::handleOfficer(const Intent& in)
+{
+    using K = Intent::Kind;
+    if (!m_duty || !m_duty->session()) return returnToAttract();
+    m_duty->noteActivity();
+    try {
+        if (in.kind == K::Type) {
+            for (char c : in.text) {
+                const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '/';
+                if (ok && m_state.ticket.size() < 16) m_state.ticket += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+            }
+        } else if (in.kind == K::Backspace) {
+            if (!m_state.ticket.empty()) m_state.ticket.pop_back();
+        } else if (in.kind == K::Command) {
+            const std::string& c = in.text;
+            if (c.rfind("officer.service:", 0) == 0) {
+                m_state.selectedService = c.substr(16);
+                m_state.officerMessage.clear();
+            } else if (c == "officer.hand_over") {
+                if (m_state.selectedService.empty()) return officerMessage(m_state.t("officer.choose_service"), true);
+                const std::optional<std::string> ticket = m_state.ticket.empty() ? std::nullopt : std::optional<std::string>(m_state.ticket);
+                (void)m_duty->logCase(m_state.selectedService, ticket);
+                refreshOfficer();
+                m_state.selectedService.clear();
+                m_state.ticket.clear();
+                m_state.officerMessage.clear();
+                m_current.reset();
+                show(ScreenId::Attract); // the screen is the citizen's now
+            } else if (c == "officer.break") {
+                m_duty->takeBreak();
+                refreshOfficer();
+            } else if (c == "officer.resume") {
+                m_duty->resume();
+                refreshOfficer();
+            } else if (c == "officer.sign_out") {
+                m_duty->end("signed_out");
+                refreshOfficer();
+                returnToAttract();
+            } else if (c == "officer.citizen") {
+                returnToAttract();
+            }
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("officer action failed: {}", e.what());
+        officerMessage(e.what(), true);
+    }
+}
 
 } // namespace skm::ui

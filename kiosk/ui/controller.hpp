@@ -9,6 +9,8 @@
 #include "theme.hpp"
 
 #include <config/catalog.hpp>
+#include <roster/auth.hpp>
+#include <roster/duty.hpp>
 #include <config/config.hpp>
 #include <store/clock.hpp>
 #include <store/rating_store.hpp>
@@ -49,8 +51,14 @@ public:
     // Draws the current screen into the current ImGui frame (between NewFrame and Render) and acts on
     // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
     void drawFrame(const Theme& theme);
-    // A face chosen on a keyboard or 4-key keypad (keys 1-4): a new rating from whatever screen is up.
+    // A face chosen on a keyboard or 4-key keypad (keys 1-4): a new rating from whatever citizen screen
+    // is up. Ignored on the officer's screens (there the digits are typed).
     void pressFace(int score);
+    // Gives the controller the officer's desk: sign-in and duty. Without it, F2 and the gesture do nothing.
+    void attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty);
+    // F2 on a keyboard: the officer's screen if a session is in force (the keyboard is on the officer's
+    // side of the counter), else the sign-in.
+    void officerKey();
     // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
     bool tick();
     // The monotonic time (ms) of the next scheduled change; INT64_MAX when nothing is scheduled.
@@ -77,6 +85,13 @@ private:
     void finish();                      // the flow is complete: thanks
     void returnToAttract();             // timeout or a new citizen: keep what was typed, reset the language
     void saveDraft();
+    void handleOfficer(const Intent& intent);
+    void handleSignIn(const Intent& intent);
+    void submitSignIn();
+    void openSignIn();
+    void refreshOfficer();             // the officer's part of the snapshot, from the duty
+    void officerMessage(const std::string& text, bool error);
+    void checkGesture();               // a long press on the office's name opens the sign-in
     [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
     [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
     [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout
@@ -100,6 +115,13 @@ private:
     int64_t m_screenDeadline = std::numeric_limits<int64_t>::max();
     std::deque<Write> m_retry;
     int64_t m_nextRetry = std::numeric_limits<int64_t>::max();
+
+    roster::Authenticator* m_auth = nullptr;
+    roster::Duty* m_duty = nullptr;
+    std::optional<roster::Roster> m_roster;
+    std::string m_pin;                            // typed on the sign-in; never in the snapshot
+    std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
+    static constexpr int64_t kGestureMs = 3000;
 };
 
 } // namespace skm::ui

@@ -14,8 +14,11 @@
 
 namespace skm::ui {
 
-enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice };
-inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks, ScreenId::Notice};
+enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice, SignIn, Officer };
+inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks,
+                                           ScreenId::Notice, ScreenId::SignIn, ScreenId::Officer};
+// The screens the citizen sees (keys 1-4 rate on these); the others are the officer's.
+[[nodiscard]] bool isCitizenScreen(ScreenId id);
 [[nodiscard]] const char* screenName(ScreenId id);
 
 struct ReasonChip {
@@ -39,20 +42,39 @@ struct Snapshot {
     bool keyboardDigits = false;     // Comment: the digits-and-punctuation layer is showing
     bool noticeDiskFull = false;     // Notice: the last commit failed because the disk is full
     size_t pendingRetries = 0;       // writes not yet on disk, being retried
+    std::string servedBy;            // Attract: "Dilayani oleh ..." while a case is open, else empty
+
+    // The officer's screens. They never hold a score or a face either.
+    std::string signInNip;
+    size_t signInPinLength = 0;      // the PIN itself is never in the snapshot
+    int signInField = 0;             // 0: NIP, 1: PIN
+    std::string officerMessage;      // the last result, for the officer
+    bool officerMessageIsError = false;
+    std::string officerName;
+    std::string officerUnit;
+    bool officerOnBreak = false;
+    struct ServiceChoice {
+        std::string code;
+        std::string label;
+    };
+    std::vector<ServiceChoice> services;
+    std::string selectedService;     // code
+    std::string ticket;
 
     // The catalogue text for `key` in the current language.
     [[nodiscard]] const std::string& t(std::string_view key) const { return catalog->text(lang, key); }
 };
 
 struct Intent {
-    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer };
+    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command };
     Kind kind = Kind::None;
     int score = 0;    // Rate
-    std::string text; // Reason: its code; Type: the characters
+    std::string text; // Reason: its code; Type: the characters; Command: its name (e.g. "officer.hand_over")
 
     static Intent none() { return {}; }
     static Intent rate(int score) { return {Kind::Rate, score, {}}; }
     static Intent of(Kind kind, std::string text = {}) { return {kind, 0, std::move(text)}; }
+    static Intent command(std::string name) { return {Kind::Command, 0, std::move(name)}; }
 };
 
 class Screen {

@@ -2,6 +2,8 @@
 
 #include "draw_util.hpp"
 
+#include <imgui_internal.h>
+
 namespace skm::ui {
 
 namespace {
@@ -26,10 +28,21 @@ ButtonStyle primaryButton(const Theme& t) { return {t.accent, t.accentPressed, t
 ButtonStyle secondaryButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
 ButtonStyle chipButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
 
+bool focusedByKeyboard()
+{
+    const ImGuiContext& g = *GImGui;
+    return g.NavId != 0 && !g.NavDisableHighlight;
+}
+
 bool touchArea(const std::string& name, const Rect& r, bool* held)
 {
     ImGui::SetCursorScreenPos(r.min);
-    const bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height())));
+    bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height())));
+    // ImGui 1.86 activates a focused item with Space; counters' keyboards expect Enter too.
+    if (ImGui::IsItemFocused() && focusedByKeyboard() &&
+        (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
+        clicked = true;
+    }
     if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
     frameTargets().push_back({name, r});
     return clicked;
@@ -43,6 +56,10 @@ bool touchButton(const std::string& name, const Rect& r, const char* label, ImFo
     const float rounding = std::min(r.height(), r.width()) * 0.18f;
     dl->AddRectFilled(r.min, r.max, held ? style.fillPressed : style.fill, rounding);
     dl->AddRect(r.min, r.max, style.border, rounding, 0, std::max(1.5f, font->FontSize * 0.07f));
+    if (ImGui::IsItemFocused() && focusedByKeyboard()) { // the keyboard focus ring
+        const float w = std::max(3.0f, font->FontSize * 0.12f);
+        dl->AddRect(ImVec2(r.min.x - w, r.min.y - w), ImVec2(r.max.x + w, r.max.y + w), IM_COL32(0xE0, 0x8A, 0x00, 0xFF), rounding + w, 0, w);
+    }
     const float wrap = r.width() - font->FontSize;
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
     drawCenteredWrapped(dl, font, label, r.center().x, r.center().y - size.y * 0.5f, wrap, style.text);

@@ -40,7 +40,11 @@ struct ButtonStyle {
 // over it). `name` is its target name and ImGui id.
 bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style);
 
+// Whether a widget has keyboard (Tab/arrow) focus that is shown, so Enter belongs to that widget.
+[[nodiscard]] bool focusedByKeyboard();
+
 // An invisible touch area with a target name; `held` tells whether it is pressed right now.
+// Enter presses it when it has the keyboard focus.
 bool touchArea(const std::string& name, const Rect& r, bool* held = nullptr);
 
 } // namespace skm::ui

@@ -42,6 +42,8 @@ public:
             const ImVec2 p(display.x * 0.5f - w.x * 0.5f, statusY);
             dl->AddRectFilled(ImVec2(p.x - 12, p.y - 4), ImVec2(p.x + w.x + 12, p.y + w.y + 4), t.warningBg, 6.0f);
             dl->AddText(t.body, t.body->FontSize, p, t.warning, line.c_str());
+        } else if (!s.servedBy.empty()) {
+            drawCenteredWrapped(dl, t.label, s.servedBy.c_str(), display.x * 0.5f, statusY, display.x - 2 * L.header.margin, t.text);
         } else {
             drawCenteredWrapped(dl, t.body, s.t("attract.hint").c_str(), display.x * 0.5f, statusY, display.x, t.textMuted);
         }

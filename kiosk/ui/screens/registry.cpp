@@ -16,9 +16,13 @@ const char* screenName(ScreenId id)
     case ScreenId::Comment: return "comment";
     case ScreenId::Thanks: return "thanks";
     case ScreenId::Notice: return "notice";
+    case ScreenId::SignIn: return "signin";
+    case ScreenId::Officer: return "officer";
     }
     return "unknown";
 }
+
+bool isCitizenScreen(ScreenId id) { return id != ScreenId::SignIn && id != ScreenId::Officer; }
 
 std::unique_ptr<Screen> makeScreen(ScreenId id)
 {
@@ -28,6 +32,8 @@ std::unique_ptr<Screen> makeScreen(ScreenId id)
     case ScreenId::Comment: return makeCommentScreen();
     case ScreenId::Thanks: return makeThanksScreen();
     case ScreenId::Notice: return makeNoticeScreen();
+    case ScreenId::SignIn: return makeSignInScreen();
+    case ScreenId::Officer: return makeOfficerScreen();
     }
     return nullptr;
 }
@@ -44,6 +50,11 @@ const std::vector<std::string>& catalogueKeys()
         "common.skip",
         "thanks.title", "thanks.detail",
         "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry",
+        "attract_case.served_by",
+        "signin.title", "signin.nip", "signin.pin", "signin.hint", "signin.cancel", "signin.ok", "signin.wrong_pin",
+        "signin.locked", "signin.unknown", "signin.malformed", "signin.no_roster",
+        "officer.title", "officer.on_break", "officer.active", "officer.break", "officer.resume", "officer.sign_out",
+        "officer.citizen", "officer.service", "officer.ticket", "officer.hand_over", "officer.choose_service", "officer.case_open",
     };
     return keys;
 }
@@ -58,6 +69,9 @@ Intent drawHeader(const Snapshot& s, const Theme& t)
     const float officeMaxW = h.counterRight - counterW - h.margin - h.officePos.x;
     const std::string office = fitWithEllipsis(t.title, s.officeName, std::max(0.0f, officeMaxW));
     dl->AddText(t.title, t.title->FontSize, h.officePos, t.text, office.c_str());
+    // The officer's discreet way in from the touch side: a long press on the office's name.
+    const float officeW = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, office.c_str()).x;
+    (void)touchArea("gesture.officer", Rect{ImVec2(h.margin, h.margin), ImVec2(h.margin + std::max(officeW, 80.0f), h.bottom)});
     dl->AddText(t.title, t.title->FontSize, ImVec2(h.counterRight - counterW, h.officePos.y), t.textMuted, s.counter.c_str());
     dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
     if (touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
