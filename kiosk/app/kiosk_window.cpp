@@ -120,14 +120,21 @@ void writeFileAtomically(const fs::path& file, const std::string& text)
 }
 
 // The touch targets of the last frame as JSON:
-// {"screen": ..., "language": "id"|"en", "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
+// {"screen": ..., "language": "id"|"en", "focus": name|null, "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
 std::string uiMapJson(const ui::Snapshot& state, int w, int h)
 {
     nlohmann::json targets = nlohmann::json::object();
     for (const ui::Target& t : ui::lastTargets()) {
         targets[t.name] = {std::lround(t.rect.min.x), std::lround(t.rect.min.y), std::lround(t.rect.max.x), std::lround(t.rect.max.y)};
     }
-    return nlohmann::json{{"screen", ui::screenName(state.screen)}, {"language", config::langCode(state.lang)}, {"display", {w, h}}, {"targets", targets}}.dump() + "\n";
+    const ui::Target* focus = ui::focusedTarget();
+    return nlohmann::json{{"screen", ui::screenName(state.screen)},
+                          {"language", config::langCode(state.lang)},
+                          {"focus", focus ? nlohmann::json(focus->name) : nlohmann::json(nullptr)},
+                          {"display", {w, h}},
+                          {"targets", targets}}
+               .dump() +
+           "\n";
 }
 
 struct GlfwSession {
@@ -230,7 +237,6 @@ int runKiosk(const RunOptions& o)
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr; // a kiosk keeps no window layout
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard; // the officer's screens work by keyboard too
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");

@@ -68,6 +68,7 @@ void Controller::show(ScreenId id)
     default: m_screenDeadline = kNever; break;
     }
     if (changed) {
+        clearKeyboardFocus();
         current().onEnter(m_state);
         if (onScreenChanged) onScreenChanged(id);
     }
@@ -427,8 +428,10 @@ void Controller::handleSignIn(const Intent& in)
         if (in.text == "signin.field_nip") m_state.signInField = 0;
         if (in.text == "signin.field_pin") m_state.signInField = 1;
         if (in.text == "signin.submit") {
+            // A badge scanner's Enter after the NIP (which already moved on to the PIN) must not
+            // submit an empty PIN: Enter with no PIN waits for it.
             if (m_state.signInField == 0) m_state.signInField = 1;
-            else submitSignIn();
+            else if (!m_pin.empty()) submitSignIn();
         }
     }
     m_state.signInPinLength = m_pin.size();

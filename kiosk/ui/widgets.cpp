@@ -2,13 +2,13 @@
 
 #include "draw_util.hpp"
 
-#include <imgui_internal.h>
 
 namespace skm::ui {
 
 namespace {
 std::vector<Target> g_current;
 std::vector<Target> g_last;
+std::string g_focused; // the target with the keyboard focus (our own: ImGui 1.86's nav tabs only text inputs)
 } // namespace
 
 std::vector<Target>& frameTargets() { return g_current; }
@@ -24,27 +24,54 @@ const Target* findTarget(const std::string& name)
     return nullptr;
 }
 
+void cycleFocusOnTab()
+{
+    const std::vector<Target>& targets = frameTargets();
+    if (targets.empty()) return;
+    auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), true); };
+    const bool shift = ImGui::GetIO().KeyShift;
+    int step = 0;
+    if (pressed(ImGuiKey_Tab)) step = shift ? -1 : 1;
+    if (pressed(ImGuiKey_RightArrow) || pressed(ImGuiKey_DownArrow)) step = 1;
+    if (pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_UpArrow)) step = -1;
+    if (step == 0) return;
+    const size_t n = targets.size();
+    size_t at = n; // nothing focused: forward goes to the first, backward to the last
+    for (size_t i = 0; i < n; ++i) {
+        if (targets[i].name == g_focused) at = i;
+    }
+    const size_t next = at == n ? (step > 0 ? 0 : n - 1) : (at + n + static_cast<size_t>(step + static_cast<int>(n))) % n;
+    g_focused = targets[next].name;
+}
+
+bool tabPressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab), true); }
+
+const Target* focusedTarget()
+{
+    for (const Target& t : g_last) {
+        if (t.focused) return &t;
+    }
+    return nullptr;
+}
+
 ButtonStyle primaryButton(const Theme& t) { return {t.accent, t.accentPressed, t.accentPressed, IM_COL32_WHITE}; }
 ButtonStyle secondaryButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
 ButtonStyle chipButton(const Theme& t) { return {t.surface, t.surfacePressed, t.border, t.text}; }
 
-bool focusedByKeyboard()
-{
-    const ImGuiContext& g = *GImGui;
-    return g.NavId != 0 && !g.NavDisableHighlight;
-}
+bool focusedByKeyboard() { return !g_focused.empty(); }
+
+void clearKeyboardFocus() { g_focused.clear(); }
 
 bool touchArea(const std::string& name, const Rect& r, bool* held)
 {
     ImGui::SetCursorScreenPos(r.min);
     bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height())));
-    // ImGui 1.86 activates a focused item with Space; counters' keyboards expect Enter too.
-    if (ImGui::IsItemFocused() && focusedByKeyboard() &&
-        (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
-        clicked = true;
+    const bool focused = !g_focused.empty() && name == g_focused;
+    if (focused && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
+        clicked = true; // Enter presses the focused button
     }
     if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
-    frameTargets().push_back({name, r});
+    frameTargets().push_back({name, r, focused});
     return clicked;
 }
 
@@ -56,7 +83,7 @@ bool touchButton(const std::string& name, const Rect& r, const char* label, ImFo
     const float rounding = std::min(r.height(), r.width()) * 0.18f;
     dl->AddRectFilled(r.min, r.max, held ? style.fillPressed : style.fill, rounding);
     dl->AddRect(r.min, r.max, style.border, rounding, 0, std::max(1.5f, font->FontSize * 0.07f));
-    if (ImGui::IsItemFocused() && focusedByKeyboard()) { // the keyboard focus ring
+    if (!g_focused.empty() && name == g_focused) { // the keyboard focus ring
         const float w = std::max(3.0f, font->FontSize * 0.12f);
         dl->AddRect(ImVec2(r.min.x - w, r.min.y - w), ImVec2(r.max.x + w, r.max.y + w), IM_COL32(0xE0, 0x8A, 0x00, 0xFF), rounding + w, 0, w);
     }

@@ -16,6 +16,7 @@ namespace skm::ui {
 struct Target {
     std::string name;
     Rect rect;
+    bool focused = false; // has the keyboard focus
 };
 
 // The targets drawn in the current frame (cleared by the controller at the start of each frame).
@@ -25,6 +26,14 @@ const std::vector<Target>& lastTargets();
 void beginTargetFrame();
 void endTargetFrame();
 [[nodiscard]] const Target* findTarget(const std::string& name);
+// Tab (Shift+Tab) and the arrow keys move the keyboard focus to the next (previous) target of this
+// frame, in drawing order; Enter presses the focused one. The kiosk keeps its own focus because
+// ImGui 1.86's keyboard nav tabs only between text inputs. Call at the end of a screen's draw.
+void cycleFocusOnTab();
+void clearKeyboardFocus();
+[[nodiscard]] bool tabPressed();
+// The target with the keyboard focus in the last frame, or nullptr.
+[[nodiscard]] const Target* focusedTarget();
 
 struct ButtonStyle {
     ImU32 fill;
@@ -40,7 +49,7 @@ struct ButtonStyle {
 // over it). `name` is its target name and ImGui id.
 bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style);
 
-// Whether a widget has keyboard (Tab/arrow) focus that is shown, so Enter belongs to that widget.
+// Whether a widget has the keyboard (Tab/arrow) focus, so Enter belongs to that widget.
 [[nodiscard]] bool focusedByKeyboard();
 
 // An invisible touch area with a target name; `held` tells whether it is pressed right now.

@@ -9,6 +9,17 @@ ImGuiDriver::ImGuiDriver(ImVec2 display) : m_ctx(ImGui::CreateContext())
     io.LogFilename = nullptr;
     io.DisplaySize = display;
     io.DeltaTime = 1.0f / 60.0f;
+    // The key indices the GLFW backend uses (GLFW_KEY_*), so screens see keys as in the real window.
+    io.KeyMap[ImGuiKey_Tab] = 258;
+    io.KeyMap[ImGuiKey_LeftArrow] = 263;
+    io.KeyMap[ImGuiKey_RightArrow] = 262;
+    io.KeyMap[ImGuiKey_UpArrow] = 265;
+    io.KeyMap[ImGuiKey_DownArrow] = 264;
+    io.KeyMap[ImGuiKey_Backspace] = 259;
+    io.KeyMap[ImGuiKey_Space] = 32;
+    io.KeyMap[ImGuiKey_Enter] = 257;
+    io.KeyMap[ImGuiKey_Escape] = 256;
+    io.KeyMap[ImGuiKey_KeyPadEnter] = 335;
     const float scale = ui::scaleFor(display.x, display.y, 1.0f);
     m_theme = ui::loadTheme(io.Fonts, ui::findFonts("", ""), scale);
     ImGui::GetStyle().ScaleAllSizes(scale);
@@ -37,6 +48,31 @@ void ImGuiDriver::tap(ImVec2 p, const std::function<void()>& body)
     io.MouseDown[0] = false;
     frame(body); // release: the click is reported here
     frame(body); // settle
+}
+
+void ImGuiDriver::key(ImGuiKey key, const std::function<void()>& body)
+{
+    ImGuiIO& io = ImGui::GetIO();
+    const int index = io.KeyMap[key];
+    io.KeysDown[index] = true;
+    frame(body);
+    io.KeysDown[index] = false;
+    frame(body);
+}
+
+void ImGuiDriver::type(const std::string& chars, const std::function<void()>& body)
+{
+    ImGuiIO& io = ImGui::GetIO();
+    for (char c : chars) io.AddInputCharacter(static_cast<unsigned>(c));
+    frame(body);
+}
+
+void ImGuiDriver::hold(ImVec2 p, const std::function<void()>& body)
+{
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = p;
+    io.MouseDown[0] = true;
+    frame(body);
 }
 
 } // namespace skm::test

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <functional>
+#include <string>
 
 namespace skm::test {
 
@@ -23,6 +24,12 @@ public:
     void frame(const std::function<void()>& body);
     // A tap at `p`: hover, press, release, and one frame after, each running `body`.
     void tap(ImVec2 p, const std::function<void()>& body);
+    // A key press and release (an ImGuiKey_* mapped like the GLFW backend maps it), a frame each.
+    void key(ImGuiKey key, const std::function<void()>& body);
+    // Characters typed on a keyboard (or by a badge scanner): one frame with all of them.
+    void type(const std::string& chars, const std::function<void()>& body);
+    // Holds the pointer down at `p` for one frame (a long press is several, with time passing between).
+    void hold(ImVec2 p, const std::function<void()>& body);
 
 private:
     ImGuiContext* m_ctx;

@@ -61,3 +61,19 @@ kd_expect() {
   got=$(kd_sql "$1")
   [ "$got" = "$2" ] || kd_fail "'$1' gave '$got', expected '$2'"
 }
+
+# kd_key KEY...: real key presses (xdotool key names: F2, Return, Tab, 4...) to the kiosk's window.
+kd_key() { xdotool key --window "$KD_WIN" --delay 60 "$@"; sleep 0.15; }
+
+# kd_type TEXT: typed characters, as a keyboard or a badge scanner sends them.
+kd_type() { xdotool type --window "$KD_WIN" --delay 40 "$1"; sleep 0.15; }
+
+# kd_tab_to NAME: presses Tab until the keyboard focus is on target NAME.
+kd_tab_to() {
+  for _ in $(seq 1 80); do
+    [ "$(jq -r .focus "$KD_WORK/ui.json")" = "$1" ] && return 0
+    xdotool key --window "$KD_WIN" Tab
+    sleep 0.08
+  done
+  kd_fail "Tab never reached '$1' (focus: $(jq -r .focus "$KD_WORK/ui.json"))"
+}

@@ -40,7 +40,7 @@ KeyboardInput readKeyboard()
     k.backspaces = pressed(ImGuiKey_Backspace) ? 1 : 0;
     k.enter = pressed(ImGuiKey_Enter) || pressed(ImGuiKey_KeyPadEnter);
     k.escape = pressed(ImGuiKey_Escape);
-    k.tab = pressed(ImGuiKey_Tab);
+    k.tab = tabPressed();
     return k;
 }
 

@@ -89,6 +89,7 @@ public:
         if (k.backspaces) intent = Intent::of(Intent::Kind::Backspace);
         if (k.enter && intent.kind == Intent::Kind::None && !focusedByKeyboard()) intent = Intent::command("officer.hand_over");
         if (k.escape) intent = Intent::command("officer.citizen");
+        cycleFocusOnTab();
         endFullscreen();
         return intent;
     }

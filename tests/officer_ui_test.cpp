@@ -1,0 +1,233 @@
+// The officer's desk without a window: sign-in by touch and by keyboard, logging a case, the citizen's
+// rating tied to it, breaks, sign-out, the discreet gesture; real screens, controller, roster and store.
+
+#include "support/imgui_driver.hpp"
+#include "support/test_util.hpp"
+
+#include <roster/auth.hpp>
+#include <roster/duty.hpp>
+#include <roster/roster.hpp>
+#include <ui/controller.hpp>
+#include <ui/widgets.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace skm;
+using ui::ScreenId;
+
+namespace {
+
+const std::string kNip = "198503302010011002";
+
+struct Desk {
+    Desk() : driver(ImVec2(1280, 800)), catalog(config::Catalog::load(test::sourceDir() / "assets"))
+    {
+        store::StoreOptions o;
+        o.dataDir = dir / "data";
+        o.deviceId = "desk-test";
+        o.counter = "Loket 1";
+        o.clock = &clock;
+        st = std::make_unique<store::RatingStore>(o);
+        roster::replaceRoster(st->database(), roster::loadRosterFile((test::sourceDir() / "config" / "demo-roster.toml").string()), 0);
+        config::KioskConfig cfg;
+        cfg.counter = "Loket 1";
+        controller = std::make_unique<ui::Controller>(*st, ui::UiSettings::from(cfg), clock, catalog);
+        auth = std::make_unique<roster::Authenticator>(*st);
+        roster::DutyPolicy policy;
+        policy.endOfDayMinutes = -1;
+        duty = std::make_unique<roster::Duty>(*st, "Loket 1", policy);
+        controller->attachOfficerDesk(*auth, *duty);
+        frame();
+    }
+    void frame() { driver.frame(body()); }
+    std::function<void()> body()
+    {
+        return [this] { controller->drawFrame(driver.theme()); };
+    }
+    void tap(const std::string& name)
+    {
+        const ui::Target* t = ui::findTarget(name);
+        INFO("target " << name << " on " << ui::screenName(controller->screen()));
+        REQUIRE(t != nullptr);
+        driver.tap(t->rect.center(), body());
+    }
+    void tapDigits(const std::string& digits)
+    {
+        for (char c : digits) tap(std::string("pad.") + c);
+    }
+    void key(ImGuiKey k) { driver.key(k, body()); }
+    void type(const std::string& s) { driver.type(s, body()); }
+    // Tab until the named target has the keyboard focus.
+    void tabTo(const std::string& name)
+    {
+        for (int i = 0; i < 60; ++i) {
+            const ui::Target* f = ui::focusedTarget();
+            if (f && f->name == name) return;
+            key(ImGuiKey_Tab);
+        }
+        FAIL("Tab never reached " << name);
+    }
+    void signInByTouch(const std::string& pin)
+    {
+        controller->officerKey();
+        frame();
+        tapDigits(kNip);
+        tapDigits(pin);
+        tap("pad.ok");
+    }
+    std::string q(const std::string& sql) { return st->database().queryText(sql); }
+
+    test::TempDir dir;
+    store::ManualClock clock;
+    test::ImGuiDriver driver;
+    config::Catalog catalog;
+    std::unique_ptr<store::RatingStore> st;
+    std::unique_ptr<ui::Controller> controller;
+    std::unique_ptr<roster::Authenticator> auth;
+    std::unique_ptr<roster::Duty> duty;
+};
+
+} // namespace
+
+TEST_CASE("sign in by touch, log a case, and the citizen's rating carries officer, case and service", "[officer][ui]")
+{
+    Desk d;
+    d.signInByTouch("1111");
+    CHECK(d.controller->screen() == ScreenId::SignIn);
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sisa 4"));
+    CHECK(d.controller->snapshot().signInPinLength == 0);
+    d.tapDigits("2468");
+    CHECK(d.controller->snapshot().signInPinLength == 4);
+    d.tap("pad.ok");
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+    CHECK(d.controller->snapshot().officerName == "Budi Santoso");
+
+    d.tap("officer.hand_over"); // no service chosen yet
+    CHECK(d.controller->screen() == ScreenId::Officer);
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Pilih layanan"));
+    d.tap("service.kk");
+    d.tapDigits("17");
+    d.tap("officer.hand_over");
+    REQUIRE(d.controller->screen() == ScreenId::Attract);
+    CHECK_THAT(d.controller->snapshot().servedBy, Catch::Contains("Budi Santoso") && Catch::Contains("Kartu Keluarga"));
+
+    d.tap("face.4");
+    CHECK(d.q("SELECT officer_nip || '|' || service_code || '|' || scope FROM ratings") == kNip + "|kk|case");
+    CHECK(d.q("SELECT status || '|' || ticket FROM cases") == "rated|17");
+    CHECK(d.controller->snapshot().servedBy.empty()); // one rating per case
+    d.tap("skip");
+    d.tap("comment.skip");
+    d.driver.frame(d.body());
+    d.clock.advance(4000);
+    (void)d.controller->tick();
+    d.frame();
+    d.tap("face.1"); // nobody's case: counter-level
+    CHECK(d.q("SELECT coalesce(officer_nip, '-') || '|' || scope FROM ratings ORDER BY seq DESC LIMIT 1") == "-|counter");
+}
+
+TEST_CASE("everything the officer does works from the keyboard: type, Tab, Enter, Escape", "[officer][ui][keyboard]")
+{
+    Desk d;
+    d.controller->officerKey(); // F2
+    d.frame();
+    REQUIRE(d.controller->screen() == ScreenId::SignIn);
+    d.type(kNip); // a badge scanner types the NIP...
+    CHECK(d.controller->snapshot().signInField == 1); // ...18 digits move on to the PIN by themselves
+    d.key(ImGuiKey_Enter);                            // ...and its Enter does not submit an empty PIN
+    CHECK(d.controller->screen() == ScreenId::SignIn);
+    CHECK(d.q("SELECT count(*) FROM audit_events") == "0");
+    d.type("2468");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+
+    d.tabTo("service.nib");
+    d.key(ImGuiKey_Enter);
+    CHECK(d.controller->snapshot().selectedService == "nib");
+    d.type("a-9");
+    CHECK(d.controller->snapshot().ticket == "A-9");
+    d.key(ImGuiKey_Backspace);
+    d.type("10");
+    d.tabTo("officer.hand_over");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Attract);
+    CHECK(d.q("SELECT service_code || '|' || ticket || '|' || status FROM cases") == "nib|A-10|open");
+
+    d.controller->officerKey(); // F2 again: the session is in force, straight to the officer screen
+    d.frame();
+    CHECK(d.controller->screen() == ScreenId::Officer);
+    d.key(ImGuiKey_Escape);
+    CHECK(d.controller->screen() == ScreenId::Attract);
+}
+
+TEST_CASE("the keypad's 1-4 type on the officer's screens instead of rating", "[officer][ui]")
+{
+    Desk d;
+    d.controller->officerKey();
+    d.frame();
+    d.controller->pressFace(3);
+    d.type("3");
+    CHECK(d.q("SELECT count(*) FROM ratings") == "0");
+    CHECK(d.controller->snapshot().signInNip == "3");
+}
+
+TEST_CASE("a long press on the office's name opens the sign-in; a short one does nothing", "[officer][ui]")
+{
+    Desk d;
+    const ImVec2 p = ui::findTarget("gesture.officer")->rect.center();
+    d.driver.hold(p, d.body());
+    d.clock.advance(1500);
+    d.driver.tap(p, d.body()); // released after 1.5 s
+    CHECK(d.controller->screen() == ScreenId::Attract);
+
+    d.driver.hold(p, d.body());
+    CHECK(d.controller->nextDeadlineMs() == d.clock.monoMs() + 3000); // the loop wakes when the press is due
+    d.clock.advance(3000);
+    CHECK(d.controller->tick()); // no input arrives while the finger rests: the timer opens it
+    CHECK(d.controller->screen() == ScreenId::SignIn);
+}
+
+TEST_CASE("break, resume, sign-out; the officer's screens close by themselves; a case expires", "[officer][ui]")
+{
+    Desk d;
+    d.signInByTouch("2468");
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+    d.tap("officer.break");
+    CHECK(d.controller->snapshot().officerOnBreak);
+    d.tap("service.kk");
+    d.tap("officer.hand_over");
+    CHECK(d.controller->screen() == ScreenId::Officer);
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("break"));
+    d.tap("officer.resume");
+    CHECK_FALSE(d.controller->snapshot().officerOnBreak);
+
+    d.clock.advance(60'000); // left open: back to the citizen screen, the session stays
+    CHECK(d.controller->tick());
+    CHECK(d.controller->screen() == ScreenId::Attract);
+    CHECK(d.duty->session());
+
+    d.controller->officerKey();
+    d.frame();
+    d.tap("service.kk");
+    d.tap("officer.hand_over");
+    CHECK_FALSE(d.controller->snapshot().servedBy.empty());
+    d.clock.advance(10 * 60'000); // nobody rated it
+    (void)d.controller->tick();
+    CHECK(d.controller->snapshot().servedBy.empty());
+    CHECK(d.q("SELECT group_concat(close_reason, ',') FROM (SELECT close_reason FROM cases ORDER BY opened_mono_ms)") == "expired"); // the break had no case to close
+
+    d.controller->officerKey();
+    d.frame();
+    d.tap("officer.sign_out");
+    CHECK(d.controller->screen() == ScreenId::Attract);
+    CHECK_FALSE(d.duty->session());
+    CHECK(d.q("SELECT end_reason FROM officer_sessions") == "signed_out");
+}
+
+TEST_CASE("without a roster the sign-in says so", "[officer][ui]")
+{
+    Desk d;
+    d.st->database().exec("DELETE FROM meta WHERE key = 'roster_version'");
+    d.controller->officerKey();
+    d.frame();
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Belum ada daftar petugas"));
+}
