@@ -3,6 +3,7 @@
 //   skm-kiosk [--config FILE] [--data-dir DIR] [--windowed WxH] [--screenshot FILE] [--screenshot-dir DIR]
 //   skm-kiosk status [--json] [--data-dir DIR] [--config FILE]
 //   skm-kiosk roster import FILE [--data-dir DIR] [--config FILE]
+//   skm-kiosk export DIR [--data-dir DIR] [--config FILE]
 //   skm-kiosk hash-pin            (PIN on stdin)
 
 #include "kiosk_window.hpp"
@@ -32,6 +33,7 @@ struct Args {
     std::string uiMap;
     std::string frameLog;
     std::string rosterFile;
+    std::string exportDir;
     bool renderContinuously = false;
     bool json = false;
 };
@@ -77,6 +79,10 @@ int main(int argc, char** argv)
     rosterImport->add_option("FILE", a.rosterFile, "roster TOML file (see config/demo-roster.toml)")->required();
     rosterImport->add_option("--data-dir", a.dataDir, "data directory");
     rosterImport->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* exportCmd = app.add_subcommand("export", "write the unsent ratings to a file in DIR (a USB stick) for the central office");
+    exportCmd->add_option("DIR", a.exportDir, "directory to write skm-export-DEVICE-TIME.jsonl into")->required();
+    exportCmd->add_option("--data-dir", a.dataDir, "data directory");
+    exportCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
 
     try {
@@ -104,6 +110,7 @@ int main(int argc, char** argv)
     if (*status) return skm::app::runStatus(run.dataDir, a.json);
     if (*rosterImport) return skm::app::runRosterImport(run.dataDir, a.rosterFile, run.config.counter, run.config.deviceId);
     if (*hashPin) return skm::app::runHashPin();
+    if (*exportCmd) return skm::app::runExport(run.dataDir, a.exportDir, run.config.counter, run.config.deviceId);
 
     if (!a.windowed.empty()) {
         std::smatch m;

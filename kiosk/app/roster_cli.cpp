@@ -2,6 +2,7 @@
 
 #include <roster/pin.hpp>
 #include <roster/roster.hpp>
+#include <store/export.hpp>
 #include <store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,23 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
     if (!r.reasonsLow.empty() || !r.reasonsHigh.empty()) std::cout << ", reason lists";
     std::cout << '\n';
     return 0;
+}
+
+int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId)
+{
+    try {
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = deviceId.empty() ? store::loadOrCreateDeviceId(dataDir) : deviceId;
+        o.counter = counter;
+        store::RatingStore st(o);
+        const store::ExportResult r = store::exportUnsent(st, dir);
+        std::cout << r.ratings << " unsent ratings exported to " << r.file.string() << '\n';
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "skm-kiosk: export failed: " << e.what() << '\n';
+        return 1;
+    }
 }
 
 int runHashPin()

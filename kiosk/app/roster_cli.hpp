@@ -1,5 +1,5 @@
 #pragma once
-// `skm-kiosk roster import FILE` and `skm-kiosk hash-pin`.
+// `skm-kiosk roster import FILE`, `skm-kiosk export DIR` and `skm-kiosk hash-pin`.
 
 #include <filesystem>
 #include <string>
@@ -10,6 +10,8 @@ namespace skm::app {
 // Returns 0, 2 for a refused file (the message names the entry; the roster in force stays), 1 when
 // the store cannot be opened or written.
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId);
+// Exports the unsent ratings of DATA_DIR's store to a file in `dir`. Returns 0, or 1 with a message.
+int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId);
 // Reads a PIN from stdin (one line) and prints its Argon2id hash for a roster or configuration file.
 int runHashPin();
 
