@@ -6,6 +6,7 @@
 
 #include <roster/auth.hpp>
 #include <roster/duty.hpp>
+#include <roster/pin.hpp>
 #include <roster/roster.hpp>
 #include <ui/controller.hpp>
 #include <ui/widgets.hpp>
@@ -230,4 +231,83 @@ TEST_CASE("without a roster the sign-in says so", "[officer][ui]")
     d.controller->officerKey();
     d.frame();
     CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Belum ada daftar petugas"));
+}
+
+TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, screen test, leave", "[admin][ui]")
+{
+    Desk d;
+    SECTION("without a configured technician PIN the admin screen stays closed")
+    {
+        d.controller->adminKey();
+        d.frame();
+        CHECK(d.controller->screen() == ScreenId::SignIn);
+        CHECK(d.controller->snapshot().signInTechnician);
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("admin.pin_hash"));
+        d.tapDigits("1234");
+        d.tap("pad.ok");
+        CHECK(d.controller->screen() == ScreenId::SignIn);
+    }
+    SECTION("with one")
+    {
+        config::KioskConfig cfg;
+        cfg.counter = "Loket 1";
+        cfg.adminPinHash = roster::hashPin("909090");
+        cfg.exportDir = (d.dir / "usb").string();
+        std::filesystem::create_directories(cfg.exportDir);
+        d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+        d.controller->attachOfficerDesk(*d.auth, *d.duty);
+        d.frame();
+        d.tap("face.3"); // something to export
+        d.controller->adminKey(); // F12
+        d.frame();
+        CHECK(ui::findTarget("signin.nip") == nullptr); // the technician types only the PIN
+        d.tapDigits("111111");
+        d.tap("pad.ok");
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sisa 4"));
+        d.type("909090");
+        d.key(ImGuiKey_Enter);
+        REQUIRE(d.controller->screen() == ScreenId::Admin);
+        const auto& lines = d.controller->snapshot().adminLines;
+        auto value = [&](const std::string& label) {
+            for (const auto& [l, v] : lines) {
+                if (l == label) return v;
+            }
+            return std::string("(missing)");
+        };
+        CHECK(value("Perangkat") == "desk-test");
+        CHECK(value("Versi skema basis data") == "5");
+        CHECK(value("Penilaian (total / menunggu / terkirim / ditolak / ditekan beruntun)") == "1 / 1 / 0 / 0 / 0");
+        CHECK(value("Sinkronisasi terakhir") == "belum pernah");
+        CHECK_THAT(value("Ruang disk bebas"), Catch::EndsWith(" MB"));
+
+        d.tap("admin.export");
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1 penilaian diekspor ke " + (d.dir / "usb").string()));
+        d.tap("admin.sync_now");
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sinkronisasi belum terpasang"));
+
+        d.tap("admin.screen_test");
+        for (int step = 1; step <= 6; ++step) {
+            CHECK(d.controller->snapshot().screenTest == step);
+            d.tap("admin.screen_test_next");
+        }
+        CHECK(d.controller->snapshot().screenTest == 0);
+
+        d.tap("admin.leave");
+        CHECK(d.controller->quitRequested());
+        CHECK(d.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit_events ORDER BY seq)") ==
+              "admin_sign_in_failed,admin_sign_in,ratings_exported,kiosk_left");
+    }
+}
+
+TEST_CASE("a five-second press on the counter's name opens the technician's PIN", "[admin][ui]")
+{
+    Desk d;
+    const ImVec2 p = ui::findTarget("gesture.admin")->rect.center();
+    d.driver.hold(p, d.body());
+    d.clock.advance(3000);
+    CHECK_FALSE(d.controller->tick()); // the officer's 3 s do not apply here
+    d.clock.advance(2000);
+    CHECK(d.controller->tick());
+    CHECK(d.controller->screen() == ScreenId::SignIn);
+    CHECK(d.controller->snapshot().signInTechnician);
 }

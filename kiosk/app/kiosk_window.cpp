@@ -45,6 +45,7 @@ struct WindowState {
     bool wake = true;
     std::vector<int> faceKeys;
     bool officerKey = false; // F2
+    bool adminKey = false;   // F12
 };
 
 WindowState& state(GLFWwindow* w) { return *static_cast<WindowState*>(glfwGetWindowUserPointer(w)); }
@@ -56,6 +57,7 @@ void onKey(GLFWwindow* w, int key, int, int action, int)
     if (key >= GLFW_KEY_1 && key <= GLFW_KEY_4) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
     if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_4) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
     if (key == GLFW_KEY_F2) state(w).officerKey = true;
+    if (key == GLFW_KEY_F12) state(w).adminKey = true;
 }
 void onMouseButton(GLFWwindow* w, int, int, int) { state(w).wake = true; }
 void onCursor(GLFWwindow* w, double, double) { state(w).wake = true; }
@@ -309,6 +311,12 @@ int runKiosk(const RunOptions& o)
                 controller.officerKey();
                 framesLeft = std::max(framesLeft, 3);
             }
+            if (ws.adminKey) {
+                ws.adminKey = false;
+                controller.adminKey();
+                framesLeft = std::max(framesLeft, 3);
+            }
+            if (controller.quitRequested()) break; // the technician left the kiosk: exit 0
             if (!ws.faceKeys.empty()) framesLeft = std::max(framesLeft, 3);
             ws.faceKeys.clear();
             if (controller.tick()) framesLeft = std::max(framesLeft, 3);

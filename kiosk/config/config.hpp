@@ -31,6 +31,9 @@ struct KioskConfig {
     int caseExpiryMinutes = 10;     // a case nobody rates is closed as not rated
     int sessionIdleMinutes = 120;   // no officer activity for this long ends the session
     std::string endOfDay = "17:00"; // local time that ends every session; "" never
+    // [admin]
+    std::string adminPinHash;             // Argon2id of the technician's PIN (skm-kiosk hash-pin); empty: no admin screen
+    std::string exportDir = "/media/usb"; // where "export to USB" writes
     // [device]
     std::string deviceId;   // empty: made once and kept in DATA_DIR/device-id
     // [store]

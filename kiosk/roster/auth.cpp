@@ -87,32 +87,56 @@ SignInResult Authenticator::signIn(const std::string& nip, const std::string& pi
         return done(result);
     }
 
-    LockRow lock = readLock(db, nip);
-    if (const int64_t left = remaining(lock, m_store.clock()); left > 0) {
-        result.status = S::LockedOut;
-        result.lockedForMs = left;
-        result.message = "locked out for " + std::to_string((left + 999) / 1000) + " s more";
-        audit(m_store, "sign_in_locked", nip, {{"locked_for_ms", left}});
-        return done(result);
-    }
-
     const std::optional<Officer> officer = findOfficer(db, nip);
     if (!officer) {
-        (void)verifyPin(m_dummyHash, pin); // same cost as a real check
+        (void)verifyPin(m_dummyHash, pin); // the same cost as a real check, so timing does not tell
         result.status = S::UnknownNip;
         result.message = "no officer with this NIP in the roster";
         audit(m_store, "sign_in_failed", nip, {{"reason", "unknown_nip"}});
         return done(result);
     }
+    result = attempt(nip, officer->pinHash, pin, "sign_in", "sign_in_failed");
+    if (result.status == S::SignedIn) result.officer = officer;
+    return done(result);
+}
 
-    if (verifyPin(officer->pinHash, pin)) {
-        writeLock(db, nip, LockRow{});
-        result.status = S::SignedIn;
-        result.officer = officer;
-        audit(m_store, "sign_in", nip, nlohmann::json::object());
-        return done(result);
+SignInResult Authenticator::checkTechnician(const std::string& pinHash, const std::string& pin)
+{
+    store::Database& db = m_store.database();
+    store::Transaction tx(db);
+    std::string message;
+    if (int rc = tx.begin(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot start the sign-in: " + message);
+    SignInResult result;
+    if (!pinProblem(pin).empty() || !isArgon2idHash(pinHash)) {
+        result.status = SignInResult::Status::Malformed;
+        result.message = isArgon2idHash(pinHash) ? pinProblem(pin) : "no technician PIN is configured (admin.pin_hash)";
+        audit(m_store, "admin_sign_in_failed", "technician", {{"reason", "malformed"}});
+    } else {
+        result = attempt("technician", pinHash, pin, "admin_sign_in", "admin_sign_in_failed");
     }
+    if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "the sign-in record did not commit: " + message);
+    return result;
+}
 
+SignInResult Authenticator::attempt(const std::string& key, const std::string& hash, const std::string& pin, const char* okKind, const char* failKind)
+{
+    using S = SignInResult::Status;
+    SignInResult result;
+    store::Database& db = m_store.database();
+    LockRow lock = readLock(db, key);
+    if (const int64_t left = remaining(lock, m_store.clock()); left > 0) {
+        result.status = S::LockedOut;
+        result.lockedForMs = left;
+        result.message = "locked out for " + std::to_string((left + 999) / 1000) + " s more";
+        audit(m_store, std::string(okKind) == "sign_in" ? "sign_in_locked" : "admin_sign_in_locked", key, {{"locked_for_ms", left}});
+        return result;
+    }
+    if (verifyPin(hash, pin)) {
+        writeLock(db, key, LockRow{});
+        result.status = S::SignedIn;
+        audit(m_store, okKind, key, nlohmann::json::object());
+        return result;
+    }
     lock.failures += 1;
     if (lock.failures >= m_policy.maxFailures) {
         lock.lockouts += 1;
@@ -122,20 +146,20 @@ SignInResult Authenticator::signIn(const std::string& nip, const std::string& pi
         lock.untilWall = m_store.clock().wallMs() + delay;
         lock.untilMono = m_store.clock().monoMs() + delay;
         lock.bootId = store::bootId();
-        writeLock(db, nip, lock);
+        writeLock(db, key, lock);
         result.status = S::LockedOut;
         result.lockedForMs = delay;
         result.message = "wrong PIN; locked out for " + std::to_string(delay / 1000) + " s";
-        audit(m_store, "sign_in_failed", nip, {{"reason", "wrong_pin"}});
-        audit(m_store, "lockout", nip, {{"locked_for_ms", delay}, {"lockouts", lock.lockouts}});
-        return done(result);
+        audit(m_store, failKind, key, {{"reason", "wrong_pin"}});
+        audit(m_store, "lockout", key, {{"locked_for_ms", delay}, {"lockouts", lock.lockouts}});
+        return result;
     }
-    writeLock(db, nip, lock);
+    writeLock(db, key, lock);
     result.status = S::WrongPin;
     result.failuresLeft = m_policy.maxFailures - lock.failures;
     result.message = "wrong PIN; " + std::to_string(result.failuresLeft) + " tries left";
-    audit(m_store, "sign_in_failed", nip, {{"reason", "wrong_pin"}, {"failures", lock.failures}});
-    return done(result);
+    audit(m_store, failKind, key, {{"reason", "wrong_pin"}, {"failures", lock.failures}});
+    return result;
 }
 
 } // namespace skm::roster

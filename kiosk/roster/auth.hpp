@@ -34,10 +34,16 @@ public:
     explicit Authenticator(store::RatingStore& store, LockoutPolicy policy = {});
     // Checks `pin` for `nip` and records the outcome. Throws store::SqliteError if the database fails.
     [[nodiscard]] SignInResult signIn(const std::string& nip, const std::string& pin);
+    // Checks the technician's PIN against `pinHash` (from the configuration), with the same lock-out
+    // (kept under the name "technician") and audit events (admin_sign_in, admin_sign_in_failed).
+    [[nodiscard]] SignInResult checkTechnician(const std::string& pinHash, const std::string& pin);
     // How long `nip` is still locked out (0 if it is not).
     [[nodiscard]] int64_t lockedForMs(const std::string& nip);
 
 private:
+    // The lock-out and the PIN check for `key` inside the caller's transaction.
+    SignInResult attempt(const std::string& key, const std::string& hash, const std::string& pin, const char* okKind, const char* failKind);
+
     store::RatingStore& m_store;
     LockoutPolicy m_policy;
     std::string m_dummyHash; // verified against for unknown NIPs, so timing does not reveal them

@@ -1,8 +1,12 @@
 #include "controller.hpp"
 
+#include "screens/common.hpp"
 #include "widgets.hpp"
 
 #include <roster/roster.hpp>
+#include <store/export.hpp>
+
+#include <sys/statvfs.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -39,6 +43,9 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
     s.commentMax = c.commentMaxChars;
     s.reasonsLow = c.reasonsLow;
     s.reasonsHigh = c.reasonsHigh;
+    s.adminPinHash = c.adminPinHash;
+    s.exportDir = c.exportDir;
+    s.version = SKM_VERSION;
     return s;
 }
 
@@ -90,17 +97,27 @@ void Controller::drawFrame(const Theme& theme)
 void Controller::checkGesture()
 {
     const ImGuiIO& io = ImGui::GetIO();
-    const Target* area = m_state.screen == ScreenId::Attract ? findTarget("gesture.officer") : nullptr;
-    const bool inside = area && io.MouseDown[0] && io.MousePos.x >= area->rect.min.x && io.MousePos.x < area->rect.max.x &&
-                        io.MousePos.y >= area->rect.min.y && io.MousePos.y < area->rect.max.y;
-    if (!inside || !m_duty) {
+    std::string held;
+    if (m_state.screen == ScreenId::Attract && io.MouseDown[0]) {
+        for (const char* name : {"gesture.officer", "gesture.admin"}) {
+            const Target* area = findTarget(name);
+            if (area && io.MousePos.x >= area->rect.min.x && io.MousePos.x < area->rect.max.x && io.MousePos.y >= area->rect.min.y &&
+                io.MousePos.y < area->rect.max.y) {
+                held = name;
+            }
+        }
+    }
+    if (held.empty() || !m_duty || held != m_gestureTarget) {
         m_gestureStart.reset();
-        return;
+        m_gestureTarget = held;
+        if (held.empty() || !m_duty) return;
     }
     if (!m_gestureStart) m_gestureStart = m_clock.monoMs();
-    if (m_clock.monoMs() - *m_gestureStart >= kGestureMs) {
+    if (m_clock.monoMs() >= gestureDueMs()) {
         m_gestureStart.reset();
-        openSignIn(); // the touch side always asks for the PIN
+        // The touch side always asks for the PIN.
+        if (m_gestureTarget == "gesture.admin") openTechnicianSignIn();
+        else openSignIn();
     }
 }
 
@@ -111,6 +128,7 @@ void Controller::handle(const Intent& in)
     noteActivity();
     if (m_state.screen == ScreenId::SignIn) return handleSignIn(in);
     if (m_state.screen == ScreenId::Officer) return handleOfficer(in);
+    if (m_state.screen == ScreenId::Admin) return handleAdmin(in);
     switch (in.kind) {
     case K::Rate: rate(in.score); break;
     case K::ToggleLanguage: toggleLanguage(); break;
@@ -244,6 +262,8 @@ void Controller::finish()
 
 void Controller::returnToAttract()
 {
+    m_state.screenTest = 0;
+    m_state.signInTechnician = false;
     m_pin.clear();
     m_state.signInNip.clear();
     m_state.signInPinLength = 0;
@@ -304,9 +324,10 @@ bool Controller::tick()
             spdlog::error("duty: {}", e.what());
         }
     }
-    if (m_gestureStart && now - *m_gestureStart >= kGestureMs) {
+    if (m_gestureStart && now >= gestureDueMs()) {
         m_gestureStart.reset();
-        openSignIn();
+        if (m_gestureTarget == "gesture.admin") openTechnicianSignIn();
+        else openSignIn();
         changed = true;
     }
     if (now >= screenDeadlineMs()) {
@@ -331,7 +352,7 @@ int64_t Controller::nextDeadlineMs() const
 {
     int64_t next = std::min(screenDeadlineMs(), m_nextRetry);
     if (m_duty) next = std::min(next, m_duty->nextDeadlineMs());
-    if (m_gestureStart) next = std::min(next, *m_gestureStart + kGestureMs); // wake while the press is held
+    if (m_gestureStart) next = std::min(next, gestureDueMs()); // wake while the press is held
     return next;
 }
 
@@ -360,6 +381,7 @@ void Controller::officerKey()
 
 void Controller::openSignIn()
 {
+    m_state.signInTechnician = false;
     if (m_state.screen == ScreenId::Comment) saveDraft();
     m_current.reset();
     m_pin.clear();
@@ -443,7 +465,21 @@ void Controller::submitSignIn()
     if (!m_auth || !m_duty) return;
     roster::SignInResult r;
     try {
-        r = m_auth->signIn(m_state.signInNip, m_pin);
+        if (m_state.signInTechnician) {
+            if (m_settings.adminPinHash.empty()) return officerMessage(m_state.t("admin.disabled"), true);
+            r = m_auth->checkTechnician(m_settings.adminPinHash, m_pin);
+            if (r.status == S::SignedIn) {
+                m_pin.clear();
+                m_state.signInPinLength = 0;
+                m_state.officerMessage.clear();
+                m_state.screenTest = 0;
+                refreshAdmin();
+                show(ScreenId::Admin);
+                return;
+            }
+        } else {
+            r = m_auth->signIn(m_state.signInNip, m_pin);
+        }
     } catch (const std::exception& e) {
         spdlog::error("sign-in failed: {}", e.what());
         officerMessage(e.what(), true);
@@ -478,7 +514,7 @@ void Controller::submitSignIn()
     case S::UnknownNip: officerMessage(m_state.t("signin.unknown"), true); break;
     case S::Malformed: officerMessage(m_state.t("signin.malformed"), true); break;
     }
-    m_state.signInField = m_state.signInNip.size() == 18 ? 1 : 0;
+    m_state.signInField = m_state.signInTechnician || m_state.signInNip.size() == 18 ? 1 : 0;
 }
 
 void Controller::handleOfficer(const Intent& in)
@@ -526,6 +562,76 @@ void Controller::handleOfficer(const Intent& in)
     } catch (const std::exception& e) {
         spdlog::error("officer action failed: {}", e.what());
         officerMessage(e.what(), true);
+    }
+}
+
+// ---- The technician's screen -----------------------------------------------------------------------
+
+void Controller::adminKey()
+{
+    if (!m_auth) return;
+    noteActivity();
+    openTechnicianSignIn();
+}
+
+void Controller::openTechnicianSignIn()
+{
+    openSignIn();
+    m_state.signInTechnician = true;
+    m_state.signInField = 1; // the PIN only
+    m_state.officerMessage.clear();
+    if (m_settings.adminPinHash.empty()) officerMessage(m_state.t("admin.disabled"), true);
+}
+
+void Controller::refreshAdmin()
+{
+    auto& L = m_state.adminLines;
+    L.clear();
+    const std::filesystem::path dataDir = m_store.dbPath().parent_path();
+    const store::StoreStatus st = store::readStatus(dataDir, m_store.dbPath().filename().string());
+    auto t = [&](const char* key) { return m_state.t(key); };
+    L.emplace_back(t("admin.device"), m_store.deviceId());
+    L.emplace_back(t("admin.counter"), m_settings.counter);
+    L.emplace_back(t("admin.version"), m_settings.version);
+    L.emplace_back(t("admin.schema"), std::to_string(st.schemaVersion));
+    L.emplace_back(t("admin.ratings"), std::to_string(st.counts.total) + " / " + std::to_string(st.counts.pending) + " / " + std::to_string(st.counts.sent) +
+                                           " / " + std::to_string(st.counts.rejected) + " / " + std::to_string(st.counts.suppressed));
+    L.emplace_back(t("admin.last_sync"), t("admin.never"));
+    L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
+    struct statvfs fs {};
+    std::string free = "?";
+    if (statvfs(dataDir.c_str(), &fs) == 0) free = std::to_string(static_cast<long long>(fs.f_bavail) * static_cast<long long>(fs.f_frsize) / (1024 * 1024)) + " MB";
+    L.emplace_back(t("admin.disk_free"), free);
+    L.emplace_back(t("admin.db_size"), std::to_string(st.dbBytes / 1024) + " KB");
+    std::string officer = t("admin.nobody");
+    if (m_duty && m_duty->session()) officer = m_duty->session()->officer.name + " (" + m_duty->session()->officer.nip + ")";
+    L.emplace_back(t("admin.officer"), officer);
+    L.emplace_back(t("admin.open_case"), st.openCase ? st.openCase->serviceCode + (st.openCase->ticket ? " " + *st.openCase->ticket : "") : "-");
+}
+
+void Controller::handleAdmin(const Intent& in)
+{
+    if (in.kind != Intent::Kind::Command) return;
+    const std::string& c = in.text;
+    if (c == "admin.close") return returnToAttract();
+    if (c == "admin.screen_test") {
+        m_state.screenTest = 1;
+    } else if (c == "admin.screen_test_next") {
+        m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
+    } else if (c == "admin.sync_now") {
+        officerMessage(m_state.t("admin.sync_unavailable"), true);
+    } else if (c == "admin.export") {
+        try {
+            const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
+            officerMessage(m_state.catalog->format(config::Lang::Id, "admin.exported", {{"n", std::to_string(r.ratings)}, {"file", r.file.string()}}), false);
+        } catch (const std::exception& e) {
+            officerMessage(e.what(), true);
+        }
+        refreshAdmin();
+    } else if (c == "admin.leave") {
+        (void)m_store.recordAudit("kiosk_left", std::nullopt, R"({"by":"technician"})");
+        spdlog::info("the technician left the kiosk for maintenance");
+        m_quit = true;
     }
 }
 

@@ -38,6 +38,9 @@ struct UiSettings {
     int commentMax = 200;
     std::vector<config::Reason> reasonsLow;  // after scores 1-2
     std::vector<config::Reason> reasonsHigh; // after scores 3-4
+    std::string adminPinHash;  // Argon2id of the technician's PIN; empty: no admin screen
+    std::string exportDir;     // "export to USB"
+    std::string version;       // shown on the admin screen
 
     // The settings a kiosk configuration asks for.
     static UiSettings from(const config::KioskConfig& c);
@@ -59,6 +62,10 @@ public:
     // F2 on a keyboard: the officer's screen if a session is in force (the keyboard is on the officer's
     // side of the counter), else the sign-in.
     void officerKey();
+    // F12 on a keyboard: the technician's PIN, then the admin screen.
+    void adminKey();
+    // The technician chose "leave the kiosk": the app should exit (status 0) for maintenance.
+    [[nodiscard]] bool quitRequested() const noexcept { return m_quit; }
     // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
     bool tick();
     // The monotonic time (ms) of the next scheduled change; INT64_MAX when nothing is scheduled.
@@ -91,7 +98,10 @@ private:
     void openSignIn();
     void refreshOfficer();             // the officer's part of the snapshot, from the duty
     void officerMessage(const std::string& text, bool error);
-    void checkGesture();               // a long press on the office's name opens the sign-in
+    void checkGesture();               // long presses: office name -> sign-in, counter -> technician
+    void openTechnicianSignIn();
+    void handleAdmin(const Intent& intent);
+    void refreshAdmin();
     [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
     [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
     [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout
@@ -121,7 +131,11 @@ private:
     std::optional<roster::Roster> m_roster;
     std::string m_pin;                            // typed on the sign-in; never in the snapshot
     std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
-    static constexpr int64_t kGestureMs = 3000;
+    std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
+    bool m_quit = false;
+    static constexpr int64_t kGestureMs = 3000;      // officer
+    static constexpr int64_t kAdminGestureMs = 5000; // technician
+    [[nodiscard]] int64_t gestureDueMs() const { return *m_gestureStart + (m_gestureTarget == "gesture.admin" ? kAdminGestureMs : kGestureMs); }
 };
 
 } // namespace skm::ui

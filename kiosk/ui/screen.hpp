@@ -10,13 +10,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace skm::ui {
 
-enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice, SignIn, Officer };
+enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice, SignIn, Officer, Admin };
 inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks,
-                                           ScreenId::Notice, ScreenId::SignIn, ScreenId::Officer};
+                                           ScreenId::Notice, ScreenId::SignIn, ScreenId::Officer, ScreenId::Admin};
 // The screens the citizen sees (keys 1-4 rate on these); the others are the officer's.
 [[nodiscard]] bool isCitizenScreen(ScreenId id);
 [[nodiscard]] const char* screenName(ScreenId id);
@@ -60,6 +61,11 @@ struct Snapshot {
     std::vector<ServiceChoice> services;
     std::string selectedService;     // code
     std::string ticket;
+
+    // The technician's screens.
+    bool signInTechnician = false;   // SignIn asks for the technician's PIN only
+    std::vector<std::pair<std::string, std::string>> adminLines; // label, value
+    int screenTest = 0;              // Admin: 0 off, 1.. the step of the screen test
 
     // The catalogue text for `key` in the current language.
     [[nodiscard]] const std::string& t(std::string_view key) const { return catalog->text(lang, key); }

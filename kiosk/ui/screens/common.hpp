@@ -17,6 +17,9 @@ std::unique_ptr<Screen> makeThanksScreen();
 std::unique_ptr<Screen> makeNoticeScreen();
 std::unique_ptr<Screen> makeSignInScreen();
 std::unique_ptr<Screen> makeOfficerScreen();
+std::unique_ptr<Screen> makeAdminScreen();
+// How many steps the admin screen's screen test has.
+[[nodiscard]] int adminScreenTestSteps();
 
 // A grid of keys for digits: 1-9, then Hapus/Delete, 0 and `okLabel` (empty: no OK key). Returns
 // Type, Backspace or Command(okCommand). Target names: "pad.0".."pad.9", "pad.backspace", "pad.ok".

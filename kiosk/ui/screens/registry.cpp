@@ -18,11 +18,12 @@ const char* screenName(ScreenId id)
     case ScreenId::Notice: return "notice";
     case ScreenId::SignIn: return "signin";
     case ScreenId::Officer: return "officer";
+    case ScreenId::Admin: return "admin";
     }
     return "unknown";
 }
 
-bool isCitizenScreen(ScreenId id) { return id != ScreenId::SignIn && id != ScreenId::Officer; }
+bool isCitizenScreen(ScreenId id) { return id != ScreenId::SignIn && id != ScreenId::Officer && id != ScreenId::Admin; }
 
 std::unique_ptr<Screen> makeScreen(ScreenId id)
 {
@@ -34,6 +35,7 @@ std::unique_ptr<Screen> makeScreen(ScreenId id)
     case ScreenId::Notice: return makeNoticeScreen();
     case ScreenId::SignIn: return makeSignInScreen();
     case ScreenId::Officer: return makeOfficerScreen();
+    case ScreenId::Admin: return makeAdminScreen();
     }
     return nullptr;
 }
@@ -55,6 +57,10 @@ const std::vector<std::string>& catalogueKeys()
         "signin.locked", "signin.unknown", "signin.malformed", "signin.no_roster",
         "officer.title", "officer.on_break", "officer.active", "officer.break", "officer.resume", "officer.sign_out",
         "officer.citizen", "officer.service", "officer.ticket", "officer.hand_over", "officer.choose_service", "officer.case_open",
+        "admin.signin_title", "admin.title", "admin.device", "admin.counter", "admin.version", "admin.schema", "admin.ratings",
+        "admin.last_sync", "admin.next_sync", "admin.never", "admin.not_scheduled", "admin.disk_free", "admin.db_size",
+        "admin.officer", "admin.nobody", "admin.open_case", "admin.sync_now", "admin.sync_unavailable", "admin.export",
+        "admin.exported", "admin.screen_test", "admin.screen_test_hint", "admin.leave", "admin.close", "admin.disabled",
     };
     return keys;
 }
@@ -73,6 +79,8 @@ Intent drawHeader(const Snapshot& s, const Theme& t)
     const float officeW = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, office.c_str()).x;
     (void)touchArea("gesture.officer", Rect{ImVec2(h.margin, h.margin), ImVec2(h.margin + std::max(officeW, 80.0f), h.bottom)});
     dl->AddText(t.title, t.title->FontSize, ImVec2(h.counterRight - counterW, h.officePos.y), t.textMuted, s.counter.c_str());
+    // The technician's: a long press on the counter's name.
+    (void)touchArea("gesture.admin", Rect{ImVec2(h.counterRight - std::max(counterW, 80.0f), h.margin), ImVec2(h.counterRight, h.bottom)});
     dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
     if (touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
         return Intent::of(Intent::Kind::ToggleLanguage);

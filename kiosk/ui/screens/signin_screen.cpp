@@ -21,7 +21,7 @@ public:
         beginFullscreen("##signin");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
-        dl->AddText(t.question, t.question->FontSize, ImVec2(m, m), t.text, s.t("signin.title").c_str());
+        dl->AddText(t.question, t.question->FontSize, ImVec2(m, m), t.text, s.t(s.signInTechnician ? "admin.signin_title" : "signin.title").c_str());
 
         const float colW = std::min(display.x - 2 * m, 620.0f * sc);
         const float x0 = (display.x - colW) * 0.5f;
@@ -46,7 +46,7 @@ public:
             }
             y += fieldH + t.body->FontSize * 0.5f;
         };
-        field("signin.nip", s.t("signin.nip"), s.signInNip, s.signInField == 0, "signin.field_nip");
+        if (!s.signInTechnician) field("signin.nip", s.t("signin.nip"), s.signInNip, s.signInField == 0, "signin.field_nip");
         std::string dots;
         for (size_t i = 0; i < s.signInPinLength; ++i) dots += "\xE2\x80\xA2 "; // U+2022 BULLET
         field("signin.pin", s.t("signin.pin"), dots, s.signInField == 1, "signin.field_pin");
@@ -65,7 +65,7 @@ public:
         const KeyboardInput k = readKeyboard();
         if (!k.chars.empty()) intent = Intent::of(Intent::Kind::Type, k.chars);
         if (k.backspaces) intent = Intent::of(Intent::Kind::Backspace);
-        if (k.tab) intent = Intent::command(s.signInField == 0 ? "signin.field_pin" : "signin.field_nip");
+        if (k.tab && !s.signInTechnician) intent = Intent::command(s.signInField == 0 ? "signin.field_pin" : "signin.field_nip");
         if (k.enter) intent = Intent::command("signin.submit");
         if (k.escape) intent = Intent::command("signin.cancel");
         endFullscreen();
