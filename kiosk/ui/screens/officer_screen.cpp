@@ -26,15 +26,19 @@ public:
         Intent intent;
 
         const std::string who = s.officerName + "  \xC2\xB7  " + s.counter;
-        dl->AddText(t.title, t.title->FontSize, ImVec2(m, m), t.text, fitWithEllipsis(t.title, who, display.x * 0.55f).c_str());
+        const float whoW = display.y > display.x * 1.1f ? display.x - 2 * m : display.x - 2 * m - 3 * 220.0f * sc - 3 * gap;
+        dl->AddText(t.title, t.title->FontSize, ImVec2(m, m), t.text, fitWithEllipsis(t.title, who, whoW).c_str());
         dl->AddText(t.body, t.body->FontSize, ImVec2(m, m + t.title->FontSize * 1.2f), s.officerOnBreak ? t.warning : t.textMuted,
                     (s.officerUnit + "  \xC2\xB7  " + s.t(s.officerOnBreak ? "officer.on_break" : "officer.active")).c_str());
 
-        // Session buttons, top right.
-        const float bw = 220.0f * sc, bh = 80.0f * sc;
+        // Session buttons: top right, or on a row of their own under the name on a tall display.
+        const bool tall = display.y > display.x * 1.1f;
+        const float bh = 80.0f * sc;
+        const float bw = tall ? (display.x - 2 * m - 2 * gap) / 3 : 220.0f * sc;
+        const float by = tall ? m + t.title->FontSize * 1.2f + t.body->FontSize * 1.6f : m;
         float bx = display.x - m - bw;
         auto topButton = [&](const char* name, const std::string& label, const char* command, const ButtonStyle& style) {
-            if (touchButton(name, Rect{ImVec2(bx, m), ImVec2(bx + bw, m + bh)}, label.c_str(), t.label, style)) intent = Intent::command(command);
+            if (touchButton(name, Rect{ImVec2(bx, by), ImVec2(bx + bw, by + bh)}, label.c_str(), t.label, style)) intent = Intent::command(command);
             bx -= bw + gap;
         };
         topButton("officer.sign_out", s.t("officer.sign_out"), "officer.sign_out", secondaryButton(t));
@@ -42,13 +46,13 @@ public:
         else topButton("officer.break", s.t("officer.break"), "officer.break", secondaryButton(t));
         topButton("officer.citizen", s.t("officer.citizen"), "officer.citizen", secondaryButton(t));
 
-        float y = m + bh + m;
+        float y = by + bh + m;
         dl->AddLine(ImVec2(m, y - m * 0.5f), ImVec2(display.x - m, y - m * 0.5f), t.border, 1.0f);
         dl->AddText(t.label, t.label->FontSize, ImVec2(m, y), t.text, s.t("officer.service").c_str());
         y += t.label->FontSize * 1.5f;
 
         // Services: a grid of choices, the selected one highlighted.
-        const bool portrait = display.y > display.x * 1.1f;
+        const bool portrait = tall;
         const int cols = portrait ? 2 : 3;
         const float cw = (display.x - 2 * m - (cols - 1) * gap) / cols, ch = 84.0f * sc;
         for (size_t i = 0; i < s.services.size(); ++i) {
