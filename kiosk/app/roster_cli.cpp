@@ -8,8 +8,21 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <memory>
 
 namespace skm::app {
+
+namespace {
+// The store in `dataDir`, opened (and migrated) as the kiosk opens it.
+std::unique_ptr<store::RatingStore> openStore(const std::filesystem::path& dataDir, const std::string& counter, const std::string& deviceId)
+{
+    store::StoreOptions o;
+    o.dataDir = dataDir;
+    o.deviceId = deviceId.empty() ? store::loadOrCreateDeviceId(dataDir) : deviceId;
+    o.counter = counter;
+    return std::make_unique<store::RatingStore>(o);
+}
+} // namespace
 
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId)
 {
@@ -21,14 +34,10 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
         return 2;
     }
     try {
-        store::StoreOptions o;
-        o.dataDir = dataDir;
-        o.deviceId = deviceId.empty() ? store::loadOrCreateDeviceId(dataDir) : deviceId;
-        o.counter = counter;
-        store::RatingStore st(o);
-        roster::replaceRoster(st.database(), r, st.clock().wallMs());
+        auto st = openStore(dataDir, counter, deviceId);
+        roster::replaceRoster(st->database(), r, st->clock().wallMs());
         nlohmann::json detail = {{"version", r.version}, {"officers", r.officers.size()}, {"services", r.services.size()}, {"file", file}};
-        (void)st.recordAudit("roster_imported", std::nullopt, detail.dump());
+        (void)st->recordAudit("roster_imported", std::nullopt, detail.dump());
     } catch (const std::exception& e) {
         std::cerr << "skm-kiosk: cannot import the roster into " << dataDir.string() << ": " << e.what() << '\n';
         return 1;
@@ -42,12 +51,8 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
 int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId)
 {
     try {
-        store::StoreOptions o;
-        o.dataDir = dataDir;
-        o.deviceId = deviceId.empty() ? store::loadOrCreateDeviceId(dataDir) : deviceId;
-        o.counter = counter;
-        store::RatingStore st(o);
-        const store::ExportResult r = store::exportUnsent(st, dir);
+        auto st = openStore(dataDir, counter, deviceId);
+        const store::ExportResult r = store::exportUnsent(*st, dir);
         std::cout << r.ratings << " unsent ratings exported to " << r.file.string() << '\n';
         return 0;
     } catch (const std::exception& e) {

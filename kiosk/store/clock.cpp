@@ -51,4 +51,14 @@ std::string isoUtc(int64_t wallMs)
     return buf;
 }
 
+std::string fileStampUtc(int64_t wallMs)
+{
+    time_t secs = static_cast<time_t>(wallMs / 1000);
+    tm utc{};
+    gmtime_r(&secs, &utc);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &utc);
+    return buf;
+}
+
 } // namespace skm::store

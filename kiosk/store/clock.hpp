@@ -44,5 +44,7 @@ private:
 
 // "2026-11-29T18:01:02.345Z" for a wall-clock millisecond value.
 [[nodiscard]] std::string isoUtc(int64_t wallMs);
+// "20261129T180102Z": the same, compact, for file names.
+[[nodiscard]] std::string fileStampUtc(int64_t wallMs);
 
 } // namespace skm::store

@@ -14,16 +14,6 @@ namespace fs = std::filesystem;
 namespace skm::store {
 
 namespace {
-std::string stamp(int64_t wallMs)
-{
-    time_t secs = static_cast<time_t>(wallMs / 1000);
-    tm utc{};
-    gmtime_r(&secs, &utc);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &utc);
-    return buf;
-}
-
 nlohmann::json textOrNull(Statement& st, int col) { return st.columnIsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(st.columnText(col)); }
 } // namespace
 
@@ -33,7 +23,7 @@ ExportResult exportUnsent(RatingStore& store, const fs::path& dir)
     if (!fs::is_directory(dir, ec)) throw ExportError("no export directory at " + dir.string() + " (is the USB stick in?)");
     const int64_t now = store.clock().wallMs();
     ExportResult result;
-    result.file = dir / ("skm-export-" + store.deviceId() + "-" + stamp(now) + ".jsonl");
+    result.file = dir / ("skm-export-" + store.deviceId() + "-" + fileStampUtc(now) + ".jsonl");
     const fs::path tmp = result.file.string() + ".part";
 
     // Collect first, so the header can carry the count.

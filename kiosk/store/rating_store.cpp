@@ -37,16 +37,6 @@ void fsyncDirectory(const fs::path& dir)
     }
 }
 
-std::string utcStamp(int64_t wallMs)
-{
-    time_t secs = static_cast<time_t>(wallMs / 1000);
-    tm utc{};
-    gmtime_r(&secs, &utc);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &utc);
-    return buf;
-}
-
 const char* kInsertSql =
     "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
     " officer_nip, case_id, service_code, suppressed, language, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -169,7 +159,7 @@ void RatingStore::quarantine(const std::string& reason)
     m_updateReasons = Statement();
     m_updateComment = Statement();
     m_db.close();
-    const std::string base = m_dbPath.string() + ".corrupt-" + utcStamp(m_clock->wallMs());
+    const std::string base = m_dbPath.string() + ".corrupt-" + fileStampUtc(m_clock->wallMs());
     std::string target = base;
     for (int n = 2; fs::exists(target); ++n) target = base + "-" + std::to_string(n);
 
