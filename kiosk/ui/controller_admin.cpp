@@ -1,0 +1,86 @@
+// The controller's technician screen: F12 and the long press, the technician's PIN, the admin actions.
+// (The class is declared in controller.hpp; the citizen flow is in controller.cpp.)
+
+#include "controller.hpp"
+
+#include "screens/common.hpp"
+
+#include <store/export.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <sys/statvfs.h>
+
+namespace skm::ui {
+
+// ---- The technician's screen -----------------------------------------------------------------------
+
+void Controller::adminKey()
+{
+    if (!m_auth) return;
+    noteActivity();
+    openTechnicianSignIn();
+}
+
+void Controller::openTechnicianSignIn()
+{
+    openSignIn();
+    m_state.signInTechnician = true;
+    m_state.signInField = 1; // the PIN only
+    m_state.officerMessage.clear();
+    if (m_settings.adminPinHash.empty()) officerMessage(m_state.t("admin.disabled"), true);
+}
+
+void Controller::refreshAdmin()
+{
+    auto& L = m_state.adminLines;
+    L.clear();
+    const std::filesystem::path dataDir = m_store.dbPath().parent_path();
+    const store::StoreStatus st = store::readStatus(dataDir, m_store.dbPath().filename().string());
+    auto t = [&](const char* key) { return m_state.t(key); };
+    L.emplace_back(t("admin.device"), m_store.deviceId());
+    L.emplace_back(t("admin.counter"), m_settings.counter);
+    L.emplace_back(t("admin.version"), m_settings.version);
+    L.emplace_back(t("admin.schema"), std::to_string(st.schemaVersion));
+    L.emplace_back(t("admin.ratings"), std::to_string(st.counts.total) + " / " + std::to_string(st.counts.pending) + " / " + std::to_string(st.counts.sent) +
+                                           " / " + std::to_string(st.counts.rejected) + " / " + std::to_string(st.counts.suppressed));
+    L.emplace_back(t("admin.last_sync"), t("admin.never"));
+    L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
+    struct statvfs fs {};
+    std::string free = "?";
+    if (statvfs(dataDir.c_str(), &fs) == 0) free = std::to_string(static_cast<long long>(fs.f_bavail) * static_cast<long long>(fs.f_frsize) / (1024 * 1024)) + " MB";
+    L.emplace_back(t("admin.disk_free"), free);
+    L.emplace_back(t("admin.db_size"), std::to_string(st.dbBytes / 1024) + " KB");
+    std::string officer = t("admin.nobody");
+    if (m_duty && m_duty->session()) officer = m_duty->session()->officer.name + " (" + m_duty->session()->officer.nip + ")";
+    L.emplace_back(t("admin.officer"), officer);
+    L.emplace_back(t("admin.open_case"), st.openCase ? st.openCase->serviceCode + (st.openCase->ticket ? " " + *st.openCase->ticket : "") : "-");
+}
+
+void Controller::handleAdmin(const Intent& in)
+{
+    if (in.kind != Intent::Kind::Command) return;
+    const std::string& c = in.text;
+    if (c == "admin.close") return returnToAttract();
+    if (c == "admin.screen_test") {
+        m_state.screenTest = 1;
+    } else if (c == "admin.screen_test_next") {
+        m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
+    } else if (c == "admin.sync_now") {
+        officerMessage(m_state.t("admin.sync_unavailable"), true);
+    } else if (c == "admin.export") {
+        try {
+            const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
+            officerMessage(m_state.catalog->format(config::Lang::Id, "admin.exported", {{"n", std::to_string(r.ratings)}, {"file", r.file.string()}}), false);
+        } catch (const std::exception& e) {
+            officerMessage(e.what(), true);
+        }
+        refreshAdmin();
+    } else if (c == "admin.leave") {
+        (void)m_store.recordAudit("kiosk_left", std::nullopt, R"({"by":"technician"})");
+        spdlog::info("the technician left the kiosk for maintenance");
+        m_quit = true;
+    }
+}
+
+} // namespace skm::ui
