@@ -4,6 +4,7 @@
 //   skm-kiosk status [--json] [--data-dir DIR] [--config FILE]
 //   skm-kiosk roster import FILE [--data-dir DIR] [--config FILE]
 //   skm-kiosk export DIR [--data-dir DIR] [--config FILE]
+//   skm-kiosk provision FILE [--data-dir DIR]
 //   skm-kiosk hash-pin            (PIN on stdin)
 
 #include "kiosk_window.hpp"
@@ -34,6 +35,7 @@ struct Args {
     std::string frameLog;
     std::string rosterFile;
     std::string exportDir;
+    std::string provisionFile;
     bool renderContinuously = false;
     bool json = false;
 };
@@ -83,6 +85,10 @@ int main(int argc, char** argv)
     exportCmd->add_option("DIR", a.exportDir, "directory to write skm-export-DEVICE-TIME.jsonl into")->required();
     exportCmd->add_option("--data-dir", a.dataDir, "data directory");
     exportCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* provisionCmd = app.add_subcommand("provision", "install the provisioning file of skm-central device add (central URL, device id, secret)");
+    provisionCmd->add_option("FILE", a.provisionFile, "provisioning file")->required();
+    provisionCmd->add_option("--data-dir", a.dataDir, "data directory");
+    provisionCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
 
     try {
@@ -110,6 +116,7 @@ int main(int argc, char** argv)
     if (*status) return skm::app::runStatus(run.dataDir, a.json);
     if (*rosterImport) return skm::app::runRosterImport(run.dataDir, a.rosterFile, run.config.counter, run.config.deviceId);
     if (*hashPin) return skm::app::runHashPin();
+    if (*provisionCmd) return skm::app::runProvision(run.dataDir, a.provisionFile);
     if (*exportCmd) return skm::app::runExport(run.dataDir, a.exportDir, run.config.counter, run.config.deviceId);
 
     if (!a.windowed.empty()) {

@@ -2,6 +2,7 @@
 
 #include <roster/pin.hpp>
 #include <roster/roster.hpp>
+#include <provisioning.hpp>
 #include <store/export.hpp>
 #include <store/rating_store.hpp>
 
@@ -59,6 +60,27 @@ int runExport(const std::filesystem::path& dataDir, const std::string& dir, cons
         std::cerr << "skm-kiosk: export failed: " << e.what() << '\n';
         return 1;
     }
+}
+
+int runProvision(const std::filesystem::path& dataDir, const std::string& file)
+{
+    sync::Provisioning p;
+    try {
+        p = sync::readProvisioning(file);
+    } catch (const std::exception& e) {
+        std::cerr << "skm-kiosk: provisioning refused, nothing changed: " << e.what() << '\n';
+        return 2;
+    }
+    try {
+        sync::installProvisioning(p, dataDir);
+        auto st = openStore(dataDir, "", p.deviceId);
+        (void)st->recordAudit("provisioned", std::nullopt, nlohmann::json{{"device_id", p.deviceId}, {"central_url", p.centralUrl}}.dump());
+    } catch (const std::exception& e) {
+        std::cerr << "skm-kiosk: cannot install the provisioning into " << dataDir.string() << ": " << e.what() << '\n';
+        return 1;
+    }
+    std::cout << "provisioned as device " << p.deviceId << " for " << p.centralUrl << '\n';
+    return 0;
 }
 
 int runHashPin()

@@ -12,6 +12,8 @@ namespace skm::app {
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId);
 // Exports the unsent ratings of DATA_DIR's store to a file in `dir`. Returns 0, or 1 with a message.
 int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId);
+// Installs a provisioning file from `skm-central device add` into DATA_DIR. Returns 0, or 2 for a bad file.
+int runProvision(const std::filesystem::path& dataDir, const std::string& file);
 // Reads a PIN from stdin (one line) and prints its Argon2id hash for a roster or configuration file.
 int runHashPin();
 

@@ -33,6 +33,11 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
         events.push_back({{"at", store::isoUtc(e.atWallMs)}, {"kind", e.kind}, {"detail", detail.is_discarded() ? nlohmann::json(e.detail) : detail}});
     }
     j["store_events"] = events;
+    {
+        nlohmann::json last = s.lastSyncJson.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(s.lastSyncJson, nullptr, false);
+        if (last.is_object() && last.contains("at_ms")) last["at"] = store::isoUtc(last["at_ms"].get<int64_t>());
+        j["last_sync"] = last.is_discarded() ? nlohmann::json(nullptr) : last;
+    }
     j["officer_on_duty"] = s.officerOnDuty ? nlohmann::json(*s.officerOnDuty) : nlohmann::json(nullptr);
     j["officer_state"] = s.officerOnDuty ? nlohmann::json(s.officerState) : nlohmann::json(nullptr);
     if (s.openCase) {

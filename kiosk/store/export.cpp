@@ -1,5 +1,7 @@
 #include "export.hpp"
 
+#include "rating_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
@@ -14,7 +16,6 @@ namespace fs = std::filesystem;
 namespace skm::store {
 
 namespace {
-nlohmann::json textOrNull(Statement& st, int col) { return st.columnIsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(st.columnText(col)); }
 } // namespace
 
 ExportResult exportUnsent(RatingStore& store, const fs::path& dir)
@@ -28,20 +29,8 @@ ExportResult exportUnsent(RatingStore& store, const fs::path& dir)
 
     // Collect first, so the header can carry the count.
     std::string body;
-    Statement st(store.database(),
-                 "SELECT id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter, officer_nip, case_id, service_code,"
-                 " reasons, comment, suppressed, language, scope, upload_status, last_error FROM ratings"
-                 " WHERE upload_status IN ('pending', 'rejected') ORDER BY seq");
-    while (st.next()) {
-        nlohmann::json r = {
-            {"id", st.columnText(0)}, {"score", st.columnInt(1)}, {"created_wall_ms", st.columnInt(2)}, {"created_mono_ms", st.columnInt(3)},
-            {"boot_id", st.columnText(4)}, {"device_id", st.columnText(5)}, {"counter", st.columnText(6)}, {"officer_nip", textOrNull(st, 7)},
-            {"case_id", textOrNull(st, 8)}, {"service_code", textOrNull(st, 9)},
-            {"reasons", st.columnIsNull(10) ? nlohmann::json(nullptr) : nlohmann::json::parse(st.columnText(10), nullptr, false)},
-            {"comment", textOrNull(st, 11)}, {"suppressed", st.columnInt(12) != 0}, {"language", st.columnText(13)},
-            {"scope", st.columnText(14)}, {"upload_status", st.columnText(15)}, {"last_error", textOrNull(st, 16)},
-        };
-        body += r.dump() + "\n";
+    for (const RatingJson& r : selectRatingsJson(store.database(), "upload_status IN ('pending', 'rejected')")) {
+        body += r.json.dump() + "\n";
         ++result.ratings;
     }
     const nlohmann::json header = {{"format", "skm-export"}, {"version", 1}, {"device_id", store.deviceId()},

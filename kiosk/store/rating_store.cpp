@@ -375,6 +375,7 @@ StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
         }
         std::tie(s.counts, s.lastRatingWallMs) = readCounts(db, s.schemaVersion);
         if (s.schemaVersion >= 2) s.events = readEvents(db, 10);
+        if (s.schemaVersion >= 1) s.lastSyncJson = db.queryText("SELECT value FROM meta WHERE key = 'last_sync'");
         if (s.schemaVersion >= 5) {
             Statement on(db, "SELECT nip, state FROM officer_sessions WHERE state != 'ended' ORDER BY started_wall_ms DESC LIMIT 1");
             if (on.next()) {

@@ -170,6 +170,7 @@ struct StoreStatus {
         std::optional<std::string> ticket;
     };
     std::optional<OpenCase> openCase;
+    std::string lastSyncJson; // the last skm-sync run's result (JSON), empty if none
     std::string error;              // set when the database could not be read
 };
 [[nodiscard]] StoreStatus readStatus(const std::filesystem::path& dataDir, const std::string& dbFileName = "skm.db");

@@ -1,0 +1,110 @@
+// skm-central: the central office service.
+//
+//   skm-central serve --listen HOST:PORT --data-dir DIR
+//   skm-central device add ID --out FILE --url URL [--data-dir DIR]
+//   skm-central report --data-dir DIR [--format json]
+
+#include "central_store.hpp"
+#include "server.hpp"
+
+#include <protocol.hpp>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+namespace {
+
+int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    auto logger = spdlog::stderr_color_mt("skm-central");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+
+    CLI::App app{"skm-central: the central office service for SKM kiosks."};
+    app.require_subcommand(1);
+    std::string dataDir = "skm-central-data", listen = "127.0.0.1:8443", deviceId, out, url, format = "json";
+
+    CLI::App* serveCmd = app.add_subcommand("serve", "receive uploads from kiosks");
+    serveCmd->add_option("--listen", listen, "HOST:PORT to listen on (PORT 0: any free port)");
+    serveCmd->add_option("--data-dir", dataDir, "data directory");
+
+    CLI::App* device = app.add_subcommand("device", "register kiosks");
+    device->require_subcommand(1);
+    CLI::App* deviceAdd = device->add_subcommand("add", "register a kiosk and write its provisioning file");
+    deviceAdd->add_option("ID", deviceId, "device id (1-64 characters, no spaces)")->required();
+    deviceAdd->add_option("--out", out, "provisioning file to write (install it with: skm-kiosk provision FILE)")->required();
+    deviceAdd->add_option("--url", url, "the central office's URL as the kiosk reaches it, e.g. http://10.0.0.5:8443")->required();
+    deviceAdd->add_option("--data-dir", dataDir, "data directory");
+
+    CLI::App* report = app.add_subcommand("report", "ratings received, per device");
+    report->add_option("--data-dir", dataDir, "data directory");
+    report->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "skm-central: " << e.what() << "\nRun 'skm-central --help' for usage.\n";
+        return 2;
+    }
+
+    try {
+        skm::central::CentralStore store(dataDir);
+        if (*serveCmd) {
+            std::smatch m;
+            if (!std::regex_match(listen, m, std::regex(R"(([^:]+):(\d{1,5}))"))) {
+                std::cerr << "skm-central: --listen takes HOST:PORT (got '" << listen << "')\n";
+                return 2;
+            }
+            skm::central::ServeOptions o;
+            o.host = m[1];
+            o.port = std::stoi(m[2]);
+            return skm::central::serve(store, o);
+        }
+        if (*deviceAdd) {
+            if (!std::regex_match(url, std::regex(R"(https?://[^\s/]+(:\d+)?/?)"))) {
+                std::cerr << "skm-central: --url takes http://HOST:PORT or https://HOST:PORT (got '" << url << "')\n";
+                return 2;
+            }
+            const std::string secret = skm::protocol::newSecret();
+            store.addDevice(deviceId, secret, nowMs());
+            const nlohmann::json file = {{"protocol", skm::protocol::kVersion}, {"central_url", url}, {"device_id", deviceId}, {"secret", secret}};
+            const mode_t old = umask(077); // the secret is for the device only
+            std::ofstream f(out, std::ios::trunc);
+            umask(old);
+            f << file.dump(2) << '\n';
+            if (!f) {
+                std::cerr << "skm-central: cannot write " << out << '\n';
+                return 1;
+            }
+            std::cout << "device " << deviceId << " registered; provisioning file " << out << '\n';
+            return 0;
+        }
+        if (*report) {
+            std::cout << store.report().dump() << '\n';
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "skm-central: " << e.what() << '\n';
+        return 1;
+    }
+    return 2;
+}

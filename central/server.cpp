@@ -1,0 +1,133 @@
+#include "server.hpp"
+
+#include <protocol.hpp>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+namespace skm::central {
+
+namespace {
+
+int64_t systemNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void reply(httplib::Response& res, int status, nlohmann::json body)
+{
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)
+{
+    namespace p = protocol;
+    const int64_t nowMs = now();
+    const int64_t nowS = nowMs / 1000;
+    auto refuse = [&](int status, const std::string& error, const std::string& detail) {
+        spdlog::warn("upload refused ({} {}): {}", status, error, detail);
+        reply(res, status, {{"protocol", p::kVersion}, {"error", error}, {"detail", detail}, {"server_time", nowS}});
+    };
+    if (req.get_header_value(p::kHeaderProtocol) != std::to_string(p::kVersion)) {
+        return refuse(400, "protocol", "this server speaks protocol " + std::to_string(p::kVersion));
+    }
+    const std::string device = req.get_header_value(p::kHeaderDevice);
+    const std::optional<std::string> secret = store.deviceSecret(device);
+    if (!secret) return refuse(401, "unknown_device", "device '" + device + "' is not registered");
+    int64_t ts = 0;
+    try {
+        ts = std::stoll(req.get_header_value(p::kHeaderTimestamp));
+    } catch (...) {
+        return refuse(400, "timestamp", "X-SKM-Timestamp must be Unix seconds");
+    }
+    // The device corrects its clock offset from server_time and signs again.
+    if (ts < nowS - p::kClockWindowSeconds || ts > nowS + p::kClockWindowSeconds) {
+        return refuse(401, "clock_skew", "the request time is more than 5 minutes from the server's");
+    }
+    const std::string nonce = req.get_header_value(p::kHeaderNonce);
+    if (nonce.size() < 16 || nonce.size() > 64) return refuse(400, "nonce", "X-SKM-Nonce must be 16-64 characters");
+    const std::string message = p::canonicalRequest(req.method, req.path, ts, nonce, req.body);
+    if (!p::verify(*secret, message, req.get_header_value(p::kHeaderSignature))) return refuse(401, "bad_signature", "the signature does not match");
+    if (!store.recordNonce(device, nonce, nowS)) return refuse(409, "replay", "this request was already received");
+    if (req.get_header_value("Content-Type") != p::kContentType || req.has_header("Content-Encoding")) {
+        return refuse(415, "encoding", "the body must be gzip JSON sent as Content-Type: application/gzip");
+    }
+
+    nlohmann::json body;
+    try {
+        body = nlohmann::json::parse(p::gunzip(req.body));
+    } catch (const std::exception& e) {
+        return refuse(400, "malformed", e.what());
+    }
+    if (!body.is_object() || body.value("protocol", 0) != p::kVersion || body.value("device_id", "") != device || !body.contains("ratings") ||
+        !body["ratings"].is_array()) {
+        return refuse(400, "malformed", "the body must be {protocol, device_id, ratings: [...]} for the signing device");
+    }
+    if (body["ratings"].size() > p::kMaxItems) return refuse(413, "too_many", "at most " + std::to_string(p::kMaxItems) + " ratings per request");
+    try {
+        const auto results = store.ingest(device, body["ratings"], nowMs);
+        nlohmann::json out = nlohmann::json::array();
+        size_t stored = 0;
+        for (const auto& r : results) {
+            nlohmann::json item = {{"id", r.id}, {"status", r.status}};
+            if (!r.reason.empty()) item["reason"] = r.reason;
+            stored += r.status == "stored" ? 1 : 0;
+            out.push_back(std::move(item));
+        }
+        spdlog::info("device {}: {} ratings received, {} new", device, results.size(), stored);
+        reply(res, 200, {{"protocol", p::kVersion}, {"results", out}, {"server_time", nowS}});
+    } catch (const std::exception& e) {
+        spdlog::error("device {}: ingest failed: {}", device, e.what());
+        reply(res, 503, {{"protocol", p::kVersion}, {"error", "unavailable"}, {"detail", "storage failure; retry"}, {"server_time", nowS}});
+    }
+}
+
+} // namespace
+
+int serve(CentralStore& store, const ServeOptions& options)
+{
+    const std::function<int64_t()> now = options.nowMs ? options.nowMs : systemNowMs;
+    httplib::Server server;
+    server.set_payload_max_length(protocol::kMaxBodyBytes);
+    server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
+    server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); });
+
+    int port = options.port;
+    if (port == 0) port = server.bind_to_any_port(options.host.c_str());
+    else if (!server.bind_to_port(options.host.c_str(), port)) port = -1;
+    if (port < 0) {
+        spdlog::critical("cannot listen on {}:{}", options.host, options.port);
+        return 1;
+    }
+
+    // SIGTERM/SIGINT stop the server from a watcher thread (no work in a signal handler).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread watcher([&] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        server.stop();
+    });
+
+    std::cout << "skm-central listening on http://" << options.host << ":" << port << std::endl;
+    spdlog::info("listening on {}:{}", options.host, port);
+    server.listen_after_bind();
+    pthread_kill(watcher.native_handle(), SIGUSR1);
+    watcher.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+} // namespace skm::central

@@ -1,0 +1,21 @@
+#pragma once
+// skm-central's HTTP service (cpp-httplib): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/health.
+
+#include "central_store.hpp"
+
+#include <functional>
+#include <string>
+
+namespace skm::central {
+
+struct ServeOptions {
+    std::string host = "127.0.0.1";
+    int port = 8443; // 0: any free port
+    std::function<int64_t()> nowMs; // the server's clock (tests inject one); empty: the system clock
+};
+
+// Serves until SIGTERM or SIGINT. Prints "skm-central listening on http://HOST:PORT" (the real port)
+// on stdout once it accepts connections. Returns the process exit status.
+int serve(CentralStore& store, const ServeOptions& options);
+
+} // namespace skm::central

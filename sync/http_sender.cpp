@@ -1,0 +1,54 @@
+#include "http_sender.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace skm::sync {
+
+namespace {
+size_t collect(char* data, size_t size, size_t n, void* out)
+{
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+} // namespace
+
+HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
+{
+    HttpResponse response;
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) {
+        response.error = "curl_easy_init failed";
+        return response;
+    }
+    curl_slist* headers = nullptr;
+    for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headerList(headers, curl_slist_free_all);
+    char errbuf[CURL_ERROR_SIZE] = {};
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, options.timeoutSeconds);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); // TLS is verified, always
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    const CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        response.body.clear();
+        return response;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+    return response;
+}
+
+} // namespace skm::sync

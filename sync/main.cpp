@@ -1,0 +1,60 @@
+// skm-sync: uploads the kiosk's pending ratings to the central office.
+//
+//   skm-sync --once [--data-dir DIR]      one run; exit 0 when nothing is left to send
+
+#include "http_sender.hpp"
+#include "provisioning.hpp"
+#include "uploader.hpp"
+
+#include <store/rating_store.hpp>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    auto logger = spdlog::stderr_color_mt("skm-sync");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+
+    CLI::App app{"skm-sync: uploads the kiosk's pending ratings to the central office."};
+    bool once = false;
+    std::string dataDir = "skm-data";
+    app.add_flag("--once", once, "run one sync and exit (0: nothing left to send)")->required();
+    app.add_option("--data-dir", dataDir, "the kiosk's data directory");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "skm-sync: " << e.what() << "\nRun 'skm-sync --help' for usage.\n";
+        return 2;
+    }
+
+    skm::sync::Provisioning p;
+    try {
+        p = skm::sync::readProvisioning(skm::sync::provisioningPath(dataDir));
+    } catch (const std::exception& e) {
+        std::cerr << "skm-sync: this kiosk is not provisioned (" << e.what() << "); run: skm-kiosk provision FILE --data-dir " << dataDir << '\n';
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int status = 1;
+    try {
+        skm::store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = p.deviceId;
+        skm::store::RatingStore store(o);
+        const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); });
+        std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << (r.error.empty() ? "" : ", error: " + r.error) << '\n';
+        status = r.ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "skm-sync: " << e.what() << '\n';
+    }
+    curl_global_cleanup();
+    return status;
+}

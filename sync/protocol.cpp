@@ -1,0 +1,132 @@
+#include "protocol.hpp"
+
+#include <sodium.h>
+#include <zlib.h>
+
+#include <vector>
+
+namespace skm::protocol {
+
+namespace {
+void needSodium()
+{
+    if (sodium_init() < 0) throw ProtocolError("libsodium failed to initialise");
+}
+
+std::string hex(const unsigned char* data, size_t len)
+{
+    std::string out(len * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), data, len);
+    out.pop_back();
+    return out;
+}
+
+std::vector<unsigned char> unhex(std::string_view h)
+{
+    std::vector<unsigned char> out(h.size() / 2 + 1);
+    size_t len = 0;
+    if (sodium_hex2bin(out.data(), out.size(), h.data(), h.size(), nullptr, &len, nullptr) != 0) throw ProtocolError("not hex");
+    out.resize(len);
+    return out;
+}
+} // namespace
+
+std::string gzip(std::string_view data)
+{
+    z_stream z{};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw ProtocolError("deflateInit2 failed");
+    std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    const size_t produced = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw ProtocolError("gzip failed");
+    out.resize(produced);
+    return out;
+}
+
+std::string gunzip(std::string_view data, size_t limit)
+{
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) throw ProtocolError("inflateInit2 failed");
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    std::string out;
+    char buf[65536];
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            inflateEnd(&z);
+            throw ProtocolError("the body is not valid gzip");
+        }
+        out.append(buf, sizeof buf - z.avail_out);
+        if (out.size() > limit) {
+            inflateEnd(&z);
+            throw ProtocolError("the body inflates beyond " + std::to_string(limit) + " bytes");
+        }
+        if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
+            inflateEnd(&z);
+            throw ProtocolError("the gzip body is truncated");
+        }
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+std::string sha256Hex(std::string_view data)
+{
+    needSodium();
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    return hex(h, sizeof h);
+}
+
+std::string randomHex(size_t bytes)
+{
+    needSodium();
+    std::vector<unsigned char> r(bytes);
+    randombytes_buf(r.data(), r.size());
+    return hex(r.data(), r.size());
+}
+
+std::string newSecret() { return randomHex(32); }
+
+std::string canonicalRequest(std::string_view method, std::string_view path, int64_t timestamp, std::string_view nonce, std::string_view body)
+{
+    std::string s;
+    s.append(method).append("\n").append(path).append("\n").append(std::to_string(timestamp)).append("\n").append(nonce).append("\n");
+    s.append(sha256Hex(body));
+    return s;
+}
+
+std::string sign(std::string_view secretHex, std::string_view message)
+{
+    needSodium();
+    const auto key = unhex(secretHex);
+    if (key.size() != 32) throw ProtocolError("a device secret is 32 bytes of hex");
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, key.data(), key.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    crypto_auth_hmacsha256_final(&st, mac);
+    return hex(mac, sizeof mac);
+}
+
+bool verify(std::string_view secretHex, std::string_view message, std::string_view signatureHex)
+{
+    std::string expected;
+    try {
+        expected = sign(secretHex, message);
+    } catch (const ProtocolError&) {
+        return false;
+    }
+    return expected.size() == signatureHex.size() && sodium_memcmp(expected.data(), signatureHex.data(), expected.size()) == 0;
+}
+
+} // namespace skm::protocol

@@ -1,0 +1,57 @@
+#pragma once
+// The wire protocol between a kiosk (skm-sync) and the central office (skm-central), version 1.
+// docs/sync-protocol.md is the reference; this header is its code. No GUI, no network: both sides
+// and the tests link it.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace skm::protocol {
+
+inline constexpr int kVersion = 1;
+inline constexpr const char* kUploadPath = "/v1/ratings";
+inline constexpr int64_t kClockWindowSeconds = 300;      // a timestamp further off is refused
+inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;  // compressed, per request
+inline constexpr size_t kMaxInflatedBytes = 32 * 1024 * 1024;
+inline constexpr size_t kMaxItems = 5000;                 // ratings per request
+
+// The body is gzip JSON sent as Content-Type application/gzip, not Content-Encoding: gzip, so that no
+// HTTP layer inflates it before the signature (over the bytes as sent) is checked, and the server
+// inflates it itself under kMaxInflatedBytes.
+inline constexpr const char* kContentType = "application/gzip";
+
+// Header names.
+inline constexpr const char* kHeaderProtocol = "X-SKM-Protocol";
+inline constexpr const char* kHeaderDevice = "X-SKM-Device";
+inline constexpr const char* kHeaderTimestamp = "X-SKM-Timestamp";
+inline constexpr const char* kHeaderNonce = "X-SKM-Nonce";
+inline constexpr const char* kHeaderSignature = "X-SKM-Signature";
+
+class ProtocolError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// gzip (RFC 1952) of `data`.
+[[nodiscard]] std::string gzip(std::string_view data);
+// The inflated `data`; throws ProtocolError if it is not gzip or inflates beyond `limit` bytes.
+[[nodiscard]] std::string gunzip(std::string_view data, size_t limit = kMaxInflatedBytes);
+
+[[nodiscard]] std::string sha256Hex(std::string_view data);
+[[nodiscard]] std::string randomHex(size_t bytes);
+// A device secret: 32 random bytes, hex.
+[[nodiscard]] std::string newSecret();
+
+// What is signed: method, path, timestamp, nonce and the SHA-256 of the body as sent (compressed),
+// one per line.
+[[nodiscard]] std::string canonicalRequest(std::string_view method, std::string_view path, int64_t timestamp, std::string_view nonce,
+                                           std::string_view body);
+// HMAC-SHA256 (libsodium) of `message` under the hex `secret`, as hex. Throws ProtocolError for a bad secret.
+[[nodiscard]] std::string sign(std::string_view secretHex, std::string_view message);
+// Constant-time comparison of a presented signature with the expected one.
+[[nodiscard]] bool verify(std::string_view secretHex, std::string_view message, std::string_view signatureHex);
+
+} // namespace skm::protocol

@@ -1,0 +1,65 @@
+#include "provisioning.hpp"
+
+#include "protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace skm::sync {
+
+namespace {
+void writeAtomically(const fs::path& file, const std::string& text, mode_t mode)
+{
+    const fs::path tmp = file.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) throw ProvisioningError("cannot write " + tmp.string());
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw ProvisioningError("cannot write " + tmp.string());
+    std::error_code ec;
+    fs::rename(tmp, file, ec);
+    if (ec) throw ProvisioningError("cannot write " + file.string() + ": " + ec.message());
+}
+} // namespace
+
+fs::path provisioningPath(const fs::path& dataDir) { return dataDir / "provision.json"; }
+
+Provisioning readProvisioning(const fs::path& file)
+{
+    std::ifstream in(file);
+    if (!in) throw ProvisioningError(file.string() + ": cannot read the provisioning file");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    const nlohmann::json j = nlohmann::json::parse(buf.str(), nullptr, false);
+    auto bad = [&](const std::string& why) { return ProvisioningError(file.string() + ": " + why); };
+    if (j.is_discarded() || !j.is_object()) throw bad("not JSON");
+    if (j.value("protocol", 0) != protocol::kVersion) throw bad("protocol must be " + std::to_string(protocol::kVersion));
+    Provisioning p;
+    p.centralUrl = j.value("central_url", "");
+    p.deviceId = j.value("device_id", "");
+    p.secret = j.value("secret", "");
+    if (!std::regex_match(p.centralUrl, std::regex(R"(https?://[^\s/]+/?)"))) throw bad("central_url must be http(s)://HOST[:PORT]");
+    if (p.deviceId.empty() || p.deviceId.size() > 64) throw bad("device_id must be 1-64 characters");
+    if (!std::regex_match(p.secret, std::regex("[0-9a-f]{64}"))) throw bad("secret must be 64 hex digits");
+    if (p.centralUrl.back() == '/') p.centralUrl.pop_back();
+    return p;
+}
+
+void installProvisioning(const Provisioning& p, const fs::path& dataDir)
+{
+    std::error_code ec;
+    fs::create_directories(dataDir, ec);
+    const nlohmann::json j = {{"protocol", protocol::kVersion}, {"central_url", p.centralUrl}, {"device_id", p.deviceId}, {"secret", p.secret}};
+    writeAtomically(provisioningPath(dataDir), j.dump(2) + "\n", 0600);
+    writeAtomically(dataDir / "device-id", p.deviceId + "\n", 0644);
+}
+
+} // namespace skm::sync

@@ -1,0 +1,50 @@
+#pragma once
+// One sync run: reads what is pending from the store (the rating rows are the outbox), sends it in
+// batches through an injected sender, and marks the server's per-item answers in one local
+// transaction per batch. A crash anywhere leaves each rating pending or marked, never lost; the
+// central office de-duplicates, so a batch sent twice counts once.
+//
+// This is the policy; the transport (libcurl) is in http_sender.cpp (sentry-native's split).
+
+#include "provisioning.hpp"
+
+#include <store/rating_store.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace skm::sync {
+
+struct HttpRequest {
+    std::string url;
+    std::map<std::string, std::string> headers;
+    std::string body;
+};
+
+struct HttpResponse {
+    int status = 0;         // 0: no response (network error)
+    std::string body;
+    std::string error;      // network error text
+};
+
+using Sender = std::function<HttpResponse(const HttpRequest&)>;
+
+struct SyncResult {
+    bool ok = false;        // nothing left to send, no error
+    int64_t sent = 0;       // stored, duplicate or updated
+    int64_t rejected = 0;
+    int64_t pendingLeft = 0;
+    std::string error;
+};
+
+struct SyncOptions {
+    int64_t batchSize = 500;
+};
+
+// Runs one sync and records its result in the store's meta (key last_sync, JSON).
+SyncResult syncOnce(store::RatingStore& store, const Provisioning& p, const Sender& send, const SyncOptions& options = {});
+
+} // namespace skm::sync

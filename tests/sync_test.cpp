@@ -1,0 +1,288 @@
+// Sync against a real skm-central on 127.0.0.1: exactly-once delivery, updates after upload, refused
+// requests (wrong secret, replay, skewed clock, malformed, oversized, unknown device), rejections kept.
+
+#include "support/test_util.hpp"
+
+#include <central_store.hpp>
+#include <http_sender.hpp>
+#include <protocol.hpp>
+#include <provisioning.hpp>
+#include <uploader.hpp>
+
+#include <store/rating_json.hpp>
+
+#include <catch2/catch.hpp>
+#include <curl/curl.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+
+using namespace skm;
+
+namespace {
+
+// skm-central serve on a free loopback port, stopped with SIGTERM at scope exit.
+class Central {
+public:
+    explicit Central(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+    {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        const std::string bin = (test::binDir() / "skm-central").string();
+        m_pid = fork();
+        if (m_pid == 0) {
+            dup2(fds[1], 1);
+            close(fds[0]);
+            execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(fds[1]);
+        std::string line;
+        char c;
+        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+        close(fds[0]);
+        std::smatch m;
+        REQUIRE(std::regex_search(line, m, std::regex(R"(http://127\.0\.0\.1:(\d+))")));
+        m_url = m[0];
+    }
+    ~Central()
+    {
+        kill(m_pid, SIGTERM);
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+    }
+    const std::string& url() const { return m_url; }
+    // Registers a device with the CLI and returns its provisioning.
+    sync::Provisioning addDevice(const std::string& id)
+    {
+        const auto file = m_dataDir / (id + ".json");
+        const auto r = test::run({(test::binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url, "--data-dir",
+                                  m_dataDir.string()});
+        REQUIRE(r.exitCode == 0);
+        return sync::readProvisioning(file);
+    }
+    nlohmann::json report()
+    {
+        const auto r = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", m_dataDir.string(), "--format", "json"});
+        REQUIRE(r.exitCode == 0);
+        return nlohmann::json::parse(r.out);
+    }
+
+private:
+    std::filesystem::path m_dataDir;
+    pid_t m_pid = -1;
+    std::string m_url;
+};
+
+struct Kiosk {
+    Kiosk(const std::filesystem::path& dataDir, const sync::Provisioning& p) : prov(p)
+    {
+        sync::installProvisioning(p, dataDir);
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = p.deviceId;
+        o.counter = "Loket 1";
+        st = std::make_unique<store::RatingStore>(o);
+    }
+    std::vector<std::string> rate(int n)
+    {
+        std::vector<std::string> ids;
+        for (int i = 0; i < n; ++i) {
+            auto p = st->stamp(i % 4 + 1);
+            p.suppressed = i % 17 == 0;
+            REQUIRE(st->commit(p).ok);
+            if (i % 5 == 0) REQUIRE(st->update({p.id, store::RatingUpdate::Field::Reasons, R"(["cepat"])", "id"}).ok);
+            ids.push_back(p.id);
+        }
+        return ids;
+    }
+    sync::SyncResult sync(int64_t batch = 500)
+    {
+        sync::SyncOptions o;
+        o.batchSize = batch;
+        return sync::syncOnce(*st, prov, [](const sync::HttpRequest& r) { return sync::curlSend(r); }, o);
+    }
+    sync::Provisioning prov;
+    std::unique_ptr<store::RatingStore> st;
+};
+
+// A correctly signed upload of `body` (JSON text) with the given timestamp and nonce.
+sync::HttpRequest signedUpload(const sync::Provisioning& p, const std::string& body, int64_t ts, const std::string& nonce, bool compress = true)
+{
+    sync::HttpRequest req;
+    req.url = p.centralUrl + protocol::kUploadPath;
+    req.body = compress ? protocol::gzip(body) : body;
+    req.headers = {{"Content-Type", protocol::kContentType}, {protocol::kHeaderProtocol, "1"}, {protocol::kHeaderDevice, p.deviceId},
+                   {protocol::kHeaderTimestamp, std::to_string(ts)}, {protocol::kHeaderNonce, nonce},
+                   {protocol::kHeaderSignature, protocol::sign(p.secret, protocol::canonicalRequest("POST", protocol::kUploadPath, ts, nonce, req.body))}};
+    return req;
+}
+
+int64_t nowSeconds() { return static_cast<int64_t>(time(nullptr)); }
+
+} // namespace
+
+TEST_CASE("every rating reaches the central office exactly once, also when a batch is sent twice", "[sync]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-01"));
+    const auto ids = kiosk.rate(1200);
+
+    auto r = kiosk.sync(500); // three batches
+    INFO(r.error);
+    CHECK(r.ok);
+    CHECK(r.sent == 1200);
+    CHECK(r.pendingLeft == 0);
+    auto rep = central.report();
+    CHECK(rep["ratings_total"] == 1200);
+    CHECK(rep["devices"]["kiosk-01"]["ratings"] == 1200);
+    CHECK(rep["devices"]["kiosk-01"]["suppressed"] == 71); // i % 17 == 0 for i < 1200
+
+    r = kiosk.sync(); // nothing left
+    CHECK(r.ok);
+    CHECK(r.sent == 0);
+
+    // A crash after the server stored a batch but before the kiosk marked it: the rows are still
+    // pending and go again; the server answers duplicate and counts them once.
+    kiosk.st->database().exec("UPDATE ratings SET upload_status = 'pending' WHERE seq % 3 = 0");
+    r = kiosk.sync();
+    CHECK(r.ok);
+    CHECK(r.sent == 400);
+    CHECK(central.report()["ratings_total"] == 1200);
+    CHECK(kiosk.st->counts().sent == 1200);
+}
+
+TEST_CASE("a reason or comment added after the upload reaches the central office", "[sync]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-02"));
+    const auto ids = kiosk.rate(3);
+    REQUIRE(kiosk.sync().ok);
+    REQUIRE(kiosk.st->update({ids[1], store::RatingUpdate::Field::Comment, "antri lama", "id"}).ok);
+    CHECK(kiosk.st->counts().pending == 1); // back in the outbox
+    const auto r = kiosk.sync();
+    CHECK(r.ok);
+    CHECK(r.sent == 1);
+    store::Database db((dir / "central" / "central.db").string(), SQLITE_OPEN_READONLY);
+    CHECK(db.queryText("SELECT comment FROM ratings WHERE id = '" + ids[1] + "'") == "antri lama");
+    CHECK(db.queryInt("SELECT count(*) FROM ratings") == 3);
+}
+
+TEST_CASE("forged, replayed, skewed, malformed and oversized requests are refused and store nothing", "[sync][security]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const auto good = central.addDevice("kiosk-03");
+    Kiosk kiosk(dir / "kiosk", good);
+    kiosk.rate(1);
+    nlohmann::json ratings = nlohmann::json::array();
+    ratings.push_back(store::selectRatingsJson(kiosk.st->database(), "1")[0].json);
+    const std::string body = nlohmann::json{{"protocol", 1}, {"device_id", "kiosk-03"}, {"batch_id", "b"}, {"ratings", ratings}}.dump();
+    auto send = [](const sync::HttpRequest& r) { return sync::curlSend(r); };
+    auto error = [](const sync::HttpResponse& r) { return nlohmann::json::parse(r.body, nullptr, false).value("error", ""); };
+
+    sync::Provisioning wrong = good;
+    wrong.secret = protocol::newSecret();
+    auto r = send(signedUpload(wrong, body, nowSeconds(), protocol::randomHex(16)));
+    CHECK(r.status == 401);
+    CHECK(error(r) == "bad_signature");
+
+    sync::Provisioning stranger = good;
+    stranger.deviceId = "kiosk-unknown";
+    r = send(signedUpload(stranger, body, nowSeconds(), protocol::randomHex(16)));
+    CHECK(r.status == 401);
+    CHECK(error(r) == "unknown_device");
+
+    r = send(signedUpload(good, body, nowSeconds() - 600, protocol::randomHex(16)));
+    CHECK(r.status == 401);
+    CHECK(error(r) == "clock_skew");
+    const auto answer = nlohmann::json::parse(r.body);
+    CHECK(std::abs(answer["server_time"].get<int64_t>() - nowSeconds()) < 5); // the device corrects its offset from this
+
+    r = send(signedUpload(good, body, nowSeconds(), protocol::randomHex(16), false)); // not gzip
+    CHECK(r.status == 400);
+    CHECK(error(r) == "malformed");
+
+    r = send(signedUpload(good, R"({"protocol":1,"device_id":"kiosk-03","ratings":"many"})", nowSeconds(), protocol::randomHex(16)));
+    CHECK(r.status == 400);
+
+    std::string huge(protocol::kMaxBodyBytes + 1024, 'x');
+    r = send(signedUpload(good, huge, nowSeconds(), protocol::randomHex(16), false));
+    CHECK(r.status == 413);
+
+    CHECK(central.report()["ratings_total"] == 0); // nothing stored by any of them
+
+    const std::string nonce = protocol::randomHex(16);
+    const auto once = signedUpload(good, body, nowSeconds(), nonce);
+    r = send(once);
+    CHECK(r.status == 200);
+    r = send(once); // the same request again
+    CHECK(r.status == 409);
+    CHECK(error(r) == "replay");
+    CHECK(central.report()["ratings_total"] == 1);
+
+    CHECK(kiosk.sync().ok); // the server is still healthy for honest requests
+}
+
+TEST_CASE("a rating the central office refuses is kept, rejected, with the reason", "[sync]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-04"));
+    kiosk.rate(2);
+    // A rating taken before this kiosk was provisioned carries its old device id.
+    kiosk.st->database().exec("UPDATE ratings SET device_id = 'skm-oldid' WHERE seq = 1");
+    const auto r = kiosk.sync();
+    CHECK(r.ok); // nothing pending is left: the run completed
+    CHECK(r.sent == 1);
+    CHECK(r.rejected == 1);
+    CHECK(kiosk.st->counts().rejected == 1);
+    CHECK(kiosk.st->database().queryText("SELECT last_error FROM ratings WHERE seq = 1") == "device_id does not match the signing device");
+    CHECK(kiosk.st->counts().total == 2); // never deleted
+}
+
+TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreachable, 2 unprovisioned", "[sync][cli]")
+{
+    test::TempDir dir;
+    const auto syncBin = (test::binDir() / "skm-sync").string();
+    auto r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("not provisioned") && Catch::Contains("skm-kiosk provision"));
+
+    sync::Provisioning p;
+    {
+        Central central(dir / "central");
+        p = central.addDevice("kiosk-05");
+        const auto file = dir / "central" / "kiosk-05.json";
+        const auto kiosk = (test::binDir() / "skm-kiosk").string();
+        REQUIRE(test::run({kiosk, "provision", file.string(), "--data-dir", (dir / "kiosk").string()}).exitCode == 0);
+        {
+            store::StoreOptions o;
+            o.dataDir = dir / "kiosk";
+            o.deviceId = "kiosk-05";
+            store::RatingStore st(o);
+            for (int s = 1; s <= 4; ++s) REQUIRE(st.commit(st.stamp(s)).ok);
+        }
+        r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string()});
+        CHECK(r.exitCode == 0);
+        CHECK_THAT(r.out, Catch::Contains("sent 4, rejected 0, pending 0"));
+        CHECK(central.report()["ratings_total"] == 4);
+        const auto status = nlohmann::json::parse(test::run({kiosk, "status", "--json", "--data-dir", (dir / "kiosk").string()}).out);
+        CHECK(status["sent"] == 4);
+        CHECK(status["device_id"] == "kiosk-05");
+        CHECK(status["last_sync"]["ok"] == true);
+        store::StoreOptions o;
+        o.dataDir = dir / "kiosk";
+        o.deviceId = "kiosk-05";
+        store::RatingStore st(o);
+        REQUIRE(st.commit(st.stamp(2)).ok);
+    }
+    r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string()}); // the office is gone
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.out, Catch::Contains("pending 1") && Catch::Contains("network"));
+}
