@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
+#include <map>
 #include <memory>
 
 namespace skm::sync {
@@ -10,6 +12,20 @@ namespace {
 size_t collect(char* data, size_t size, size_t n, void* out)
 {
     static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+size_t collectHeader(char* data, size_t size, size_t n, void* out)
+{
+    std::string line(data, size * n);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        const size_t b = value.find_first_not_of(" \t"), e = value.find_last_not_of(" \t\r\n");
+        (*static_cast<std::map<std::string, std::string>*>(out))[name] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+    }
     return size * n;
 }
 } // namespace
@@ -34,6 +50,8 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collectHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, options.timeoutSeconds);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -43,6 +61,8 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     if (rc != CURLE_OK) {
         response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
         response.body.clear();
+        response.tlsFailure = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+                              rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
         return response;
     }
     long status = 0;

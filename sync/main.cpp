@@ -1,6 +1,6 @@
 // skm-sync: uploads the kiosk's pending ratings to the central office.
 //
-//   skm-sync --once [--data-dir DIR]      one run; exit 0 when nothing is left to send
+//   skm-sync --once [--data-dir DIR] [--deadline SECONDS]   one run; exit 0 when nothing is left to send
 
 #include "http_sender.hpp"
 #include "provisioning.hpp"
@@ -26,6 +26,8 @@ int main(int argc, char** argv)
     std::string dataDir = "skm-data";
     app.add_flag("--once", once, "run one sync and exit (0: nothing left to send)")->required();
     app.add_option("--data-dir", dataDir, "the kiosk's data directory");
+    int deadlineSeconds = 300;
+    app.add_option("--deadline", deadlineSeconds, "give up retrying after this many seconds (default 300)")->check(CLI::Range(1, 86400));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -49,7 +51,9 @@ int main(int argc, char** argv)
         o.dataDir = dataDir;
         o.deviceId = p.deviceId;
         skm::store::RatingStore store(o);
-        const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); });
+        skm::sync::SyncOptions options;
+        options.deadlineMs = deadlineSeconds * 1000LL;
+        const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
         std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << (r.error.empty() ? "" : ", error: " + r.error) << '\n';
         status = r.ok ? 0 : 1;
     } catch (const std::exception& e) {

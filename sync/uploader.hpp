@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace skm::sync {
@@ -27,7 +28,9 @@ struct HttpRequest {
 struct HttpResponse {
     int status = 0;         // 0: no response (network error)
     std::string body;
+    std::map<std::string, std::string> headers; // names in lower case
     std::string error;      // network error text
+    bool tlsFailure = false; // the peer's certificate or pinned key did not verify: an alert, not a retry
 };
 
 using Sender = std::function<HttpResponse(const HttpRequest&)>;
@@ -42,7 +45,18 @@ struct SyncResult {
 
 struct SyncOptions {
     int64_t batchSize = 500;
+    // Retries of network errors, 5xx, 408 and 429: exponential backoff with full jitter (AWS
+    // architecture blog, "Exponential Backoff And Jitter"), at least Retry-After, within the deadline.
+    int64_t backoffBaseMs = 1'000;
+    int64_t backoffCapMs = 60'000;
+    int64_t deadlineMs = 5 * 60'000;    // the whole run
+    std::function<void(int64_t ms)> sleep;  // empty: really sleep
+    std::function<int64_t()> monoNowMs;     // empty: the store's monotonic clock
+    std::function<uint64_t()> random;       // empty: libsodium
 };
+
+// The delay Retry-After asks for ("120" or an HTTP date), in ms from `nowWallMs`; nullopt if absent or unreadable.
+[[nodiscard]] std::optional<int64_t> retryAfterMs(const std::string& value, int64_t nowWallMs);
 
 // Runs one sync and records its result in the store's meta (key last_sync, JSON).
 SyncResult syncOnce(store::RatingStore& store, const Provisioning& p, const Sender& send, const SyncOptions& options = {});

@@ -282,7 +282,7 @@ TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreac
         store::RatingStore st(o);
         REQUIRE(st.commit(st.stamp(2)).ok);
     }
-    r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string()}); // the office is gone
+    r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string(), "--deadline", "2"}); // the office is gone
     CHECK(r.exitCode == 1);
     CHECK_THAT(r.out, Catch::Contains("pending 1") && Catch::Contains("network"));
 }

@@ -1,0 +1,200 @@
+// The upload policy with a sender that fails on cue (faults injected; tests/sync_test.cpp runs the
+// same code against a real skm-central): backoff with full jitter, Retry-After, the deadline, 413
+// splitting, clock-offset correction, refusals that reject, credentials and TLS that stop.
+
+#include "support/test_util.hpp"
+
+#include <protocol.hpp>
+#include <uploader.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <deque>
+
+using namespace skm;
+
+namespace {
+
+struct Scripted {
+    std::deque<std::function<sync::HttpResponse(const sync::HttpRequest&)>> script;
+    std::vector<nlohmann::json> bodies; // what was sent, inflated
+    std::vector<int64_t> timestamps;
+
+    sync::HttpResponse operator()(const sync::HttpRequest& r)
+    {
+        bodies.push_back(nlohmann::json::parse(protocol::gunzip(r.body)));
+        timestamps.push_back(std::stoll(r.headers.at(protocol::kHeaderTimestamp)));
+        REQUIRE_FALSE(script.empty());
+        auto next = script.front();
+        script.pop_front();
+        return next(r);
+    }
+};
+
+// The central office's answer: every rating of the request stored.
+sync::HttpResponse storeAll(const sync::HttpRequest& r)
+{
+    const auto body = nlohmann::json::parse(protocol::gunzip(r.body));
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& rating : body["ratings"]) results.push_back({{"id", rating["id"]}, {"status", "stored"}});
+    return {200, nlohmann::json{{"protocol", 1}, {"results", results}}.dump(), {}, {}, false};
+}
+
+std::function<sync::HttpResponse(const sync::HttpRequest&)> answer(int status, nlohmann::json body = nlohmann::json::object(), std::map<std::string, std::string> headers = {})
+{
+    return [=](const sync::HttpRequest&) { return sync::HttpResponse{status, body.dump(), headers, {}, false}; };
+}
+
+struct Rig {
+    Rig() : clock(1'800'000'000'000, 1'000)
+    {
+        store::StoreOptions o;
+        o.dataDir = dir / "data";
+        o.deviceId = "kiosk-p";
+        o.clock = &clock;
+        st = std::make_unique<store::RatingStore>(o);
+        p = {"http://central.invalid", "kiosk-p", protocol::newSecret()};
+        options.sleep = [this](int64_t ms) {
+            sleeps.push_back(ms);
+            clock.advance(ms);
+        };
+        options.random = [] { return ~uint64_t{0}; }; // the top of every jitter range, to assert bounds
+    }
+    void rate(int n)
+    {
+        for (int i = 0; i < n; ++i) REQUIRE(st->commit(st->stamp(i % 4 + 1)).ok);
+    }
+    sync::SyncResult run() { return sync::syncOnce(*st, p, std::ref(sender), options); }
+
+    test::TempDir dir;
+    store::ManualClock clock;
+    std::unique_ptr<store::RatingStore> st;
+    sync::Provisioning p;
+    sync::SyncOptions options;
+    Scripted sender;
+    std::vector<int64_t> sleeps;
+};
+
+} // namespace
+
+TEST_CASE("network errors, 5xx, 408 and 429 are retried with growing jittered delays, then delivered", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(3);
+    rig.sender.script = {answer(0), answer(503), answer(408), answer(429), storeAll};
+    const auto r = rig.run();
+    CHECK(r.ok);
+    CHECK(r.sent == 3);
+    // Full jitter with the random source at its maximum: exactly base * 2^attempt.
+    CHECK(rig.sleeps == std::vector<int64_t>{1000, 2000, 4000, 8000});
+    // Every attempt is signed anew (a retry is not a replay) but carries the same batch.
+    REQUIRE(rig.sender.bodies.size() == 5);
+    CHECK(rig.sender.bodies[0]["batch_id"] == rig.sender.bodies[4]["batch_id"]);
+}
+
+TEST_CASE("Retry-After is honoured, in seconds and as an HTTP date", "[sync][policy]")
+{
+    CHECK(sync::retryAfterMs("120", 0) == 120'000);
+    CHECK(sync::retryAfterMs("Thu, 01 Jan 1970 00:00:30 GMT", 10'000) == 20'000);
+    CHECK_FALSE(sync::retryAfterMs("soon", 0));
+    CHECK_FALSE(sync::retryAfterMs("", 0));
+
+    Rig rig;
+    rig.rate(1);
+    rig.options.random = [] { return uint64_t{0}; }; // jitter would say 0 ms
+    rig.sender.script = {answer(503, {{"error", "unavailable"}}, {{"retry-after", "7"}}), storeAll};
+    CHECK(rig.run().ok);
+    CHECK(rig.sleeps == std::vector<int64_t>{7000});
+}
+
+TEST_CASE("retrying stops at the run's deadline and leaves the ratings pending", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(2);
+    rig.options.deadlineMs = 30'000;
+    for (int i = 0; i < 20; ++i) rig.sender.script.push_back(answer(500));
+    const auto r = rig.run();
+    CHECK_FALSE(r.ok);
+    CHECK_THAT(r.error, Catch::Contains("HTTP 500") && Catch::Contains("deadline"));
+    CHECK(r.pendingLeft == 2);
+    int64_t slept = 0;
+    for (int64_t s : rig.sleeps) slept += s;
+    CHECK(slept <= 30'000);
+    CHECK(rig.st->counts().pending == 2);
+    CHECK(rig.st->database().queryText("SELECT value FROM meta WHERE key = 'last_sync'").find("deadline") != std::string::npos);
+}
+
+TEST_CASE("413 splits the batch until it fits; a single rating too large is rejected", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(4);
+    auto tooLarge = [](size_t limit) {
+        return [limit](const sync::HttpRequest& r) {
+            const auto n = nlohmann::json::parse(protocol::gunzip(r.body))["ratings"].size();
+            return n > limit ? sync::HttpResponse{413, "", {}, {}, false} : storeAll(r);
+        };
+    };
+    rig.sender.script = {tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1)};
+    const auto r = rig.run();
+    CHECK(r.ok);
+    CHECK(r.sent == 4);
+    std::vector<size_t> sizes;
+    for (const auto& b : rig.sender.bodies) sizes.push_back(b["ratings"].size());
+    CHECK(sizes == std::vector<size_t>{4, 2, 1, 1, 2, 1, 1});
+
+    Rig one;
+    one.rate(1);
+    one.sender.script = {answer(413)};
+    const auto r1 = one.run();
+    CHECK(r1.rejected == 1);
+    CHECK(one.st->database().queryText("SELECT last_error FROM ratings") == "too large for the central office (413)");
+}
+
+TEST_CASE("a clock far off is corrected from the server's time, kept, and the request signed again", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(1);
+    const int64_t serverTime = rig.clock.wallMs() / 1000 + 3 * 3600; // the kiosk booted three hours behind
+    rig.sender.script = {answer(401, {{"error", "clock_skew"}, {"server_time", serverTime}}), storeAll};
+    CHECK(rig.run().ok);
+    REQUIRE(rig.sender.timestamps.size() == 2);
+    CHECK(std::abs(rig.sender.timestamps[1] - serverTime) <= 1);
+    CHECK(rig.sleeps.empty());
+    CHECK(rig.st->database().queryInt("SELECT value FROM meta WHERE key = 'clock_offset_ms'") > 3 * 3600 * 1000 - 2000);
+}
+
+TEST_CASE("other 4xx reject the batch's ratings with the reason; refused credentials and TLS stop the run", "[sync][policy]")
+{
+    SECTION("400: rejected, kept, with the reason")
+    {
+        Rig rig;
+        rig.rate(2);
+        rig.sender.script = {answer(400, {{"error", "malformed"}, {"detail", "score must be 1 to 4"}})};
+        const auto r = rig.run();
+        CHECK(r.rejected == 2);
+        CHECK(rig.st->counts().rejected == 2);
+        CHECK(rig.st->counts().total == 2);
+        CHECK(rig.st->database().queryText("SELECT last_error FROM ratings LIMIT 1") == "HTTP 400 malformed: score must be 1 to 4");
+    }
+    SECTION("401 bad signature: the ratings are fine, they stay pending")
+    {
+        Rig rig;
+        rig.rate(2);
+        rig.sender.script = {answer(401, {{"error", "bad_signature"}})};
+        const auto r = rig.run();
+        CHECK_FALSE(r.ok);
+        CHECK_THAT(r.error, Catch::Contains("bad_signature") && Catch::Contains("provisioning"));
+        CHECK(rig.st->counts().pending == 2);
+    }
+    SECTION("TLS verification failure: an alert, no retry loop")
+    {
+        Rig rig;
+        rig.rate(1);
+        rig.sender.script = {[](const sync::HttpRequest&) { return sync::HttpResponse{0, "", {}, "SSL certificate problem", true}; }};
+        const auto r = rig.run();
+        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK(rig.sleeps.empty());
+        CHECK(rig.sender.bodies.size() == 1);
+        CHECK(rig.st->counts().pending == 1);
+    }
+}
