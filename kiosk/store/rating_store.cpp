@@ -39,7 +39,8 @@ void fsyncDirectory(const fs::path& dir)
 
 const char* kInsertSql =
     "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
-    " officer_nip, case_id, service_code, suppressed, language, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " officer_nip, case_id, service_code, suppressed, language, scope, reasons, comment)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     " ON CONFLICT (id) DO NOTHING";
 
 // A rating for a case closes the case in the same transaction: a crash cannot leave a rated case open.
@@ -198,20 +199,10 @@ CommitResult failure(int rc, const std::string& message)
 }
 } // namespace
 
-CommitResult RatingStore::commit(const PendingRating& r)
+// Inserts one rating (and closes its case) inside the caller's transaction. Returns the SQLite result
+// code; `alreadyStored` tells whether the id was there before.
+int RatingStore::insertOne(const PendingRating& r, bool& alreadyStored, std::string& message)
 {
-    CommitResult result;
-    if (r.score < 1 || r.score > 4) {
-        result.sqliteCode = SQLITE_CONSTRAINT;
-        result.error = "score " + std::to_string(r.score) + " is outside 1..4";
-        return result;
-    }
-    auto fail = [](int rc, const std::string& message) { return failure(rc, message); };
-
-    Transaction tx(m_db);
-    std::string message;
-    if (int rc = tx.begin(&message); rc != SQLITE_OK) return fail(rc, message);
-
     m_insert.reset();
     m_insert.bind(1, std::string_view(r.id));
     m_insert.bind(2, int64_t{r.score});
@@ -226,30 +217,56 @@ CommitResult RatingStore::commit(const PendingRating& r)
     m_insert.bind(11, int64_t{r.suppressed ? 1 : 0});
     m_insert.bind(12, std::string_view(r.language));
     m_insert.bind(13, std::string_view(r.caseId ? "case" : "counter"));
-    const int rc = m_insert.step();
+    m_insert.bind(14, r.reasonsJson);
+    m_insert.bind(15, r.comment);
+    int rc = m_insert.step();
     if (rc != SQLITE_DONE) {
         message = m_db.errorMessage();
         m_insert.reset();
-        tx.rollback();
-        return fail(rc, message);
+        return rc;
     }
-    result.alreadyStored = sqlite3_changes(m_db.handle()) == 0;
+    alreadyStored = sqlite3_changes(m_db.handle()) == 0;
     m_insert.reset();
-    if (r.caseId && !result.alreadyStored) {
+    if (r.caseId && !alreadyStored) {
         m_closeCase.reset();
         m_closeCase.bind(1, std::string_view(r.id));
         m_closeCase.bind(2, r.wallMs);
         m_closeCase.bind(3, std::string_view(*r.caseId));
-        if (const int crc = m_closeCase.step(); crc != SQLITE_DONE) {
-            message = m_db.errorMessage();
-            m_closeCase.reset();
-            tx.rollback();
-            return fail(crc, message);
-        }
+        rc = m_closeCase.step();
+        if (rc != SQLITE_DONE) message = m_db.errorMessage();
         m_closeCase.reset();
+        if (rc != SQLITE_DONE) return rc;
     }
-    if (int crc = tx.commit(&message); crc != SQLITE_OK) return fail(crc, message);
+    return SQLITE_OK;
+}
+
+CommitResult RatingStore::commit(const PendingRating& r) { return commitBatch({r}); }
+
+CommitResult RatingStore::commitBatch(const std::vector<PendingRating>& ratings)
+{
+    CommitResult result;
+    for (const PendingRating& r : ratings) {
+        if (r.score < 1 || r.score > 4) {
+            result.sqliteCode = SQLITE_CONSTRAINT;
+            result.error = "score " + std::to_string(r.score) + " is outside 1..4";
+            return result;
+        }
+    }
+    Transaction tx(m_db);
+    std::string message;
+    if (int rc = tx.begin(&message); rc != SQLITE_OK) return failure(rc, message);
+    bool allThere = true;
+    for (const PendingRating& r : ratings) {
+        bool already = false;
+        if (int rc = insertOne(r, already, message); rc != SQLITE_OK) {
+            tx.rollback();
+            return failure(rc, message);
+        }
+        allThere = allThere && already;
+    }
+    if (int crc = tx.commit(&message); crc != SQLITE_OK) return failure(crc, message);
     result.ok = true;
+    result.alreadyStored = allThere;
     return result;
 }
 

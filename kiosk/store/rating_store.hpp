@@ -58,6 +58,8 @@ struct PendingRating {
     std::optional<std::string> serviceCode; // without caseId: a counter-level rating (scope 'counter')
     bool suppressed = false;     // pressed sooner than the response interval after the previous rating
     std::string language = "id"; // the language the citizen saw
+    std::optional<std::string> reasonsJson; // normally set later by update(); bulk imports may set it here
+    std::optional<std::string> comment;
 };
 
 // A follow-up to a committed rating: the reasons chosen or the comment typed. Applying one is
@@ -118,6 +120,8 @@ public:
     [[nodiscard]] std::string newId() { return m_ids.next(m_clock->wallMs()).str(); }
     // Commits one rating in its own transaction (see the promise above).
     [[nodiscard]] CommitResult commit(const PendingRating& rating);
+    // Commits many ratings in one transaction (imports, load generation): all or none.
+    [[nodiscard]] CommitResult commitBatch(const std::vector<PendingRating>& ratings);
     // Applies a follow-up to a committed rating in its own transaction, with the same promise as commit().
     // A rating already uploaded goes back to pending so that the central office receives the update.
     // `notFound` is set (and ok) if no rating has that id.
@@ -139,6 +143,7 @@ public:
 
 private:
     void openChecked();
+    int insertOne(const PendingRating& r, bool& alreadyStored, std::string& message);
     void quarantine(const std::string& reason);
 
     StoreOptions m_options;
