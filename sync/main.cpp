@@ -13,6 +13,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 int main(int argc, char** argv)
@@ -27,6 +30,8 @@ int main(int argc, char** argv)
     app.add_flag("--once", once, "run one sync and exit (0: nothing left to send)")->required();
     app.add_option("--data-dir", dataDir, "the kiosk's data directory");
     int deadlineSeconds = 300;
+    std::string keepBodies;
+    app.add_option("--keep-bodies", keepBodies, "write each request body as sent to DIR/NNNNNN.gz (the sync benchmark's baseline)");
     app.add_option("--deadline", deadlineSeconds, "give up retrying after this many seconds (default 300)")->check(CLI::Range(1, 86400));
     try {
         app.parse(argc, argv);
@@ -53,8 +58,18 @@ int main(int argc, char** argv)
         skm::store::RatingStore store(o);
         skm::sync::SyncOptions options;
         options.deadlineMs = deadlineSeconds * 1000LL;
+        int bodyIndex = 0;
+        if (!keepBodies.empty()) {
+            std::filesystem::create_directories(keepBodies);
+            options.onBody = [&](const std::string& body) {
+                char name[32];
+                std::snprintf(name, sizeof name, "%06d.gz", bodyIndex++);
+                std::ofstream(std::filesystem::path(keepBodies) / name, std::ios::binary) << body;
+            };
+        }
         const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
-        std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << (r.error.empty() ? "" : ", error: " + r.error) << '\n';
+        std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << ", " << r.requests << " requests, "
+                  << r.bytesSent << " bytes" << (r.error.empty() ? "" : ", error: " + r.error) << '\n';
         status = r.ok ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "skm-sync: " << e.what() << '\n';

@@ -155,7 +155,11 @@ bool deliver(Run& run, const std::vector<store::RatingJson>& batch, size_t from,
 {
     const std::string batchId = run.st.newId(); // the same for every attempt at this slice
     while (true) {
-        const HttpResponse resp = run.send(buildRequest(run, batch, from, count, batchId));
+        const HttpRequest req = buildRequest(run, batch, from, count, batchId);
+        run.result.bytesSent += static_cast<int64_t>(req.body.size());
+        ++run.result.requests;
+        if (run.o.onBody) run.o.onBody(req.body);
+        const HttpResponse resp = run.send(req);
         const nlohmann::json answer = nlohmann::json::parse(resp.body, nullptr, false);
         const std::string error = answer.is_object() ? answer.value("error", "") : "";
         const std::string detail = "HTTP " + std::to_string(resp.status) + (error.empty() ? "" : " " + error) +

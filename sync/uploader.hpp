@@ -40,6 +40,8 @@ struct SyncResult {
     int64_t sent = 0;       // stored, duplicate or updated
     int64_t rejected = 0;
     int64_t pendingLeft = 0;
+    int64_t bytesSent = 0;  // request bodies as sent (compressed), every attempt
+    int64_t requests = 0;
     std::string error;
 };
 
@@ -53,6 +55,7 @@ struct SyncOptions {
     std::function<void(int64_t ms)> sleep;  // empty: really sleep
     std::function<int64_t()> monoNowMs;     // empty: the store's monotonic clock
     std::function<uint64_t()> random;       // empty: libsodium
+    std::function<void(const std::string& body)> onBody; // sees each request body as sent (benchmarks)
 };
 
 // The delay Retry-After asks for ("120" or an HTTP date), in ms from `nowWallMs`; nullopt if absent or unreadable.
