@@ -13,6 +13,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 using namespace skm;
 using ui::ScreenId;
 
@@ -283,7 +287,7 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         d.tap("admin.export");
         CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1 penilaian diekspor ke " + (d.dir / "usb").string()));
         d.tap("admin.sync_now");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sinkronisasi belum terpasang"));
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("belum diprovisikan"));
 
         d.tap("admin.screen_test");
         for (int step = 1; step <= 6; ++step) {
@@ -310,4 +314,40 @@ TEST_CASE("a five-second press on the counter's name opens the technician's PIN"
     CHECK(d.controller->tick());
     CHECK(d.controller->screen() == ScreenId::SignIn);
     CHECK(d.controller->snapshot().signInTechnician);
+}
+
+TEST_CASE("sync now runs on a worker thread; the screen stays live and shows the result", "[admin][ui]")
+{
+    Desk d;
+    config::KioskConfig cfg;
+    cfg.adminPinHash = roster::hashPin("909090");
+    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    std::mutex gate;
+    gate.lock(); // the "sync" waits until the test lets it finish
+    std::atomic<int> wakes{0};
+    d.controller->setSyncRunner(
+        [&] {
+            std::lock_guard hold(gate);
+            return std::string("OK: 12 / 0 / 0");
+        },
+        [&] { ++wakes; });
+    d.frame();
+    d.controller->adminKey();
+    d.frame();
+    d.type("909090");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.tap("admin.sync_now");
+    CHECK(d.controller->syncRunning());
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sinkronisasi berjalan"));
+    for (int i = 0; i < 10; ++i) d.frame(); // the UI keeps drawing while the sync runs
+    d.tap("admin.sync_now");                // a second press while running does nothing
+    CHECK_FALSE(d.controller->drainBackground());
+    gate.unlock();
+    for (int i = 0; i < 200 && wakes == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(wakes == 1);
+    CHECK(d.controller->drainBackground());
+    CHECK_FALSE(d.controller->syncRunning());
+    CHECK(d.controller->snapshot().officerMessage == "OK: 12 / 0 / 0");
 }

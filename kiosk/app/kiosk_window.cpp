@@ -3,7 +3,10 @@
 #include "instance_lock.hpp"
 
 #include <config/catalog.hpp>
+#include <http_sender.hpp>
+#include <provisioning.hpp>
 #include <roster/auth.hpp>
+#include <uploader.hpp>
 #include <roster/duty.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
@@ -275,6 +278,27 @@ int runKiosk(const RunOptions& o)
     } catch (const std::exception& e) {
         spdlog::error("the officer's desk is unavailable: {}", e.what());
     }
+    // "Sync now" on the admin screen: the same code as skm-sync --once, with its own store connection,
+    // on the controller's worker thread; glfwPostEmptyEvent (thread-safe) wakes the frame loop.
+    if (std::filesystem::exists(sync::provisioningPath(o.dataDir))) {
+        controller.setSyncRunner(
+            [dataDir = o.dataDir, counter = cfg.counter]() -> std::string {
+                const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
+                store::StoreOptions so;
+                so.dataDir = dataDir;
+                so.deviceId = p.deviceId;
+                so.counter = counter;
+                store::RatingStore own(so);
+                sync::SyncOptions options;
+                options.deadlineMs = 60'000;
+                const sync::SyncResult r = sync::syncOnce(own, p, [](const sync::HttpRequest& req) { return sync::curlSend(req); }, options);
+                std::string line = "OK: " + std::to_string(r.sent) + " / " + std::to_string(r.rejected) + " / " + std::to_string(r.pendingLeft);
+                if (!r.error.empty()) line = r.error + " (" + std::to_string(r.pendingLeft) + ")";
+                spdlog::info("sync now: {}", line);
+                return line;
+            },
+            [] { glfwPostEmptyEvent(); });
+    }
     int framesOnScreen = 0;
     controller.onScreenChanged = [&](ui::ScreenId id) {
         framesOnScreen = 0;
@@ -317,6 +341,7 @@ int runKiosk(const RunOptions& o)
                 framesLeft = std::max(framesLeft, 3);
             }
             if (controller.quitRequested()) break; // the technician left the kiosk: exit 0
+            if (controller.drainBackground()) framesLeft = std::max(framesLeft, 3);
             if (!ws.faceKeys.empty()) framesLeft = std::max(framesLeft, 3);
             ws.faceKeys.clear();
             if (controller.tick()) framesLeft = std::max(framesLeft, 3);

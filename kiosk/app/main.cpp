@@ -14,6 +14,7 @@
 #include <config/config.hpp>
 
 #include <CLI/CLI.hpp>
+#include <curl/curl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -138,5 +139,8 @@ int main(int argc, char** argv)
     spdlog::info("skm-kiosk {} starting; effective configuration{}:", SKM_VERSION, a.configFile.empty() ? " (embedded defaults)" : " from " + a.configFile);
     for (const std::string& line : skm::config::describe(run.config)) spdlog::info("  {}", line);
     spdlog::info("  data dir: {}", run.dataDir.string());
-    return skm::app::runKiosk(run);
+    curl_global_init(CURL_GLOBAL_DEFAULT); // before any thread: "sync now" uses libcurl on a worker
+    const int exitStatus = skm::app::runKiosk(run);
+    curl_global_cleanup();
+    return exitStatus;
 }

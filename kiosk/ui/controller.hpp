@@ -22,7 +22,10 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <mutex>
+#include <thread>
 #include <variant>
+#include <vector>
 
 namespace skm::ui {
 
@@ -50,6 +53,7 @@ class Controller {
 public:
     // `store`, `clock` and `catalog` must outlive the controller.
     Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog);
+    ~Controller(); // waits for a running "sync now"
 
     // Draws the current screen into the current ImGui frame (between NewFrame and Render) and acts on
     // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
@@ -64,6 +68,14 @@ public:
     void officerKey();
     // F12 on a keyboard: the technician's PIN, then the admin screen.
     void adminKey();
+    // "Sync now" on the admin screen: `run` performs one sync (skm-sync's code, its own store
+    // connection) and returns a line for the technician; it runs on a worker thread. `wake` is called
+    // from that thread when it ends (glfwPostEmptyEvent in the app). Without a runner the button says
+    // sync is not set up.
+    void setSyncRunner(std::function<std::string()> run, std::function<void()> wake);
+    // Called from the frame loop: takes the results posted by background work (one path across threads).
+    bool drainBackground();
+    [[nodiscard]] bool syncRunning() const noexcept { return m_syncRunning; }
     // The technician chose "leave the kiosk": the app should exit (status 0) for maintenance.
     [[nodiscard]] bool quitRequested() const noexcept { return m_quit; }
     // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
@@ -133,6 +145,12 @@ private:
     std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
     std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
     bool m_quit = false;
+    std::function<std::string()> m_syncRun;
+    std::function<void()> m_wake;
+    std::thread m_syncThread;
+    bool m_syncRunning = false;
+    std::mutex m_backgroundMutex;
+    std::vector<std::string> m_backgroundResults; // posted by the sync thread, drained by the UI thread
     static constexpr int64_t kGestureMs = 3000;      // officer
     static constexpr int64_t kAdminGestureMs = 5000; // technician
     [[nodiscard]] int64_t gestureDueMs() const { return *m_gestureStart + (m_gestureTarget == "gesture.admin" ? kAdminGestureMs : kGestureMs); }

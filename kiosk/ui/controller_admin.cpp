@@ -7,6 +7,7 @@
 
 #include <store/export.hpp>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <sys/statvfs.h>
@@ -31,6 +32,32 @@ void Controller::openTechnicianSignIn()
     if (m_settings.adminPinHash.empty()) officerMessage(m_state.t("admin.disabled"), true);
 }
 
+void Controller::setSyncRunner(std::function<std::string()> run, std::function<void()> wake)
+{
+    m_syncRun = std::move(run);
+    m_wake = std::move(wake);
+}
+
+bool Controller::drainBackground()
+{
+    std::vector<std::string> results;
+    {
+        std::lock_guard lock(m_backgroundMutex);
+        results.swap(m_backgroundResults);
+    }
+    if (results.empty()) return false;
+    if (m_syncThread.joinable()) m_syncThread.join();
+    m_syncRunning = false;
+    officerMessage(results.back(), false);
+    if (m_state.screen == ScreenId::Admin) refreshAdmin();
+    return true;
+}
+
+Controller::~Controller()
+{
+    if (m_syncThread.joinable()) m_syncThread.join();
+}
+
 void Controller::refreshAdmin()
 {
     auto& L = m_state.adminLines;
@@ -44,7 +71,15 @@ void Controller::refreshAdmin()
     L.emplace_back(t("admin.schema"), std::to_string(st.schemaVersion));
     L.emplace_back(t("admin.ratings"), std::to_string(st.counts.total) + " / " + std::to_string(st.counts.pending) + " / " + std::to_string(st.counts.sent) +
                                            " / " + std::to_string(st.counts.rejected) + " / " + std::to_string(st.counts.suppressed));
-    L.emplace_back(t("admin.last_sync"), t("admin.never"));
+    std::string lastSync = t("admin.never");
+    if (!st.lastSyncJson.empty()) {
+        const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson, nullptr, false);
+        if (j.is_object()) {
+            lastSync = store::isoUtc(j.value("at_ms", int64_t{0})).substr(0, 16) + " UTC  " + (j.value("ok", false) ? "OK" : "!") + "  " +
+                       std::to_string(j.value("sent", 0)) + "/" + std::to_string(j.value("rejected", 0)) + "/" + std::to_string(j.value("pending_left", 0));
+        }
+    }
+    L.emplace_back(t("admin.last_sync"), lastSync);
     L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
     struct statvfs fs {};
     std::string free = "?";
@@ -67,7 +102,26 @@ void Controller::handleAdmin(const Intent& in)
     } else if (c == "admin.screen_test_next") {
         m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
     } else if (c == "admin.sync_now") {
-        officerMessage(m_state.t("admin.sync_unavailable"), true);
+        if (!m_syncRun) return officerMessage(m_state.t("admin.sync_unavailable"), true);
+        if (m_syncRunning) return;
+        if (m_syncThread.joinable()) m_syncThread.join();
+        m_syncRunning = true;
+        officerMessage(m_state.t("admin.sync_running"), false);
+        // The UI stays responsive: the sync runs on its own thread with its own store connection and
+        // posts its result back; the UI thread picks it up in drainBackground().
+        m_syncThread = std::thread([this] {
+            std::string line;
+            try {
+                line = m_syncRun();
+            } catch (const std::exception& e) {
+                line = e.what();
+            }
+            {
+                std::lock_guard lock(m_backgroundMutex);
+                m_backgroundResults.push_back(line);
+            }
+            if (m_wake) m_wake();
+        });
     } else if (c == "admin.export") {
         try {
             const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
