@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <sstream>
 
 namespace {
 
@@ -42,6 +43,9 @@ int main(int argc, char** argv)
     CLI::App* serveCmd = app.add_subcommand("serve", "receive uploads from kiosks");
     serveCmd->add_option("--listen", listen, "HOST:PORT to listen on (PORT 0: any free port)");
     serveCmd->add_option("--data-dir", dataDir, "data directory");
+    std::string tlsCert, tlsKey, caFile, pin;
+    serveCmd->add_option("--tls-cert", tlsCert, "PEM certificate (chain): serve HTTPS")->check(CLI::ExistingFile);
+    serveCmd->add_option("--tls-key", tlsKey, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
 
     CLI::App* device = app.add_subcommand("device", "register kiosks");
     device->require_subcommand(1);
@@ -50,6 +54,8 @@ int main(int argc, char** argv)
     deviceAdd->add_option("--out", out, "provisioning file to write (install it with: skm-kiosk provision FILE)")->required();
     deviceAdd->add_option("--url", url, "the central office's URL as the kiosk reaches it, e.g. http://10.0.0.5:8443")->required();
     deviceAdd->add_option("--data-dir", dataDir, "data directory");
+    deviceAdd->add_option("--ca", caFile, "PEM CA certificate the kiosk verifies the central office with (https URLs)")->check(CLI::ExistingFile);
+    deviceAdd->add_option("--pin", pin, "optional public-key pin for libcurl, e.g. sha256//BASE64");
 
     CLI::App* report = app.add_subcommand("report", "ratings received, per device");
     report->add_option("--data-dir", dataDir, "data directory");
@@ -77,6 +83,12 @@ int main(int argc, char** argv)
             skm::central::ServeOptions o;
             o.host = m[1];
             o.port = std::stoi(m[2]);
+            if (tlsCert.empty() != tlsKey.empty()) {
+                std::cerr << "skm-central: --tls-cert and --tls-key go together\n";
+                return 2;
+            }
+            o.tlsCert = tlsCert;
+            o.tlsKey = tlsKey;
             return skm::central::serve(store, o);
         }
         if (*deviceAdd) {
@@ -86,7 +98,14 @@ int main(int argc, char** argv)
             }
             const std::string secret = skm::protocol::newSecret();
             store.addDevice(deviceId, secret, nowMs());
-            const nlohmann::json file = {{"protocol", skm::protocol::kVersion}, {"central_url", url}, {"device_id", deviceId}, {"secret", secret}};
+            nlohmann::json file = {{"protocol", skm::protocol::kVersion}, {"central_url", url}, {"device_id", deviceId}, {"secret", secret}};
+            if (!caFile.empty()) {
+                std::ifstream ca(caFile);
+                std::ostringstream pem;
+                pem << ca.rdbuf();
+                file["ca_pem"] = pem.str();
+            }
+            if (!pin.empty()) file["pinned_key"] = pin;
             const mode_t old = umask(077); // the secret is for the device only
             std::ofstream f(out, std::ios::trunc);
             umask(old);

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 #include <iostream>
 #include <thread>
 
@@ -95,7 +96,19 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
 int serve(CentralStore& store, const ServeOptions& options)
 {
     const std::function<int64_t()> now = options.nowMs ? options.nowMs : systemNowMs;
-    httplib::Server server;
+    const bool tls = !options.tlsCert.empty();
+    std::unique_ptr<httplib::Server> owned;
+    if (tls) {
+        auto ssl = std::make_unique<httplib::SSLServer>(options.tlsCert.c_str(), options.tlsKey.c_str());
+        if (!ssl->is_valid()) {
+            spdlog::critical("cannot use the TLS certificate {} and key {}", options.tlsCert, options.tlsKey);
+            return 1;
+        }
+        owned = std::move(ssl);
+    } else {
+        owned = std::make_unique<httplib::Server>();
+    }
+    httplib::Server& server = *owned;
     server.set_payload_max_length(protocol::kMaxBodyBytes);
     server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
     server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); });
@@ -121,7 +134,7 @@ int serve(CentralStore& store, const ServeOptions& options)
         server.stop();
     });
 
-    std::cout << "skm-central listening on http://" << options.host << ":" << port << std::endl;
+    std::cout << "skm-central listening on " << (tls ? "https" : "http") << "://" << options.host << ":" << port << std::endl;
     spdlog::info("listening on {}:{}", options.host, port);
     server.listen_after_bind();
     pthread_kill(watcher.native_handle(), SIGUSR1);

@@ -12,9 +12,11 @@ struct ServeOptions {
     std::string host = "127.0.0.1";
     int port = 8443; // 0: any free port
     std::function<int64_t()> nowMs; // the server's clock (tests inject one); empty: the system clock
+    std::string tlsCert;            // PEM certificate chain; with tlsKey: serve HTTPS
+    std::string tlsKey;             // PEM private key
 };
 
-// Serves until SIGTERM or SIGINT. Prints "skm-central listening on http://HOST:PORT" (the real port)
+// Serves until SIGTERM or SIGINT. Prints "skm-central listening on http(s)://HOST:PORT" (the real port)
 // on stdout once it accepts connections. Returns the process exit status.
 int serve(CentralStore& store, const ServeOptions& options);
 

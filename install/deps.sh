@@ -13,7 +13,7 @@ packages=(
   # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts
   fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
   # tests and screenshots
-  xdotool imagemagick util-linux procps jq
+  xdotool imagemagick util-linux procps jq openssl curl
 )
 
 missing=()

@@ -57,6 +57,10 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L); // TLS is verified, always
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_blob ca{const_cast<char*>(request.caPem.data()), request.caPem.size(), CURL_BLOB_COPY};
+    if (!request.caPem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
+    if (!request.pinnedKey.empty()) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, request.pinnedKey.c_str());
+    // Proxies come from the environment (https_proxy, no_proxy), as libcurl reads them by default.
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);

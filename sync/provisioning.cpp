@@ -50,6 +50,10 @@ Provisioning readProvisioning(const fs::path& file)
     if (p.deviceId.empty() || p.deviceId.size() > 64) throw bad("device_id must be 1-64 characters");
     if (!std::regex_match(p.secret, std::regex("[0-9a-f]{64}"))) throw bad("secret must be 64 hex digits");
     if (p.centralUrl.back() == '/') p.centralUrl.pop_back();
+    p.caPem = j.value("ca_pem", "");
+    p.pinnedKey = j.value("pinned_key", "");
+    if (!p.caPem.empty() && p.caPem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) throw bad("ca_pem must be a PEM certificate");
+    if (!p.pinnedKey.empty() && p.pinnedKey.rfind("sha256//", 0) != 0) throw bad("pinned_key must be sha256//BASE64");
     return p;
 }
 
@@ -57,7 +61,9 @@ void installProvisioning(const Provisioning& p, const fs::path& dataDir)
 {
     std::error_code ec;
     fs::create_directories(dataDir, ec);
-    const nlohmann::json j = {{"protocol", protocol::kVersion}, {"central_url", p.centralUrl}, {"device_id", p.deviceId}, {"secret", p.secret}};
+    nlohmann::json j = {{"protocol", protocol::kVersion}, {"central_url", p.centralUrl}, {"device_id", p.deviceId}, {"secret", p.secret}};
+    if (!p.caPem.empty()) j["ca_pem"] = p.caPem;
+    if (!p.pinnedKey.empty()) j["pinned_key"] = p.pinnedKey;
     writeAtomically(provisioningPath(dataDir), j.dump(2) + "\n", 0600);
     writeAtomically(dataDir / "device-id", p.deviceId + "\n", 0644);
 }

@@ -13,6 +13,8 @@ struct Provisioning {
     std::string centralUrl;
     std::string deviceId;
     std::string secret; // hex, 32 bytes
+    std::string caPem;     // https: the CA to verify the central office with (empty: the system's CAs)
+    std::string pinnedKey; // optional libcurl public-key pin ("sha256//BASE64")
 };
 
 class ProvisioningError : public std::runtime_error {

@@ -130,6 +130,8 @@ HttpRequest buildRequest(Run& run, const std::vector<store::RatingJson>& batch, 
     HttpRequest req;
     req.url = run.p.centralUrl + protocol::kUploadPath;
     req.body = protocol::gzip(body.dump());
+    req.caPem = run.p.caPem;
+    req.pinnedKey = run.p.pinnedKey;
     const int64_t ts = (run.st.clock().wallMs() + run.clockOffsetMs) / 1000;
     const std::string nonce = protocol::randomHex(16); // new for every attempt: a retry is not a replay
     req.headers = {{"Content-Type", protocol::kContentType},

@@ -23,6 +23,8 @@ struct HttpRequest {
     std::string url;
     std::map<std::string, std::string> headers;
     std::string body;
+    std::string caPem;     // TLS: verify the peer with this CA (empty: the system's)
+    std::string pinnedKey; // TLS: and require this public key
 };
 
 struct HttpResponse {

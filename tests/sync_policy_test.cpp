@@ -53,7 +53,7 @@ struct Rig {
         o.deviceId = "kiosk-p";
         o.clock = &clock;
         st = std::make_unique<store::RatingStore>(o);
-        p = {"http://central.invalid", "kiosk-p", protocol::newSecret()};
+        p = {"http://central.invalid", "kiosk-p", protocol::newSecret(), "", ""};
         options.sleep = [this](int64_t ms) {
             sleeps.push_back(ms);
             clock.advance(ms);

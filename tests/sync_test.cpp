@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <regex>
 
 using namespace skm;
@@ -27,7 +28,7 @@ namespace {
 // skm-central serve on a free loopback port, stopped with SIGTERM at scope exit.
 class Central {
 public:
-    explicit Central(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+    explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}) : m_dataDir(dataDir)
     {
         int fds[2];
         REQUIRE(pipe(fds) == 0);
@@ -36,7 +37,12 @@ public:
         if (m_pid == 0) {
             dup2(fds[1], 1);
             close(fds[0]);
-            execl(bin.c_str(), bin.c_str(), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.c_str(), static_cast<char*>(nullptr));
+            std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
+            args.insert(args.end(), extra.begin(), extra.end());
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(argv[0], argv.data());
             _exit(127);
         }
         close(fds[1]);
@@ -45,7 +51,7 @@ public:
         while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
         close(fds[0]);
         std::smatch m;
-        REQUIRE(std::regex_search(line, m, std::regex(R"(http://127\.0\.0\.1:(\d+))")));
+        REQUIRE(std::regex_search(line, m, std::regex(R"(https?://127\.0\.0\.1:(\d+))")));
         m_url = m[0];
     }
     ~Central()
@@ -56,11 +62,13 @@ public:
     }
     const std::string& url() const { return m_url; }
     // Registers a device with the CLI and returns its provisioning.
-    sync::Provisioning addDevice(const std::string& id)
+    sync::Provisioning addDevice(const std::string& id, std::vector<std::string> extra = {})
     {
         const auto file = m_dataDir / (id + ".json");
-        const auto r = test::run({(test::binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url, "--data-dir",
-                                  m_dataDir.string()});
+        std::vector<std::string> args = {(test::binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url,
+                                         "--data-dir", m_dataDir.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = test::run(args);
         REQUIRE(r.exitCode == 0);
         return sync::readProvisioning(file);
     }
@@ -285,4 +293,78 @@ TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreac
     r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string(), "--deadline", "2"}); // the office is gone
     CHECK(r.exitCode == 1);
     CHECK_THAT(r.out, Catch::Contains("pending 1") && Catch::Contains("network"));
+}
+
+namespace {
+// A test CA and a certificate for 127.0.0.1 signed by it, made with the openssl CLI.
+struct TestPki {
+    explicit TestPki(const std::filesystem::path& dir) : dir(dir)
+    {
+        std::filesystem::create_directories(dir);
+        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=SKM Test CA'");
+        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj '/CN=Another CA'");
+        sh("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=127.0.0.1'");
+        sh("printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
+           " -out server.pem -days 2 -extfile ext.cnf");
+        pin = "sha256//" + sh("openssl x509 -in server.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl enc -base64");
+        while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
+    }
+    std::string sh(const std::string& cmd)
+    {
+        const auto r = test::run({"/bin/sh", "-c", "cd '" + dir.string() + "' && " + cmd});
+        INFO(cmd << "\n" << r.err);
+        REQUIRE(r.exitCode == 0);
+        return r.out;
+    }
+    std::string path(const char* name) const { return (dir / name).string(); }
+    std::filesystem::path dir;
+    std::string pin;
+};
+} // namespace
+
+TEST_CASE("TLS: the central office's certificate is verified against the provisioned CA, and the pin", "[sync][tls]")
+{
+    test::TempDir dir;
+    TestPki pki(dir / "pki");
+    Central central(dir / "central", {"--tls-cert", pki.path("server.pem"), "--tls-key", pki.path("server.key")});
+    REQUIRE(central.url().rfind("https://", 0) == 0);
+
+    SECTION("the right CA: delivered")
+    {
+        Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-tls", {"--ca", pki.path("ca.pem")}));
+        kiosk.rate(5);
+        const auto r = kiosk.sync();
+        INFO(r.error);
+        CHECK(r.ok);
+        CHECK(central.report()["ratings_total"] == 5);
+    }
+    SECTION("the right CA and the right pin: delivered")
+    {
+        Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-pin", {"--ca", pki.path("ca.pem"), "--pin", pki.pin}));
+        kiosk.rate(2);
+        const auto r = kiosk.sync();
+        INFO(r.error);
+        CHECK(r.ok);
+    }
+    SECTION("the wrong CA: refused at once, an alert, nothing sent, no retry loop")
+    {
+        Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-wrongca", {"--ca", pki.path("other-ca.pem")}));
+        kiosk.rate(3);
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = kiosk.sync();
+        CHECK_FALSE(r.ok);
+        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK(r.requests == 1);
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20)); // not the 5-minute retry deadline
+        CHECK(kiosk.st->counts().pending == 3);
+        CHECK(central.report()["ratings_total"] == 0);
+    }
+    SECTION("the right CA but the wrong pin: refused")
+    {
+        Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-wrongpin", {"--ca", pki.path("ca.pem"), "--pin", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}));
+        kiosk.rate(1);
+        const auto r = kiosk.sync();
+        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK(kiosk.st->counts().pending == 1);
+    }
 }
