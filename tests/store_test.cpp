@@ -428,7 +428,10 @@ TEST_CASE("processes opening a new database at the same moment all get a migrate
         });
     }
     for (auto& th : threads) th.join();
-    for (const auto& e : errors) CHECK(e.empty());
+    for (const auto& e : errors) {
+        INFO("a concurrent open failed with: " << e);
+        CHECK(e.empty());
+    }
     RatingStore store(optionsFor(dir));
     CHECK(store.counts().total == 4);
 }

@@ -12,7 +12,9 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <chrono>
 #include <system_error>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -64,7 +66,19 @@ void applyPragmas(Database& db, const PragmaSettings& s)
     // busy_timeout first: switching to WAL needs a lock that another process may hold for a moment.
     db.exec("PRAGMA busy_timeout = " + std::to_string(s.busyTimeoutMs));
     require(db.queryInt("PRAGMA busy_timeout") == s.busyTimeoutMs, "did not accept busy_timeout");
-    const std::string journal = db.queryText("PRAGMA journal_mode = WAL");
+    // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than call
+    // the busy handler for it (deadlock avoidance), so two processes opening a new file together (the
+    // kiosk and skm-sync at boot) must retry here, within the same busy timeout.
+    std::string journal;
+    for (int waitedMs = 0;; waitedMs += 10) {
+        try {
+            journal = db.queryText("PRAGMA journal_mode = WAL");
+            break;
+        } catch (const SqliteError& e) {
+            if (e.primaryCode() != SQLITE_BUSY || waitedMs >= s.busyTimeoutMs) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
     require(journal == "wal", "did not accept journal_mode=WAL (it reports '" + journal + "')");
     db.exec("PRAGMA synchronous = FULL");
     require(db.queryInt("PRAGMA synchronous") == 2, "did not accept synchronous=FULL");
