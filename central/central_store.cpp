@@ -1,6 +1,7 @@
 #include "central_store.hpp"
 
 #include <protocol.hpp>
+#include <store/rating_store.hpp>
 #include <store/uuid.hpp>
 
 namespace skm::central {
@@ -60,7 +61,7 @@ CentralStore::CentralStore(const std::filesystem::path& dataDir)
     try {
         m_db = store::Database((dataDir / "central.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         m_db.exec("PRAGMA busy_timeout = 5000");
-        if (m_db.queryText("PRAGMA journal_mode = WAL") != "wal") throw CentralError("central.db refused journal_mode=WAL");
+        if (store::switchToWal(m_db, 5000) != "wal") throw CentralError("central.db refused journal_mode=WAL");
         m_db.exec("PRAGMA synchronous = FULL");
         if (m_db.queryInt("PRAGMA synchronous") != 2) throw CentralError("central.db refused synchronous=FULL");
         if (m_db.queryInt("PRAGMA user_version") > 1) throw CentralError("central.db is newer than this skm-central");

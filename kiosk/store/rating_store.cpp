@@ -58,6 +58,21 @@ const char* kUpdateTail =
 
 } // namespace
 
+std::string switchToWal(Database& db, int timeoutMs)
+{
+    // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than call
+    // the busy handler for it (deadlock avoidance), so two processes opening a new file together (the
+    // kiosk and skm-sync at boot) must retry here, within the busy timeout.
+    for (int waitedMs = 0;; waitedMs += 10) {
+        try {
+            return db.queryText("PRAGMA journal_mode = WAL");
+        } catch (const SqliteError& e) {
+            if (e.primaryCode() != SQLITE_BUSY || waitedMs >= timeoutMs) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+}
+
 void applyPragmas(Database& db, const PragmaSettings& s)
 {
     auto require = [](bool ok, const std::string& what) {
@@ -66,19 +81,7 @@ void applyPragmas(Database& db, const PragmaSettings& s)
     // busy_timeout first: switching to WAL needs a lock that another process may hold for a moment.
     db.exec("PRAGMA busy_timeout = " + std::to_string(s.busyTimeoutMs));
     require(db.queryInt("PRAGMA busy_timeout") == s.busyTimeoutMs, "did not accept busy_timeout");
-    // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than call
-    // the busy handler for it (deadlock avoidance), so two processes opening a new file together (the
-    // kiosk and skm-sync at boot) must retry here, within the same busy timeout.
-    std::string journal;
-    for (int waitedMs = 0;; waitedMs += 10) {
-        try {
-            journal = db.queryText("PRAGMA journal_mode = WAL");
-            break;
-        } catch (const SqliteError& e) {
-            if (e.primaryCode() != SQLITE_BUSY || waitedMs >= s.busyTimeoutMs) throw;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    }
+    const std::string journal = switchToWal(db, s.busyTimeoutMs);
     require(journal == "wal", "did not accept journal_mode=WAL (it reports '" + journal + "')");
     db.exec("PRAGMA synchronous = FULL");
     require(db.queryInt("PRAGMA synchronous") == 2, "did not accept synchronous=FULL");

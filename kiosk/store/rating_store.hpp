@@ -102,6 +102,8 @@ struct PragmaSettings {
 };
 // Throws StoreError naming the pragma if SQLite does not report the value that was asked for.
 void applyPragmas(Database& db, const PragmaSettings& settings);
+// Sets journal_mode=WAL, retrying SQLITE_BUSY for up to `timeoutMs`; returns the mode SQLite reports.
+[[nodiscard]] std::string switchToWal(Database& db, int timeoutMs);
 
 class RatingStore {
 public:
