@@ -3,6 +3,8 @@
 
 #include <store/rating_store.hpp>
 
+#include <common/cli.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -19,14 +21,7 @@ int main(int argc, char** argv)
     app.add_option("--ratings", n, "how many ratings")->required()->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
     app.add_option("--device-id", deviceId, "device id (default: DATA_DIR/device-id, made if missing)");
     app.add_option("--seed", seed, "random seed (the same seed gives the same scores and texts)");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "skm-loadgen: " << e.what() << "\nRun 'skm-loadgen --help' for usage.\n";
-        return 2;
-    }
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-loadgen")) return *stop;
     try {
         skm::store::StoreOptions o;
         o.dataDir = dataDir;

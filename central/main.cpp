@@ -9,6 +9,8 @@
 
 #include <protocol.hpp>
 
+#include <common/cli.hpp>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -61,16 +63,7 @@ int main(int argc, char** argv)
     report->add_option("--data-dir", dataDir, "data directory");
     report->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "skm-central: " << e.what() << "\nRun 'skm-central --help' for usage.\n";
-        return 2;
-    }
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
     try {
         skm::central::CentralStore store(dataDir);

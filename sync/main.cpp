@@ -8,6 +8,8 @@
 
 #include <store/rating_store.hpp>
 
+#include <common/cli.hpp>
+
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -33,14 +35,7 @@ int main(int argc, char** argv)
     std::string keepBodies;
     app.add_option("--keep-bodies", keepBodies, "write each request body as sent to DIR/NNNNNN.gz (the sync benchmark's baseline)");
     app.add_option("--deadline", deadlineSeconds, "give up retrying after this many seconds (default 300)")->check(CLI::Range(1, 86400));
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "skm-sync: " << e.what() << "\nRun 'skm-sync --help' for usage.\n";
-        return 2;
-    }
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-sync")) return *stop;
 
     skm::sync::Provisioning p;
     try {

@@ -13,6 +13,8 @@
 
 #include <config/config.hpp>
 
+#include <common/cli.hpp>
+
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -23,8 +25,6 @@
 #include <regex>
 
 namespace {
-
-constexpr int kUsageError = 2;
 
 struct Args {
     std::string configFile;
@@ -92,25 +92,14 @@ int main(int argc, char** argv)
     provisionCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::cerr << "skm-kiosk: " << e.what() << "\nRun 'skm-kiosk --help' for usage.\n";
-        return kUsageError;
-    }
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-kiosk")) return *stop;
 
     skm::app::RunOptions run;
     try {
         run.config = loadConfig(a);
     } catch (const skm::config::ConfigError& e) {
         std::cerr << "skm-kiosk: configuration error: " << e.what() << '\n';
-        return kUsageError;
+        return skm::cli::kUsageError;
     }
     run.dataDir = a.dataDir.empty() ? run.config.dataDir : a.dataDir;
 
@@ -124,7 +113,7 @@ int main(int argc, char** argv)
         std::smatch m;
         if (!std::regex_match(a.windowed, m, std::regex(R"((\d{3,5})x(\d{3,5}))"))) {
             std::cerr << "skm-kiosk: --windowed takes WIDTHxHEIGHT, e.g. 1280x800 (got '" << a.windowed << "')\n";
-            return kUsageError;
+            return skm::cli::kUsageError;
         }
         run.config.fullscreen = false;
         run.config.width = std::stoi(m[1]);
