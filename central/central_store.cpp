@@ -2,12 +2,22 @@
 
 #include <protocol.hpp>
 #include <store/rating_store.hpp>
+#include <store/chain.hpp>
+#include <store/migrations.hpp>
 #include <store/uuid.hpp>
+
+#include <spdlog/spdlog.h>
 
 namespace skm::central {
 
 namespace {
-const char* kSchema = R"sql(
+
+// The central office's schema history (PRAGMA user_version), applied by the same forward-only
+// migrate() as the kiosk's store: each step in one transaction with its version bump.
+const std::vector<store::Migration>& centralMigrations()
+{
+    static const std::vector<store::Migration> all = {
+        {1, "devices, nonces, ratings", R"sql(
 CREATE TABLE IF NOT EXISTS devices (
     id          TEXT PRIMARY KEY,
     secret      TEXT NOT NULL,       -- hex, 32 bytes; the HMAC key of this device
@@ -38,8 +48,56 @@ CREATE TABLE IF NOT EXISTS ratings (
     received_at_ms  INTEGER NOT NULL,
     updated_at_ms   INTEGER
 ) WITHOUT ROWID;
-PRAGMA user_version = 1;
-)sql";
+)sql"},
+        {2, "rating hash chain; officer sessions, cases and audit events", R"sql(
+-- The device's chain (kiosk/store/chain.hpp): its position, its predecessor's hash as the device
+-- sent it, and the hash computed here from the fields received.
+ALTER TABLE ratings ADD COLUMN chain_seq INTEGER;
+ALTER TABLE ratings ADD COLUMN prev_hash TEXT;
+ALTER TABLE ratings ADD COLUMN hash TEXT;
+CREATE INDEX ratings_chain ON ratings (device_id, chain_seq);
+-- Each record as the device last sent it (body, JSON), with the columns reports select on.
+CREATE TABLE sessions (
+    id              TEXT PRIMARY KEY,
+    device_id       TEXT NOT NULL,
+    nip             TEXT NOT NULL,
+    counter         TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    started_wall_ms INTEGER NOT NULL,
+    ended_wall_ms   INTEGER,
+    body            TEXT NOT NULL,
+    received_at_ms  INTEGER NOT NULL,
+    updated_at_ms   INTEGER
+) WITHOUT ROWID;
+CREATE TABLE cases (
+    id             TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    session_id     TEXT NOT NULL,
+    nip            TEXT NOT NULL,
+    counter        TEXT NOT NULL,
+    service_code   TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    opened_wall_ms INTEGER NOT NULL,
+    rating_id      TEXT,
+    body           TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    updated_at_ms  INTEGER
+) WITHOUT ROWID;
+CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
+CREATE TABLE audit_events (
+    id             TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    nip            TEXT,
+    at_wall_ms     INTEGER NOT NULL,
+    body           TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    updated_at_ms  INTEGER
+) WITHOUT ROWID;
+)sql"},
+    };
+    return all;
+}
 
 bool isString(const nlohmann::json& r, const char* k, size_t maxLen, bool nullable)
 {
@@ -52,7 +110,113 @@ bool isString(const nlohmann::json& r, const char* k, size_t maxLen, bool nullab
 bool isInt(const nlohmann::json& r, const char* k) { return r.contains(k) && r[k].is_number_integer(); }
 
 nlohmann::json orNull(const nlohmann::json& r, const char* k) { return r.contains(k) ? r[k] : nlohmann::json(nullptr); }
+
+std::optional<std::string> optString(const nlohmann::json& r, const char* k)
+{
+    const auto it = r.find(k);
+    if (it == r.end() || it->is_null()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+bool isHex64(const nlohmann::json& v)
+{
+    if (!v.is_string() || v.get_ref<const std::string&>().size() != 64) return false;
+    return v.get_ref<const std::string&>().find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 } // namespace
+
+// The record kinds that travel beside the ratings: what each field must be, and the columns the
+// central tables keep besides the whole body.
+enum class Type { Id, Text, Int, Enum, Object, Events };
+struct Field {
+    const char* name;
+    Type type;
+    bool nullable = false;
+    size_t maxLen = 64;
+    std::vector<std::string> allowed = {};
+};
+struct RecordKind {
+    const char* key;   // in the request body and the answer
+    const char* table;
+    std::vector<Field> fields;
+    std::vector<const char*> columns; // besides id, device_id, body, received_at_ms
+};
+
+namespace {
+
+const std::vector<RecordKind>& recordKinds()
+{
+    static const std::vector<RecordKind> kinds = {
+        {"sessions", "sessions",
+         {{"id", Type::Id}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
+          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"state", Type::Enum, false, 0, {"active", "break", "ended"}},
+          {"ended_wall_ms", Type::Int, true}, {"end_reason", Type::Text, true, 32}, {"events", Type::Events}},
+         {"nip", "counter", "state", "started_wall_ms", "ended_wall_ms"}},
+        {"cases", "cases",
+         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40},
+          {"service_code", Type::Text, false, 32}, {"ticket", Type::Text, true, 64}, {"boot_id", Type::Text}, {"opened_wall_ms", Type::Int},
+          {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}}, {"close_reason", Type::Text, true, 32},
+          {"rating_id", Type::Text, true, 36}, {"closed_wall_ms", Type::Int, true}},
+         {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"}},
+        {"audit", "audit_events",
+         {{"id", Type::Id}, {"at_wall_ms", Type::Int}, {"at_mono_ms", Type::Int}, {"boot_id", Type::Text}, {"kind", Type::Text, false, 32},
+          {"nip", Type::Text, true, 18}, {"detail", Type::Object}},
+         {"kind", "nip", "at_wall_ms"}},
+    };
+    return kinds;
+}
+
+bool isUuidV7(const nlohmann::json& v)
+{
+    if (!v.is_string() || v.get_ref<const std::string&>().size() != 36) return false;
+    const auto u = store::Uuid::parse(v.get<std::string>());
+    return u && u->version() == 7;
+}
+
+std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
+{
+    if (!r.is_object()) return "not an object";
+    if (r.dump().size() > 64 * 1024) return "larger than 64 KiB";
+    for (const Field& f : kind.fields) {
+        const auto it = r.find(f.name);
+        const std::string name = f.name;
+        if (it == r.end()) return name + " is missing";
+        if (it->is_null()) {
+            if (f.nullable) continue;
+            return name + " must not be null";
+        }
+        switch (f.type) {
+        case Type::Id:
+            if (!isUuidV7(*it)) return name + " must be a UUIDv7";
+            break;
+        case Type::Text:
+            if (!it->is_string() || it->get_ref<const std::string&>().size() > f.maxLen) return name + " must be text of at most " + std::to_string(f.maxLen) + " characters";
+            break;
+        case Type::Int:
+            if (!it->is_number_integer()) return name + " must be an integer";
+            break;
+        case Type::Enum:
+            if (!it->is_string() || std::find(f.allowed.begin(), f.allowed.end(), it->get<std::string>()) == f.allowed.end()) return name + " has an unknown value";
+            break;
+        case Type::Object:
+            if (!it->is_object()) return name + " must be an object";
+            break;
+        case Type::Events:
+            if (!it->is_array() || it->size() > 1000) return name + " must be an array of at most 1000 events";
+            for (const auto& e : *it) {
+                if (!e.is_object() || !e.contains("kind") || !e["kind"].is_string() || !isInt(e, "at_wall_ms") || !isInt(e, "at_mono_ms")) {
+                    return name + " must hold {kind, at_wall_ms, at_mono_ms, detail} objects";
+                }
+            }
+            break;
+        }
+    }
+    return {};
+}
+} // namespace
+
+int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
 
 CentralStore::CentralStore(const std::filesystem::path& dataDir)
 {
@@ -61,11 +225,17 @@ CentralStore::CentralStore(const std::filesystem::path& dataDir)
     try {
         m_db = store::Database((dataDir / "central.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         m_db.exec("PRAGMA busy_timeout = 5000");
+        // Read before anything writes: a newer database is not touched, not even its journal mode.
+        const int64_t found = m_db.queryInt("PRAGMA user_version");
+        if (found > latestCentralSchema()) {
+            throw CentralError("central.db has schema version " + std::to_string(found) + ", newer than this skm-central understands (" +
+                               std::to_string(latestCentralSchema()) + "); it was left untouched");
+        }
         if (store::switchToWal(m_db, 5000) != "wal") throw CentralError("central.db refused journal_mode=WAL");
         m_db.exec("PRAGMA synchronous = FULL");
         if (m_db.queryInt("PRAGMA synchronous") != 2) throw CentralError("central.db refused synchronous=FULL");
-        if (m_db.queryInt("PRAGMA user_version") > 1) throw CentralError("central.db is newer than this skm-central");
-        m_db.exec(kSchema);
+        const int from = store::migrate(m_db, centralMigrations(), latestCentralSchema());
+        if (from != latestCentralSchema()) spdlog::info("central.db schema {} -> {}", from, latestCentralSchema());
     } catch (const store::SqliteError& e) {
         throw CentralError(std::string("cannot open the central database: ") + e.what());
     }
@@ -129,20 +299,92 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!r.contains("suppressed") || !r["suppressed"].is_boolean()) return "suppressed must be true or false";
     if (!r.contains("language") || (r["language"] != "id" && r["language"] != "en")) return "language must be id or en";
     if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter")) return "scope must be case or counter";
+    if (!isInt(r, "chain_seq") || r["chain_seq"].get<int64_t>() < 1) return "chain_seq must be a positive integer";
+    if (!r.contains("prev_hash") || !isHex64(r["prev_hash"])) return "prev_hash must be 64 lower-case hex digits";
     return {};
 }
 
-std::vector<ItemResult> CentralStore::ingest(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs)
+UploadResults CentralStore::ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs)
 {
     std::lock_guard lock(m_mutex);
-    std::vector<ItemResult> results;
+    UploadResults out;
     store::Transaction tx(m_db);
     std::string message;
     if (int rc = tx.begin(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot start the ingest: " + message);
+    if (body.contains("ratings")) out["ratings"] = ingestRatings(deviceId, body["ratings"], nowMs);
+    for (const RecordKind& kind : recordKinds()) {
+        if (body.contains(kind.key)) out[kind.key] = ingestRecords(kind, deviceId, body[kind.key], nowMs);
+    }
+    if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "the ingest did not commit: " + message);
+    return out;
+}
+
+std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, const std::string& deviceId, const nlohmann::json& items, int64_t nowMs)
+{
+    std::vector<ItemResult> results;
+    const std::string table = kind.table;
+    std::string cols = "id, device_id, body, received_at_ms", params = "?1, ?2, ?3, ?4";
+    for (size_t i = 0; i < kind.columns.size(); ++i) {
+        cols += std::string(", ") + kind.columns[i];
+        params += ", ?" + std::to_string(i + 5);
+    }
+    store::Statement existing(m_db, "SELECT device_id, body FROM " + table + " WHERE id = ?1");
+    store::Statement insert(m_db, "INSERT INTO " + table + " (" + cols + ") VALUES (" + params + ")");
+    std::string set = "body = ?3, updated_at_ms = ?4";
+    for (size_t i = 0; i < kind.columns.size(); ++i) set += std::string(", ") + kind.columns[i] + " = ?" + std::to_string(i + 5);
+    store::Statement update(m_db, "UPDATE " + table + " SET " + set + " WHERE id = ?1 AND device_id = ?2");
+    for (const nlohmann::json& r : items) {
+        ItemResult res;
+        res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
+        if (std::string why = validateRecord(kind, r); !why.empty()) {
+            res.status = "rejected";
+            res.reason = why;
+            results.push_back(res);
+            continue;
+        }
+        const std::string text = r.dump();
+        existing.reset();
+        existing.bind(1, std::string_view(res.id));
+        store::Statement* write = nullptr;
+        if (!existing.next()) {
+            write = &insert;
+            res.status = "stored";
+        } else if (existing.columnText(0) != deviceId) {
+            res.status = "rejected";
+            res.reason = "this id belongs to another device";
+        } else if (existing.columnText(1) == text) {
+            res.status = "duplicate";
+        } else {
+            write = &update; // a case closed, a session ended or paused since the last upload
+            res.status = "updated";
+        }
+        if (write) {
+            write->reset();
+            write->bind(1, std::string_view(res.id));
+            write->bind(2, std::string_view(deviceId));
+            write->bind(3, std::string_view(text));
+            write->bind(4, nowMs);
+            for (size_t i = 0; i < kind.columns.size(); ++i) {
+                const nlohmann::json& v = r[kind.columns[i]];
+                const int at = static_cast<int>(i + 5);
+                if (v.is_null()) write->bindNull(at);
+                else if (v.is_number_integer()) write->bind(at, v.get<int64_t>());
+                else write->bind(at, std::string_view(v.get_ref<const std::string&>()));
+            }
+            (void)write->next();
+        }
+        results.push_back(res);
+    }
+    return results;
+}
+
+std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs)
+{
+    std::vector<ItemResult> results;
     store::Statement insert(m_db,
                             "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
-                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (id) DO NOTHING");
+                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO NOTHING");
     store::Statement existing(m_db, "SELECT device_id, coalesce(reasons, ''), coalesce(comment, '') FROM ratings WHERE id = ?1");
     store::Statement update(m_db, "UPDATE ratings SET reasons = ?2, comment = ?3, updated_at_ms = ?4 WHERE id = ?1");
     auto optText = [](store::Statement& st, int i, const nlohmann::json& v) {
@@ -178,6 +420,18 @@ std::vector<ItemResult> CentralStore::ingest(const std::string& deviceId, const 
         insert.bind(14, std::string_view(r["language"].get_ref<const std::string&>()));
         insert.bind(15, std::string_view(r["scope"].get_ref<const std::string&>()));
         insert.bind(16, nowMs);
+        insert.bind(17, r["chain_seq"].get<int64_t>());
+        const std::string prevHash = r["prev_hash"].get<std::string>();
+        insert.bind(18, std::string_view(prevHash));
+        // The hash is computed here from what arrived: a rating altered on the way, or on the device
+        // after it was chained, no longer matches its successor's prev_hash.
+        const std::string hash = store::chainHash(prevHash, store::ChainFields{res.id, r["score"].get<int64_t>(), r["created_wall_ms"].get<int64_t>(),
+                                                                                r["created_mono_ms"].get<int64_t>(), r["boot_id"].get<std::string>(),
+                                                                                r["counter"].get<std::string>(), optString(r, "officer_nip"),
+                                                                                optString(r, "case_id"), optString(r, "service_code"),
+                                                                                r["suppressed"].get<bool>(), r["language"].get<std::string>(),
+                                                                                r["scope"].get<std::string>()});
+        insert.bind(19, std::string_view(hash));
         (void)insert.next();
         if (sqlite3_changes(m_db.handle()) == 1) {
             res.status = "stored";
@@ -205,7 +459,6 @@ std::vector<ItemResult> CentralStore::ingest(const std::string& deviceId, const 
         }
         results.push_back(res);
     }
-    if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "the ingest did not commit: " + message);
     return results;
 }
 
@@ -214,11 +467,77 @@ nlohmann::json CentralStore::report()
     std::lock_guard lock(m_mutex);
     nlohmann::json out;
     out["ratings_total"] = m_db.queryInt("SELECT count(*) FROM ratings");
+    out["sessions_total"] = m_db.queryInt("SELECT count(*) FROM sessions");
+    out["cases_total"] = m_db.queryInt("SELECT count(*) FROM cases");
+    out["audit_total"] = m_db.queryInt("SELECT count(*) FROM audit_events");
     nlohmann::json devices = nlohmann::json::object();
-    store::Statement d(m_db, "SELECT d.id, count(r.id), coalesce(sum(r.suppressed), 0) FROM devices d LEFT JOIN ratings r ON r.device_id = d.id GROUP BY d.id ORDER BY d.id");
-    while (d.next()) devices[d.columnText(0)] = {{"ratings", d.columnInt(1)}, {"suppressed", d.columnInt(2)}};
+    store::Statement d(m_db, "SELECT d.id,"
+                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
+                             " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
+                             " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
+                             " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
+                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id)"
+                             " FROM devices d ORDER BY d.id");
+    while (d.next()) {
+        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)}, {"suppressed", d.columnInt(2)}, {"sessions", d.columnInt(3)},
+                                    {"cases", d.columnInt(4)},   {"audit", d.columnInt(5)},      {"chain", verifyChainLocked(d.columnText(0))}};
+    }
     out["devices"] = devices;
     return out;
+}
+
+nlohmann::json CentralStore::verifyChain(const std::string& deviceId)
+{
+    std::lock_guard lock(m_mutex);
+    return verifyChainLocked(deviceId);
+}
+
+nlohmann::json CentralStore::verifyChainLocked(const std::string& deviceId)
+{
+    // A rating is linked when its prev_hash is the hash computed here of the device's rating one
+    // position earlier (or the genesis value at position 1). Otherwise: a gap if no rating of that
+    // position arrived (not sent yet, rejected, or deleted on the device), a break if one did and its
+    // hash differs (altered, or a chain forged around a deletion). A second chain starting at 1 is a
+    // restart: the device's database was replaced (e.g. a corrupt file moved aside).
+    constexpr size_t kListMax = 100;
+    nlohmann::json chain;
+    store::Statement counts(m_db, "SELECT count(*), coalesce(sum(chain_seq = 1), 0) FROM ratings WHERE device_id = ?1 AND chain_seq IS NOT NULL");
+    counts.bind(1, std::string_view(deviceId));
+    (void)counts.next();
+    const int64_t checked = counts.columnInt(0), starts = counts.columnInt(1);
+    store::Statement bad(m_db,
+                         "SELECT r.id, r.chain_seq,"
+                         " (SELECT max(p.chain_seq) FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq < r.chain_seq)"
+                         " FROM ratings r WHERE r.device_id = ?1 AND r.chain_seq IS NOT NULL AND NOT ("
+                         "  CASE WHEN r.chain_seq = 1 THEN r.prev_hash = ?2"
+                         "  ELSE EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq = r.chain_seq - 1 AND p.hash = r.prev_hash) END)"
+                         " ORDER BY r.chain_seq, r.id");
+    bad.bind(1, std::string_view(deviceId));
+    bad.bind(2, std::string_view(store::kChainGenesis));
+    nlohmann::json gaps = nlohmann::json::array(), breaks = nlohmann::json::array();
+    int64_t gapCount = 0, breakCount = 0, missing = 0;
+    while (bad.next()) {
+        const int64_t seq = bad.columnInt(1);
+        const int64_t before = bad.columnIsNull(2) ? 0 : bad.columnInt(2);
+        if (seq > 1 && before < seq - 1) {
+            ++gapCount;
+            missing += seq - 1 - before;
+            if (gaps.size() < kListMax) gaps.push_back({{"from", before + 1}, {"to", seq - 1}, {"next_id", bad.columnText(0)}});
+        } else {
+            ++breakCount;
+            if (breaks.size() < kListMax) breaks.push_back({{"chain_seq", seq}, {"id", bad.columnText(0)}});
+        }
+    }
+    chain["checked"] = checked;
+    chain["linked"] = checked - gapCount - breakCount;
+    chain["gap_count"] = gapCount;
+    chain["missing"] = missing;
+    chain["gaps"] = gaps;
+    chain["break_count"] = breakCount;
+    chain["breaks"] = breaks;
+    chain["restarts"] = starts > 1 ? starts - 1 : 0;
+    chain["ok"] = gapCount == 0 && breakCount == 0 && starts <= 1;
+    return chain;
 }
 
 } // namespace skm::central

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,15 @@ struct ItemResult {
     std::string reason; // rejected: why
 };
 
+// Per kind of record in an upload ("ratings", "sessions", "cases", "audit"): one answer per item, in order.
+using UploadResults = std::map<std::string, std::vector<ItemResult>>;
+
+// The record kinds that travel beside the ratings (defined in central_store.cpp).
+struct RecordKind;
+
+// The schema version this skm-central writes (central.db's user_version).
+[[nodiscard]] int latestCentralSchema();
+
 class CentralStore {
 public:
     // Opens (creating) DATA_DIR/central.db. Throws CentralError.
@@ -38,12 +48,24 @@ public:
     // Records a request's nonce; false if the device already used it (a replay). Forgets nonces older
     // than twice the clock window.
     [[nodiscard]] bool recordNonce(const std::string& deviceId, const std::string& nonce, int64_t nowSeconds);
-    // Stores the ratings of one upload in one transaction and answers each one.
-    [[nodiscard]] std::vector<ItemResult> ingest(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs);
-    // {"ratings_total": N, "devices": {ID: {"ratings": n, "suppressed": s}}}
+    // Stores one upload (its "ratings", "sessions", "cases" and "audit" arrays, each optional) in one
+    // transaction and answers each item.
+    [[nodiscard]] UploadResults ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs);
+    // {"ratings_total": N, "sessions_total", "cases_total", "audit_total",
+    //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a, "chain": CHAIN}}}
+    // CHAIN: {"checked", "linked", "gaps": [...], "breaks": [...], "restarts"} (docs/sync-protocol.md).
     [[nodiscard]] nlohmann::json report();
+    // The chain verification of one device's ratings (the CHAIN object above).
+    [[nodiscard]] nlohmann::json verifyChain(const std::string& deviceId);
+
+    // Direct access for tests.
+    [[nodiscard]] store::Database& database() noexcept { return m_db; }
 
 private:
+    std::vector<ItemResult> ingestRatings(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs);
+    std::vector<ItemResult> ingestRecords(const RecordKind& kind, const std::string& deviceId, const nlohmann::json& items, int64_t nowMs);
+    nlohmann::json verifyChainLocked(const std::string& deviceId);
+
     std::mutex m_mutex;
     store::Database m_db;
 };

@@ -5,6 +5,7 @@
 //   skm-central report --data-dir DIR [--format json]
 
 #include "central_store.hpp"
+#include "publish.hpp"
 #include "server.hpp"
 
 #include <protocol.hpp>
@@ -58,6 +59,9 @@ int main(int argc, char** argv)
     deviceAdd->add_option("--data-dir", dataDir, "data directory");
     deviceAdd->add_option("--ca", caFile, "PEM CA certificate the kiosk verifies the central office with (https URLs)")->check(CLI::ExistingFile);
     deviceAdd->add_option("--pin", pin, "optional public-key pin for libcurl, e.g. sha256//BASE64");
+    int64_t maxUploadRate = 0;
+    deviceAdd->add_option("--max-upload-rate", maxUploadRate, "cap the kiosk's uploads at this many bytes per second (a thin shared link)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
 
     CLI::App* report = app.add_subcommand("report", "ratings received, per device");
     report->add_option("--data-dir", dataDir, "data directory");
@@ -82,6 +86,10 @@ int main(int argc, char** argv)
             }
             o.tlsCert = tlsCert;
             o.tlsKey = tlsKey;
+            o.dataDir = dataDir;
+            if (const auto pub = skm::central::loadPublished(dataDir, ""); !pub.error.empty()) {
+                spdlog::error("the published configuration is refused and will not be served until fixed: {}", pub.error);
+            }
             return skm::central::serve(store, o);
         }
         if (*deviceAdd) {
@@ -99,6 +107,7 @@ int main(int argc, char** argv)
                 file["ca_pem"] = pem.str();
             }
             if (!pin.empty()) file["pinned_key"] = pin;
+            if (maxUploadRate > 0) file["max_upload_bytes_per_second"] = maxUploadRate;
             const mode_t old = umask(077); // the secret is for the device only
             std::ofstream f(out, std::ios::trunc);
             umask(old);

@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include "publish.hpp"
+
 #include <protocol.hpp>
 
 #include <httplib.h>
@@ -28,14 +30,16 @@ void reply(httplib::Response& res, int status, nlohmann::json body)
     res.set_content(body.dump(), "application/json");
 }
 
-void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)
+// Checks a device request's protocol, device, time window, signature and nonce. Returns the device
+// id, or "" after answering the refusal.
+std::string authenticate(CentralStore& store, int64_t nowMs, const httplib::Request& req, httplib::Response& res)
 {
     namespace p = protocol;
-    const int64_t nowMs = now();
     const int64_t nowS = nowMs / 1000;
     auto refuse = [&](int status, const std::string& error, const std::string& detail) {
-        spdlog::warn("upload refused ({} {}): {}", status, error, detail);
+        spdlog::warn("{} {} refused ({} {}): {}", req.method, req.path, status, error, detail);
         reply(res, status, {{"protocol", p::kVersion}, {"error", error}, {"detail", detail}, {"server_time", nowS}});
+        return std::string();
     };
     if (req.get_header_value(p::kHeaderProtocol) != std::to_string(p::kVersion)) {
         return refuse(400, "protocol", "this server speaks protocol " + std::to_string(p::kVersion));
@@ -58,6 +62,49 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
     const std::string message = p::canonicalRequest(req.method, req.path, ts, nonce, req.body);
     if (!p::verify(*secret, message, req.get_header_value(p::kHeaderSignature))) return refuse(401, "bad_signature", "the signature does not match");
     if (!store.recordNonce(device, nonce, nowS)) return refuse(409, "replay", "this request was already received");
+    return device;
+}
+
+// GET /v1/config: the device's configuration, or 304 when its If-None-Match is current. The answer
+// is signed with the device's secret, so a roster cannot be slipped in on the way.
+void handleConfig(CentralStore& store, const std::filesystem::path& dataDir, const std::function<int64_t()>& now, const httplib::Request& req,
+                  httplib::Response& res)
+{
+    namespace p = protocol;
+    const int64_t nowMs = now();
+    const std::string device = authenticate(store, nowMs, req, res);
+    if (device.empty()) return;
+    const Published pub = loadPublished(dataDir, device);
+    if (!pub.error.empty()) {
+        spdlog::error("configuration for {} not served: {}", device, pub.error);
+        reply(res, 503, {{"protocol", p::kVersion}, {"error", "config_invalid"}, {"detail", pub.error}, {"server_time", nowMs / 1000}});
+        return;
+    }
+    const std::string nonce = req.get_header_value(p::kHeaderNonce);
+    const std::string secret = *store.deviceSecret(device);
+    res.set_header("ETag", pub.etag);
+    if (req.get_header_value("If-None-Match") == pub.etag) {
+        res.status = 304;
+        res.set_header(p::kHeaderSignature, p::sign(secret, p::canonicalResponse(nonce, pub.etag, "")));
+        return;
+    }
+    res.status = 200;
+    res.set_header(p::kHeaderSignature, p::sign(secret, p::canonicalResponse(nonce, pub.etag, pub.body)));
+    res.set_content(pub.body, p::kContentType);
+    spdlog::info("device {}: configuration {} sent ({} files)", device, pub.etag, pub.files.size());
+}
+
+void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)
+{
+    namespace p = protocol;
+    const int64_t nowMs = now();
+    const int64_t nowS = nowMs / 1000;
+    auto refuse = [&](int status, const std::string& error, const std::string& detail) {
+        spdlog::warn("upload refused ({} {}): {}", status, error, detail);
+        reply(res, status, {{"protocol", p::kVersion}, {"error", error}, {"detail", detail}, {"server_time", nowS}});
+    };
+    const std::string device = authenticate(store, nowMs, req, res);
+    if (device.empty()) return;
     if (req.get_header_value("Content-Type") != p::kContentType || req.has_header("Content-Encoding")) {
         return refuse(415, "encoding", "the body must be gzip JSON sent as Content-Type: application/gzip");
     }
@@ -72,19 +119,30 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
         !body["ratings"].is_array()) {
         return refuse(400, "malformed", "the body must be {protocol, device_id, ratings: [...]} for the signing device");
     }
-    if (body["ratings"].size() > p::kMaxItems) return refuse(413, "too_many", "at most " + std::to_string(p::kMaxItems) + " ratings per request");
+    size_t items = body["ratings"].size();
+    for (const char* kind : {"sessions", "cases", "audit"}) {
+        if (!body.contains(kind)) continue;
+        if (!body[kind].is_array()) return refuse(400, "malformed", std::string(kind) + " must be an array");
+        items += body[kind].size();
+    }
+    if (items > p::kMaxItems) return refuse(413, "too_many", "at most " + std::to_string(p::kMaxItems) + " items per request");
     try {
-        const auto results = store.ingest(device, body["ratings"], nowMs);
-        nlohmann::json out = nlohmann::json::array();
-        size_t stored = 0;
-        for (const auto& r : results) {
-            nlohmann::json item = {{"id", r.id}, {"status", r.status}};
-            if (!r.reason.empty()) item["reason"] = r.reason;
-            stored += r.status == "stored" ? 1 : 0;
-            out.push_back(std::move(item));
+        const UploadResults results = store.ingest(device, body, nowMs);
+        nlohmann::json out = {{"protocol", p::kVersion}, {"server_time", nowS}};
+        size_t received = 0, stored = 0;
+        for (const auto& [kind, list] : results) {
+            nlohmann::json answers = nlohmann::json::array();
+            for (const auto& r : list) {
+                nlohmann::json item = {{"id", r.id}, {"status", r.status}};
+                if (!r.reason.empty()) item["reason"] = r.reason;
+                stored += r.status == "stored" ? 1 : 0;
+                answers.push_back(std::move(item));
+            }
+            received += list.size();
+            out[kind == "ratings" ? "results" : kind] = std::move(answers);
         }
-        spdlog::info("device {}: {} ratings received, {} new", device, results.size(), stored);
-        reply(res, 200, {{"protocol", p::kVersion}, {"results", out}, {"server_time", nowS}});
+        spdlog::info("device {}: {} items received, {} new", device, received, stored);
+        reply(res, 200, out);
     } catch (const std::exception& e) {
         spdlog::error("device {}: ingest failed: {}", device, e.what());
         reply(res, 503, {{"protocol", p::kVersion}, {"error", "unavailable"}, {"detail", "storage failure; retry"}, {"server_time", nowS}});
@@ -111,6 +169,7 @@ int serve(CentralStore& store, const ServeOptions& options)
     httplib::Server& server = *owned;
     server.set_payload_max_length(protocol::kMaxBodyBytes);
     server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
+    server.Get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); });
     server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); });
 
     int port = options.port;

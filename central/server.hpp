@@ -1,8 +1,10 @@
 #pragma once
-// skm-central's HTTP service (cpp-httplib): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/health.
+// skm-central's HTTP service (cpp-httplib): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
+// devices' configuration, with an ETag), GET /v1/health.
 
 #include "central_store.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -14,6 +16,7 @@ struct ServeOptions {
     std::function<int64_t()> nowMs; // the server's clock (tests inject one); empty: the system clock
     std::string tlsCert;            // PEM certificate chain; with tlsKey: serve HTTPS
     std::string tlsKey;             // PEM private key
+    std::filesystem::path dataDir;  // where publish/ (the devices' configuration) lives
 };
 
 // Serves until SIGTERM or SIGINT. Prints "skm-central listening on http(s)://HOST:PORT" (the real port)

@@ -44,9 +44,13 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     char errbuf[CURL_ERROR_SIZE] = {};
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method == "GET") {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
@@ -60,6 +64,7 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     curl_blob ca{const_cast<char*>(request.caPem.data()), request.caPem.size(), CURL_BLOB_COPY};
     if (!request.caPem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
     if (!request.pinnedKey.empty()) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, request.pinnedKey.c_str());
+    if (request.maxSendBytesPerSecond > 0) curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(request.maxSendBytesPerSecond));
     // Proxies come from the environment (https_proxy, no_proxy), as libcurl reads them by default.
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {

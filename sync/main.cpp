@@ -1,6 +1,7 @@
 // skm-sync: uploads the kiosk's pending ratings to the central office.
 //
-//   skm-sync --once [--data-dir DIR] [--deadline SECONDS]   one run; exit 0 when nothing is left to send
+//   skm-sync --once [--data-dir DIR] [--deadline SECONDS] [--max-upload-rate BYTES_PER_S]
+//   one run; exit 0 when nothing (ratings, sessions, cases, audit events) is left to send
 
 #include "http_sender.hpp"
 #include "provisioning.hpp"
@@ -35,6 +36,9 @@ int main(int argc, char** argv)
     std::string keepBodies;
     app.add_option("--keep-bodies", keepBodies, "write each request body as sent to DIR/NNNNNN.gz (the sync benchmark's baseline)");
     app.add_option("--deadline", deadlineSeconds, "give up retrying after this many seconds (default 300)")->check(CLI::Range(1, 86400));
+    int64_t maxRate = 0;
+    app.add_option("--max-upload-rate", maxRate, "cap the upload at this many bytes per second (default: the provisioning's, else none)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-sync")) return *stop;
 
     skm::sync::Provisioning p;
@@ -53,6 +57,7 @@ int main(int argc, char** argv)
         skm::store::RatingStore store(o);
         skm::sync::SyncOptions options;
         options.deadlineMs = deadlineSeconds * 1000LL;
+        options.maxSendBytesPerSecond = maxRate;
         int bodyIndex = 0;
         if (!keepBodies.empty()) {
             std::filesystem::create_directories(keepBodies);
@@ -64,7 +69,8 @@ int main(int argc, char** argv)
         }
         const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
         std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << ", " << r.requests << " requests, "
-                  << r.bytesSent << " bytes" << (r.error.empty() ? "" : ", error: " + r.error) << '\n';
+                  << r.bytesSent << " bytes; events sent " << r.eventsSent << ", rejected " << r.eventsRejected << ", pending " << r.eventsPendingLeft
+                  << (r.error.empty() ? "" : "; error: " + r.error) << '\n';
         status = r.ok ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "skm-sync: " << e.what() << '\n';

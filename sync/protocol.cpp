@@ -129,4 +129,15 @@ bool verify(std::string_view secretHex, std::string_view message, std::string_vi
     return expected.size() == signatureHex.size() && sodium_memcmp(expected.data(), signatureHex.data(), expected.size()) == 0;
 }
 
+std::string canonicalResponse(std::string_view requestNonce, std::string_view etag, std::string_view body)
+{
+    std::string s = "RESPONSE\n";
+    s.append(requestNonce);
+    s += '\n';
+    s.append(etag);
+    s += '\n';
+    s.append(sha256Hex(body));
+    return s;
+}
+
 } // namespace skm::protocol

@@ -13,6 +13,9 @@ namespace skm::protocol {
 
 inline constexpr int kVersion = 1;
 inline constexpr const char* kUploadPath = "/v1/ratings";
+inline constexpr const char* kConfigPath = "/v1/config";
+// The files a device's configuration is made of (docs/sync-protocol.md, "Configuration download").
+inline constexpr const char* kConfigFiles[] = {"roster.toml", "survey.toml"};
 inline constexpr int64_t kClockWindowSeconds = 300;      // a timestamp further off is refused
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;  // compressed, per request
 inline constexpr size_t kMaxInflatedBytes = 32 * 1024 * 1024;
@@ -49,6 +52,10 @@ public:
 // one per line.
 [[nodiscard]] std::string canonicalRequest(std::string_view method, std::string_view path, int64_t timestamp, std::string_view nonce,
                                            std::string_view body);
+// What the central office signs in a configuration response (X-SKM-Signature), so that a device
+// accepts a roster only from its own central office: "RESPONSE", the request's nonce, the ETag and
+// the SHA-256 of the body, one per line.
+[[nodiscard]] std::string canonicalResponse(std::string_view requestNonce, std::string_view etag, std::string_view body);
 // HMAC-SHA256 (libsodium) of `message` under the hex `secret`, as hex. Throws ProtocolError for a bad secret.
 [[nodiscard]] std::string sign(std::string_view secretHex, std::string_view message);
 // Constant-time comparison of a presented signature with the expected one.

@@ -15,8 +15,7 @@ namespace fs = std::filesystem;
 
 namespace skm::sync {
 
-namespace {
-void writeAtomically(const fs::path& file, const std::string& text, mode_t mode)
+void writeAtomically(const fs::path& file, const std::string& text, unsigned mode)
 {
     const fs::path tmp = file.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -28,7 +27,6 @@ void writeAtomically(const fs::path& file, const std::string& text, mode_t mode)
     fs::rename(tmp, file, ec);
     if (ec) throw ProvisioningError("cannot write " + file.string() + ": " + ec.message());
 }
-} // namespace
 
 fs::path provisioningPath(const fs::path& dataDir) { return dataDir / "provision.json"; }
 
@@ -54,6 +52,11 @@ Provisioning readProvisioning(const fs::path& file)
     p.pinnedKey = j.value("pinned_key", "");
     if (!p.caPem.empty() && p.caPem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) throw bad("ca_pem must be a PEM certificate");
     if (!p.pinnedKey.empty() && p.pinnedKey.rfind("sha256//", 0) != 0) throw bad("pinned_key must be sha256//BASE64");
+    if (j.contains("max_upload_bytes_per_second")) {
+        const auto& v = j["max_upload_bytes_per_second"];
+        if (!v.is_number_integer() || v.get<int64_t>() < 0) throw bad("max_upload_bytes_per_second must be a whole number >= 0");
+        p.maxUploadBytesPerSecond = v.get<int64_t>();
+    }
     return p;
 }
 
@@ -64,8 +67,25 @@ void installProvisioning(const Provisioning& p, const fs::path& dataDir)
     nlohmann::json j = {{"protocol", protocol::kVersion}, {"central_url", p.centralUrl}, {"device_id", p.deviceId}, {"secret", p.secret}};
     if (!p.caPem.empty()) j["ca_pem"] = p.caPem;
     if (!p.pinnedKey.empty()) j["pinned_key"] = p.pinnedKey;
+    if (p.maxUploadBytesPerSecond > 0) j["max_upload_bytes_per_second"] = p.maxUploadBytesPerSecond;
     writeAtomically(provisioningPath(dataDir), j.dump(2) + "\n", 0600);
     writeAtomically(dataDir / "device-id", p.deviceId + "\n", 0644);
+}
+
+int64_t adoptDeviceId(store::Database& db, const std::string& deviceId)
+{
+    store::Transaction tx(db);
+    std::string message;
+    if (int rc = tx.begin(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot adopt the device id: " + message);
+    int64_t changed = 0;
+    for (const char* table : {"ratings", "officer_sessions", "audit_events"}) {
+        store::Statement st(db, std::string("UPDATE ") + table + " SET device_id = ?1 WHERE upload_status = 'pending' AND device_id <> ?1");
+        st.bind(1, std::string_view(deviceId));
+        (void)st.next();
+        changed += sqlite3_changes(db.handle());
+    }
+    if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot adopt the device id: " + message);
+    return changed;
 }
 
 } // namespace skm::sync

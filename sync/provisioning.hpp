@@ -3,6 +3,8 @@
 // `skm-central device add` and installed by `skm-kiosk provision FILE` as DATA_DIR/provision.json
 // (mode 0600; the device id also goes to DATA_DIR/device-id).
 
+#include <store/db.hpp>
+
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,7 @@ struct Provisioning {
     std::string secret; // hex, 32 bytes
     std::string caPem;     // https: the CA to verify the central office with (empty: the system's CAs)
     std::string pinnedKey; // optional libcurl public-key pin ("sha256//BASE64")
+    int64_t maxUploadBytesPerSecond = 0; // upload speed cap for this site's link (0: none)
 };
 
 class ProvisioningError : public std::runtime_error {
@@ -26,6 +29,12 @@ public:
 [[nodiscard]] Provisioning readProvisioning(const std::filesystem::path& file);
 // Installs `p` into `dataDir` (provision.json and device-id, each written atomically).
 void installProvisioning(const Provisioning& p, const std::filesystem::path& dataDir);
+// Gives the rows not yet delivered (pending ratings, sessions, audit events) the provisioned device
+// id, in one transaction: what was recorded before provisioning (a demo, a first day without the
+// network) is uploaded as this device's, not refused. Returns how many rows changed.
+int64_t adoptDeviceId(store::Database& db, const std::string& deviceId);
+// Writes `text` to `file` through a temporary file, fsync and rename. Throws ProvisioningError.
+void writeAtomically(const std::filesystem::path& file, const std::string& text, unsigned mode);
 [[nodiscard]] std::filesystem::path provisioningPath(const std::filesystem::path& dataDir);
 
 } // namespace skm::sync

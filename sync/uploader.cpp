@@ -1,5 +1,7 @@
 #include "uploader.hpp"
 
+#include "config_download.hpp"
+#include "outbox.hpp"
 #include "protocol.hpp"
 
 #include <store/rating_json.hpp>
@@ -19,7 +21,10 @@ namespace {
 void recordResult(store::RatingStore& st, const SyncResult& r)
 {
     const nlohmann::json j = {{"at_ms", st.clock().wallMs()}, {"ok", r.ok}, {"sent", r.sent}, {"rejected", r.rejected},
-                              {"pending_left", r.pendingLeft}, {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)}};
+                              {"pending_left", r.pendingLeft}, {"events_sent", r.eventsSent}, {"events_rejected", r.eventsRejected},
+                              {"events_pending_left", r.eventsPendingLeft},
+                              {"config", {{"status", r.configStatus}, {"error", r.configError.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.configError)}}},
+                              {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)}};
     try {
         store::Statement m(st.database(), "INSERT INTO meta (key, value) VALUES ('last_sync', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         m.bind(1, std::string_view(j.dump()));
@@ -27,41 +32,6 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
     } catch (const std::exception& e) {
         spdlog::error("cannot record the sync result: {}", e.what());
     }
-}
-
-// Marks one batch's answers in one transaction.
-void markResults(store::RatingStore& st, const nlohmann::json& results, const std::string& batchId, SyncResult& out)
-{
-    store::Database& db = st.database();
-    store::Transaction tx(db);
-    std::string message;
-    if (int rc = tx.begin(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot start marking: " + message);
-    store::Statement sent(db, "UPDATE ratings SET upload_status = 'sent', sent_at_ms = ?2, batch_id = ?3, attempts = attempts + 1, last_error = NULL"
-                              " WHERE id = ?1 AND upload_status = 'pending'");
-    store::Statement rejected(db, "UPDATE ratings SET upload_status = 'rejected', batch_id = ?3, attempts = attempts + 1, last_error = ?2"
-                                  " WHERE id = ?1 AND upload_status = 'pending'");
-    const int64_t now = st.clock().wallMs();
-    for (const nlohmann::json& r : results) {
-        if (!r.is_object() || !r.contains("id") || !r["id"].is_string()) continue;
-        const std::string status = r.value("status", "");
-        if (status == "stored" || status == "duplicate" || status == "updated") {
-            sent.reset();
-            sent.bind(1, std::string_view(r["id"].get_ref<const std::string&>()));
-            sent.bind(2, now);
-            sent.bind(3, std::string_view(batchId));
-            (void)sent.next();
-            out.sent += sqlite3_changes(db.handle());
-        } else if (status == "rejected") {
-            // Kept, with the reason, shown on the admin screen; never deleted.
-            rejected.reset();
-            rejected.bind(1, std::string_view(r["id"].get_ref<const std::string&>()));
-            rejected.bind(2, std::string_view(r.value("reason", "rejected by the central office")));
-            rejected.bind(3, std::string_view(batchId));
-            (void)rejected.next();
-            out.rejected += sqlite3_changes(db.handle());
-        }
-    }
-    if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "marking did not commit: " + message);
 }
 
 } // namespace
@@ -117,21 +87,21 @@ void saveOffset(store::RatingStore& st, int64_t offset)
     (void)m.next();
 }
 
-HttpRequest buildRequest(Run& run, const std::vector<store::RatingJson>& batch, size_t from, size_t count, const std::string& batchId)
+HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& batchId)
 {
-    nlohmann::json ratings = nlohmann::json::array();
-    for (size_t i = from; i < from + count; ++i) {
-        nlohmann::json item = batch[i].json;
-        item.erase("upload_status");
-        item.erase("last_error");
-        ratings.push_back(std::move(item));
+    nlohmann::json body = {{"protocol", protocol::kVersion}, {"device_id", run.p.deviceId}, {"batch_id", batchId}, {"ratings", nlohmann::json::array()}};
+    for (size_t k = 0; k < kOutboxKinds.size(); ++k) {
+        if (batch.items[k].empty()) continue;
+        nlohmann::json& list = body[kOutboxKinds[k].key];
+        list = nlohmann::json::array();
+        for (const OutboxItem& item : batch.items[k]) list.push_back(item.json);
     }
-    const nlohmann::json body = {{"protocol", protocol::kVersion}, {"device_id", run.p.deviceId}, {"batch_id", batchId}, {"ratings", ratings}};
     HttpRequest req;
     req.url = run.p.centralUrl + protocol::kUploadPath;
     req.body = protocol::gzip(body.dump());
     req.caPem = run.p.caPem;
     req.pinnedKey = run.p.pinnedKey;
+    req.maxSendBytesPerSecond = run.o.maxSendBytesPerSecond > 0 ? run.o.maxSendBytesPerSecond : run.p.maxUploadBytesPerSecond;
     const int64_t ts = (run.st.clock().wallMs() + run.clockOffsetMs) / 1000;
     const std::string nonce = protocol::randomHex(16); // new for every attempt: a retry is not a replay
     req.headers = {{"Content-Type", protocol::kContentType},
@@ -143,21 +113,33 @@ HttpRequest buildRequest(Run& run, const std::vector<store::RatingJson>& batch, 
     return req;
 }
 
-// Marks every rating of the slice rejected with `reason` (a refusal of the whole request).
-void rejectAll(Run& run, const std::vector<store::RatingJson>& batch, size_t from, size_t count, const std::string& batchId, const std::string& reason)
+void addCounts(SyncResult& r, const MarkCounts& c)
 {
-    nlohmann::json results = nlohmann::json::array();
-    for (size_t i = from; i < from + count; ++i) results.push_back({{"id", batch[i].json["id"]}, {"status", "rejected"}, {"reason", reason}});
-    markResults(run.st, results, batchId, run.result);
+    r.sent += c.ratingsSent;
+    r.rejected += c.ratingsRejected;
+    r.eventsSent += c.eventsSent;
+    r.eventsRejected += c.eventsRejected;
 }
 
-// Delivers batch[from, from + count): true when every rating got an answer, false to end the run
-// (the error is in run.result; what was not answered stays pending).
-bool deliver(Run& run, const std::vector<store::RatingJson>& batch, size_t from, size_t count)
+// Marks every item of the batch rejected with `reason` (a refusal of the whole request).
+void rejectAll(Run& run, const OutboxBatch& batch, const std::string& batchId, const std::string& reason)
 {
-    const std::string batchId = run.st.newId(); // the same for every attempt at this slice
+    nlohmann::json response = nlohmann::json::object();
+    for (size_t k = 0; k < kOutboxKinds.size(); ++k) {
+        nlohmann::json& list = response[kOutboxKinds[k].answers];
+        list = nlohmann::json::array();
+        for (const OutboxItem& item : batch.items[k]) list.push_back({{"id", item.id}, {"status", "rejected"}, {"reason", reason}});
+    }
+    addCounts(run.result, markAnswers(run.st.database(), batch, response, batchId, run.st.clock().wallMs()));
+}
+
+// Delivers the batch: true when every item got an answer, false to end the run (the error is in
+// run.result; what was not answered stays pending).
+bool deliver(Run& run, const OutboxBatch& batch)
+{
+    const std::string batchId = run.st.newId(); // the same for every attempt at this batch
     while (true) {
-        const HttpRequest req = buildRequest(run, batch, from, count, batchId);
+        const HttpRequest req = buildRequest(run, batch, batchId);
         run.result.bytesSent += static_cast<int64_t>(req.body.size());
         ++run.result.requests;
         if (run.o.onBody) run.o.onBody(req.body);
@@ -171,9 +153,9 @@ bool deliver(Run& run, const std::vector<store::RatingJson>& batch, size_t from,
                 run.result.error = "the central office answered with something that is not a result list";
                 return false;
             }
-            const int64_t before = run.result.sent + run.result.rejected;
-            markResults(run.st, answer["results"], batchId, run.result);
-            if (run.result.sent + run.result.rejected == before) {
+            const MarkCounts marked = markAnswers(run.st.database(), batch, answer, batchId, run.st.clock().wallMs());
+            addCounts(run.result, marked);
+            if (marked.answered == 0) {
                 run.result.error = "the central office answered for none of the batch";
                 return false;
             }
@@ -186,12 +168,12 @@ bool deliver(Run& run, const std::vector<store::RatingJson>& batch, size_t from,
             return false;
         }
         if (resp.status == 413) {
-            if (count == 1) {
-                rejectAll(run, batch, from, 1, batchId, "too large for the central office (413)");
+            if (batch.size() == 1) {
+                rejectAll(run, batch, batchId, "too large for the central office (413)");
                 return true;
             }
-            const size_t half = count / 2;
-            return deliver(run, batch, from, half) && deliver(run, batch, from + half, count - half);
+            const auto [first, second] = batch.halves();
+            return deliver(run, first) && deliver(run, second);
         }
         if (resp.status == 401 && error == "clock_skew" && answer.contains("server_time") && !run.offsetLearned) {
             // No RTC, no NTP yet: take the server's time as the reference and sign again at once.
@@ -208,7 +190,7 @@ bool deliver(Run& run, const std::vector<store::RatingJson>& batch, size_t from,
                 run.result.error = detail + " (check the provisioning)";
                 return false;
             }
-            rejectAll(run, batch, from, count, batchId, detail);
+            rejectAll(run, batch, batchId, detail);
             return true;
         }
         // Full jitter: a random delay up to min(cap, base * 2^attempt); never less than Retry-After.
@@ -238,12 +220,18 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
         run.deadline = run.mono() + options.deadlineMs;
         run.clockOffsetMs = readOffset(st);
+        // The configuration first, so that a new roster is in force at once and its audit event goes
+        // up with this run's uploads. A failure here does not stop the uploads.
+        const ConfigOutcome config = downloadConfig(st, p, send, run.clockOffsetMs);
+        result.configStatus = config.status;
+        result.configError = config.error;
         while (true) {
-            const auto batch = store::selectRatingsJson(st.database(), "upload_status = 'pending'", options.batchSize);
-            if (batch.empty()) break;
-            if (!deliver(run, batch, 0, batch.size())) break;
+            const OutboxBatch batch = selectPending(st.database(), options.batchSize);
+            if (batch.size() == 0) break;
+            if (!deliver(run, batch)) break;
         }
         result.pendingLeft = st.counts().pending;
+        result.eventsPendingLeft = pendingEvents(st.database());
     } catch (const std::exception& e) {
         result.error = e.what();
         try {
@@ -251,7 +239,7 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
         } catch (...) {
         }
     }
-    result.ok = result.error.empty() && result.pendingLeft == 0;
+    result.ok = result.error.empty() && result.pendingLeft == 0 && result.eventsPendingLeft == 0;
     recordResult(st, result);
     return result;
 }

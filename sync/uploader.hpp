@@ -20,11 +20,13 @@
 namespace skm::sync {
 
 struct HttpRequest {
+    std::string method = "POST"; // or "GET" (no body)
     std::string url;
     std::map<std::string, std::string> headers;
     std::string body;
     std::string caPem;     // TLS: verify the peer with this CA (empty: the system's)
     std::string pinnedKey; // TLS: and require this public key
+    int64_t maxSendBytesPerSecond = 0; // upload speed cap (0: none)
 };
 
 struct HttpResponse {
@@ -38,17 +40,23 @@ struct HttpResponse {
 using Sender = std::function<HttpResponse(const HttpRequest&)>;
 
 struct SyncResult {
-    bool ok = false;        // nothing left to send, no error
+    bool ok = false;        // nothing left to send (ratings or events), no error
     int64_t sent = 0;       // stored, duplicate or updated
     int64_t rejected = 0;
     int64_t pendingLeft = 0;
+    int64_t eventsSent = 0;     // sessions, cases and audit events acknowledged
+    int64_t eventsRejected = 0;
+    int64_t eventsPendingLeft = 0;
     int64_t bytesSent = 0;  // request bodies as sent (compressed), every attempt
+    std::string configStatus; // the configuration download: unchanged, applied, error ("" if not tried)
+    std::string configError;
     int64_t requests = 0;
     std::string error;
 };
 
 struct SyncOptions {
-    int64_t batchSize = 500;
+    int64_t batchSize = 500;                // items of each kind per request
+    int64_t maxSendBytesPerSecond = 0;      // upload speed cap (0: the provisioning's, if any)
     // Retries of network errors, 5xx, 408 and 429: exponential backoff with full jitter (AWS
     // architecture blog, "Exponential Backoff And Jitter"), at least Retry-After, within the deadline.
     int64_t backoffBaseMs = 1'000;

@@ -3,6 +3,7 @@
 #include "support/faulty_vfs.hpp"
 #include "support/test_util.hpp"
 
+#include <store/chain.hpp>
 #include <store/migrations.hpp>
 #include <store/rating_store.hpp>
 
@@ -67,6 +68,26 @@ std::string integrity(const std::filesystem::path& db)
     return d.queryText("PRAGMA integrity_check");
 }
 
+} // namespace
+
+namespace {
+// Recomputes every rating's hash from its fields and counts the rows whose stored hash, or whose
+// link to the row before, does not match.
+int chainBreaks(Database& db)
+{
+    Statement st(db, "SELECT id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code, suppressed,"
+                     " language, scope, prev_hash, hash FROM ratings ORDER BY seq");
+    auto opt = [&](int c) { return st.columnIsNull(c) ? std::nullopt : std::optional<std::string>(st.columnText(c)); };
+    std::string prev = kChainGenesis;
+    int breaks = 0;
+    while (st.next()) {
+        const ChainFields f{st.columnText(0), st.columnInt(1), st.columnInt(2), st.columnInt(3), st.columnText(4), st.columnText(5),
+                            opt(6), opt(7), opt(8), st.columnInt(9) != 0, st.columnText(10), st.columnText(11)};
+        if (st.columnText(12) != prev || st.columnText(13) != chainHash(prev, f)) ++breaks;
+        prev = st.columnText(13);
+    }
+    return breaks;
+}
 } // namespace
 
 TEST_CASE("every connection runs with WAL, synchronous=FULL, busy_timeout and temp_store=MEMORY", "[store]")
@@ -183,8 +204,36 @@ TEST_CASE("migrations run forward from every earlier schema version and keep the
             REQUIRE(store.commit(store.stamp(1)).ok);
             CHECK(store.counts().total == (from >= 1 ? 2 : 1));
             CHECK(integrity(store.dbPath()) == "ok");
+            // The rating from before schema 6 was chained on the upgrade, and the new one follows it.
+            CHECK(chainBreaks(store.database()) == 0);
         }
     }
+}
+
+TEST_CASE("each rating carries its predecessor's hash: the chain holds over commits, batches and retries", "[store][chain]")
+{
+    TempDir dir;
+    RatingStore store(optionsFor(dir));
+    const PendingRating first = store.stamp(3);
+    REQUIRE(store.commit(first).ok);
+    CHECK(store.database().queryText("SELECT prev_hash FROM ratings WHERE seq = 1") == kChainGenesis);
+    std::vector<PendingRating> batch;
+    for (int i = 0; i < 5; ++i) batch.push_back(store.stamp(i % 4 + 1));
+    REQUIRE(store.commitBatch(batch).ok);
+    REQUIRE(store.commit(first).alreadyStored); // a retry adds no link
+    PendingRating withCase = store.stamp(4);
+    withCase.officerNip = "198503302010011002";
+    withCase.caseId = store.newId();
+    withCase.serviceCode = "nib";
+    REQUIRE(store.commit(withCase).ok);
+    CHECK(store.counts().total == 7);
+    CHECK(chainBreaks(store.database()) == 0);
+    // A follow-up changes reasons and comment, which the chain leaves out: still intact.
+    REQUIRE(store.update({first.id, RatingUpdate::Field::Comment, "cepat", "id"}).ok);
+    CHECK(chainBreaks(store.database()) == 0);
+    // Changing a chained field after the fact is visible.
+    store.database().exec("UPDATE ratings SET score = 1 WHERE seq = 3");
+    CHECK(chainBreaks(store.database()) == 1);
 }
 
 TEST_CASE("a database newer than the binary is refused and left byte-for-byte untouched", "[store][migrations]")

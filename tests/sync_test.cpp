@@ -1,6 +1,7 @@
 // Sync against a real skm-central on 127.0.0.1: exactly-once delivery, updates after upload, refused
 // requests (wrong secret, replay, skewed clock, malformed, oversized, unknown device), rejections kept.
 
+#include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
 #include <central_store.hpp>
@@ -22,116 +23,10 @@
 #include <regex>
 
 using namespace skm;
-
-namespace {
-
-// skm-central serve on a free loopback port, stopped with SIGTERM at scope exit.
-class Central {
-public:
-    explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}) : m_dataDir(dataDir)
-    {
-        int fds[2];
-        REQUIRE(pipe(fds) == 0);
-        const std::string bin = (test::binDir() / "skm-central").string();
-        m_pid = fork();
-        if (m_pid == 0) {
-            dup2(fds[1], 1);
-            close(fds[0]);
-            std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
-            args.insert(args.end(), extra.begin(), extra.end());
-            std::vector<char*> argv;
-            for (auto& a : args) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        std::string line;
-        char c;
-        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-        close(fds[0]);
-        std::smatch m;
-        REQUIRE(std::regex_search(line, m, std::regex(R"(https?://127\.0\.0\.1:(\d+))")));
-        m_url = m[0];
-    }
-    ~Central()
-    {
-        kill(m_pid, SIGTERM);
-        int status = 0;
-        waitpid(m_pid, &status, 0);
-    }
-    const std::string& url() const { return m_url; }
-    // Registers a device with the CLI and returns its provisioning.
-    sync::Provisioning addDevice(const std::string& id, std::vector<std::string> extra = {})
-    {
-        const auto file = m_dataDir / (id + ".json");
-        std::vector<std::string> args = {(test::binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url,
-                                         "--data-dir", m_dataDir.string()};
-        args.insert(args.end(), extra.begin(), extra.end());
-        const auto r = test::run(args);
-        REQUIRE(r.exitCode == 0);
-        return sync::readProvisioning(file);
-    }
-    nlohmann::json report()
-    {
-        const auto r = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", m_dataDir.string(), "--format", "json"});
-        REQUIRE(r.exitCode == 0);
-        return nlohmann::json::parse(r.out);
-    }
-
-private:
-    std::filesystem::path m_dataDir;
-    pid_t m_pid = -1;
-    std::string m_url;
-};
-
-struct Kiosk {
-    Kiosk(const std::filesystem::path& dataDir, const sync::Provisioning& p) : prov(p)
-    {
-        sync::installProvisioning(p, dataDir);
-        store::StoreOptions o;
-        o.dataDir = dataDir;
-        o.deviceId = p.deviceId;
-        o.counter = "Loket 1";
-        st = std::make_unique<store::RatingStore>(o);
-    }
-    std::vector<std::string> rate(int n)
-    {
-        std::vector<std::string> ids;
-        for (int i = 0; i < n; ++i) {
-            auto p = st->stamp(i % 4 + 1);
-            p.suppressed = i % 17 == 0;
-            REQUIRE(st->commit(p).ok);
-            if (i % 5 == 0) REQUIRE(st->update({p.id, store::RatingUpdate::Field::Reasons, R"(["cepat"])", "id"}).ok);
-            ids.push_back(p.id);
-        }
-        return ids;
-    }
-    sync::SyncResult sync(int64_t batch = 500)
-    {
-        sync::SyncOptions o;
-        o.batchSize = batch;
-        return sync::syncOnce(*st, prov, [](const sync::HttpRequest& r) { return sync::curlSend(r); }, o);
-    }
-    sync::Provisioning prov;
-    std::unique_ptr<store::RatingStore> st;
-};
-
-// A correctly signed upload of `body` (JSON text) with the given timestamp and nonce.
-sync::HttpRequest signedUpload(const sync::Provisioning& p, const std::string& body, int64_t ts, const std::string& nonce, bool compress = true)
-{
-    sync::HttpRequest req;
-    req.url = p.centralUrl + protocol::kUploadPath;
-    req.body = compress ? protocol::gzip(body) : body;
-    req.headers = {{"Content-Type", protocol::kContentType}, {protocol::kHeaderProtocol, "1"}, {protocol::kHeaderDevice, p.deviceId},
-                   {protocol::kHeaderTimestamp, std::to_string(ts)}, {protocol::kHeaderNonce, nonce},
-                   {protocol::kHeaderSignature, protocol::sign(p.secret, protocol::canonicalRequest("POST", protocol::kUploadPath, ts, nonce, req.body))}};
-    return req;
-}
-
-int64_t nowSeconds() { return static_cast<int64_t>(time(nullptr)); }
-
-} // namespace
+using test::Central;
+using test::Kiosk;
+using test::nowSeconds;
+using test::signedUpload;
 
 TEST_CASE("every rating reaches the central office exactly once, also when a batch is sent twice", "[sync]")
 {
@@ -243,7 +138,7 @@ TEST_CASE("a rating the central office refuses is kept, rejected, with the reaso
     Central central(dir / "central");
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-04"));
     kiosk.rate(2);
-    // A rating taken before this kiosk was provisioned carries its old device id.
+    // A rating that names another device (a database copied from another kiosk) is refused.
     kiosk.st->database().exec("UPDATE ratings SET device_id = 'skm-oldid' WHERE seq = 1");
     const auto r = kiosk.sync();
     CHECK(r.ok); // nothing pending is left: the run completed
@@ -268,7 +163,18 @@ TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreac
         p = central.addDevice("kiosk-05");
         const auto file = dir / "central" / "kiosk-05.json";
         const auto kiosk = (test::binDir() / "skm-kiosk").string();
-        REQUIRE(test::run({kiosk, "provision", file.string(), "--data-dir", (dir / "kiosk").string()}).exitCode == 0);
+        {
+            // Two taps before the kiosk was provisioned, under the id it made for itself.
+            store::StoreOptions o;
+            o.dataDir = dir / "kiosk";
+            o.deviceId = store::loadOrCreateDeviceId(o.dataDir);
+            REQUIRE(o.deviceId != "kiosk-05");
+            store::RatingStore st(o);
+            for (int s = 1; s <= 2; ++s) REQUIRE(st.commit(st.stamp(s)).ok);
+        }
+        r = test::run({kiosk, "provision", file.string(), "--data-dir", (dir / "kiosk").string()});
+        REQUIRE(r.exitCode == 0);
+        CHECK_THAT(r.out, Catch::Contains("2 records made before provisioning will be uploaded as kiosk-05"));
         {
             store::StoreOptions o;
             o.dataDir = dir / "kiosk";
@@ -278,10 +184,10 @@ TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreac
         }
         r = test::run({syncBin, "--once", "--data-dir", (dir / "kiosk").string()});
         CHECK(r.exitCode == 0);
-        CHECK_THAT(r.out, Catch::Contains("sent 4, rejected 0, pending 0"));
-        CHECK(central.report()["ratings_total"] == 4);
+        CHECK_THAT(r.out, Catch::Contains("sent 6, rejected 0, pending 0"));
+        CHECK(central.report()["ratings_total"] == 6);
         const auto status = nlohmann::json::parse(test::run({kiosk, "status", "--json", "--data-dir", (dir / "kiosk").string()}).out);
-        CHECK(status["sent"] == 4);
+        CHECK(status["sent"] == 6);
         CHECK(status["device_id"] == "kiosk-05");
         CHECK(status["last_sync"]["ok"] == true);
         store::StoreOptions o;

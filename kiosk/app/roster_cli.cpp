@@ -74,7 +74,10 @@ int runProvision(const std::filesystem::path& dataDir, const std::string& file)
     try {
         sync::installProvisioning(p, dataDir);
         auto st = openStore(dataDir, "", p.deviceId);
-        (void)st->recordAudit("provisioned", std::nullopt, nlohmann::json{{"device_id", p.deviceId}, {"central_url", p.centralUrl}}.dump());
+        const int64_t adopted = sync::adoptDeviceId(st->database(), p.deviceId);
+        (void)st->recordAudit("provisioned", std::nullopt,
+                              nlohmann::json{{"device_id", p.deviceId}, {"central_url", p.centralUrl}, {"rows_adopted", adopted}}.dump());
+        if (adopted > 0) std::cout << adopted << " records made before provisioning will be uploaded as " << p.deviceId << '\n';
     } catch (const std::exception& e) {
         std::cerr << "skm-kiosk: cannot install the provisioning into " << dataDir.string() << ": " << e.what() << '\n';
         return 1;

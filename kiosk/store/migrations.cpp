@@ -1,6 +1,31 @@
 #include "migrations.hpp"
 
+#include "chain.hpp"
+
 namespace skm::store {
+
+namespace {
+// Schema 6: chains the ratings already in the file, in commit order.
+void backfillChain(Database& db)
+{
+    Statement read(db, "SELECT seq, id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code,"
+                       " suppressed, language, scope FROM ratings ORDER BY seq");
+    Statement write(db, "UPDATE ratings SET prev_hash = ?2, hash = ?3 WHERE seq = ?1");
+    std::string prev = kChainGenesis;
+    auto opt = [&](int col) { return read.columnIsNull(col) ? std::nullopt : std::optional<std::string>(read.columnText(col)); };
+    while (read.next()) {
+        const ChainFields f{read.columnText(1), read.columnInt(2), read.columnInt(3), read.columnInt(4), read.columnText(5), read.columnText(6),
+                            opt(7), opt(8), opt(9), read.columnInt(10) != 0, read.columnText(11), read.columnText(12)};
+        const std::string hash = chainHash(prev, f);
+        write.reset();
+        write.bind(1, read.columnInt(0));
+        write.bind(2, std::string_view(prev));
+        write.bind(3, std::string_view(hash));
+        (void)write.next();
+        prev = hash;
+    }
+}
+} // namespace
 
 const std::vector<Migration>& migrations()
 {
@@ -140,16 +165,47 @@ CREATE TABLE cases (
 );
 CREATE UNIQUE INDEX cases_one_open_per_counter ON cases (counter) WHERE status = 'open';
 )sql"},
+        {6, "hash chain of ratings; sessions, cases and audit events join the upload outbox", R"sql(
+-- The tamper-evident chain (chain.hpp): each rating's hash and its predecessor's.
+ALTER TABLE ratings ADD COLUMN prev_hash TEXT;
+ALTER TABLE ratings ADD COLUMN hash TEXT;
+-- rev counts changes to a row; the uploader marks a row sent only if it is still the revision it sent,
+-- so a change made while an upload is in flight is uploaded by the next run, not lost.
+ALTER TABLE ratings ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN last_error TEXT;
+ALTER TABLE officer_sessions ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE officer_sessions ADD COLUMN last_error TEXT;
+ALTER TABLE audit_events ADD COLUMN last_error TEXT;
+CREATE INDEX cases_outbox ON cases (upload_status) WHERE upload_status = 'pending';
+CREATE INDEX sessions_outbox ON officer_sessions (upload_status) WHERE upload_status = 'pending';
+CREATE INDEX audit_outbox ON audit_events (upload_status) WHERE upload_status = 'pending';
+-- Any change to a case or a session (or a new event in a session) queues it again.
+CREATE TRIGGER cases_changed AFTER UPDATE OF session_id, nip, counter, service_code, ticket, status, close_reason, rating_id, closed_wall_ms ON cases
+BEGIN
+    UPDATE cases SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.id;
+END;
+CREATE TRIGGER sessions_changed AFTER UPDATE OF nip, counter, state, ended_wall_ms, end_reason ON officer_sessions
+BEGIN
+    UPDATE officer_sessions SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.id;
+END;
+CREATE TRIGGER session_event_added AFTER INSERT ON session_events
+BEGIN
+    UPDATE officer_sessions SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.session_id;
+END;
+)sql", &backfillChain},
     };
     return all;
 }
 
 int latestSchemaVersion() { return static_cast<int>(migrations().size()); }
 
-int migrate(Database& db, int target)
+int migrate(Database& db, int target) { return migrate(db, migrations(), target); }
+
+int migrate(Database& db, const std::vector<Migration>& list, int target)
 {
     const int from = static_cast<int>(db.queryInt("PRAGMA user_version"));
-    for (const Migration& m : migrations()) {
+    for (const Migration& m : list) {
         if (m.version > target) break;
         Transaction tx(db);
         std::string message;
@@ -160,6 +216,7 @@ int migrate(Database& db, int target)
         // same boot) may have migrated the file since we last looked.
         if (db.queryInt("PRAGMA user_version") >= m.version) continue;
         db.exec(m.sql);
+        if (m.apply) m.apply(db);
         db.exec("PRAGMA user_version = " + std::to_string(m.version));
         if (int rc = tx.commit(&message); rc != SQLITE_OK) {
             throw SqliteError(rc, "migration to schema " + std::to_string(m.version) + " failed: " + message);

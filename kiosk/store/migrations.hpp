@@ -14,6 +14,7 @@ struct Migration {
     int version;             // the schema version after this migration
     const char* description; // one line, for the log
     const char* sql;
+    void (*apply)(Database&) = nullptr; // a step SQL cannot express (e.g. hashing), run after `sql`
 };
 
 // Every migration, in order; migrations()[i].version == i + 1.
@@ -23,5 +24,7 @@ struct Migration {
 // Brings `db` from its current version up to `target` (<= latestSchemaVersion()). Returns the version
 // it started from. Throws SqliteError if a migration fails; that migration leaves nothing behind.
 int migrate(Database& db, int target);
+// The same for any migration list (the central office's database has its own).
+int migrate(Database& db, const std::vector<Migration>& list, int target);
 
 } // namespace skm::store

@@ -13,6 +13,7 @@ namespace skm::store {
 
 struct RatingJson {
     int64_t seq = 0;
+    int64_t rev = 0; // the row's revision: it is marked sent only if still this one
     nlohmann::json json;
 };
 

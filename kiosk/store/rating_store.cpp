@@ -1,5 +1,6 @@
 #include "rating_store.hpp"
 
+#include "chain.hpp"
 #include "migrations.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,9 +42,12 @@ void fsyncDirectory(const fs::path& dir)
 
 const char* kInsertSql =
     "INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter,"
-    " officer_nip, case_id, service_code, suppressed, language, scope, reasons, comment)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " officer_nip, case_id, service_code, suppressed, language, scope, reasons, comment, prev_hash, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
     " ON CONFLICT (id) DO NOTHING";
+
+// The chain's head: the newest rating's hash (read inside the inserting transaction).
+const char* kChainHeadSql = "SELECT hash FROM ratings ORDER BY seq DESC LIMIT 1";
 
 // A rating for a case closes the case in the same transaction: a crash cannot leave a rated case open.
 const char* kCloseCaseSql =
@@ -52,7 +56,7 @@ const char* kCloseCaseSql =
 
 // An update re-queues a rating that was already uploaded, so the central office gets the change.
 const char* kUpdateTail =
-    " = ?2, language = ?3, updated_wall_ms = ?4,"
+    " = ?2, language = ?3, updated_wall_ms = ?4, rev = rev + 1,"
     " upload_status = CASE upload_status WHEN 'sent' THEN 'pending' ELSE upload_status END"
     " WHERE id = ?1";
 
@@ -131,6 +135,7 @@ RatingStore::RatingStore(const StoreOptions& options)
 void RatingStore::openChecked()
 {
     m_insert = Statement();
+    m_chainHead = Statement();
     m_closeCase = Statement();
     m_updateReasons = Statement();
     m_updateComment = Statement();
@@ -165,6 +170,7 @@ void RatingStore::openChecked()
     m_report.schemaFrom = migrate(m_db, latestSchemaVersion());
     m_report.schemaVersion = static_cast<int>(m_db.queryInt("PRAGMA user_version"));
     m_insert = Statement(m_db, kInsertSql);
+    m_chainHead = Statement(m_db, kChainHeadSql);
     m_closeCase = Statement(m_db, kCloseCaseSql);
     m_updateReasons = Statement(m_db, std::string("UPDATE ratings SET reasons") + kUpdateTail);
     m_updateComment = Statement(m_db, std::string("UPDATE ratings SET comment") + kUpdateTail);
@@ -173,6 +179,7 @@ void RatingStore::openChecked()
 void RatingStore::quarantine(const std::string& reason)
 {
     m_insert = Statement();
+    m_chainHead = Statement();
     m_closeCase = Statement();
     m_updateReasons = Statement();
     m_updateComment = Statement();
@@ -236,6 +243,14 @@ int RatingStore::insertOne(const PendingRating& r, bool& alreadyStored, std::str
     m_insert.bind(13, std::string_view(r.caseId ? "case" : "counter"));
     m_insert.bind(14, r.reasonsJson);
     m_insert.bind(15, r.comment);
+    m_chainHead.reset();
+    const std::string prev = m_chainHead.next() && !m_chainHead.columnIsNull(0) ? m_chainHead.columnText(0) : std::string(kChainGenesis);
+    m_chainHead.reset();
+    const std::string scope = r.caseId ? "case" : "counter";
+    const std::string hash = chainHash(prev, ChainFields{r.id, r.score, r.wallMs, r.monoMs, bootId(), m_options.counter, r.officerNip, r.caseId,
+                                                         r.serviceCode, r.suppressed, r.language, scope});
+    m_insert.bind(16, std::string_view(prev));
+    m_insert.bind(17, std::string_view(hash));
     int rc = m_insert.step();
     if (rc != SQLITE_DONE) {
         message = m_db.errorMessage();

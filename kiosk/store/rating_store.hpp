@@ -153,6 +153,7 @@ private:
     std::filesystem::path m_dbPath;
     Database m_db;
     Statement m_insert;
+    Statement m_chainHead;
     Statement m_closeCase;
     Statement m_updateReasons;
     Statement m_updateComment;

@@ -62,6 +62,12 @@ std::string drain(int fd)
 }
 } // namespace
 
+std::string readFile(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 CommandResult run(const std::vector<std::string>& argv)
 {
     // stderr goes to a temporary file so that neither pipe can fill up while we drain the other.

@@ -44,6 +44,8 @@ struct CommandResult {
 };
 // Runs `argv` (no shell), capturing stdout and stderr.
 [[nodiscard]] CommandResult run(const std::vector<std::string>& argv);
+// The whole content of a file ("" if it cannot be read).
+[[nodiscard]] std::string readFile(const std::filesystem::path& path);
 
 // Where the built executables are (build/bin) and the source tree.
 [[nodiscard]] std::filesystem::path binDir();

@@ -1,0 +1,129 @@
+#include "config_download.hpp"
+
+#include "protocol.hpp"
+
+#include <roster/roster.hpp>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace skm::sync {
+
+namespace {
+
+std::string metaValue(store::Database& db, const char* key)
+{
+    store::Statement st(db, "SELECT value FROM meta WHERE key = ?1");
+    st.bind(1, std::string_view(key));
+    return st.next() ? st.columnText(0) : std::string();
+}
+
+void setMeta(store::Database& db, const char* key, const std::string& value)
+{
+    store::Statement st(db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    st.bind(1, std::string_view(key));
+    st.bind(2, std::string_view(value));
+    (void)st.next();
+}
+
+HttpRequest signedGet(store::RatingStore& st, const Provisioning& p, int64_t clockOffsetMs, const std::string& etag, std::string& nonce)
+{
+    HttpRequest req;
+    req.method = "GET";
+    req.url = p.centralUrl + protocol::kConfigPath;
+    req.caPem = p.caPem;
+    req.pinnedKey = p.pinnedKey;
+    const int64_t ts = (st.clock().wallMs() + clockOffsetMs) / 1000;
+    nonce = protocol::randomHex(16);
+    req.headers = {{protocol::kHeaderProtocol, std::to_string(protocol::kVersion)},
+                   {protocol::kHeaderDevice, p.deviceId},
+                   {protocol::kHeaderTimestamp, std::to_string(ts)},
+                   {protocol::kHeaderNonce, nonce},
+                   {protocol::kHeaderSignature, protocol::sign(p.secret, protocol::canonicalRequest("GET", protocol::kConfigPath, ts, nonce, ""))}};
+    if (!etag.empty()) req.headers["If-None-Match"] = etag;
+    return req;
+}
+
+ConfigOutcome refuse(store::RatingStore& st, ConfigOutcome out, const std::string& why)
+{
+    out.status = "error";
+    out.error = why;
+    spdlog::error("configuration from the central office refused: {}", why);
+    (void)st.recordAudit("config_refused", std::nullopt, nlohmann::json{{"reason", why}}.dump());
+    return out;
+}
+
+} // namespace
+
+ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, const Sender& send, int64_t clockOffsetMs)
+{
+    store::Database& db = st.database();
+    ConfigOutcome out;
+    out.etag = metaValue(db, "config_etag");
+    std::string nonce;
+    HttpResponse resp = send(signedGet(st, p, clockOffsetMs, out.etag, nonce));
+    const nlohmann::json answer = nlohmann::json::parse(resp.body, nullptr, false);
+    if (resp.status == 401 && answer.is_object() && answer.value("error", "") == "clock_skew" && answer.contains("server_time")) {
+        const int64_t offset = answer["server_time"].get<int64_t>() * 1000 - st.clock().wallMs();
+        resp = send(signedGet(st, p, offset, out.etag, nonce));
+    }
+    if (resp.status == 304) {
+        out.status = "unchanged";
+        return out;
+    }
+    if (resp.status != 200) {
+        out.status = "error";
+        const nlohmann::json a = nlohmann::json::parse(resp.body, nullptr, false);
+        out.error = resp.status == 0 ? "network: " + resp.error
+                                     : "HTTP " + std::to_string(resp.status) + (a.is_object() ? " " + a.value("error", "") + ": " + a.value("detail", "") : "");
+        return out;
+    }
+    const auto etagIt = resp.headers.find("etag");
+    const auto sigIt = resp.headers.find("x-skm-signature");
+    if (etagIt == resp.headers.end() || sigIt == resp.headers.end() ||
+        !protocol::verify(p.secret, protocol::canonicalResponse(nonce, etagIt->second, resp.body), sigIt->second)) {
+        return refuse(st, out, "the answer is not signed by this device's central office");
+    }
+    nlohmann::json body;
+    try {
+        body = nlohmann::json::parse(protocol::gunzip(resp.body, 8 * 1024 * 1024));
+    } catch (const std::exception& e) {
+        return refuse(st, out, std::string("unreadable: ") + e.what());
+    }
+    if (!body.is_object() || !body.contains("files") || !body["files"].is_object()) return refuse(st, out, "no file list");
+    const nlohmann::json& files = body["files"];
+
+    // Check everything first; apply only a configuration that is whole.
+    std::optional<roster::Roster> newRoster;
+    if (files.contains("roster.toml")) {
+        if (!files["roster.toml"].is_string()) return refuse(st, out, "roster.toml is not text");
+        try {
+            newRoster = roster::parseRoster(files["roster.toml"].get<std::string>(), "roster.toml from the central office");
+        } catch (const std::exception& e) {
+            return refuse(st, out, e.what());
+        }
+    }
+    if (files.contains("survey.toml") && !files["survey.toml"].is_string()) return refuse(st, out, "survey.toml is not text");
+
+    try {
+        if (files.contains("survey.toml")) {
+            writeAtomically(st.dbPath().parent_path() / "survey.toml", files["survey.toml"].get<std::string>(), 0644);
+            out.applied.push_back("survey.toml");
+        }
+        if (newRoster) {
+            roster::replaceRoster(db, *newRoster, st.clock().wallMs());
+            out.applied.push_back("roster.toml");
+            (void)st.recordAudit("roster_received", std::nullopt,
+                                 nlohmann::json{{"version", newRoster->version}, {"officers", newRoster->officers.size()}, {"etag", etagIt->second}}.dump());
+        }
+        setMeta(db, "config_etag", etagIt->second);
+    } catch (const std::exception& e) {
+        return refuse(st, out, std::string("cannot apply: ") + e.what());
+    }
+    out.status = "applied";
+    out.etag = etagIt->second;
+    spdlog::info("configuration {} applied", out.etag);
+    return out;
+}
+
+} // namespace skm::sync

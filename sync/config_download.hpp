@@ -1,0 +1,28 @@
+#pragma once
+// The device's half of GET /v1/config: fetches the configuration its central office publishes
+// (roster with services and reason lists, survey definition) when it changed (If-None-Match with the
+// ETag last applied), checks the answer's signature, and applies it: the roster replaced in one
+// transaction, the survey definition written to DATA_DIR/survey.toml. Anything refused leaves what
+// is in force untouched and is recorded (audit event config_refused).
+
+#include "provisioning.hpp"
+#include "uploader.hpp"
+
+#include <store/rating_store.hpp>
+
+#include <string>
+#include <vector>
+
+namespace skm::sync {
+
+struct ConfigOutcome {
+    std::string status;              // "unchanged", "applied" or "error"
+    std::string etag;                // the configuration in force after the run ("" if none yet)
+    std::vector<std::string> applied; // the files applied this time
+    std::string error;
+};
+
+// `clockOffsetMs` is the offset to the central office's clock, as the upload learned it.
+[[nodiscard]] ConfigOutcome downloadConfig(store::RatingStore& store, const Provisioning& p, const Sender& send, int64_t clockOffsetMs);
+
+} // namespace skm::sync

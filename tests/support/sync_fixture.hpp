@@ -1,0 +1,136 @@
+#pragma once
+// Sync tests' fixtures: a real skm-central process on 127.0.0.1 and a provisioned kiosk store.
+
+#include "support/test_util.hpp"
+
+#include <central_store.hpp>
+#include <http_sender.hpp>
+#include <protocol.hpp>
+#include <provisioning.hpp>
+#include <uploader.hpp>
+
+#include <store/rating_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace skm::test {
+
+// skm-central serve on a free loopback port, stopped with SIGTERM at scope exit.
+class Central {
+public:
+    explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}) : m_dataDir(dataDir)
+    {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        const std::string bin = (binDir() / "skm-central").string();
+        m_pid = fork();
+        if (m_pid == 0) {
+            dup2(fds[1], 1);
+            close(fds[0]);
+            std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
+            args.insert(args.end(), extra.begin(), extra.end());
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+        close(fds[1]);
+        std::string line;
+        char c;
+        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+        close(fds[0]);
+        std::smatch m;
+        REQUIRE(std::regex_search(line, m, std::regex(R"(https?://127\.0\.0\.1:(\d+))")));
+        m_url = m[0];
+    }
+    ~Central()
+    {
+        kill(m_pid, SIGTERM);
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+    }
+    const std::string& url() const { return m_url; }
+    // Registers a device with the CLI and returns its provisioning.
+    sync::Provisioning addDevice(const std::string& id, std::vector<std::string> extra = {})
+    {
+        const auto file = m_dataDir / (id + ".json");
+        std::vector<std::string> args = {(binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url,
+                                         "--data-dir", m_dataDir.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = run(args);
+        REQUIRE(r.exitCode == 0);
+        return sync::readProvisioning(file);
+    }
+    nlohmann::json report()
+    {
+        const auto r = run({(binDir() / "skm-central").string(), "report", "--data-dir", m_dataDir.string(), "--format", "json"});
+        REQUIRE(r.exitCode == 0);
+        return nlohmann::json::parse(r.out);
+    }
+
+private:
+    std::filesystem::path m_dataDir;
+    pid_t m_pid = -1;
+    std::string m_url;
+};
+
+struct Kiosk {
+    Kiosk(const std::filesystem::path& dataDir, const sync::Provisioning& p) : prov(p)
+    {
+        sync::installProvisioning(p, dataDir);
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = p.deviceId;
+        o.counter = "Loket 1";
+        st = std::make_unique<store::RatingStore>(o);
+    }
+    std::vector<std::string> rate(int n)
+    {
+        std::vector<std::string> ids;
+        for (int i = 0; i < n; ++i) {
+            auto p = st->stamp(i % 4 + 1);
+            p.suppressed = i % 17 == 0;
+            REQUIRE(st->commit(p).ok);
+            if (i % 5 == 0) REQUIRE(st->update({p.id, store::RatingUpdate::Field::Reasons, R"(["cepat"])", "id"}).ok);
+            ids.push_back(p.id);
+        }
+        return ids;
+    }
+    sync::SyncResult sync(int64_t batch = 500)
+    {
+        sync::SyncOptions o;
+        o.batchSize = batch;
+        return sync::syncOnce(*st, prov, [](const sync::HttpRequest& r) { return sync::curlSend(r); }, o);
+    }
+    sync::Provisioning prov;
+    std::unique_ptr<store::RatingStore> st;
+};
+
+// A correctly signed upload of `body` (JSON text) with the given timestamp and nonce.
+inline sync::HttpRequest signedUpload(const sync::Provisioning& p, const std::string& body, int64_t ts, const std::string& nonce, bool compress = true)
+{
+    sync::HttpRequest req;
+    req.url = p.centralUrl + protocol::kUploadPath;
+    req.body = compress ? protocol::gzip(body) : body;
+    req.headers = {{"Content-Type", protocol::kContentType}, {protocol::kHeaderProtocol, "1"}, {protocol::kHeaderDevice, p.deviceId},
+                   {protocol::kHeaderTimestamp, std::to_string(ts)}, {protocol::kHeaderNonce, nonce},
+                   {protocol::kHeaderSignature, protocol::sign(p.secret, protocol::canonicalRequest("POST", protocol::kUploadPath, ts, nonce, req.body))}};
+    return req;
+}
+
+inline int64_t nowSeconds() { return static_cast<int64_t>(time(nullptr)); }
+
+
+} // namespace skm::test

@@ -1,0 +1,128 @@
+// Sync over a bad link: a fault proxy (tests/support/fault_proxy.cpp) between libcurl and a real
+// skm-central on 127.0.0.1 resets connections after the request and after the response headers,
+// truncates, drips and stalls responses, and answers 503 and 429 with Retry-After. 10,000 ratings
+// must arrive exactly once, with the backoff honoured. And the upload speed cap, seen on the wire.
+
+#include "support/fault_proxy.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/test_util.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using namespace skm;
+using test::Central;
+using test::Fault;
+using test::Kiosk;
+
+namespace {
+
+int portOf(const std::string& url)
+{
+    std::smatch m;
+    REQUIRE(std::regex_search(url, m, std::regex(R"(:(\d+)$)")));
+    return std::stoi(m[1]);
+}
+
+void fill(store::RatingStore& st, int n)
+{
+    std::vector<store::PendingRating> batch;
+    for (int i = 0; i < n; ++i) {
+        store::PendingRating p = st.stamp(i % 4 + 1);
+        if (i % 3 == 0) p.reasonsJson = R"(["cepat"])";
+        batch.push_back(std::move(p));
+        if (batch.size() == 1000 || i + 1 == n) {
+            REQUIRE(st.commitBatch(batch).ok);
+            batch.clear();
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and answers 503/429: each stored once", "[sync][faults]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    sync::Provisioning prov = central.addDevice("kiosk-faults");
+    const std::vector<Fault> pattern = {Fault::ResetAfterRequest, Fault::None, Fault::ResetAfterHeaders, Fault::None,      Fault::Status503,
+                                        Fault::None,              Fault::Truncate, Fault::None,           Fault::Status429, Fault::SlowDrip,
+                                        Fault::None,              Fault::Stall,    Fault::None};
+    test::FaultProxy proxy(portOf(central.url()), [&](int n) { return pattern[static_cast<size_t>(n) % pattern.size()]; });
+    proxy.stallMs = 3000;
+    prov.centralUrl = proxy.url();
+    Kiosk kiosk(dir / "kiosk", prov);
+    fill(*kiosk.st, 10'000);
+    for (int i = 0; i < 50; ++i) REQUIRE(kiosk.st->recordAudit("note", std::nullopt, R"({"i":)" + std::to_string(i) + "}") == SQLITE_OK);
+
+    sync::SyncOptions o;
+    o.backoffBaseMs = 50; // keep the test short; Retry-After (1 s) still sets the floor
+    o.backoffCapMs = 400;
+    o.deadlineMs = 300'000;
+    sync::CurlOptions curl;
+    curl.timeoutSeconds = 2; // shorter than the proxy's stall
+    const auto r = sync::syncOnce(*kiosk.st, prov, [&](const sync::HttpRequest& req) { return sync::curlSend(req, curl); }, o);
+    INFO(r.error);
+    CHECK(r.ok);
+    CHECK(r.pendingLeft == 0);
+    CHECK(r.eventsPendingLeft == 0);
+
+    // Every fault happened, more than once.
+    const auto counts = proxy.counts();
+    for (Fault f : {Fault::ResetAfterRequest, Fault::ResetAfterHeaders, Fault::Truncate, Fault::SlowDrip, Fault::Stall, Fault::Status503, Fault::Status429}) {
+        INFO(test::faultName(f));
+        CHECK(counts.count(f) == 1);
+        if (counts.count(f)) CHECK(counts.at(f) >= 2);
+    }
+    // Exactly once: the batches the server stored but the device never heard of came again and were
+    // answered as duplicates.
+    auto db = store::Database((dir / "central" / "central.db").string(), SQLITE_OPEN_READONLY);
+    CHECK(db.queryInt("SELECT count(*) FROM ratings WHERE device_id = 'kiosk-faults'") == 10'000);
+    CHECK(db.queryInt("SELECT count(*) FROM audit_events") == kiosk.st->database().queryInt("SELECT count(*) FROM audit_events"));
+    CHECK(kiosk.st->counts().sent == 10'000);
+    CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM ratings WHERE upload_status = 'sent' AND attempts = 1") == 10'000);
+    const auto rep = central.report();
+    CHECK(rep["devices"]["kiosk-faults"]["chain"]["ok"] == true);
+    CHECK(rep["devices"]["kiosk-faults"]["chain"]["linked"] == 10'000);
+
+    // Retry-After honoured: nothing came sooner than 1 s after a 503 or 429 was sent.
+    const auto log = proxy.log();
+    int busy = 0;
+    for (size_t i = 0; i + 1 < log.size(); ++i) {
+        if (log[i].status != 503 && log[i].status != 429) continue;
+        ++busy;
+        INFO("request " << i << " answered " << log[i].status << "; the next began " << log[i + 1].startMs - log[i].bodyDoneMs << " ms later");
+        CHECK(log[i + 1].startMs - log[i].bodyDoneMs >= 1000);
+    }
+    CHECK(busy >= 4);
+}
+
+TEST_CASE("the upload speed cap from the provisioning holds on the wire", "[sync][faults]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    sync::Provisioning prov = central.addDevice("kiosk-slow", {"--max-upload-rate", "20000"});
+    CHECK(prov.maxUploadBytesPerSecond == 20'000);
+    test::FaultProxy proxy(portOf(central.url()), [](int) { return Fault::None; });
+    prov.centralUrl = proxy.url();
+    Kiosk kiosk(dir / "kiosk", prov); // installs the provisioning, cap included
+    fill(*kiosk.st, 3'000);
+    kiosk.st.reset();
+
+    const auto r = test::run({(test::binDir() / "skm-sync").string(), "--once", "--data-dir", (dir / "kiosk").string()});
+    INFO(r.out << r.err);
+    CHECK(r.exitCode == 0);
+    int measured = 0;
+    for (const auto& entry : proxy.log()) {
+        if (entry.bodyBytes < 10'000) continue;
+        ++measured;
+        // At 20,000 bytes/s a body of B bytes takes at least about B/20 ms to arrive (libcurl paces on
+        // average; 0.7 allows for its first burst). A lower bound: load can only make it slower.
+        const int64_t took = entry.bodyDoneMs - entry.startMs;
+        INFO(entry.bodyBytes << " bytes took " << took << " ms");
+        CHECK(took >= entry.bodyBytes * 1000 / 20'000 * 7 / 10);
+    }
+    CHECK(measured >= 3);
+    CHECK(central.report()["ratings_total"] == 3000);
+}
