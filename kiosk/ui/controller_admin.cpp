@@ -80,6 +80,31 @@ void Controller::refreshAdmin()
         }
     }
     L.emplace_back(t("admin.last_sync"), lastSync);
+    std::string syncError, config = "-";
+    if (const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson.empty() ? "{}" : st.lastSyncJson, nullptr, false); j.is_object()) {
+        if (j.contains("error") && j["error"].is_string()) syncError = j["error"].get<std::string>();
+        if (j.contains("config") && j["config"].is_object()) {
+            const nlohmann::json& c = j["config"];
+            const std::string status = c.value("status", "");
+            if (status == "unchanged") config = t("admin.config_unchanged");
+            else if (status == "applied") config = t("admin.config_applied");
+            else if (c.contains("error") && c["error"].is_string()) config = "! " + c["error"].get<std::string>();
+        }
+    }
+    if (!syncError.empty()) L.emplace_back(t("admin.sync_error"), syncError);
+    L.emplace_back(t("admin.config"), config);
+    try {
+        store::Database& db = m_store.database();
+        const int64_t pending = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending')"
+                                            " + (SELECT count(*) FROM cases WHERE upload_status = 'pending')"
+                                            " + (SELECT count(*) FROM audit_events WHERE upload_status = 'pending')");
+        const int64_t rejected = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'rejected')"
+                                             " + (SELECT count(*) FROM cases WHERE upload_status = 'rejected')"
+                                             " + (SELECT count(*) FROM audit_events WHERE upload_status = 'rejected')");
+        L.emplace_back(t("admin.events"), std::to_string(pending) + " / " + std::to_string(rejected));
+    } catch (const std::exception&) {
+        L.emplace_back(t("admin.events"), "?");
+    }
     L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
     struct statvfs fs {};
     std::string free = "?";

@@ -58,7 +58,7 @@ const std::vector<std::string>& catalogueKeys()
         "officer.title", "officer.on_break", "officer.active", "officer.break", "officer.resume", "officer.sign_out",
         "officer.citizen", "officer.service", "officer.ticket", "officer.hand_over", "officer.choose_service", "officer.case_open",
         "admin.signin_title", "admin.title", "admin.device", "admin.counter", "admin.version", "admin.schema", "admin.ratings",
-        "admin.last_sync", "admin.next_sync", "admin.never", "admin.not_scheduled", "admin.disk_free", "admin.db_size",
+        "admin.last_sync", "admin.next_sync", "admin.events", "admin.config", "admin.sync_error", "admin.config_unchanged", "admin.config_applied", "admin.never", "admin.not_scheduled", "admin.disk_free", "admin.db_size",
         "admin.officer", "admin.nobody", "admin.open_case", "admin.sync_now", "admin.sync_running", "admin.sync_unavailable", "admin.export",
         "admin.exported", "admin.screen_test", "admin.screen_test_hint", "admin.leave", "admin.close", "admin.disabled",
     };

@@ -1,0 +1,156 @@
+// GET /v1/config against a real skm-central on 127.0.0.1: the roster (officers, services, reason
+// lists) and the survey definition published in central's data directory reach the kiosk; an
+// unchanged configuration costs one 304; a per-device override; a refused configuration (by the
+// central office's own check, or an answer not signed by it) leaves the one in force.
+
+#include "support/sync_fixture.hpp"
+#include "support/test_util.hpp"
+
+#include <roster/pin.hpp>
+#include <roster/roster.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace skm;
+using test::Central;
+using test::Kiosk;
+
+namespace {
+
+void writeFile(const std::filesystem::path& file, const std::string& text)
+{
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << text;
+}
+
+std::string demoRoster() { return test::readFile(test::sourceDir() / "config" / "demo-roster.toml"); }
+
+size_t officers(store::Database& db)
+{
+    const auto r = roster::readRoster(db);
+    return r ? r->officers.size() : 0;
+}
+
+// Drops the [[officers]] entry of `nip` from a roster text.
+std::string without(std::string text, const std::string& nip)
+{
+    const size_t at = text.find("nip = \"" + nip + "\"");
+    REQUIRE(at != std::string::npos);
+    const size_t begin = text.rfind("[[officers]]", at);
+    const size_t end = text.find("\n[[", at);
+    text.erase(begin, end - begin + 1);
+    return text;
+}
+
+// A sender that records the status of each configuration answer.
+struct Recording {
+    std::vector<int> configStatuses;
+    sync::HttpResponse operator()(const sync::HttpRequest& r)
+    {
+        auto resp = sync::curlSend(r);
+        if (r.method == "GET") configStatuses.push_back(resp.status);
+        return resp;
+    }
+};
+
+} // namespace
+
+TEST_CASE("the configuration published by the central office reaches the kiosk; unchanged costs one 304", "[sync][config]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    writeFile(dir / "central" / "publish" / "roster.toml", demoRoster());
+    writeFile(dir / "central" / "publish" / "survey.toml", "version = \"skm-2026.1\"\n");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-cfg"));
+    CHECK(officers(kiosk.st->database()) == 0);
+
+    Recording rec;
+    auto r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
+    INFO(r.error << r.configError);
+    CHECK(r.ok);
+    CHECK(r.configStatus == "applied");
+    CHECK(officers(kiosk.st->database()) == 3);
+    CHECK(roster::readRoster(kiosk.st->database())->services.size() >= 3);
+    CHECK(test::readFile(dir / "kiosk" / "survey.toml") == "version = \"skm-2026.1\"\n");
+    // Its audit event went up in the same run.
+    CHECK(kiosk.st->database().queryText("SELECT upload_status FROM audit_events WHERE kind = 'roster_received'") == "sent");
+    CHECK(central.report()["audit_total"] == 1);
+
+    r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
+    CHECK(r.configStatus == "unchanged");
+    REQUIRE(rec.configStatuses.size() == 2);
+    CHECK(rec.configStatuses[0] == 200);
+    CHECK(rec.configStatuses[1] == 304);
+
+    // The office removes an officer: the next run brings the new roster.
+    writeFile(dir / "central" / "publish" / "roster.toml", without(demoRoster(), "198811202012121003"));
+    r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
+    CHECK(r.configStatus == "applied");
+    CHECK(officers(kiosk.st->database()) == 2);
+    CHECK_FALSE(roster::findOfficer(kiosk.st->database(), "198811202012121003"));
+
+    // A file for this device alone takes precedence over the office-wide one.
+    writeFile(dir / "central" / "publish" / "devices" / "kiosk-cfg" / "roster.toml",
+              without(without(demoRoster(), "198811202012121003"), "199007152015032001"));
+    r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
+    CHECK(r.configStatus == "applied");
+    CHECK(officers(kiosk.st->database()) == 1);
+
+    // skm-kiosk status shows the outcome.
+    kiosk.st.reset();
+    const auto status = nlohmann::json::parse(
+        test::run({(test::binDir() / "skm-kiosk").string(), "status", "--json", "--data-dir", (dir / "kiosk").string()}).out);
+    CHECK(status["last_sync"]["config"]["status"] == "applied");
+}
+
+TEST_CASE("a refused configuration leaves the one in force, and the uploads go on", "[sync][config]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    writeFile(dir / "central" / "publish" / "roster.toml", demoRoster());
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-cfg2"));
+    REQUIRE(kiosk.sync().configStatus == "applied");
+    REQUIRE(officers(kiosk.st->database()) == 3);
+
+    SECTION("the central office refuses to publish a roster with a bad NIP")
+    {
+        std::string bad = demoRoster();
+        for (size_t at; (at = bad.find("199007152015032001")) != std::string::npos;) bad.replace(at, 18, "199013152015032001"); // month 13
+        writeFile(dir / "central" / "publish" / "roster.toml", bad);
+        kiosk.rate(2);
+        const auto r = kiosk.sync();
+        CHECK(r.ok); // the ratings went up all the same
+        CHECK(r.sent == 2);
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("HTTP 503 config_invalid") && Catch::Contains("roster.toml") && Catch::Contains("199013152015032001"));
+        CHECK(officers(kiosk.st->database()) == 3);
+    }
+    SECTION("an answer not signed by the central office is not applied")
+    {
+        writeFile(dir / "central" / "publish" / "roster.toml", without(demoRoster(), "198811202012121003"));
+        // Someone on the path swaps the roster for their own (here: the central office's answer
+        // re-packed with an officer of theirs added; the signature no longer matches).
+        auto forge = [](const sync::HttpRequest& req) {
+            auto resp = sync::curlSend(req);
+            if (req.method == "GET" && resp.status == 200) {
+                auto body = nlohmann::json::parse(protocol::gunzip(resp.body));
+                body["files"]["roster.toml"] = body["files"]["roster.toml"].get<std::string>() +
+                                               "\n[[officers]]\nnip = \"199101012015031001\"\nname = \"Intruder\"\nunit = \"X\"\npin_hash = \"" +
+                                               roster::hashPin("1111") + "\"\n";
+                resp.body = protocol::gzip(body.dump());
+            }
+            return resp;
+        };
+        const auto r = sync::syncOnce(*kiosk.st, kiosk.prov, forge);
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        CHECK(officers(kiosk.st->database()) == 3);
+        CHECK_FALSE(roster::findOfficer(kiosk.st->database(), "199101012015031001"));
+        CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 1);
+        // The genuine answer, next time, is applied.
+        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(officers(kiosk.st->database()) == 2);
+    }
+}
