@@ -87,7 +87,7 @@ void saveOffset(store::RatingStore& st, int64_t offset)
     (void)m.next();
 }
 
-HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& batchId)
+HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& batchId, size_t* jsonBytes = nullptr)
 {
     nlohmann::json body = {{"protocol", protocol::kVersion}, {"device_id", run.p.deviceId}, {"batch_id", batchId}, {"ratings", nlohmann::json::array()}};
     for (size_t k = 0; k < kOutboxKinds.size(); ++k) {
@@ -98,7 +98,9 @@ HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& 
     }
     HttpRequest req;
     req.url = run.p.centralUrl + protocol::kUploadPath;
-    req.body = protocol::gzip(body.dump());
+    const std::string json = body.dump();
+    if (jsonBytes) *jsonBytes = json.size();
+    req.body = protocol::gzip(json);
     req.caPem = run.p.caPem;
     req.pinnedKey = run.p.pinnedKey;
     req.maxSendBytesPerSecond = run.o.maxSendBytesPerSecond > 0 ? run.o.maxSendBytesPerSecond : run.p.maxUploadBytesPerSecond;
@@ -138,8 +140,14 @@ void rejectAll(Run& run, const OutboxBatch& batch, const std::string& batchId, c
 bool deliver(Run& run, const OutboxBatch& batch)
 {
     const std::string batchId = run.st.newId(); // the same for every attempt at this batch
-    while (true) {
-        const HttpRequest req = buildRequest(run, batch, batchId);
+    for (bool first = true;; first = false) {
+        size_t jsonBytes = 0;
+        const HttpRequest req = buildRequest(run, batch, batchId, &jsonBytes);
+        if (first && jsonBytes > run.o.maxBatchBytes && batch.size() > 1) {
+            // Bounded in bytes as well as in count (long comments): halve before sending.
+            const auto [a, b] = batch.halves();
+            return deliver(run, a) && deliver(run, b);
+        }
         run.result.bytesSent += static_cast<int64_t>(req.body.size());
         ++run.result.requests;
         if (run.o.onBody) run.o.onBody(req.body);

@@ -56,6 +56,7 @@ struct SyncResult {
 
 struct SyncOptions {
     int64_t batchSize = 500;                // items of each kind per request
+    size_t maxBatchBytes = 1024 * 1024;     // and at most this much JSON (before gzip) per request, unless one item is more
     int64_t maxSendBytesPerSecond = 0;      // upload speed cap (0: the provisioning's, if any)
     // Retries of network errors, 5xx, 408 and 429: exponential backoff with full jitter (AWS
     // architecture blog, "Exponential Backoff And Jitter"), at least Retry-After, within the deadline.

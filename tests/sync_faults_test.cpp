@@ -126,3 +126,30 @@ TEST_CASE("the upload speed cap from the provisioning holds on the wire", "[sync
     CHECK(measured >= 3);
     CHECK(central.report()["ratings_total"] == 3000);
 }
+
+TEST_CASE("a proxy from the environment (http_proxy) carries the sync", "[sync][faults]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const sync::Provisioning prov = central.addDevice("kiosk-proxied"); // the central office's own URL
+    test::FaultProxy proxy(portOf(central.url()), [](int) { return Fault::None; });
+    Kiosk kiosk(dir / "kiosk", prov);
+    fill(*kiosk.st, 700);
+    // As a site's network would set it; libcurl reads it for every transfer.
+    struct Env {
+        explicit Env(const std::string& url)
+        {
+            setenv("http_proxy", url.c_str(), 1);
+            unsetenv("no_proxy");
+            unsetenv("NO_PROXY");
+        }
+        ~Env() { unsetenv("http_proxy"); }
+    } env(proxy.url());
+    const auto r = kiosk.sync();
+    INFO(r.error);
+    CHECK(r.ok);
+    const auto log = proxy.log();
+    REQUIRE(log.size() == 3); // the configuration, then two batches
+    for (const auto& e : log) CHECK(e.asForwardProxy);
+    CHECK(central.report()["ratings_total"] == 700);
+}

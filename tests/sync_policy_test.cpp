@@ -126,6 +126,36 @@ TEST_CASE("retrying stops at the run's deadline and leaves the ratings pending",
     CHECK(rig.st->database().queryText("SELECT value FROM meta WHERE key = 'last_sync'").find("deadline") != std::string::npos);
 }
 
+TEST_CASE("batches are bounded in bytes as well as in count", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(40);
+    // Long comments: 40 x 3,000 characters would be one 120 KB request under the count limit alone.
+    const std::string longComment(3000, 'k');
+    REQUIRE(rig.st->database().queryInt("SELECT count(*) FROM ratings") == 40);
+    rig.st->database().exec("UPDATE ratings SET comment = '" + longComment + "'");
+    rig.options.maxBatchBytes = 32 * 1024;
+    for (int i = 0; i < 40; ++i) rig.sender.script.push_back(storeAll);
+    const auto r = rig.run();
+    CHECK(r.ok);
+    CHECK(r.sent == 40);
+    size_t delivered = 0;
+    for (const auto& b : rig.sender.bodies) {
+        CHECK(b.dump().size() <= rig.options.maxBatchBytes);
+        delivered += b["ratings"].size();
+    }
+    CHECK(delivered == 40);
+    CHECK(rig.sender.bodies.size() >= 4);
+
+    // One item larger than the bound still goes, alone.
+    Rig big;
+    big.rate(1);
+    big.options.maxBatchBytes = 1000;
+    big.st->database().exec("UPDATE ratings SET comment = '" + longComment + "'");
+    big.sender.script = {storeAll};
+    CHECK(big.run().sent == 1);
+}
+
 TEST_CASE("413 splits the batch until it fits; a single rating too large is rejected", "[sync][policy]")
 {
     Rig rig;

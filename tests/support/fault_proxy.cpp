@@ -142,6 +142,13 @@ void FaultProxy::serve(int client)
         return;
     }
     entry.bodyDoneMs = monoMs();
+    // A client told to use this as its HTTP proxy (http_proxy) sends the absolute form
+    // "POST http://host:port/path HTTP/1.1"; the origin server gets "POST /path HTTP/1.1".
+    if (const size_t sp = head.find(' '); sp != std::string::npos && head.compare(sp + 1, 7, "http://") == 0) {
+        const size_t pathAt = head.find('/', sp + 8);
+        head.erase(sp + 1, pathAt - sp - 1);
+        entry.asForwardProxy = true;
+    }
     entry.bodyBytes = static_cast<int64_t>(body.size());
     entry.fault = m_schedule(m_next++);
     auto record = [&] {

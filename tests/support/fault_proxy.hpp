@@ -3,7 +3,8 @@
 // injects the faults of a bad link into chosen requests: a connection reset after the request was
 // delivered (the server has stored it; the device never hears), a reset after the response headers,
 // a truncated response, a slow drip, a stall, and 503/429 answers with Retry-After that never reach
-// the server. One connection per request (the sender opens a new one each time).
+// the server. One connection per request (the sender opens a new one each time). It also works as a
+// plain forward proxy for a client that is told to use it (http_proxy).
 
 #include <atomic>
 #include <cstdint>
@@ -25,6 +26,7 @@ struct ProxyRequestLog {
     int64_t bodyDoneMs = 0;     // its last byte arrived
     int64_t bodyBytes = 0;
     int status = 0;             // what the server (or the proxy) answered; 0 if never answered
+    bool asForwardProxy = false; // the client addressed it as its HTTP proxy (absolute-form request)
 };
 
 class FaultProxy {
