@@ -11,6 +11,9 @@
 #include <ui/controller.hpp>
 #include <ui/widgets.hpp>
 
+#include <roster/pin.hpp>
+#include <roster/roster.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -281,6 +284,43 @@ TEST_CASE("low and high scores get their own reason lists, laid out alike", "[ui
             CHECK(l[i].rect.max.y == layouts[0][i].rect.max.y);
         }
     }
+}
+
+TEST_CASE("a roster's reason lists replace the configuration's from the next citizen on, without a restart", "[ui][roster]")
+{
+    Rig rig;
+    auto codes = [&] {
+        std::vector<std::string> out;
+        for (const auto& c : rig.controller->snapshot().reasons) out.push_back(c.code);
+        return out;
+    };
+    auto rateAndLeave = [&](int score) {
+        rig.tap("face." + std::to_string(score));
+        auto got = codes();
+        rig.tap("skip");
+        rig.tap("comment.skip");
+        rig.wait(5'000); // thanks -> attract
+        REQUIRE(rig.controller->screen() == ui::ScreenId::Attract);
+        return got;
+    };
+    const auto fromConfig = rateAndLeave(1);
+    CHECK(fromConfig.size() == config::KioskConfig{}.reasonsLow.size());
+
+    // A roster arrives (here imported; sync applies it the same way) with its own low list only.
+    roster::Roster r;
+    r.version = "central-2026-12";
+    r.officers = {{"198503302010011002", "Budi Santoso", "Perizinan", roster::hashPin("2468")}};
+    r.services = {{"nib", "NIB", "NIB"}};
+    r.reasonsLow = {{"antre_lama", "Antre terlalu lama", "Queue too long"}, {"berkas_hilang", "Berkas hilang", "Papers lost"}};
+    roster::replaceRoster(rig.st->database(), r, 0);
+    rig.wait(4'000); // past the response interval
+    CHECK(rateAndLeave(2) == std::vector<std::string>{"antre_lama", "berkas_hilang"});
+    rig.wait(4'000);
+    CHECK(rateAndLeave(4).size() == config::KioskConfig{}.reasonsHigh.size()); // no high list in the roster: the configuration's
+    rig.wait(4'000);
+    rig.tap("face.1");
+    rig.tap("reason.berkas_hilang");
+    CHECK(rig.rows().back().reasons == R"(["berkas_hilang"])");
 }
 
 TEST_CASE("the thanks screen is drawn identically whichever face was chosen", "[ui][privacy]")

@@ -202,6 +202,15 @@ std::optional<Roster> readRoster(store::Database& db)
     return r;
 }
 
+std::vector<config::Reason> rosterReasons(store::Database& db, const std::string& kind)
+{
+    std::vector<config::Reason> out;
+    store::Statement q(db, "SELECT code, label_id, label_en FROM roster_reasons WHERE kind = ?1 ORDER BY position");
+    q.bind(1, std::string_view(kind));
+    while (q.next()) out.push_back({q.columnText(0), q.columnText(1), q.columnText(2)});
+    return out;
+}
+
 std::optional<Officer> findOfficer(store::Database& db, const std::string& nip)
 {
     store::Statement o(db, "SELECT nip, name, unit, pin_hash FROM roster_officers WHERE nip = ?1");

@@ -50,6 +50,10 @@ public:
 void replaceRoster(store::Database& db, const Roster& roster, int64_t nowWallMs);
 // The roster in force, or nullopt if none was ever imported.
 [[nodiscard]] std::optional<Roster> readRoster(store::Database& db);
+// The roster's reason list of `kind` ("low" or "high"), in order; empty if the roster has none (then
+// the configuration's list applies). Read at each rating, so a roster delivered by sync takes effect
+// for the next citizen without a restart.
+[[nodiscard]] std::vector<config::Reason> rosterReasons(store::Database& db, const std::string& kind);
 [[nodiscard]] std::optional<Officer> findOfficer(store::Database& db, const std::string& nip);
 
 } // namespace skm::roster

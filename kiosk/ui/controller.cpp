@@ -198,7 +198,15 @@ void Controller::refreshReasons()
 {
     m_state.reasons.clear();
     if (!m_current) return;
-    const auto& list = m_current->score <= 2 ? m_settings.reasonsLow : m_settings.reasonsHigh;
+    const bool low = m_current->score <= 2;
+    // The roster's lists (imported, or delivered by the central office) replace the configuration's.
+    std::vector<config::Reason> fromRoster;
+    try {
+        fromRoster = roster::rosterReasons(m_store.database(), low ? "low" : "high");
+    } catch (const std::exception& e) {
+        spdlog::warn("cannot read the roster's reasons, using the configuration's: {}", e.what());
+    }
+    const auto& list = !fromRoster.empty() ? fromRoster : (low ? m_settings.reasonsLow : m_settings.reasonsHigh);
     for (const config::Reason& r : list) m_state.reasons.push_back({r.code, m_state.lang == config::Lang::En ? r.labelEn : r.labelId});
 }
 
