@@ -1,0 +1,152 @@
+// The IKM library against worked examples computed by hand (the arithmetic is in the comments), the
+// mutu bands at each boundary, an unsur nobody answered, rounding as the regulation prints it, and
+// the Krejcie–Morgan sample size against the published table.
+
+#include <ikm/ikm.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace skm::ikm;
+
+namespace {
+std::array<Tally, kUnsurCount> tallies(const std::vector<std::array<int, kUnsurCount>>& responses)
+{
+    std::array<Tally, kUnsurCount> t{};
+    for (const auto& r : responses) {
+        for (int i = 0; i < kUnsurCount; ++i) {
+            if (r[i] > 0) t[i].add(r[i]);
+        }
+    }
+    return t;
+}
+} // namespace
+
+TEST_CASE("IKM of four complete responses, worked by hand", "[ikm]")
+{
+    //        U1 U2 U3 U4 U5 U6 U7 U8 U9
+    // R1      4  4  3  4  3  3  4  3  3
+    // R2      3  3  3  4  3  4  4  3  3
+    // R3      3  2  3  4  3  3  3  2  3
+    // R4      4  3  2  4  4  3  4  3  4
+    // sums   14 12 11 16 13 13 15 11 13
+    // NRR   3.50 3.00 2.75 4.00 3.25 3.25 3.75 2.75 3.25   (sum / 4)
+    // IKM = (3.50+3.00+2.75+4.00+3.25+3.25+3.75+2.75+3.25) / 9 = 29.50 / 9 = 3.2777…
+    // converted = 3.2777… × 25 = 81.9444… -> 81.94 -> B (Baik: 76.61–88.30)
+    const auto r = compute(tallies({{4, 4, 3, 4, 3, 3, 4, 3, 3}, {3, 3, 3, 4, 3, 4, 4, 3, 3}, {3, 2, 3, 4, 3, 3, 3, 2, 3}, {4, 3, 2, 4, 4, 3, 4, 3, 4}}));
+    const std::array<double, 9> nrr = {3.50, 3.00, 2.75, 4.00, 3.25, 3.25, 3.75, 2.75, 3.25};
+    for (int i = 0; i < kUnsurCount; ++i) {
+        REQUIRE(r.nrr[i]);
+        CHECK(*r.nrr[i] == Approx(nrr[i]));
+    }
+    CHECK(r.unsurUsed == 9);
+    CHECK(*r.ikm == Approx(29.5 / 9));
+    CHECK(*r.converted == 81.94);
+    CHECK(*r.mutu == Mutu::B);
+    CHECK(mutuLetter(*r.mutu) == 'B');
+    CHECK(std::string(mutuLabel(*r.mutu)) == "Baik");
+}
+
+TEST_CASE("every response at the top or the bottom gives 100.00 A and 25.00 D", "[ikm]")
+{
+    const auto top = compute(tallies({{4, 4, 4, 4, 4, 4, 4, 4, 4}}));
+    CHECK(*top.converted == 100.00);
+    CHECK(*top.mutu == Mutu::A);
+    const auto bottom = compute(tallies({{1, 1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1, 1, 1}}));
+    CHECK(*bottom.converted == 25.00);
+    CHECK(*bottom.mutu == Mutu::D);
+    CHECK(std::string(mutuLabel(Mutu::D)) == "Tidak Baik");
+}
+
+TEST_CASE("mutu bands: each boundary value, inclusive as listed", "[ikm]")
+{
+    CHECK(mutuOf(100.00) == Mutu::A);
+    CHECK(mutuOf(88.31) == Mutu::A);
+    CHECK(mutuOf(88.30) == Mutu::B);
+    CHECK(mutuOf(76.61) == Mutu::B);
+    CHECK(mutuOf(76.60) == Mutu::C);
+    CHECK(mutuOf(65.00) == Mutu::C);
+    CHECK(mutuOf(64.99) == Mutu::D);
+    CHECK(mutuOf(25.00) == Mutu::D);
+    // Scores between the printed bounds are banded after rounding to two decimals, half up.
+    CHECK(mutuOf(88.305) == Mutu::A);   // -> 88.31
+    CHECK(mutuOf(88.3049) == Mutu::B);  // -> 88.30
+    CHECK(mutuOf(64.995) == Mutu::C);   // -> 65.00
+    CHECK(mutuOf(64.9949) == Mutu::D);  // -> 64.99
+    CHECK(mutuOf(76.605) == Mutu::B);   // -> 76.61
+}
+
+TEST_CASE("the quick-rating index at the band boundaries, from whole counts", "[ikm]")
+{
+    // mean × 25 with sum / count chosen to land exactly on each bound:
+    //   8831 / 2500 = 3.5324 -> 88.31 A     8830 / 2500 = 3.532 -> 88.30 B
+    //   7661 / 2500 = 3.0644 -> 76.61 B     7660 / 2500 = 3.064 -> 76.60 C
+    //   6500 / 2500 = 2.6    -> 65.00 C     6499 / 2500 = 2.5996 -> 64.99 D
+    //   17661 / 5000 = 3.5322 -> 88.305 -> 88.31 A (half up)
+    //   12999 / 5000 = 2.5998 -> 64.995 -> 65.00 C (half up)
+    struct Case {
+        int64_t sum, count;
+        double converted;
+        Mutu mutu;
+    };
+    for (const Case& c : {Case{8831, 2500, 88.31, Mutu::A}, Case{8830, 2500, 88.30, Mutu::B}, Case{7661, 2500, 76.61, Mutu::B},
+                          Case{7660, 2500, 76.60, Mutu::C}, Case{6500, 2500, 65.00, Mutu::C}, Case{6499, 2500, 64.99, Mutu::D},
+                          Case{17661, 5000, 88.31, Mutu::A}, Case{12999, 5000, 65.00, Mutu::C}}) {
+        INFO(c.sum << " / " << c.count);
+        const auto x = quickIndex(Tally{c.count, c.sum});
+        CHECK(x.count == c.count);
+        CHECK(*x.converted == c.converted);
+        CHECK(*x.mutu == c.mutu);
+    }
+    CHECK_FALSE(quickIndex(Tally{}).converted); // no ratings: no index
+}
+
+TEST_CASE("an unsur nobody answered is left out, and the others weigh equally", "[ikm]")
+{
+    // The worked example with U4 (Biaya/Tarif) unanswered by all:
+    // IKM = (3.50+3.00+2.75+3.25+3.25+3.75+2.75+3.25) / 8 = 25.50 / 8 = 3.1875
+    // converted = 79.6875 -> 79.69 -> B
+    const auto r = compute(tallies({{4, 4, 3, 0, 3, 3, 4, 3, 3}, {3, 3, 3, 0, 3, 4, 4, 3, 3}, {3, 2, 3, 0, 3, 3, 3, 2, 3}, {4, 3, 2, 0, 4, 3, 4, 3, 4}}));
+    CHECK_FALSE(r.nrr[3]);
+    CHECK(r.unsurUsed == 8);
+    CHECK(*r.ikm == Approx(3.1875));
+    CHECK(*r.converted == 79.69);
+    CHECK(*r.mutu == Mutu::B);
+
+    const auto none = compute({});
+    CHECK(none.unsurUsed == 0);
+    CHECK_FALSE(none.ikm);
+    CHECK_FALSE(none.converted);
+    CHECK_FALSE(none.mutu);
+}
+
+TEST_CASE("NRR over different numbers of answers per unsur", "[ikm]")
+{
+    // U1 answered 3 times (4, 3, 3): NRR 10/3 = 3.333…; every other unsur once with 2: NRR 2.
+    // IKM = (3.333… + 8 × 2) / 9 = 19.333… / 9 = 2.148148…; converted = 53.7037… -> 53.70 -> D
+    std::array<Tally, kUnsurCount> t{};
+    t[0].add(4);
+    t[0].add(3);
+    t[0].add(3);
+    for (int i = 1; i < kUnsurCount; ++i) t[i].add(2);
+    const auto r = compute(t);
+    CHECK(*r.nrr[0] == Approx(10.0 / 3));
+    CHECK(*r.converted == 53.70);
+    CHECK(*r.mutu == Mutu::D);
+}
+
+TEST_CASE("Krejcie–Morgan sample size, as the published table prints it", "[ikm]")
+{
+    // S = 3.841 N 0.25 / (0.0025 (N - 1) + 3.841 × 0.25), to the nearest whole respondent:
+    // N = 100: 96.025 / 1.20775 = 79.51 -> 80;  N = 1000: 960.25 / 3.45775 = 277.71 -> 278
+    // N = 50: 48.0125 / 1.08275 = 44.34 -> 44;  N = 500: 480.125 / 2.20775 = 217.47 -> 217
+    // N = 10000: 9602.5 / 25.95775 = 369.93 -> 370
+    CHECK(sampleSize(100) == 80);
+    CHECK(sampleSize(1000) == 278);
+    CHECK(sampleSize(50) == 44);
+    CHECK(sampleSize(500) == 217);
+    CHECK(sampleSize(10000) == 370);
+    CHECK(sampleSize(1) == 1);
+    CHECK(sampleSize(10) == 10);
+    CHECK(sampleSize(0) == 0);
+    CHECK(sampleSize(-5) == 0);
+}
