@@ -65,7 +65,7 @@ struct Rig {
 
 } // namespace
 
-TEST_CASE("a rating during an open case carries the officer, case and service; the next is counter-level", "[duty]")
+TEST_CASE("a rating during an open case carries the officer, case and service, and the next is counter-level", "[duty]")
 {
     Rig rig;
     rig.duty->start(rig.officer);
@@ -81,7 +81,7 @@ TEST_CASE("a rating during an open case carries the officer, case and service; t
           "none|none|counter");
 }
 
-TEST_CASE("a case nobody rates expires as not rated; a new case replaces an unrated one", "[duty]")
+TEST_CASE("a case nobody rates expires as not rated, and a new case replaces an unrated one", "[duty]")
 {
     Rig rig;
     rig.duty->start(rig.officer);

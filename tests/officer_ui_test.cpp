@@ -176,7 +176,7 @@ TEST_CASE("the keypad's 1-4 type on the officer's screens instead of rating", "[
     CHECK(d.controller->snapshot().signInNip == "3");
 }
 
-TEST_CASE("a long press on the office's name opens the sign-in; a short one does nothing", "[officer][ui]")
+TEST_CASE("a long press on the office's name opens the sign-in, and a short one does nothing", "[officer][ui]")
 {
     Desk d;
     const ImVec2 p = ui::findTarget("gesture.officer")->rect.center();
@@ -192,7 +192,7 @@ TEST_CASE("a long press on the office's name opens the sign-in; a short one does
     CHECK(d.controller->screen() == ScreenId::SignIn);
 }
 
-TEST_CASE("break, resume, sign-out; the officer's screens close by themselves; a case expires", "[officer][ui]")
+TEST_CASE("break, resume, sign-out, and the officer's screens close by themselves, and a case expires", "[officer][ui]")
 {
     Desk d;
     d.signInByTouch("2468");
@@ -317,7 +317,7 @@ TEST_CASE("a five-second press on the counter's name opens the technician's PIN"
     CHECK(d.controller->snapshot().signInTechnician);
 }
 
-TEST_CASE("sync now runs on a worker thread; the screen stays live and shows the result", "[admin][ui]")
+TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows the result", "[admin][ui]")
 {
     Desk d;
     config::KioskConfig cfg;

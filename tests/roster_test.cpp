@@ -181,7 +181,7 @@ TEST_CASE("importing a roster replaces the previous one in one transaction", "[r
     CHECK(readRoster(db)->officers.size() == 1);
 }
 
-TEST_CASE("five wrong PINs lock the NIP out, for longer each time; a good sign-in resets it", "[roster][auth]")
+TEST_CASE("five wrong PINs lock the NIP out, for longer each time, and a good sign-in resets it", "[roster][auth]")
 {
     StoreRig rig;
     replaceRoster(rig.st->database(), parseRoster(demoRosterText(), "demo"), 0);
@@ -241,7 +241,7 @@ TEST_CASE("the lock-out is capped at one hour and survives a restart and a wall-
     CHECK(again.lockedForMs(kDemoNip) == 0);
 }
 
-TEST_CASE("every sign-in, failure and lock-out is an audit event; unknown and malformed input too", "[roster][auth]")
+TEST_CASE("every sign-in, failure and lock-out is an audit event, and unknown and malformed input too", "[roster][auth]")
 {
     StoreRig rig;
     replaceRoster(rig.st->database(), parseRoster(demoRosterText(), "demo"), 0);

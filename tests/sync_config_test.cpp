@@ -57,7 +57,7 @@ struct Recording {
 
 } // namespace
 
-TEST_CASE("the configuration published by the central office reaches the kiosk; unchanged costs one 304", "[sync][config]")
+TEST_CASE("the configuration published by the central office reaches the kiosk, and unchanged costs one 304", "[sync][config]")
 {
     test::TempDir dir;
     Central central(dir / "central");

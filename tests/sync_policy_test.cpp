@@ -156,7 +156,7 @@ TEST_CASE("batches are bounded in bytes as well as in count", "[sync][policy]")
     CHECK(big.run().sent == 1);
 }
 
-TEST_CASE("413 splits the batch until it fits; a single rating too large is rejected", "[sync][policy]")
+TEST_CASE("413 splits the batch until it fits, and a single rating too large is rejected", "[sync][policy]")
 {
     Rig rig;
     rig.rate(4);
@@ -195,7 +195,7 @@ TEST_CASE("a clock far off is corrected from the server's time, kept, and the re
     CHECK(rig.st->database().queryInt("SELECT value FROM meta WHERE key = 'clock_offset_ms'") > 3 * 3600 * 1000 - 2000);
 }
 
-TEST_CASE("other 4xx reject the batch's ratings with the reason; refused credentials and TLS stop the run", "[sync][policy]")
+TEST_CASE("other 4xx reject the batch's ratings with the reason, and refused credentials and TLS stop the run", "[sync][policy]")
 {
     SECTION("400: rejected, kept, with the reason")
     {

@@ -449,7 +449,7 @@ TEST_CASE("a failed commit shows no thanks, keeps the tap, and saves it on retry
     CHECK(rig.controller->screen() == ScreenId::Attract);
 }
 
-TEST_CASE("a follow-up that cannot be written is retried; the citizen goes on", "[ui][ioerr]")
+TEST_CASE("a follow-up that cannot be written is retried, and the citizen goes on", "[ui][ioerr]")
 {
     auto& faults = test::faultyVfs();
     Rig rig(ImVec2(1280, 800), test::kFaultyVfsName);
