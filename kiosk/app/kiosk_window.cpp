@@ -49,6 +49,8 @@ struct WindowState {
     std::vector<int> faceKeys;
     bool officerKey = false; // F2
     bool adminKey = false;   // F12
+    bool surveyKey = false;  // S: the full questionnaire
+    bool backKey = false;    // Backspace: the previous survey question
 };
 
 WindowState& state(GLFWwindow* w) { return *static_cast<WindowState*>(glfwGetWindowUserPointer(w)); }
@@ -57,8 +59,11 @@ void onKey(GLFWwindow* w, int key, int, int action, int)
 {
     state(w).wake = true;
     if (action != GLFW_PRESS) return;
-    if (key >= GLFW_KEY_1 && key <= GLFW_KEY_4) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
-    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_4) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
+    // 1-4 are the faces; on a survey question 1..8 choose its answers.
+    if (key >= GLFW_KEY_1 && key <= GLFW_KEY_8) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
+    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_8) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
+    if (key == GLFW_KEY_S) state(w).surveyKey = true;
+    if (key == GLFW_KEY_BACKSPACE) state(w).backKey = true;
     if (key == GLFW_KEY_F2) state(w).officerKey = true;
     if (key == GLFW_KEY_F12) state(w).adminKey = true;
 }
@@ -265,6 +270,13 @@ int runKiosk(const RunOptions& o)
 
     const store::Clock& clock = store::SystemClock::instance();
     ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, catalog);
+    // The survey definition: the central office's (DATA_DIR/survey.toml, delivered by sync) when there
+    // is one that parses, else the built-in one; a new file is picked up at the next questionnaire.
+    config::SurveySource surveySource(o.dataDir / "survey.toml");
+    (void)surveySource.current();
+    if (!surveySource.error().empty()) spdlog::error("survey definition refused, using the built-in one: {}", surveySource.error());
+    spdlog::info("survey definition {} ({})", surveySource.current().version, surveySource.origin());
+    controller.setSurveySource(&surveySource);
     std::unique_ptr<roster::Authenticator> auth;
     std::unique_ptr<roster::Duty> duty;
     try {
@@ -338,6 +350,12 @@ int runKiosk(const RunOptions& o)
             if (ws.adminKey) {
                 ws.adminKey = false;
                 controller.adminKey();
+                framesLeft = std::max(framesLeft, 3);
+            }
+            if (ws.surveyKey || ws.backKey) {
+                if (ws.surveyKey) controller.surveyKey();
+                if (ws.backKey) controller.backKey();
+                ws.surveyKey = ws.backKey = false;
                 framesLeft = std::max(framesLeft, 3);
             }
             if (controller.quitRequested()) break; // the technician left the kiosk: exit 0

@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <set>
 
 namespace skm::config {
@@ -121,6 +123,29 @@ SurveyDefinition parseSurvey(const std::string& text, const std::string& name)
         d.profile.push_back(std::move(p));
     }
     return d;
+}
+
+SurveySource::SurveySource(std::filesystem::path file) : m_file(std::move(file)), m_definition(defaultSurvey()) {}
+
+const SurveyDefinition& SurveySource::current()
+{
+    std::error_code ec;
+    const auto when = std::filesystem::last_write_time(m_file, ec);
+    if (ec) return m_definition; // no file: what is in force stays (the built-in one at first)
+    if (m_haveFile && when == m_seen) return m_definition;
+    m_haveFile = true;
+    m_seen = when;
+    std::ifstream in(m_file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        m_definition = parseSurvey(text.str(), m_file.string());
+        m_error.clear();
+        m_origin = m_file.string();
+    } catch (const SurveyError& e) {
+        m_error = e.what(); // the previous definition stays in force
+    }
+    return m_definition;
 }
 
 } // namespace skm::config

@@ -6,6 +6,7 @@
 #include "catalog.hpp"
 
 #include <array>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,5 +54,24 @@ public:
 // The definition built into the binary (config/survey.toml of the source tree).
 [[nodiscard]] const SurveyDefinition& defaultSurvey();
 [[nodiscard]] const std::string& defaultSurveyText();
+
+// The definition in force on a kiosk: DATA_DIR/survey.toml when there is one (the central office's,
+// written by sync), else the built-in one. current() notices a changed file and parses it again; a
+// file that does not parse leaves the previous definition in force, and error() says why.
+class SurveySource {
+public:
+    explicit SurveySource(std::filesystem::path file);
+    [[nodiscard]] const SurveyDefinition& current();
+    [[nodiscard]] const std::string& error() const noexcept { return m_error; }
+    [[nodiscard]] const std::string& origin() const noexcept { return m_origin; } // the file, or "built-in"
+
+private:
+    std::filesystem::path m_file;
+    std::filesystem::file_time_type m_seen{};
+    bool m_haveFile = false;
+    SurveyDefinition m_definition;
+    std::string m_error;
+    std::string m_origin = "built-in";
+};
 
 } // namespace skm::config

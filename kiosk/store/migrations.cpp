@@ -194,6 +194,50 @@ BEGIN
     UPDATE officer_sessions SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.session_id;
 END;
 )sql", &backfillChain},
+        {7, "SKM survey responses and their answers", R"sql(
+-- One row per questionnaire begun on the kiosk (docs/survey.md). Answers are committed one by one as
+-- they are given; an idle timeout or a restart leaves the response 'incomplete', kept and uploaded.
+CREATE TABLE survey_responses (
+    id               TEXT PRIMARY KEY,          -- UUIDv7
+    survey_version   TEXT NOT NULL,
+    device_id        TEXT NOT NULL,
+    counter          TEXT NOT NULL,
+    boot_id          TEXT NOT NULL,
+    started_wall_ms  INTEGER NOT NULL,
+    started_mono_ms  INTEGER NOT NULL,
+    language         TEXT NOT NULL,
+    service_code     TEXT,                      -- the service received (the open case's, or chosen)
+    officer_nip      TEXT,                      -- the officer and case open when it began, if any
+    case_id          TEXT,
+    status           TEXT NOT NULL DEFAULT 'in_progress' CHECK (status IN ('in_progress', 'complete', 'incomplete')),
+    finished_wall_ms INTEGER,
+    upload_status    TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected')),
+    rev              INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT
+);
+CREATE INDEX survey_outbox ON survey_responses (upload_status) WHERE upload_status = 'pending';
+CREATE INDEX survey_by_time ON survey_responses (counter, started_wall_ms);
+-- item: U1..U9 (value 1..4) or a profile question's code (value: the option's code).
+CREATE TABLE survey_answers (
+    response_id      TEXT NOT NULL REFERENCES survey_responses (id),
+    item             TEXT NOT NULL,
+    value            TEXT NOT NULL,
+    answered_wall_ms INTEGER NOT NULL,
+    PRIMARY KEY (response_id, item)
+) WITHOUT ROWID;
+CREATE TRIGGER survey_changed AFTER UPDATE OF status, service_code, language, finished_wall_ms ON survey_responses
+BEGIN
+    UPDATE survey_responses SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.id;
+END;
+CREATE TRIGGER survey_answer_added AFTER INSERT ON survey_answers
+BEGIN
+    UPDATE survey_responses SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.response_id;
+END;
+CREATE TRIGGER survey_answer_changed AFTER UPDATE ON survey_answers
+BEGIN
+    UPDATE survey_responses SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.response_id;
+END;
+)sql"},
     };
     return all;
 }

@@ -212,8 +212,7 @@ PendingRating RatingStore::stamp(int score)
     return r;
 }
 
-namespace {
-CommitResult failure(int rc, const std::string& message)
+CommitResult commitFailure(int rc, const std::string& message)
 {
     CommitResult result;
     result.sqliteCode = rc;
@@ -221,6 +220,9 @@ CommitResult failure(int rc, const std::string& message)
     result.error = result.diskFull ? "the disk is full: " + message : message;
     return result;
 }
+
+namespace {
+CommitResult failure(int rc, const std::string& message) { return commitFailure(rc, message); }
 } // namespace
 
 // Inserts one rating (and closes its case) inside the caller's transaction. Returns the SQLite result

@@ -81,6 +81,9 @@ struct CommitResult {
     std::string error;          // a message for a person, empty when ok
 };
 
+// The CommitResult of a write that failed with SQLite result `rc` (disk full said as such).
+[[nodiscard]] CommitResult commitFailure(int rc, const std::string& message);
+
 struct Counts {
     int64_t total = 0;
     int64_t pending = 0;
@@ -115,6 +118,7 @@ public:
     [[nodiscard]] const OpenReport& openReport() const noexcept { return m_report; }
     [[nodiscard]] const std::filesystem::path& dbPath() const noexcept { return m_dbPath; }
     [[nodiscard]] const std::string& deviceId() const noexcept { return m_options.deviceId; }
+    [[nodiscard]] const std::string& counter() const noexcept { return m_options.counter; }
 
     // Stamps a tap with a new UUIDv7 and the current wall and monotonic times. Touches no file.
     [[nodiscard]] PendingRating stamp(int score);

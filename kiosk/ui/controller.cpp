@@ -5,6 +5,8 @@
 
 #include "widgets.hpp"
 
+#include <store/survey_store.hpp>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -56,6 +58,8 @@ Controller::Controller(store::RatingStore& store, UiSettings settings, const sto
     m_state.commentMax = m_settings.commentMax;
     m_state.screen = ScreenId::Attract;
     m_lastActivity = m_clock.monoMs();
+    // A questionnaire a previous run left open (power cut, restart) is closed as incomplete.
+    if (const int stale = store::closeStaleSurveys(m_store); stale > 0) spdlog::info("{} survey response(s) left open closed as incomplete", stale);
     current().onEnter(m_state);
 }
 
@@ -126,7 +130,9 @@ void Controller::handle(const Intent& in)
     if (m_state.screen == ScreenId::SignIn) return handleSignIn(in);
     if (m_state.screen == ScreenId::Officer) return handleOfficer(in);
     if (m_state.screen == ScreenId::Admin) return handleAdmin(in);
+    if (m_state.screen == ScreenId::Survey) return handleSurvey(in);
     switch (in.kind) {
+    case K::StartSurvey: startSurvey(); break;
     case K::Rate: rate(in.score); break;
     case K::ToggleLanguage: toggleLanguage(); break;
     case K::Reason:
@@ -145,12 +151,21 @@ void Controller::handle(const Intent& in)
     case K::Send: sendComment(); break;
     case K::ToggleKeyboardLayer: m_state.keyboardDigits = !m_state.keyboardDigits; break;
     case K::Command: break;
+    case K::Answer: break;
+    case K::Back: break;
+    case K::Quit: break;
     case K::None: break;
     }
 }
 
 void Controller::pressFace(int score)
 {
+    if (m_state.screen == ScreenId::Survey) {
+        noteActivity();
+        const auto& options = m_state.survey.options;
+        if (score >= 1 && static_cast<size_t>(score) <= options.size()) surveyAnswer(options[static_cast<size_t>(score) - 1].code);
+        return;
+    }
     if (score < 1 || score > 4 || !isCitizenScreen(m_state.screen)) return;
     noteActivity();
     rate(score);
@@ -158,6 +173,8 @@ void Controller::pressFace(int score)
 
 void Controller::rate(int score)
 {
+    m_state.thanksForSurvey = false;
+    if (m_survey) endSurvey("incomplete");
     // A new rating ends whatever flow was on screen; what the previous citizen typed is kept.
     if (m_current) saveDraft();
     m_current.reset();
@@ -255,10 +272,16 @@ void Controller::toggleLanguage()
 {
     m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
     refreshReasons();
+    if (m_survey) {
+        (void)store::setSurveyLanguage(m_store, m_survey->id, config::langCode(m_state.lang));
+        refreshSurvey();
+    }
 }
 
 void Controller::finish()
 {
+    m_state.thanksForSurvey = false;
+    m_state.surveyOffered = true;
     m_current.reset();
     m_state.comment.clear();
     m_state.commentChars = 0;
@@ -273,6 +296,9 @@ void Controller::returnToAttract()
     m_state.signInNip.clear();
     m_state.signInPinLength = 0;
     if (m_state.screen == ScreenId::Comment) saveDraft(); // a citizen who walks away loses nothing typed
+    if (m_survey) endSurvey("incomplete");                 // kept, marked incomplete, uploaded
+    m_state.surveyOffered = true;
+    m_state.thanksForSurvey = false;
     m_current.reset();
     m_state.comment.clear();
     m_state.commentChars = 0;
@@ -350,6 +376,8 @@ int64_t Controller::screenDeadlineMs() const
     if (!isCitizenScreen(m_state.screen)) return std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
     if (inFlow || foreignAttract) idle = m_lastActivity + m_settings.idleMs;
+    // A survey question takes longer to read than a face: twice the idle time, then incomplete.
+    if (m_state.screen == ScreenId::Survey) idle = m_lastActivity + 2 * m_settings.idleMs;
     return std::min(m_screenDeadline, idle);
 }
 

@@ -12,6 +12,7 @@
 #include <roster/auth.hpp>
 #include <roster/duty.hpp>
 #include <config/config.hpp>
+#include <config/survey.hpp>
 #include <store/clock.hpp>
 #include <store/rating_store.hpp>
 
@@ -20,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <mutex>
@@ -59,8 +61,16 @@ public:
     // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
     void drawFrame(const Theme& theme);
     // A face chosen on a keyboard or 4-key keypad (keys 1-4): a new rating from whatever citizen screen
-    // is up. Ignored on the officer's screens (there the digits are typed).
+    // is up. Ignored on the officer's screens (there the digits are typed). On the survey screen, keys
+    // 1..n choose the question's n-th answer instead.
     void pressFace(int score);
+    // The SKM survey (issue 6): the definition in force (must outlive the controller). Without it the
+    // built-in definition is used.
+    void setSurveySource(config::SurveySource* source) { m_surveySource = source; }
+    // Key S on the attract or thanks screen: the full questionnaire.
+    void surveyKey();
+    // Backspace: the previous survey question (on the survey screen only).
+    void backKey();
     // Gives the controller the officer's desk: sign-in and duty. Without it, F2 and the gesture do nothing.
     void attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty);
     // F2 on a keyboard: the officer's screen if a session is in force (the keyboard is on the officer's
@@ -118,6 +128,14 @@ private:
     [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
     [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout
     void refreshReasons();
+    // The survey (controller_survey.cpp).
+    void startSurvey();
+    void surveyAnswer(const std::string& code);
+    void surveyBack();
+    void surveySkip();
+    void endSurvey(const char* status); // complete or incomplete; the survey screen is left by the caller
+    void refreshSurvey();
+    void handleSurvey(const Intent& intent);
     void noteActivity();
     void show(ScreenId id);
     [[nodiscard]] Screen& current();
@@ -137,6 +155,21 @@ private:
     int64_t m_screenDeadline = std::numeric_limits<int64_t>::max();
     std::deque<Write> m_retry;
     int64_t m_nextRetry = std::numeric_limits<int64_t>::max();
+
+    config::SurveySource* m_surveySource = nullptr;
+    struct SurveyStep {
+        enum class Kind { Service, Unsur, Profile } kind;
+        size_t index = 0; // unsur 0..8, or the profile question
+    };
+    struct SurveyRun {
+        std::string id;
+        config::SurveyDefinition def;
+        std::vector<SurveyStep> steps;
+        std::vector<Snapshot::ServiceChoice> services; // the Service step's choices
+        size_t at = 0;
+        std::map<std::string, std::string> answers; // item -> value, as committed
+    };
+    std::optional<SurveyRun> m_survey;
 
     roster::Authenticator* m_auth = nullptr;
     roster::Duty* m_duty = nullptr;

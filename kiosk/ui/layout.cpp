@@ -121,4 +121,46 @@ CommentLayout layoutComment(ImVec2 display, const Theme& theme)
     return L;
 }
 
+SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, size_t optionCount, float questionHeight)
+{
+    SurveyLayout L;
+    L.header = layoutHeader(display, theme);
+    const float W = display.x, H = display.y, s = theme.scale;
+    const float m = L.header.margin;
+    const bool portrait = H > W * 1.1f;
+    L.wrap = W - 2 * m;
+    L.sectionTop = L.header.bottom + m * 0.2f;
+    L.questionTop = L.sectionTop + theme.body->FontSize * 1.5f;
+    const float btnH = std::min(110.0f * s, H * 0.13f);
+    const float btnW = std::min((W - 4 * m) / 3, 300.0f * s);
+    L.back = {ImVec2(m, H - m - btnH), ImVec2(m + btnW, H - m)};
+    L.skip = {ImVec2((W - btnW) * 0.5f, H - m - btnH), ImVec2((W + btnW) * 0.5f, H - m)};
+    L.quit = {ImVec2(W - m - btnW, H - m - btnH), ImVec2(W - m, H - m)};
+
+    const float top = L.questionTop + questionHeight + m * 0.6f;
+    const float bottom = L.back.min.y - m * 0.6f;
+    const size_t n = std::max<size_t>(1, optionCount);
+    const size_t cols = portrait ? std::min<size_t>(2, n) : (n <= 4 ? n : (n + 1) / 2);
+    const size_t rows = (n + cols - 1) / cols;
+    const float gap = m * 0.5f;
+    const float w = (W - 2 * m - (cols - 1) * gap) / cols;
+    const float h = std::max(10.0f, std::min(200.0f * s, (bottom - top - (rows - 1) * gap) / rows));
+    const float usedH = rows * h + (rows - 1) * gap;
+    const float y0 = top + std::max(0.0f, (bottom - top - usedH) * 0.5f);
+    for (size_t i = 0; i < optionCount; ++i) {
+        const size_t col = i % cols, row = i / cols;
+        const ImVec2 min(m + col * (w + gap), y0 + row * (h + gap));
+        L.options.push_back({min, ImVec2(min.x + w, min.y + h)});
+    }
+    return L;
+}
+
+Rect surveyButtonRect(ImVec2 display, const Theme& theme)
+{
+    const HeaderLayout h = layoutHeader(display, theme);
+    const float s = theme.scale;
+    const float w = std::min(display.x * 0.4f, 330.0f * s), ht = 64.0f * s;
+    return {ImVec2(display.x - h.margin - w, display.y - h.margin * 0.5f - ht), ImVec2(display.x - h.margin, display.y - h.margin * 0.5f)};
+}
+
 } // namespace skm::ui

@@ -61,4 +61,22 @@ struct CommentLayout {
 };
 [[nodiscard]] CommentLayout layoutComment(ImVec2 display, const Theme& theme);
 
+// One survey question: where the question starts, the answer buttons (a row of four on a wide
+// display, two columns on a tall one; up to eight for profile questions), and the bottom row:
+// back (left), skip (middle, profile questions), finish later (right).
+struct SurveyLayout {
+    HeaderLayout header;
+    float sectionTop = 0;
+    float questionTop = 0;
+    float wrap = 0;
+    std::vector<Rect> options;
+    Rect back;
+    Rect skip;
+    Rect quit;
+};
+[[nodiscard]] SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, size_t optionCount, float questionHeight);
+
+// The "Isi survei lengkap" button on the attract and thanks screens: bottom right, out of the faces' way.
+[[nodiscard]] Rect surveyButtonRect(ImVec2 display, const Theme& theme);
+
 } // namespace skm::ui

@@ -15,9 +15,9 @@
 
 namespace skm::ui {
 
-enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice, SignIn, Officer, Admin };
-inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks,
-                                           ScreenId::Notice, ScreenId::SignIn, ScreenId::Officer, ScreenId::Admin};
+enum class ScreenId { Attract, FollowUp, Comment, Thanks, Notice, SignIn, Officer, Admin, Survey };
+inline constexpr ScreenId kAllScreens[] = {ScreenId::Attract, ScreenId::FollowUp, ScreenId::Comment, ScreenId::Thanks, ScreenId::Notice,
+                                           ScreenId::SignIn,  ScreenId::Officer,  ScreenId::Admin,   ScreenId::Survey};
 // The screens the citizen sees (keys 1-4 rate on these); the others are the officer's.
 [[nodiscard]] bool isCitizenScreen(ScreenId id);
 [[nodiscard]] const char* screenName(ScreenId id);
@@ -44,6 +44,20 @@ struct Snapshot {
     bool noticeDiskFull = false;     // Notice: the last commit failed because the disk is full
     size_t pendingRetries = 0;       // writes not yet on disk, being retried
     std::string servedBy;            // Attract: "Dilayani oleh ..." while a case is open, else empty
+    bool surveyOffered = true;       // Attract, Thanks: the "Isi survei lengkap" button is shown
+    bool thanksForSurvey = false;    // Thanks: after a whole questionnaire
+
+    // The survey's current question (Survey screen), in the snapshot's language.
+    struct SurveyView {
+        std::string section;         // e.g. "Pertanyaan 3 dari 9 · Waktu Penyelesaian"
+        std::string question;
+        std::vector<ReasonChip> options; // code and label, in order (keys 1..n)
+        std::string selected;        // the option chosen before (after going back), else empty
+        int step = 0;                // 0-based, over every question of this response
+        int steps = 0;
+        bool canBack = false;
+        bool canSkip = false;        // profile questions may be skipped
+    } survey;
 
     // The officer's screens. They never hold a score or a face either.
     std::string signInNip;
@@ -72,10 +86,10 @@ struct Snapshot {
 };
 
 struct Intent {
-    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command };
+    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command, Answer, Back, StartSurvey, Quit };
     Kind kind = Kind::None;
     int score = 0;    // Rate
-    std::string text; // Reason: its code; Type: the characters; Command: its name (e.g. "officer.hand_over")
+    std::string text; // Reason, Answer: its code; Type: the characters; Command: its name (e.g. "officer.hand_over")
 
     static Intent none() { return {}; }
     static Intent rate(int score) { return {Kind::Rate, score, {}}; }

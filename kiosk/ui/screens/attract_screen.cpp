@@ -35,6 +35,9 @@ public:
             dl->AddText(t.label, t.label->FontSize, ImVec2(lc.x - lw.x * 0.5f, lc.y - lw.y * 0.5f), t.text, label.c_str());
         }
 
+        if (s.surveyOffered && touchButton("survey.start", surveyButtonRect(display, t), s.t("survey.start").c_str(), t.body, secondaryButton(t))) {
+            intent = Intent::of(Intent::Kind::StartSurvey);
+        }
         const float statusY = display.y - L.header.margin - t.body->FontSize * 1.2f;
         if (s.pendingRetries > 0) {
             const std::string line = s.catalog->format(s.lang, "attract.retries_pending", {{"n", std::to_string(s.pendingRetries)}});

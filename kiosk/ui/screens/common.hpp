@@ -18,6 +18,7 @@ std::unique_ptr<Screen> makeNoticeScreen();
 std::unique_ptr<Screen> makeSignInScreen();
 std::unique_ptr<Screen> makeOfficerScreen();
 std::unique_ptr<Screen> makeAdminScreen();
+std::unique_ptr<Screen> makeSurveyScreen();
 // How many steps the admin screen's screen test has.
 [[nodiscard]] int adminScreenTestSteps();
 

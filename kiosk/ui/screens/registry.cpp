@@ -19,6 +19,7 @@ const char* screenName(ScreenId id)
     case ScreenId::SignIn: return "signin";
     case ScreenId::Officer: return "officer";
     case ScreenId::Admin: return "admin";
+    case ScreenId::Survey: return "survey";
     }
     return "unknown";
 }
@@ -36,6 +37,7 @@ std::unique_ptr<Screen> makeScreen(ScreenId id)
     case ScreenId::SignIn: return makeSignInScreen();
     case ScreenId::Officer: return makeOfficerScreen();
     case ScreenId::Admin: return makeAdminScreen();
+    case ScreenId::Survey: return makeSurveyScreen();
     }
     return nullptr;
 }
@@ -50,7 +52,9 @@ const std::vector<std::string>& catalogueKeys()
         "comment.prompt", "comment.hint", "comment.placeholder", "comment.send", "comment.space", "comment.count",
         "comment.full", "comment.backspace", "comment.layer_digits", "comment.layer_letters",
         "common.skip",
-        "thanks.title", "thanks.detail",
+        "thanks.title", "thanks.detail", "thanks.survey_detail",
+        "survey.start", "survey.question_of", "survey.profile_of", "survey.service", "survey.service_of", "survey.back", "survey.quit",
+        "admin.ikm", "admin.ikm_none", "admin.ikm_value", "admin.sample_enough", "admin.sample_short",
         "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry",
         "attract_case.served_by",
         "signin.title", "signin.nip", "signin.pin", "signin.hint", "signin.cancel", "signin.ok", "signin.wrong_pin",

@@ -3,6 +3,8 @@
 #include "common.hpp"
 
 #include "../draw_util.hpp"
+#include "../layout.hpp"
+#include "../widgets.hpp"
 
 namespace skm::ui {
 
@@ -25,9 +27,14 @@ public:
         const float wrap = display.x * 0.9f;
         float y = c.y + r + t.huge->FontSize * 0.4f;
         y += drawCenteredWrapped(dl, t.huge, s.t("thanks.title").c_str(), display.x * 0.5f, y, wrap, t.text);
-        drawCenteredWrapped(dl, t.title, s.t("thanks.detail").c_str(), display.x * 0.5f, y + t.body->FontSize * 0.5f, wrap, t.textMuted);
+        drawCenteredWrapped(dl, t.title, s.t(s.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail").c_str(), display.x * 0.5f,
+                            y + t.body->FontSize * 0.5f, wrap, t.textMuted);
+        Intent intent = Intent::none();
+        if (s.surveyOffered && touchButton("survey.start", surveyButtonRect(display, t), s.t("survey.start").c_str(), t.body, secondaryButton(t))) {
+            intent = Intent::of(Intent::Kind::StartSurvey);
+        }
         endFullscreen();
-        return Intent::none();
+        return intent;
     }
 };
 
