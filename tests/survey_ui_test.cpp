@@ -1,0 +1,229 @@
+// The SKM questionnaire on the kiosk, headless (the real screens and controller, no window): a full
+// response, going back, an idle timeout mid-way (stored as incomplete), the language switch, an open
+// case giving the officer and the service, a definition file that changes or is refused.
+
+#include "support/imgui_driver.hpp"
+#include "support/test_util.hpp"
+
+#include <config/survey.hpp>
+#include <roster/duty.hpp>
+#include <roster/pin.hpp>
+#include <roster/roster.hpp>
+#include <store/survey_store.hpp>
+#include <ui/controller.hpp>
+#include <ui/widgets.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace skm;
+
+namespace {
+
+struct Rig {
+    Rig() : driver(ImVec2(1280, 800)), catalog(config::Catalog::load(test::sourceDir() / "assets")), source(dir / "data" / "survey.toml")
+    {
+        store::StoreOptions o;
+        o.dataDir = dir / "data";
+        o.deviceId = "survey-test";
+        o.counter = "Loket 2";
+        o.clock = &clock;
+        st = std::make_unique<store::RatingStore>(o);
+        roster::Roster r;
+        r.version = "t";
+        r.officers = {{"198503302010011002", "Budi Santoso", "Perizinan", roster::hashPin("2468")}};
+        r.services = {{"kk", "Kartu Keluarga", "Family card"}, {"nib", "NIB", "Business number"}};
+        roster::replaceRoster(st->database(), r, 0);
+        officer = r.officers[0];
+        config::KioskConfig cfg;
+        cfg.officeName = "Kantor Uji";
+        cfg.counter = "Loket 2";
+        controller = std::make_unique<ui::Controller>(*st, ui::UiSettings::from(cfg), clock, catalog);
+        controller->setSurveySource(&source);
+        frame();
+    }
+    void frame() { driver.frame([&] { controller->drawFrame(driver.theme()); }); }
+    void tap(const std::string& name)
+    {
+        const ui::Target* t = ui::findTarget(name);
+        INFO("target " << name << " on screen " << ui::screenName(controller->screen()));
+        REQUIRE(t != nullptr);
+        driver.tap(t->rect.center(), [&] { controller->drawFrame(driver.theme()); });
+    }
+    void wait(int64_t ms)
+    {
+        clock.advance(ms);
+        (void)controller->tick();
+        frame();
+    }
+    const ui::Snapshot::SurveyView& view() { return controller->snapshot().survey; }
+    std::string q(const std::string& sql) { return st->database().queryText(sql); }
+    std::map<std::string, std::string> answers() { return store::surveyAnswers(st->database(), q("SELECT id FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1")); }
+
+    test::TempDir dir;
+    store::ManualClock clock{1'800'000'000'000, 1'000};
+    test::ImGuiDriver driver;
+    config::Catalog catalog;
+    config::SurveySource source;
+    std::unique_ptr<store::RatingStore> st;
+    std::unique_ptr<ui::Controller> controller;
+    roster::Officer officer;
+};
+
+} // namespace
+
+TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, thanks; every answer committed as given", "[survey][ui]")
+{
+    Rig rig;
+    rig.tap("survey.start");
+    REQUIRE(rig.controller->screen() == ui::ScreenId::Survey);
+    CHECK(rig.q("SELECT status FROM survey_responses") == "in_progress");
+    CHECK(rig.q("SELECT survey_version FROM survey_responses") == config::defaultSurvey().version);
+    CHECK(rig.view().steps == 1 + 9 + 4);
+    CHECK(rig.view().question == "Layanan apa yang Anda terima hari ini?");
+    rig.tap("answer.nib");
+    CHECK(rig.q("SELECT service_code FROM survey_responses") == "nib");
+    const int values[9] = {4, 3, 3, 2, 4, 4, 3, 1, 3};
+    for (int i = 0; i < 9; ++i) {
+        INFO("unsur " << i + 1);
+        CHECK(rig.view().section.find("Pertanyaan " + std::to_string(i + 1) + " dari 9") == 0);
+        CHECK(rig.view().question == config::defaultSurvey().unsur[static_cast<size_t>(i)].question.id);
+        REQUIRE(rig.view().options.size() == 4);
+        rig.tap("answer." + std::to_string(values[i]));
+        // On disk at once, before the next question.
+        CHECK(rig.answers().at("U" + std::to_string(i + 1)) == std::to_string(values[i]));
+    }
+    CHECK(rig.view().question == "Jenis kelamin");
+    CHECK(rig.view().canSkip);
+    rig.tap("answer.P");
+    rig.tap("skip"); // age: declined
+    rig.tap("answer.sma");
+    rig.tap("answer.wirausaha");
+    CHECK(rig.controller->screen() == ui::ScreenId::Thanks);
+    CHECK(rig.controller->snapshot().thanksForSurvey);
+    CHECK(rig.controller->snapshot().surveyOffered == false);
+    CHECK(rig.q("SELECT status FROM survey_responses") == "complete");
+    const auto a = rig.answers();
+    CHECK(a.size() == 12);
+    CHECK(a.count("usia") == 0);
+    CHECK(a.at("jenis_kelamin") == "P");
+    CHECK(rig.q("SELECT count(*) FROM ratings") == "0"); // a survey is not a face rating
+    rig.wait(5'000);
+    CHECK(rig.controller->screen() == ui::ScreenId::Attract);
+    CHECK(rig.controller->snapshot().surveyOffered);
+}
+
+TEST_CASE("back shows the answer given and replaces it, and keys 1-4 and Backspace work like taps", "[survey][ui]")
+{
+    Rig rig;
+    rig.controller->surveyKey(); // key S on the attract screen
+    REQUIRE(rig.controller->screen() == ui::ScreenId::Survey);
+    rig.controller->pressFace(1); // service: the first of the catalogue (kk)
+    rig.controller->pressFace(2); // U1 = 2
+    rig.controller->pressFace(4); // U2 = 4
+    CHECK(rig.view().section.find("Pertanyaan 3") == 0);
+    rig.controller->backKey();
+    CHECK(rig.view().section.find("Pertanyaan 2") == 0);
+    CHECK(rig.view().selected == "4");
+    rig.frame();
+    rig.tap("survey.back");
+    CHECK(rig.view().selected == "2");
+    rig.controller->pressFace(3); // U1 is now 3
+    CHECK(rig.answers().at("U1") == "3");
+    CHECK(rig.answers().at("U2") == "4");
+    CHECK(rig.q("SELECT count(*) FROM survey_answers") == "2");
+    CHECK(rig.q("SELECT service_code FROM survey_responses") == "kk");
+    rig.controller->pressFace(7); // no seventh answer: nothing happens
+    CHECK(rig.view().section.find("Pertanyaan 2") == 0);
+    rig.frame();
+    CHECK(ui::findTarget("survey.back") != nullptr);
+    // On the first question there is no way further back.
+    rig.controller->backKey();
+    rig.controller->backKey();
+    rig.controller->backKey();
+    CHECK(rig.view().step == 0);
+}
+
+TEST_CASE("an idle timeout mid-way ends the response as incomplete, keeping its answers", "[survey][ui][timeout]")
+{
+    Rig rig;
+    rig.tap("survey.start");
+    rig.tap("answer.kk");
+    rig.tap("answer.4");
+    rig.tap("answer.3");
+    rig.wait(59'000); // twice the 30 s idle timeout for a survey question
+    CHECK(rig.controller->screen() == ui::ScreenId::Survey);
+    rig.wait(2'000);
+    CHECK(rig.controller->screen() == ui::ScreenId::Attract);
+    CHECK(rig.q("SELECT status FROM survey_responses") == "incomplete");
+    CHECK(rig.answers().size() == 2);
+    CHECK(rig.q("SELECT upload_status FROM survey_responses") == "pending"); // it goes up like the rest
+    // "Finish later" does the same at once.
+    rig.tap("survey.start");
+    rig.tap("answer.kk");
+    rig.tap("survey.quit");
+    CHECK(rig.controller->screen() == ui::ScreenId::Attract);
+    CHECK(rig.q("SELECT count(*) FROM survey_responses WHERE status = 'incomplete'") == "2");
+}
+
+TEST_CASE("the language switches mid-questionnaire, and the next citizen starts in Bahasa Indonesia", "[survey][ui][language]")
+{
+    Rig rig;
+    rig.tap("survey.start");
+    rig.tap("answer.kk");
+    CHECK(rig.view().question == config::defaultSurvey().unsur[0].question.id);
+    rig.tap("language");
+    CHECK(rig.view().question == config::defaultSurvey().unsur[0].question.en);
+    CHECK(rig.view().options[3].label == "Very suitable");
+    CHECK(rig.view().section.find("Question 1 of 9") == 0);
+    CHECK(rig.q("SELECT language FROM survey_responses") == "en");
+    rig.tap("answer.4");
+    rig.tap("survey.quit");
+    CHECK(rig.controller->snapshot().lang == config::Lang::Id);
+}
+
+TEST_CASE("with an officer's case open, the response carries the officer, the case and its service", "[survey][ui][duty]")
+{
+    Rig rig;
+    roster::Duty duty(*rig.st, "Loket 2");
+    duty.start(rig.officer);
+    const std::string caseId = duty.logCase("nib", std::nullopt).id;
+    roster::Authenticator auth(*rig.st);
+    rig.controller->attachOfficerDesk(auth, duty);
+    rig.frame();
+    rig.tap("survey.start");
+    CHECK(rig.view().steps == 9 + 4); // no service question: the case says it
+    CHECK(rig.view().section.find("Pertanyaan 1 dari 9") == 0);
+    CHECK(rig.q("SELECT officer_nip || ' ' || case_id || ' ' || service_code FROM survey_responses") == rig.officer.nip + " " + caseId + " nib");
+    CHECK(rig.q("SELECT status FROM cases") == "open"); // the survey does not use up the case's rating
+}
+
+TEST_CASE("a new definition file is used from the next questionnaire, and a malformed one is refused", "[survey][ui][config]")
+{
+    Rig rig;
+    std::string text = config::defaultSurveyText();
+    const size_t at = text.find("version = \"");
+    text.replace(at, text.find('\n', at) - at, "version = \"kantor-uji/2\"");
+    const size_t q = text.find("Bagaimana pendapat Saudara tentang kecepatan waktu");
+    text.replace(q, 50, "Seberapa cepat layanan kami hari ini, menurut Anda?");
+    std::ofstream(rig.dir / "data" / "survey.toml") << text;
+    rig.tap("survey.start");
+    rig.tap("answer.kk");
+    rig.tap("answer.4");
+    rig.tap("answer.4");
+    CHECK(rig.view().question.rfind("Seberapa cepat layanan kami hari ini", 0) == 0);
+    CHECK(rig.q("SELECT survey_version FROM survey_responses") == "kantor-uji/2");
+    rig.tap("survey.quit");
+
+    // A definition with an unsur missing: refused, naming the problem; the previous one stays.
+    std::string bad = text;
+    const size_t u9 = bad.find("[[unsur]]\ncode = \"U9\"");
+    bad.erase(u9, bad.find("[[profile]]") - u9);
+    std::ofstream(rig.dir / "data" / "survey.toml") << bad;
+    // A new modification time for certain (two writes can share a timestamp on a coarse clock).
+    std::filesystem::last_write_time(rig.dir / "data" / "survey.toml", std::filesystem::file_time_type::clock::now() + std::chrono::seconds(10));
+    rig.tap("survey.start");
+    CHECK_THAT(rig.source.error(), Catch::Contains("nine [[unsur]]") && Catch::Contains("it has 8"));
+    CHECK(rig.q("SELECT survey_version FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1") == "kantor-uji/2");
+}
