@@ -1,7 +1,9 @@
-// skm-loadgen --data-dir DIR --ratings N: fills a kiosk store with N realistic ratings through the
-// store's API (officers' cases, counter-level taps, reasons, a few comments, some suppressed presses).
+// skm-loadgen --data-dir DIR --ratings N [--surveys M]: fills a kiosk store with N realistic ratings
+// through the store's API (officers' cases, counter-level taps, reasons, a few comments, some
+// suppressed presses), and M SKM survey responses (nine unsur and a profile; one in ten incomplete).
 
 #include <store/rating_store.hpp>
+#include <store/survey_store.hpp>
 
 #include <common/cli.hpp>
 
@@ -20,6 +22,8 @@ int main(int argc, char** argv)
     app.add_option("--data-dir", dataDir, "kiosk data directory")->required();
     app.add_option("--ratings", n, "how many ratings")->required()->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
     app.add_option("--device-id", deviceId, "device id (default: DATA_DIR/device-id, made if missing)");
+    int64_t surveys = 0;
+    app.add_option("--surveys", surveys, "how many survey responses besides (default 0)")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
     app.add_option("--seed", seed, "random seed (the same seed gives the same scores and texts)");
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-loadgen")) return *stop;
     try {
@@ -57,7 +61,27 @@ int main(int argc, char** argv)
                 batch.clear();
             }
         }
-        std::cout << n << " ratings added to " << st.dbPath().string() << " (device " << o.deviceId << ")\n";
+        // Survey responses through the same calls as the kiosk's questionnaire, one transaction per
+        // answer as there (slow on purpose: that is the real write pattern).
+        std::discrete_distribution<int> answer({5, 15, 50, 30});
+        const char* sexes[] = {"L", "P"};
+        for (int64_t i = 0; i < surveys; ++i) {
+            skm::store::SurveyStart start;
+            start.surveyVersion = "permenpanrb-14-2017/1";
+            start.serviceCode = services[rng() % 6];
+            std::string id;
+            auto must = [](const skm::store::CommitResult& r) {
+                if (!r.ok) throw std::runtime_error(r.error);
+            };
+            must(skm::store::beginSurvey(st, start, id));
+            const bool complete = pct(rng) >= 10;
+            const int answered = complete ? 9 : static_cast<int>(rng() % 9);
+            for (int u = 1; u <= answered; ++u) must(skm::store::answerSurvey(st, id, "U" + std::to_string(u), std::to_string(answer(rng) + 1)));
+            if (complete) must(skm::store::answerSurvey(st, id, "jenis_kelamin", sexes[rng() % 2]));
+            must(skm::store::finishSurvey(st, id, complete ? "complete" : "incomplete"));
+        }
+        std::cout << n << " ratings" << (surveys ? " and " + std::to_string(surveys) + " survey responses" : "") << " added to " << st.dbPath().string()
+                  << " (device " << o.deviceId << ")\n";
     } catch (const std::exception& e) {
         std::cerr << "skm-loadgen: " << e.what() << '\n';
         return 1;

@@ -2,11 +2,15 @@
 
 #include <protocol.hpp>
 #include <store/rating_store.hpp>
+#include <ikm/ikm.hpp>
+#include <roster/roster.hpp>
 #include <store/chain.hpp>
 #include <store/migrations.hpp>
 #include <store/uuid.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <cmath>
 
 namespace skm::central {
 
@@ -95,6 +99,22 @@ CREATE TABLE audit_events (
     updated_at_ms  INTEGER
 ) WITHOUT ROWID;
 )sql"},
+        {3, "SKM survey responses", R"sql(
+CREATE TABLE survey_responses (
+    id               TEXT PRIMARY KEY,
+    device_id        TEXT NOT NULL,
+    survey_version   TEXT NOT NULL,
+    counter          TEXT NOT NULL,
+    status           TEXT NOT NULL,          -- complete or incomplete (only finished ones are sent)
+    service_code     TEXT,
+    officer_nip      TEXT,
+    started_wall_ms  INTEGER NOT NULL,
+    body             TEXT NOT NULL,          -- with "answers": {"U1": 1-4, ...} and "profile"
+    received_at_ms   INTEGER NOT NULL,
+    updated_at_ms    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX survey_by_time ON survey_responses (status, started_wall_ms);
+)sql"},
     };
     return all;
 }
@@ -128,7 +148,7 @@ bool isHex64(const nlohmann::json& v)
 
 // The record kinds that travel beside the ratings: what each field must be, and the columns the
 // central tables keep besides the whole body.
-enum class Type { Id, Text, Int, Enum, Object, Events };
+enum class Type { Id, Text, Int, Enum, Object, Events, Answers, Profile };
 struct Field {
     const char* name;
     Type type;
@@ -159,6 +179,13 @@ const std::vector<RecordKind>& recordKinds()
           {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}}, {"close_reason", Type::Text, true, 32},
           {"rating_id", Type::Text, true, 36}, {"closed_wall_ms", Type::Int, true}},
          {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"}},
+        {"surveys", "survey_responses",
+         {{"id", Type::Id}, {"survey_version", Type::Text}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
+          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
+          {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Text, true, 18}, {"case_id", Type::Text, true, 36},
+          {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
+          {"profile", Type::Profile}},
+         {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
         {"audit", "audit_events",
          {{"id", Type::Id}, {"at_wall_ms", Type::Int}, {"at_mono_ms", Type::Int}, {"boot_id", Type::Text}, {"kind", Type::Text, false, 32},
           {"nip", Type::Text, true, 18}, {"detail", Type::Object}},
@@ -202,6 +229,19 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
         case Type::Object:
             if (!it->is_object()) return name + " must be an object";
             break;
+        case Type::Answers:
+            if (!it->is_object()) return name + " must be an object of U1..U9: 1-4";
+            for (const auto& [k, v] : it->items()) {
+                const bool code = k.size() == 2 && k[0] == 'U' && k[1] >= '1' && k[1] <= '9';
+                if (!code || !v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 4) return name + " must map U1..U9 to 1-4";
+            }
+            break;
+        case Type::Profile:
+            if (!it->is_object() || it->size() > 16) return name + " must be an object of at most 16 answers";
+            for (const auto& [k, v] : it->items()) {
+                if (k.size() > 32 || !v.is_string() || v.get_ref<const std::string&>().size() > 32) return name + " must map codes to codes";
+            }
+            break;
         case Type::Events:
             if (!it->is_array() || it->size() > 1000) return name + " must be an array of at most 1000 events";
             for (const auto& e : *it) {
@@ -218,7 +258,7 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
 
 int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
 
-CentralStore::CentralStore(const std::filesystem::path& dataDir)
+CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
 {
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);
@@ -538,6 +578,86 @@ nlohmann::json CentralStore::verifyChainLocked(const std::string& deviceId)
     chain["restarts"] = starts > 1 ? starts - 1 : 0;
     chain["ok"] = gapCount == 0 && breakCount == 0 && starts <= 1;
     return chain;
+}
+
+namespace {
+
+// Officer NIP -> unit, from the rosters published to the devices (publish/roster.toml and any
+// publish/devices/ID/roster.toml).
+std::map<std::string, std::string> publishedUnits(const std::filesystem::path& dataDir)
+{
+    std::map<std::string, std::string> units;
+    std::vector<std::filesystem::path> files = {dataDir / "publish" / "roster.toml"};
+    std::error_code ec;
+    for (const auto& d : std::filesystem::directory_iterator(dataDir / "publish" / "devices", ec)) files.push_back(d.path() / "roster.toml");
+    for (const auto& f : files) {
+        if (!std::filesystem::is_regular_file(f)) continue;
+        try {
+            for (const auto& o : roster::loadRosterFile(f.string()).officers) units.emplace(o.nip, o.unit);
+        } catch (const std::exception& e) {
+            spdlog::warn("units from {} not used: {}", f.string(), e.what());
+        }
+    }
+    return units;
+}
+
+struct IkmGroup {
+    std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
+    int64_t responses = 0;
+};
+
+nlohmann::json ikmJson(const IkmGroup& g)
+{
+    const ikm::Result r = ikm::compute(g.unsur);
+    nlohmann::json nrr = nlohmann::json::object();
+    for (int i = 0; i < ikm::kUnsurCount; ++i) {
+        nrr["U" + std::to_string(i + 1)] = r.nrr[static_cast<size_t>(i)] ? nlohmann::json(ikm::round2(*r.nrr[static_cast<size_t>(i)])) : nlohmann::json(nullptr);
+    }
+    nlohmann::json out = {{"responses", g.responses}, {"nrr", nrr}};
+    out["ikm"] = r.ikm ? nlohmann::json(std::round(*r.ikm * 10000) / 10000) : nlohmann::json(nullptr);
+    out["converted"] = r.converted ? nlohmann::json(*r.converted) : nlohmann::json(nullptr);
+    out["mutu"] = r.mutu ? nlohmann::json(std::string(1, ikm::mutuLetter(*r.mutu))) : nlohmann::json(nullptr);
+    out["mutu_label"] = r.mutu ? nlohmann::json(ikm::mutuLabel(*r.mutu)) : nlohmann::json(nullptr);
+    return out;
+}
+
+} // namespace
+
+nlohmann::json CentralStore::surveyReport(int64_t fromMs, int64_t toMs)
+{
+    const auto units = publishedUnits(m_dataDir);
+    std::lock_guard lock(m_mutex);
+    IkmGroup overall;
+    std::map<std::string, IkmGroup> byUnit, byService;
+    store::Statement q(m_db, "SELECT body, officer_nip, service_code FROM survey_responses WHERE status = 'complete' AND started_wall_ms >= ?1 AND started_wall_ms < ?2");
+    q.bind(1, fromMs);
+    q.bind(2, toMs);
+    while (q.next()) {
+        const nlohmann::json body = nlohmann::json::parse(q.columnText(0), nullptr, false);
+        if (!body.is_object() || !body.contains("answers")) continue;
+        const std::string nip = q.columnIsNull(1) ? "" : q.columnText(1);
+        const auto unitIt = units.find(nip);
+        const std::string unit = nip.empty() ? "(tanpa petugas)" : unitIt != units.end() ? unitIt->second : "(unit tidak diketahui)";
+        const std::string service = q.columnIsNull(2) ? "(tidak diketahui)" : q.columnText(2);
+        for (IkmGroup* g : {&overall, &byUnit[unit], &byService[service]}) {
+            ++g->responses;
+            for (int i = 0; i < ikm::kUnsurCount; ++i) {
+                const auto a = body["answers"].find("U" + std::to_string(i + 1));
+                if (a != body["answers"].end() && a->is_number_integer()) g->unsur[static_cast<size_t>(i)].add(a->get<int>());
+            }
+        }
+    }
+    store::Statement n(m_db, "SELECT coalesce(sum(status = 'incomplete'), 0) FROM survey_responses WHERE started_wall_ms >= ?1 AND started_wall_ms < ?2");
+    n.bind(1, fromMs);
+    n.bind(2, toMs);
+    (void)n.next();
+    nlohmann::json out = {{"complete_responses", overall.responses}, {"incomplete_responses", n.columnInt(0)}, {"overall", ikmJson(overall)}};
+    nlohmann::json u = nlohmann::json::object(), sv = nlohmann::json::object();
+    for (const auto& [k, g] : byUnit) u[k] = ikmJson(g);
+    for (const auto& [k, g] : byService) sv[k] = ikmJson(g);
+    out["by_unit"] = u;
+    out["by_service"] = sv;
+    return out;
 }
 
 } // namespace skm::central

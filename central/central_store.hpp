@@ -55,6 +55,9 @@ public:
     //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a, "chain": CHAIN}}}
     // CHAIN: {"checked", "linked", "gaps": [...], "breaks": [...], "restarts"} (docs/sync-protocol.md).
     [[nodiscard]] nlohmann::json report();
+    // IKM (Permen PANRB 14/2017) from the complete survey responses started in [fromMs, toMs): overall,
+    // per unit (the officer's, from the published roster) and per service, with NRR per unsur.
+    [[nodiscard]] nlohmann::json surveyReport(int64_t fromMs, int64_t toMs);
     // The chain verification of one device's ratings (the CHAIN object above).
     [[nodiscard]] nlohmann::json verifyChain(const std::string& deviceId);
 
@@ -67,6 +70,7 @@ private:
     nlohmann::json verifyChainLocked(const std::string& deviceId);
 
     std::mutex m_mutex;
+    std::filesystem::path m_dataDir;
     store::Database m_db;
 };
 

@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <ctime>
+#include <limits>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -63,8 +66,11 @@ int main(int argc, char** argv)
     deviceAdd->add_option("--max-upload-rate", maxUploadRate, "cap the kiosk's uploads at this many bytes per second (a thin shared link)")
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
 
-    CLI::App* report = app.add_subcommand("report", "ratings received, per device");
+    CLI::App* report = app.add_subcommand("report", "ratings received per device, the chain checks, and the IKM from surveys");
     report->add_option("--data-dir", dataDir, "data directory");
+    std::string from, to;
+    report->add_option("--from", from, "first day of the period, YYYY-MM-DD (local time; default: no limit)");
+    report->add_option("--to", to, "last day of the period, YYYY-MM-DD, inclusive (default: no limit)");
     report->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
@@ -120,7 +126,35 @@ int main(int argc, char** argv)
             return 0;
         }
         if (*report) {
-            std::cout << store.report().dump() << '\n';
+            // Local midnight of a YYYY-MM-DD, in ms; nullopt if it is not a date.
+            auto day = [](const std::string& text) -> std::optional<int64_t> {
+                std::tm t{};
+                if (!std::regex_match(text, std::regex(R"(\d{4}-\d{2}-\d{2})")) || !strptime(text.c_str(), "%Y-%m-%d", &t)) return std::nullopt;
+                t.tm_isdst = -1;
+                return static_cast<int64_t>(std::mktime(&t)) * 1000;
+            };
+            int64_t fromMs = 0, toMs = std::numeric_limits<int64_t>::max();
+            if (!from.empty()) {
+                const auto d = day(from);
+                if (!d) {
+                    std::cerr << "skm-central: --from takes YYYY-MM-DD (got '" << from << "')\n";
+                    return 2;
+                }
+                fromMs = *d;
+            }
+            if (!to.empty()) {
+                const auto d = day(to);
+                if (!d) {
+                    std::cerr << "skm-central: --to takes YYYY-MM-DD (got '" << to << "')\n";
+                    return 2;
+                }
+                toMs = *d + 24LL * 3600 * 1000; // the whole last day
+            }
+            nlohmann::json out = store.report();
+            out["ikm"] = store.surveyReport(fromMs, toMs);
+            if (!from.empty()) out["ikm"]["from"] = from;
+            if (!to.empty()) out["ikm"]["to"] = to;
+            std::cout << out.dump() << '\n';
             return 0;
         }
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "publish.hpp"
 
 #include <protocol.hpp>
+#include <config/survey.hpp>
 #include <roster/roster.hpp>
 
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ Published loadPublished(const fs::path& dataDir, const std::string& deviceId)
         }
         try {
             if (std::string(name) == "roster.toml") (void)roster::parseRoster(text.str(), file.string());
-            else (void)toml::parse(text.str(), file.string()); // the survey's own checks come with the survey (issue 6)
+            else (void)config::parseSurvey(text.str(), file.string()); // the kiosk's own check
         } catch (const toml::parse_error& e) {
             std::ostringstream why;
             why << file.string() << ":" << e.source().begin.line << ": " << e.description();

@@ -120,7 +120,7 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
         return refuse(400, "malformed", "the body must be {protocol, device_id, ratings: [...]} for the signing device");
     }
     size_t items = body["ratings"].size();
-    for (const char* kind : {"sessions", "cases", "audit"}) {
+    for (const char* kind : {"sessions", "cases", "audit", "surveys"}) {
         if (!body.contains(kind)) continue;
         if (!body[kind].is_array()) return refuse(400, "malformed", std::string(kind) + " must be an array");
         items += body[kind].size();

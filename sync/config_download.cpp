@@ -2,6 +2,7 @@
 
 #include "protocol.hpp"
 
+#include <config/survey.hpp>
 #include <roster/roster.hpp>
 
 #include <nlohmann/json.hpp>
@@ -103,7 +104,14 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
             return refuse(st, out, e.what());
         }
     }
-    if (files.contains("survey.toml") && !files["survey.toml"].is_string()) return refuse(st, out, "survey.toml is not text");
+    if (files.contains("survey.toml")) {
+        if (!files["survey.toml"].is_string()) return refuse(st, out, "survey.toml is not text");
+        try {
+            (void)config::parseSurvey(files["survey.toml"].get<std::string>(), "survey.toml from the central office");
+        } catch (const std::exception& e) {
+            return refuse(st, out, e.what());
+        }
+    }
 
     try {
         if (files.contains("survey.toml")) {

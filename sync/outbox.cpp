@@ -76,6 +76,33 @@ std::vector<OutboxItem> audit(store::Database& db, int64_t limit)
     return out;
 }
 
+std::vector<OutboxItem> surveys(store::Database& db, int64_t limit)
+{
+    std::vector<OutboxItem> out;
+    store::Statement st(db, "SELECT id, rev, survey_version, counter, boot_id, started_wall_ms, started_mono_ms, language, service_code, officer_nip,"
+                            " case_id, status, finished_wall_ms FROM survey_responses"
+                            " WHERE upload_status = 'pending' AND status <> 'in_progress' ORDER BY started_wall_ms, id LIMIT ?1");
+    store::Statement ans(db, "SELECT item, value FROM survey_answers WHERE response_id = ?1 ORDER BY item");
+    st.bind(1, limit);
+    while (st.next()) {
+        nlohmann::json answers = nlohmann::json::object(), profile = nlohmann::json::object();
+        ans.reset();
+        ans.bind(1, std::string_view(st.columnText(0)));
+        while (ans.next()) {
+            const std::string item = ans.columnText(0), value = ans.columnText(1);
+            const bool unsur = item.size() == 2 && item[0] == 'U' && item[1] >= '1' && item[1] <= '9';
+            if (unsur) answers[item] = std::stoi(value);
+            else profile[item] = value;
+        }
+        out.push_back({st.columnText(0), st.columnInt(1),
+                       {{"id", st.columnText(0)}, {"survey_version", st.columnText(2)}, {"counter", st.columnText(3)}, {"boot_id", st.columnText(4)},
+                        {"started_wall_ms", st.columnInt(5)}, {"started_mono_ms", st.columnInt(6)}, {"language", st.columnText(7)},
+                        {"service_code", textOrNull(st, 8)}, {"officer_nip", textOrNull(st, 9)}, {"case_id", textOrNull(st, 10)},
+                        {"status", st.columnText(11)}, {"finished_wall_ms", intOrNull(st, 12)}, {"answers", answers}, {"profile", profile}}});
+    }
+    return out;
+}
+
 } // namespace
 
 size_t OutboxBatch::size() const
@@ -115,6 +142,7 @@ OutboxBatch selectPending(store::Database& db, int64_t perKind)
     b.items[1] = sessions(db, perKind);
     b.items[2] = cases(db, perKind);
     b.items[3] = audit(db, perKind);
+    b.items[4] = surveys(db, perKind);
     return b;
 }
 
@@ -174,7 +202,8 @@ MarkCounts markAnswers(store::Database& db, const OutboxBatch& batch, const nloh
 int64_t pendingEvents(store::Database& db)
 {
     return db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending') + (SELECT count(*) FROM cases WHERE upload_status = 'pending')"
-                       " + (SELECT count(*) FROM audit_events WHERE upload_status = 'pending')");
+                       " + (SELECT count(*) FROM audit_events WHERE upload_status = 'pending')"
+                       " + (SELECT count(*) FROM survey_responses WHERE upload_status = 'pending' AND status <> 'in_progress')");
 }
 
 } // namespace skm::sync

@@ -18,11 +18,12 @@ struct OutboxKind {
     const char* answers;  // the array of answers in the response
     const char* table;
 };
-inline constexpr std::array<OutboxKind, 4> kOutboxKinds = {{
+inline constexpr std::array<OutboxKind, 5> kOutboxKinds = {{
     {"ratings", "results", "ratings"},
     {"sessions", "sessions", "officer_sessions"},
     {"cases", "cases", "cases"},
     {"audit", "audit", "audit_events"},
+    {"surveys", "surveys", "survey_responses"}, // finished ones only (complete or incomplete)
 }};
 
 struct OutboxItem {

@@ -27,6 +27,15 @@ void writeFile(const std::filesystem::path& file, const std::string& text)
 
 std::string demoRoster() { return test::readFile(test::sourceDir() / "config" / "demo-roster.toml"); }
 
+// The shipped survey definition under another version name.
+std::string officeSurvey()
+{
+    std::string text = test::readFile(test::sourceDir() / "config" / "survey.toml");
+    const size_t at = text.find("version = \"");
+    text.replace(at, text.find('\n', at) - at, "version = \"skm-2026.1\"");
+    return text;
+}
+
 size_t officers(store::Database& db)
 {
     const auto r = roster::readRoster(db);
@@ -62,7 +71,7 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
     test::TempDir dir;
     Central central(dir / "central");
     writeFile(dir / "central" / "publish" / "roster.toml", demoRoster());
-    writeFile(dir / "central" / "publish" / "survey.toml", "version = \"skm-2026.1\"\n");
+    writeFile(dir / "central" / "publish" / "survey.toml", officeSurvey());
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-cfg"));
     CHECK(officers(kiosk.st->database()) == 0);
 
@@ -73,7 +82,7 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
     CHECK(r.configStatus == "applied");
     CHECK(officers(kiosk.st->database()) == 3);
     CHECK(roster::readRoster(kiosk.st->database())->services.size() >= 3);
-    CHECK(test::readFile(dir / "kiosk" / "survey.toml") == "version = \"skm-2026.1\"\n");
+    CHECK(test::readFile(dir / "kiosk" / "survey.toml") == officeSurvey());
     // Its audit event went up in the same run.
     CHECK(kiosk.st->database().queryText("SELECT upload_status FROM audit_events WHERE kind = 'roster_received'") == "sent");
     CHECK(central.report()["audit_total"] == 1);
@@ -126,6 +135,17 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         CHECK(r.configStatus == "error");
         CHECK_THAT(r.configError, Catch::Contains("HTTP 503 config_invalid") && Catch::Contains("roster.toml") && Catch::Contains("199013152015032001"));
         CHECK(officers(kiosk.st->database()) == 3);
+    }
+    SECTION("a survey definition without its nine unsur is not published")
+    {
+        std::string bad = officeSurvey();
+        const size_t u9 = bad.find("[[unsur]]\ncode = \"U9\"");
+        bad.erase(u9, bad.find("[[profile]]") - u9);
+        writeFile(dir / "central" / "publish" / "survey.toml", bad);
+        const auto r = kiosk.sync();
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("survey.toml") && Catch::Contains("nine [[unsur]]"));
+        CHECK_FALSE(std::filesystem::exists(dir / "kiosk" / "survey.toml"));
     }
     SECTION("an answer not signed by the central office is not applied")
     {

@@ -97,7 +97,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
                        central.dataDir.string()})
                 .exitCode == 0);
     REQUIRE(test::run({bin("skm-kiosk"), "provision", (dir / "p.json").string(), "--data-dir", kioskDir.string()}).exitCode == 0);
-    REQUIRE(test::run({bin("skm-loadgen"), "--data-dir", kioskDir.string(), "--ratings", "10000"}).exitCode == 0);
+    REQUIRE(test::run({bin("skm-loadgen"), "--data-dir", kioskDir.string(), "--ratings", "10000", "--surveys", "300"}).exitCode == 0);
 
     std::mt19937 rng(std::random_device{}());
     std::uniform_int_distribution<int> delay(0, 120);
@@ -137,6 +137,11 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
     // The same ids on both sides.
     kdb.exec("ATTACH DATABASE '" + (central.dataDir / "central.db").string() + "' AS c");
     CHECK(kdb.queryInt("SELECT count(*) FROM ratings r JOIN c.ratings cr ON cr.id = r.id") == 10000);
+    // The survey responses too: each once, with all its answers.
+    CHECK(cdb.queryInt("SELECT count(*) FROM survey_responses") == 300);
+    CHECK(kdb.queryInt("SELECT count(*) FROM survey_responses WHERE upload_status = 'sent'") == 300);
+    CHECK(kdb.queryInt("SELECT count(*) FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id WHERE a.item LIKE 'U_'") ==
+          kdb.queryInt("SELECT coalesce(sum((SELECT count(*) FROM json_each(cr.body, '$.answers'))), 0) FROM c.survey_responses cr"));
     CHECK(integrity(kioskDir / "skm.db") == "ok");
     CHECK(integrity(central.dataDir / "central.db") == "ok");
     CHECK(killedWhileRunning >= 15); // most kills landed on a running process
