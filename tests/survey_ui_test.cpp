@@ -227,3 +227,44 @@ TEST_CASE("a new definition file is used from the next questionnaire, and a malf
     CHECK_THAT(rig.source.error(), Catch::Contains("nine [[unsur]]") && Catch::Contains("it has 8"));
     CHECK(rig.q("SELECT survey_version FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1") == "kantor-uji/2");
 }
+
+TEST_CASE("the admin screen shows this counter's IKM this month and whether the sample is large enough", "[survey][admin]")
+{
+    Rig rig;
+    roster::Duty duty(*rig.st, "Loket 2");
+    duty.start(rig.officer);
+    for (int i = 0; i < 3; ++i) (void)duty.logCase("kk", std::nullopt);
+    duty.end("signed_out");
+    // Two complete responses: all 4s and all 3s -> every NRR 3.5 -> IKM 3.5 -> 87.50 B.
+    for (const char* answer : {"4", "3"}) {
+        rig.tap("survey.start");
+        rig.tap("answer.kk");
+        for (int u = 0; u < 9; ++u) rig.tap(std::string("answer.") + answer);
+        for (int p = 0; p < 4; ++p) rig.tap("skip");
+        REQUIRE(rig.controller->screen() == ui::ScreenId::Thanks);
+        rig.wait(5'000);
+    }
+    rig.tap("survey.start"); // an incomplete one does not count
+    rig.tap("answer.kk");
+    rig.tap("answer.1");
+    rig.tap("survey.quit");
+
+    config::KioskConfig cfg;
+    cfg.counter = "Loket 2";
+    cfg.adminPinHash = roster::hashPin("909090");
+    rig.controller = std::make_unique<ui::Controller>(*rig.st, ui::UiSettings::from(cfg), rig.clock, rig.catalog);
+    roster::Authenticator auth(*rig.st);
+    rig.controller->attachOfficerDesk(auth, duty);
+    rig.frame();
+    rig.controller->adminKey();
+    rig.frame();
+    for (char c : std::string("909090")) rig.tap(std::string("pad.") + c);
+    rig.tap("pad.ok");
+    REQUIRE(rig.controller->screen() == ui::ScreenId::Admin);
+    std::string line;
+    for (const auto& [label, value] : rig.controller->snapshot().adminLines) {
+        if (label == "IKM loket ini (bulan ini)") line = value;
+    }
+    // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 < 3.
+    CHECK(line == "87.50 B · 2 responden lengkap · sampel 3 untuk 3 kasus: belum cukup");
+}

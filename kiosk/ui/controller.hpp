@@ -124,6 +124,7 @@ private:
     void openTechnicianSignIn();
     void handleAdmin(const Intent& intent);
     void refreshAdmin();
+    [[nodiscard]] std::string counterIkmLine(); // the admin screen's IKM of this counter this month
     [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
     [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
     [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout

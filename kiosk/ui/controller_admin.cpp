@@ -3,6 +3,9 @@
 
 #include "controller.hpp"
 
+#include <ikm/ikm.hpp>
+#include <store/survey_store.hpp>
+
 #include "screens/common.hpp"
 
 #include <store/export.hpp>
@@ -58,6 +61,42 @@ Controller::~Controller()
     if (m_syncThread.joinable()) m_syncThread.join();
 }
 
+std::string Controller::counterIkmLine()
+{
+    // This counter's IKM over the current calendar month (local time), from its complete responses;
+    // the sample size is Krejcie-Morgan's for the cases logged at the counter in the month.
+    const time_t now = static_cast<time_t>(m_clock.wallMs() / 1000);
+    tm t{};
+    localtime_r(&now, &t);
+    t.tm_mday = 1;
+    t.tm_hour = t.tm_min = t.tm_sec = 0;
+    t.tm_isdst = -1;
+    const int64_t from = static_cast<int64_t>(mktime(&t)) * 1000;
+    t.tm_mon += 1;
+    t.tm_isdst = -1;
+    const int64_t to = static_cast<int64_t>(mktime(&t)) * 1000;
+    try {
+        const store::CounterSurveyTally tally = store::counterSurveyTally(m_store.database(), m_settings.counter, from, to);
+        std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
+        for (size_t i = 0; i < unsur.size(); ++i) unsur[i] = {tally.unsur[i].first, tally.unsur[i].second};
+        const ikm::Result r = ikm::compute(unsur);
+        const std::string cases = std::to_string(tally.casesLogged);
+        if (!r.converted) return m_state.catalog->format(m_state.lang, "admin.ikm_none", {{"cases", cases}});
+        const int64_t sample = ikm::sampleSize(tally.casesLogged);
+        char score[16];
+        std::snprintf(score, sizeof score, "%.2f", *r.converted);
+        return m_state.catalog->format(m_state.lang, "admin.ikm_value",
+                                       {{"score", score},
+                                        {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))},
+                                        {"n", std::to_string(tally.complete)},
+                                        {"sample", std::to_string(sample)},
+                                        {"cases", cases},
+                                        {"enough", m_state.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
+    } catch (const std::exception& e) {
+        return std::string("? ") + e.what();
+    }
+}
+
 void Controller::refreshAdmin()
 {
     auto& L = m_state.adminLines;
@@ -106,6 +145,7 @@ void Controller::refreshAdmin()
         L.emplace_back(t("admin.events"), "?");
     }
     L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
+    L.emplace_back(t("admin.ikm"), counterIkmLine());
     struct statvfs fs {};
     std::string free = "?";
     if (statvfs(dataDir.c_str(), &fs) == 0) free = std::to_string(static_cast<long long>(fs.f_bavail) * static_cast<long long>(fs.f_frsize) / (1024 * 1024)) + " MB";
