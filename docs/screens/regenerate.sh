@@ -36,10 +36,22 @@ kd_tap language; sleep 0.3
 import -window root "$out/attract-en-$size.png"
 kd_stop
 
-# The notice: a data directory on a 240 KiB tmpfs, filled until a tap cannot be saved.
+# The survey: the service question, an unsur, a profile question (with the demo roster's services).
+"$bin/skm-kiosk" roster import "$root/config/demo-roster.toml" --data-dir "$KD_WORK/data" >/dev/null
+kd_start "$size"
+kd_key s; kd_wait_screen survey; sleep 0.3
+import -window root "$out/survey-service-$size.png"
+kd_key 5; kd_key 4; sleep 0.3
+import -window root "$out/survey-unsur-$size.png"
+for k in 3 3 3 3 3 3 3 3; do kd_key "$k"; done; sleep 0.3
+import -window root "$out/survey-profile-$size.png"
+kd_stop
+rm -rf "$KD_WORK/data"
+
+# The notice: a data directory on a 400 KiB tmpfs, filled until a tap cannot be saved.
 rm -rf "$KD_WORK/data"
 mkdir -p "$KD_WORK/data"
-mount -t tmpfs -o size=240k tmpfs "$KD_WORK/data"
+mount -t tmpfs -o size=400k tmpfs "$KD_WORK/data"
 head -c 100000 /dev/zero >"$KD_WORK/data/ballast"
 cat >"$KD_WORK/fast.toml" <<'TOML'
 [kiosk]
