@@ -190,6 +190,12 @@ TEST_CASE("migrations run forward from every earlier schema version and keep the
                     db.exec("INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter)"
                             " VALUES ('0190a1b2-0000-7000-8000-000000000001', 2, 1, 2, 'boot', 'old-device', 'Loket 7')");
                 }
+                if (from >= 6) {
+                    // From schema 6 on, a rating is written with its chain (as the store does).
+                    const ChainFields f{"0190a1b2-0000-7000-8000-000000000001", 2, 1, 2, "boot", "Loket 7", std::nullopt, std::nullopt, std::nullopt,
+                                        false, "id", "counter"};
+                    db.exec(std::string("UPDATE ratings SET prev_hash = '") + kChainGenesis + "', hash = '" + chainHash(kChainGenesis, f) + "'");
+                }
             }
             RatingStore store(optionsFor(dir));
             CHECK(store.openReport().schemaFrom == from);

@@ -73,7 +73,7 @@ struct Rig {
 
 } // namespace
 
-TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, thanks; every answer committed as given", "[survey][ui]")
+TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, thanks, every answer committed as given", "[survey][ui]")
 {
     Rig rig;
     rig.tap("survey.start");
