@@ -4,6 +4,7 @@
 
 #include <config/catalog.hpp>
 #include <config/config.hpp>
+#include <config/survey.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -120,4 +121,45 @@ TEST_CASE("translation catalogues: fallbacks, formatting, and errors naming file
     CHECK_THROWS_WITH(Catalog::fromText("[a]\nx = 3\n", ""), Catch::Contains("id.toml:2") && Catch::Contains("key 'a.x'"));
     CHECK_THROWS_WITH(Catalog::fromText("", "[a\n"), Catch::Contains("en.toml:1"));
     CHECK_THROWS_WITH(findAssetsDir("/nonexistent"), Catch::Contains("/nonexistent holds no i18n/id.toml"));
+}
+
+TEST_CASE("the built-in survey definition is the regulation's, and a bad one is refused naming the entry", "[config][survey]")
+{
+    const skm::config::SurveyDefinition& d = skm::config::defaultSurvey();
+    REQUIRE(d.unsur.size() == 9);
+    CHECK(d.unsur[0].name.id == "Persyaratan");
+    CHECK(d.unsur[3].name.id == "Biaya/Tarif");
+    CHECK(d.unsur[3].answers[0].id == "Sangat mahal");
+    CHECK(d.unsur[3].answers[3].id == "Gratis");
+    CHECK(d.unsur[8].code == "U9");
+    REQUIRE(d.profile.size() == 4);
+    CHECK(d.profile[0].code == "jenis_kelamin");
+    CHECK(d.profile[1].code == "usia");
+    CHECK(d.profile[2].code == "pendidikan");
+    CHECK(d.profile[3].code == "pekerjaan");
+    // config/survey.toml and the built-in text are the same file.
+    CHECK(skm::config::defaultSurveyText() == skm::test::readFile(skm::test::sourceDir() / "config" / "survey.toml"));
+
+    const std::string good = skm::config::defaultSurveyText();
+    auto refused = [&](const std::string& from, const std::string& to) {
+        std::string text = good;
+        const size_t at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        try {
+            (void)skm::config::parseSurvey(text, "survey.toml");
+        } catch (const skm::config::SurveyError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    CHECK_THAT(refused("code = \"U4\"", "code = \"U7\""), Catch::StartsWith("survey.toml:") && Catch::Contains("unsur[4]") && Catch::Contains("code must be U4"));
+    CHECK_THAT(refused("answers_en = [\"Very expensive\", \"Rather expensive\", \"Cheap\", \"Free\"]", "answers_en = [\"Very expensive\", \"Free\"]"),
+               Catch::Contains("unsur[4] (U4)") && Catch::Contains("'answers_en' must list 4 labels"));
+    CHECK_THAT(refused("question_id = \"Usia\"", "question_id = \"\""), Catch::Contains("profile[2] (usia)") && Catch::Contains("'question_id' is empty"));
+    CHECK_THAT(refused("code = \"pendidikan\"", "code = \"usia\""), Catch::Contains("profile[3]") && Catch::Contains("appears twice"));
+    CHECK_THAT(refused("{ code = \"P\", id = \"Perempuan\", en = \"Female\" }", "{ code = \"L\", id = \"Perempuan\", en = \"Female\" }"),
+               Catch::Contains("options[2]") && Catch::Contains("'L' appears twice"));
+    CHECK_THAT(refused("name_en = \"Requirements\"", "name_en = \"Requirements\"\nweight = 2"), Catch::Contains("unsur[1]") && Catch::Contains("unknown field 'weight'"));
+    CHECK_THAT(refused("version = \"", "version = "), Catch::StartsWith("survey.toml:"));
 }

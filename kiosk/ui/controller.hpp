@@ -124,7 +124,8 @@ private:
     void openTechnicianSignIn();
     void handleAdmin(const Intent& intent);
     void refreshAdmin();
-    [[nodiscard]] std::string counterIkmLine(); // the admin screen's IKM of this counter this month
+    // The admin screen's IKM of this counter this month, and its sample-size line.
+    [[nodiscard]] std::pair<std::string, std::string> counterIkmLines();
     [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
     [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
     [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout

@@ -61,7 +61,7 @@ Controller::~Controller()
     if (m_syncThread.joinable()) m_syncThread.join();
 }
 
-std::string Controller::counterIkmLine()
+std::pair<std::string, std::string> Controller::counterIkmLines()
 {
     // This counter's IKM over the current calendar month (local time), from its complete responses;
     // the sample size is Krejcie-Morgan's for the cases logged at the counter in the month.
@@ -80,20 +80,20 @@ std::string Controller::counterIkmLine()
         std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
         for (size_t i = 0; i < unsur.size(); ++i) unsur[i] = {tally.unsur[i].first, tally.unsur[i].second};
         const ikm::Result r = ikm::compute(unsur);
-        const std::string cases = std::to_string(tally.casesLogged);
-        if (!r.converted) return m_state.catalog->format(m_state.lang, "admin.ikm_none", {{"cases", cases}});
         const int64_t sample = ikm::sampleSize(tally.casesLogged);
+        const std::string sampleLine = m_state.catalog->format(
+            m_state.lang, "admin.sample_value",
+            {{"sample", std::to_string(sample)},
+             {"cases", std::to_string(tally.casesLogged)},
+             {"enough", m_state.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
+        if (!r.converted) return {m_state.t("admin.ikm_none"), sampleLine};
         char score[16];
         std::snprintf(score, sizeof score, "%.2f", *r.converted);
-        return m_state.catalog->format(m_state.lang, "admin.ikm_value",
-                                       {{"score", score},
-                                        {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))},
-                                        {"n", std::to_string(tally.complete)},
-                                        {"sample", std::to_string(sample)},
-                                        {"cases", cases},
-                                        {"enough", m_state.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
+        return {m_state.catalog->format(m_state.lang, "admin.ikm_value",
+                                        {{"score", score}, {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))}, {"n", std::to_string(tally.complete)}}),
+                sampleLine};
     } catch (const std::exception& e) {
-        return std::string("? ") + e.what();
+        return {std::string("? ") + e.what(), "?"};
     }
 }
 
@@ -145,7 +145,9 @@ void Controller::refreshAdmin()
         L.emplace_back(t("admin.events"), "?");
     }
     L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
-    L.emplace_back(t("admin.ikm"), counterIkmLine());
+    const auto [ikmLine, sampleLine] = counterIkmLines();
+    L.emplace_back(t("admin.ikm"), ikmLine);
+    L.emplace_back(t("admin.sample"), sampleLine);
     struct statvfs fs {};
     std::string free = "?";
     if (statvfs(dataDir.c_str(), &fs) == 0) free = std::to_string(static_cast<long long>(fs.f_bavail) * static_cast<long long>(fs.f_frsize) / (1024 * 1024)) + " MB";
