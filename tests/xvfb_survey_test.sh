@@ -48,5 +48,7 @@ kd_expect "SELECT status FROM survey_responses" complete
 kd_expect "SELECT value FROM survey_answers WHERE item = 'pendidikan'" s2
 kd_expect "SELECT count(*) FROM ratings" 0
 [ "$("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -r .ratings_total)" = 0 ] || kd_fail "status: a rating appeared"
+[ "$("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -c .surveys)" = '{"complete":1,"in_progress":0,"incomplete":0,"pending":1,"rejected":0}' ] ||
+  kd_fail "status: surveys $("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -c .surveys)"
 kd_stop
 echo "ok: the questionnaire by keyboard, with going back, ended complete"

@@ -46,6 +46,8 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
     } else {
         j["open_case"] = nullptr;
     }
+    j["surveys"] = {{"complete", s.surveys.complete},   {"incomplete", s.surveys.incomplete}, {"in_progress", s.surveys.inProgress},
+                    {"pending", s.surveys.pending}, {"rejected", s.surveys.rejected}};
     j["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     return j;
 }

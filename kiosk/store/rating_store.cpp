@@ -439,6 +439,12 @@ StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
                 if (!oc.columnIsNull(3)) s.openCase->ticket = oc.columnText(3);
             }
         }
+        if (s.schemaVersion >= 7) {
+            Statement sv(db, "SELECT coalesce(sum(status = 'complete'), 0), coalesce(sum(status = 'incomplete'), 0), coalesce(sum(status = 'in_progress'), 0),"
+                             " coalesce(sum(upload_status = 'pending' AND status <> 'in_progress'), 0), coalesce(sum(upload_status = 'rejected'), 0)"
+                             " FROM survey_responses");
+            if (sv.next()) s.surveys = {sv.columnInt(0), sv.columnInt(1), sv.columnInt(2), sv.columnInt(3), sv.columnInt(4)};
+        }
     } catch (const SqliteError& e) {
         s.error = e.what();
     }

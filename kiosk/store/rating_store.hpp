@@ -183,6 +183,9 @@ struct StoreStatus {
     };
     std::optional<OpenCase> openCase;
     std::string lastSyncJson; // the last skm-sync run's result (JSON), empty if none
+    struct Surveys {
+        int64_t complete = 0, incomplete = 0, inProgress = 0, pending = 0, rejected = 0;
+    } surveys;                      // SKM survey responses (schema 7+)
     std::string error;              // set when the database could not be read
 };
 [[nodiscard]] StoreStatus readStatus(const std::filesystem::path& dataDir, const std::string& dbFileName = "skm.db");
