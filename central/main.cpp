@@ -6,6 +6,7 @@
 
 #include "central_store.hpp"
 #include "publish.hpp"
+#include "scores.hpp"
 #include "server.hpp"
 
 #include <protocol.hpp>
@@ -71,7 +72,10 @@ int main(int argc, char** argv)
     std::string from, to;
     report->add_option("--from", from, "first day of the period, YYYY-MM-DD (local time; default: no limit)");
     report->add_option("--to", to, "last day of the period, YYYY-MM-DD, inclusive (default: no limit)");
-    report->add_option("--format", format, "json")->check(CLI::IsMember({"json"}));
+    report->add_option("--format", format, "json (everything), table (scores for a terminal) or csv (the e-Kinerja evidence: one row per officer)")
+        ->check(CLI::IsMember({"json", "table", "csv"}));
+    std::string periodText;
+    report->add_option("--period", periodText, "day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (local time)");
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
@@ -150,10 +154,34 @@ int main(int argc, char** argv)
                 }
                 toMs = *d + 24LL * 3600 * 1000; // the whole last day
             }
+            skm::central::Period period{fromMs, toMs, from.empty() && to.empty() ? "all" : (from.empty() ? "..." : from) + ".." + (to.empty() ? "" : to)};
+            if (!periodText.empty()) {
+                if (!from.empty() || !to.empty()) {
+                    std::cerr << "skm-central: --period or --from/--to, not both\n";
+                    return 2;
+                }
+                std::string why;
+                const auto p = skm::central::parsePeriod(periodText, &why);
+                if (!p) {
+                    std::cerr << "skm-central: " << why << '\n';
+                    return 2;
+                }
+                period = *p;
+            }
+            const auto scores = skm::central::computeScores(store.database(), period, skm::central::publishedOfficers(dataDir));
+            if (format == "csv") {
+                std::cout << skm::central::scoresCsv(scores);
+                return 0;
+            }
+            if (format == "table") {
+                std::cout << skm::central::scoresTable(scores);
+                return 0;
+            }
             nlohmann::json out = store.report();
-            out["ikm"] = store.surveyReport(fromMs, toMs);
+            out["ikm"] = store.surveyReport(period.fromMs, period.toMs);
             if (!from.empty()) out["ikm"]["from"] = from;
             if (!to.empty()) out["ikm"]["to"] = to;
+            out["scores"] = skm::central::scoresJson(scores);
             std::cout << out.dump() << '\n';
             return 0;
         }

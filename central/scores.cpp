@@ -1,0 +1,338 @@
+#include "scores.hpp"
+
+#include <ikm/ikm.hpp>
+#include <roster/roster.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <ctime>
+#include <iomanip>
+#include <limits>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace skm::central {
+
+namespace {
+
+// Local midnight of a calendar day, in Unix ms (mktime normalises month and day overflow).
+int64_t localMidnight(int year, int month, int day)
+{
+    std::tm t{};
+    t.tm_year = year - 1900;
+    t.tm_mon = month - 1;
+    t.tm_mday = day;
+    t.tm_isdst = -1;
+    return static_cast<int64_t>(std::mktime(&t)) * 1000;
+}
+
+std::string localDate(int64_t ms)
+{
+    if (ms <= 0 || ms >= std::numeric_limits<int64_t>::max() - 1) return ""; // an open end
+    const time_t s = static_cast<time_t>(ms / 1000);
+    std::tm t{};
+    localtime_r(&s, &t);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &t);
+    return buf;
+}
+
+bool validDate(int y, int m, int d)
+{
+    if (m < 1 || m > 12 || d < 1) return false;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+struct Acc {
+    int64_t sum = 0;
+    Score s;
+    std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
+};
+
+void finish(Acc& a)
+{
+    Score& s = a.s;
+    const ikm::Index x = ikm::quickIndex(ikm::Tally{s.ratings, a.sum});
+    if (x.converted) {
+        s.index = *x.converted;
+        s.mutu = ikm::mutuLetter(*x.mutu);
+    }
+    if (s.casesLogged > 0) s.shareRated = std::round(10000.0 * static_cast<double>(s.casesRated) / static_cast<double>(s.casesLogged)) / 10000.0;
+    s.sampleSize = ikm::sampleSize(s.casesLogged);
+    s.sampleSufficient = s.casesLogged > 0 && s.ratings >= s.sampleSize;
+    const ikm::Result r = ikm::compute(a.unsur);
+    if (r.converted) {
+        s.ikm = *r.converted;
+        s.ikmMutu = ikm::mutuLetter(*r.mutu);
+    }
+}
+
+nlohmann::json optNum(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json optChar(const std::optional<char>& v) { return v ? nlohmann::json(std::string(1, *v)) : nlohmann::json(nullptr); }
+
+nlohmann::json scoreJson(const Score& s)
+{
+    return {{"ratings", s.ratings},
+            {"faces", {{"4", s.faces[3]}, {"3", s.faces[2]}, {"2", s.faces[1]}, {"1", s.faces[0]}}},
+            {"index", optNum(s.index)},
+            {"mutu", optChar(s.mutu)},
+            {"suppressed", s.suppressed},
+            {"counter_level", s.counterLevel},
+            {"cases_logged", s.casesLogged},
+            {"cases_rated", s.casesRated},
+            {"share_rated", optNum(s.shareRated)},
+            {"sample_size", s.sampleSize},
+            {"sample_sufficient", s.sampleSufficient},
+            {"survey_responses", s.surveyResponses},
+            {"ikm", optNum(s.ikm)},
+            {"ikm_mutu", optChar(s.ikmMutu)}};
+}
+
+std::string csvField(const std::string& v)
+{
+    if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string fixed2(const std::optional<double>& v)
+{
+    if (!v) return "";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(2) << *v;
+    return o.str();
+}
+
+} // namespace
+
+std::optional<Period> parsePeriod(const std::string& text, std::string* error)
+{
+    std::smatch m;
+    auto fail = [&](const std::string& why) -> std::optional<Period> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    Period p;
+    p.label = text;
+    if (std::regex_match(text, m, std::regex(R"(day:(\d{4})-(\d{2})-(\d{2}))"))) {
+        const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+        if (!validDate(y, mo, d)) return fail("no such day: " + text);
+        p.fromMs = localMidnight(y, mo, d);
+        p.toMs = localMidnight(y, mo, d + 1);
+    } else if (std::regex_match(text, m, std::regex(R"(month:(\d{4})-(\d{2}))"))) {
+        const int y = std::stoi(m[1]), mo = std::stoi(m[2]);
+        if (mo < 1 || mo > 12) return fail("no such month: " + text);
+        p.fromMs = localMidnight(y, mo, 1);
+        p.toMs = localMidnight(y, mo + 1, 1);
+    } else if (std::regex_match(text, m, std::regex(R"(quarter:(\d{4})-Q([1-4]))"))) {
+        const int y = std::stoi(m[1]), q = std::stoi(m[2]);
+        p.fromMs = localMidnight(y, 3 * (q - 1) + 1, 1);
+        p.toMs = localMidnight(y, 3 * q + 1, 1);
+    } else if (std::regex_match(text, m, std::regex(R"(year:(\d{4}))"))) {
+        const int y = std::stoi(m[1]);
+        p.fromMs = localMidnight(y, 1, 1);
+        p.toMs = localMidnight(y + 1, 1, 1);
+    } else if (std::regex_match(text, m, std::regex(R"((\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2}))"))) {
+        const int y1 = std::stoi(m[1]), m1 = std::stoi(m[2]), d1 = std::stoi(m[3]), y2 = std::stoi(m[4]), m2 = std::stoi(m[5]), d2 = std::stoi(m[6]);
+        if (!validDate(y1, m1, d1) || !validDate(y2, m2, d2)) return fail("no such day in " + text);
+        p.fromMs = localMidnight(y1, m1, d1);
+        p.toMs = localMidnight(y2, m2, d2 + 1);
+        if (p.toMs <= p.fromMs) return fail("the range ends before it begins: " + text);
+    } else {
+        return fail("a period is day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (got '" + text + "')");
+    }
+    return p;
+}
+
+std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path& dataDir)
+{
+    std::map<std::string, OfficerInfo> out;
+    std::vector<std::filesystem::path> files = {dataDir / "publish" / "roster.toml"};
+    std::error_code ec;
+    for (const auto& d : std::filesystem::directory_iterator(dataDir / "publish" / "devices", ec)) files.push_back(d.path() / "roster.toml");
+    for (const auto& f : files) {
+        if (!std::filesystem::is_regular_file(f)) continue;
+        try {
+            for (const auto& o : roster::loadRosterFile(f.string()).officers) out.emplace(o.nip, OfficerInfo{o.name, o.unit});
+        } catch (const std::exception& e) {
+            spdlog::warn("officers from {} not used: {}", f.string(), e.what());
+        }
+    }
+    return out;
+}
+
+ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers)
+{
+    ScoreReport r;
+    r.period = period;
+    std::map<std::string, Acc> byOfficer, byUnit, byService, byCounter;
+    Acc office;
+    for (const auto& [nip, info] : officers) (void)byOfficer[nip];
+    auto unitOf = [&](const std::string& nip) {
+        const auto it = officers.find(nip);
+        return it != officers.end() ? it->second.unit : std::string("(unit tidak diketahui)");
+    };
+
+    // Ratings, grouped in SQL by what they are scored under.
+    store::Statement q(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id || '/' || counter, score, suppressed, count(*)"
+                           " FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2 GROUP BY 1, 2, 3, 4, 5");
+    q.bind(1, period.fromMs);
+    q.bind(2, period.toMs);
+    while (q.next()) {
+        const std::string nip = q.columnText(0), service = q.columnText(1), counter = q.columnText(2);
+        const int score = static_cast<int>(q.columnInt(3));
+        const bool suppressed = q.columnInt(4) != 0;
+        const int64_t n = q.columnInt(5);
+        std::vector<Acc*> targets = {&office, &byCounter[counter]};
+        if (!nip.empty()) {
+            targets.push_back(&byOfficer[nip]);
+            targets.push_back(&byUnit[unitOf(nip)]);
+        }
+        if (!service.empty()) targets.push_back(&byService[service]);
+        for (Acc* a : targets) {
+            if (suppressed) {
+                a->s.suppressed += n;
+                continue;
+            }
+            a->s.ratings += n;
+            a->s.faces[static_cast<size_t>(score - 1)] += n;
+            a->sum += n * score;
+        }
+        if (nip.empty() && !suppressed) {
+            office.s.counterLevel += n;
+            byCounter[counter].s.counterLevel += n;
+        }
+    }
+
+    // Cases logged and rated.
+    store::Statement c(db, "SELECT nip, service_code, device_id || '/' || counter, status = 'rated', count(*) FROM cases"
+                           " WHERE opened_wall_ms >= ?1 AND opened_wall_ms < ?2 GROUP BY 1, 2, 3, 4");
+    c.bind(1, period.fromMs);
+    c.bind(2, period.toMs);
+    while (c.next()) {
+        const std::string nip = c.columnText(0);
+        const bool rated = c.columnInt(3) != 0;
+        const int64_t n = c.columnInt(4);
+        for (Acc* a : {&office, &byCounter[c.columnText(2)], &byOfficer[nip], &byUnit[unitOf(nip)], &byService[c.columnText(1)]}) {
+            a->s.casesLogged += n;
+            if (rated) a->s.casesRated += n;
+        }
+    }
+
+    // Complete survey responses.
+    store::Statement sv(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id || '/' || counter, body FROM survey_responses"
+                            " WHERE status = 'complete' AND started_wall_ms >= ?1 AND started_wall_ms < ?2");
+    sv.bind(1, period.fromMs);
+    sv.bind(2, period.toMs);
+    while (sv.next()) {
+        const nlohmann::json body = nlohmann::json::parse(sv.columnText(3), nullptr, false);
+        if (!body.is_object() || !body.contains("answers") || !body["answers"].is_object()) continue;
+        const std::string nip = sv.columnText(0), service = sv.columnText(1);
+        std::vector<Acc*> targets = {&office, &byCounter[sv.columnText(2)]};
+        if (!nip.empty()) {
+            targets.push_back(&byOfficer[nip]);
+            targets.push_back(&byUnit[unitOf(nip)]);
+        }
+        if (!service.empty()) targets.push_back(&byService[service]);
+        for (Acc* a : targets) {
+            ++a->s.surveyResponses;
+            for (int i = 0; i < ikm::kUnsurCount; ++i) {
+                const auto v = body["answers"].find("U" + std::to_string(i + 1));
+                if (v != body["answers"].end() && v->is_number_integer()) a->unsur[static_cast<size_t>(i)].add(v->get<int>());
+            }
+        }
+    }
+
+    finish(office);
+    r.office = office.s;
+    for (auto& [nip, a] : byOfficer) {
+        finish(a);
+        const auto it = officers.find(nip);
+        r.officers.push_back({nip, it != officers.end() ? it->second.name : "", unitOf(nip), a.s});
+    }
+    std::sort(r.officers.begin(), r.officers.end(), [](const OfficerScore& a, const OfficerScore& b) {
+        return std::tie(a.unit, a.name, a.nip) < std::tie(b.unit, b.name, b.nip);
+    });
+    for (const auto& [from, to] : {std::pair{&byUnit, &r.units}, std::pair{&byService, &r.services}, std::pair{&byCounter, &r.counters}}) {
+        for (auto& [k, a] : *from) {
+            finish(a);
+            (*to)[k] = a.s;
+        }
+    }
+    return r;
+}
+
+nlohmann::json scoresJson(const ScoreReport& r)
+{
+    nlohmann::json officers = nlohmann::json::array();
+    for (const auto& o : r.officers) {
+        nlohmann::json j = scoreJson(o.score);
+        j["nip"] = o.nip;
+        j["name"] = o.name;
+        j["unit"] = o.unit;
+        officers.push_back(std::move(j));
+    }
+    auto group = [](const std::map<std::string, Score>& m) {
+        nlohmann::json j = nlohmann::json::object();
+        for (const auto& [k, s] : m) j[k] = scoreJson(s);
+        return j;
+    };
+    return {{"period", {{"label", r.period.label}, {"from", localDate(r.period.fromMs)}, {"to", localDate(r.period.toMs - 1)}}},
+            {"office", scoreJson(r.office)},
+            {"officers", officers},
+            {"units", group(r.units)},
+            {"services", group(r.services)},
+            {"counters", group(r.counters)}};
+}
+
+std::string scoresCsv(const ScoreReport& r)
+{
+    std::ostringstream out;
+    out << "period_from,period_to,nip,name,unit,ratings,faces_4,faces_3,faces_2,faces_1,index,mutu,cases_logged,cases_rated,share_rated,"
+           "sample_size,sample_sufficient,suppressed,survey_responses,ikm,ikm_mutu\r\n";
+    const std::string from = localDate(r.period.fromMs), to = localDate(r.period.toMs - 1);
+    for (const auto& o : r.officers) {
+        const Score& s = o.score;
+        out << from << ',' << to << ',' << o.nip << ',' << csvField(o.name) << ',' << csvField(o.unit) << ',' << s.ratings << ',' << s.faces[3] << ','
+            << s.faces[2] << ',' << s.faces[1] << ',' << s.faces[0] << ',' << fixed2(s.index) << ',' << (s.mutu ? std::string(1, *s.mutu) : "") << ','
+            << s.casesLogged << ',' << s.casesRated << ',' << (s.shareRated ? fixed2(*s.shareRated * 100) : "") << ',' << s.sampleSize << ','
+            << (s.sampleSufficient ? "yes" : "no") << ',' << s.suppressed << ',' << s.surveyResponses << ',' << fixed2(s.ikm) << ','
+            << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "") << "\r\n";
+    }
+    return out.str();
+}
+
+std::string scoresTable(const ScoreReport& r)
+{
+    std::ostringstream out;
+    out << "Period " << r.period.label << " (" << localDate(r.period.fromMs) << " to " << localDate(r.period.toMs - 1) << ")\n";
+    auto line = [&](const std::string& who, const Score& s) {
+        out << std::left << std::setw(44) << who.substr(0, 43) << std::right << std::setw(7) << s.ratings << std::setw(8) << fixed2(s.index).c_str()
+            << std::setw(3) << (s.mutu ? std::string(1, *s.mutu) : "-") << std::setw(7) << s.casesLogged << std::setw(7) << s.sampleSize << std::setw(5)
+            << (s.sampleSufficient ? "yes" : "no") << std::setw(7) << s.suppressed << std::setw(8) << fixed2(s.ikm).c_str() << '\n';
+    };
+    auto header = [&](const char* title) {
+        out << '\n' << std::left << std::setw(44) << title << std::right << std::setw(7) << "n" << std::setw(8) << "index" << std::setw(3) << "" << std::setw(7)
+            << "cases" << std::setw(7) << "sample" << std::setw(5) << "ok" << std::setw(7) << "supp." << std::setw(8) << "IKM" << '\n';
+    };
+    header("office");
+    line("(all)", r.office);
+    header("officer (NIP, name)");
+    for (const auto& o : r.officers) line(o.nip + " " + o.name, o.score);
+    header("unit");
+    for (const auto& [k, s] : r.units) line(k, s);
+    header("service");
+    for (const auto& [k, s] : r.services) line(k, s);
+    header("counter (device/counter)");
+    for (const auto& [k, s] : r.counters) line(k, s);
+    return out.str();
+}
+
+} // namespace skm::central

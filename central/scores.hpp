@@ -1,0 +1,82 @@
+#pragma once
+// Scores from what the kiosks uploaded (issue 7): per officer, unit, service and counter over a
+// period — the number of ratings, the distribution over the four faces, the quick-rating index
+// (mean x 25) with its mutu, the IKM from complete surveys, the cases logged, the share of cases
+// rated, and whether the ratings reach the Krejcie-Morgan sample size for the cases logged.
+// Suppressed presses and counter-level ratings are counted and shown, but kept out of officer scores.
+
+#include <store/db.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace skm::central {
+
+// [fromMs, toMs) in Unix ms, with the label it was asked by ("2026-11", "2026-Q4", "2026-11-01..2026-11-30").
+struct Period {
+    int64_t fromMs = 0;
+    int64_t toMs = 0;
+    std::string label;
+};
+
+// Parses "day:YYYY-MM-DD", "month:YYYY-MM", "quarter:YYYY-Qn", "year:YYYY" or "YYYY-MM-DD..YYYY-MM-DD"
+// (inclusive), in the server's local time. nullopt (and `error` set) when it is none of these.
+[[nodiscard]] std::optional<Period> parsePeriod(const std::string& text, std::string* error);
+
+struct OfficerInfo {
+    std::string name;
+    std::string unit;
+};
+// NIP -> name and unit, from the rosters published to the devices (publish/roster.toml and
+// publish/devices/*/roster.toml).
+[[nodiscard]] std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path& dataDir);
+
+struct Score {
+    int64_t ratings = 0;                 // counted: not suppressed (and, for officers, tied to a case)
+    std::array<int64_t, 4> faces{};      // ratings with score 1, 2, 3, 4
+    std::optional<double> index;         // mean x 25, two decimals
+    std::optional<char> mutu;            // A-D
+    int64_t suppressed = 0;              // shown, not counted
+    int64_t counterLevel = 0;            // ratings with no officer (counters, units: shown)
+    int64_t casesLogged = 0;
+    int64_t casesRated = 0;
+    std::optional<double> shareRated;    // casesRated / casesLogged
+    int64_t sampleSize = 0;              // Krejcie-Morgan for casesLogged
+    bool sampleSufficient = false;       // ratings >= sampleSize (and at least one case)
+    int64_t surveyResponses = 0;         // complete
+    std::optional<double> ikm;           // converted (25-100), from complete surveys
+    std::optional<char> ikmMutu;
+};
+
+struct OfficerScore {
+    std::string nip;
+    std::string name;  // "" if the published roster does not know the NIP
+    std::string unit;
+    Score score;
+};
+
+struct ScoreReport {
+    Period period;
+    std::vector<OfficerScore> officers;   // every officer of the roster, and any other NIP with data
+    std::map<std::string, Score> units;
+    std::map<std::string, Score> services;
+    std::map<std::string, Score> counters; // "DEVICE/COUNTER"
+    Score office;                          // everything
+};
+
+[[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
+
+[[nodiscard]] nlohmann::json scoresJson(const ScoreReport& r);
+// The e-Kinerja evidence export: one row per officer and period (docs/report-formats.md).
+[[nodiscard]] std::string scoresCsv(const ScoreReport& r);
+// A plain-text table for a terminal.
+[[nodiscard]] std::string scoresTable(const ScoreReport& r);
+
+} // namespace skm::central

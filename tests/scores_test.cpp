@@ -1,0 +1,238 @@
+// Scores on a fixture with every figure computed by hand (in the comments): officers, units,
+// services, counters and the office over a month; suppressed presses and counter-level ratings shown
+// but kept out of officer scores; an officer with no ratings; an empty period; the CSV and the CLI.
+
+#include "support/test_util.hpp"
+
+#include <central_store.hpp>
+#include <scores.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <ctime>
+#include <fstream>
+
+using namespace skm;
+
+namespace {
+
+int64_t at(int month, int day, int hour)
+{
+    std::tm t{};
+    t.tm_year = 2026 - 1900;
+    t.tm_mon = month - 1;
+    t.tm_mday = day;
+    t.tm_hour = hour;
+    t.tm_isdst = -1;
+    return static_cast<int64_t>(std::mktime(&t)) * 1000;
+}
+
+const std::string budi = "198503302010011002", dewi = "199007152015032001", agus = "198811202012121003";
+
+struct Fixture {
+    Fixture()
+    {
+        std::filesystem::create_directories(dir / "publish");
+        std::ofstream(dir / "publish" / "roster.toml") << test::readFile(test::sourceDir() / "config" / "demo-roster.toml");
+        central = std::make_unique<central::CentralStore>(dir.path());
+        auto& db = central->database();
+        int n = 0;
+        auto rating = [&](const std::string& device, const std::string& counter, std::optional<std::string> nip, std::optional<std::string> service,
+                          int score, bool suppressed, int64_t when) {
+            store::Statement st(db, "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
+                                    " service_code, suppressed, language, scope, received_at_ms) VALUES (?1, ?2, ?3, ?4, 0, 'b', ?5, ?6, NULL, ?7, ?8, 'id', ?9, 0)");
+            st.bind(1, std::string_view("r" + std::to_string(++n)));
+            st.bind(2, std::string_view(device));
+            st.bind(3, int64_t{score});
+            st.bind(4, when);
+            st.bind(5, std::string_view(counter));
+            st.bind(6, nip);
+            st.bind(7, service);
+            st.bind(8, int64_t{suppressed ? 1 : 0});
+            st.bind(9, std::string_view(nip ? "case" : "counter"));
+            REQUIRE(st.step() == SQLITE_DONE);
+        };
+        auto kase = [&](const std::string& device, const std::string& counter, const std::string& nip, const std::string& service, const char* status) {
+            store::Statement st(db, "INSERT INTO cases (id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, body, received_at_ms)"
+                                    " VALUES (?1, ?2, 's', ?3, ?4, ?5, ?6, ?7, '{}', 0)");
+            st.bind(1, std::string_view("c" + std::to_string(++n)));
+            st.bind(2, std::string_view(device));
+            st.bind(3, std::string_view(nip));
+            st.bind(4, std::string_view(counter));
+            st.bind(5, std::string_view(service));
+            st.bind(6, std::string_view(status));
+            st.bind(7, at(11, 10, 9));
+            REQUIRE(st.step() == SQLITE_DONE);
+        };
+        // Budi at kiosk-a/Loket 1 (nib): 5 cases, 4 rated 4 4 3 2, and a suppressed 1.
+        for (int i = 0; i < 4; ++i) kase("kiosk-a", "Loket 1", budi, "nib", "rated");
+        kase("kiosk-a", "Loket 1", budi, "nib", "not_rated");
+        for (int s : {4, 4, 3, 2}) rating("kiosk-a", "Loket 1", budi, "nib", s, false, at(11, 10, 10));
+        rating("kiosk-a", "Loket 1", budi, "nib", 1, true, at(11, 10, 10));
+        rating("kiosk-a", "Loket 1", budi, "nib", 1, false, at(10, 31, 10)); // October: outside the period
+        // Dewi at kiosk-b/Loket 2 (kk): 2 cases, both rated 4.
+        for (int i = 0; i < 2; ++i) kase("kiosk-b", "Loket 2", dewi, "kk", "rated");
+        for (int i = 0; i < 2; ++i) rating("kiosk-b", "Loket 2", dewi, "kk", 4, false, at(11, 20, 14));
+        // Counter-level taps at kiosk-a/Loket 1: 1 and 3, and a suppressed 4.
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 1, false, at(11, 11, 9));
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 3, false, at(11, 11, 9));
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 4, true, at(11, 11, 9));
+        // One complete survey for Budi, every unsur 3: IKM 3 -> 75.00 C.
+        db.exec("INSERT INTO survey_responses (id, device_id, survey_version, counter, status, service_code, officer_nip, started_wall_ms, body, received_at_ms)"
+                " VALUES ('s1', 'kiosk-a', 'v', 'Loket 1', 'complete', 'nib', '" + budi + "', " + std::to_string(at(11, 12, 9)) +
+                ", '{\"answers\":{\"U1\":3,\"U2\":3,\"U3\":3,\"U4\":3,\"U5\":3,\"U6\":3,\"U7\":3,\"U8\":3,\"U9\":3}}', 0)");
+    }
+    central::ScoreReport month(const std::string& p = "month:2026-11")
+    {
+        std::string why;
+        const auto period = central::parsePeriod(p, &why);
+        REQUIRE(period);
+        return central::computeScores(central->database(), *period, central::publishedOfficers(dir.path()));
+    }
+    test::TempDir dir;
+    std::unique_ptr<central::CentralStore> central;
+};
+
+const central::OfficerScore& officer(const central::ScoreReport& r, const std::string& nip)
+{
+    for (const auto& o : r.officers) {
+        if (o.nip == nip) return o;
+    }
+    FAIL("no officer " << nip);
+    return r.officers.front();
+}
+
+} // namespace
+
+TEST_CASE("officer scores over a month, worked by hand", "[scores]")
+{
+    Fixture f;
+    const auto r = f.month();
+    REQUIRE(r.officers.size() == 3); // every officer of the roster, with or without ratings
+
+    // Budi: 4 counted ratings 4 4 3 2 (the suppressed 1 and October's 1 left out): 13 / 4 = 3.25 ->
+    // 81.25 B. Cases 5, rated 4 -> 80 %. Sample for 5: 3.841·5·0.25 / (0.0025·4 + 0.96025) = 4.95 -> 5;
+    // 4 < 5: not sufficient. Survey: every unsur 3 -> 75.00 C.
+    const auto& b = officer(r, budi).score;
+    CHECK(officer(r, budi).name == "Budi Santoso");
+    CHECK(officer(r, budi).unit == "Bidang Perizinan Usaha");
+    CHECK(b.ratings == 4);
+    CHECK(b.faces == std::array<int64_t, 4>{0, 1, 1, 2});
+    CHECK(*b.index == 81.25);
+    CHECK(*b.mutu == 'B');
+    CHECK(b.suppressed == 1);
+    CHECK(b.casesLogged == 5);
+    CHECK(b.casesRated == 4);
+    CHECK(*b.shareRated == 0.8);
+    CHECK(b.sampleSize == 5);
+    CHECK_FALSE(b.sampleSufficient);
+    CHECK(b.surveyResponses == 1);
+    CHECK(*b.ikm == 75.00);
+    CHECK(*b.ikmMutu == 'C');
+
+    // Dewi: 4 4 -> 100.00 A; 2 cases both rated; sample for 2: 1.9205 / 0.96275 = 1.99 -> 2; 2 >= 2.
+    const auto& d = officer(r, dewi).score;
+    CHECK(*d.index == 100.00);
+    CHECK(*d.mutu == 'A');
+    CHECK(d.sampleSize == 2);
+    CHECK(d.sampleSufficient);
+    CHECK_FALSE(d.ikm);
+
+    // Agus: nothing this month.
+    const auto& a = officer(r, agus).score;
+    CHECK(a.ratings == 0);
+    CHECK_FALSE(a.index);
+    CHECK_FALSE(a.mutu);
+    CHECK(a.casesLogged == 0);
+    CHECK_FALSE(a.shareRated);
+    CHECK(a.sampleSize == 0);
+    CHECK_FALSE(a.sampleSufficient);
+}
+
+TEST_CASE("unit, service, counter and office scores, worked by hand", "[scores]")
+{
+    Fixture f;
+    const auto r = f.month();
+    // Bidang Perizinan Usaha = Budi + Dewi: 6 ratings, (13 + 8) / 6 = 3.5 -> 87.50 B; 7 cases, 6 rated;
+    // sample for 7: 6.72175 / 0.97525 = 6.89 -> 7; 6 < 7.
+    const auto& u = r.units.at("Bidang Perizinan Usaha");
+    CHECK(u.ratings == 6);
+    CHECK(*u.index == 87.50);
+    CHECK(*u.mutu == 'B');
+    CHECK(u.casesLogged == 7);
+    CHECK(u.sampleSize == 7);
+    CHECK_FALSE(u.sampleSufficient);
+    CHECK(u.suppressed == 1);
+    CHECK(r.units.count("Bidang Kependudukan") == 0); // no data for Agus's unit this month
+
+    // Services: nib = Budi's 3.25 -> 81.25; kk = Dewi's -> 100.00.
+    CHECK(*r.services.at("nib").index == 81.25);
+    CHECK(*r.services.at("kk").index == 100.00);
+
+    // Counters: kiosk-a/Loket 1 = Budi's 4 and the counter-level 1 and 3: (13 + 4) / 6 = 2.8333 -> 70.83 C.
+    const auto& c = r.counters.at("kiosk-a/Loket 1");
+    CHECK(c.ratings == 6);
+    CHECK(c.counterLevel == 2);
+    CHECK(c.suppressed == 2);
+    CHECK(*c.index == 70.83);
+    CHECK(*c.mutu == 'C');
+    CHECK(*r.counters.at("kiosk-b/Loket 2").index == 100.00);
+
+    // The office: 8 ratings, 25 / 8 = 3.125 -> 78.125 -> 78.13 B (half up); 7 cases -> sample 7; 8 >= 7.
+    CHECK(r.office.ratings == 8);
+    CHECK(*r.office.index == 78.13);
+    CHECK(*r.office.mutu == 'B');
+    CHECK(r.office.counterLevel == 2);
+    CHECK(r.office.suppressed == 2);
+    CHECK(r.office.sampleSufficient);
+}
+
+TEST_CASE("an empty period has every officer with nothing, and periods parse as documented", "[scores]")
+{
+    Fixture f;
+    const auto r = f.month("month:2026-09");
+    REQUIRE(r.officers.size() == 3);
+    for (const auto& o : r.officers) {
+        CHECK(o.score.ratings == 0);
+        CHECK_FALSE(o.score.index);
+    }
+    CHECK(r.office.ratings == 0);
+    CHECK(r.units.empty());
+    // October holds Budi's single 1.
+    CHECK(*officer(f.month("month:2026-10"), budi).score.index == 25.00);
+    CHECK(officer(f.month("quarter:2026-Q4"), budi).score.ratings == 5);
+    CHECK(officer(f.month("year:2026"), budi).score.ratings == 5);
+    CHECK(officer(f.month("day:2026-11-10"), budi).score.ratings == 4);
+    CHECK(officer(f.month("2026-11-11..2026-11-30"), budi).score.ratings == 0);
+    std::string why;
+    CHECK_FALSE(central::parsePeriod("month:2026-13", &why));
+    CHECK_THAT(why, Catch::Contains("no such month"));
+    CHECK_FALSE(central::parsePeriod("2026-11-30..2026-11-01", &why));
+    CHECK_FALSE(central::parsePeriod("last week", &why));
+    CHECK_THAT(why, Catch::Contains("month:YYYY-MM"));
+}
+
+TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[scores][cli]")
+{
+    Fixture f;
+    const std::string csv = central::scoresCsv(f.month());
+    CHECK(csv.rfind("period_from,period_to,nip,name,unit,ratings,", 0) == 0);
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,\r\n"));
+    f.central.reset();
+    const auto bin = (test::binDir() / "skm-central").string();
+    auto r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11", "--format", "csv"});
+    CHECK(r.exitCode == 0);
+    CHECK(r.out == csv);
+    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11", "--format", "table"});
+    CHECK(r.exitCode == 0);
+    CHECK_THAT(r.out, Catch::Contains("Budi Santoso") && Catch::Contains("81.25"));
+    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11"});
+    CHECK(r.exitCode == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["scores"]["office"]["index"] == 78.13);
+    CHECK(j["scores"]["period"]["from"] == "2026-11-01");
+    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-13"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("no such month"));
+}
