@@ -189,9 +189,19 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
         bool suppressed;
     };
     std::unordered_map<std::string, std::pair<RatingKey, int64_t>> ratingGroups;
+    std::unordered_map<std::string, std::vector<int64_t>> officerTimes;              // counted ratings' tap times
+    std::unordered_map<std::string, int64_t> withoutCase;
+    std::unordered_map<std::string, std::pair<std::string, int64_t>> topByCase;      // case id -> (NIP, tap time) of a 4
+    struct SeqPoint {
+        int64_t seq;
+        size_t boot;
+        int64_t wall, mono;
+    };
+    std::unordered_map<std::string, std::vector<SeqPoint>> deviceSeq;
+    std::unordered_map<std::string, int64_t> fastTop;
     {
-        store::Statement q(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed FROM ratings"
-                               " WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2");
+        store::Statement q(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed, created_wall_ms,"
+                               " case_id, chain_seq, boot_id, created_mono_ms FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2");
         q.bind(1, period.fromMs);
         q.bind(2, period.toMs);
         std::string key;
@@ -209,6 +219,19 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
                 it = ratingGroups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
             }
             ++it->second.second;
+            // What the integrity signals need, gathered in the same pass.
+            if (q.columnInt(5) == 0) {
+                const int64_t when = q.columnInt(6);
+                std::string n = q.columnText(0);
+                if (!n.empty()) {
+                    officerTimes[n].push_back(when);
+                    if (q.columnIsNull(7)) ++withoutCase[n];
+                    else if (q.columnInt(4) == 4) topByCase.emplace(q.columnText(7), std::make_pair(std::move(n), when));
+                }
+            }
+            if (!q.columnIsNull(8)) {
+                deviceSeq[q.columnText(2)].push_back({q.columnInt(8), std::hash<std::string>{}(q.columnText(9)), q.columnInt(6), q.columnInt(10)});
+            }
         }
     }
     for (const auto& [unused, group] : ratingGroups) {
@@ -246,11 +269,20 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
     };
     std::unordered_map<std::string, std::pair<CaseKey, int64_t>> caseGroups;
     {
-        store::Statement c(db, "SELECT nip, service_code, device_id, counter, status FROM cases WHERE opened_wall_ms >= ?1 AND opened_wall_ms < ?2");
+        // A case opened just before the period still counts for a fast 4 at its start: look a minute back.
+        store::Statement c(db, "SELECT nip, service_code, device_id, counter, status, id, opened_wall_ms, opened_wall_ms >= ?1 FROM cases"
+                               " WHERE opened_wall_ms >= ?1 - 60000 AND opened_wall_ms < ?2");
         c.bind(1, period.fromMs);
         c.bind(2, period.toMs);
         std::string key;
         while (c.next()) {
+            if (!topByCase.empty()) {
+                if (const auto t = topByCase.find(c.columnText(5)); t != topByCase.end()) {
+                    const int64_t after = t->second.second - c.columnInt(6);
+                    if (after >= 0 && after < 2000) ++fastTop[t->second.first];
+                }
+            }
+            if (c.columnInt(7) == 0) continue; // before the period: only for the check above
             key.clear();
             for (int col = 0; col < 5; ++col) {
                 key += c.columnText(col);
@@ -302,7 +334,53 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
     for (auto& [nip, a] : byOfficer) {
         finish(a);
         const auto it = officers.find(nip);
-        r.officers.push_back({nip, it != officers.end() ? it->second.name : "", unitOf(nip), a.s});
+        r.officers.push_back({nip, it != officers.end() ? it->second.name : "", unitOf(nip), a.s, {}});
+    }
+    // Devices: clock jumps along the chain, counter-level taps, the chain check.
+    for (auto& [device, points] : deviceSeq) {
+        std::sort(points.begin(), points.end(), [](const SeqPoint& a, const SeqPoint& b) { return a.seq < b.seq; });
+        DeviceSignals& d = r.devices[device];
+        for (size_t i = 1; i < points.size(); ++i) {
+            const SeqPoint &a = points[i - 1], &b = points[i];
+            if (a.boot == b.boot && std::llabs((b.wall - a.wall) - (b.mono - a.mono)) > 60'000) ++d.clockJumps;
+        }
+    }
+    for (const auto& [counter, a] : byCounter) {
+        const std::string device = counter.substr(0, counter.find('/'));
+        r.devices[device].counterLevel += a.s.counterLevel;
+    }
+    std::set<std::string> troubled;
+    for (auto& [device, d] : r.devices) {
+        store::Statement chain(db, "SELECT count(*) FROM ratings r WHERE r.device_id = ?1 AND r.chain_seq > 1 AND NOT EXISTS"
+                                   " (SELECT 1 FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq = r.chain_seq - 1 AND p.hash = r.prev_hash)");
+        chain.bind(1, std::string_view(device));
+        if (chain.next() && chain.columnInt(0) > 0) {
+            d.chainBreaks = chain.columnInt(0); // gaps and breaks together here; `report` JSON tells them apart
+            troubled.insert(device);
+        }
+    }
+    std::unordered_map<std::string, std::set<std::string>> officerDevices;
+    for (const auto& [unused, group] : ratingGroups) {
+        if (group.first.nip.empty()) continue;
+        const std::string device = group.first.counter.substr(0, group.first.counter.find('/'));
+        if (troubled.count(device)) officerDevices[group.first.nip].insert(device);
+    }
+    for (OfficerScore& o : r.officers) {
+        OfficerSignals& g = o.signals;
+        g.fastTopAfterCase = fastTop.count(o.nip) ? fastTop[o.nip] : 0;
+        g.withoutCase = withoutCase.count(o.nip) ? withoutCase[o.nip] : 0;
+        if (auto t = officerTimes.find(o.nip); t != officerTimes.end()) {
+            std::vector<int64_t>& times = t->second;
+            std::sort(times.begin(), times.end());
+            int64_t run = 1, best = 1;
+            for (size_t i = 2; i < times.size(); ++i) {
+                const int64_t gap = times[i] - times[i - 1], previous = times[i - 1] - times[i - 2];
+                run = std::llabs(gap - previous) <= 1000 && gap < 10 * 60'000 ? run + 1 : 1;
+                best = std::max(best, run);
+            }
+            g.longestEqualRun = times.size() >= 3 ? best + 1 : 0; // a run of k equal gaps spans k + 1 ratings
+        }
+        if (auto d = officerDevices.find(o.nip); d != officerDevices.end()) g.devicesWithChainProblems.assign(d->second.begin(), d->second.end());
     }
     std::sort(r.officers.begin(), r.officers.end(), [](const OfficerScore& a, const OfficerScore& b) {
         return std::tie(a.unit, a.name, a.nip) < std::tie(b.unit, b.name, b.nip);
@@ -316,6 +394,16 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
     return r;
 }
 
+std::vector<std::string> OfficerSignals::flags() const
+{
+    std::vector<std::string> f;
+    if (fastTopAfterCase >= 3) f.push_back("fast_top_after_case");
+    if (longestEqualRun >= 6) f.push_back("identical_intervals");
+    if (withoutCase > 0) f.push_back("ratings_without_case");
+    if (!devicesWithChainProblems.empty()) f.push_back("device_chain");
+    return f;
+}
+
 nlohmann::json scoresJson(const ScoreReport& r)
 {
     nlohmann::json officers = nlohmann::json::array();
@@ -324,6 +412,11 @@ nlohmann::json scoresJson(const ScoreReport& r)
         j["nip"] = o.nip;
         j["name"] = o.name;
         j["unit"] = o.unit;
+        j["signals"] = {{"fast_top_after_case", o.signals.fastTopAfterCase},
+                        {"longest_identical_interval_run", o.signals.longestEqualRun},
+                        {"ratings_without_case", o.signals.withoutCase},
+                        {"devices_with_chain_problems", o.signals.devicesWithChainProblems},
+                        {"flags", o.signals.flags()}};
         officers.push_back(std::move(j));
     }
     auto group = [](const std::map<std::string, Score>& m) {
@@ -336,14 +429,21 @@ nlohmann::json scoresJson(const ScoreReport& r)
             {"officers", officers},
             {"units", group(r.units)},
             {"services", group(r.services)},
-            {"counters", group(r.counters)}};
+            {"counters", group(r.counters)},
+            {"devices", [&] {
+                 nlohmann::json d = nlohmann::json::object();
+                 for (const auto& [k, v] : r.devices) {
+                     d[k] = {{"clock_jumps", v.clockJumps}, {"counter_level", v.counterLevel}, {"chain_problems", v.chainBreaks}};
+                 }
+                 return d;
+             }()}};
 }
 
 std::string scoresCsv(const ScoreReport& r)
 {
     std::ostringstream out;
     out << "period_from,period_to,nip,name,unit,ratings,faces_4,faces_3,faces_2,faces_1,index,mutu,cases_logged,cases_rated,share_rated,"
-           "sample_size,sample_sufficient,suppressed,survey_responses,ikm,ikm_mutu\r\n";
+           "sample_size,sample_sufficient,suppressed,survey_responses,ikm,ikm_mutu,integrity_flags\r\n";
     const std::string from = localDate(r.period.fromMs), to = localDate(r.period.toMs - 1);
     for (const auto& o : r.officers) {
         const Score& s = o.score;
@@ -351,7 +451,10 @@ std::string scoresCsv(const ScoreReport& r)
             << s.faces[2] << ',' << s.faces[1] << ',' << s.faces[0] << ',' << fixed2(s.index) << ',' << (s.mutu ? std::string(1, *s.mutu) : "") << ','
             << s.casesLogged << ',' << s.casesRated << ',' << (s.shareRated ? fixed2(*s.shareRated * 100) : "") << ',' << s.sampleSize << ','
             << (s.sampleSufficient ? "yes" : "no") << ',' << s.suppressed << ',' << s.surveyResponses << ',' << fixed2(s.ikm) << ','
-            << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "") << "\r\n";
+            << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "") << ',';
+        std::string flags;
+        for (const auto& f : o.signals.flags()) flags += (flags.empty() ? "" : ";") + f;
+        out << flags << "\r\n";
     }
     return out.str();
 }

@@ -55,11 +55,27 @@ struct Score {
     std::optional<char> ikmMutu;
 };
 
+// Integrity signals, shown beside the scores and never applied to them (docs/reports.md):
+struct OfficerSignals {
+    int64_t fastTopAfterCase = 0;     // 4s tapped within 2 s of the officer handing the case over
+    int64_t longestEqualRun = 0;      // the longest run of ratings at identical intervals (±1 s)
+    int64_t withoutCase = 0;          // ratings carrying the officer's NIP but no case
+    std::vector<std::string> devicesWithChainProblems; // devices the officer was rated on whose chain has gaps or breaks
+    [[nodiscard]] std::vector<std::string> flags() const;
+};
+
+struct DeviceSignals {
+    int64_t clockJumps = 0;           // consecutive ratings of one boot whose wall-clock step differs from the monotonic one by > 60 s
+    int64_t counterLevel = 0;         // ratings with no case (counter-level) in the period
+    int64_t chainGaps = 0, chainBreaks = 0, chainRestarts = 0; // over all time (skm-central report's chain check)
+};
+
 struct OfficerScore {
     std::string nip;
     std::string name;  // "" if the published roster does not know the NIP
     std::string unit;
     Score score;
+    OfficerSignals signals;
 };
 
 struct ScoreReport {
@@ -69,6 +85,7 @@ struct ScoreReport {
     std::map<std::string, Score> services;
     std::map<std::string, Score> counters; // "DEVICE/COUNTER"
     Score office;                          // everything
+    std::map<std::string, DeviceSignals> devices;
 };
 
 [[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);

@@ -6,10 +6,12 @@
 
 #include <central_store.hpp>
 #include <scores.hpp>
+#include <store/chain.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <functional>
 #include <fstream>
 
 using namespace skm;
@@ -36,11 +38,12 @@ struct Fixture {
         std::ofstream(dir / "publish" / "roster.toml") << test::readFile(test::sourceDir() / "config" / "demo-roster.toml");
         central = std::make_unique<central::CentralStore>(dir.path());
         auto& db = central->database();
-        int n = 0;
-        auto rating = [&](const std::string& device, const std::string& counter, std::optional<std::string> nip, std::optional<std::string> service,
-                          int score, bool suppressed, int64_t when) {
+        int& n = counter;
+        rating = [&](const std::string& device, const std::string& counter, std::optional<std::string> nip, std::optional<std::string> service,
+                     int score, bool suppressed, int64_t when, std::optional<std::string> caseId = std::nullopt) {
+            if (nip && !caseId) caseId = "case-of-r" + std::to_string(n + 1);
             store::Statement st(db, "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
-                                    " service_code, suppressed, language, scope, received_at_ms) VALUES (?1, ?2, ?3, ?4, 0, 'b', ?5, ?6, NULL, ?7, ?8, 'id', ?9, 0)");
+                                    " service_code, suppressed, language, scope, received_at_ms) VALUES (?1, ?2, ?3, ?4, 0, 'b', ?5, ?6, ?10, ?7, ?8, 'id', ?9, 0)");
             st.bind(1, std::string_view("r" + std::to_string(++n)));
             st.bind(2, std::string_view(device));
             st.bind(3, int64_t{score});
@@ -50,6 +53,7 @@ struct Fixture {
             st.bind(7, service);
             st.bind(8, int64_t{suppressed ? 1 : 0});
             st.bind(9, std::string_view(nip ? "case" : "counter"));
+            st.bind(10, caseId);
             REQUIRE(st.step() == SQLITE_DONE);
         };
         auto kase = [&](const std::string& device, const std::string& counter, const std::string& nip, const std::string& service, const char* status) {
@@ -67,16 +71,16 @@ struct Fixture {
         // Budi at kiosk-a/Loket 1 (nib): 5 cases, 4 rated 4 4 3 2, and a suppressed 1.
         for (int i = 0; i < 4; ++i) kase("kiosk-a", "Loket 1", budi, "nib", "rated");
         kase("kiosk-a", "Loket 1", budi, "nib", "not_rated");
-        for (int s : {4, 4, 3, 2}) rating("kiosk-a", "Loket 1", budi, "nib", s, false, at(11, 10, 10));
-        rating("kiosk-a", "Loket 1", budi, "nib", 1, true, at(11, 10, 10));
-        rating("kiosk-a", "Loket 1", budi, "nib", 1, false, at(10, 31, 10)); // October: outside the period
+        for (int s : {4, 4, 3, 2}) rating("kiosk-a", "Loket 1", budi, "nib", s, false, at(11, 10, 10), std::nullopt);
+        rating("kiosk-a", "Loket 1", budi, "nib", 1, true, at(11, 10, 10), std::nullopt);
+        rating("kiosk-a", "Loket 1", budi, "nib", 1, false, at(10, 31, 10), std::nullopt); // October: outside the period
         // Dewi at kiosk-b/Loket 2 (kk): 2 cases, both rated 4.
         for (int i = 0; i < 2; ++i) kase("kiosk-b", "Loket 2", dewi, "kk", "rated");
-        for (int i = 0; i < 2; ++i) rating("kiosk-b", "Loket 2", dewi, "kk", 4, false, at(11, 20, 14));
+        for (int i = 0; i < 2; ++i) rating("kiosk-b", "Loket 2", dewi, "kk", 4, false, at(11, 20, 14 + i), std::nullopt);
         // Counter-level taps at kiosk-a/Loket 1: 1 and 3, and a suppressed 4.
-        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 1, false, at(11, 11, 9));
-        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 3, false, at(11, 11, 9));
-        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 4, true, at(11, 11, 9));
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 1, false, at(11, 11, 9), std::nullopt);
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 3, false, at(11, 11, 9), std::nullopt);
+        rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 4, true, at(11, 11, 9), std::nullopt);
         // One complete survey for Budi, every unsur 3: IKM 3 -> 75.00 C.
         db.exec("INSERT INTO survey_responses (id, device_id, survey_version, counter, status, service_code, officer_nip, started_wall_ms, body, received_at_ms)"
                 " VALUES ('s1', 'kiosk-a', 'v', 'Loket 1', 'complete', 'nib', '" + budi + "', " + std::to_string(at(11, 12, 9)) +
@@ -91,6 +95,10 @@ struct Fixture {
     }
     test::TempDir dir;
     std::unique_ptr<central::CentralStore> central;
+    int counter = 0; // row ids
+    std::function<void(const std::string&, const std::string&, std::optional<std::string>, std::optional<std::string>, int, bool, int64_t,
+                       std::optional<std::string>)>
+        rating;
 };
 
 const central::OfficerScore& officer(const central::ScoreReport& r, const std::string& nip)
@@ -217,8 +225,8 @@ TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[sco
     Fixture f;
     const std::string csv = central::scoresCsv(f.month());
     CHECK(csv.rfind("period_from,period_to,nip,name,unit,ratings,", 0) == 0);
-    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C\r\n"));
-    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C,\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,,\r\n"));
     f.central.reset();
     const auto bin = (test::binDir() / "skm-central").string();
     auto r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11", "--format", "csv"});
@@ -235,4 +243,54 @@ TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[sco
     r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-13"});
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("no such month"));
+}
+
+TEST_CASE("integrity signals on crafted data: fast 4s after cases, identical intervals, no case, clock jumps, a broken chain", "[scores][integrity]")
+{
+    Fixture f;
+    auto& db = f.central->database();
+    // Agus (who had nothing) gets five 4s each 1 s after handing a case over: a burst nobody could tap.
+    for (int i = 0; i < 5; ++i) {
+        const std::string id = "fast-" + std::to_string(i);
+        db.exec("INSERT INTO cases (id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, rating_id, body, received_at_ms)"
+                " VALUES ('" + id + "', 'kiosk-c', 's', '" + agus + "', 'Loket 3', 'kk', 'rated', " + std::to_string(at(11, 15, 9) + i * 600'000) +
+                ", NULL, '{}', 0)");
+        f.rating("kiosk-c", "Loket 3", agus, "kk", 4, false, at(11, 15, 9) + i * 600'000 + 1'000, id);
+    }
+    // Dewi's ratings come every 30 s exactly, eight more in a row.
+    for (int i = 0; i < 8; ++i) f.rating("kiosk-b", "Loket 2", dewi, "kk", 3, false, at(11, 21, 10) + i * 30'000, "case-d" + std::to_string(i));
+    // A rating with Budi's NIP and no case.
+    f.rating("kiosk-a", "Loket 1", budi, "nib", 4, false, at(11, 22, 10), std::string());
+    db.exec("UPDATE ratings SET case_id = NULL WHERE case_id = ''");
+    // kiosk-c's clock was stepped by two hours between two taps of one boot (monotonic: 10 s), and its
+    // chain does not link at position 3.
+    const auto seq = [&](int chainSeq, int64_t wall, int64_t mono, const char* prev) {
+        db.exec("INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, suppressed, language, scope,"
+                " received_at_ms, chain_seq, prev_hash, hash) VALUES ('chain-" + std::to_string(chainSeq) + "', 'kiosk-c', 3, " + std::to_string(wall) + ", " +
+                std::to_string(mono) + ", 'boot-1', 'Loket 3', 0, 'id', 'counter', 0, " + std::to_string(chainSeq) + ", '" + prev + "', 'h" +
+                std::to_string(chainSeq) + "')");
+    };
+    seq(1, at(11, 16, 9), 100'000, store::kChainGenesis);
+    seq(2, at(11, 16, 11), 110'000, "h1");     // +2 h on the wall clock, +10 s monotonic: a clock jump
+    seq(3, at(11, 16, 11) + 5'000, 115'000, "hX"); // does not link to position 2
+
+    const auto r = f.month();
+    const auto& a = officer(r, agus).signals;
+    CHECK(a.fastTopAfterCase == 5);
+    CHECK(officer(r, agus).score.index == 100.00); // shown beside the score, not applied to it
+    CHECK(a.flags() == std::vector<std::string>{"fast_top_after_case", "device_chain"});
+    CHECK(a.devicesWithChainProblems == std::vector<std::string>{"kiosk-c"});
+    const auto& d = officer(r, dewi).signals;
+    CHECK(d.longestEqualRun == 8);
+    CHECK(d.fastTopAfterCase == 0);
+    CHECK(d.flags() == std::vector<std::string>{"identical_intervals"});
+    const auto& b = officer(r, budi).signals;
+    CHECK(b.withoutCase == 1);
+    CHECK(b.longestEqualRun < 6);
+    CHECK(b.flags() == std::vector<std::string>{"ratings_without_case"});
+    CHECK(r.devices.at("kiosk-c").clockJumps == 1);
+    CHECK(r.devices.at("kiosk-c").chainBreaks == 1);
+    CHECK(r.devices.at("kiosk-c").counterLevel == 3);
+    CHECK(r.devices.at("kiosk-a").clockJumps == 0);
+    CHECK_THAT(central::scoresCsv(r), Catch::Contains("," + agus + ",Agus Pratama,") && Catch::Contains("fast_top_after_case;device_chain\r\n"));
 }
