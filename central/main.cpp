@@ -2,7 +2,8 @@
 //
 //   skm-central serve --listen HOST:PORT --data-dir DIR
 //   skm-central device add ID --out FILE --url URL [--data-dir DIR]
-//   skm-central report --data-dir DIR [--format json]
+//   skm-central report --data-dir DIR [--period P] [--format json|table|csv]
+//   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 
 #include "central_store.hpp"
 #include "publish.hpp"
@@ -77,6 +78,15 @@ int main(int argc, char** argv)
     std::string periodText;
     report->add_option("--period", periodText, "day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (local time)");
 
+    CLI::App* commentsCmd = app.add_subcommand("comments", "the citizens' comments with their ratings, newest first, searchable");
+    commentsCmd->add_option("--data-dir", dataDir, "data directory");
+    std::string commentPeriod, commentOfficer, commentUnit, commentSearch, commentFormat = "table";
+    commentsCmd->add_option("--period", commentPeriod, "as for report (default: everything)");
+    commentsCmd->add_option("--officer", commentOfficer, "only this officer's (NIP)");
+    commentsCmd->add_option("--unit", commentUnit, "only this unit's");
+    commentsCmd->add_option("--search", commentSearch, "only comments containing this text (any case)");
+    commentsCmd->add_option("--format", commentFormat, "table or json")->check(CLI::IsMember({"table", "json"}));
+
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
     try {
@@ -127,6 +137,34 @@ int main(int argc, char** argv)
                 return 1;
             }
             std::cout << "device " << deviceId << " registered; provisioning file " << out << '\n';
+            return 0;
+        }
+        if (*commentsCmd) {
+            skm::central::Period period{0, std::numeric_limits<int64_t>::max(), "all"};
+            if (!commentPeriod.empty()) {
+                std::string why;
+                const auto p = skm::central::parsePeriod(commentPeriod, &why);
+                if (!p) {
+                    std::cerr << "skm-central: " << why << '\n';
+                    return 2;
+                }
+                period = *p;
+            }
+            const auto list = skm::central::listComments(store.database(), period, skm::central::publishedOfficers(dataDir),
+                                                         {commentOfficer, commentUnit, commentSearch, 500});
+            if (commentFormat == "json") {
+                std::cout << list.dump() << '\n';
+                return 0;
+            }
+            for (const auto& c : list) {
+                std::string reasons;
+                if (c["reasons"].is_array()) {
+                    for (const auto& r : c["reasons"]) reasons += (reasons.empty() ? "" : ",") + r.get<std::string>();
+                }
+                std::cout << c["at"].get<std::string>() << "  " << c["counter"].get<std::string>() << "  "
+                          << (c["officer_name"].is_null() ? std::string("(tanpa petugas)") : c["officer_name"].get<std::string>()) << "  [" << c["score"]
+                          << "] " << reasons << "  \"" << c["comment"].get<std::string>() << "\"\n";
+            }
             return 0;
         }
         if (*report) {

@@ -77,9 +77,18 @@ void finish(Acc& a)
 nlohmann::json optNum(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 nlohmann::json optChar(const std::optional<char>& v) { return v ? nlohmann::json(std::string(1, *v)) : nlohmann::json(nullptr); }
 
+nlohmann::json reasonsJson(const std::map<std::string, int64_t>& counts)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [code, n] : topReasons(counts)) out.push_back({{"code", code}, {"count", n}});
+    return out;
+}
+
 nlohmann::json scoreJson(const Score& s)
 {
-    return {{"ratings", s.ratings},
+    return {{"reasons_low", reasonsJson(s.reasonsLow)},
+            {"reasons_high", reasonsJson(s.reasonsHigh)},
+            {"ratings", s.ratings},
             {"faces", {{"4", s.faces[3]}, {"3", s.faces[2]}, {"2", s.faces[1]}, {"1", s.faces[0]}}},
             {"index", optNum(s.index)},
             {"mutu", optChar(s.mutu)},
@@ -187,6 +196,7 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
         std::string nip, service, counter;
         int score;
         bool suppressed;
+        std::string reasons; // the JSON array as uploaded
     };
     std::unordered_map<std::string, std::pair<RatingKey, int64_t>> ratingGroups;
     std::unordered_map<std::string, std::vector<int64_t>> officerTimes;              // counted ratings' tap times
@@ -201,7 +211,7 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
     std::unordered_map<std::string, int64_t> fastTop;
     {
         store::Statement q(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed, created_wall_ms,"
-                               " case_id, chain_seq, boot_id, created_mono_ms FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2");
+                               " case_id, chain_seq, boot_id, created_mono_ms, coalesce(reasons, '') FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2");
         q.bind(1, period.fromMs);
         q.bind(2, period.toMs);
         std::string key;
@@ -213,9 +223,11 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
             }
             key += static_cast<char>('0' + q.columnInt(4));
             key += q.columnInt(5) ? 's' : 'c';
+            key += q.columnText(11);
             auto it = ratingGroups.find(key);
             if (it == ratingGroups.end()) {
-                RatingKey k{q.columnText(0), q.columnText(1), q.columnText(2) + "/" + q.columnText(3), static_cast<int>(q.columnInt(4)), q.columnInt(5) != 0};
+                RatingKey k{q.columnText(0), q.columnText(1), q.columnText(2) + "/" + q.columnText(3), static_cast<int>(q.columnInt(4)), q.columnInt(5) != 0,
+                            q.columnText(11)};
                 it = ratingGroups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
             }
             ++it->second.second;
@@ -247,6 +259,15 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
             targets.push_back(&byUnit[unitOf(nip)]);
         }
         if (!k.service.empty()) targets.push_back(&byService[k.service]);
+        std::vector<std::string> reasons;
+        if (!suppressed && !k.reasons.empty()) {
+            const nlohmann::json codes = nlohmann::json::parse(k.reasons, nullptr, false);
+            if (codes.is_array()) {
+                for (const auto& c : codes) {
+                    if (c.is_string()) reasons.push_back(c.get<std::string>());
+                }
+            }
+        }
         for (Acc* a : targets) {
             if (suppressed) {
                 a->s.suppressed += n;
@@ -255,6 +276,7 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
             a->s.ratings += n;
             a->s.faces[static_cast<size_t>(score - 1)] += n;
             a->sum += n * score;
+            for (const auto& code : reasons) (score <= 2 ? a->s.reasonsLow : a->s.reasonsHigh)[code] += n;
         }
         if (nip.empty() && !suppressed) {
             office.s.counterLevel += n;
@@ -483,6 +505,47 @@ std::string scoresTable(const ScoreReport& r)
     header("counter (device/counter)");
     for (const auto& [k, s] : r.counters) line(k, s);
     return out.str();
+}
+
+std::vector<std::pair<std::string, int64_t>> topReasons(const std::map<std::string, int64_t>& counts, size_t limit)
+{
+    std::vector<std::pair<std::string, int64_t>> v(counts.begin(), counts.end());
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    if (v.size() > limit) v.resize(limit);
+    return v;
+}
+
+nlohmann::json listComments(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, const CommentFilter& filter)
+{
+    store::Statement q(db, "SELECT id, device_id, counter, coalesce(officer_nip, ''), coalesce(service_code, ''), score, coalesce(reasons, ''), comment,"
+                           " created_wall_ms FROM ratings WHERE comment IS NOT NULL AND comment <> '' AND suppressed = 0"
+                           " AND created_wall_ms >= ?1 AND created_wall_ms < ?2"
+                           " AND (?3 = '' OR officer_nip = ?3) AND (?4 = '' OR instr(lower(comment), lower(?4)) > 0)"
+                           " ORDER BY created_wall_ms DESC");
+    q.bind(1, period.fromMs);
+    q.bind(2, period.toMs);
+    q.bind(3, std::string_view(filter.officerNip));
+    q.bind(4, std::string_view(filter.search));
+    nlohmann::json out = nlohmann::json::array();
+    while (q.next() && out.size() < filter.limit) {
+        const std::string nip = q.columnText(3);
+        const auto it = officers.find(nip);
+        const std::string unit = nip.empty() ? "" : it != officers.end() ? it->second.unit : "(unit tidak diketahui)";
+        if (!filter.unit.empty() && unit != filter.unit) continue;
+        const nlohmann::json reasons = nlohmann::json::parse(q.columnText(6).empty() ? "null" : q.columnText(6), nullptr, false);
+        const time_t sec = static_cast<time_t>(q.columnInt(8) / 1000);
+        std::tm t{};
+        localtime_r(&sec, &t);
+        char when[32];
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &t);
+        out.push_back({{"id", q.columnText(0)}, {"at", when}, {"device", q.columnText(1)}, {"counter", q.columnText(2)},
+                       {"officer_nip", nip.empty() ? nlohmann::json(nullptr) : nlohmann::json(nip)},
+                       {"officer_name", it != officers.end() ? nlohmann::json(it->second.name) : nlohmann::json(nullptr)},
+                       {"unit", unit.empty() ? nlohmann::json(nullptr) : nlohmann::json(unit)},
+                       {"service", q.columnText(4).empty() ? nlohmann::json(nullptr) : nlohmann::json(q.columnText(4))}, {"score", q.columnInt(5)},
+                       {"reasons", reasons.is_discarded() ? nlohmann::json(nullptr) : reasons}, {"comment", q.columnText(7)}});
+    }
+    return out;
 }
 
 } // namespace skm::central

@@ -53,7 +53,23 @@ struct Score {
     int64_t surveyResponses = 0;         // complete
     std::optional<double> ikm;           // converted (25-100), from complete surveys
     std::optional<char> ikmMutu;
+    std::map<std::string, int64_t> reasonsLow;  // reason code -> times chosen after a 1 or 2
+    std::map<std::string, int64_t> reasonsHigh; // after a 3 or 4
 };
+
+// The `limit` most frequent reasons, most first (ties by code).
+[[nodiscard]] std::vector<std::pair<std::string, int64_t>> topReasons(const std::map<std::string, int64_t>& counts, size_t limit = 5);
+
+// Comments left with ratings in a period, newest first, optionally for one officer or unit and
+// containing `search` (case-insensitive).
+struct CommentFilter {
+    std::string officerNip;
+    std::string unit;
+    std::string search;
+    size_t limit = 500;
+};
+[[nodiscard]] nlohmann::json listComments(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers,
+                                          const CommentFilter& filter);
 
 // Integrity signals, shown beside the scores and never applied to them (docs/reports.md):
 struct OfficerSignals {

@@ -294,3 +294,47 @@ TEST_CASE("integrity signals on crafted data: fast 4s after cases, identical int
     CHECK(r.devices.at("kiosk-a").clockJumps == 0);
     CHECK_THAT(central::scoresCsv(r), Catch::Contains("," + agus + ",Agus Pratama,") && Catch::Contains("fast_top_after_case;device_chain\r\n"));
 }
+
+TEST_CASE("the most frequent reasons per officer and unit, and the comments, searchable", "[scores][comments]")
+{
+    Fixture f;
+    auto& db = f.central->database();
+    // Reasons on Budi's ratings: after the 2, "waktu_lama"; after the 4s and the 3, "cepat" twice and "ramah" once.
+    db.exec("UPDATE ratings SET reasons = '[\"waktu_lama\"]', comment = 'Antri LAMA sekali' WHERE id = 'r9'");
+    db.exec("UPDATE ratings SET reasons = '[\"cepat\"]' WHERE id IN ('r6', 'r7')");
+    db.exec("UPDATE ratings SET reasons = '[\"ramah\",\"cepat\"]', comment = 'petugas ramah' WHERE id = 'r8'");
+    db.exec("UPDATE ratings SET reasons = '[\"waktu_lama\"]', comment = 'lama, tapi ditekan dua kali' WHERE id = 'r10'"); // suppressed: left out
+    // Dewi's: "ramah" once.
+    db.exec("UPDATE ratings SET reasons = '[\"ramah\"]', comment = 'ramah dan cepat' WHERE officer_nip = '" + dewi + "' AND created_wall_ms = " +
+            std::to_string(at(11, 20, 14)));
+    const auto r = f.month();
+    const auto& b = officer(r, budi).score;
+    CHECK(central::topReasons(b.reasonsHigh) == std::vector<std::pair<std::string, int64_t>>{{"cepat", 3}, {"ramah", 1}});
+    CHECK(central::topReasons(b.reasonsLow) == std::vector<std::pair<std::string, int64_t>>{{"waktu_lama", 1}});
+    const auto& u = r.units.at("Bidang Perizinan Usaha");
+    CHECK(central::topReasons(u.reasonsHigh) == std::vector<std::pair<std::string, int64_t>>{{"cepat", 3}, {"ramah", 2}});
+    CHECK(central::topReasons(u.reasonsHigh, 1).size() == 1);
+    const auto j = central::scoresJson(r);
+    CHECK(j["units"]["Bidang Perizinan Usaha"]["reasons_high"][0]["code"] == "cepat");
+
+    std::string why;
+    const auto period = *central::parsePeriod("month:2026-11", &why);
+    const auto officers = central::publishedOfficers(f.dir.path());
+    auto all = central::listComments(db, period, officers, {});
+    REQUIRE(all.size() == 3); // the suppressed press's comment is not listed
+    CHECK(all[0]["officer_name"] == "Dewi Lestari"); // newest first
+    auto found = central::listComments(db, period, officers, {"", "", "lama", 500});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]["comment"] == "Antri LAMA sekali");
+    CHECK(found[0]["score"] == 2);
+    CHECK(found[0]["reasons"][0] == "waktu_lama");
+    CHECK(found[0]["unit"] == "Bidang Perizinan Usaha");
+    CHECK(central::listComments(db, period, officers, {budi, "", "", 500}).size() == 2);
+    CHECK(central::listComments(db, period, officers, {"", "Bidang Kependudukan", "", 500}).empty());
+    CHECK(central::listComments(db, *central::parsePeriod("month:2026-10", &why), officers, {}).empty());
+
+    f.central.reset();
+    const auto cli = test::run({(test::binDir() / "skm-central").string(), "comments", "--data-dir", f.dir.path().string(), "--search", "RAMAH"});
+    CHECK(cli.exitCode == 0);
+    CHECK_THAT(cli.out, Catch::Contains("Budi Santoso  [3] ramah,cepat  \"petugas ramah\"") && Catch::Contains("Dewi Lestari"));
+}
