@@ -115,6 +115,29 @@ CREATE TABLE survey_responses (
 ) WITHOUT ROWID;
 CREATE INDEX survey_by_time ON survey_responses (status, started_wall_ms);
 )sql"},
+        {4, "report accounts and their web sessions; ratings by time", R"sql(
+-- People who may read the reports (skm-central user add). Devices never can.
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,               -- Argon2id (libsodium crypto_pwhash_str)
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'unit_head')),
+    unit          TEXT,                        -- a unit head's unit
+    created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE web_sessions (
+    token_hash    TEXT PRIMARY KEY,            -- SHA-256 of the cookie's token; the token itself is never stored
+    user_name     TEXT NOT NULL REFERENCES users (name),
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+-- One-time sign-in links (skm-central user link): single use, short-lived, stored as a hash.
+CREATE TABLE signin_links (
+    token_hash    TEXT PRIMARY KEY,
+    user_name     TEXT NOT NULL REFERENCES users (name),
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Month-by-month trends read ratings by time; covering, so a month is one index range.
+CREATE INDEX ratings_by_time ON ratings (created_wall_ms, suppressed, score, officer_nip);
+)sql"},
     };
     return all;
 }

@@ -61,8 +61,15 @@ public:
     // The chain verification of one device's ratings (the CHAIN object above).
     [[nodiscard]] nlohmann::json verifyChain(const std::string& deviceId);
 
-    // Direct access for tests.
+    // Direct access for tests and the command line (one thread).
     [[nodiscard]] store::Database& database() noexcept { return m_db; }
+    // Runs `f` on the database under the store's lock (the HTTP handlers' way in).
+    template <class F>
+    auto withDatabase(F&& f)
+    {
+        std::lock_guard lock(m_mutex);
+        return f(m_db);
+    }
 
 private:
     std::vector<ItemResult> ingestRatings(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs);

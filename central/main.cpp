@@ -3,9 +3,11 @@
 //   skm-central serve --listen HOST:PORT --data-dir DIR
 //   skm-central device add ID --out FILE --url URL [--data-dir DIR]
 //   skm-central report --data-dir DIR [--period P] [--format json|table|csv]
+//   skm-central user add NAME [--role admin|unit-head] [--unit UNIT]   (password on stdin)
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 
 #include "central_store.hpp"
+#include "accounts.hpp"
 #include "publish.hpp"
 #include "scores.hpp"
 #include "server.hpp"
@@ -78,6 +80,19 @@ int main(int argc, char** argv)
     std::string periodText;
     report->add_option("--period", periodText, "day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (local time)");
 
+    CLI::App* userCmd = app.add_subcommand("user", "accounts that may read the reports");
+    userCmd->require_subcommand(1);
+    CLI::App* userAdd = userCmd->add_subcommand("add", "add an account; the password is read from standard input (one line, at least 10 characters)");
+    std::string userName, role = "admin", unit;
+    userAdd->add_option("NAME", userName, "user name")->required();
+    userAdd->add_option("--role", role, "admin (everything) or unit-head (one unit)")->check(CLI::IsMember({"admin", "unit-head"}));
+    userAdd->add_option("--unit", unit, "a unit head's unit, as named in the roster");
+    userAdd->add_option("--data-dir", dataDir, "data directory");
+
+    CLI::App* userLink = userCmd->add_subcommand("link", "print a one-time sign-in link for an account (valid 10 minutes, single use)");
+    userLink->add_option("NAME", userName, "user name")->required();
+    userLink->add_option("--data-dir", dataDir, "data directory");
+
     CLI::App* commentsCmd = app.add_subcommand("comments", "the citizens' comments with their ratings, newest first, searchable");
     commentsCmd->add_option("--data-dir", dataDir, "data directory");
     std::string commentPeriod, commentOfficer, commentUnit, commentSearch, commentFormat = "table";
@@ -137,6 +152,28 @@ int main(int argc, char** argv)
                 return 1;
             }
             std::cout << "device " << deviceId << " registered; provisioning file " << out << '\n';
+            return 0;
+        }
+        if (*userAdd) {
+            std::string password;
+            std::getline(std::cin, password);
+            if (!password.empty() && password.back() == '\r') password.pop_back();
+            try {
+                skm::central::addUser(store.database(), userName, password, role == "unit-head" ? "unit_head" : "admin", unit, nowMs());
+            } catch (const skm::central::AccountError& e) {
+                std::cerr << "skm-central: " << e.what() << '\n';
+                return 2;
+            }
+            std::cout << "user " << userName << " added (" << role << (unit.empty() ? "" : ", " + unit) << ")\n";
+            return 0;
+        }
+        if (*userLink) {
+            try {
+                std::cout << "/login/link?token=" << skm::central::makeSigninLink(store.database(), userName, nowMs()) << '\n';
+            } catch (const skm::central::AccountError& e) {
+                std::cerr << "skm-central: " << e.what() << '\n';
+                return 2;
+            }
             return 0;
         }
         if (*commentsCmd) {

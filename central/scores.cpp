@@ -68,6 +68,9 @@ void finish(Acc& a)
     s.sampleSize = ikm::sampleSize(s.casesLogged);
     s.sampleSufficient = s.casesLogged > 0 && s.ratings >= s.sampleSize;
     const ikm::Result r = ikm::compute(a.unsur);
+    for (size_t i = 0; i < s.nrr.size(); ++i) {
+        if (r.nrr[i]) s.nrr[i] = ikm::round2(*r.nrr[i]);
+    }
     if (r.converted) {
         s.ikm = *r.converted;
         s.ikmMutu = ikm::mutuLetter(*r.mutu);
@@ -544,6 +547,38 @@ nlohmann::json listComments(store::Database& db, const Period& period, const std
                        {"unit", unit.empty() ? nlohmann::json(nullptr) : nlohmann::json(unit)},
                        {"service", q.columnText(4).empty() ? nlohmann::json(nullptr) : nlohmann::json(q.columnText(4))}, {"score", q.columnInt(5)},
                        {"reasons", reasons.is_discarded() ? nlohmann::json(nullptr) : reasons}, {"comment", q.columnText(7)}});
+    }
+    return out;
+}
+
+std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months)
+{
+    const time_t start = static_cast<time_t>(period.fromMs / 1000);
+    std::tm t{};
+    localtime_r(&start, &t);
+    std::vector<TrendPoint> out;
+    std::string inList;
+    for (const auto& n : nips) {
+        // Only well-formed NIPs (digits) go into the statement's text; anything else cannot be an officer's.
+        if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) continue;
+        inList += (inList.empty() ? "'" : ",'") + n + "'";
+    }
+    if (!nips.empty() && inList.empty()) inList = "''";
+    for (int k = months - 1; k >= 0; --k) {
+        const int64_t from = localMidnight(t.tm_year + 1900, t.tm_mon + 1 - k, 1);
+        const int64_t to = localMidnight(t.tm_year + 1900, t.tm_mon + 2 - k, 1);
+        std::string sql = "SELECT count(*), coalesce(sum(score), 0) FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2 AND suppressed = 0";
+        if (!nips.empty()) sql += " AND officer_nip IN (" + inList + ")";
+        store::Statement q(db, sql);
+        q.bind(1, from);
+        q.bind(2, to);
+        (void)q.next();
+        TrendPoint p;
+        p.label = localDate(from).substr(0, 7);
+        p.ratings = q.columnInt(0);
+        const ikm::Index x = ikm::quickIndex(ikm::Tally{p.ratings, q.columnInt(1)});
+        p.index = x.converted;
+        out.push_back(p);
     }
     return out;
 }

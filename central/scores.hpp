@@ -53,6 +53,7 @@ struct Score {
     int64_t surveyResponses = 0;         // complete
     std::optional<double> ikm;           // converted (25-100), from complete surveys
     std::optional<char> ikmMutu;
+    std::array<std::optional<double>, 9> nrr{}; // NRR per unsur from the complete surveys
     std::map<std::string, int64_t> reasonsLow;  // reason code -> times chosen after a 1 or 2
     std::map<std::string, int64_t> reasonsHigh; // after a 3 or 4
 };
@@ -103,6 +104,15 @@ struct ScoreReport {
     Score office;                          // everything
     std::map<std::string, DeviceSignals> devices;
 };
+
+// The quick-rating index month by month: the `months` calendar months ending with the one `period`
+// starts in, for the given officers (empty: everyone), suppressed presses left out.
+struct TrendPoint {
+    std::string label; // YYYY-MM
+    int64_t ratings = 0;
+    std::optional<double> index;
+};
+[[nodiscard]] std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months = 6);
 
 [[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
 

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "publish.hpp"
+#include "web.hpp"
 
 #include <protocol.hpp>
 
@@ -170,6 +171,7 @@ int serve(CentralStore& store, const ServeOptions& options)
     server.set_payload_max_length(protocol::kMaxBodyBytes);
     server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
     server.Get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); });
+    registerWeb(server, store, options.dataDir, now, tls);
     server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); });
 
     int port = options.port;

@@ -14,6 +14,8 @@ packages=(
   fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
   # tests and screenshots
   xdotool imagemagick util-linux procps jq openssl curl
+  # the HTML report, rendered in a real browser by the tests
+  chromium
 )
 
 missing=()

@@ -1,0 +1,115 @@
+#include "accounts.hpp"
+
+#include <protocol.hpp>
+
+#include <sodium.h>
+
+#include <regex>
+
+namespace skm::central {
+
+namespace {
+std::optional<User> readUser(store::Database& db, const std::string& name, std::string* hash = nullptr)
+{
+    store::Statement q(db, "SELECT name, role, coalesce(unit, ''), password_hash FROM users WHERE name = ?1");
+    q.bind(1, std::string_view(name));
+    if (!q.next()) return std::nullopt;
+    if (hash) *hash = q.columnText(3);
+    return User{q.columnText(0), q.columnText(1), q.columnText(2)};
+}
+} // namespace
+
+void addUser(store::Database& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs)
+{
+    if (sodium_init() < 0) throw AccountError("libsodium failed to initialise");
+    if (!std::regex_match(name, std::regex("[A-Za-z0-9._-]{1,64}"))) throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-'");
+    if (password.size() < 10) throw AccountError("the password must have at least 10 characters");
+    if (role != "admin" && role != "unit_head") throw AccountError("the role is admin or unit-head");
+    if (role == "unit_head" && unit.empty()) throw AccountError("a unit head needs --unit (the unit's name as in the roster)");
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        throw AccountError("out of memory hashing the password");
+    }
+    store::Statement ins(db, "INSERT INTO users (name, password_hash, role, unit, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING");
+    ins.bind(1, std::string_view(name));
+    ins.bind(2, std::string_view(hash));
+    ins.bind(3, std::string_view(role));
+    if (unit.empty()) ins.bindNull(4);
+    else ins.bind(4, std::string_view(unit));
+    ins.bind(5, nowMs);
+    (void)ins.next();
+    if (sqlite3_changes(db.handle()) == 0) throw AccountError("user " + name + " already exists");
+}
+
+std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password)
+{
+    if (sodium_init() < 0) return std::nullopt;
+    std::string hash;
+    const auto user = readUser(db, name, &hash);
+    if (!user) {
+        // Spend the same time as for a real account, so that names cannot be probed by timing.
+        char dummy[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str(dummy, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) return std::nullopt;
+        return std::nullopt;
+    }
+    if (crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return std::nullopt;
+    return user;
+}
+
+std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs)
+{
+    const std::string token = protocol::randomHex(32);
+    store::Statement purge(db, "DELETE FROM web_sessions WHERE expires_at_ms < ?1");
+    purge.bind(1, nowMs);
+    (void)purge.next();
+    store::Statement ins(db, "INSERT INTO web_sessions (token_hash, user_name, expires_at_ms) VALUES (?1, ?2, ?3)");
+    ins.bind(1, std::string_view(protocol::sha256Hex(token)));
+    ins.bind(2, std::string_view(user.name));
+    ins.bind(3, nowMs + ttlMs);
+    (void)ins.next();
+    return token;
+}
+
+std::optional<User> sessionUser(store::Database& db, const std::string& token, int64_t nowMs)
+{
+    if (token.size() != 64) return std::nullopt;
+    store::Statement q(db, "SELECT user_name FROM web_sessions WHERE token_hash = ?1 AND expires_at_ms > ?2");
+    q.bind(1, std::string_view(protocol::sha256Hex(token)));
+    q.bind(2, nowMs);
+    if (!q.next()) return std::nullopt;
+    return readUser(db, q.columnText(0));
+}
+
+void closeSession(store::Database& db, const std::string& token)
+{
+    store::Statement del(db, "DELETE FROM web_sessions WHERE token_hash = ?1");
+    del.bind(1, std::string_view(protocol::sha256Hex(token)));
+    (void)del.next();
+}
+
+std::string makeSigninLink(store::Database& db, const std::string& name, int64_t nowMs, int64_t ttlMs)
+{
+    if (!readUser(db, name)) throw AccountError("no user " + name);
+    const std::string token = protocol::randomHex(32);
+    store::Statement ins(db, "INSERT INTO signin_links (token_hash, user_name, expires_at_ms) VALUES (?1, ?2, ?3)");
+    ins.bind(1, std::string_view(protocol::sha256Hex(token)));
+    ins.bind(2, std::string_view(name));
+    ins.bind(3, nowMs + ttlMs);
+    (void)ins.next();
+    return token;
+}
+
+std::optional<User> useSigninLink(store::Database& db, const std::string& token, int64_t nowMs)
+{
+    if (token.size() != 64) return std::nullopt;
+    store::Statement q(db, "DELETE FROM signin_links WHERE token_hash = ?1 RETURNING user_name, expires_at_ms");
+    q.bind(1, std::string_view(protocol::sha256Hex(token)));
+    if (!q.next()) return std::nullopt;
+    const std::string name = q.columnText(0);
+    const int64_t expires = q.columnInt(1);
+    q.reset();
+    if (expires <= nowMs) return std::nullopt;
+    return readUser(db, name);
+}
+
+} // namespace skm::central

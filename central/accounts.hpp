@@ -1,0 +1,43 @@
+#pragma once
+// Who may read the reports: central accounts with an Argon2id-hashed password (skm-central user add),
+// signed in with a session cookie whose token is stored only as its SHA-256. An admin reads
+// everything; a unit head reads their own unit and its officers. Device credentials grant nothing here.
+
+#include <store/db.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace skm::central {
+
+struct User {
+    std::string name;
+    std::string role; // "admin" or "unit_head"
+    std::string unit; // a unit head's unit
+    [[nodiscard]] bool isAdmin() const { return role == "admin"; }
+    [[nodiscard]] bool mayRead(const std::string& unitName) const { return isAdmin() || unitName == unit; }
+};
+
+class AccountError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Adds an account. Throws AccountError for a bad name, a short password (under 10 characters), an
+// unknown role, a unit head without a unit, or a name already taken.
+void addUser(store::Database& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs);
+// The account if the password is right (Argon2id verification), else nullopt.
+[[nodiscard]] std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password);
+// A new session for `user`, valid for `ttlMs`: returns the token for the cookie.
+[[nodiscard]] std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs = 8 * 3600 * 1000);
+[[nodiscard]] std::optional<User> sessionUser(store::Database& db, const std::string& token, int64_t nowMs);
+void closeSession(store::Database& db, const std::string& token);
+// A one-time sign-in link token for an existing account, valid for `ttlMs` (a first sign-in on a
+// wall display, a test browser). Throws AccountError for an unknown user.
+[[nodiscard]] std::string makeSigninLink(store::Database& db, const std::string& name, int64_t nowMs, int64_t ttlMs = 10 * 60 * 1000);
+// Uses up a link token: the account if it was valid and unused.
+[[nodiscard]] std::optional<User> useSigninLink(store::Database& db, const std::string& token, int64_t nowMs);
+
+} // namespace skm::central

@@ -1,0 +1,33 @@
+#pragma once
+// The HTML report skm-central serves (issue 7): an office overview, a page per unit and per officer,
+// the month-by-month trend, the distribution over the four faces and the NRR per unsur as bars. The
+// charts are SVG drawn here on the server; the page loads nothing from anywhere (no script, no font,
+// no stylesheet but its own), reads on a phone and prints on paper. Indonesian, English by ?lang=en.
+
+#include "accounts.hpp"
+#include "scores.hpp"
+
+#include <string>
+#include <vector>
+
+namespace skm::central::html {
+
+enum class Lang { Id, En };
+
+[[nodiscard]] std::string escape(const std::string& text);
+[[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed);
+[[nodiscard]] std::string errorPage(Lang lang, int status, const std::string& message);
+[[nodiscard]] std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend);
+[[nodiscard]] std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend);
+[[nodiscard]] std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const OfficerScore& o, const std::vector<TrendPoint>& trend,
+                                      const nlohmann::json& comments);
+
+// SVG charts (exposed for tests).
+[[nodiscard]] std::string facesChart(Lang lang, const Score& s);
+[[nodiscard]] std::string nrrChart(Lang lang, const Score& s);
+[[nodiscard]] std::string trendChart(Lang lang, const std::vector<TrendPoint>& trend);
+
+// %-encoding for a path segment or a query value.
+[[nodiscard]] std::string urlEncode(const std::string& text);
+
+} // namespace skm::central::html

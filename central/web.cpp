@@ -1,0 +1,184 @@
+#include "web.hpp"
+
+#include "accounts.hpp"
+#include "html_report.hpp"
+#include "scores.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <regex>
+
+namespace skm::central {
+
+namespace {
+
+html::Lang langOf(const httplib::Request& req) { return req.get_param_value("lang") == "en" ? html::Lang::En : html::Lang::Id; }
+
+std::string cookieToken(const httplib::Request& req)
+{
+    const std::string cookies = req.get_header_value("Cookie");
+    std::smatch m;
+    if (std::regex_search(cookies, m, std::regex(R"((?:^|;\s*)skm_session=([0-9a-f]{64}))"))) return m[1];
+    return {};
+}
+
+void send(httplib::Response& res, int status, const std::string& body)
+{
+    res.status = status;
+    // Nothing from outside, no script at all: the page is its own HTML, CSS and SVG.
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body, "text/html; charset=utf-8");
+}
+
+void redirect(httplib::Response& res, const std::string& to)
+{
+    res.status = 303;
+    res.set_header("Location", to);
+    res.set_header("Cache-Control", "no-store");
+}
+
+std::string currentMonth(int64_t nowMs)
+{
+    const time_t s = static_cast<time_t>(nowMs / 1000);
+    std::tm t{};
+    localtime_r(&s, &t);
+    char b[24];
+    std::strftime(b, sizeof b, "month:%Y-%m", &t);
+    return b;
+}
+
+} // namespace
+
+void registerWeb(httplib::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
+{
+    // The signed-in user, or a redirect to /login (then nullopt).
+    auto requireUser = [&store, now](const httplib::Request& req, httplib::Response& res) -> std::optional<User> {
+        const std::string token = cookieToken(req);
+        std::optional<User> user;
+        if (!token.empty()) user = store.withDatabase([&](store::Database& db) { return sessionUser(db, token, now()); });
+        if (!user) redirect(res, "/login?next=" + html::urlEncode(req.path + (req.get_param_value("lang") == "en" ? "?lang=en" : "")) + (langOf(req) == html::Lang::En ? "&lang=en" : ""));
+        return user;
+    };
+    auto periodOf = [now](const httplib::Request& req, html::Lang lang, httplib::Response& res) -> std::optional<Period> {
+        const std::string text = req.has_param("period") ? req.get_param_value("period") : currentMonth(now());
+        std::string why;
+        auto p = parsePeriod(text, &why);
+        if (!p) send(res, 400, html::errorPage(lang, 400, why));
+        return p;
+    };
+
+    server.Get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
+    server.Get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });
+    server.Post("/login", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
+        const std::string name = req.get_param_value("username"), password = req.get_param_value("password");
+        std::string next = req.get_param_value("next");
+        if (next.rfind("/report", 0) != 0) next = "/report"; // only our own pages: no open redirect
+        const auto user = store.withDatabase([&](store::Database& db) { return checkPassword(db, name, password); });
+        if (!user) {
+            spdlog::warn("report sign-in refused for '{}'", name);
+            send(res, 401, html::loginPage(langOf(req), next, true));
+            return;
+        }
+        const std::string token = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
+        res.set_header("Set-Cookie", "skm_session=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
+        spdlog::info("report sign-in: {} ({})", user->name, user->role);
+        redirect(res, next);
+    });
+    // A one-time link from `skm-central user link`: signs in once, then is gone.
+    server.Get("/login/link", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
+        const std::string token = req.get_param_value("token");
+        const auto user = store.withDatabase([&](store::Database& db) { return useSigninLink(db, token, now()); });
+        if (!user) {
+            send(res, 401, html::loginPage(langOf(req), "/report", true));
+            return;
+        }
+        const std::string session = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
+        res.set_header("Set-Cookie", "skm_session=" + session + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
+        std::string next = req.get_param_value("next");
+        if (next.rfind("/report", 0) != 0) next = "/report";
+        spdlog::info("report sign-in by link: {}", user->name);
+        redirect(res, next);
+    });
+    server.Post("/logout", [&store](const httplib::Request& req, httplib::Response& res) {
+        if (const std::string token = cookieToken(req); !token.empty()) store.withDatabase([&](store::Database& db) { closeSession(db, token); });
+        res.set_header("Set-Cookie", "skm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        redirect(res, "/login");
+    });
+
+    server.Get("/report", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+        const auto user = requireUser(req, res);
+        if (!user) return;
+        const html::Lang lang = langOf(req);
+        if (!user->isAdmin()) {
+            std::string query;
+            if (req.has_param("period")) query = "period=" + html::urlEncode(req.get_param_value("period"));
+            if (lang == html::Lang::En) query += std::string(query.empty() ? "" : "&") + "lang=en";
+            redirect(res, "/report/unit/" + html::urlEncode(user->unit) + (query.empty() ? "" : "?" + query));
+            return;
+        }
+        const auto period = periodOf(req, lang, res);
+        if (!period) return;
+        const auto officers = publishedOfficers(dataDir);
+        const std::string body = store.withDatabase([&](store::Database& db) {
+            const ScoreReport r = computeScores(db, *period, officers);
+            return html::overviewPage(lang, *user, r, monthlyTrend(db, *period, {}));
+        });
+        send(res, 200, body);
+    });
+    server.Get(R"(/report/unit/([^/]+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+        const auto user = requireUser(req, res);
+        if (!user) return;
+        const html::Lang lang = langOf(req);
+        const std::string unit = httplib::detail::decode_url(req.matches[1], false);
+        if (!user->mayRead(unit)) {
+            spdlog::warn("report: {} may not read unit '{}'", user->name, unit);
+            send(res, 403, html::errorPage(lang, 403, lang == html::Lang::En ? "This unit's report is not yours to read." : "Laporan unit ini bukan untuk Anda."));
+            return;
+        }
+        const auto period = periodOf(req, lang, res);
+        if (!period) return;
+        const auto officers = publishedOfficers(dataDir);
+        std::vector<std::string> nips;
+        for (const auto& [nip, info] : officers) {
+            if (info.unit == unit) nips.push_back(nip);
+        }
+        const std::string body = store.withDatabase([&](store::Database& db) {
+            const ScoreReport r = computeScores(db, *period, officers);
+            return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips));
+        });
+        send(res, 200, body);
+    });
+    server.Get(R"(/report/officer/(\d{18}))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+        const auto user = requireUser(req, res);
+        if (!user) return;
+        const html::Lang lang = langOf(req);
+        const std::string nip = req.matches[1];
+        const auto period = periodOf(req, lang, res);
+        if (!period) return;
+        const auto officers = publishedOfficers(dataDir);
+        const auto known = officers.find(nip);
+        const std::string unit = known != officers.end() ? known->second.unit : "(unit tidak diketahui)";
+        if (!user->mayRead(unit)) {
+            send(res, 403, html::errorPage(lang, 403, lang == html::Lang::En ? "This officer's report is not yours to read." : "Laporan petugas ini bukan untuk Anda."));
+            return;
+        }
+        std::string body;
+        const bool found = store.withDatabase([&](store::Database& db) {
+            const ScoreReport r = computeScores(db, *period, officers);
+            for (const auto& o : r.officers) {
+                if (o.nip != nip) continue;
+                body = html::officerPage(lang, *user, r, o, monthlyTrend(db, *period, {nip}), listComments(db, *period, officers, {nip, "", "", 50}));
+                return true;
+            }
+            return false;
+        });
+        if (!found) send(res, 404, html::errorPage(lang, 404, "NIP " + nip));
+        else send(res, 200, body);
+    });
+}
+
+} // namespace skm::central
