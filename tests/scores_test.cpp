@@ -5,6 +5,7 @@
 #include "support/test_util.hpp"
 
 #include <central_store.hpp>
+#include <html_report.hpp>
 #include <scores.hpp>
 #include <store/chain.hpp>
 
@@ -337,4 +338,37 @@ TEST_CASE("the most frequent reasons per officer and unit, and the comments, sea
     const auto cli = test::run({(test::binDir() / "skm-central").string(), "comments", "--data-dir", f.dir.path().string(), "--search", "RAMAH"});
     CHECK(cli.exitCode == 0);
     CHECK_THAT(cli.out, Catch::Contains("Budi Santoso  [3] ramah,cepat  \"petugas ramah\"") && Catch::Contains("Dewi Lestari"));
+}
+
+TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw one bar per face and unsur", "[scores][html]")
+{
+    Fixture f;
+    auto r = f.month();
+    r.officers[0].name = "<script>alert(1)</script> & \"Co\"";
+    r.units["<img src=x onerror=alert(1)>"] = r.office;
+    const central::User admin{"admin", "admin", ""};
+    const std::string page = central::html::overviewPage(central::html::Lang::Id, admin, r, central::monthlyTrend(f.central->database(), r.period, {}));
+    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page.find("<img") == std::string::npos);
+    CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;") != std::string::npos);
+    CHECK(page.find("http://") == std::string::npos); // nothing loaded from anywhere
+    CHECK(page.find("https://") == std::string::npos);
+    auto count = [](const std::string& text, const std::string& what) {
+        size_t n = 0;
+        for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
+        return n;
+    };
+    CHECK(count(central::html::facesChart(central::html::Lang::Id, r.office), "class=\"bar\"") == 4);
+    CHECK(count(central::html::nrrChart(central::html::Lang::Id, officer(r, budi).score), "class=\"bar\"") == 9);
+    // The trend: six months ending with the period's; October and November have ratings.
+    const auto trend = central::monthlyTrend(f.central->database(), r.period, {budi});
+    REQUIRE(trend.size() == 6);
+    CHECK(trend.back().label == "2026-11");
+    CHECK(trend.back().ratings == 4);
+    CHECK(*trend.back().index == 81.25);
+    CHECK(trend[4].label == "2026-10");
+    CHECK(*trend[4].index == 25.00);
+    CHECK_FALSE(trend[0].index);
+    CHECK(count(central::html::trendChart(central::html::Lang::En, trend), "class=\"bar\"") == 2);
+    CHECK(central::html::urlEncode("Bidang Perizinan Usaha") == "Bidang%20Perizinan%20Usaha");
 }
