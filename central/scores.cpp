@@ -104,7 +104,12 @@ nlohmann::json scoreJson(const Score& s)
             {"sample_sufficient", s.sampleSufficient},
             {"survey_responses", s.surveyResponses},
             {"ikm", optNum(s.ikm)},
-            {"ikm_mutu", optChar(s.ikmMutu)}};
+            {"ikm_mutu", optChar(s.ikmMutu)},
+            {"nrr", [&] {
+                 nlohmann::json n = nlohmann::json::object();
+                 for (size_t i = 0; i < s.nrr.size(); ++i) n["U" + std::to_string(i + 1)] = optNum(s.nrr[i]);
+                 return n;
+             }()}};
 }
 
 std::string csvField(const std::string& v)

@@ -240,6 +240,8 @@ TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[sco
     CHECK(r.exitCode == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["scores"]["office"]["index"] == 78.13);
+    CHECK(j["scores"]["office"]["nrr"]["U1"] == 3.0); // Budi's survey, every unsur 3
+    CHECK(j["scores"]["office"]["nrr"]["U9"] == 3.0);
     CHECK(j["scores"]["period"]["from"] == "2026-11-01");
     r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-13"});
     CHECK(r.exitCode == 2);
