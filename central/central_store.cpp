@@ -1,5 +1,7 @@
 #include "central_store.hpp"
 
+#include "scores.hpp"
+
 #include <protocol.hpp>
 #include <store/rating_store.hpp>
 #include <ikm/ikm.hpp>
@@ -605,25 +607,6 @@ nlohmann::json CentralStore::verifyChainLocked(const std::string& deviceId)
 
 namespace {
 
-// Officer NIP -> unit, from the rosters published to the devices (publish/roster.toml and any
-// publish/devices/ID/roster.toml).
-std::map<std::string, std::string> publishedUnits(const std::filesystem::path& dataDir)
-{
-    std::map<std::string, std::string> units;
-    std::vector<std::filesystem::path> files = {dataDir / "publish" / "roster.toml"};
-    std::error_code ec;
-    for (const auto& d : std::filesystem::directory_iterator(dataDir / "publish" / "devices", ec)) files.push_back(d.path() / "roster.toml");
-    for (const auto& f : files) {
-        if (!std::filesystem::is_regular_file(f)) continue;
-        try {
-            for (const auto& o : roster::loadRosterFile(f.string()).officers) units.emplace(o.nip, o.unit);
-        } catch (const std::exception& e) {
-            spdlog::warn("units from {} not used: {}", f.string(), e.what());
-        }
-    }
-    return units;
-}
-
 struct IkmGroup {
     std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
     int64_t responses = 0;
@@ -648,7 +631,8 @@ nlohmann::json ikmJson(const IkmGroup& g)
 
 nlohmann::json CentralStore::surveyReport(int64_t fromMs, int64_t toMs)
 {
-    const auto units = publishedUnits(m_dataDir);
+    std::map<std::string, std::string> units;
+    for (const auto& [nip, info] : publishedOfficers(m_dataDir)) units.emplace(nip, info.unit);
     std::lock_guard lock(m_mutex);
     IkmGroup overall;
     std::map<std::string, IkmGroup> byUnit, byService;

@@ -135,6 +135,7 @@ private:
     void surveyAnswer(const std::string& code);
     void surveyBack();
     void surveySkip();
+    void surveyNext(); // the next question, or the closing thanks after the last
     void endSurvey(const char* status); // complete or incomplete; the survey screen is left by the caller
     void refreshSurvey();
     void handleSurvey(const Intent& intent);

@@ -80,7 +80,6 @@ void Controller::refreshSurvey()
     v.step = static_cast<int>(run.at);
     v.steps = static_cast<int>(run.steps.size());
     v.canBack = run.at > 0;
-    const size_t firstUnsur = run.steps.front().kind == SurveyStep::Kind::Service ? 1 : 0;
     std::string item;
     switch (step.kind) {
     case SurveyStep::Kind::Service: {
@@ -117,7 +116,6 @@ void Controller::refreshSurvey()
         break;
     }
     }
-    (void)firstUnsur;
     if (const auto it = run.answers.find(item); it != run.answers.end()) v.selected = it->second;
     m_state.survey = std::move(v);
 }
@@ -170,8 +168,14 @@ void Controller::surveyAnswer(const std::string& code)
         return;
     }
     run.answers[item] = code;
-    if (run.at + 1 < run.steps.size()) {
-        ++run.at;
+    surveyNext();
+}
+
+void Controller::surveyNext()
+{
+    if (!m_survey) return;
+    if (m_survey->at + 1 < m_survey->steps.size()) {
+        ++m_survey->at;
         refreshSurvey();
         return;
     }
@@ -198,15 +202,7 @@ void Controller::surveySkip()
     if (run.answers.count(item)) {
         if (store::clearSurveyAnswer(m_store, run.id, item).ok) run.answers.erase(item);
     }
-    if (run.at + 1 < run.steps.size()) {
-        ++run.at;
-        refreshSurvey();
-        return;
-    }
-    endSurvey("complete");
-    m_state.thanksForSurvey = true;
-    m_state.surveyOffered = false;
-    show(ScreenId::Thanks);
+    surveyNext();
 }
 
 void Controller::endSurvey(const char* status)
