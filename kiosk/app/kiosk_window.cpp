@@ -1,6 +1,7 @@
 #include "kiosk_window.hpp"
 
 #include "instance_lock.hpp"
+#include "watchdog.hpp"
 
 #include <config/catalog.hpp>
 #include <http_sender.hpp>
@@ -325,17 +326,20 @@ int runKiosk(const RunOptions& o)
     int failures = 0;
     bool screenshotDone = !o.screenshot;
     spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, monitor ? ", full-screen" : "");
+    Watchdog watchdog;
+    bool readySent = false;
     bool inFrame = false;
     while (exitCode == 0 && !g_stop && !glfwWindowShouldClose(window)) {
         if (o.renderContinuously) framesLeft = std::max(framesLeft, 1);
         if (framesLeft > 0) {
             glfwPollEvents();
         } else {
-            const int64_t deadline = controller.nextDeadlineMs();
+            const int64_t deadline = std::min(controller.nextDeadlineMs(), watchdog.nextDueMs());
             const int64_t now = clock.monoMs();
             const double wait = deadline == std::numeric_limits<int64_t>::max() ? 3600.0 : std::max<int64_t>(0, deadline - now) / 1000.0;
             glfwWaitEventsTimeout(wait);
         }
+        watchdog.tick(clock.monoMs()); // from this loop only: a frozen loop stops the pings
         try {
             if (ws.wake) {
                 ws.wake = false;
@@ -388,6 +392,10 @@ int runKiosk(const RunOptions& o)
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
             ++framesDrawn;
             ++framesOnScreen;
+            if (!readySent) {
+                readySent = true; // the first frame is on its way to the screen: the service is up
+                watchdog.ready("device " + so.deviceId + ", " + so.counter);
+            }
             // Shots are taken from the second frame on a screen: ImGui settles new windows in one frame.
             if (!screenshotDone && framesDrawn >= 2) {
                 screenshotDone = true;
@@ -437,6 +445,7 @@ int runKiosk(const RunOptions& o)
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
+    watchdog.stopping();
     spdlog::info("device {}: kiosk stopped", so.deviceId);
     return exitCode;
 }
