@@ -12,7 +12,12 @@ if [ -z "${SKM_IN_XVFB:-}" ]; then
 fi
 work=$(mktemp -d /tmp/skm-watchdog-XXXXXX)
 kiosk=
-trap 'kill -CONT "$kiosk" 2>/dev/null; kill "$kiosk" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  if [ -n "$kiosk" ]; then kill -CONT "$kiosk" 2>/dev/null || true; kill "$kiosk" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; cat "$work/notify.log" >&2; exit 1; }
 
 "$bin/skm-notify-listen" "$work/notify.sock" 14 >"$work/notify.log" &
