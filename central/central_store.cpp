@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <iostream>
 
 namespace skm::central {
 
@@ -665,6 +666,51 @@ nlohmann::json CentralStore::surveyReport(int64_t fromMs, int64_t toMs)
     out["by_unit"] = u;
     out["by_service"] = sv;
     return out;
+}
+
+int restoreBackup(const std::filesystem::path& backup, const std::filesystem::path& dataDir, bool force)
+{
+    namespace fs = std::filesystem;
+    try {
+        store::Database db(backup.string(), SQLITE_OPEN_READONLY);
+        const std::string check = db.queryText("PRAGMA integrity_check");
+        if (check != "ok") {
+            std::cerr << "skm-central: " << backup.string() << " fails integrity_check (" << check << "); nothing restored\n";
+            return 1;
+        }
+        const int64_t version = db.queryInt("PRAGMA user_version");
+        if (version < 1 || version > latestCentralSchema()) {
+            std::cerr << "skm-central: " << backup.string() << " has schema " << version << ", not one this skm-central knows; nothing restored\n";
+            return 1;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "skm-central: " << backup.string() << " is not a central database (" << e.what() << "); nothing restored\n";
+        return 1;
+    }
+    std::error_code ec;
+    fs::create_directories(dataDir, ec);
+    const fs::path target = dataDir / "central.db";
+    if (fs::exists(target)) {
+        if (!force) {
+            std::cerr << "skm-central: " << target.string() << " exists; stop the service and pass --force to replace it\n";
+            return 2;
+        }
+        fs::rename(target, fs::path(target.string() + ".before-restore"), ec);
+        for (const char* side : {"-wal", "-shm"}) fs::remove(fs::path(target.string() + side), ec);
+    }
+    const fs::path tmp = target.string() + ".restoring";
+    fs::copy_file(backup, tmp, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+        std::cerr << "skm-central: cannot copy " << backup.string() << ": " << ec.message() << '\n';
+        return 1;
+    }
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        std::cerr << "skm-central: cannot put the backup in place: " << ec.message() << '\n';
+        return 1;
+    }
+    std::cout << "restored " << backup.string() << " as " << target.string() << '\n';
+    return 0;
 }
 
 } // namespace skm::central

@@ -81,6 +81,11 @@ private:
     store::Database m_db;
 };
 
+// `skm-central restore`: checks `backup` (integrity_check, a schema this binary knows) and makes it
+// DATA_DIR/central.db; an existing one is refused unless `force` (then kept as central.db.before-restore).
+// Returns the process exit status, having said why on stderr.
+int restoreBackup(const std::filesystem::path& backup, const std::filesystem::path& dataDir, bool force);
+
 // Why a rating object cannot be stored, or "" if it can. `deviceId` is the authenticated device.
 [[nodiscard]] std::string validateRating(const nlohmann::json& r, const std::string& deviceId);
 

@@ -4,6 +4,7 @@
 //   skm-central device add ID --out FILE --url URL [--data-dir DIR]
 //   skm-central report --data-dir DIR [--period P] [--format json|table|csv]
 //   skm-central user add NAME [--role admin|unit-head] [--unit UNIT]   (password on stdin)
+//   skm-central backup --out FILE [--data-dir DIR]   /   restore --from FILE [--data-dir DIR] [--force]
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 
 #include "central_store.hpp"
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <ctime>
 #include <limits>
 #include <optional>
@@ -93,6 +95,17 @@ int main(int argc, char** argv)
     userLink->add_option("NAME", userName, "user name")->required();
     userLink->add_option("--data-dir", dataDir, "data directory");
 
+    CLI::App* backupCmd = app.add_subcommand("backup", "write a consistent copy of central.db while the service runs (SQLite VACUUM INTO)");
+    std::string backupOut;
+    backupCmd->add_option("--data-dir", dataDir, "data directory");
+    backupCmd->add_option("--out", backupOut, "the backup file to write (must not exist)")->required();
+    CLI::App* restoreCmd = app.add_subcommand("restore", "make a backup the central.db of a data directory (with the service stopped)");
+    std::string restoreFrom;
+    bool restoreForce = false;
+    restoreCmd->add_option("--from", restoreFrom, "a file written by skm-central backup")->required()->check(CLI::ExistingFile);
+    restoreCmd->add_option("--data-dir", dataDir, "data directory");
+    restoreCmd->add_flag("--force", restoreForce, "replace an existing central.db (it is kept as central.db.before-restore)");
+
     CLI::App* commentsCmd = app.add_subcommand("comments", "the citizens' comments with their ratings, newest first, searchable");
     commentsCmd->add_option("--data-dir", dataDir, "data directory");
     std::string commentPeriod, commentOfficer, commentUnit, commentSearch, commentFormat = "table";
@@ -104,8 +117,18 @@ int main(int argc, char** argv)
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
+    if (*restoreCmd) return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
     try {
         skm::central::CentralStore store(dataDir);
+        if (*backupCmd) {
+            if (std::filesystem::exists(backupOut)) {
+                std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";
+                return 2;
+            }
+            store.database().exec("VACUUM INTO '" + std::regex_replace(backupOut, std::regex("'"), "''") + "'");
+            std::cout << "backup of " << (std::filesystem::path(dataDir) / "central.db").string() << " written to " << backupOut << '\n';
+            return 0;
+        }
         if (*serveCmd) {
             std::smatch m;
             if (!std::regex_match(listen, m, std::regex(R"(([^:]+):(\d{1,5}))"))) {

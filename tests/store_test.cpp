@@ -242,6 +242,43 @@ TEST_CASE("each rating carries its predecessor's hash: the chain holds over comm
     CHECK(chainBreaks(store.database()) == 1);
 }
 
+TEST_CASE("an upgrade that fails in its last step leaves the database byte for byte as it was", "[store][migrations]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "skm.db";
+    {
+        Database db(dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        REQUIRE(migrate(db, 2) == 0);
+        db.exec("INSERT INTO ratings (id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter)"
+                " VALUES ('0190a1b2-0000-7000-8000-000000000001', 2, 1, 2, 'boot', 'dev', 'Loket 7')");
+    }
+    std::ifstream in(dbPath, std::ios::binary);
+    const std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    // The real steps 3 to 7, then a step that fails (a bug in a new release).
+    std::vector<Migration> list = migrations();
+    list.push_back({latestSchemaVersion() + 1, "broken", "CREATE TABLE later (x); INSERT INTO no_such_table VALUES (1);"});
+    {
+        Database db(dbPath.string(), SQLITE_OPEN_READWRITE);
+        try {
+            (void)migrate(db, list, latestSchemaVersion() + 1);
+            FAIL("the broken migration went through");
+        } catch (const SqliteError& e) {
+            CHECK_THAT(std::string(e.what()), Catch::Contains("left at schema 2, unchanged"));
+        }
+        CHECK(db.queryInt("PRAGMA user_version") == 2);
+        CHECK(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('roster_officers', 'cases', 'survey_responses', 'later')") == 0);
+        CHECK(db.queryInt("SELECT count(*) FROM ratings") == 1);
+    }
+    std::ifstream again(dbPath, std::ios::binary);
+    const std::string after((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+    CHECK(after == before);
+    // And the good upgrade still goes through afterwards.
+    Database db(dbPath.string(), SQLITE_OPEN_READWRITE);
+    CHECK(migrate(db, latestSchemaVersion()) == 2);
+    CHECK(db.queryInt("PRAGMA user_version") == latestSchemaVersion());
+}
+
 TEST_CASE("a database newer than the binary is refused and left byte-for-byte untouched", "[store][migrations]")
 {
     TempDir dir;

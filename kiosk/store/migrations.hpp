@@ -1,7 +1,8 @@
 #pragma once
 // The rating store's schema history. The schema version is SQLite's `PRAGMA user_version`.
-// Migrations only go forward; each runs in its own transaction together with the version bump,
-// so a crash leaves the database at the previous version or the next, never in between.
+// Migrations only go forward. All the steps an upgrade needs run in one transaction together with
+// their version bumps, so a failure or a crash anywhere leaves the database exactly as it was (at the
+// older version, which the older binary still opens) or fully upgraded, never in between.
 
 #include "db.hpp"
 
@@ -22,7 +23,7 @@ struct Migration {
 [[nodiscard]] int latestSchemaVersion();
 
 // Brings `db` from its current version up to `target` (<= latestSchemaVersion()). Returns the version
-// it started from. Throws SqliteError if a migration fails; that migration leaves nothing behind.
+// it started from. Throws SqliteError if any step fails; then nothing of the upgrade is left behind.
 int migrate(Database& db, int target);
 // The same for any migration list (the central office's database has its own).
 int migrate(Database& db, const std::vector<Migration>& list, int target);
