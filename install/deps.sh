@@ -15,7 +15,7 @@ packages=(
   # on a kiosk device: the Wayland kiosk compositor the kiosk runs under (install/systemd/skm-kiosk.service)
   cage
   # tests and screenshots
-  xdotool imagemagick util-linux procps jq openssl curl file
+  xdotool imagemagick util-linux procps jq openssl curl file debootstrap
   # the HTML report, rendered in a real browser by the tests
   chromium
 )

@@ -48,6 +48,7 @@ int main(int argc, char** argv)
         std::cerr << "skm-sync: this kiosk is not provisioned (" << e.what() << "); run: skm-kiosk provision FILE --data-dir " << dataDir << '\n';
         return 2;
     }
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [" + p.deviceId + "] %v"); // every line names the device
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int status = 1;
     try {

@@ -179,6 +179,8 @@ int runKiosk(const RunOptions& o)
     try {
         lock = std::make_unique<InstanceLock>(o.dataDir);
         so.deviceId = cfg.deviceId.empty() ? store::loadOrCreateDeviceId(o.dataDir) : cfg.deviceId;
+        // From here on every line names the device (the journal of a fleet is read by device).
+        spdlog::default_logger()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [" + so.deviceId + "] %v");
         st = std::make_unique<store::RatingStore>(so);
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
