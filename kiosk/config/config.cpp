@@ -124,9 +124,8 @@ void walk(const toml::table& table, const std::string& prefix, const std::string
             out.warnings.push_back(name + ":" + std::to_string(lineOf(node)) + ": unknown key '" + key + "' ignored");
             continue;
         }
-        it->second(out.config, node, [&](const std::string& message) {
-            throw ConfigError(name, lineOf(node), key, message);
-        });
+        const int line = lineOf(node); // (a structured binding cannot be captured before C++20 in clang 14)
+        it->second(out.config, node, [&](const std::string& message) { throw ConfigError(name, line, key, message); });
     }
 }
 

@@ -114,9 +114,8 @@ Roster parseRoster(const std::string& text, const std::string& name)
         if (!t) throw RosterError(name + ":" + std::to_string(lineOf(*reasons)) + ": 'reasons' must hold [[reasons.low]] and [[reasons.high]]");
         for (const auto& [k, v] : *t) {
             const std::string key(k.str());
-            auto fail = [&](const std::string& message) {
-                throw RosterError(name + ":" + std::to_string(lineOf(v)) + ": reasons." + key + ": " + message);
-            };
+            const int line = lineOf(v); // (clang 14 cannot capture a structured binding)
+            auto fail = [&](const std::string& message) { throw RosterError(name + ":" + std::to_string(line) + ": reasons." + key + ": " + message); };
             if (key == "low") r.reasonsLow = config::parseReasonList(v, fail);
             else if (key == "high") r.reasonsHigh = config::parseReasonList(v, fail);
             else fail("unknown list (expected low or high)");
