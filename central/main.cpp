@@ -228,29 +228,22 @@ int main(int argc, char** argv)
             return 0;
         }
         if (*report) {
-            // Local midnight of a YYYY-MM-DD, in ms; nullopt if it is not a date.
-            auto day = [](const std::string& text) -> std::optional<int64_t> {
-                std::tm t{};
-                if (!std::regex_match(text, std::regex(R"(\d{4}-\d{2}-\d{2})")) || !strptime(text.c_str(), "%Y-%m-%d", &t)) return std::nullopt;
-                t.tm_isdst = -1;
-                return static_cast<int64_t>(std::mktime(&t)) * 1000;
-            };
             int64_t fromMs = 0, toMs = std::numeric_limits<int64_t>::max();
             if (!from.empty()) {
-                const auto d = day(from);
+                const auto d = skm::central::localDay(from);
                 if (!d) {
-                    std::cerr << "skm-central: --from takes YYYY-MM-DD (got '" << from << "')\n";
+                    std::cerr << "skm-central: --from takes a day, YYYY-MM-DD (got '" << from << "')\n";
                     return 2;
                 }
-                fromMs = *d;
+                fromMs = d->first;
             }
             if (!to.empty()) {
-                const auto d = day(to);
+                const auto d = skm::central::localDay(to);
                 if (!d) {
-                    std::cerr << "skm-central: --to takes YYYY-MM-DD (got '" << to << "')\n";
+                    std::cerr << "skm-central: --to takes a day, YYYY-MM-DD (got '" << to << "')\n";
                     return 2;
                 }
-                toMs = *d + 24LL * 3600 * 1000; // the whole last day
+                toMs = d->second; // the whole last day
             }
             skm::central::Period period{fromMs, toMs, from.empty() && to.empty() ? "all" : (from.empty() ? "..." : from) + ".." + (to.empty() ? "" : to)};
             if (!periodText.empty()) {

@@ -130,6 +130,15 @@ std::string fixed2(const std::optional<double>& v)
 
 } // namespace
 
+std::optional<std::pair<int64_t, int64_t>> localDay(const std::string& text)
+{
+    std::smatch m;
+    if (!std::regex_match(text, m, std::regex(R"((\d{4})-(\d{2})-(\d{2}))"))) return std::nullopt;
+    const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+    if (!validDate(y, mo, d)) return std::nullopt;
+    return std::make_pair(localMidnight(y, mo, d), localMidnight(y, mo, d + 1));
+}
+
 std::optional<Period> parsePeriod(const std::string& text, std::string* error)
 {
     std::smatch m;
@@ -139,11 +148,10 @@ std::optional<Period> parsePeriod(const std::string& text, std::string* error)
     };
     Period p;
     p.label = text;
-    if (std::regex_match(text, m, std::regex(R"(day:(\d{4})-(\d{2})-(\d{2}))"))) {
-        const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
-        if (!validDate(y, mo, d)) return fail("no such day: " + text);
-        p.fromMs = localMidnight(y, mo, d);
-        p.toMs = localMidnight(y, mo, d + 1);
+    if (text.rfind("day:", 0) == 0) {
+        const auto d = localDay(text.substr(4));
+        if (!d) return fail("no such day: " + text);
+        std::tie(p.fromMs, p.toMs) = *d;
     } else if (std::regex_match(text, m, std::regex(R"(month:(\d{4})-(\d{2}))"))) {
         const int y = std::stoi(m[1]), mo = std::stoi(m[2]);
         if (mo < 1 || mo > 12) return fail("no such month: " + text);
@@ -157,11 +165,11 @@ std::optional<Period> parsePeriod(const std::string& text, std::string* error)
         const int y = std::stoi(m[1]);
         p.fromMs = localMidnight(y, 1, 1);
         p.toMs = localMidnight(y + 1, 1, 1);
-    } else if (std::regex_match(text, m, std::regex(R"((\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2}))"))) {
-        const int y1 = std::stoi(m[1]), m1 = std::stoi(m[2]), d1 = std::stoi(m[3]), y2 = std::stoi(m[4]), m2 = std::stoi(m[5]), d2 = std::stoi(m[6]);
-        if (!validDate(y1, m1, d1) || !validDate(y2, m2, d2)) return fail("no such day in " + text);
-        p.fromMs = localMidnight(y1, m1, d1);
-        p.toMs = localMidnight(y2, m2, d2 + 1);
+    } else if (const size_t dots = text.find(".."); dots != std::string::npos) {
+        const auto first = localDay(text.substr(0, dots)), last = localDay(text.substr(dots + 2));
+        if (!first || !last) return fail("no such day in " + text);
+        p.fromMs = first->first;
+        p.toMs = last->second;
         if (p.toMs <= p.fromMs) return fail("the range ends before it begins: " + text);
     } else {
         return fail("a period is day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (got '" + text + "')");

@@ -26,6 +26,10 @@ struct Period {
     std::string label;
 };
 
+// The local calendar day "YYYY-MM-DD" as [its midnight, the next day's midnight) in Unix ms;
+// nullopt if it is not a real day (2026-02-30 is not).
+[[nodiscard]] std::optional<std::pair<int64_t, int64_t>> localDay(const std::string& text);
+
 // Parses "day:YYYY-MM-DD", "month:YYYY-MM", "quarter:YYYY-Qn", "year:YYYY" or "YYYY-MM-DD..YYYY-MM-DD"
 // (inclusive), in the server's local time. nullopt (and `error` set) when it is none of these.
 [[nodiscard]] std::optional<Period> parsePeriod(const std::string& text, std::string* error);

@@ -219,6 +219,10 @@ TEST_CASE("an empty period has every officer with nothing, and periods parse as 
     CHECK_FALSE(central::parsePeriod("2026-11-30..2026-11-01", &why));
     CHECK_FALSE(central::parsePeriod("last week", &why));
     CHECK_THAT(why, Catch::Contains("month:YYYY-MM"));
+    CHECK_FALSE(central::localDay("2026-02-30"));           // --from/--to and periods share this check
+    CHECK(central::localDay("2028-02-29"));
+    CHECK_FALSE(central::parsePeriod("day:2026-02-30", &why));
+    CHECK_FALSE(central::parsePeriod("2026-02-28..2026-02-30", &why));
 }
 
 TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[scores][cli]")
