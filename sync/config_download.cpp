@@ -30,18 +30,8 @@ void setMeta(store::Database& db, const char* key, const std::string& value)
 HttpRequest signedGet(store::RatingStore& st, const Provisioning& p, int64_t clockOffsetMs, const std::string& etag, std::string& nonce)
 {
     HttpRequest req;
-    req.method = "GET";
-    req.url = p.centralUrl + protocol::kConfigPath;
-    req.caPem = p.caPem;
-    req.pinnedKey = p.pinnedKey;
-    const int64_t ts = (st.clock().wallMs() + clockOffsetMs) / 1000;
-    nonce = protocol::randomHex(16);
-    req.headers = {{protocol::kHeaderProtocol, std::to_string(protocol::kVersion)},
-                   {protocol::kHeaderDevice, p.deviceId},
-                   {protocol::kHeaderTimestamp, std::to_string(ts)},
-                   {protocol::kHeaderNonce, nonce},
-                   {protocol::kHeaderSignature, protocol::sign(p.secret, protocol::canonicalRequest("GET", protocol::kConfigPath, ts, nonce, ""))}};
     if (!etag.empty()) req.headers["If-None-Match"] = etag;
+    nonce = signRequest(req, p, "GET", protocol::kConfigPath, (st.clock().wallMs() + clockOffsetMs) / 1000);
     return req;
 }
 

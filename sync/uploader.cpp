@@ -36,6 +36,21 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
 
 } // namespace
 
+std::string signRequest(HttpRequest& req, const Provisioning& p, const std::string& method, const std::string& path, int64_t ts)
+{
+    req.method = method;
+    req.url = p.centralUrl + path;
+    req.caPem = p.caPem;
+    req.pinnedKey = p.pinnedKey;
+    const std::string nonce = protocol::randomHex(16);
+    req.headers[protocol::kHeaderProtocol] = std::to_string(protocol::kVersion);
+    req.headers[protocol::kHeaderDevice] = p.deviceId;
+    req.headers[protocol::kHeaderTimestamp] = std::to_string(ts);
+    req.headers[protocol::kHeaderNonce] = nonce;
+    req.headers[protocol::kHeaderSignature] = protocol::sign(p.secret, protocol::canonicalRequest(method, path, ts, nonce, req.body));
+    return nonce;
+}
+
 std::optional<int64_t> retryAfterMs(const std::string& value, int64_t nowWallMs)
 {
     if (value.empty()) return std::nullopt;
@@ -97,21 +112,13 @@ HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& 
         for (const OutboxItem& item : batch.items[k]) list.push_back(item.json);
     }
     HttpRequest req;
-    req.url = run.p.centralUrl + protocol::kUploadPath;
     const std::string json = body.dump();
     if (jsonBytes) *jsonBytes = json.size();
     req.body = protocol::gzip(json);
-    req.caPem = run.p.caPem;
-    req.pinnedKey = run.p.pinnedKey;
     req.maxSendBytesPerSecond = run.o.maxSendBytesPerSecond > 0 ? run.o.maxSendBytesPerSecond : run.p.maxUploadBytesPerSecond;
-    const int64_t ts = (run.st.clock().wallMs() + run.clockOffsetMs) / 1000;
-    const std::string nonce = protocol::randomHex(16); // new for every attempt: a retry is not a replay
-    req.headers = {{"Content-Type", protocol::kContentType},
-                   {protocol::kHeaderProtocol, std::to_string(protocol::kVersion)},
-                   {protocol::kHeaderDevice, run.p.deviceId},
-                   {protocol::kHeaderTimestamp, std::to_string(ts)},
-                   {protocol::kHeaderNonce, nonce},
-                   {protocol::kHeaderSignature, protocol::sign(run.p.secret, protocol::canonicalRequest("POST", protocol::kUploadPath, ts, nonce, req.body))}};
+    req.headers["Content-Type"] = protocol::kContentType;
+    // A new nonce for every attempt: a retry is not a replay.
+    (void)signRequest(req, run.p, "POST", protocol::kUploadPath, (run.st.clock().wallMs() + run.clockOffsetMs) / 1000);
     return req;
 }
 

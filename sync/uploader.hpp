@@ -69,6 +69,11 @@ struct SyncOptions {
     std::function<void(const std::string& body)> onBody; // sees each request body as sent (benchmarks)
 };
 
+// Makes `req` a signed request of this device for `method` and `path` (url, TLS settings, the
+// X-SKM-* headers over its body as it stands) at `timestampS` by the central office's clock, with a
+// new nonce, which it returns. Uploads and the configuration download both go through here.
+std::string signRequest(HttpRequest& req, const Provisioning& p, const std::string& method, const std::string& path, int64_t timestampS);
+
 // The delay Retry-After asks for ("120" or an HTTP date), in ms from `nowWallMs`; nullopt if absent or unreadable.
 [[nodiscard]] std::optional<int64_t> retryAfterMs(const std::string& value, int64_t nowWallMs);
 
