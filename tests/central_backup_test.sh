@@ -62,6 +62,12 @@ for n in $(seq 1 "$backups"); do
 done
 echo "$backups backups while uploading, holding from $first to $previous of the final $total ratings"
 
+# A backup never overwrites a file.
+set +e
+"$bin/skm-central" backup --data-dir "$work/central" --out "$work/backup-1.db" >/dev/null 2>"$work/err"; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "exists" "$work/err" || fail "backup overwrote an existing file (exit $rc)"
+
 # Restore the last backup elsewhere: it reports what it held.
 "$bin/skm-central" restore --from "$work/backup-$backups.db" --data-dir "$work/restored" >/dev/null || fail "restore"
 [ "$("$bin/skm-central" report --data-dir "$work/restored" | jq .ratings_total)" = "$previous" ] || fail "the restored central.db reports another count"

@@ -19,6 +19,17 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 mkdir -p "$work/central/publish"
 cp "$root/config/demo-roster.toml" "$work/central/publish/roster.toml"
 echo "sandi-admin-123" | "$bin/skm-central" user add admin --data-dir "$work/central" >/dev/null
+# Refused, with the reason, and nothing added: a short password, a unit head without a unit, a taken name.
+set +e
+echo "pendek" | "$bin/skm-central" user add x --data-dir "$work/central" >/dev/null 2>"$work/err"; rc1=$?
+grep -q "at least 10 characters" "$work/err" || rc1=0
+echo "sandi-panjang-123" | "$bin/skm-central" user add y --role unit-head --data-dir "$work/central" >/dev/null 2>"$work/err"; rc2=$?
+grep -q "needs --unit" "$work/err" || rc2=0
+echo "sandi-panjang-123" | "$bin/skm-central" user add admin --data-dir "$work/central" >/dev/null 2>"$work/err"; rc3=$?
+grep -q "already exists" "$work/err" || rc3=0
+set -e
+[ "$rc1$rc2$rc3" = 222 ] || fail "bad accounts were not refused with their reason ($rc1 $rc2 $rc3)"
+[ "$(sqlite3 "$work/central/central.db" "SELECT count(*) FROM users")" = 1 ] || fail "a refused account was stored"
 echo "sandi-kepala-123" | "$bin/skm-central" user add kepala --role unit-head --unit "Bidang Kependudukan" --data-dir "$work/central" >/dev/null
 "$bin/skm-central" serve --listen 127.0.0.1:0 --data-dir "$work/central" >"$work/central.log" 2>&1 &
 central_pid=$!
