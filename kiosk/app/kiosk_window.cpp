@@ -33,6 +33,7 @@
 #include <cmath>
 #include <fstream>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -159,8 +160,17 @@ struct GlfwSession {
 
 } // namespace
 
+int64_t monotonicNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 int runKiosk(const RunOptions& o)
 {
+    // Start-up milestones for --startup-log (bench/startup_bench): name and CLOCK_MONOTONIC ns.
+    std::vector<std::pair<const char*, int64_t>> milestones{{"main", o.startedMonoNs}};
     const config::KioskConfig& cfg = o.config;
     ui::FontPaths fonts;
     try {
@@ -200,6 +210,7 @@ int runKiosk(const RunOptions& o)
         spdlog::critical("translation catalogue: {}", e.what());
         return 2;
     }
+    milestones.emplace_back("store_open", monotonicNs());
     const store::OpenReport& rep = st->openReport();
     spdlog::info("device {}: store {} at schema {} (found {})", so.deviceId, st->dbPath().string(), rep.schemaVersion, rep.schemaFrom);
     if (rep.quarantinedTo) {
@@ -235,6 +246,7 @@ int runKiosk(const RunOptions& o)
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
+    milestones.emplace_back("window", monotonicNs());
 
     WindowState ws;
     glfwSetWindowUserPointer(window, &ws);
@@ -412,7 +424,15 @@ int runKiosk(const RunOptions& o)
                 else spdlog::error("cannot write the screenshot {}", file.string());
             }
             glfwSwapBuffers(window);
-            frameMicros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - frameStart).count());
+            // Kept only when asked for: months of frames would otherwise pile up in memory.
+            if (o.frameLog) frameMicros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - frameStart).count());
+            if (framesDrawn == 1 && o.startupLog) {
+                glFinish(); // presented, not merely queued
+                milestones.emplace_back("first_frame", monotonicNs());
+                std::string lines;
+                for (const auto& [name, ns] : milestones) lines += std::string(name) + " " + std::to_string(ns) + "\n";
+                writeFileAtomically(*o.startupLog, lines);
+            }
             if (o.uiMap) {
                 std::string map = uiMapJson(controller.snapshot(), w, h);
                 if (map != lastUiMap) {

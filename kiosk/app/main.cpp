@@ -34,6 +34,7 @@ struct Args {
     std::string screenshotDir;
     std::string uiMap;
     std::string frameLog;
+    std::string startupLog;
     std::string rosterFile;
     std::string exportDir;
     std::string provisionFile;
@@ -54,6 +55,7 @@ skm::config::KioskConfig loadConfig(const Args& a)
 
 int main(int argc, char** argv)
 {
+    const int64_t startedMonoNs = skm::app::monotonicNs();
     auto logger = spdlog::stderr_color_mt("skm-kiosk");
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
     spdlog::set_default_logger(logger);
@@ -69,6 +71,7 @@ int main(int argc, char** argv)
     app.add_option("--screenshot-dir", a.screenshotDir, "write a PNG of each screen, the first time it is shown, to DIR/SCREEN-WxH.png");
     app.add_option("--ui-map", a.uiMap, "keep FILE updated with the touch targets on screen (JSON; for window tests)");
     app.add_option("--frame-log", a.frameLog, "write each frame's duration in microseconds to FILE at exit (benchmarks)");
+    app.add_option("--startup-log", a.startupLog, "write the start-up milestones (CLOCK_MONOTONIC ns) to FILE after the first frame (benchmarks)");
     app.add_flag("--render-continuously", a.renderContinuously, "draw every frame without waiting for input (the idle benchmark's baseline)");
 
     CLI::App* status = app.add_subcommand("status", "print the queue's counts and the store's health");
@@ -123,6 +126,8 @@ int main(int argc, char** argv)
     if (!a.screenshotDir.empty()) run.screenshotDir = a.screenshotDir;
     if (!a.uiMap.empty()) run.uiMap = a.uiMap;
     if (!a.frameLog.empty()) run.frameLog = a.frameLog;
+    if (!a.startupLog.empty()) run.startupLog = a.startupLog;
+    run.startedMonoNs = startedMonoNs;
     run.renderContinuously = a.renderContinuously;
 
     spdlog::info("skm-kiosk {} starting; effective configuration{}:", SKM_VERSION, a.configFile.empty() ? " (embedded defaults)" : " from " + a.configFile);
