@@ -74,3 +74,6 @@ echo
 echo "baseline: one SQL pass over the month's ratings grouped by officer and face (sqlite3 CLI), same file, same run."
 target=2000
 [ "$csv" -lt "$target" ] && echo "target: a month's office report in under 2 s: met" || echo "target: a month's office report in under 2 s: NOT met"
+if [ -n "${SKM_BENCH_TABLE:-}" ]; then
+  printf 'report: a month over %s ratings, CSV (s)\t%s\t%s\t< 2 s\n' "$n" "$(awk -v a="$csv" 'BEGIN { printf "%.3f", a / 1000 }')" "$(awk -v a="$base" 'BEGIN { printf "%.3f", a / 1000 }')" >>"$SKM_BENCH_TABLE"
+fi

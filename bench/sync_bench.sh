@@ -46,3 +46,7 @@ awk -v n="$n" -v s="$sync_s" -v c="$curl_s" -v b="$bytes" -v r="$requests" -v st
   printf "\nbaseline: a raw curl POST of the same compressed bodies to the same server, one process per request.\n"
   printf "targets: %d ratings in under 10 s: %s; at most 80 bytes per rating: %s\n", n, (s < 10 ? "met" : "NOT met"), (b / n <= 80 ? "met" : "NOT met")
 }'
+if [ -n "${SKM_BENCH_TABLE:-}" ]; then
+  printf 'sync: %s ratings to skm-central (s)\t%s\t%s\t< 10 s\n' "$n" "$sync_s" "$curl_s" >>"$SKM_BENCH_TABLE"
+  printf 'sync: bytes on the wire per rating\t%s\t-\t<= 80\n' "$(awk -v b="$bytes" -v n="$n" 'BEGIN { printf "%.1f", b / n }')" >>"$SKM_BENCH_TABLE"
+fi

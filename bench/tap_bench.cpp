@@ -42,6 +42,8 @@ int main(int argc, char** argv)
     int64_t ingest = 100'000;
     app.add_option("--data-dir", dir, "scratch directory (emptied first)");
     app.add_option("--taps", taps, "taps for the latency figures")->check(CLI::Range(10, 1'000'000));
+    std::string table;
+    app.add_option("--table", table, "also append the headline figures, tab-separated, to FILE (bench/run_all.sh)");
     app.add_option("--ingest", ingest, "ratings for the ingest figure")->check(CLI::Range(int64_t{500}, int64_t{10'000'000}));
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-bench-store")) return *stop;
     namespace fs = std::filesystem;
@@ -135,6 +137,13 @@ int main(int argc, char** argv)
     std::printf("\nbaselines: a raw one-row INSERT transaction (WAL, synchronous=FULL) per tap; a raw INSERT of the same rows, 500 per\n"
                 "transaction, on the same disk in the same run. targets: tap p99 within 1.5x of the raw commit: %s; ingest >= 20,000/s: %s\n",
                 pct(store, 0.99) <= 1.5 * pct(raw, 0.99) ? "met" : "NOT met", n / ingestS >= 20'000 ? "met" : "NOT met");
+    if (!table.empty()) {
+        if (std::FILE* f = std::fopen(table.c_str(), "a")) {
+            std::fprintf(f, "tap to durable, p99 (ms)\t%.2f\t%.2f\twithin 1.5x\n", pct(store, 0.99) / 1000, pct(raw, 0.99) / 1000);
+            std::fprintf(f, "central ingest, new ratings (/s)\t%.0f\t%.0f\t>= 20000/s\n", n / ingestS, n / rawIngestS);
+            std::fclose(f);
+        }
+    }
     fs::remove_all(dir);
     return 0;
 }

@@ -45,14 +45,18 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-// Input and window events only mark the loop awake; the digit keys are the 4-key keypad.
+// The keys the kiosk acts on itself, in the order they were pressed: a fast typist or a keypad that
+// sends "S 5 4" in one burst gets the questionnaire, service 5 and answer 4, never a rating 4 first.
+enum class KeyAction { Face, Officer, Admin, Survey, Back };
+struct KeyPress {
+    KeyAction action;
+    int digit = 0; // for Face: 1-4 are the faces; on a survey question 1..8 choose its answers
+};
+
+// Input and window events mark the loop awake; keys are queued for it.
 struct WindowState {
     bool wake = true;
-    std::vector<int> faceKeys;
-    bool officerKey = false; // F2
-    bool adminKey = false;   // F12
-    bool surveyKey = false;  // S: the full questionnaire
-    bool backKey = false;    // Backspace: the previous survey question
+    std::vector<KeyPress> keys;
 };
 
 WindowState& state(GLFWwindow* w) { return *static_cast<WindowState*>(glfwGetWindowUserPointer(w)); }
@@ -61,13 +65,13 @@ void onKey(GLFWwindow* w, int key, int, int action, int)
 {
     state(w).wake = true;
     if (action != GLFW_PRESS) return;
-    // 1-4 are the faces; on a survey question 1..8 choose its answers.
-    if (key >= GLFW_KEY_1 && key <= GLFW_KEY_8) state(w).faceKeys.push_back(key - GLFW_KEY_1 + 1);
-    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_8) state(w).faceKeys.push_back(key - GLFW_KEY_KP_1 + 1);
-    if (key == GLFW_KEY_S) state(w).surveyKey = true;
-    if (key == GLFW_KEY_BACKSPACE) state(w).backKey = true;
-    if (key == GLFW_KEY_F2) state(w).officerKey = true;
-    if (key == GLFW_KEY_F12) state(w).adminKey = true;
+    auto& keys = state(w).keys;
+    if (key >= GLFW_KEY_1 && key <= GLFW_KEY_8) keys.push_back({KeyAction::Face, key - GLFW_KEY_1 + 1});
+    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_8) keys.push_back({KeyAction::Face, key - GLFW_KEY_KP_1 + 1});
+    if (key == GLFW_KEY_S) keys.push_back({KeyAction::Survey});
+    if (key == GLFW_KEY_BACKSPACE) keys.push_back({KeyAction::Back});
+    if (key == GLFW_KEY_F2) keys.push_back({KeyAction::Officer});
+    if (key == GLFW_KEY_F12) keys.push_back({KeyAction::Admin});
 }
 void onMouseButton(GLFWwindow* w, int, int, int) { state(w).wake = true; }
 void onCursor(GLFWwindow* w, double, double) { state(w).wake = true; }
@@ -359,27 +363,19 @@ int runKiosk(const RunOptions& o)
                 ws.wake = false;
                 framesLeft = std::max(framesLeft, 3);
             }
-            for (int score : ws.faceKeys) controller.pressFace(score);
-            if (ws.officerKey) {
-                ws.officerKey = false;
-                controller.officerKey();
-                framesLeft = std::max(framesLeft, 3);
+            for (const KeyPress& k : ws.keys) {
+                switch (k.action) {
+                case KeyAction::Face: controller.pressFace(k.digit); break;
+                case KeyAction::Officer: controller.officerKey(); break;
+                case KeyAction::Admin: controller.adminKey(); break;
+                case KeyAction::Survey: controller.surveyKey(); break;
+                case KeyAction::Back: controller.backKey(); break;
+                }
             }
-            if (ws.adminKey) {
-                ws.adminKey = false;
-                controller.adminKey();
-                framesLeft = std::max(framesLeft, 3);
-            }
-            if (ws.surveyKey || ws.backKey) {
-                if (ws.surveyKey) controller.surveyKey();
-                if (ws.backKey) controller.backKey();
-                ws.surveyKey = ws.backKey = false;
-                framesLeft = std::max(framesLeft, 3);
-            }
+            if (!ws.keys.empty()) framesLeft = std::max(framesLeft, 3);
+            ws.keys.clear();
             if (controller.quitRequested()) break; // the technician left the kiosk: exit 0
             if (controller.drainBackground()) framesLeft = std::max(framesLeft, 3);
-            if (!ws.faceKeys.empty()) framesLeft = std::max(framesLeft, 3);
-            ws.faceKeys.clear();
             if (controller.tick()) framesLeft = std::max(framesLeft, 3);
             if (framesLeft <= 0) continue;
 
