@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config roster survey wire retry_after)
+[ ${#targets[@]} -gt 0 ] || targets=(config roster survey wire retry_after device)
 build=$root/build-fuzz
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSKM_FUZZ=ON -DSKM_BUILD_TESTS=OFF \
