@@ -150,6 +150,8 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
     }
 }
 
+constexpr size_t kWorkerThreads = 128;
+
 } // namespace
 
 int serve(CentralStore& store, const ServeOptions& options)
@@ -169,6 +171,13 @@ int serve(CentralStore& store, const ServeOptions& options)
     }
     httplib::Server& server = *owned;
     server.set_payload_max_length(protocol::kMaxBodyBytes);
+    // A client that trickles its request (slowloris) holds a worker for as long as it sends a byte
+    // within every read timeout; httplib's default of 8 workers would let 8 such connections stop
+    // every kiosk's sync. 128 workers (idle threads cost no CPU) and a 5 s read timeout; past that,
+    // a reverse proxy with per-client limits in front (docs/operations.md, docs/reliability.md).
+    server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+    server.set_read_timeout(5, 0);
+    server.set_keep_alive_timeout(5);
     server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
     server.Get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); });
     registerWeb(server, store, options.dataDir, now, tls);

@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 using namespace skm::store;
@@ -353,8 +355,14 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
         RatingStore store(optionsFor(dir, &clock));
         REQUIRE(store.openReport().quarantinedTo);
         CHECK_THAT(store.openReport().quarantineReason, Catch::Contains("quick_check") || Catch::Contains("malformed"));
-        CHECK(skm::test::readBytes(*store.openReport().quarantinedTo) == bytes);
-        CHECK(store.counts().total == 0);
+        CHECK(skm::test::readBytes(*store.openReport().quarantinedTo) == bytes); // left as found, as evidence
+        // What could be read was salvaged (never more than there was, never an id that was not there).
+        const int64_t salvaged = store.openReport().salvagedRatings;
+        CHECK(store.counts().total == salvaged);
+        CHECK(salvaged <= 400);
+        const std::set<std::string> known(ids.begin(), ids.end());
+        Statement q(store.database(), "SELECT id FROM ratings");
+        while (q.next()) CHECK(known.count(q.columnText(0)) == 1);
         REQUIRE(store.commit(store.stamp(4)).ok);
         CHECK(integrity(store.dbPath()) == "ok");
     }
@@ -590,4 +598,74 @@ TEST_CASE("an update that hits an I/O error changes nothing and can be retried",
     }
     REQUIRE(store.update({p.id, RatingUpdate::Field::Comment, "lama sekali", "id"}).ok);
     CHECK(store.database().queryText("SELECT comment FROM ratings") == "lama sekali");
+}
+
+TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one and queued for upload", "[store][corrupt]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    ManualClock clock(1'764'400'000'000);
+    const int n = 3000;
+    std::map<std::string, std::string> hashOf; // id -> chain hash, as committed
+    std::vector<int64_t> leaves;
+    int64_t lostCells = 0;
+    {
+        RatingStore store(optionsFor(dir, &clock));
+        for (int i = 0; i < n; ++i) {
+            auto p = store.stamp(i % 4 + 1);
+            p.comment = "komentar nomor " + std::to_string(i);
+            REQUIRE(store.commit(p).ok);
+        }
+        store.database().exec("UPDATE ratings SET upload_status = 'sent' WHERE seq <= 1000"); // uploaded before the damage
+        REQUIRE(store.recordAudit("roster_import", std::nullopt, "{}") == SQLITE_OK);
+        Statement rows(store.database(), "SELECT id, hash FROM ratings");
+        while (rows.next()) hashOf[rows.columnText(0)] = rows.columnText(1);
+        store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        // Three leaf pages of the ratings table, from its start, middle and end.
+        Statement q(store.database(), "SELECT pageno, ncell FROM dbstat WHERE name = 'ratings' AND pagetype = 'leaf' ORDER BY pageno");
+        std::vector<std::pair<int64_t, int64_t>> all;
+        while (q.next()) all.emplace_back(q.columnInt(0), q.columnInt(1));
+        REQUIRE(all.size() > 20);
+        for (size_t at : {size_t{1}, all.size() / 2, all.size() - 2}) {
+            leaves.push_back(all[at].first);
+            lostCells += all[at].second;
+        }
+    }
+    auto bytes = skm::test::readBytes(dbPath);
+    for (int64_t page : leaves) randombytes_buf(bytes.data() + (page - 1) * 4096, 4096);
+    skm::test::writeBytes(dbPath, bytes);
+
+    RatingStore store(optionsFor(dir, &clock));
+    const OpenReport& rep = store.openReport();
+    REQUIRE(rep.quarantinedTo);
+    CHECK(rep.salvageError.empty());
+    // Exactly the rows on the three damaged pages are lost; every other rating is back, unchanged.
+    CHECK(rep.salvagedRatings == n - lostCells);
+    CHECK(rep.unreadableRanges >= 3);
+    CHECK(store.counts().total == n - lostCells);
+    Statement rows(store.database(), "SELECT id, hash, upload_status FROM ratings");
+    int64_t checked = 0;
+    while (rows.next()) {
+        INFO(rows.columnText(0));
+        REQUIRE(hashOf.count(rows.columnText(0)) == 1);
+        CHECK(hashOf[rows.columnText(0)] == rows.columnText(1));
+        CHECK(rows.columnText(2) == "pending"); // all queued again: the central office de-duplicates
+        ++checked;
+    }
+    CHECK(checked == n - lostCells);
+    CHECK(store.database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'roster_import'") == 1);
+    // The event names what was salvaged.
+    const auto events = store.recentEvents(5);
+    REQUIRE_FALSE(events.empty());
+    CHECK(events[0].kind == "db_quarantined");
+    CHECK_THAT(events[0].detail, Catch::Contains("\"ratings\":" + std::to_string(n - lostCells)));
+    // The kiosk keeps taking ratings; the chain continues from the newest salvaged rating.
+    const std::string head = store.database().queryText("SELECT hash FROM ratings ORDER BY seq DESC LIMIT 1");
+    auto p = store.stamp(3);
+    REQUIRE(store.commit(p).ok);
+    Statement added(store.database(), "SELECT prev_hash FROM ratings WHERE id = ?1");
+    added.bind(1, std::string_view(p.id));
+    REQUIRE(added.next());
+    CHECK(added.columnText(0) == head);
+    CHECK(integrity(store.dbPath()) == "ok");
 }

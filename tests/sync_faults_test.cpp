@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <regex>
 
 using namespace skm;
@@ -39,27 +40,25 @@ void fill(store::RatingStore& st, int n)
     }
 }
 
-} // namespace
-
-TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and answers 503/429: each stored once", "[sync][faults]")
+// Syncs `ratings` ratings and 50 audit events through a fault proxy following `schedule`, then
+// checks: everything stored once on the central office and marked once on the kiosk, the chain whole,
+// every fault of `expected` seen at least twice, and nothing sooner than Retry-After after a 503/429.
+void syncThroughFaults(const std::function<Fault(int)>& schedule, int ratings, const std::vector<Fault>& expected)
 {
     test::TempDir dir;
     Central central(dir / "central");
     sync::Provisioning prov = central.addDevice("kiosk-faults");
-    const std::vector<Fault> pattern = {Fault::ResetAfterRequest, Fault::None, Fault::ResetAfterHeaders, Fault::None,      Fault::Status503,
-                                        Fault::None,              Fault::Truncate, Fault::None,           Fault::Status429, Fault::SlowDrip,
-                                        Fault::None,              Fault::Stall,    Fault::None};
-    test::FaultProxy proxy(portOf(central.url()), [&](int n) { return pattern[static_cast<size_t>(n) % pattern.size()]; });
+    test::FaultProxy proxy(portOf(central.url()), schedule);
     proxy.stallMs = 3000;
     prov.centralUrl = proxy.url();
     Kiosk kiosk(dir / "kiosk", prov);
-    fill(*kiosk.st, 10'000);
+    fill(*kiosk.st, ratings);
     for (int i = 0; i < 50; ++i) REQUIRE(kiosk.st->recordAudit("note", std::nullopt, R"({"i":)" + std::to_string(i) + "}") == SQLITE_OK);
 
     sync::SyncOptions o;
     o.backoffBaseMs = 50; // keep the test short; Retry-After (1 s) still sets the floor
     o.backoffCapMs = 400;
-    o.deadlineMs = 300'000;
+    o.deadlineMs = 600'000;
     sync::CurlOptions curl;
     curl.timeoutSeconds = 2; // shorter than the proxy's stall
     const auto r = sync::syncOnce(*kiosk.st, prov, [&](const sync::HttpRequest& req) { return sync::curlSend(req, curl); }, o);
@@ -68,9 +67,8 @@ TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and 
     CHECK(r.pendingLeft == 0);
     CHECK(r.eventsPendingLeft == 0);
 
-    // Every fault happened, more than once.
     const auto counts = proxy.counts();
-    for (Fault f : {Fault::ResetAfterRequest, Fault::ResetAfterHeaders, Fault::Truncate, Fault::SlowDrip, Fault::Stall, Fault::Status503, Fault::Status429}) {
+    for (Fault f : expected) {
         INFO(test::faultName(f));
         CHECK(counts.count(f) == 1);
         if (counts.count(f)) CHECK(counts.at(f) >= 2);
@@ -78,13 +76,15 @@ TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and 
     // Exactly once: the batches the server stored but the device never heard of came again and were
     // answered as duplicates.
     auto db = store::Database((dir / "central" / "central.db").string(), SQLITE_OPEN_READONLY);
-    CHECK(db.queryInt("SELECT count(*) FROM ratings WHERE device_id = 'kiosk-faults'") == 10'000);
+    CHECK(db.queryInt("SELECT count(*) FROM ratings WHERE device_id = 'kiosk-faults'") == ratings);
     CHECK(db.queryInt("SELECT count(*) FROM audit_events") == kiosk.st->database().queryInt("SELECT count(*) FROM audit_events"));
-    CHECK(kiosk.st->counts().sent == 10'000);
-    CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM ratings WHERE upload_status = 'sent' AND attempts = 1") == 10'000);
+    CHECK(db.queryText("PRAGMA integrity_check") == "ok");
+    CHECK(kiosk.st->counts().sent == ratings);
+    CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM ratings WHERE upload_status = 'sent' AND attempts = 1") == ratings);
+    CHECK(kiosk.st->database().queryText("PRAGMA integrity_check") == "ok");
     const auto rep = central.report();
     CHECK(rep["devices"]["kiosk-faults"]["chain"]["ok"] == true);
-    CHECK(rep["devices"]["kiosk-faults"]["chain"]["linked"] == 10'000);
+    CHECK(rep["devices"]["kiosk-faults"]["chain"]["linked"] == ratings);
 
     // Retry-After honoured: nothing came sooner than 1 s after a 503 or 429 was sent.
     const auto log = proxy.log();
@@ -96,6 +96,39 @@ TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and 
         CHECK(log[i + 1].startMs - log[i].bodyDoneMs >= 1000);
     }
     CHECK(busy >= 4);
+}
+
+const std::vector<Fault> kEveryFault = {Fault::ResetAfterRequest, Fault::ResetAfterHeaders, Fault::Truncate, Fault::SlowDrip,
+                                        Fault::Stall,             Fault::Status503,         Fault::Status429};
+
+} // namespace
+
+TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and answers 503/429: each stored once", "[sync][faults]")
+{
+    const std::vector<Fault> pattern = {Fault::ResetAfterRequest, Fault::None, Fault::ResetAfterHeaders, Fault::None,      Fault::Status503,
+                                        Fault::None,              Fault::Truncate, Fault::None,           Fault::Status429, Fault::SlowDrip,
+                                        Fault::None,              Fault::Stall,    Fault::None};
+    syncThroughFaults([&](int n) { return pattern[static_cast<size_t>(n) % pattern.size()]; }, 10'000, kEveryFault);
+}
+
+// The torture suite's network part: the same promises under a random schedule (half the requests
+// faulted, the fault drawn at random; the seed is printed so that a failure can be replayed with
+// SKM_TORTURE_SEED). Long form (SKM_TORTURE=long): three schedules of 30,000 ratings.
+TEST_CASE("torture: 10,000 ratings through a random schedule of network faults arrive exactly once", "[sync][faults][torture]")
+{
+    const bool longForm = test::tortureLong();
+    const int rounds = longForm ? 3 : 1;
+    for (int round = 0; round < rounds; ++round) {
+        const uint32_t seed = test::tortureSeed() + static_cast<uint32_t>(round);
+        WARN("network torture: seed " << seed << " (replay with SKM_TORTURE_SEED=" << seed << ")");
+        // The n-th request's fault depends on the seed and n only (the proxy asks from many threads).
+        auto schedule = [seed](int n) {
+            std::mt19937 rng(seed * 2654435761u + static_cast<uint32_t>(n));
+            const int k = std::uniform_int_distribution<int>(0, 13)(rng);
+            return k < 7 ? Fault::None : kEveryFault[static_cast<size_t>(k - 7)];
+        };
+        syncThroughFaults(schedule, longForm ? 30'000 : 10'000, kEveryFault);
+    }
 }
 
 TEST_CASE("the upload speed cap from the provisioning holds on the wire", "[sync][faults]")

@@ -148,6 +148,8 @@ std::string uiMapJson(const ui::Snapshot& state, int w, int h)
                           {"language", config::langCode(state.lang)},
                           {"focus", focus ? nlohmann::json(focus->name) : nlohmann::json(nullptr)},
                           {"display", {w, h}},
+                          {"disk_full", state.noticeDiskFull},
+                          {"unsaved_writes", state.pendingRetries},
                           {"targets", targets}}
                .dump() +
            "\n";
@@ -220,6 +222,13 @@ int runKiosk(const RunOptions& o)
     if (rep.quarantinedTo) {
         spdlog::error("device {}: the database was corrupt ({}); it was moved to {} and a fresh one was created",
                       so.deviceId, rep.quarantineReason, rep.quarantinedTo->string());
+        if (rep.salvageError.empty()) {
+            spdlog::warn("device {}: salvaged {} ratings ({} rows in all) from the corrupt file, queued for upload; {} unreadable place(s) skipped",
+                         so.deviceId, rep.salvagedRatings, [&] { int64_t n = 0; for (const auto& kv : rep.salvagedRows) n += kv.second; return n; }(),
+                         rep.unreadableRanges);
+        } else {
+            spdlog::error("device {}: nothing could be salvaged: {}", so.deviceId, rep.salvageError);
+        }
     }
 
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {

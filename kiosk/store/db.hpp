@@ -80,6 +80,7 @@ public:
     [[nodiscard]] int64_t columnInt(int index) const noexcept;
     [[nodiscard]] std::string columnText(int index) const;
     [[nodiscard]] bool columnIsNull(int index) const noexcept;
+    [[nodiscard]] sqlite3_stmt* handle() const noexcept { return m_stmt; }
 
 private:
     sqlite3_stmt* m_stmt = nullptr;

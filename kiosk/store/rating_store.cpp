@@ -2,6 +2,7 @@
 
 #include "chain.hpp"
 #include "migrations.hpp"
+#include "salvage.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -120,10 +121,18 @@ RatingStore::RatingStore(const StoreOptions& options)
         } catch (const SqliteError& again) {
             throw StoreError(std::string("cannot create a fresh database after quarantine: ") + again.what());
         }
+        // The fresh file is whole; now what the corrupt one still holds goes into it, queued for upload.
+        const SalvageReport salvaged = salvageInto(*m_report.quarantinedTo, m_db);
+        m_report.salvagedRows = salvaged.rows;
+        m_report.salvagedRatings = salvaged.ratings();
+        m_report.unreadableRanges = salvaged.unreadableRanges;
+        m_report.salvageError = salvaged.error;
     }
 
     if (m_report.quarantinedTo) {
-        nlohmann::json detail = {{"moved_to", m_report.quarantinedTo->string()}, {"reason", m_report.quarantineReason}};
+        nlohmann::json detail = {{"moved_to", m_report.quarantinedTo->string()}, {"reason", m_report.quarantineReason},
+                                 {"salvaged", m_report.salvagedRows}, {"unreadable_ranges", m_report.unreadableRanges}};
+        if (!m_report.salvageError.empty()) detail["salvage_error"] = m_report.salvageError;
         (void)recordEvent("db_quarantined", detail.dump());
     }
     if (m_report.schemaFrom != m_report.schemaVersion && m_report.schemaFrom != 0) {

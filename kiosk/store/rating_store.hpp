@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,12 @@ struct OpenReport {
     int schemaVersion = 0;              // user_version now
     std::optional<std::filesystem::path> quarantinedTo; // where a corrupt file was moved
     std::string quarantineReason;
+    // What was salvaged from the quarantined file into the fresh one (store/salvage.hpp): rows per
+    // table, all queued for upload again; the places that could not be read.
+    std::map<std::string, int64_t> salvagedRows;
+    int64_t salvagedRatings = 0;
+    int64_t unreadableRanges = 0;
+    std::string salvageError;
 };
 
 // A tap, stamped with its id and times, not yet (or not surely) on disk.

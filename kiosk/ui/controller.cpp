@@ -197,6 +197,9 @@ void Controller::rate(int score)
         show(ScreenId::Notice);
         return;
     }
+    // One line per rating: the journal shows what was on disk when (the torture test reads it after SIGKILL).
+    spdlog::info("rating {} stored: score {}{}{}", pending.id, score, pending.suppressed ? ", suppressed" : "",
+                 pending.caseId ? ", case " + *pending.caseId : std::string());
     if (m_duty) {
         m_duty->ratingCommitted(pending); // one rating per case: the next tap is counter-level
         refreshOfficer();

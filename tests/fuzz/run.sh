@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, ASan and UBSan in build-fuzz/ and runs each for SECONDS
-# (default 60) from its committed seed corpus (tests/fuzz/corpus/NAME). Any crash, leak, timeout or
+# (default 60; 600 in the torture suite's long form) from its committed seed corpus (tests/fuzz/corpus/NAME). Any crash, leak, timeout or
 # undefined behaviour fails the run and leaves the input in build-fuzz/findings/NAME/; every such
 # input becomes a regression test (tests/fuzz/regressions/, replayed by this script first).
-# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]   (SECONDS: 60, or 600 with SKM_TORTURE=long)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-seconds=${1:-60}
+default=60
+[ "${SKM_TORTURE:-}" = long ] && default=600
+seconds=${1:-$default}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config roster survey wire retry_after device)

@@ -1,5 +1,8 @@
 #include "test_util.hpp"
 
+#include <cstdlib>
+#include <random>
+
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,5 +105,17 @@ CommandResult run(const std::vector<std::string>& argv)
 
 fs::path binDir() { return SKM_TEST_BIN_DIR; }
 fs::path sourceDir() { return SKM_TEST_SOURCE_DIR; }
+
+bool tortureLong()
+{
+    const char* v = std::getenv("SKM_TORTURE");
+    return v && std::string(v) == "long";
+}
+
+uint32_t tortureSeed()
+{
+    if (const char* v = std::getenv("SKM_TORTURE_SEED")) return static_cast<uint32_t>(std::stoul(v));
+    return std::random_device{}();
+}
 
 } // namespace skm::test

@@ -37,6 +37,11 @@ private:
 [[nodiscard]] std::vector<uint8_t> readBytes(const std::filesystem::path& file);
 void writeBytes(const std::filesystem::path& file, const std::vector<uint8_t>& bytes);
 
+// The torture suite's long form: SKM_TORTURE=long in the environment (tests/torture.sh --long).
+bool tortureLong();
+// SKM_TORTURE_SEED if set (to replay a failure), else a fresh random seed.
+uint32_t tortureSeed();
+
 struct CommandResult {
     int exitCode = -1;
     std::string out;
