@@ -67,6 +67,11 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         const nlohmann::json a = nlohmann::json::parse(resp.body, nullptr, false);
         out.error = resp.status == 0 ? "network: " + resp.error
                                      : "HTTP " + std::to_string(resp.status) + (a.is_object() ? " " + a.value("error", "") + ": " + a.value("detail", "") : "");
+        if (resp.status == 503 || resp.status == 429) {
+            const auto it = resp.headers.find("retry-after");
+            out.busyForMs = it == resp.headers.end() ? std::nullopt : retryAfterMs(it->second, st.clock().wallMs());
+            if (!out.busyForMs) out.busyForMs = 0;
+        }
         return out;
     }
     const auto etagIt = resp.headers.find("etag");

@@ -10,6 +10,7 @@
 
 #include <store/rating_store.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct ConfigOutcome {
     std::string etag;                // the configuration in force after the run ("" if none yet)
     std::vector<std::string> applied; // the files applied this time
     std::string error;
+    // The office answered 503 or 429: how long it asked the device to stay away (Retry-After, or 0 if
+    // it did not say); the uploads of the same run wait at least that long.
+    std::optional<int64_t> busyForMs;
 };
 
 // `clockOffsetMs` is the offset to the central office's clock, as the upload learned it.

@@ -80,6 +80,13 @@ struct Run {
         if (o.sleep) o.sleep(ms);
         else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
+    // Full jitter (AWS, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base * 2^attempt)],
+    // by multiply-shift (no modulo bias).
+    int64_t backoffMs(int attempt) const
+    {
+        const int64_t ceiling = std::min(o.backoffCapMs, o.backoffBaseMs << std::min(attempt, 20));
+        return static_cast<int64_t>((static_cast<unsigned __int128>(random()) * static_cast<uint64_t>(ceiling + 1)) >> 64);
+    }
     uint64_t random() const
     {
         if (o.random) return o.random();
@@ -208,10 +215,8 @@ bool deliver(Run& run, const OutboxBatch& batch)
             rejectAll(run, batch, batchId, detail);
             return true;
         }
-        // Full jitter: a random delay up to min(cap, base * 2^attempt); never less than Retry-After.
-        const int64_t ceiling = std::min(run.o.backoffCapMs, run.o.backoffBaseMs << std::min(run.attempt, 20));
-        // Uniform in [0, ceiling] by multiply-shift (no modulo bias).
-        int64_t delay = static_cast<int64_t>((static_cast<unsigned __int128>(run.random()) * static_cast<uint64_t>(ceiling + 1)) >> 64);
+        // Full jitter, never less than Retry-After.
+        int64_t delay = run.backoffMs(run.attempt);
         const auto ra = retryAfterMs(resp.headers.count("retry-after") ? resp.headers.at("retry-after") : "", run.st.clock().wallMs());
         if (ra) delay = std::max(delay, *ra);
         const std::string why = resp.status == 0 ? "network: " + resp.error : detail;
@@ -240,6 +245,13 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
         const ConfigOutcome config = downloadConfig(st, p, send, run.clockOffsetMs);
         result.configStatus = config.status;
         result.configError = config.error;
+        if (config.busyForMs) {
+            // The office is busy: the uploads wait as an upload's retry would (backoff, at least Retry-After).
+            const int64_t delay = std::max(run.backoffMs(0), *config.busyForMs);
+            if (run.mono() + delay > run.deadline) throw std::runtime_error(config.error + " (gave up: the run's deadline)");
+            spdlog::info("{}; uploading in {} ms", config.error, delay);
+            run.sleep(delay);
+        }
         while (true) {
             const OutboxBatch batch = selectPending(st.database(), options.batchSize);
             if (batch.size() == 0) break;

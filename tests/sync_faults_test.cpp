@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <regex>
 
@@ -112,7 +113,7 @@ TEST_CASE("10,000 ratings over a link that resets, truncates, drips, stalls and 
 }
 
 // The torture suite's network part: the same promises under a random schedule (half the requests
-// faulted, the fault drawn at random; the seed is printed so that a failure can be replayed with
+// faulted, the fault drawn at random, every fault at least twice; the seed is printed so that a failure can be replayed with
 // SKM_TORTURE_SEED). Long form (SKM_TORTURE=long): three schedules of 30,000 ratings.
 TEST_CASE("torture: 10,000 ratings through a random schedule of network faults arrive exactly once", "[sync][faults][torture]")
 {
@@ -122,7 +123,13 @@ TEST_CASE("torture: 10,000 ratings through a random schedule of network faults a
         const uint32_t seed = test::tortureSeed() + static_cast<uint32_t>(round);
         WARN("network torture: seed " << seed << " (replay with SKM_TORTURE_SEED=" << seed << ")");
         // The n-th request's fault depends on the seed and n only (the proxy asks from many threads).
-        auto schedule = [seed](int n) {
+        // The first 28 requests are a shuffle of every fault twice and 14 clean ones (so that each
+        // fault happens, wherever it falls: the configuration download, a first or a last batch).
+        std::vector<Fault> opening;
+        for (Fault f : kEveryFault) opening.insert(opening.end(), {f, f, Fault::None, Fault::None});
+        std::shuffle(opening.begin(), opening.end(), std::mt19937(seed));
+        auto schedule = [seed, opening](int n) {
+            if (static_cast<size_t>(n) < opening.size()) return opening[static_cast<size_t>(n)];
             std::mt19937 rng(seed * 2654435761u + static_cast<uint32_t>(n));
             const int k = std::uniform_int_distribution<int>(0, 13)(rng);
             return k < 7 ? Fault::None : kEveryFault[static_cast<size_t>(k - 7)];

@@ -19,11 +19,12 @@ struct Scripted {
     std::deque<std::function<sync::HttpResponse(const sync::HttpRequest&)>> script;
     std::vector<nlohmann::json> bodies; // what was sent, inflated
     std::vector<int64_t> timestamps;
+    sync::HttpResponse configAnswer{304, "", {}, {}, false};
 
     sync::HttpResponse operator()(const sync::HttpRequest& r)
     {
-        // The configuration download (tested in sync_config_test.cpp): nothing new.
-        if (r.method == "GET") return {304, "", {}, {}, false};
+        // The configuration download (tested in sync_config_test.cpp): nothing new, unless set.
+        if (r.method == "GET") return configAnswer;
         bodies.push_back(nlohmann::json::parse(protocol::gunzip(r.body)));
         timestamps.push_back(std::stoll(r.headers.at(protocol::kHeaderTimestamp)));
         REQUIRE_FALSE(script.empty());
@@ -229,4 +230,24 @@ TEST_CASE("other 4xx reject the batch's ratings with the reason, and refused cre
         CHECK(rig.sender.bodies.size() == 1);
         CHECK(rig.st->counts().pending == 1);
     }
+}
+
+TEST_CASE("a busy answer to the configuration download delays the uploads by its Retry-After", "[sync][policy]")
+{
+    Rig rig;
+    rig.rate(3);
+    rig.options.backoffBaseMs = 200;
+    rig.sender.configAnswer = {503, R"({"protocol":1,"error":"unavailable"})", {{"retry-after", "7"}}, {}, false};
+    rig.sender.script = {storeAll};
+    const auto r = rig.run();
+    CHECK(r.ok);
+    CHECK(r.configStatus == "error");
+    REQUIRE(rig.sleeps.size() == 1);
+    CHECK(rig.sleeps[0] == 7000); // Retry-After, above the jitter's 200 ms
+    rig.sender.configAnswer = {429, "", {}, {}, false}; // busy, without saying for how long: the backoff
+    rig.rate(1);
+    rig.sender.script = {storeAll};
+    CHECK(rig.run().ok);
+    REQUIRE(rig.sleeps.size() == 2);
+    CHECK(rig.sleeps[1] == 200);
 }
