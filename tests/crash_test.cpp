@@ -62,14 +62,14 @@ std::vector<std::string> runAndKill(const std::filesystem::path& dataDir, int ms
 
 } // namespace
 
-TEST_CASE("SIGKILL at random instants loses no acknowledged rating", "[crash]")
+TEST_CASE("SIGKILL at random instants loses no acknowledged rating", "[crash][torture]")
 {
     test::TempDir dir;
     const auto dataDir = dir / "data";
     std::mt19937 rng(std::random_device{}());
     std::uniform_int_distribution<int> delay(0, 120);
     std::set<std::string> acknowledged;
-    const int cycles = 60;
+    const int cycles = test::tortureLong() ? 200 : 60; // the torture suite's long form: 200
     int cyclesWithCommits = 0;
     for (int cycle = 0; cycle < cycles; ++cycle) {
         const auto ids = runAndKill(dataDir, delay(rng));
