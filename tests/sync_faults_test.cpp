@@ -20,13 +20,6 @@ using test::Kiosk;
 
 namespace {
 
-int portOf(const std::string& url)
-{
-    std::smatch m;
-    REQUIRE(std::regex_search(url, m, std::regex(R"(:(\d+)$)")));
-    return std::stoi(m[1]);
-}
-
 void fill(store::RatingStore& st, int n)
 {
     std::vector<store::PendingRating> batch;
@@ -49,7 +42,7 @@ void syncThroughFaults(const std::function<Fault(int)>& schedule, int ratings, c
     test::TempDir dir;
     Central central(dir / "central");
     sync::Provisioning prov = central.addDevice("kiosk-faults");
-    test::FaultProxy proxy(portOf(central.url()), schedule);
+    test::FaultProxy proxy(test::portOf(central.url()), schedule);
     proxy.stallMs = 3000;
     prov.centralUrl = proxy.url();
     Kiosk kiosk(dir / "kiosk", prov);
@@ -144,7 +137,7 @@ TEST_CASE("the upload speed cap from the provisioning holds on the wire", "[sync
     Central central(dir / "central");
     sync::Provisioning prov = central.addDevice("kiosk-slow", {"--max-upload-rate", "20000"});
     CHECK(prov.maxUploadBytesPerSecond == 20'000);
-    test::FaultProxy proxy(portOf(central.url()), [](int) { return Fault::None; });
+    test::FaultProxy proxy(test::portOf(central.url()), [](int) { return Fault::None; });
     prov.centralUrl = proxy.url();
     Kiosk kiosk(dir / "kiosk", prov); // installs the provisioning, cap included
     fill(*kiosk.st, 3'000);
@@ -172,7 +165,7 @@ TEST_CASE("a proxy from the environment (http_proxy) carries the sync", "[sync][
     test::TempDir dir;
     Central central(dir / "central");
     const sync::Provisioning prov = central.addDevice("kiosk-proxied"); // the central office's own URL
-    test::FaultProxy proxy(portOf(central.url()), [](int) { return Fault::None; });
+    test::FaultProxy proxy(test::portOf(central.url()), [](int) { return Fault::None; });
     Kiosk kiosk(dir / "kiosk", prov);
     fill(*kiosk.st, 700);
     // As a site's network would set it; libcurl reads it for every transfer.

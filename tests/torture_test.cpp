@@ -33,13 +33,6 @@ using test::signedUpload;
 
 namespace {
 
-int portOf(const std::string& url)
-{
-    std::smatch m;
-    REQUIRE(std::regex_search(url, m, std::regex(R"(:(\d+)$)")));
-    return std::stoi(m[1]);
-}
-
 int connectTo(int port)
 {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -111,7 +104,7 @@ TEST_CASE("torture: slowloris connections do not stop honest devices, and store 
     test::TempDir dir;
     Central central(dir / "central");
     const auto prov = central.addDevice("kiosk-honest");
-    const int port = portOf(central.url());
+    const int port = test::portOf(central.url());
     // 48 connections that send a request line and then one header byte per second, never finishing
     // (httplib's default of 8 workers would be held by the first 8 of them).
     const int slow = test::tortureLong() ? 100 : 48;

@@ -130,6 +130,14 @@ inline sync::HttpRequest signedUpload(const sync::Provisioning& p, const std::st
     return req;
 }
 
+// The port of a URL like http://127.0.0.1:PORT.
+inline int portOf(const std::string& url)
+{
+    std::smatch m;
+    REQUIRE(std::regex_search(url, m, std::regex(R"(:(\d+)$)")));
+    return std::stoi(m[1]);
+}
+
 inline int64_t nowSeconds() { return static_cast<int64_t>(time(nullptr)); }
 
 
