@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, one after the other, each printing its own figures with the baseline measured in
 # the same run and the ratio (docs/performance.md explains each), then ONE table of the headline
-# figures. About 8 minutes here (2 cores, Xvfb + llvmpipe).
+# figures. About 4-5 minutes here (2 cores, Xvfb + llvmpipe).
 # Usage: bench/run_all.sh [BIN_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
