@@ -6,6 +6,8 @@
 #   2. The data directory on a tiny filesystem (tmpfs, needs root) that fills up: the screen says so
 #      (the notice screen, disk_full in the ui map), the kiosk keeps running, nothing stored is lost,
 #      and when space is freed the unsaved rating is written and new ratings are taken.
+#   3. A restart on that full disk (a power cut): the store cannot open; the kiosk shows "out of
+#      service" instead of exiting into a restart loop, and takes ratings once space is freed.
 # Usage: torture_kiosk_test.sh BIN_DIR
 set -euo pipefail
 bin=$(cd "${1:?usage: torture_kiosk_test.sh BIN_DIR}" && pwd)
@@ -120,3 +122,24 @@ done
 [ "$total" -ge $(( stored_before + unsaved + 1 )) ] || kd_fail "$total ratings on disk, expected at least $stored_before + $unsaved retried + 1"
 kill -TERM "$KD_PID"; wait "$KD_PID" || kd_fail "the kiosk did not exit 0 after the full disk"
 echo "ok: disk full on a tiny filesystem: notice shown, $unsaved unsaved write(s) kept and written when space came back, $total ratings, integrity ok"
+
+# --- 3. a restart (a power cut) on a disk that is already full ---------------------------------------
+dd if=/dev/zero of="$tiny/ballast" bs=1024 count=100000 status=none 2>/dev/null || true
+[ "$(stat -f -c '%a' "$tiny")" = 0 ] || kd_fail "the tiny filesystem is not full"
+rm -f "$KD_WORK/ui.json"
+"$KD_BIN/skm-kiosk" --windowed 1280x800 --data-dir "$KD_WORK_DATA" --ui-map "$KD_WORK/ui.json" --config "$KD_WORK/kiosk.toml" \
+  >"$KD_WORK/kiosk.log" 2>&1 &
+KD_PID=$!
+kd_wait_screen out_of_service
+sleep 6   # past a retry: still out of service, still running
+kill -0 "$KD_PID" || kd_fail "the kiosk exited on a full disk at start-up"
+[ "$(kd_screen)" = out_of_service ] || kd_fail "screen '$(kd_screen)' on a full disk at start-up"
+import -window root "${SKM_SHOT_DIR:-$KD_WORK}/out-of-service.png" 2>/dev/null || true
+rm -f "$tiny/ballast"
+kd_wait_screen attract 15   # the next retry opens the store
+KD_WIN=$(xdotool search --sync --limit 1 --name '^SKM Kiosk$')
+xdotool windowfocus --sync "$KD_WIN" 2>/dev/null || true
+xdotool key --window "$KD_WIN" 4; kd_wait_screen followup
+[ "$(tiny_sql "SELECT count(*) FROM ratings")" = $(( total + 1 )) ] || kd_fail "no new rating after the store opened"
+kill -TERM "$KD_PID"; wait "$KD_PID" || kd_fail "the kiosk did not exit 0 after being out of service"
+echo "ok: a start on a full disk: out of service on the screen, running, taking ratings once space came back"

@@ -11,6 +11,7 @@
 #include <roster/duty.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
+#include <ui/draw_util.hpp>
 #include <ui/theme.hpp>
 #include <ui/widgets.hpp>
 
@@ -23,6 +24,7 @@
 #include <stb_image_write.h>
 
 #include <pthread.h>
+#include <sys/statvfs.h>
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
@@ -164,6 +166,8 @@ struct GlfwSession {
     bool ok;
 };
 
+constexpr int kStoreRetrySeconds = 5; // out of service: how often to try the store again
+
 } // namespace
 
 int64_t monotonicNs()
@@ -197,11 +201,25 @@ int runKiosk(const RunOptions& o)
         so.deviceId = cfg.deviceId.empty() ? store::loadOrCreateDeviceId(o.dataDir) : cfg.deviceId;
         // From here on every line names the device (the journal of a fleet is read by device).
         spdlog::default_logger()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [" + so.deviceId + "] %v");
-        st = std::make_unique<store::RatingStore>(so);
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
         return 1;
     }
+    // The store. If it cannot be opened (a full disk after a power cut, a failing card) the kiosk does
+    // not exit into a restart loop behind a blank screen: it says so on the screen and tries again.
+    std::string storeError;
+    auto openStore = [&]() -> bool {
+        try {
+            st = std::make_unique<store::RatingStore>(so);
+            return true;
+        } catch (const std::exception& e) {
+            storeError = e.what();
+            return false;
+        }
+    };
+    const bool storeOpened = openStore();
+    milestones.emplace_back("store_open", monotonicNs());
+    if (!storeOpened) spdlog::critical("cannot open the store: {}; the screen says so and it is tried again every {} s", storeError, kStoreRetrySeconds);
     config::Catalog catalog;
     try {
         const fs::path assets = config::findAssetsDir(cfg.assetsDir);
@@ -216,26 +234,12 @@ int runKiosk(const RunOptions& o)
         spdlog::critical("translation catalogue: {}", e.what());
         return 2;
     }
-    milestones.emplace_back("store_open", monotonicNs());
-    const store::OpenReport& rep = st->openReport();
-    spdlog::info("device {}: store {} at schema {} (found {})", so.deviceId, st->dbPath().string(), rep.schemaVersion, rep.schemaFrom);
-    if (rep.quarantinedTo) {
-        spdlog::error("device {}: the database was corrupt ({}); it was moved to {} and a fresh one was created",
-                      so.deviceId, rep.quarantineReason, rep.quarantinedTo->string());
-        if (rep.salvageError.empty()) {
-            spdlog::warn("device {}: salvaged {} ratings ({} rows in all) from the corrupt file, queued for upload; {} unreadable place(s) skipped",
-                         so.deviceId, rep.salvagedRatings, [&] { int64_t n = 0; for (const auto& kv : rep.salvagedRows) n += kv.second; return n; }(),
-                         rep.unreadableRanges);
-        } else {
-            spdlog::error("device {}: nothing could be salvaged: {}", so.deviceId, rep.salvageError);
-        }
-    }
-
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         spdlog::critical("no display: DISPLAY and WAYLAND_DISPLAY are unset. Run the kiosk under a display server "
                          "(cage on the device), or use install/run.sh, which starts Xvfb when there is none.");
         return 1;
     }
+    if (!st && (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))) return 1;
     SignalWatcher signals;
     glfwSetErrorCallback([](int code, const char* text) { spdlog::error("GLFW error {}: {}", code, text); });
     GlfwSession glfw;
@@ -296,6 +300,92 @@ int runKiosk(const RunOptions& o)
         exitCode = 1;
     }
 
+    Watchdog watchdog;
+    bool readySent = false;
+    if (!st && exitCode == 0) {
+        // Out of service: the notice, drawn until the store opens (checked every kStoreRetrySeconds).
+        // The watchdog is fed from this loop as from the main one.
+        auto nextTry = std::chrono::steady_clock::now() + std::chrono::seconds(kStoreRetrySeconds);
+        const config::Lang lang = config::Lang::Id;
+        bool firstFrame = true;
+        while (!g_stop && !glfwWindowShouldClose(window)) {
+            // Sleep until the next try or the next watchdog ping, whichever is first; draw after an event.
+            const int64_t nowMs = store::SystemClock::instance().monoMs();
+            const int64_t tryMs = std::chrono::duration_cast<std::chrono::milliseconds>(nextTry - std::chrono::steady_clock::now()).count();
+            const int64_t dueMs = std::min(nowMs + std::max<int64_t>(tryMs, 0), watchdog.nextDueMs());
+            if (!firstFrame) glfwWaitEventsTimeout(std::max<int64_t>(0, dueMs - nowMs) / 1000.0);
+            watchdog.tick(store::SystemClock::instance().monoMs());
+            if (std::chrono::steady_clock::now() >= nextTry) {
+                nextTry = std::chrono::steady_clock::now() + std::chrono::seconds(kStoreRetrySeconds);
+                if (openStore()) {
+                    spdlog::info("the store opened; the kiosk takes ratings again");
+                    break;
+                }
+            }
+            if (!firstFrame && !ws.wake) continue;
+            firstFrame = false;
+            ws.wake = false;
+            int w = 0, h = 0, fbw = 0, fbh = 0;
+            glfwGetWindowSize(window, &w, &h);
+            glfwGetFramebufferSize(window, &fbw, &fbh);
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            ImGui::NewFrame();
+            const ImVec2 display = ImGui::GetIO().DisplaySize;
+            ui::beginFullscreen("##out_of_service");
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const float wrap = display.x * 0.85f;
+            float y = display.y * 0.25f;
+            y += ui::drawCenteredWrapped(dl, theme.question, catalog.text(lang, "notice.out_of_service").c_str(), display.x * 0.5f, y, wrap, theme.warning);
+            y += theme.body->FontSize;
+            // "Full" from the file system itself (SQLite reports a full disk at open as an I/O error).
+            struct statvfs fsInfo {};
+            const bool full = statvfs(o.dataDir.c_str(), &fsInfo) == 0 && fsInfo.f_bavail * fsInfo.f_frsize < 64 * 1024;
+            y += ui::drawCenteredWrapped(dl, theme.title, catalog.text(lang, full ? "notice.disk_full" : "notice.store_fault").c_str(), display.x * 0.5f, y,
+                                         wrap, theme.text);
+            ui::drawCenteredWrapped(dl, theme.body, catalog.text(lang, "notice.retrying").c_str(), display.x * 0.5f, y + theme.body->FontSize * 0.5f, wrap,
+                                    theme.text);
+            ui::endFullscreen();
+            ImGui::Render();
+            glViewport(0, 0, fbw, fbh);
+            const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme.warningBg);
+            glClearColor(bg.x, bg.y, bg.z, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            glfwSwapBuffers(window);
+            if (!readySent) {
+                readySent = true; // the service is up, if out of service: a restart would not help
+                watchdog.ready("device " + so.deviceId + ", out of service: " + storeError);
+            }
+            if (o.uiMap) {
+                writeFileAtomically(*o.uiMap, nlohmann::json{{"screen", "out_of_service"}, {"error", storeError}, {"display", {w, h}}, {"targets", nlohmann::json::object()}}.dump() + "\n");
+            }
+        }
+        if (!st) { // stopped while out of service
+            ImGui_ImplOpenGL3_Shutdown();
+            ImGui_ImplGlfw_Shutdown();
+            ImGui::DestroyContext();
+            glfwDestroyWindow(window);
+            watchdog.stopping();
+            spdlog::info("device {}: kiosk stopped (out of service)", so.deviceId);
+            return 0;
+        }
+    }
+    if (exitCode != 0 && !st) return exitCode;
+    const store::OpenReport& rep = st->openReport();
+    spdlog::info("device {}: store {} at schema {} (found {})", so.deviceId, st->dbPath().string(), rep.schemaVersion, rep.schemaFrom);
+    if (rep.quarantinedTo) {
+        spdlog::error("device {}: the database was corrupt ({}); it was moved to {} and a fresh one was created",
+                      so.deviceId, rep.quarantineReason, rep.quarantinedTo->string());
+        if (rep.salvageError.empty()) {
+            spdlog::warn("device {}: salvaged {} ratings ({} rows in all) from the corrupt file, queued for upload; {} unreadable place(s) skipped",
+                         so.deviceId, rep.salvagedRatings, [&] { int64_t n = 0; for (const auto& kv : rep.salvagedRows) n += kv.second; return n; }(),
+                         rep.unreadableRanges);
+        } else {
+            spdlog::error("device {}: nothing could be salvaged: {}", so.deviceId, rep.salvageError);
+        }
+    }
+
     const store::Clock& clock = store::SystemClock::instance();
     ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, catalog);
     // The survey definition: the central office's (DATA_DIR/survey.toml, delivered by sync) when there
@@ -353,8 +443,6 @@ int runKiosk(const RunOptions& o)
     int failures = 0;
     bool screenshotDone = !o.screenshot;
     spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, monitor ? ", full-screen" : "");
-    Watchdog watchdog;
-    bool readySent = false;
     bool inFrame = false;
     while (exitCode == 0 && !g_stop && !glfwWindowShouldClose(window)) {
         if (o.renderContinuously) framesLeft = std::max(framesLeft, 1);

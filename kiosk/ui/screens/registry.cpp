@@ -55,7 +55,7 @@ const std::vector<std::string>& catalogueKeys()
         "thanks.title", "thanks.detail", "thanks.survey_detail",
         "survey.start", "survey.question_of", "survey.profile_of", "survey.service", "survey.service_of", "survey.back", "survey.quit",
         "admin.ikm", "admin.ikm_none", "admin.ikm_value", "admin.sample", "admin.sample_value", "admin.sample_enough", "admin.sample_short",
-        "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry",
+        "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry", "notice.out_of_service", "notice.retrying",
         "attract_case.served_by",
         "signin.title", "signin.nip", "signin.pin", "signin.hint", "signin.cancel", "signin.ok", "signin.wrong_pin",
         "signin.locked", "signin.unknown", "signin.malformed", "signin.no_roster",
