@@ -270,3 +270,16 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 < 3.
     CHECK(sample == "3 untuk 3 kasus: belum cukup");
 }
+
+TEST_CASE("keys pressed in one burst are taken in order: S, a service, an answer", "[survey][ui]")
+{
+    Rig rig;
+    using A = ui::KeyPress::Action;
+    // As the window hands them over when all three arrive within one frame.
+    rig.controller->pressKeys({{A::Survey}, {A::Face, 2}, {A::Face, 4}});
+    rig.frame();
+    CHECK(rig.controller->screen() == ui::ScreenId::Survey);
+    CHECK(rig.q("SELECT status || ' ' || service_code FROM survey_responses") == "in_progress nib");
+    CHECK(rig.answers() == std::map<std::string, std::string>{{"U1", "4"}});
+    CHECK(rig.st->counts().total == 0); // no rating 2 or 4 slipped in before the questionnaire
+}

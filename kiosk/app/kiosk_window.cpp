@@ -47,15 +47,10 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-// The keys the kiosk acts on itself, in the order they were pressed: a fast typist or a keypad that
-// sends "S 5 4" in one burst gets the questionnaire, service 5 and answer 4, never a rating 4 first.
-enum class KeyAction { Face, Officer, Admin, Survey, Back };
-struct KeyPress {
-    KeyAction action;
-    int digit = 0; // for Face: 1-4 are the faces; on a survey question 1..8 choose its answers
-};
-
-// Input and window events mark the loop awake; keys are queued for it.
+// Input and window events mark the loop awake; the keys the kiosk acts on itself are queued for it
+// in the order pressed (Controller::pressKeys).
+using KeyPress = ui::KeyPress;
+using KeyAction = ui::KeyPress::Action;
 struct WindowState {
     bool wake = true;
     std::vector<KeyPress> keys;
@@ -460,15 +455,7 @@ int runKiosk(const RunOptions& o)
                 ws.wake = false;
                 framesLeft = std::max(framesLeft, 3);
             }
-            for (const KeyPress& k : ws.keys) {
-                switch (k.action) {
-                case KeyAction::Face: controller.pressFace(k.digit); break;
-                case KeyAction::Officer: controller.officerKey(); break;
-                case KeyAction::Admin: controller.adminKey(); break;
-                case KeyAction::Survey: controller.surveyKey(); break;
-                case KeyAction::Back: controller.backKey(); break;
-                }
-            }
+            controller.pressKeys(ws.keys);
             if (!ws.keys.empty()) framesLeft = std::max(framesLeft, 3);
             ws.keys.clear();
             if (controller.quitRequested()) break; // the technician left the kiosk: exit 0

@@ -171,6 +171,19 @@ void Controller::pressFace(int score)
     rate(score);
 }
 
+void Controller::pressKeys(const std::vector<KeyPress>& keys)
+{
+    for (const KeyPress& k : keys) {
+        switch (k.action) {
+        case KeyPress::Action::Face: pressFace(k.digit); break;
+        case KeyPress::Action::Officer: officerKey(); break;
+        case KeyPress::Action::Admin: adminKey(); break;
+        case KeyPress::Action::Survey: surveyKey(); break;
+        case KeyPress::Action::Back: backKey(); break;
+        }
+    }
+}
+
 void Controller::rate(int score)
 {
     m_state.thanksForSurvey = false;

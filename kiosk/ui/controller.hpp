@@ -51,6 +51,12 @@ struct UiSettings {
     static UiSettings from(const config::KioskConfig& c);
 };
 
+// A key the kiosk acts on itself (the window collects them from GLFW, in the order pressed).
+struct KeyPress {
+    enum class Action { Face, Officer, Admin, Survey, Back } action;
+    int digit = 0; // Face: 1-4 are the faces; on a survey question 1..8 choose its answers
+};
+
 class Controller {
 public:
     // `store`, `clock` and `catalog` must outlive the controller.
@@ -64,6 +70,9 @@ public:
     // is up. Ignored on the officer's screens (there the digits are typed). On the survey screen, keys
     // 1..n choose the question's n-th answer instead.
     void pressFace(int score);
+    // Keys in the order they were pressed: a burst ("S 5 4" from a fast typist or a keypad macro)
+    // starts the questionnaire, picks service 5 and answers 4, never a rating 4 first.
+    void pressKeys(const std::vector<KeyPress>& keys);
     // The SKM survey (issue 6): the definition in force (must outlive the controller). Without it the
     // built-in definition is used.
     void setSurveySource(config::SurveySource* source) { m_surveySource = source; }
