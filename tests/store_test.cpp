@@ -6,6 +6,7 @@
 #include <store/chain.hpp>
 #include <store/migrations.hpp>
 #include <store/rating_store.hpp>
+#include <roster/roster.hpp>
 
 #include <catch2/catch.hpp>
 #include <sodium.h>
@@ -617,6 +618,11 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
             REQUIRE(store.commit(p).ok);
         }
         store.database().exec("UPDATE ratings SET upload_status = 'sent' WHERE seq <= 1000"); // uploaded before the damage
+        skm::roster::Roster r;
+        r.version = "roster-7";
+        r.officers = {{"198503302010011002", "Budi Santoso", "Perizinan", "$argon2id$fake"}};
+        r.services = {{"nib", "NIB", "Business number"}};
+        skm::roster::replaceRoster(store.database(), r, 1);
         REQUIRE(store.recordAudit("roster_import", std::nullopt, "{}") == SQLITE_OK);
         Statement rows(store.database(), "SELECT id, hash FROM ratings");
         while (rows.next()) hashOf[rows.columnText(0)] = rows.columnText(1);
@@ -654,6 +660,13 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     }
     CHECK(checked == n - lostCells);
     CHECK(store.database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'roster_import'") == 1);
+    // The roster came back whole (its pages were not damaged), with its version.
+    CHECK(rep.rosterRestored);
+    const auto roster = skm::roster::readRoster(store.database());
+    REQUIRE(roster);
+    CHECK(roster->version == "roster-7");
+    CHECK(roster->officers.size() == 1);
+    CHECK(roster->services.size() == 1);
     // The event names what was salvaged.
     const auto events = store.recentEvents(5);
     REQUIRE_FALSE(events.empty());
@@ -667,5 +680,38 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     added.bind(1, std::string_view(p.id));
     REQUIRE(added.next());
     CHECK(added.columnText(0) == head);
+    CHECK(integrity(store.dbPath()) == "ok");
+}
+
+TEST_CASE("a damaged roster is not salvaged in part: it is left for the next sync, the ratings are salvaged", "[store][corrupt]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    int64_t rosterPage = 0;
+    {
+        RatingStore store(optionsFor(dir));
+        for (int i = 0; i < 200; ++i) REQUIRE(store.commit(store.stamp(i % 4 + 1)).ok);
+        skm::roster::Roster r;
+        r.version = "roster-8";
+        for (int i = 0; i < 40; ++i) {
+            r.officers.push_back({"1985033020100110" + std::to_string(10 + i), "Petugas " + std::to_string(i), "Unit", "$argon2id$fake"});
+        }
+        r.services = {{"nib", "NIB", "Business number"}};
+        skm::roster::replaceRoster(store.database(), r, 1);
+        store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        rosterPage = store.database().queryInt("SELECT pageno FROM dbstat WHERE name = 'roster_officers' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1");
+    }
+    auto bytes = skm::test::readBytes(dbPath);
+    randombytes_buf(bytes.data() + (rosterPage - 1) * 4096, 4096);
+    skm::test::writeBytes(dbPath, bytes);
+
+    RatingStore store(optionsFor(dir));
+    const OpenReport& rep = store.openReport();
+    REQUIRE(rep.quarantinedTo);
+    CHECK(rep.salvagedRatings == 200);
+    CHECK_FALSE(rep.rosterRestored);
+    CHECK(store.database().queryInt("SELECT count(*) FROM roster_officers") == 0);
+    CHECK(store.database().queryInt("SELECT count(*) FROM roster_services") == 0);
+    CHECK_FALSE(skm::roster::readRoster(store.database())); // no version without its roster
     CHECK(integrity(store.dbPath()) == "ok");
 }

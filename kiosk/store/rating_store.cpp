@@ -126,12 +126,14 @@ RatingStore::RatingStore(const StoreOptions& options)
         m_report.salvagedRows = salvaged.rows;
         m_report.salvagedRatings = salvaged.ratings();
         m_report.unreadableRanges = salvaged.unreadableRanges;
+        m_report.rosterRestored = salvaged.rosterRestored;
         m_report.salvageError = salvaged.error;
     }
 
     if (m_report.quarantinedTo) {
         nlohmann::json detail = {{"moved_to", m_report.quarantinedTo->string()}, {"reason", m_report.quarantineReason},
-                                 {"salvaged", m_report.salvagedRows}, {"unreadable_ranges", m_report.unreadableRanges}};
+                                 {"salvaged", m_report.salvagedRows}, {"unreadable_ranges", m_report.unreadableRanges},
+                                 {"roster_restored", m_report.rosterRestored}};
         if (!m_report.salvageError.empty()) detail["salvage_error"] = m_report.salvageError;
         (void)recordEvent("db_quarantined", detail.dump());
     }

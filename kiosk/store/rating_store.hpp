@@ -51,6 +51,7 @@ struct OpenReport {
     std::map<std::string, int64_t> salvagedRows;
     int64_t salvagedRatings = 0;
     int64_t unreadableRanges = 0;
+    bool rosterRestored = false; // the roster, PIN lock-outs and meta came back whole (else: by the next sync)
     std::string salvageError;
 };
 

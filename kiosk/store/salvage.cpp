@@ -12,6 +12,7 @@ namespace skm::store {
 namespace {
 
 // Parents before children: the children's triggers and references find their parent in place.
+const char* const kWholeTables[] = {"meta", "roster_officers", "roster_services", "roster_reasons", "pin_lockouts"};
 const char* const kTables[] = {"ratings",        "store_events", "audit_events",     "officer_sessions",
                                "session_events", "cases",        "survey_responses", "survey_answers"};
 
@@ -165,6 +166,32 @@ int64_t salvageRowidTable(TableCopy& copy, int64_t& skips)
     return copy.copied;
 }
 
+// Copies what can be read of `table` (the columns both schemas have); true if all of it was read.
+bool copyTable(Database& from, Database& target, const std::string& table, SalvageReport& report)
+{
+    try {
+        std::vector<std::string> common;
+        const auto theirs = columnsOf(from, table);
+        const std::set<std::string> theirSet(theirs.begin(), theirs.end());
+        for (const auto& c : columnsOf(target, table)) {
+            if (theirSet.count(c)) common.push_back(c);
+        }
+        if (common.empty()) return true;
+        TableCopy copy(from, target, table, common);
+        const int64_t skipsBefore = report.unreadableRanges;
+        if (hasRowid(from, table)) {
+            salvageRowidTable(copy, report.unreadableRanges);
+        } else if (!copy.scanAll()) {
+            ++report.unreadableRanges;
+        }
+        report.rows[table] = copy.copied;
+        return report.unreadableRanges == skipsBefore;
+    } catch (const SqliteError&) {
+        ++report.unreadableRanges; // the table's schema or first page: nothing of it can be read
+        return false;
+    }
+}
+
 } // namespace
 
 SalvageReport salvageInto(const fs::path& corruptFile, Database& target)
@@ -188,27 +215,20 @@ SalvageReport salvageInto(const fs::path& corruptFile, Database& target)
     target.exec("PRAGMA foreign_keys = OFF"); // a child whose parent was on a lost page is still kept
     try {
         target.exec("BEGIN IMMEDIATE");
-        for (const char* name : kTables) {
-            const std::string table = name;
-            std::vector<std::string> common;
-            try {
-                const auto theirs = columnsOf(from, table);
-                const std::set<std::string> theirSet(theirs.begin(), theirs.end());
-                for (const auto& c : columnsOf(target, table)) {
-                    if (theirSet.count(c)) common.push_back(c);
-                }
-                if (common.empty()) continue;
-                TableCopy copy(from, target, table, common);
-                if (hasRowid(from, table)) {
-                    salvageRowidTable(copy, report.unreadableRanges);
-                } else if (!copy.scanAll()) {
-                    ++report.unreadableRanges;
-                }
-                report.rows[table] = copy.copied;
-            } catch (const SqliteError&) {
-                ++report.unreadableRanges; // the table's schema or first page: nothing of it can be read
-            }
+        for (const char* name : kTables) (void)copyTable(from, target, name, report);
+        // The roster (officers, services, reasons), the PIN lock-outs and the store's meta (the roster's
+        // version, the configuration's ETag, the clock offset) come back whole or not at all: a roster
+        // is imported whole or refused whole, and a partial one would let a half-known officer list
+        // stand. If any part cannot be read, the next sync brings the central office's roster.
+        target.exec("SAVEPOINT roster");
+        bool whole = true;
+        for (const char* name : kWholeTables) whole = copyTable(from, target, name, report) && whole;
+        if (!whole) {
+            target.exec("ROLLBACK TO roster");
+            for (const char* name : kWholeTables) report.rows.erase(name);
         }
+        target.exec("RELEASE roster");
+        report.rosterRestored = whole;
         // Everything bound for the central office goes again; it de-duplicates by id.
         for (const char* table : {"ratings", "audit_events", "officer_sessions", "cases", "survey_responses"}) {
             target.exec(std::string("UPDATE ") + table + " SET upload_status = 'pending' WHERE upload_status = 'sent'");

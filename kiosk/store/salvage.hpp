@@ -7,7 +7,8 @@
 // rowid), so a damaged page costs the rows on it and no more. Tables without rowid are scanned until
 // the first unreadable page. Rows are copied column by column (the columns both schemas have), with
 // INSERT OR IGNORE; everything that goes to the central office is queued again (`pending`): the
-// central office de-duplicates by id, so a rating it already had counts once.
+// central office de-duplicates by id, so a rating it already had counts once. The roster, the PIN
+// lock-outs and the store's meta come back whole or not at all.
 
 #include "db.hpp"
 
@@ -22,6 +23,7 @@ struct SalvageReport {
     std::map<std::string, int64_t> rows; // table -> rows copied
     int64_t unreadableRanges = 0;        // places where a scan had to skip
     std::string error;                   // why nothing could be read at all ("" if something could)
+    bool rosterRestored = false;         // the roster, PIN lock-outs and meta came back whole
     [[nodiscard]] int64_t ratings() const { return rows.count("ratings") ? rows.at("ratings") : 0; }
     [[nodiscard]] int64_t total() const
     {
