@@ -31,16 +31,6 @@ int64_t localMidnight(int year, int month, int day)
     return static_cast<int64_t>(std::mktime(&t)) * 1000;
 }
 
-std::string localDate(int64_t ms)
-{
-    if (ms <= 0 || ms >= std::numeric_limits<int64_t>::max() - 1) return ""; // an open end
-    const time_t s = static_cast<time_t>(ms / 1000);
-    std::tm t{};
-    localtime_r(&s, &t);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &t);
-    return buf;
-}
 
 bool validDate(int y, int m, int d)
 {
@@ -129,6 +119,17 @@ std::string fixed2(const std::optional<double>& v)
 }
 
 } // namespace
+
+std::string localDate(int64_t ms)
+{
+    if (ms <= 0 || ms >= std::numeric_limits<int64_t>::max() - 1) return ""; // an open end
+    const time_t s = static_cast<time_t>(ms / 1000);
+    std::tm t{};
+    localtime_r(&s, &t);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &t);
+    return buf;
+}
 
 std::optional<std::pair<int64_t, int64_t>> localDay(const std::string& text)
 {

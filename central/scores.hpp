@@ -26,6 +26,9 @@ struct Period {
     std::string label;
 };
 
+// "YYYY-MM-DD" of the local day holding `ms`; "" for an open end (<= 0 or the int64 maximum).
+[[nodiscard]] std::string localDate(int64_t ms);
+
 // The local calendar day "YYYY-MM-DD" as [its midnight, the next day's midnight) in Unix ms;
 // nullopt if it is not a real day (2026-02-30 is not).
 [[nodiscard]] std::optional<std::pair<int64_t, int64_t>> localDay(const std::string& text);

@@ -41,15 +41,7 @@ void redirect(httplib::Response& res, const std::string& to)
     res.set_header("Cache-Control", "no-store");
 }
 
-std::string currentMonth(int64_t nowMs)
-{
-    const time_t s = static_cast<time_t>(nowMs / 1000);
-    std::tm t{};
-    localtime_r(&s, &t);
-    char b[24];
-    std::strftime(b, sizeof b, "month:%Y-%m", &t);
-    return b;
-}
+std::string currentMonth(int64_t nowMs) { return "month:" + localDate(nowMs).substr(0, 7); }
 
 } // namespace
 

@@ -71,18 +71,8 @@ echo "ok: $cycles SIGKILLs, $(wc -l <"$acked.sorted") acknowledged ratings all p
 mkdir -p "$tiny"
 mount -t tmpfs -o size=512k tmpfs "$tiny"
 rm -f "$KD_WORK/kiosk.log"
-KD_WORK_DATA=$tiny/data
-kd_start_tiny() {
-  rm -f "$KD_WORK/ui.json"
-  "$KD_BIN/skm-kiosk" --windowed 1280x800 --data-dir "$KD_WORK_DATA" --ui-map "$KD_WORK/ui.json" --config "$KD_WORK/kiosk.toml" \
-    >"$KD_WORK/kiosk.log" 2>&1 &
-  KD_PID=$!
-  kd_wait_screen attract
-  KD_WIN=$(xdotool search --sync --limit 1 --name '^SKM Kiosk$')
-  xdotool windowfocus --sync "$KD_WIN" 2>/dev/null || true
-}
-tiny_sql() { sqlite3 "file:$KD_WORK_DATA/skm.db?mode=ro" "$1"; }
-kd_start_tiny
+KD_DATA=$tiny/data
+kd_start 1280x800 --config "$KD_WORK/kiosk.toml"
 xdotool key --window "$KD_WIN" 4; kd_wait_screen followup
 # Fill what is left but 16 KiB with ballast.
 avail=$(( $(stat -f -c '%a*%S' "$tiny") ))
@@ -113,11 +103,11 @@ done
 retried=$(grep -c 'saved on retry' "$KD_WORK/kiosk.log" || true)
 [ "$retried" -ge 1 ] || kd_fail "no write was saved on retry"
 xdotool key --window "$KD_WIN" 3; kd_wait_screen followup
-total=$(tiny_sql "SELECT count(*) FROM ratings")
-[ "$(tiny_sql 'PRAGMA integrity_check')" = ok ] || kd_fail "integrity_check after the full disk"
+total=$(kd_sql "SELECT count(*) FROM ratings")
+[ "$(kd_sql 'PRAGMA integrity_check')" = ok ] || kd_fail "integrity_check after the full disk"
 # Every rating stored before, the unsaved ones retried, and the new one.
 grep -ao 'rating [0-9a-f-]\{36\} stored' "$KD_WORK/kiosk.log" | cut -d' ' -f2 | while read -r id; do
-  [ "$(tiny_sql "SELECT count(*) FROM ratings WHERE id = '$id'")" = 1 ] || kd_fail "rating $id logged as stored is not in the database once"
+  [ "$(kd_sql "SELECT count(*) FROM ratings WHERE id = '$id'")" = 1 ] || kd_fail "rating $id logged as stored is not in the database once"
 done
 [ "$total" -ge $(( stored_before + unsaved + 1 )) ] || kd_fail "$total ratings on disk, expected at least $stored_before + $unsaved retried + 1"
 kill -TERM "$KD_PID"; wait "$KD_PID" || kd_fail "the kiosk did not exit 0 after the full disk"
@@ -127,7 +117,7 @@ echo "ok: disk full on a tiny filesystem: notice shown, $unsaved unsaved write(s
 dd if=/dev/zero of="$tiny/ballast" bs=1024 count=100000 status=none 2>/dev/null || true
 [ "$(stat -f -c '%a' "$tiny")" = 0 ] || kd_fail "the tiny filesystem is not full"
 rm -f "$KD_WORK/ui.json"
-"$KD_BIN/skm-kiosk" --windowed 1280x800 --data-dir "$KD_WORK_DATA" --ui-map "$KD_WORK/ui.json" --config "$KD_WORK/kiosk.toml" \
+"$KD_BIN/skm-kiosk" --windowed 1280x800 --data-dir "$KD_DATA" --ui-map "$KD_WORK/ui.json" --config "$KD_WORK/kiosk.toml" \
   >"$KD_WORK/kiosk.log" 2>&1 &
 KD_PID=$!
 kd_wait_screen out_of_service
@@ -140,6 +130,6 @@ kd_wait_screen attract 15   # the next retry opens the store
 KD_WIN=$(xdotool search --sync --limit 1 --name '^SKM Kiosk$')
 xdotool windowfocus --sync "$KD_WIN" 2>/dev/null || true
 xdotool key --window "$KD_WIN" 4; kd_wait_screen followup
-[ "$(tiny_sql "SELECT count(*) FROM ratings")" = $(( total + 1 )) ] || kd_fail "no new rating after the store opened"
+[ "$(kd_sql "SELECT count(*) FROM ratings")" = $(( total + 1 )) ] || kd_fail "no new rating after the store opened"
 kill -TERM "$KD_PID"; wait "$KD_PID" || kd_fail "the kiosk did not exit 0 after being out of service"
 echo "ok: a start on a full disk: out of service on the screen, running, taking ratings once space came back"

@@ -326,21 +326,11 @@ int runKiosk(const RunOptions& o)
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             ImGui::NewFrame();
-            const ImVec2 display = ImGui::GetIO().DisplaySize;
-            ui::beginFullscreen("##out_of_service");
-            ImDrawList* dl = ImGui::GetWindowDrawList();
-            const float wrap = display.x * 0.85f;
-            float y = display.y * 0.25f;
-            y += ui::drawCenteredWrapped(dl, theme.question, catalog.text(lang, "notice.out_of_service").c_str(), display.x * 0.5f, y, wrap, theme.warning);
-            y += theme.body->FontSize;
             // "Full" from the file system itself (SQLite reports a full disk at open as an I/O error).
             struct statvfs fsInfo {};
             const bool full = statvfs(o.dataDir.c_str(), &fsInfo) == 0 && fsInfo.f_bavail * fsInfo.f_frsize < 64 * 1024;
-            y += ui::drawCenteredWrapped(dl, theme.title, catalog.text(lang, full ? "notice.disk_full" : "notice.store_fault").c_str(), display.x * 0.5f, y,
-                                         wrap, theme.text);
-            ui::drawCenteredWrapped(dl, theme.body, catalog.text(lang, "notice.retrying").c_str(), display.x * 0.5f, y + theme.body->FontSize * 0.5f, wrap,
-                                    theme.text);
-            ui::endFullscreen();
+            ui::drawNotice(theme, catalog.text(lang, "notice.out_of_service"), catalog.text(lang, full ? "notice.disk_full" : "notice.store_fault"),
+                           catalog.text(lang, "notice.retrying"));
             ImGui::Render();
             glViewport(0, 0, fbw, fbh);
             const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme.warningBg);

@@ -1,5 +1,7 @@
 #include "draw_util.hpp"
 
+#include "theme.hpp"
+
 #include <cstring>
 
 namespace skm::ui {
@@ -59,6 +61,20 @@ std::string fitWithEllipsis(ImFont* font, const std::string& text, float maxWidt
         if (width(cut + ellipsis) <= maxWidth) return cut + ellipsis;
     }
     return ellipsis;
+}
+
+void drawNotice(const Theme& t, const std::string& headline, const std::string& cause, const std::string& next)
+{
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    beginFullscreen("##notice");
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float wrap = display.x * 0.85f;
+    float y = display.y * 0.25f;
+    y += drawCenteredWrapped(dl, t.question, headline.c_str(), display.x * 0.5f, y, wrap, t.warning);
+    y += t.body->FontSize;
+    y += drawCenteredWrapped(dl, t.title, cause.c_str(), display.x * 0.5f, y, wrap, t.text);
+    drawCenteredWrapped(dl, t.body, next.c_str(), display.x * 0.5f, y + t.body->FontSize * 0.5f, wrap, t.text);
+    endFullscreen();
 }
 
 } // namespace skm::ui

@@ -16,6 +16,11 @@ void endFullscreen();
 // Returns the height used.
 float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float centerX, float top, float wrap, ImU32 color);
 
+struct Theme;
+// A full-screen warning: a headline in the warning colour, its cause, and what happens next (the
+// "not saved" notice, and the window's out-of-service screen before the store opens).
+void drawNotice(const Theme& t, const std::string& headline, const std::string& cause, const std::string& next);
+
 // `text` cut to fit `maxWidth` pixels in `font`, with "…" where it was cut.
 [[nodiscard]] std::string fitWithEllipsis(ImFont* font, const std::string& text, float maxWidth);
 

@@ -1,6 +1,7 @@
 # Shell functions that drive a running skm-kiosk in a real X server the way a citizen would:
 # real pointer clicks (xdotool) on the touch targets the kiosk publishes with --ui-map.
-# Source it, set KD_BIN (build/bin), KD_WORK (a scratch directory), then call kd_start.
+# Source it, set KD_BIN (build/bin), KD_WORK (a scratch directory), then call kd_start. The kiosk's
+# data directory is KD_DATA, by default $KD_WORK/data.
 
 kd_fail() {
   echo "FAIL: $*" >&2
@@ -12,7 +13,7 @@ kd_fail() {
 kd_start() {
   local size=$1; shift
   rm -f "$KD_WORK/ui.json"
-  "$KD_BIN/skm-kiosk" --windowed "$size" --data-dir "$KD_WORK/data" --ui-map "$KD_WORK/ui.json" "$@" \
+  "$KD_BIN/skm-kiosk" --windowed "$size" --data-dir "${KD_DATA:-$KD_WORK/data}" --ui-map "$KD_WORK/ui.json" "$@" \
     >"$KD_WORK/kiosk.log" 2>&1 &
   KD_PID=$!
   kd_wait_screen attract
@@ -53,7 +54,7 @@ kd_tap() {
 }
 
 # kd_sql QUERY: runs QUERY read-only on the kiosk's database.
-kd_sql() { sqlite3 "file:$KD_WORK/data/skm.db?mode=ro" "$1"; }
+kd_sql() { sqlite3 "file:${KD_DATA:-$KD_WORK/data}/skm.db?mode=ro" "$1"; }
 
 # kd_expect QUERY VALUE: the query's result must be VALUE.
 kd_expect() {
