@@ -1,8 +1,7 @@
 // The officer's desk without a window: sign-in by touch and by keyboard, logging a case, the citizen's
 // rating tied to it, breaks, sign-out, the discreet gesture; real screens, controller, roster and store.
 
-#include "support/imgui_driver.hpp"
-#include "support/test_util.hpp"
+#include "support/kiosk_rig.hpp"
 
 #include <store/migrations.hpp>
 #include <roster/auth.hpp>
@@ -25,53 +24,25 @@ namespace {
 
 const std::string kNip = "198503302010011002";
 
-struct Desk {
-    Desk() : driver(ImVec2(1280, 800)), catalog(config::Catalog::load(test::sourceDir() / "assets"))
+struct Desk : test::KioskRig {
+    Desk() : KioskRig(options()) {}
+    static test::RigOptions options()
     {
-        store::StoreOptions o;
-        o.dataDir = dir / "data";
+        test::RigOptions o;
         o.deviceId = "desk-test";
-        o.counter = "Loket 1";
-        o.clock = &clock;
-        st = std::make_unique<store::RatingStore>(o);
-        roster::replaceRoster(st->database(), roster::loadRosterFile((test::sourceDir() / "config" / "demo-roster.toml").string()), 0);
-        config::KioskConfig cfg;
-        cfg.counter = "Loket 1";
-        controller = std::make_unique<ui::Controller>(*st, ui::UiSettings::from(cfg), clock, catalog);
-        auth = std::make_unique<roster::Authenticator>(*st);
-        roster::DutyPolicy policy;
-        policy.endOfDayMinutes = -1;
-        duty = std::make_unique<roster::Duty>(*st, "Loket 1", policy);
-        controller->attachOfficerDesk(*auth, *duty);
-        frame();
+        o.config = config::KioskConfig{};
+        o.config.counter = "Loket 1";
+        o.demoRoster = true;
+        o.desk = true;
+        return o;
     }
-    void frame() { driver.frame(body()); }
     std::function<void()> body()
     {
         return [this] { controller->drawFrame(driver.theme()); };
     }
-    void tap(const std::string& name)
-    {
-        const ui::Target* t = ui::findTarget(name);
-        INFO("target " << name << " on " << ui::screenName(controller->screen()));
-        REQUIRE(t != nullptr);
-        driver.tap(t->rect.center(), body());
-    }
     void tapDigits(const std::string& digits)
     {
         for (char c : digits) tap(std::string("pad.") + c);
-    }
-    void key(ImGuiKey k) { driver.key(k, body()); }
-    void type(const std::string& s) { driver.type(s, body()); }
-    // Tab until the named target has the keyboard focus.
-    void tabTo(const std::string& name)
-    {
-        for (int i = 0; i < 60; ++i) {
-            const ui::Target* f = ui::focusedTarget();
-            if (f && f->name == name) return;
-            key(ImGuiKey_Tab);
-        }
-        FAIL("Tab never reached " << name);
     }
     void signInByTouch(const std::string& pin)
     {
@@ -81,16 +52,6 @@ struct Desk {
         tapDigits(pin);
         tap("pad.ok");
     }
-    std::string q(const std::string& sql) { return st->database().queryText(sql); }
-
-    test::TempDir dir;
-    store::ManualClock clock;
-    test::ImGuiDriver driver;
-    config::Catalog catalog;
-    std::unique_ptr<store::RatingStore> st;
-    std::unique_ptr<ui::Controller> controller;
-    std::unique_ptr<roster::Authenticator> auth;
-    std::unique_ptr<roster::Duty> duty;
 };
 
 } // namespace

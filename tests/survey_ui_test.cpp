@@ -2,8 +2,7 @@
 // response, going back, an idle timeout mid-way (stored as incomplete), the language switch, an open
 // case giving the officer and the service, a definition file that changes or is refused.
 
-#include "support/imgui_driver.hpp"
-#include "support/test_util.hpp"
+#include "support/kiosk_rig.hpp"
 
 #include <config/survey.hpp>
 #include <roster/duty.hpp>
@@ -21,53 +20,27 @@ using namespace skm;
 
 namespace {
 
-struct Rig {
-    Rig() : driver(ImVec2(1280, 800)), catalog(config::Catalog::load(test::sourceDir() / "assets")), source(dir / "data" / "survey.toml")
+struct Rig : test::KioskRig {
+    Rig() : KioskRig(options())
     {
-        store::StoreOptions o;
-        o.dataDir = dir / "data";
-        o.deviceId = "survey-test";
-        o.counter = "Loket 2";
-        o.clock = &clock;
-        st = std::make_unique<store::RatingStore>(o);
         roster::Roster r;
         r.version = "t";
         r.officers = {{"198503302010011002", "Budi Santoso", "Perizinan", roster::hashPin("2468")}};
         r.services = {{"kk", "Kartu Keluarga", "Family card"}, {"nib", "NIB", "Business number"}};
         roster::replaceRoster(st->database(), r, 0);
         officer = r.officers[0];
-        config::KioskConfig cfg;
-        cfg.officeName = "Kantor Uji";
-        cfg.counter = "Loket 2";
-        controller = std::make_unique<ui::Controller>(*st, ui::UiSettings::from(cfg), clock, catalog);
-        controller->setSurveySource(&source);
-        frame();
     }
-    void frame() { driver.frame([&] { controller->drawFrame(driver.theme()); }); }
-    void tap(const std::string& name)
+    static test::RigOptions options()
     {
-        const ui::Target* t = ui::findTarget(name);
-        INFO("target " << name << " on screen " << ui::screenName(controller->screen()));
-        REQUIRE(t != nullptr);
-        driver.tap(t->rect.center(), [&] { controller->drawFrame(driver.theme()); });
-    }
-    void wait(int64_t ms)
-    {
-        clock.advance(ms);
-        (void)controller->tick();
-        frame();
+        test::RigOptions o;
+        o.deviceId = "survey-test";
+        o.config.counter = "Loket 2";
+        o.surveySource = true;
+        return o;
     }
     const ui::Snapshot::SurveyView& view() { return controller->snapshot().survey; }
-    std::string q(const std::string& sql) { return st->database().queryText(sql); }
     std::map<std::string, std::string> answers() { return store::surveyAnswers(st->database(), q("SELECT id FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1")); }
 
-    test::TempDir dir;
-    store::ManualClock clock{1'800'000'000'000, 1'000};
-    test::ImGuiDriver driver;
-    config::Catalog catalog;
-    config::SurveySource source;
-    std::unique_ptr<store::RatingStore> st;
-    std::unique_ptr<ui::Controller> controller;
     roster::Officer officer;
 };
 
@@ -224,7 +197,7 @@ TEST_CASE("a new definition file is used from the next questionnaire, and a malf
     // A new modification time for certain (two writes can share a timestamp on a coarse clock).
     std::filesystem::last_write_time(rig.dir / "data" / "survey.toml", std::filesystem::file_time_type::clock::now() + std::chrono::seconds(10));
     rig.tap("survey.start");
-    CHECK_THAT(rig.source.error(), Catch::Contains("nine [[unsur]]") && Catch::Contains("it has 8"));
+    CHECK_THAT(rig.source->error(), Catch::Contains("nine [[unsur]]") && Catch::Contains("it has 8"));
     CHECK(rig.q("SELECT survey_version FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1") == "kantor-uji/2");
 }
 

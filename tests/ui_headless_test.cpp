@@ -2,7 +2,7 @@
 // controller, taps on the named touch targets made of frames, and the rows in a real SQLite file.
 
 #include "support/faulty_vfs.hpp"
-#include "support/imgui_driver.hpp"
+#include "support/kiosk_rig.hpp"
 #include "support/test_util.hpp"
 
 #include <config/catalog.hpp>
@@ -31,35 +31,16 @@ struct Row {
     int suppressed = 0;
 };
 
-struct Rig {
-    explicit Rig(ImVec2 display = ImVec2(1280, 800), std::string vfs = {})
-        : driver(display), catalog(config::Catalog::load(test::sourceDir() / "assets"))
+struct Rig : test::KioskRig {
+    explicit Rig(ImVec2 display = ImVec2(1280, 800), std::string vfs = {}) : KioskRig(options(display, std::move(vfs))) {}
+    static test::RigOptions options(ImVec2 display, std::string vfs)
     {
-        store::StoreOptions o;
-        o.dataDir = dir / "data";
-        o.deviceId = "ui-test";
-        o.counter = "Loket 3";
-        o.clock = &clock;
+        test::RigOptions o;
+        o.display = display;
         o.vfs = std::move(vfs);
-        st = std::make_unique<store::RatingStore>(o);
-        config::KioskConfig cfg;
-        cfg.officeName = "Kantor Uji";
-        cfg.counter = "Loket 3";
-        settings = ui::UiSettings::from(cfg); // thanks 4 s, notice 8 s, idle 30 s, interval 3 s, 200 chars
-        controller = std::make_unique<ui::Controller>(*st, settings, clock, catalog);
-        frame();
+        return o; // thanks 4 s, notice 8 s, follow-up idle 15 s, interval 3 s, 200 chars
     }
 
-    void frame() { driver.frame([&] { controller->drawFrame(driver.theme()); }); }
-
-    // A tap in the middle of the named target of the current screen.
-    void tap(const std::string& name)
-    {
-        const ui::Target* t = ui::findTarget(name);
-        INFO("target " << name << " on screen " << ui::screenName(controller->screen()));
-        REQUIRE(t != nullptr);
-        driver.tap(t->rect.center(), [&] { controller->drawFrame(driver.theme()); });
-    }
     void typeText(const std::string& text)
     {
         for (char c : text) {
@@ -68,13 +49,6 @@ struct Rig {
             tap(c == ' ' ? std::string("key.space") : "key." + std::string(1, c));
             if (digit) tap("key.layer");
         }
-    }
-    // Lets `ms` pass and runs what is due, then draws a frame of whatever is on screen.
-    void wait(int64_t ms)
-    {
-        clock.advance(ms);
-        (void)controller->tick();
-        frame();
     }
 
     std::vector<Row> rows()
@@ -90,14 +64,6 @@ struct Rig {
         REQUIRE(r.size() == 1);
         return r[0];
     }
-
-    test::TempDir dir;
-    store::ManualClock clock;
-    test::ImGuiDriver driver;
-    config::Catalog catalog;
-    ui::UiSettings settings;
-    std::unique_ptr<store::RatingStore> st;
-    std::unique_ptr<ui::Controller> controller;
 };
 
 } // namespace
@@ -182,7 +148,7 @@ TEST_CASE("the idle timeout returns every step to the attract screen, keeping wh
     SECTION("on the follow-up")
     {
         rig.tap("face.2");
-        rig.wait(29'999);
+        rig.wait(rig.settings.followupIdleMs - 1);
         CHECK(rig.controller->screen() == ScreenId::FollowUp);
         rig.wait(1);
         CHECK(rig.controller->screen() == ScreenId::Attract);
@@ -193,7 +159,7 @@ TEST_CASE("the idle timeout returns every step to the attract screen, keeping wh
         rig.tap("face.1");
         rig.tap("reason.prosedur_rumit");
         rig.typeText("lama");
-        rig.wait(30'000);
+        rig.wait(rig.settings.followupIdleMs);
         CHECK(rig.controller->screen() == ScreenId::Attract);
         const Row r = rig.only();
         CHECK(r.reasons == R"(["prosedur_rumit"])");
@@ -203,7 +169,7 @@ TEST_CASE("the idle timeout returns every step to the attract screen, keeping wh
     {
         rig.tap("face.4");
         rig.tap("skip");
-        rig.wait(30'000);
+        rig.wait(rig.settings.followupIdleMs);
         CHECK(rig.controller->screen() == ScreenId::Attract);
         CHECK(rig.only().comment.empty());
     }
@@ -211,11 +177,11 @@ TEST_CASE("the idle timeout returns every step to the attract screen, keeping wh
     {
         rig.tap("face.3");
         rig.tap("skip");
-        rig.wait(20'000);
+        rig.wait(rig.settings.followupIdleMs - 1'000);
         rig.tap("key.a");
-        rig.wait(20'000);
+        rig.wait(rig.settings.followupIdleMs - 1'000);
         CHECK(rig.controller->screen() == ScreenId::Comment);
-        rig.wait(10'000);
+        rig.wait(1'000);
         CHECK(rig.controller->screen() == ScreenId::Attract);
         CHECK(rig.only().comment == "a");
     }

@@ -133,9 +133,11 @@ void writeFileAtomically(const fs::path& file, const std::string& text)
 }
 
 // The touch targets of the last frame as JSON:
-// {"screen": ..., "language": "id"|"en", "focus": name|null, "display": [w, h], "targets": {name: [x0, y0, x1, y1]}}.
-std::string uiMapJson(const ui::Snapshot& state, int w, int h)
+// {"screen": ..., "language": "id"|"en", "focus": name|null, "display": [w, h], "view": n (counts the views: a
+// script waits for the touch guard after it changes), "void_presses": n, "targets": {name: [x0, y0, x1, y1]}}.
+std::string uiMapJson(const ui::Controller& controller, int w, int h)
 {
+    const ui::Snapshot& state = controller.snapshot();
     nlohmann::json targets = nlohmann::json::object();
     for (const ui::Target& t : ui::lastTargets()) {
         targets[t.name] = {std::lround(t.rect.min.x), std::lround(t.rect.min.y), std::lround(t.rect.max.x), std::lround(t.rect.max.y)};
@@ -147,6 +149,8 @@ std::string uiMapJson(const ui::Snapshot& state, int w, int h)
                           {"display", {w, h}},
                           {"disk_full", state.noticeDiskFull},
                           {"unsaved_writes", state.pendingRetries},
+                          {"view", controller.viewSerial()},
+                          {"void_presses", controller.voidPresses()},
                           {"targets", targets}}
                .dump() +
            "\n";
@@ -504,7 +508,7 @@ int runKiosk(const RunOptions& o)
                 writeFileAtomically(*o.startupLog, lines);
             }
             if (o.uiMap) {
-                std::string map = uiMapJson(controller.snapshot(), w, h);
+                std::string map = uiMapJson(controller, w, h);
                 if (map != lastUiMap) {
                     writeFileAtomically(*o.uiMap, map);
                     lastUiMap = std::move(map);

@@ -86,6 +86,9 @@ const std::map<std::string, Setter>& schema()
         {"kiosk.thanks_seconds", integer(&KioskConfig::thanksSeconds, 1, 60)},
         {"kiosk.error_seconds", integer(&KioskConfig::errorSeconds, 1, 120)},
         {"kiosk.idle_seconds", integer(&KioskConfig::idleSeconds, 5, 600)},
+        {"kiosk.followup_idle_seconds", integer(&KioskConfig::followupIdleSeconds, 5, 600)},
+        {"kiosk.survey_idle_seconds", integer(&KioskConfig::surveyIdleSeconds, 10, 1200)},
+        {"kiosk.touch_guard_ms", integer(&KioskConfig::touchGuardMs, 0, 2000)},
         {"kiosk.response_interval_seconds", integer(&KioskConfig::responseIntervalSeconds, 0, 60)},
         {"kiosk.comment_max_chars", integer(&KioskConfig::commentMaxChars, 10, 1000)},
         {"kiosk.assets_dir", text(&KioskConfig::assetsDir, 4096)},
@@ -103,6 +106,8 @@ const std::map<std::string, Setter>& schema()
         {"display.width", integer(&KioskConfig::width, 320, 7680)},
         {"display.height", integer(&KioskConfig::height, 240, 7680)},
         {"display.ui_scale", real(&KioskConfig::uiScale, 0.25, 4.0)},
+        {"display.diagonal_inches", real(&KioskConfig::diagonalInches, 0.0, 100.0)},
+        {"display.large_text", boolean(&KioskConfig::largeText)},
         {"display.font", text(&KioskConfig::font, 4096)},
         {"display.font_bold", text(&KioskConfig::fontBold, 4096)},
     };
@@ -174,14 +179,18 @@ std::string reasonCodes(const std::vector<Reason>& reasons)
 
 std::vector<std::string> describe(const KioskConfig& c)
 {
-    std::ostringstream scale;
+    std::ostringstream scale, diagonal;
     scale << c.uiScale;
+    diagonal << c.diagonalInches;
     return {
         "kiosk.office_name = \"" + c.officeName + "\"",
         "kiosk.counter = \"" + c.counter + "\"",
         "kiosk.thanks_seconds = " + std::to_string(c.thanksSeconds),
         "kiosk.error_seconds = " + std::to_string(c.errorSeconds),
         "kiosk.idle_seconds = " + std::to_string(c.idleSeconds),
+        "kiosk.followup_idle_seconds = " + std::to_string(c.followupIdleSeconds),
+        "kiosk.survey_idle_seconds = " + std::to_string(c.surveyIdleSeconds),
+        "kiosk.touch_guard_ms = " + std::to_string(c.touchGuardMs),
         "kiosk.response_interval_seconds = " + std::to_string(c.responseIntervalSeconds),
         "kiosk.comment_max_chars = " + std::to_string(c.commentMaxChars),
         "kiosk.assets_dir = \"" + c.assetsDir + "\"",
@@ -197,6 +206,8 @@ std::vector<std::string> describe(const KioskConfig& c)
         "display.width = " + std::to_string(c.width),
         "display.height = " + std::to_string(c.height),
         "display.ui_scale = " + scale.str(),
+        "display.diagonal_inches = " + diagonal.str(),
+        std::string("display.large_text = ") + (c.largeText ? "true" : "false"),
         "display.font = \"" + c.font + "\"",
         "display.font_bold = \"" + c.fontBold + "\"",
         "reasons.low = " + reasonCodes(c.reasonsLow),

@@ -23,8 +23,12 @@ struct KioskConfig {
     std::string counter = "Loket 1";
     int thanksSeconds = 4;  // how long "Terima kasih" stays before the screen resets
     int errorSeconds = 8;   // how long a "not saved" message stays
-    int idleSeconds = 30;   // no touch for this long returns any step to the attract screen
+    int idleSeconds = 30;   // no touch for this long returns the attract screen to Bahasa Indonesia (officer screens: twice this)
+    int followupIdleSeconds = 15; // the follow-up and the comment keyboard return to the attract screen sooner, so
+                                  // the next citizen does not answer the previous one's question
+    int surveyIdleSeconds = 60;   // a questionnaire question takes longer to read
     int responseIntervalSeconds = 3; // a press sooner than this after the previous one is stored as suppressed (0: off)
+    int touchGuardMs = 400; // a new screen (or survey question) ignores presses for this long after it appears
     int commentMaxChars = 200;
     std::string assetsDir;  // translation catalogues; empty: found beside the executable or in the source tree
     // [officer]
@@ -44,6 +48,8 @@ struct KioskConfig {
     int width = 1280;       // window size when not full-screen
     int height = 800;
     double uiScale = 1.0;   // multiplies the scale derived from the window size
+    double diagonalInches = 0; // the panel's diagonal; 0: from the monitor, else assumed from the resolution
+    bool largeText = false;    // larger text and targets for an office that serves many elderly citizens
     std::string font;       // TTF path; empty: Noto Sans from Debian's fonts-noto-core
     std::string fontBold;
     // [[reasons.low]] for scores 1-2 and [[reasons.high]] for scores 3-4

@@ -38,7 +38,10 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
     s.thanksMs = c.thanksSeconds * 1000LL;
     s.noticeMs = c.errorSeconds * 1000LL;
     s.idleMs = c.idleSeconds * 1000LL;
+    s.followupIdleMs = c.followupIdleSeconds * 1000LL;
+    s.surveyIdleMs = c.surveyIdleSeconds * 1000LL;
     s.responseIntervalMs = c.responseIntervalSeconds * 1000LL;
+    s.touchGuardMs = c.touchGuardMs;
     s.commentMax = c.commentMaxChars;
     s.reasonsLow = c.reasonsLow;
     s.reasonsHigh = c.reasonsHigh;
@@ -49,7 +52,7 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
 }
 
 Controller::Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog)
-    : m_store(store), m_settings(std::move(settings)), m_clock(clock)
+    : m_store(store), m_settings(std::move(settings)), m_clock(clock), m_gate(m_settings.touchGuardMs)
 {
     for (ScreenId id : kAllScreens) m_screens[indexOf(id)] = makeScreen(id);
     m_state.officeName = m_settings.officeName;
@@ -76,6 +79,7 @@ void Controller::show(ScreenId id)
     default: m_screenDeadline = kNever; break;
     }
     if (changed) {
+        viewChanged();
         clearKeyboardFocus();
         current().onEnter(m_state);
         if (onScreenChanged) onScreenChanged(id);
@@ -84,22 +88,37 @@ void Controller::show(ScreenId id)
 
 void Controller::noteActivity() { m_lastActivity = m_clock.monoMs(); }
 
+void Controller::viewChanged() { m_gate.viewChanged(m_clock.monoMs()); }
+
 void Controller::drawFrame(const Theme& theme)
 {
     const ImGuiIO& io = ImGui::GetIO();
+    const int64_t now = m_clock.monoMs();
     if (io.MouseDown[0] || io.MouseReleased[0] || io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) noteActivity();
+    if (io.MouseClicked[0]) {
+        if (m_gate.pressBegan(now)) {
+            m_burstScore.reset(); // a deliberate touch ends any burst
+        } else {
+            spdlog::debug("press on {} ignored (the view is {} ms old or a burst is going on)", screenName(m_state.screen), m_gate.guardMs());
+            if (m_burstScore) recordBurstPress(*m_burstScore);
+        }
+    }
+    setPointerLive(m_gate.live());
     beginTargetFrame();
     const Intent intent = current().draw(m_state, theme);
     endTargetFrame();
     handle(intent);
+    // A face rated by touch: a burst of presses that follows it is counted against that face.
+    if (intent.kind == Intent::Kind::Rate && io.MouseReleased[0] && m_state.screen != ScreenId::Notice) m_burstScore = intent.score;
     checkGesture();
+    if (io.MouseReleased[0]) m_gate.pressEnded(now);
 }
 
 void Controller::checkGesture()
 {
     const ImGuiIO& io = ImGui::GetIO();
     std::string held;
-    if (m_state.screen == ScreenId::Attract && io.MouseDown[0]) {
+    if (m_state.screen == ScreenId::Attract && io.MouseDown[0] && m_gate.live()) {
         for (const char* name : {"gesture.officer", "gesture.admin"}) {
             const Target* area = findTarget(name);
             if (area && io.MousePos.x >= area->rect.min.x && io.MousePos.x < area->rect.max.x && io.MousePos.y >= area->rect.min.y &&
@@ -225,6 +244,17 @@ void Controller::rate(int score)
     m_current = Current{pending.id, score};
     refreshReasons();
     show(ScreenId::FollowUp);
+}
+
+void Controller::recordBurstPress(int score)
+{
+    // Counted like a repeated key press (stored, marked suppressed, left out of every score) but it
+    // changes nothing on screen and is never tied to an officer's case.
+    store::PendingRating pending = m_store.stamp(score);
+    pending.suppressed = true;
+    pending.language = config::langCode(m_state.lang);
+    m_lastPress = m_clock.monoMs();
+    if (write(pending).ok) spdlog::info("rating {} stored: score {}, suppressed (a burst of presses)", pending.id, score);
 }
 
 void Controller::refreshReasons()
@@ -391,9 +421,11 @@ int64_t Controller::screenDeadlineMs() const
     // The officer's screens close by themselves too: nobody should find them open at the counter.
     if (!isCitizenScreen(m_state.screen)) return std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
-    if (inFlow || foreignAttract) idle = m_lastActivity + m_settings.idleMs;
-    // A survey question takes longer to read than a face: twice the idle time, then incomplete.
-    if (m_state.screen == ScreenId::Survey) idle = m_lastActivity + 2 * m_settings.idleMs;
+    if (foreignAttract) idle = m_lastActivity + m_settings.idleMs;
+    // The follow-up and the keyboard return soon, so the next citizen does not answer this one's
+    // question; a survey question takes longer to read, then the response is kept as incomplete.
+    if (inFlow) idle = m_lastActivity + m_settings.followupIdleMs;
+    if (m_state.screen == ScreenId::Survey) idle = m_lastActivity + m_settings.surveyIdleMs;
     return std::min(m_screenDeadline, idle);
 }
 

@@ -7,6 +7,7 @@
 
 #include "screen.hpp"
 #include "theme.hpp"
+#include "touch_gate.hpp"
 
 #include <config/catalog.hpp>
 #include <roster/auth.hpp>
@@ -36,8 +37,11 @@ struct UiSettings {
     std::string counter;
     int64_t thanksMs = 4000;
     int64_t noticeMs = 8000;
-    int64_t idleMs = 30000;
+    int64_t idleMs = 30000;            // an English attract screen returns to Indonesian; officer screens: twice this
+    int64_t followupIdleMs = 15000;    // the follow-up and the comment keyboard return to the attract screen
+    int64_t surveyIdleMs = 60000;      // a questionnaire question
     int64_t responseIntervalMs = 3000; // presses closer than this are stored as suppressed (0: off)
+    int64_t touchGuardMs = 400;        // a new view ignores presses for this long after it appears (TouchGate)
     int64_t retryEveryMs = 5000;
     size_t maxRetries = 1000;          // writes held in memory while the disk refuses them
     int commentMax = 200;
@@ -107,6 +111,10 @@ public:
     [[nodiscard]] ImU32 background(const Theme& theme) const { return m_screens[static_cast<size_t>(m_state.screen)]->background(theme); }
     [[nodiscard]] const Snapshot& snapshot() const noexcept { return m_state; }
     [[nodiscard]] size_t pendingRetries() const noexcept { return m_retry.size(); }
+    // When a touch can act on the view on screen (its touch guard has passed and no burst goes on).
+    [[nodiscard]] int64_t touchArmedAtMs() const noexcept { return m_gate.armedAtMs(); }
+    [[nodiscard]] int64_t voidPresses() const noexcept { return m_gate.voidPresses(); }
+    [[nodiscard]] uint64_t viewSerial() const noexcept { return m_gate.viewSerial(); }
     // Called after every screen change with the new screen (for screenshots and logs).
     std::function<void(ScreenId)> onScreenChanged;
 
@@ -115,6 +123,8 @@ private:
 
     void handle(const Intent& intent);
     void rate(int score);
+    void recordBurstPress(int score); // a void press continuing a burst on a face: stored, suppressed
+    void viewChanged();               // a new screen or question: presses from before it do nothing
     void chooseReason(const std::string& code);
     void type(const std::string& chars);
     void backspace();
@@ -163,6 +173,10 @@ private:
     };
     std::optional<Current> m_current;  // the committed rating whose follow-up is on screen
     std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
+    TouchGate m_gate;
+    // The score of the face a live touch just rated: void presses of the burst that follows it are
+    // counted as suppressed presses of that face (as repeated key presses are), never as answers.
+    std::optional<int> m_burstScore;
     int64_t m_lastActivity = 0;
     int64_t m_screenDeadline = std::numeric_limits<int64_t>::max();
     std::deque<Write> m_retry;

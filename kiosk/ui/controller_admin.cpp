@@ -166,8 +166,10 @@ void Controller::handleAdmin(const Intent& in)
     if (c == "admin.close") return returnToAttract();
     if (c == "admin.screen_test") {
         m_state.screenTest = 1;
+        viewChanged();
     } else if (c == "admin.screen_test_next") {
         m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
+        viewChanged();
     } else if (c == "admin.sync_now") {
         if (!m_syncRun) return officerMessage(m_state.t("admin.sync_unavailable"), true);
         if (m_syncRunning) return;

@@ -177,6 +177,7 @@ void Controller::surveyNext()
     if (m_survey->at + 1 < m_survey->steps.size()) {
         ++m_survey->at;
         refreshSurvey();
+        viewChanged(); // the next question's answers lie where this one's were
         return;
     }
     endSurvey("complete");
@@ -190,6 +191,7 @@ void Controller::surveyBack()
     if (!m_survey || m_survey->at == 0) return;
     --m_survey->at;
     refreshSurvey();
+    viewChanged();
 }
 
 void Controller::surveySkip()

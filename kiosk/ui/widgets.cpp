@@ -9,6 +9,7 @@ namespace {
 std::vector<Target> g_current;
 std::vector<Target> g_last;
 std::string g_focused; // the target with the keyboard focus (our own: ImGui 1.86's nav tabs only text inputs)
+bool g_pointerLive = true;
 } // namespace
 
 std::vector<Target>& frameTargets() { return g_current; }
@@ -60,17 +61,21 @@ ButtonStyle chipButton(const Theme& t) { return {t.surface, t.surfacePressed, t.
 
 bool focusedByKeyboard() { return !g_focused.empty(); }
 
+void setPointerLive(bool live) { g_pointerLive = live; }
+
 void clearKeyboardFocus() { g_focused.clear(); }
 
 bool touchArea(const std::string& name, const Rect& r, bool* held)
 {
     ImGui::SetCursorScreenPos(r.min);
-    bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height())));
+    // ImGui reports a click on release inside the button that took the press; a void press (one that
+    // began before this view, or while it was unarmed) is swallowed here.
+    bool clicked = ImGui::InvisibleButton(name.c_str(), ImVec2(std::max(1.0f, r.width()), std::max(1.0f, r.height()))) && g_pointerLive;
     const bool focused = !g_focused.empty() && name == g_focused;
     if (focused && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false))) {
         clicked = true; // Enter presses the focused button
     }
-    if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
+    if (held) *held = g_pointerLive && ImGui::IsItemActive() && ImGui::IsItemHovered();
     frameTargets().push_back({name, r, focused});
     return clicked;
 }

@@ -49,6 +49,11 @@ struct ButtonStyle {
 // over it). `name` is its target name and ImGui id.
 bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style);
 
+// Whether the pointer press of this frame may act (the controller's TouchGate decides, each frame
+// before the screen draws). A void press neither presses nor highlights anything; Enter on the
+// keyboard focus still works.
+void setPointerLive(bool live);
+
 // Whether a widget has the keyboard (Tab/arrow) focus, so Enter belongs to that widget.
 [[nodiscard]] bool focusedByKeyboard();
 

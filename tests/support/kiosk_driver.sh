@@ -43,14 +43,54 @@ kd_wait_screen() {
   kd_fail "screen is '$(kd_screen)', expected '$want'"
 }
 
-# kd_tap NAME: a real pointer click in the middle of touch target NAME of the current screen.
-kd_tap() {
+# kd_at NAME: "X Y", the middle of touch target NAME of the current screen.
+kd_at() {
   local rect
   rect=$(jq -r --arg n "$1" '.targets[$n] // empty | "\((.[0]+.[2])/2|floor) \((.[1]+.[3])/2|floor)"' "$KD_WORK/ui.json")
   [ -n "$rect" ] || kd_fail "no target '$1' on screen '$(kd_screen)'"
+  echo "$rect"
+}
+
+# kd_settle: a person looks at a new view before touching it. The kiosk ignores touches for its touch
+# guard (kiosk.touch_guard_ms, 400 ms) after a view appears; wait that out once per new view.
+KD_VIEW=""
+kd_settle() {
+  local view
+  view=$(jq -r '.view // empty' "$KD_WORK/ui.json" 2>/dev/null)
+  if [ "$view" != "$KD_VIEW" ]; then
+    sleep "${KD_SETTLE:-0.5}"
+    KD_VIEW=$(jq -r '.view // empty' "$KD_WORK/ui.json" 2>/dev/null)
+  fi
+}
+
+# kd_tap NAME: a deliberate pointer click in the middle of touch target NAME of the current screen.
+kd_tap() {
+  local at
+  kd_settle
+  at=$(kd_at "$1")
   # shellcheck disable=SC2086
-  xdotool mousemove --window "$KD_WIN" $rect click 1
+  xdotool mousemove --window "$KD_WIN" $at mousedown 1 sleep 0.05 mouseup 1
   sleep 0.15
+}
+
+# kd_presses X Y GAP_MS...: real pointer presses at (X, Y), as fast as a hand makes them: a press of
+# 40 ms, then each GAP_MS (press to press) before the next; one xdotool process, so the timing holds.
+kd_presses() {
+  local x=$1 y=$2; shift 2
+  local args=(mousemove --window "$KD_WIN" "$x" "$y" mousedown 1 sleep 0.04 mouseup 1)
+  local gap
+  for gap in "$@"; do
+    args+=(sleep "$(awk -v g="$gap" 'BEGIN { printf "%.3f", (g - 40) / 1000 }')" mousedown 1 sleep 0.04 mouseup 1)
+  done
+  xdotool "${args[@]}"
+  sleep 0.3
+}
+
+# kd_double NAME GAP_MS: a double tap on target NAME (of the view on screen now, after it settles).
+kd_double() {
+  kd_settle
+  # shellcheck disable=SC2046
+  kd_presses $(kd_at "$1") "$2"
 }
 
 # kd_sql QUERY: runs QUERY read-only on the kiosk's database.

@@ -1,0 +1,272 @@
+// Every stored answer is one a person meant: double taps and bursts across screen changes, on every
+// screen, headless (the real screens and controller). Each case first checks that the second touch
+// really lands on something of the next screen, so that it would store or change something if it
+// fell through (as it did before the touch gate).
+
+#include "support/kiosk_rig.hpp"
+
+#include <roster/pin.hpp>
+#include <ui/widgets.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace skm;
+using ui::ScreenId;
+
+namespace {
+
+const std::string kNip = "198503302010011002";
+
+// The name of the touch target under `p` in the last frame ("" for none).
+std::string targetAt(ImVec2 p)
+{
+    for (const ui::Target& t : ui::lastTargets()) {
+        if (p.x >= t.rect.min.x && p.x < t.rect.max.x && p.y >= t.rect.min.y && p.y < t.rect.max.y) return t.name;
+    }
+    return "";
+}
+
+test::RigOptions deskOptions(ImVec2 display = ImVec2(1280, 800))
+{
+    test::RigOptions o;
+    o.display = display;
+    o.demoRoster = true;
+    o.desk = true;
+    o.config.adminPinHash = roster::hashPin("909090");
+    return o;
+}
+
+const ImVec2 kDisplays[] = {ImVec2(800, 480), ImVec2(1280, 800), ImVec2(1920, 1080), ImVec2(1080, 1920)};
+
+} // namespace
+
+TEST_CASE("a double tap on a face stores the face once, and no reason", "[ui][input]")
+{
+    for (ImVec2 display : kDisplays) {
+        for (int gapMs : {150, 250, 300}) {
+            DYNAMIC_SECTION("display " << display.x << "x" << display.y << ", taps " << gapMs << " ms apart")
+            {
+                test::RigOptions o;
+                o.display = display;
+                test::KioskRig rig(o);
+                const ImVec2 p = rig.centre("face.2");
+                rig.tapAfter(0, p);
+                REQUIRE(rig.screen() == ScreenId::FollowUp);
+                const std::string under = targetAt(p);
+                INFO("under the finger on the follow-up: " << under);
+                rig.tapAfter(gapMs, p);
+                CHECK(rig.screen() == ScreenId::FollowUp);
+                CHECK(rig.count("ratings WHERE suppressed = 0") == 1);
+                CHECK(rig.q("SELECT score FROM ratings WHERE suppressed = 0") == "2");
+                CHECK(rig.count("ratings WHERE reasons IS NOT NULL OR comment IS NOT NULL") == 0);
+                // The second press is counted as a repeated press of the same face, never as an answer.
+                CHECK(rig.count("ratings WHERE suppressed = 1 AND score = 2") == 1);
+                CHECK(rig.controller->voidPresses() == 1);
+                // Once the finger is still, the follow-up takes a deliberate touch.
+                rig.tap(rig.snap().reasons.empty() ? "skip" : "reason." + rig.snap().reasons.front().code);
+                CHECK(rig.screen() == ScreenId::Comment);
+            }
+        }
+    }
+}
+
+TEST_CASE("eight quick taps on one face store one rating; the rest are suppressed presses and nothing falls through", "[ui][input]")
+{
+    test::KioskRig rig;
+    const ImVec2 p = rig.centre("face.2");
+    rig.tapAfter(0, p);
+    for (int i = 0; i < 7; ++i) rig.tapAfter(80 + (i * 10) % 71, p); // 80..150 ms apart: ~0.8 s in all, longer than the guard
+    CHECK(rig.screen() == ScreenId::FollowUp);
+    CHECK(rig.count("ratings") == 8);
+    CHECK(rig.count("ratings WHERE suppressed = 0") == 1);
+    CHECK(rig.count("ratings WHERE suppressed = 1 AND score = 2") == 7);
+    CHECK(rig.count("ratings WHERE reasons IS NOT NULL OR comment IS NOT NULL") == 0);
+    CHECK(rig.snap().comment.empty());
+    // Still unarmed right after the burst; armed once the finger has been still for the guard time.
+    CHECK(rig.controller->touchArmedAtMs() > rig.clock.monoMs());
+    rig.wait(rig.settings.touchGuardMs);
+    CHECK(rig.controller->touchArmedAtMs() <= rig.clock.monoMs());
+    rig.tapAfter(0, rig.centre("reason.pungutan"));
+    CHECK(rig.screen() == ScreenId::Comment);
+    CHECK(rig.q("SELECT reasons FROM ratings WHERE suppressed = 0") == R"(["pungutan"])");
+}
+
+TEST_CASE("a double tap on a reason chip chooses the reason and types nothing on the keyboard", "[ui][input]")
+{
+    test::KioskRig rig;
+    rig.tap("face.1");
+    const ImVec2 p = rig.centre("reason.pungutan");
+    rig.tap("reason.pungutan");
+    REQUIRE(rig.screen() == ScreenId::Comment);
+    REQUIRE_FALSE(targetAt(p).empty()); // a key, the text box's buttons: something to hit
+    rig.tapAfter(200, p);
+    CHECK(rig.snap().comment.empty());
+    CHECK(rig.screen() == ScreenId::Comment);
+    CHECK(rig.q("SELECT coalesce(comment, '-') FROM ratings") == "-");
+}
+
+TEST_CASE("typing on the on-screen keyboard is never slowed once the keyboard is up", "[ui][input]")
+{
+    test::KioskRig rig;
+    rig.tap("face.4");
+    rig.tap("skip");
+    REQUIRE(rig.screen() == ScreenId::Comment);
+    rig.waitUntilArmed();
+    for (const char* k : {"key.b", "key.a", "key.i", "key.k"}) rig.tapAfter(120, k); // a fast typist
+    CHECK(rig.snap().comment == "baik");
+}
+
+TEST_CASE("a double tap on Isi survei lengkap starts the questionnaire and does not leave it", "[ui][input][survey]")
+{
+    for (ImVec2 display : kDisplays) {
+        DYNAMIC_SECTION("display " << display.x << "x" << display.y)
+        {
+            test::RigOptions o;
+            o.display = display;
+            o.demoRoster = true;
+            test::KioskRig rig(o);
+            const ImVec2 p = rig.centre("survey.start");
+            rig.tapAfter(0, p);
+            REQUIRE(rig.screen() == ScreenId::Survey);
+            INFO("under the finger on the first question: " << targetAt(p));
+            REQUIRE_FALSE(targetAt(p).empty());
+            rig.tapAfter(250, p);
+            CHECK(rig.screen() == ScreenId::Survey);
+            CHECK(rig.snap().survey.step == 0);
+            CHECK(rig.q("SELECT status FROM survey_responses") == "in_progress");
+        }
+    }
+}
+
+TEST_CASE("a double tap on a survey answer answers one question, never the next one too", "[ui][input][survey]")
+{
+    for (ImVec2 display : kDisplays) {
+        DYNAMIC_SECTION("display " << display.x << "x" << display.y)
+        {
+            test::RigOptions o;
+            o.display = display;
+            o.demoRoster = true;
+            test::KioskRig rig(o);
+            rig.tap("survey.start");
+            rig.tap("answer.nib"); // the service
+            REQUIRE(rig.snap().survey.step == 1);
+            for (const char* answer : {"answer.4", "answer.1", "answer.3"}) {
+                const int step = rig.snap().survey.step;
+                const ImVec2 p = rig.centre(answer);
+                rig.tap(answer);
+                REQUIRE(rig.snap().survey.step == step + 1);
+                REQUIRE(targetAt(p) == answer); // the next question's same answer lies under the finger
+                rig.tapAfter(200, p);
+                CHECK(rig.snap().survey.step == step + 1);
+            }
+            CHECK(rig.count("survey_answers") == 3);
+            // And in the profile: one answer, or one skip, per deliberate touch.
+            while (rig.snap().survey.step < 10) rig.tap("answer.3");
+            rig.tap("answer.L");
+            REQUIRE(rig.snap().survey.step == 11); // age
+            const ImVec2 age = rig.centre("answer.30_39");
+            rig.tap("answer.30_39");
+            REQUIRE(targetAt(age) == "answer.sma"); // education: the same place in the same grid
+            rig.tapAfter(200, age);
+            CHECK(rig.snap().survey.step == 12);
+            const ImVec2 skip = rig.centre("skip");
+            rig.tap("skip");
+            REQUIRE(targetAt(skip) == "skip");
+            rig.tapAfter(200, skip);
+            CHECK(rig.snap().survey.step == 13);
+            CHECK(rig.count("survey_answers") == 11);
+        }
+    }
+}
+
+TEST_CASE("a press that began before the screen appeared does nothing when it is lifted", "[ui][input]")
+{
+    test::KioskRig rig;
+    const ImVec2 face = rig.centre("face.3");
+    rig.tap("face.4");
+    rig.tap("skip");
+    rig.tap("comment.skip");
+    REQUIRE(rig.screen() == ScreenId::Thanks);
+    rig.waitUntilArmed();
+    // A finger comes down on the thanks screen where a face will be, and stays while the screen resets.
+    rig.press(face);
+    rig.wait(rig.settings.thanksMs);
+    REQUIRE(rig.screen() == ScreenId::Attract);
+    REQUIRE(targetAt(face) == "face.3");
+    rig.release();
+    CHECK(rig.count("ratings") == 1);
+    // Lifting it counts as the end of a burst: the next touch right after does nothing either.
+    rig.tapAfter(100, face);
+    CHECK(rig.count("ratings") == 1);
+    rig.tap("face.3");
+    CHECK(rig.count("ratings") == 2);
+}
+
+TEST_CASE("the officer's double taps: the sign-in pad, the hand-over and the break do nothing twice", "[ui][input][officer]")
+{
+    test::KioskRig rig(deskOptions());
+    rig.controller->officerKey();
+    rig.frame();
+    for (char c : kNip) rig.tap(std::string("pad.") + c);
+    for (char c : std::string("2468")) rig.tap(std::string("pad.") + c);
+    const ImVec2 ok = rig.centre("pad.ok");
+    rig.tap("pad.ok");
+    REQUIRE(rig.screen() == ScreenId::Officer);
+    INFO("under the finger on the officer screen: " << targetAt(ok));
+    rig.tapAfter(200, ok);
+    CHECK(rig.snap().selectedService.empty());
+    CHECK(rig.snap().ticket.empty());
+
+    rig.tap("service.kk");
+    const ImVec2 hand = rig.centre("officer.hand_over");
+    rig.tap("officer.hand_over");
+    REQUIRE(rig.screen() == ScreenId::Attract);
+    const std::string under = targetAt(hand);
+    INFO("under the finger on the citizen's screen: " << under);
+    REQUIRE(under.rfind("face.", 0) == 0); // the officer's second tap would rate the case
+    rig.tapAfter(250, hand);
+    CHECK(rig.count("ratings") == 0);
+    CHECK(rig.q("SELECT status FROM cases") == "open");
+}
+
+TEST_CASE("the technician's double taps: the screen test advances one step per touch, and closing rates nothing", "[ui][input][admin]")
+{
+    test::KioskRig rig(deskOptions());
+    rig.controller->adminKey();
+    rig.frame();
+    rig.type("909090");
+    rig.key(ImGuiKey_Enter);
+    REQUIRE(rig.screen() == ScreenId::Admin);
+    const ImVec2 p = rig.centre("admin.screen_test");
+    rig.tap("admin.screen_test");
+    REQUIRE(rig.snap().screenTest == 1);
+    rig.tapAfter(200, p);
+    CHECK(rig.snap().screenTest == 1);
+    rig.tap("admin.screen_test_next");
+    CHECK(rig.snap().screenTest == 2);
+    rig.tapAfter(150, p);
+    CHECK(rig.snap().screenTest == 2);
+    while (rig.snap().screenTest != 0) rig.tap("admin.screen_test_next");
+
+    const ImVec2 close = rig.centre("admin.close");
+    rig.tap("admin.close");
+    REQUIRE(rig.screen() == ScreenId::Attract);
+    const std::string under = targetAt(close);
+    INFO("under the finger on the citizen's screen: " << under);
+    REQUIRE_FALSE(under.empty());
+    rig.tapAfter(200, close);
+    CHECK(rig.count("ratings") == 0);
+    CHECK(rig.screen() == ScreenId::Attract);
+}
+
+TEST_CASE("keys 1-4 rate as before, whatever the touch guard", "[ui][input]")
+{
+    test::KioskRig rig;
+    rig.controller->pressFace(4);
+    REQUIRE(rig.screen() == ScreenId::FollowUp);
+    rig.clock.advance(100);
+    rig.controller->pressFace(4); // a repeated key inside the response interval: stored, suppressed, thanked
+    CHECK(rig.screen() == ScreenId::Thanks);
+    CHECK(rig.count("ratings WHERE suppressed = 1") == 1);
+    CHECK(rig.count("ratings WHERE suppressed = 0") == 1);
+}
