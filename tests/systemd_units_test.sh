@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # systemd-analyze verify on the units in install/systemd, with ExecStart pointed at the built binaries
-# (packaging, issue 8, installs them to /usr/bin); cage comes from its Debian package.
+# (packaging, issue 8, installs them to /usr/bin); cage comes from its Debian package. The kiosk
+# unit's maintenance ExecCondition is also run as written, against a scratch data directory: 0
+# without maintenance, 1 (skip the start) with it. (systemd itself cannot run here: no PID 1.)
 # Usage: systemd_units_test.sh SOURCE_DIR BIN_DIR
 set -euo pipefail
 src=${1:?usage: systemd_units_test.sh SOURCE_DIR BIN_DIR}
@@ -19,4 +21,24 @@ grep -q '^ProtectSystem=strict' "$src/install/systemd/skm-sync.service" || { ech
 for key in '^Type=notify' '^WatchdogSec=' '^Restart=always' '^User=skm' '^ExecStart=/usr/bin/cage '; do
   grep -q "$key" "$src/install/systemd/skm-kiosk.service" || { echo "FAIL: skm-kiosk.service lacks $key"; exit 1; }
 done
-echo "PASS: systemd-analyze verify accepts $(ls "$src"/install/systemd | tr '\n' ' ')"
+# Maintenance: the condition is there, reads the data directory the kiosk uses, and works as written.
+unit=$src/install/systemd/skm-kiosk.service
+grep -q '^ExecCondition=/usr/bin/skm-kiosk maintenance check ' "$unit" || { echo "FAIL: skm-kiosk.service has no maintenance ExecCondition"; exit 1; }
+[ "$(grep -c '^ExecCondition=' "$unit")" = 1 ] || { echo "FAIL: skm-kiosk.service should have exactly one ExecCondition"; exit 1; }
+data_dir_of() { grep "^$1=" "$unit" | grep -o -- '--data-dir [^ ]*' | cut -d' ' -f2; }
+if [ -z "$(data_dir_of ExecStart)" ] || [ "$(data_dir_of ExecStart)" != "$(data_dir_of ExecCondition)" ]; then
+  echo "FAIL: ExecCondition checks '$(data_dir_of ExecCondition)' but the kiosk runs on '$(data_dir_of ExecStart)'"; exit 1
+fi
+cond=$(sed -n 's/^ExecCondition=//p' "$work/skm-kiosk.service")
+mkdir -p "$work/data"
+cond=${cond//$(data_dir_of ExecCondition)/$work/data}
+rc=0; $cond </dev/null >"$work/cond.out" 2>&1 || rc=$? # word splitting as systemd does (no quoting in the line)
+[ "$rc" = 0 ] || { cat "$work/cond.out"; echo "FAIL: '$cond' exited $rc without maintenance, expected 0"; exit 1; }
+"$bin/skm-kiosk" maintenance start --by systemd_units_test --data-dir "$work/data" >/dev/null
+rc=0; $cond </dev/null >"$work/cond.out" 2>&1 || rc=$?
+# 1..254 skips the start without failing the unit; 255 or a signal would fail it (systemd.service(5)).
+[ "$rc" = 1 ] || { cat "$work/cond.out"; echo "FAIL: '$cond' exited $rc in maintenance, expected 1"; exit 1; }
+"$bin/skm-kiosk" maintenance end --data-dir "$work/data" >/dev/null
+rc=0; $cond </dev/null >"$work/cond.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$work/cond.out"; echo "FAIL: '$cond' exited $rc after maintenance end, expected 0"; exit 1; }
+echo "PASS: systemd-analyze verify accepts $(ls "$src"/install/systemd | tr '\n' ' '); the maintenance ExecCondition gives 0, 1, 0"

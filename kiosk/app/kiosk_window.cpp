@@ -4,6 +4,7 @@
 #include "watchdog.hpp"
 
 #include <config/catalog.hpp>
+#include <maintenance/maintenance.hpp>
 #include <http_sender.hpp>
 #include <provisioning.hpp>
 #include <roster/auth.hpp>
@@ -166,6 +167,8 @@ struct GlfwSession {
 };
 
 constexpr int kStoreRetrySeconds = 5; // out of service: how often to try the store again
+// Left for maintenance: how long the notice stays before the process exits (and cage with it).
+constexpr int kMaintenanceNoticeSeconds = 3;
 
 } // namespace
 
@@ -299,6 +302,25 @@ int runKiosk(const RunOptions& o)
         exitCode = 1;
     }
 
+    // One full-screen notice frame (ui::drawNotice) on the warning background: the out-of-service
+    // screen and the maintenance notice. Returns the window's size.
+    auto presentNotice = [&](const std::string& headline, const std::string& cause, const std::string& next) -> std::pair<int, int> {
+        int w = 0, h = 0, fbw = 0, fbh = 0;
+        glfwGetWindowSize(window, &w, &h);
+        glfwGetFramebufferSize(window, &fbw, &fbh);
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        ui::drawNotice(theme, headline, cause, next);
+        ImGui::Render();
+        glViewport(0, 0, fbw, fbh);
+        const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme.warningBg);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        return {w, h};
+    };
+
     Watchdog watchdog;
     bool readySent = false;
     if (!st && exitCode == 0) {
@@ -324,23 +346,11 @@ int runKiosk(const RunOptions& o)
             if (!firstFrame && !ws.wake) continue;
             firstFrame = false;
             ws.wake = false;
-            int w = 0, h = 0, fbw = 0, fbh = 0;
-            glfwGetWindowSize(window, &w, &h);
-            glfwGetFramebufferSize(window, &fbw, &fbh);
-            ImGui_ImplOpenGL3_NewFrame();
-            ImGui_ImplGlfw_NewFrame();
-            ImGui::NewFrame();
             // "Full" from the file system itself (SQLite reports a full disk at open as an I/O error).
             struct statvfs fsInfo {};
             const bool full = statvfs(o.dataDir.c_str(), &fsInfo) == 0 && fsInfo.f_bavail * fsInfo.f_frsize < 64 * 1024;
-            ui::drawNotice(theme, catalog.text(lang, "notice.out_of_service"), catalog.text(lang, full ? "notice.disk_full" : "notice.store_fault"),
-                           catalog.text(lang, "notice.retrying"));
-            ImGui::Render();
-            glViewport(0, 0, fbw, fbh);
-            const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme.warningBg);
-            glClearColor(bg.x, bg.y, bg.z, 1.0f);
-            glClear(GL_COLOR_BUFFER_BIT);
-            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            const auto [w, h] = presentNotice(catalog.text(lang, "notice.out_of_service"), catalog.text(lang, full ? "notice.disk_full" : "notice.store_fault"),
+                                              catalog.text(lang, "notice.retrying"));
             glfwSwapBuffers(window);
             if (!readySent) {
                 readySent = true; // the service is up, if out of service: a restart would not help
@@ -373,6 +383,24 @@ int runKiosk(const RunOptions& o)
         } else {
             spdlog::error("device {}: nothing could be salvaged: {}", so.deviceId, rep.salvageError);
         }
+    }
+
+    // Maintenance (kiosk/maintenance/): a marker of an earlier boot ended with that boot and is
+    // cleared here (audited). One in force means this kiosk was not started by skm-kiosk.service,
+    // whose ExecCondition skips the start: started by hand, it runs, and says so.
+    {
+        const maintenance::Settled m = maintenance::settleAtStart(*st, o.dataDir);
+        const auto& marker = m.found.marker;
+        if (m.found.state == maintenance::State::InForce) {
+            spdlog::warn("maintenance is set in {} (since {} by {}): skm-kiosk.service does not start the kiosk until "
+                         "`skm-kiosk maintenance end`; this kiosk was started by hand and runs anyway",
+                         maintenance::markerPath(o.dataDir).string(), marker->since, marker->by);
+        } else if (m.found.state == maintenance::State::EndedByReboot) {
+            spdlog::info("the maintenance set {} by {} ended with the reboot{}", marker->since, marker->by, m.removed ? "; marker cleared" : "");
+        } else if (m.found.state == maintenance::State::Unreadable) {
+            spdlog::warn("an unreadable maintenance marker does not hold the kiosk ({}){}", m.found.problem, m.removed ? "; removed" : "");
+        }
+        if (!m.error.empty()) spdlog::error("maintenance marker: {}", m.error);
     }
 
     const store::Clock& clock = store::SystemClock::instance();
@@ -433,6 +461,7 @@ int runKiosk(const RunOptions& o)
     bool screenshotDone = !o.screenshot;
     spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, monitor ? ", full-screen" : "");
     bool inFrame = false;
+    bool leftForMaintenance = false;
     while (exitCode == 0 && !g_stop && !glfwWindowShouldClose(window)) {
         if (o.renderContinuously) framesLeft = std::max(framesLeft, 1);
         if (framesLeft > 0) {
@@ -452,7 +481,10 @@ int runKiosk(const RunOptions& o)
             controller.pressKeys(ws.keys);
             if (!ws.keys.empty()) framesLeft = std::max(framesLeft, 3);
             ws.keys.clear();
-            if (controller.quitRequested()) break; // the technician left the kiosk: exit 0
+            if (controller.quitRequested()) { // the technician left the kiosk: maintenance, then exit 0
+                leftForMaintenance = true;
+                break;
+            }
             if (controller.drainBackground()) framesLeft = std::max(framesLeft, 3);
             if (controller.tick()) framesLeft = std::max(framesLeft, 3);
             if (framesLeft <= 0) continue;
@@ -529,6 +561,58 @@ int runKiosk(const RunOptions& o)
                 spdlog::critical("10 frames in a row failed; exiting so that the kiosk is restarted");
                 exitCode = 1;
             }
+        }
+    }
+
+    if (leftForMaintenance) {
+        // The marker first, so that a SIGTERM during the notice cannot undo it; then the notice for a
+        // moment; then exit 0. Restart=always starts the unit again RestartSec later, its ExecCondition
+        // (`skm-kiosk maintenance check`) exits 1 and the start is skipped, and systemd does not
+        // restart a skipped unit: service_shall_restart() in systemd v252 src/core/service.c
+        // (install/systemd/skm-kiosk.service and docs/operations.md give the lines).
+        std::string failure;
+        try {
+            maintenance::write(o.dataDir, maintenance::makeMarker("technician", "left from the admin screen", false, clock.wallMs()));
+            spdlog::info("maintenance set ({}): skm-kiosk.service will not start the kiosk until `skm-kiosk maintenance end --data-dir {}` "
+                         "or a reboot",
+                         maintenance::markerPath(o.dataDir).string(), o.dataDir.string());
+        } catch (const std::exception& e) {
+            failure = e.what();
+            spdlog::critical("cannot set maintenance: {}; skm-kiosk.service will start the kiosk again", failure);
+        }
+        const config::Lang lang = config::Lang::Id;
+        const std::string headline = catalog.text(lang, "notice.maintenance");
+        const std::string cause = failure.empty() ? catalog.text(lang, "notice.maintenance_cause") : catalog.format(lang, "notice.maintenance_failed", {{"error", failure}});
+        const std::string next = catalog.text(lang, failure.empty() ? "notice.maintenance_return" : "notice.maintenance_restart");
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(kMaintenanceNoticeSeconds);
+        int framesLeft = 2; // ImGui settles a new window in one frame: the second is the one to show and shoot
+        while (!g_stop && std::chrono::steady_clock::now() < until) {
+            if (framesLeft <= 0) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+                glfwWaitEventsTimeout(std::max<int64_t>(0, std::min<int64_t>(left, watchdog.nextDueMs() - clock.monoMs())) / 1000.0);
+            }
+            watchdog.tick(clock.monoMs());
+            ws.keys.clear(); // nothing acts any more
+            if (ws.wake) framesLeft = std::max(framesLeft, 1);
+            ws.wake = false;
+            if (framesLeft <= 0) continue;
+            const auto [w, h] = presentNotice(headline, cause, next);
+            if (--framesLeft == 0) {
+                if (o.screenshotDir) {
+                    int fbw = 0, fbh = 0;
+                    glfwGetFramebufferSize(window, &fbw, &fbh);
+                    const fs::path file = *o.screenshotDir / ("maintenance-" + std::to_string(w) + "x" + std::to_string(h) + ".png");
+                    if (writeScreenshot(file, fbw, fbh)) spdlog::info("screenshot saved to {}", file.string());
+                }
+                if (o.uiMap) {
+                    writeFileAtomically(*o.uiMap, nlohmann::json{{"screen", "maintenance"},
+                                                                 {"error", failure.empty() ? nlohmann::json(nullptr) : nlohmann::json(failure)},
+                                                                 {"display", {w, h}},
+                                                                 {"targets", nlohmann::json::object()}}
+                                                          .dump() + "\n");
+                }
+            }
+            glfwSwapBuffers(window);
         }
     }
 

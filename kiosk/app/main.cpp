@@ -6,8 +6,12 @@
 //   skm-kiosk export DIR [--data-dir DIR] [--config FILE]
 //   skm-kiosk provision FILE [--data-dir DIR]
 //   skm-kiosk hash-pin            (PIN on stdin)
+//   skm-kiosk maintenance start [--reason TEXT] [--by NAME] [--keep-after-reboot] [--data-dir DIR] [--config FILE]
+//   skm-kiosk maintenance end [--by NAME] [--data-dir DIR] [--config FILE]
+//   skm-kiosk maintenance check [--tty] [--data-dir DIR] [--config FILE]
 
 #include "kiosk_window.hpp"
+#include "maintenance_cli.hpp"
 #include "roster_cli.hpp"
 #include "status.hpp"
 
@@ -40,6 +44,10 @@ struct Args {
     std::string provisionFile;
     bool renderContinuously = false;
     bool json = false;
+    std::string maintenanceBy;
+    std::string maintenanceReason;
+    bool keepAfterReboot = false;
+    bool tty = false;
 };
 
 // Loads the configuration file if one was named. Throws ConfigError.
@@ -94,6 +102,26 @@ int main(int argc, char** argv)
     provisionCmd->add_option("--data-dir", a.dataDir, "data directory");
     provisionCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
+    CLI::App* maintenanceCmd = app.add_subcommand("maintenance", "keep skm-kiosk.service from starting the kiosk while a technician works on it "
+                                                                 "(\"Keluar dari kiosk\" on the admin screen sets it too)");
+    maintenanceCmd->require_subcommand(1);
+    CLI::App* maintenanceStart = maintenanceCmd->add_subcommand("start", "set maintenance (DATA_DIR/maintenance): the unit stops starting the kiosk until "
+                                                                         "`maintenance end` or, unless --keep-after-reboot, the next reboot");
+    maintenanceStart->add_option("--reason", a.maintenanceReason, "why, for the audit trail and the screen")
+        ->check([](const std::string& r) { return r.size() > 500 ? std::string("at most 500 characters") : std::string(); });
+    maintenanceStart->add_option("--by", a.maintenanceBy, "who (default: $SUDO_USER, else the user running the command)");
+    maintenanceStart->add_flag("--keep-after-reboot", a.keepAfterReboot, "stay in force across reboots too, until `maintenance end`");
+    maintenanceStart->add_option("--data-dir", a.dataDir, "data directory");
+    maintenanceStart->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* maintenanceEnd = maintenanceCmd->add_subcommand("end", "end maintenance (audited); then `systemctl start skm-kiosk` starts the kiosk");
+    maintenanceEnd->add_option("--by", a.maintenanceBy, "who (default: $SUDO_USER, else the user running the command)");
+    maintenanceEnd->add_option("--data-dir", a.dataDir, "data directory");
+    maintenanceEnd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* maintenanceCheck = maintenanceCmd->add_subcommand("check", "exit 1 if maintenance holds the kiosk, 0 if it may start "
+                                                                         "(skm-kiosk.service's ExecCondition); reads only");
+    maintenanceCheck->add_flag("--tty", a.tty, "also write the notice to the terminal on standard input (in the unit: tty1, the kiosk's screen)");
+    maintenanceCheck->add_option("--data-dir", a.dataDir, "data directory");
+    maintenanceCheck->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-kiosk")) return *stop;
 
@@ -111,6 +139,15 @@ int main(int argc, char** argv)
     if (*hashPin) return skm::app::runHashPin();
     if (*provisionCmd) return skm::app::runProvision(run.dataDir, a.provisionFile);
     if (*exportCmd) return skm::app::runExport(run.dataDir, a.exportDir, run.config.counter, run.config.deviceId);
+    if (*maintenanceCheck) return skm::app::runMaintenanceCheck(run.dataDir, a.tty);
+    if (*maintenanceStart) {
+        return skm::app::runMaintenanceStart(run.dataDir, a.maintenanceBy.empty() ? skm::app::shellUser() : a.maintenanceBy, a.maintenanceReason,
+                                             a.keepAfterReboot, run.config.counter, run.config.deviceId);
+    }
+    if (*maintenanceEnd) {
+        return skm::app::runMaintenanceEnd(run.dataDir, a.maintenanceBy.empty() ? skm::app::shellUser() : a.maintenanceBy, run.config.counter,
+                                           run.config.deviceId);
+    }
 
     if (!a.windowed.empty()) {
         std::smatch m;

@@ -13,9 +13,7 @@
 
 namespace skm::app {
 
-namespace {
-// The store in `dataDir`, opened (and migrated) as the kiosk opens it.
-std::unique_ptr<store::RatingStore> openStore(const std::filesystem::path& dataDir, const std::string& counter, const std::string& deviceId)
+std::unique_ptr<store::RatingStore> openCliStore(const std::filesystem::path& dataDir, const std::string& counter, const std::string& deviceId)
 {
     store::StoreOptions o;
     o.dataDir = dataDir;
@@ -23,7 +21,6 @@ std::unique_ptr<store::RatingStore> openStore(const std::filesystem::path& dataD
     o.counter = counter;
     return std::make_unique<store::RatingStore>(o);
 }
-} // namespace
 
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId)
 {
@@ -35,7 +32,7 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
         return 2;
     }
     try {
-        auto st = openStore(dataDir, counter, deviceId);
+        auto st = openCliStore(dataDir, counter, deviceId);
         roster::replaceRoster(st->database(), r, st->clock().wallMs());
         nlohmann::json detail = {{"version", r.version}, {"officers", r.officers.size()}, {"services", r.services.size()}, {"file", file}};
         (void)st->recordAudit("roster_imported", std::nullopt, detail.dump());
@@ -52,7 +49,7 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
 int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId)
 {
     try {
-        auto st = openStore(dataDir, counter, deviceId);
+        auto st = openCliStore(dataDir, counter, deviceId);
         const store::ExportResult r = store::exportUnsent(*st, dir);
         std::cout << r.ratings << " unsent ratings exported to " << r.file.string() << '\n';
         return 0;
@@ -73,7 +70,7 @@ int runProvision(const std::filesystem::path& dataDir, const std::string& file)
     }
     try {
         sync::installProvisioning(p, dataDir);
-        auto st = openStore(dataDir, "", p.deviceId);
+        auto st = openCliStore(dataDir, "", p.deviceId);
         const int64_t adopted = sync::adoptDeviceId(st->database(), p.deviceId);
         (void)st->recordAudit("provisioned", std::nullopt,
                               nlohmann::json{{"device_id", p.deviceId}, {"central_url", p.centralUrl}, {"rows_adopted", adopted}}.dump());

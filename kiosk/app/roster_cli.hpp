@@ -1,10 +1,21 @@
 #pragma once
-// `skm-kiosk roster import FILE`, `skm-kiosk export DIR` and `skm-kiosk hash-pin`.
+// `skm-kiosk roster import FILE`, `skm-kiosk export DIR`, `skm-kiosk provision FILE`, `skm-kiosk hash-pin`,
+// and the store that these commands (and `maintenance`) open.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
+namespace skm::store {
+class RatingStore;
+}
+
 namespace skm::app {
+
+// The store in DATA_DIR, opened (and migrated) as the kiosk opens it, for a command's work and its
+// audit events; the device id is `deviceId` (the configuration's), else DATA_DIR/device-id. Throws
+// what RatingStore's constructor throws.
+[[nodiscard]] std::unique_ptr<store::RatingStore> openCliStore(const std::filesystem::path& dataDir, const std::string& counter, const std::string& deviceId);
 
 // Validates FILE whole and replaces the roster in DATA_DIR's store. Prints what it did.
 // Returns 0, 2 for a refused file (the message names the entry; the roster in force stays), 1 when

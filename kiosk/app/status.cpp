@@ -1,5 +1,6 @@
 #include "status.hpp"
 
+#include <maintenance/maintenance.hpp>
 #include <store/rating_store.hpp>
 
 #include <fstream>
@@ -48,6 +49,9 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
     }
     j["surveys"] = {{"complete", s.surveys.complete},   {"incomplete", s.surveys.incomplete}, {"in_progress", s.surveys.inProgress},
                     {"pending", s.surveys.pending}, {"rejected", s.surveys.rejected}};
+    // null unless maintenance holds the kiosk now (a marker of an earlier boot no longer does).
+    const maintenance::Reading m = maintenance::read(dataDir);
+    j["maintenance"] = m.state == maintenance::State::InForce ? maintenance::toJson(*m.marker) : nlohmann::json(nullptr);
     j["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     return j;
 }
@@ -69,6 +73,15 @@ int runStatus(const std::filesystem::path& dataDir, bool json)
                   << "  suppressed    " << j["suppressed"] << '\n';
         std::cout << "officer on duty " << (j["officer_on_duty"].is_null() ? "(none)" : j["officer_on_duty"].get<std::string>() + " (" + j["officer_state"].get<std::string>() + ")") << '\n'
                   << "open case       " << (j["open_case"].is_null() ? "(none)" : j["open_case"]["id"].get<std::string>() + " " + j["open_case"]["service"].get<std::string>()) << '\n';
+        if (j["maintenance"].is_null()) {
+            std::cout << "maintenance     no\n";
+        } else {
+            const nlohmann::json& m = j["maintenance"];
+            std::cout << "maintenance     since " << m["since"].get<std::string>() << " by " << m["by"].get<std::string>()
+                      << (m["reason"].get<std::string>().empty() ? "" : " (" + m["reason"].get<std::string>() + ")")
+                      << (m["keep_after_reboot"].get<bool>() ? ", kept after reboots" : ", until the next reboot")
+                      << ": the unit does not start the kiosk; end it with `skm-kiosk maintenance end`\n";
+        }
         for (const auto& e : j["store_events"]) std::cout << "event           " << e["at"].get<std::string>() << ' ' << e["kind"].get<std::string>() << ' ' << e["detail"].dump() << '\n';
         if (!j["error"].is_null()) std::cout << "error           " << j["error"].get<std::string>() << '\n';
     }

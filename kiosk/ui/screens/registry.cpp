@@ -56,6 +56,7 @@ const std::vector<std::string>& catalogueKeys()
         "survey.start", "survey.question_of", "survey.profile_of", "survey.service", "survey.service_of", "survey.back", "survey.quit",
         "admin.ikm", "admin.ikm_none", "admin.ikm_value", "admin.sample", "admin.sample_value", "admin.sample_enough", "admin.sample_short",
         "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry", "notice.out_of_service", "notice.retrying",
+        "notice.maintenance", "notice.maintenance_cause", "notice.maintenance_return", "notice.maintenance_failed", "notice.maintenance_restart",
         "attract_case.served_by",
         "signin.title", "signin.nip", "signin.pin", "signin.hint", "signin.cancel", "signin.ok", "signin.wrong_pin",
         "signin.locked", "signin.unknown", "signin.malformed", "signin.no_roster",
