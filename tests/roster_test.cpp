@@ -1,11 +1,12 @@
-// Roster, NIP validation, Argon2id PINs, sign-in lock-out and audit events, on a real SQLite file.
+// Roster, NIP validation and Argon2id PINs, on a real SQLite file. The sign-in throttle and its audit
+// events are in lockout_test.cpp.
 
 #include "support/test_util.hpp"
 
-#include <roster/auth.hpp>
 #include <roster/nip.hpp>
 #include <roster/pin.hpp>
 #include <roster/roster.hpp>
+#include <store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -34,13 +35,6 @@ struct StoreRig {
         o.counter = "Loket 2";
         o.clock = &clock;
         st = std::make_unique<store::RatingStore>(o);
-    }
-    std::vector<std::string> auditKinds()
-    {
-        std::vector<std::string> out;
-        store::Statement q(st->database(), "SELECT kind FROM audit_events ORDER BY seq");
-        while (q.next()) out.push_back(q.columnText(0));
-        return out;
     }
     test::TempDir dir;
     store::ManualClock clock;
@@ -179,84 +173,4 @@ TEST_CASE("importing a roster replaces the previous one in one transaction", "[r
     CHECK_THROWS_AS(replaceRoster(db, broken, 3000), store::SqliteError);
     CHECK(readRoster(db)->version == "v2");
     CHECK(readRoster(db)->officers.size() == 1);
-}
-
-TEST_CASE("five wrong PINs lock the NIP out, for longer each time, and a good sign-in resets it", "[roster][auth]")
-{
-    StoreRig rig;
-    replaceRoster(rig.st->database(), parseRoster(demoRosterText(), "demo"), 0);
-    Authenticator auth(*rig.st);
-    using S = SignInResult::Status;
-
-    for (int i = 1; i <= 4; ++i) {
-        const auto r = auth.signIn(kDemoNip, "1111");
-        CHECK(r.status == S::WrongPin);
-        CHECK(r.failuresLeft == 5 - i);
-    }
-    auto r = auth.signIn(kDemoNip, "1111");
-    CHECK(r.status == S::LockedOut);
-    CHECK(r.lockedForMs == 60'000);
-    r = auth.signIn(kDemoNip, "2468"); // the right PIN is not even checked while locked out
-    CHECK(r.status == S::LockedOut);
-    CHECK(r.lockedForMs == 60'000);
-    rig.clock.advance(59'999);
-    CHECK(auth.signIn(kDemoNip, "2468").status == S::LockedOut);
-    rig.clock.advance(1);
-
-    for (int i = 0; i < 4; ++i) CHECK(auth.signIn(kDemoNip, "9999").status == S::WrongPin);
-    r = auth.signIn(kDemoNip, "9999");
-    CHECK(r.status == S::LockedOut);
-    CHECK(r.lockedForMs == 120'000); // the second lock-out doubles
-    rig.clock.advance(120'000);
-
-    r = auth.signIn(kDemoNip, "2468");
-    REQUIRE(r.status == S::SignedIn);
-    CHECK(r.officer->name == "Budi Santoso");
-    for (int i = 0; i < 5; ++i) (void)auth.signIn(kDemoNip, "0000");
-    CHECK(auth.lockedForMs(kDemoNip) == 60'000); // reset by the good sign-in: back to the first delay
-
-    // Another officer is not affected.
-    CHECK(auth.signIn("199007152015032001", "1357").status == S::SignedIn);
-}
-
-TEST_CASE("the lock-out is capped at one hour and survives a restart and a wall-clock jump", "[roster][auth]")
-{
-    StoreRig rig;
-    replaceRoster(rig.st->database(), parseRoster(demoRosterText(), "demo"), 0);
-    {
-        Authenticator auth(*rig.st);
-        for (int lockout = 0; lockout < 8; ++lockout) {
-            for (int i = 0; i < 5; ++i) (void)auth.signIn(kDemoNip, "0000");
-            rig.clock.advance(auth.lockedForMs(kDemoNip));
-        }
-        for (int i = 0; i < 5; ++i) (void)auth.signIn(kDemoNip, "0000");
-        CHECK(auth.lockedForMs(kDemoNip) == 3'600'000);
-    }
-    rig.clock.setWall(rig.clock.wallMs() + 10 * 3'600'000); // NTP corrects the clock by hours
-    Authenticator again(*rig.st);                            // same boot, new process state
-    CHECK(again.lockedForMs(kDemoNip) == 3'600'000);         // the monotonic deadline holds
-
-    // After a reboot (another boot id) the wall-clock deadline applies.
-    rig.st->database().exec("UPDATE pin_lockouts SET locked_boot_id = 'an-earlier-boot'");
-    CHECK(again.lockedForMs(kDemoNip) == 0);
-}
-
-TEST_CASE("every sign-in, failure and lock-out is an audit event, and unknown and malformed input too", "[roster][auth]")
-{
-    StoreRig rig;
-    replaceRoster(rig.st->database(), parseRoster(demoRosterText(), "demo"), 0);
-    Authenticator auth(*rig.st);
-    using S = SignInResult::Status;
-    CHECK(auth.signIn("199901012020011001", "2468").status == S::UnknownNip);
-    CHECK(auth.signIn("12345", "2468").status == S::Malformed);
-    CHECK(auth.signIn(kDemoNip, "24").status == S::Malformed);
-    for (int i = 0; i < 5; ++i) (void)auth.signIn(kDemoNip, "1111");
-    (void)auth.signIn(kDemoNip, "2468");
-    rig.clock.advance(60'000);
-    CHECK(auth.signIn(kDemoNip, "2468").status == S::SignedIn);
-    const std::vector<std::string> expected = {"sign_in_failed", "sign_in_failed", "sign_in_failed", "sign_in_failed", "sign_in_failed",
-                                               "sign_in_failed", "sign_in_failed", "sign_in_failed", "lockout", "sign_in_locked", "sign_in"};
-    CHECK(rig.auditKinds() == expected);
-    // The PIN itself is never recorded.
-    CHECK(rig.st->database().queryInt("SELECT count(*) FROM audit_events WHERE detail LIKE '%2468%' OR detail LIKE '%1111%'") == 0);
 }

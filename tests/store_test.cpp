@@ -624,6 +624,13 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
         r.services = {{"nib", "NIB", "Business number"}};
         skm::roster::replaceRoster(store.database(), r, 1);
         REQUIRE(store.recordAudit("roster_import", std::nullopt, "{}") == SQLITE_OK);
+        // The sign-in throttle's state (kiosk/roster/auth.cpp): a stranger's wrong PINs must not be
+        // forgiven by a damaged page elsewhere.
+        store.database().exec("INSERT INTO pin_lockouts (key, channel, failures, last_failure_wall_ms, last_failure_mono_ms, boot_id)"
+                              " VALUES ('198503302010011002', 'touch', 12, 1764399000000, 5000, 'boot-a'),"
+                              " ('technician', 'keyboard', 3, 1764399000001, 5001, 'boot-a');"
+                              "INSERT INTO pin_touch_budget (id, debt_ms, last_failure_wall_ms, last_failure_mono_ms, boot_id)"
+                              " VALUES (1, 8100000, 1764399000000, 5000, 'boot-a')");
         Statement rows(store.database(), "SELECT id, hash FROM ratings");
         while (rows.next()) hashOf[rows.columnText(0)] = rows.columnText(1);
         store.database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -667,6 +674,10 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     CHECK(roster->version == "roster-7");
     CHECK(roster->officers.size() == 1);
     CHECK(roster->services.size() == 1);
+    // So did the sign-in throttle, by key and channel, and the device's touch allowance.
+    CHECK(store.database().queryText("SELECT group_concat(key || '/' || channel || '/' || failures, ' ') FROM"
+                                     " (SELECT * FROM pin_lockouts ORDER BY key)") == "198503302010011002/touch/12 technician/keyboard/3");
+    CHECK(store.database().queryText("SELECT debt_ms || '/' || boot_id FROM pin_touch_budget") == "8100000/boot-a");
     // The event names what was salvaged.
     const auto events = store.recentEvents(5);
     REQUIRE_FALSE(events.empty());

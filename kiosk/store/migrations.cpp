@@ -238,6 +238,44 @@ BEGIN
     UPDATE survey_responses SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.response_id;
 END;
 )sql"},
+        {8, "PIN throttling per sign-in channel (touch, keyboard) and a device-wide touch allowance", R"sql(
+-- Wrong PINs per (NIP or 'technician', channel) since the last good sign-in on that channel
+-- (kiosk/roster/auth.hpp). The wait before the next attempt follows from the count and the time of
+-- the last failure: by the monotonic clock within the boot that recorded it, by the wall clock after.
+CREATE TABLE pin_lockouts_by_channel (
+    key                  TEXT NOT NULL,   -- an officer's NIP, or 'technician'
+    channel              TEXT NOT NULL CHECK (channel IN ('touch', 'keyboard')),
+    failures             INTEGER NOT NULL CHECK (failures >= 0),
+    last_failure_wall_ms INTEGER NOT NULL,
+    last_failure_mono_ms INTEGER NOT NULL,
+    boot_id              TEXT NOT NULL,   -- the boot of the last failure
+    PRIMARY KEY (key, channel)
+) WITHOUT ROWID;
+-- The old rows go to the touch channel, the side a stranger can reach; the keyboard starts clean, so
+-- an old lock-out does not outlive the upgrade on the officer's side. Their count is every wrong PIN
+-- since the last good sign-in (five per lock-out, plus those after it). Their last failure is when
+-- the last lock-out began (its deadline less its delay, 1 min doubling to 1 h), or, with failures
+-- after it, that deadline (the earliest those can have been): the new policy's wait then runs from
+-- there, so no carried wait is longer than the new cap. Rows with no lock-out hold at most four
+-- wrong PINs at an unknown time, within the free ones: they are not carried.
+INSERT INTO pin_lockouts_by_channel (key, channel, failures, last_failure_wall_ms, last_failure_mono_ms, boot_id)
+SELECT nip, 'touch', failures + 5 * lockouts,
+       CASE WHEN failures > 0 THEN locked_until_wall_ms ELSE locked_until_wall_ms - min(3600000, 60000 << min(lockouts - 1, 20)) END,
+       CASE WHEN failures > 0 THEN locked_until_mono_ms ELSE locked_until_mono_ms - min(3600000, 60000 << min(lockouts - 1, 20)) END,
+       locked_boot_id
+FROM pin_lockouts WHERE lockouts > 0;
+DROP TABLE pin_lockouts;
+ALTER TABLE pin_lockouts_by_channel RENAME TO pin_lockouts;
+-- Wrong PINs on the touch screen across all keys, as a leaky bucket: each adds one interval of debt,
+-- which drains with time (kiosk/roster/auth.cpp). One row; none until the first failure.
+CREATE TABLE pin_touch_budget (
+    id                   INTEGER PRIMARY KEY CHECK (id = 1),
+    debt_ms              INTEGER NOT NULL CHECK (debt_ms >= 0),  -- at the last failure
+    last_failure_wall_ms INTEGER NOT NULL,
+    last_failure_mono_ms INTEGER NOT NULL,
+    boot_id              TEXT NOT NULL
+);
+)sql"},
     };
     return all;
 }

@@ -12,7 +12,7 @@ namespace skm::store {
 namespace {
 
 // Parents before children: the children's triggers and references find their parent in place.
-const char* const kWholeTables[] = {"meta", "roster_officers", "roster_services", "roster_reasons", "pin_lockouts"};
+const char* const kWholeTables[] = {"meta", "roster_officers", "roster_services", "roster_reasons", "pin_lockouts", "pin_touch_budget"};
 const char* const kTables[] = {"ratings",        "store_events", "audit_events",     "officer_sessions",
                                "session_events", "cases",        "survey_responses", "survey_answers"};
 
@@ -216,7 +216,8 @@ SalvageReport salvageInto(const fs::path& corruptFile, Database& target)
     try {
         target.exec("BEGIN IMMEDIATE");
         for (const char* name : kTables) (void)copyTable(from, target, name, report);
-        // The roster (officers, services, reasons), the PIN lock-outs and the store's meta (the roster's
+        // The roster (officers, services, reasons), the PIN lock-outs (per key and channel, and the
+        // device-wide touch allowance) and the store's meta (the roster's
         // version, the configuration's ETag, the clock offset) come back whole or not at all: a roster
         // is imported whole or refused whole, and a partial one would let a half-known officer list
         // stand. If any part cannot be read, the next sync brings the central office's roster.

@@ -122,7 +122,7 @@ void Controller::submitSignIn()
     try {
         if (m_state.signInTechnician) {
             if (m_settings.adminPinHash.empty()) return officerMessage(m_state.t("admin.disabled"), true);
-            r = m_auth->checkTechnician(m_settings.adminPinHash, m_pin);
+            r = m_auth->checkTechnician(m_settings.adminPinHash, m_pin, roster::SignInChannel::Touch);
             if (r.status == S::SignedIn) {
                 m_pin.clear();
                 m_state.signInPinLength = 0;
@@ -133,7 +133,7 @@ void Controller::submitSignIn()
                 return;
             }
         } else {
-            r = m_auth->signIn(m_state.signInNip, m_pin);
+            r = m_auth->signIn(m_state.signInNip, m_pin, roster::SignInChannel::Touch);
         }
     } catch (const std::exception& e) {
         spdlog::error("sign-in failed: {}", e.what());
