@@ -238,6 +238,10 @@ BEGIN
     UPDATE survey_responses SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.response_id;
 END;
 )sql"},
+        {8, "an optional photo per officer in the roster", R"sql(
+-- The file name of the officer's photo in DATA_DIR/photos/ (named by its content), '' if none.
+ALTER TABLE roster_officers ADD COLUMN photo TEXT NOT NULL DEFAULT '';
+)sql"},
     };
     return all;
 }
