@@ -31,8 +31,17 @@ Published loadPublished(const fs::path& dataDir, const std::string& deviceId)
             return out;
         }
         try {
-            if (std::string(name) == "roster.toml") (void)roster::parseRoster(text.str(), file.string());
-            else (void)config::parseSurvey(text.str(), file.string()); // the kiosk's own check
+            if (std::string(name) == "roster.toml") {
+                // The photos the kiosk's parser reads (and checks) are the ones served.
+                const roster::PhotoSource read = roster::photosIn({own, common});
+                (void)roster::parseRoster(text.str(), file.string(), [&](const std::string& path) {
+                    std::optional<roster::PhotoData> d = read(path);
+                    if (d && d->size <= roster::kMaxPhotoBytes) out.photos[path] = d->bytes;
+                    return d;
+                });
+            } else {
+                (void)config::parseSurvey(text.str(), file.string()); // the kiosk's own check
+            }
         } catch (const toml::parse_error& e) {
             std::ostringstream why;
             why << file.string() << ":" << e.source().begin.line << ": " << e.description();
@@ -44,10 +53,18 @@ Published loadPublished(const fs::path& dataDir, const std::string& deviceId)
         }
         out.files[name] = text.str();
     }
-    const nlohmann::json files(out.files);
-    out.etag = "\"" + protocol::sha256Hex(files.dump()) + "\"";
-    out.body = protocol::gzip(nlohmann::json{{"protocol", protocol::kVersion}, {"etag", out.etag}, {"files", files}}.dump());
+    // The photos by their hashes: the ETag covers every byte without packing anything.
+    nlohmann::json photoHashes = nlohmann::json::object();
+    for (const auto& [path, bytes] : out.photos) photoHashes[path] = protocol::sha256Hex(bytes);
+    out.etag = "\"" + protocol::sha256Hex(nlohmann::json{{"files", out.files}, {"photos", photoHashes}}.dump()) + "\"";
     return out;
+}
+
+std::string packPublished(const Published& pub)
+{
+    nlohmann::json photos = nlohmann::json::object();
+    for (const auto& [path, bytes] : pub.photos) photos[path] = protocol::base64Encode(bytes);
+    return protocol::gzip(nlohmann::json{{"protocol", protocol::kVersion}, {"etag", pub.etag}, {"files", pub.files}, {"photos", std::move(photos)}}.dump());
 }
 
 } // namespace skm::central

@@ -187,7 +187,8 @@ std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path
     for (const auto& f : files) {
         if (!std::filesystem::is_regular_file(f)) continue;
         try {
-            for (const auto& o : roster::loadRosterFile(f.string()).officers) out.emplace(o.nip, OfficerInfo{o.name, o.unit});
+            // Names and units only: the photos are not read (a page view never decodes images).
+            for (const auto& o : roster::loadRosterFile(f.string(), nullptr).officers) out.emplace(o.nip, OfficerInfo{o.name, o.unit});
         } catch (const std::exception& e) {
             spdlog::warn("officers from {} not used: {}", f.string(), e.what());
         }

@@ -89,10 +89,11 @@ void handleConfig(CentralStore& store, const std::filesystem::path& dataDir, con
         res.set_header(p::kHeaderSignature, p::sign(secret, p::canonicalResponse(nonce, pub.etag, "")));
         return;
     }
+    const std::string body = packPublished(pub);
     res.status = 200;
-    res.set_header(p::kHeaderSignature, p::sign(secret, p::canonicalResponse(nonce, pub.etag, pub.body)));
-    res.set_content(pub.body, p::kContentType);
-    spdlog::info("device {}: configuration {} sent ({} files)", device, pub.etag, pub.files.size());
+    res.set_header(p::kHeaderSignature, p::sign(secret, p::canonicalResponse(nonce, pub.etag, body)));
+    res.set_content(body, p::kContentType);
+    spdlog::info("device {}: configuration {} sent ({} files, {} photos)", device, pub.etag, pub.files.size(), pub.photos.size());
 }
 
 void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)

@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang git
   # libraries
-  libimgui-dev libglfw3-dev libgl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libimgui-dev libstb-dev libglfw3-dev libgl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libsodium-dev nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libcli11-dev
   libspdlog-dev zlib1g-dev libssl-dev catch2 libcurl4-openssl-dev libcpp-httplib-dev libsystemd-dev
   # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts

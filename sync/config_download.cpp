@@ -35,6 +35,26 @@ HttpRequest signedGet(store::RatingStore& st, const Provisioning& p, int64_t clo
     return req;
 }
 
+// The answer's photos (base64, keyed by the path the roster writes) as a source for the roster's
+// parser, which checks them as it checks the files on the central office.
+roster::PhotoSource photosFrom(const nlohmann::json& photos)
+{
+    return [&photos](const std::string& path) -> std::optional<roster::PhotoData> {
+        const auto it = photos.find(path);
+        if (it == photos.end() || !it->is_string()) return std::nullopt;
+        const std::string& text = it->get_ref<const std::string&>();
+        roster::PhotoData d;
+        d.size = protocol::base64DecodedSize(text);
+        if (d.size > roster::kMaxPhotoBytes) return d; // refused by its size, not decoded
+        d.bytes = protocol::base64Decode(text);        // throws "not base64": the roster is refused
+        d.size = d.bytes.size();
+        return d;
+    };
+}
+
+// Room in an answer for every photo a roster may have, in base64, besides the text files.
+static_assert(roster::kMaxPhotosBytes / 3 * 4 + 4 * 1024 * 1024 <= protocol::kMaxConfigInflatedBytes);
+
 ConfigOutcome refuse(store::RatingStore& st, ConfigOutcome out, const std::string& why)
 {
     out.status = "error";
@@ -82,19 +102,22 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
     }
     nlohmann::json body;
     try {
-        body = nlohmann::json::parse(protocol::gunzip(resp.body, 8 * 1024 * 1024));
+        body = nlohmann::json::parse(protocol::gunzip(resp.body, protocol::kMaxConfigInflatedBytes));
     } catch (const std::exception& e) {
         return refuse(st, out, std::string("unreadable: ") + e.what());
     }
     if (!body.is_object() || !body.contains("files") || !body["files"].is_object()) return refuse(st, out, "no file list");
     const nlohmann::json& files = body["files"];
+    const nlohmann::json noPhotos = nlohmann::json::object();
+    if (body.contains("photos") && !body["photos"].is_object()) return refuse(st, out, "photos is not an object");
+    const nlohmann::json& photos = body.contains("photos") ? body["photos"] : noPhotos;
 
     // Check everything first; apply only a configuration that is whole.
     std::optional<roster::Roster> newRoster;
     if (files.contains("roster.toml")) {
         if (!files["roster.toml"].is_string()) return refuse(st, out, "roster.toml is not text");
         try {
-            newRoster = roster::parseRoster(files["roster.toml"].get<std::string>(), "roster.toml from the central office");
+            newRoster = roster::parseRoster(files["roster.toml"].get<std::string>(), "roster.toml from the central office", photosFrom(photos));
         } catch (const std::exception& e) {
             return refuse(st, out, e.what());
         }
@@ -109,15 +132,21 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
     }
 
     try {
+        // The roster first: with its photos it is the larger write, and the likelier to fail (a full
+        // disk); when it does, nothing of the answer is in force.
+        if (newRoster) {
+            roster::replaceRoster(db, *newRoster, st.clock().wallMs()); // with its photos, into DATA_DIR/photos/
+            out.applied.push_back("roster.toml");
+            (void)st.recordAudit("roster_received", std::nullopt,
+                                 nlohmann::json{{"version", newRoster->version},
+                                                {"officers", newRoster->officers.size()},
+                                                {"photos", newRoster->photos.size()},
+                                                {"etag", etagIt->second}}
+                                     .dump());
+        }
         if (files.contains("survey.toml")) {
             writeAtomically(st.dbPath().parent_path() / "survey.toml", files["survey.toml"].get<std::string>(), 0644);
             out.applied.push_back("survey.toml");
-        }
-        if (newRoster) {
-            roster::replaceRoster(db, *newRoster, st.clock().wallMs());
-            out.applied.push_back("roster.toml");
-            (void)st.recordAudit("roster_received", std::nullopt,
-                                 nlohmann::json{{"version", newRoster->version}, {"officers", newRoster->officers.size()}, {"etag", etagIt->second}}.dump());
         }
         setMeta(db, "config_etag", etagIt->second);
     } catch (const std::exception& e) {

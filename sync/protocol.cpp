@@ -87,6 +87,37 @@ std::string sha256Hex(std::string_view data)
     return hex(h, sizeof h);
 }
 
+std::string base64Encode(std::string_view data)
+{
+    needSodium();
+    std::string out(sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.pop_back(); // the terminating NUL
+    return out;
+}
+
+size_t base64DecodedSize(std::string_view text)
+{
+    size_t n = text.size() / 4 * 3 + text.size() % 4 * 3 / 4;
+    for (size_t i = 0; i < 2 && i < text.size() && text[text.size() - 1 - i] == '='; ++i) --n;
+    return n;
+}
+
+std::string base64Decode(std::string_view text)
+{
+    needSodium();
+    std::string out(base64DecodedSize(text) + 1, '\0');
+    size_t len = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size()) {
+        throw ProtocolError("not base64");
+    }
+    out.resize(len);
+    return out;
+}
+
 std::string randomHex(size_t bytes)
 {
     needSodium();

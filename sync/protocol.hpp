@@ -20,6 +20,9 @@ inline constexpr int64_t kClockWindowSeconds = 300;      // a timestamp further 
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;  // compressed, per request
 inline constexpr size_t kMaxInflatedBytes = 32 * 1024 * 1024;
 inline constexpr size_t kMaxItems = 5000;                 // ratings per request
+// A configuration answer (GET /v1/config) inflates to at most this: the roster and the survey
+// definition as text, and the officers' photos in base64 (roster::kMaxPhotosBytes in all).
+inline constexpr size_t kMaxConfigInflatedBytes = 16 * 1024 * 1024;
 
 // The body is gzip JSON sent as Content-Type application/gzip, not Content-Encoding: gzip, so that no
 // HTTP layer inflates it before the signature (over the bytes as sent) is checked, and the server
@@ -44,6 +47,13 @@ public:
 [[nodiscard]] std::string gunzip(std::string_view data, size_t limit = kMaxInflatedBytes);
 
 [[nodiscard]] std::string sha256Hex(std::string_view data);
+// Base64 (RFC 4648, standard alphabet, with padding), how binary files travel in JSON.
+[[nodiscard]] std::string base64Encode(std::string_view data);
+// The bytes of `text`; throws ProtocolError unless all of it is base64 as base64Encode makes it.
+[[nodiscard]] std::string base64Decode(std::string_view text);
+// How many bytes base64Decode(text) would give, from the length and padding alone (to check a size
+// before decoding).
+[[nodiscard]] size_t base64DecodedSize(std::string_view text);
 [[nodiscard]] std::string randomHex(size_t bytes);
 // A device secret: 32 random bytes, hex.
 [[nodiscard]] std::string newSecret();

@@ -1,9 +1,10 @@
 // GET /v1/config against a real skm-central on 127.0.0.1: the roster (officers, services, reason
-// lists) and the survey definition published in central's data directory reach the kiosk; an
+// lists, photos) and the survey definition published in central's data directory reach the kiosk; an
 // unchanged configuration costs one 304; a per-device override; a refused configuration (by the
-// central office's own check, or an answer not signed by it) leaves the one in force.
+// central office's own check, by the kiosk's, or an answer not signed by it) leaves the one in force.
 
 #include "support/sync_fixture.hpp"
+#include "support/test_images.hpp"
 #include "support/test_util.hpp"
 
 #include <roster/pin.hpp>
@@ -172,5 +173,143 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         // The genuine answer, next time, is applied.
         CHECK(kiosk.sync().configStatus == "applied");
         CHECK(officers(kiosk.st->database()) == 2);
+    }
+}
+
+namespace {
+
+const std::string kBudi = "198503302010011002";
+const std::string kDewi = "199007152015032001";
+const std::string kAgus = "198811202012121003";
+
+// The demo roster with photos for Budi and Dewi (files under publish/photos/).
+std::string photoRoster()
+{
+    std::string text = demoRoster();
+    for (const auto& [nip, path] : {std::pair<std::string, std::string>{kBudi, "photos/budi.jpg"}, {kDewi, "photos/dewi.png"}}) {
+        const std::string key = "nip = \"" + nip + "\"\n";
+        text.insert(text.find(key) + key.size(), "photo = \"" + path + "\"\n");
+    }
+    return text;
+}
+
+size_t filesIn(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    size_t n = 0;
+    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator(); ++it) ++n;
+    return n;
+}
+
+} // namespace
+
+TEST_CASE("officers' photos published by the central office reach the kiosk, a changed photo changes the ETag, a refused one changes nothing",
+          "[sync][config][photo]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const auto publish = dir / "central" / "publish";
+    const std::string budi1 = test::makeJpeg(240, 320, 1), budi2 = test::makeJpeg(240, 320, 2), dewi = test::makePng(128, 160, 3);
+    writeFile(publish / "photos" / "budi.jpg", budi1);
+    writeFile(publish / "photos" / "dewi.png", dewi);
+    writeFile(publish / "roster.toml", photoRoster());
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-photo"));
+    // What the kiosk shows for an officer: the bytes of the file roster::photoPath names ("" for none).
+    auto photoOf = [&](const std::string& nip) {
+        const auto o = roster::findOfficer(kiosk.st->database(), nip);
+        REQUIRE(o);
+        const auto file = roster::photoPath(dir / "kiosk", *o);
+        return file ? test::readFile(*file) : std::string();
+    };
+    auto etag = [&] { return kiosk.st->database().queryText("SELECT value FROM meta WHERE key = 'config_etag'"); };
+
+    auto r = kiosk.sync();
+    INFO(r.configError);
+    REQUIRE(r.configStatus == "applied");
+    CHECK(photoOf(kBudi) == budi1);
+    CHECK(photoOf(kDewi) == dewi);
+    CHECK(photoOf(kAgus).empty());
+    CHECK(filesIn(dir / "kiosk" / "photos") == 2);
+    CHECK(kiosk.st->database().queryText("SELECT json_extract(detail, '$.photos') FROM audit_events WHERE kind = 'roster_received'") == "2");
+    const std::string first = etag();
+    CHECK(kiosk.sync().configStatus == "unchanged");
+
+    // A changed photo, the roster's text as it was: another ETag, the new photo, the old file gone.
+    writeFile(publish / "photos" / "budi.jpg", budi2);
+    CHECK(kiosk.sync().configStatus == "applied");
+    CHECK(etag() != first);
+    CHECK(photoOf(kBudi) == budi2);
+    CHECK(filesIn(dir / "kiosk" / "photos") == 2);
+
+    // A photo in this device's own directory takes precedence over the office-wide one.
+    writeFile(publish / "devices" / "kiosk-photo" / "photos" / "budi.jpg", budi1);
+    CHECK(kiosk.sync().configStatus == "applied");
+    CHECK(photoOf(kBudi) == budi1);
+    const std::string inForce = etag();
+
+    SECTION("the central office does not publish a roster with a bad photo: 503 config_invalid names the officer and the reason")
+    {
+        kiosk.rate(1);
+        writeFile(publish / "photos" / "dewi.png", test::makeBmp(16, 16));
+        r = kiosk.sync();
+        CHECK(r.ok); // the ratings went up all the same
+        CHECK(r.sent == 1);
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("HTTP 503 config_invalid") &&
+                                      Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' is not a PNG or JPEG image"));
+        writeFile(publish / "photos" / "dewi.png", test::makeNoisePng(420, 420));
+        CHECK_THAT(kiosk.sync().configError, Catch::Contains("photo 'photos/dewi.png' is") && Catch::Contains("more than the 512 KiB allowed"));
+        std::filesystem::remove(publish / "photos" / "dewi.png");
+        CHECK_THAT(kiosk.sync().configError, Catch::Contains("photo 'photos/dewi.png' is missing"));
+        // The kiosk keeps the roster and the photos it had.
+        CHECK(etag() == inForce);
+        CHECK(photoOf(kDewi) == dewi);
+        CHECK(photoOf(kBudi) == budi1);
+        CHECK(filesIn(dir / "kiosk" / "photos") == 2);
+    }
+    SECTION("a bad photo in a signed answer is refused by the kiosk's own check, and nothing of the answer is applied")
+    {
+        // A changed roster (Agus leaves) and a survey definition, so that there is something to refuse.
+        writeFile(publish / "roster.toml", without(photoRoster(), kAgus));
+        writeFile(publish / "survey.toml", officeSurvey());
+        // As if the central office itself served a bad photo: the answer altered and signed again
+        // with the device's secret, so only the kiosk's own check stands in the way.
+        auto tampered = [&](std::function<void(nlohmann::json&)> change) {
+            return [&kiosk, change](const sync::HttpRequest& req) {
+                auto resp = sync::curlSend(req);
+                if (req.method == "GET" && resp.status == 200) {
+                    auto body = nlohmann::json::parse(protocol::gunzip(resp.body, protocol::kMaxConfigInflatedBytes));
+                    change(body);
+                    resp.body = protocol::gzip(body.dump());
+                    resp.headers["x-skm-signature"] = protocol::sign(
+                        kiosk.prov.secret, protocol::canonicalResponse(req.headers.at(protocol::kHeaderNonce), resp.headers.at("etag"), resp.body));
+                }
+                return resp;
+            };
+        };
+        const std::string bmp = protocol::base64Encode(test::makeBmp(16, 16));
+        r = sync::syncOnce(*kiosk.st, kiosk.prov, tampered([&](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = bmp; }));
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::StartsWith("roster.toml from the central office") &&
+                                      Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' is not a PNG or JPEG image"));
+        const std::string huge = protocol::base64Encode(test::makeNoisePng(420, 420));
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([&](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = huge; })).configError,
+                   Catch::Contains("photo 'photos/dewi.png' is") && Catch::Contains("more than the 512 KiB allowed"));
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"].erase("photos/dewi.png"); })).configError,
+                   Catch::Contains("photo 'photos/dewi.png' is missing"));
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = "not*base64"; })).configError,
+                   Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' cannot be read: not base64"));
+        // Nothing applied: the roster, its photos, no survey definition, the ETag in force.
+        CHECK(officers(kiosk.st->database()) == 3);
+        CHECK(photoOf(kDewi) == dewi);
+        CHECK(photoOf(kBudi) == budi1);
+        CHECK(filesIn(dir / "kiosk" / "photos") == 2);
+        CHECK_FALSE(std::filesystem::exists(dir / "kiosk" / "survey.toml"));
+        CHECK(etag() == inForce);
+        CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 4);
+        // The genuine answer, next time, is applied.
+        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(officers(kiosk.st->database()) == 2);
+        CHECK(photoOf(kDewi) == dewi);
     }
 }

@@ -26,21 +26,23 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
 {
     roster::Roster r;
     try {
-        r = roster::loadRosterFile(file);
+        r = roster::loadRosterFile(file); // with its photos, relative to the file's directory, all checked
     } catch (const roster::RosterError& e) {
         std::cerr << "skm-kiosk: roster refused, nothing changed: " << e.what() << '\n';
         return 2;
     }
     try {
         auto st = openCliStore(dataDir, counter, deviceId);
-        roster::replaceRoster(st->database(), r, st->clock().wallMs());
-        nlohmann::json detail = {{"version", r.version}, {"officers", r.officers.size()}, {"services", r.services.size()}, {"file", file}};
+        roster::replaceRoster(st->database(), r, st->clock().wallMs()); // copies the photos into DATA_DIR/photos/
+        nlohmann::json detail = {
+            {"version", r.version}, {"officers", r.officers.size()}, {"services", r.services.size()}, {"photos", r.photos.size()}, {"file", file}};
         (void)st->recordAudit("roster_imported", std::nullopt, detail.dump());
     } catch (const std::exception& e) {
         std::cerr << "skm-kiosk: cannot import the roster into " << dataDir.string() << ": " << e.what() << '\n';
         return 1;
     }
     std::cout << "roster " << r.version << " imported: " << r.officers.size() << " officers, " << r.services.size() << " services";
+    if (!r.photos.empty()) std::cout << ", " << r.photos.size() << (r.photos.size() == 1 ? " photo" : " photos");
     if (!r.reasonsLow.empty() || !r.reasonsHigh.empty()) std::cout << ", reason lists";
     std::cout << '\n';
     return 0;

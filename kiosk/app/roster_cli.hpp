@@ -17,7 +17,8 @@ namespace skm::app {
 // what RatingStore's constructor throws.
 [[nodiscard]] std::unique_ptr<store::RatingStore> openCliStore(const std::filesystem::path& dataDir, const std::string& counter, const std::string& deviceId);
 
-// Validates FILE whole and replaces the roster in DATA_DIR's store. Prints what it did.
+// Validates FILE whole (with the officers' photos it names) and replaces the roster in DATA_DIR's
+// store, the photos copied into DATA_DIR/photos/. Prints what it did.
 // Returns 0, 2 for a refused file (the message names the entry; the roster in force stays), 1 when
 // the store cannot be opened or written.
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId);

@@ -7,15 +7,55 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+namespace fs = std::filesystem;
 
 namespace skm::roster {
 
 namespace {
 
 int lineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+// Characters, not bytes: toml++ has already checked that the text is UTF-8.
+size_t characters(const std::string& s)
+{
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// A path that stays under the directory it is joined to: relative, components of letters, digits,
+// '.', '_' and '-' that do not begin with '.', so no "..", no hidden files, no absolute path.
+bool isPlainRelativePath(const std::string& path)
+{
+    if (path.empty()) return false;
+    size_t begin = 0;
+    while (begin <= path.size()) {
+        const size_t end = std::min(path.find('/', begin), path.size());
+        const std::string_view part(path.data() + begin, end - begin);
+        if (part.empty() || part.front() == '.') return false;
+        for (char c : part) {
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+        }
+        begin = end + 1;
+    }
+    return true;
+}
+
+std::string mib(uint64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
+
+// The directory that holds `db`'s file, or nullopt for a database that is not a plain file.
+std::optional<fs::path> dataDirOf(store::Database& db)
+{
+    const std::string& p = db.path();
+    if (p.empty() || p.front() == ':' || p.rfind("file:", 0) == 0) return std::nullopt;
+    const fs::path dir = fs::path(p).parent_path();
+    return dir.empty() ? fs::path(".") : dir;
+}
 
 // Reads the string fields of one table entry; unknown fields and non-strings are errors.
 struct Entry {
@@ -33,7 +73,7 @@ struct Entry {
         const auto v = n->value<std::string>();
         if (!n->is_string() || !v) throw RosterError(where + ": '" + key + "' must be a string");
         if (required && v->empty()) throw RosterError(where + ": '" + key + "' is empty");
-        if (v->size() > maxLen) throw RosterError(where + ": '" + key + "' is longer than " + std::to_string(maxLen) + " characters");
+        if (characters(*v) > maxLen) throw RosterError(where + ": '" + key + "' is longer than " + std::to_string(maxLen) + " characters");
         return *v;
     }
     void checkFields() const
@@ -59,7 +99,7 @@ const toml::array& arrayOfTables(const toml::table& doc, const std::string& key,
 
 } // namespace
 
-Roster parseRoster(const std::string& text, const std::string& name)
+Roster parseRoster(const std::string& text, const std::string& name, const PhotoSource& photos)
 {
     toml::table doc;
     try {
@@ -79,9 +119,11 @@ Roster parseRoster(const std::string& text, const std::string& name)
 
     const toml::array& officers = arrayOfTables(doc, "officers", name, true);
     std::set<std::string> nips;
+    std::map<std::string, std::string> photoByPath; // as written -> photoFileName (a photo two officers share is read once)
+    uint64_t photoBytes = 0;
     for (size_t i = 0; i < officers.size(); ++i) {
         const toml::table& t = *officers[i].as_table();
-        Entry e{t, name + ":" + std::to_string(lineOf(officers[i])) + ": officers[" + std::to_string(i + 1) + "]", {"nip", "name", "unit", "pin_hash"}};
+        Entry e{t, name + ":" + std::to_string(lineOf(officers[i])) + ": officers[" + std::to_string(i + 1) + "]", {"nip", "name", "unit", "pin_hash", "photo"}};
         e.checkFields();
         Officer o;
         o.nip = e.get("nip", 18 + 8);
@@ -94,6 +136,32 @@ Roster parseRoster(const std::string& text, const std::string& name)
         o.pinHash = e.get("pin_hash", 200);
         if (!isArgon2idHash(o.pinHash)) {
             throw RosterError(e.where + ": pin_hash must be an Argon2id hash (\"$argon2id$...\"; make one with: skm-kiosk hash-pin)");
+        }
+        // An optional photo; "" is the same as none.
+        if (const std::string path = e.get("photo", kMaxPhotoPathLength, false); !path.empty()) {
+            const std::string what = e.where + ": photo '" + path + "'";
+            if (!isPlainRelativePath(path)) {
+                throw RosterError(what + " must be a path inside the roster's directory: letters, digits, '.', '_', '-' and '/', no part beginning with '.'");
+            }
+            if (photos && !photoByPath.count(path)) {
+                std::optional<PhotoData> d;
+                try {
+                    d = photos(path);
+                } catch (const std::exception& e) {
+                    throw RosterError(what + " cannot be read: " + e.what());
+                }
+                if (!d) throw RosterError(what + " is missing");
+                // Limits before the bytes are looked at: the size of this one, then of all together.
+                if (const std::string problem = photoSizeProblem(d->size); !problem.empty()) throw RosterError(what + " " + problem);
+                photoBytes += d->size;
+                if (photoBytes > kMaxPhotosBytes) throw RosterError(what + ": the roster's photos come to more than the " + mib(kMaxPhotosBytes) + " allowed in all");
+                PhotoInfo info;
+                if (const std::string problem = photoProblem(d->bytes, &info); !problem.empty()) throw RosterError(what + " " + problem);
+                const std::string file = photoFileName(d->bytes, info);
+                r.photos.emplace(file, std::move(d->bytes));
+                photoByPath[path] = file;
+            }
+            if (photos) o.photo = photoByPath[path];
         }
         r.officers.push_back(std::move(o));
     }
@@ -124,29 +192,50 @@ Roster parseRoster(const std::string& text, const std::string& name)
     return r;
 }
 
+Roster parseRoster(const std::string& text, const std::string& name) { return parseRoster(text, name, nullptr); }
+
 Roster loadRosterFile(const std::string& path)
+{
+    const fs::path dir = fs::path(path).parent_path();
+    return loadRosterFile(path, photosIn({dir.empty() ? fs::path(".") : dir}));
+}
+
+Roster loadRosterFile(const std::string& path, const PhotoSource& photos)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw RosterError(path + ": cannot read the roster file");
     std::ostringstream buf;
     buf << in.rdbuf();
-    return parseRoster(buf.str(), path);
+    return parseRoster(buf.str(), path, photos);
 }
 
 void replaceRoster(store::Database& db, const Roster& r, int64_t nowWallMs)
 {
+    const std::optional<fs::path> dataDir = dataDirOf(db);
+    if (!dataDir && !r.photos.empty()) throw std::invalid_argument("a roster with photos needs a database in a data directory");
     store::Transaction tx(db);
     std::string message;
     if (int rc = tx.begin(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "cannot start the roster import: " + message);
+    // The files before the rows, under the write lock: the roster in force never names a photo that
+    // is not on disk, and the clean-up below (also under the lock) never sees another import's files
+    // before that import's rows.
+    if (dataDir) writePhotos(photosDir(*dataDir), r.photos);
+    for (const Officer& o : r.officers) {
+        std::error_code ec;
+        if (!o.photo.empty() && !(dataDir && isPhotoFileName(o.photo) && fs::is_regular_file(photosDir(*dataDir) / o.photo, ec))) {
+            throw std::invalid_argument("officer " + o.nip + ": photo " + o.photo + " is neither in the roster nor in the photos directory");
+        }
+    }
     db.exec("DELETE FROM roster_officers; DELETE FROM roster_services; DELETE FROM roster_reasons;");
     {
-        store::Statement st(db, "INSERT INTO roster_officers (nip, name, unit, pin_hash) VALUES (?1, ?2, ?3, ?4)");
+        store::Statement st(db, "INSERT INTO roster_officers (nip, name, unit, pin_hash, photo) VALUES (?1, ?2, ?3, ?4, ?5)");
         for (const Officer& o : r.officers) {
             st.reset();
             st.bind(1, std::string_view(o.nip));
             st.bind(2, std::string_view(o.name));
             st.bind(3, std::string_view(o.unit));
             st.bind(4, std::string_view(o.pinHash));
+            st.bind(5, std::string_view(o.photo));
             (void)st.next();
         }
     }
@@ -182,6 +271,20 @@ void replaceRoster(store::Database& db, const Roster& r, int64_t nowWallMs)
         (void)meta.next();
     }
     if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "the roster import did not commit: " + message);
+
+    // The photos no officer in force uses any more (the previous roster's, or a crashed import's).
+    // The roster is in force already: a failure here only leaves files for the next import to remove.
+    if (!dataDir) return;
+    try {
+        store::Transaction lock(db);
+        if (lock.begin() != SQLITE_OK) return;
+        std::set<std::string> keep;
+        store::Statement q(db, "SELECT photo FROM roster_officers WHERE photo <> ''");
+        while (q.next()) keep.insert(q.columnText(0));
+        removePhotosExcept(photosDir(*dataDir), keep);
+        lock.rollback(); // nothing was written
+    } catch (const std::exception&) {
+    }
 }
 
 std::optional<Roster> readRoster(store::Database& db)
@@ -189,8 +292,8 @@ std::optional<Roster> readRoster(store::Database& db)
     Roster r;
     r.version = db.queryText("SELECT value FROM meta WHERE key = 'roster_version'");
     if (r.version.empty()) return std::nullopt;
-    store::Statement o(db, "SELECT nip, name, unit, pin_hash FROM roster_officers ORDER BY name, nip");
-    while (o.next()) r.officers.push_back({o.columnText(0), o.columnText(1), o.columnText(2), o.columnText(3)});
+    store::Statement o(db, "SELECT nip, name, unit, pin_hash, photo FROM roster_officers ORDER BY name, nip");
+    while (o.next()) r.officers.push_back({o.columnText(0), o.columnText(1), o.columnText(2), o.columnText(3), o.columnText(4)});
     store::Statement s(db, "SELECT code, name_id, name_en FROM roster_services ORDER BY code");
     while (s.next()) r.services.push_back({s.columnText(0), s.columnText(1), s.columnText(2)});
     store::Statement q(db, "SELECT kind, code, label_id, label_en FROM roster_reasons ORDER BY kind, position");
@@ -212,10 +315,19 @@ std::vector<config::Reason> rosterReasons(store::Database& db, const std::string
 
 std::optional<Officer> findOfficer(store::Database& db, const std::string& nip)
 {
-    store::Statement o(db, "SELECT nip, name, unit, pin_hash FROM roster_officers WHERE nip = ?1");
+    store::Statement o(db, "SELECT nip, name, unit, pin_hash, photo FROM roster_officers WHERE nip = ?1");
     o.bind(1, std::string_view(nip));
     if (!o.next()) return std::nullopt;
-    return Officer{o.columnText(0), o.columnText(1), o.columnText(2), o.columnText(3)};
+    return Officer{o.columnText(0), o.columnText(1), o.columnText(2), o.columnText(3), o.columnText(4)};
+}
+
+std::optional<fs::path> photoPath(const fs::path& dataDir, const Officer& officer)
+{
+    if (!isPhotoFileName(officer.photo)) return std::nullopt; // none (and never a path from elsewhere)
+    fs::path file = photosDir(dataDir) / officer.photo;
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+    return file;
 }
 
 } // namespace skm::roster

@@ -275,6 +275,11 @@ CREATE TABLE pin_touch_budget (
     last_failure_mono_ms INTEGER NOT NULL,
     boot_id              TEXT NOT NULL
 );
+
+)sql"},
+        {9, "an optional photo per officer in the roster", R"sql(
+-- The file name of the officer's photo in DATA_DIR/photos/ (named by its content), '' if none.
+ALTER TABLE roster_officers ADD COLUMN photo TEXT NOT NULL DEFAULT '';
 )sql"},
     };
     return all;

@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
 #elif SKM_FUZZ_TARGET == 2 // the roster (TOML)
     try {
-        (void)skm::roster::parseRoster(text, "fuzz.toml");
+        (void)skm::roster::parseRoster(text, "fuzz.toml", [](const std::string&) { return std::optional<skm::roster::PhotoData>(); });
     } catch (const skm::roster::RosterError&) {
     }
 #elif SKM_FUZZ_TARGET == 3 // the survey definition (TOML)
