@@ -61,7 +61,8 @@ TEST_CASE("sign in by touch, log a case, and the citizen's rating carries office
     Desk d;
     d.signInByTouch("1111");
     CHECK(d.controller->screen() == ScreenId::SignIn);
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sisa 4"));
+    CHECK(d.controller->snapshot().officerMessageKey == "signin.wrong_pin");
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("4")); // tries left
     CHECK(d.controller->snapshot().signInPinLength == 0);
     d.tapDigits("2468");
     CHECK(d.controller->snapshot().signInPinLength == 4);
@@ -71,17 +72,20 @@ TEST_CASE("sign in by touch, log a case, and the citizen's rating carries office
 
     d.tap("officer.hand_over"); // no service chosen yet
     CHECK(d.controller->screen() == ScreenId::Officer);
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Pilih layanan"));
+    CHECK(d.controller->snapshot().officerMessageKey == "officer.choose_service");
     d.tap("service.kk");
     d.tapDigits("17");
     d.tap("officer.hand_over");
     REQUIRE(d.controller->screen() == ScreenId::Attract);
-    CHECK_THAT(d.controller->snapshot().servedBy, Catch::Contains("Budi Santoso") && Catch::Contains("Kartu Keluarga"));
+    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Case);
+    CHECK(d.snap().serving.officerName == "Budi Santoso");
+    CHECK(d.snap().serving.service == "Kartu Keluarga");
+    CHECK(d.snap().serving.ticket == "17");
 
     d.tap("face.4");
     CHECK(d.q("SELECT officer_nip || '|' || service_code || '|' || scope FROM ratings") == kNip + "|kk|case");
     CHECK(d.q("SELECT status || '|' || ticket FROM cases") == "rated|17");
-    CHECK(d.controller->snapshot().servedBy.empty()); // one rating per case
+    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::OnDuty); // one rating per case: the next is the counter's
     d.tap("skip");
     d.tap("comment.skip");
     d.driver.frame(d.body());
@@ -160,10 +164,13 @@ TEST_CASE("break, resume, sign-out, and the officer's screens close by themselve
     REQUIRE(d.controller->screen() == ScreenId::Officer);
     d.tap("officer.break");
     CHECK(d.controller->snapshot().officerOnBreak);
+    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Break); // the citizen's screen says so
     d.tap("service.kk");
-    d.tap("officer.hand_over");
+    CHECK_FALSE(d.has("officer.hand_over")); // nothing to hand over on a break...
+    d.key(ImGuiKey_Enter);                   // ...not by the keyboard either
     CHECK(d.controller->screen() == ScreenId::Officer);
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("break"));
+    CHECK(d.controller->snapshot().officerMessageKey == "officer.no_hand_over_on_break");
+    CHECK(d.count("cases") == 0);
     d.tap("officer.resume");
     CHECK_FALSE(d.controller->snapshot().officerOnBreak);
 
@@ -176,15 +183,21 @@ TEST_CASE("break, resume, sign-out, and the officer's screens close by themselve
     d.frame();
     d.tap("service.kk");
     d.tap("officer.hand_over");
-    CHECK_FALSE(d.controller->snapshot().servedBy.empty());
+    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Case);
     d.clock.advance(10 * 60'000); // nobody rated it
     (void)d.controller->tick();
-    CHECK(d.controller->snapshot().servedBy.empty());
+    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::OnDuty);
     CHECK(d.q("SELECT group_concat(close_reason, ',') FROM (SELECT close_reason FROM cases ORDER BY opened_mono_ms)") == "expired"); // the break had no case to close
 
     d.controller->officerKey();
     d.frame();
+    d.tap("officer.sign_out"); // asks first
+    CHECK(d.snap().confirm == "officer.sign_out");
+    d.tap("confirm.no");
+    CHECK(d.controller->screen() == ScreenId::Officer);
+    CHECK(d.duty->session());
     d.tap("officer.sign_out");
+    d.tap("confirm.yes");
     CHECK(d.controller->screen() == ScreenId::Attract);
     CHECK_FALSE(d.duty->session());
     CHECK(d.q("SELECT end_reason FROM officer_sessions") == "signed_out");
@@ -196,7 +209,7 @@ TEST_CASE("without a roster the sign-in says so", "[officer][ui]")
     d.st->database().exec("DELETE FROM meta WHERE key = 'roster_version'");
     d.controller->officerKey();
     d.frame();
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Belum ada daftar petugas"));
+    CHECK(d.controller->snapshot().officerMessageKey == "signin.no_roster");
 }
 
 TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, screen test, leave", "[admin][ui]")
@@ -208,7 +221,7 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         d.frame();
         CHECK(d.controller->screen() == ScreenId::SignIn);
         CHECK(d.controller->snapshot().signInTechnician);
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("admin.pin_hash"));
+        CHECK(d.controller->snapshot().officerMessageKey == "admin.disabled");
         d.tapDigits("1234");
         d.tap("pad.ok");
         CHECK(d.controller->screen() == ScreenId::SignIn);
@@ -229,27 +242,29 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         CHECK(ui::findTarget("signin.nip") == nullptr); // the technician types only the PIN
         d.tapDigits("111111");
         d.tap("pad.ok");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sisa 4"));
+        CHECK(d.controller->snapshot().officerMessageKey == "signin.wrong_pin");
         d.type("909090");
         d.key(ImGuiKey_Enter);
         REQUIRE(d.controller->screen() == ScreenId::Admin);
         const auto& lines = d.controller->snapshot().adminLines;
-        auto value = [&](const std::string& label) {
-            for (const auto& [l, v] : lines) {
-                if (l == label) return v;
+        auto value = [&](const std::string& key) {
+            for (const auto& line : lines) {
+                if (line.key == key) return line.value;
             }
             return std::string("(missing)");
         };
-        CHECK(value("Perangkat") == "desk-test");
-        CHECK(value("Versi skema basis data") == std::to_string(skm::store::latestSchemaVersion()));
-        CHECK(value("Penilaian (total / menunggu / terkirim / ditolak / ditekan beruntun)") == "1 / 1 / 0 / 0 / 0");
-        CHECK(value("Sinkronisasi terakhir") == "belum pernah");
-        CHECK_THAT(value("Ruang disk bebas"), Catch::EndsWith(" MB"));
+        CHECK(value("admin.device") == "desk-test");
+        CHECK_THAT(value("admin.version"), Catch::EndsWith(" / " + std::to_string(skm::store::latestSchemaVersion())));
+        CHECK(value("admin.ratings") == "1 / 1 / 0 / 0 / 0");
+        CHECK(value("admin.last_sync") == d.t("admin.never"));
+        CHECK_THAT(value("admin.storage"), Catch::Contains(" GB / ") && Catch::EndsWith(" MB"));
+        CHECK(value("admin.sample") == d.t("admin.sample_no_data")); // no services logged: no verdict on the sample
 
         d.tap("admin.export");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1 penilaian diekspor ke " + (d.dir / "usb").string()));
+        CHECK(d.controller->snapshot().officerMessageKey == "admin.exported");
+        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains((d.dir / "usb").string()));
         d.tap("admin.sync_now");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("belum diprovisikan"));
+        CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_unavailable");
 
         d.tap("admin.screen_test");
         for (int step = 1; step <= 6; ++step) {
@@ -258,7 +273,14 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         }
         CHECK(d.controller->snapshot().screenTest == 0);
 
+        d.tap("admin.leave"); // asks first
+        CHECK(d.snap().confirm == "admin.leave");
+        CHECK_FALSE(d.controller->quitRequested());
+        d.tap("confirm.no");
+        CHECK_FALSE(d.controller->quitRequested());
+        CHECK(d.controller->screen() == ScreenId::Admin);
         d.tap("admin.leave");
+        d.tap("confirm.yes");
         CHECK(d.controller->quitRequested());
         CHECK(d.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit_events ORDER BY seq)") ==
               "admin_sign_in_failed,admin_sign_in,ratings_exported,kiosk_left");
@@ -302,7 +324,7 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     REQUIRE(d.controller->screen() == ScreenId::Admin);
     d.tap("admin.sync_now");
     CHECK(d.controller->syncRunning());
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("Sinkronisasi berjalan"));
+    CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_running");
     for (int i = 0; i < 10; ++i) d.frame(); // the UI keeps drawing while the sync runs
     d.tap("admin.sync_now");                // a second press while running does nothing
     CHECK_FALSE(d.controller->drainBackground());

@@ -54,20 +54,26 @@ TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, 
     CHECK(rig.q("SELECT status FROM survey_responses") == "in_progress");
     CHECK(rig.q("SELECT survey_version FROM survey_responses") == config::defaultSurvey().version);
     CHECK(rig.view().steps == 1 + 9 + 4);
-    CHECK(rig.view().question == "Layanan apa yang Anda terima hari ini?");
+    CHECK(rig.view().question == rig.t("survey.service"));
     rig.tap("answer.nib");
     CHECK(rig.q("SELECT service_code FROM survey_responses") == "nib");
     const int values[9] = {4, 3, 3, 2, 4, 4, 3, 1, 3};
     for (int i = 0; i < 9; ++i) {
         INFO("unsur " << i + 1);
-        CHECK(rig.view().section.find("Pertanyaan " + std::to_string(i + 1) + " dari 9") == 0);
-        CHECK(rig.view().question == config::defaultSurvey().unsur[static_cast<size_t>(i)].question.id);
+        const config::SurveyUnsur& u = config::defaultSurvey().unsur[static_cast<size_t>(i)];
+        CHECK(rig.view().section == rig.catalog.format(config::Lang::Id, "survey.question_of", {{"n", std::to_string(i + 1)}, {"total", "9"}, {"name", u.name.id}}));
+        CHECK(rig.view().question == u.question.id);
+        // In the faces' direction: the best answer first (on the left), down to the worst.
         REQUIRE(rig.view().options.size() == 4);
+        CHECK(rig.view().scale);
+        for (size_t k = 0; k < 4; ++k) CHECK(rig.view().options[k].code == std::to_string(4 - k));
+        CHECK(rig.view().options[0].label == u.answers[3].id);
         rig.tap("answer." + std::to_string(values[i]));
         // On disk at once, before the next question.
         CHECK(rig.answers().at("U" + std::to_string(i + 1)) == std::to_string(values[i]));
     }
-    CHECK(rig.view().question == "Jenis kelamin");
+    CHECK(rig.view().question == config::defaultSurvey().profile[0].question.id);
+    CHECK_FALSE(rig.view().scale);
     CHECK(rig.view().canSkip);
     rig.tap("answer.P");
     rig.tap("skip"); // age: declined
@@ -95,9 +101,9 @@ TEST_CASE("back shows the answer given and replaces it, and keys 1-4 and Backspa
     rig.controller->pressFace(1); // service: the first of the catalogue (kk)
     rig.controller->pressFace(2); // U1 = 2
     rig.controller->pressFace(4); // U2 = 4
-    CHECK(rig.view().section.find("Pertanyaan 3") == 0);
+    CHECK(rig.view().step == 3); // U3
     rig.controller->backKey();
-    CHECK(rig.view().section.find("Pertanyaan 2") == 0);
+    CHECK(rig.view().step == 2); // U2
     CHECK(rig.view().selected == "4");
     rig.frame();
     rig.tap("survey.back");
@@ -108,7 +114,7 @@ TEST_CASE("back shows the answer given and replaces it, and keys 1-4 and Backspa
     CHECK(rig.q("SELECT count(*) FROM survey_answers") == "2");
     CHECK(rig.q("SELECT service_code FROM survey_responses") == "kk");
     rig.controller->pressFace(7); // no seventh answer: nothing happens
-    CHECK(rig.view().section.find("Pertanyaan 2") == 0);
+    CHECK(rig.view().step == 2); // U2
     rig.frame();
     CHECK(ui::findTarget("survey.back") != nullptr);
     // On the first question there is no way further back.
@@ -132,10 +138,11 @@ TEST_CASE("an idle timeout mid-way ends the response as incomplete, keeping its 
     CHECK(rig.q("SELECT status FROM survey_responses") == "incomplete");
     CHECK(rig.answers().size() == 2);
     CHECK(rig.q("SELECT upload_status FROM survey_responses") == "pending"); // it goes up like the rest
-    // "Finish later" does the same at once.
+    // "Berhenti", confirmed, does the same at once.
     rig.tap("survey.start");
     rig.tap("answer.kk");
     rig.tap("survey.quit");
+    rig.tap("confirm.yes");
     CHECK(rig.controller->screen() == ui::ScreenId::Attract);
     CHECK(rig.q("SELECT count(*) FROM survey_responses WHERE status = 'incomplete'") == "2");
 }
@@ -148,11 +155,13 @@ TEST_CASE("the language switches mid-questionnaire, and the next citizen starts 
     CHECK(rig.view().question == config::defaultSurvey().unsur[0].question.id);
     rig.tap("language");
     CHECK(rig.view().question == config::defaultSurvey().unsur[0].question.en);
-    CHECK(rig.view().options[3].label == "Very suitable");
-    CHECK(rig.view().section.find("Question 1 of 9") == 0);
+    CHECK(rig.view().options[0].label == config::defaultSurvey().unsur[0].answers[3].en); // the best answer, first
+    CHECK(rig.view().section ==
+          rig.catalog.format(config::Lang::En, "survey.question_of", {{"n", "1"}, {"total", "9"}, {"name", config::defaultSurvey().unsur[0].name.en}}));
     CHECK(rig.q("SELECT language FROM survey_responses") == "en");
     rig.tap("answer.4");
     rig.tap("survey.quit");
+    rig.tap("confirm.yes");
     CHECK(rig.controller->snapshot().lang == config::Lang::Id);
 }
 
@@ -167,7 +176,8 @@ TEST_CASE("with an officer's case open, the response carries the officer, the ca
     rig.frame();
     rig.tap("survey.start");
     CHECK(rig.view().steps == 9 + 4); // no service question: the case says it
-    CHECK(rig.view().section.find("Pertanyaan 1 dari 9") == 0);
+    CHECK(rig.view().step == 0);
+    CHECK(rig.view().scale); // straight to U1
     CHECK(rig.q("SELECT officer_nip || ' ' || case_id || ' ' || service_code FROM survey_responses") == rig.officer.nip + " " + caseId + " nib");
     CHECK(rig.q("SELECT status FROM cases") == "open"); // the survey does not use up the case's rating
 }
@@ -178,8 +188,10 @@ TEST_CASE("a new definition file is used from the next questionnaire, and a malf
     std::string text = config::defaultSurveyText();
     const size_t at = text.find("version = \"");
     text.replace(at, text.find('\n', at) - at, "version = \"kantor-uji/2\"");
-    const size_t q = text.find("Bagaimana pendapat Saudara tentang kecepatan waktu");
-    text.replace(q, 50, "Seberapa cepat layanan kami hari ini, menurut Anda?");
+    const std::string& u3 = config::defaultSurvey().unsur[2].question.id;
+    const size_t q = text.find(u3);
+    REQUIRE(q != std::string::npos);
+    text.replace(q, u3.size(), "Seberapa cepat layanan kami hari ini, menurut Anda?");
     std::ofstream(rig.dir / "data" / "survey.toml") << text;
     rig.tap("survey.start");
     rig.tap("answer.kk");
@@ -188,6 +200,7 @@ TEST_CASE("a new definition file is used from the next questionnaire, and a malf
     CHECK(rig.view().question.rfind("Seberapa cepat layanan kami hari ini", 0) == 0);
     CHECK(rig.q("SELECT survey_version FROM survey_responses") == "kantor-uji/2");
     rig.tap("survey.quit");
+    rig.tap("confirm.yes");
 
     // A definition with an unsur missing: refused, naming the problem; the previous one stays.
     std::string bad = text;
@@ -221,6 +234,7 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     rig.tap("answer.kk");
     rig.tap("answer.1");
     rig.tap("survey.quit");
+    rig.tap("confirm.yes");
 
     config::KioskConfig cfg;
     cfg.counter = "Loket 2";
@@ -235,13 +249,14 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     rig.tap("pad.ok");
     REQUIRE(rig.controller->screen() == ui::ScreenId::Admin);
     std::string line, sample;
-    for (const auto& [label, value] : rig.controller->snapshot().adminLines) {
-        if (label == "IKM loket ini (bulan ini)") line = value;
-        if (label == "Sampel minimal (Krejcie–Morgan)") sample = value;
+    for (const auto& l : rig.controller->snapshot().adminLines) {
+        if (l.key == "admin.ikm") line = l.value;
+        if (l.key == "admin.sample") sample = l.value;
     }
-    CHECK(line == "87.50 B (2 responden lengkap)");
+    // Written the Indonesian way: 87,50.
+    CHECK(line == rig.catalog.format(config::Lang::Id, "admin.ikm_value", {{"score", "87,50"}, {"mutu", "B"}, {"n", "2"}}));
     // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 < 3.
-    CHECK(sample == "3 untuk 3 kasus: belum cukup");
+    CHECK(sample == rig.catalog.format(config::Lang::Id, "admin.sample_value", {{"sample", "3"}, {"cases", "3"}, {"enough", rig.t("admin.sample_short")}}));
 }
 
 TEST_CASE("keys pressed in one burst are taken in order: S, a service, an answer", "[survey][ui]")

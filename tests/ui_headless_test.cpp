@@ -430,13 +430,3 @@ TEST_CASE("a follow-up that cannot be written is retried, and the citizen goes o
     CHECK(rig.controller->pendingRetries() == 0);
     CHECK(rig.only().reasons == R"(["pungutan"])");
 }
-
-TEST_CASE("both translation catalogues hold exactly the keys the screens use", "[ui][i18n]")
-{
-    const auto catalog = config::Catalog::load(test::sourceDir() / "assets");
-    for (config::Lang lang : {config::Lang::Id, config::Lang::En}) {
-        INFO("catalogue " << config::langCode(lang));
-        CHECK(catalog.missing(lang, ui::catalogueKeys()).empty());
-        CHECK(catalog.unused(lang, ui::catalogueKeys()).empty());
-    }
-}

@@ -1,5 +1,6 @@
 #include "kiosk_window.hpp"
 
+#include "gl_images.hpp"
 #include "instance_lock.hpp"
 #include "watchdog.hpp"
 
@@ -226,10 +227,9 @@ int runKiosk(const RunOptions& o)
     try {
         const fs::path assets = config::findAssetsDir(cfg.assetsDir);
         catalog = config::Catalog::load(assets);
-        for (config::Lang lang : {config::Lang::Id, config::Lang::En}) {
-            for (const std::string& key : catalog.missing(lang, ui::catalogueKeys())) {
-                spdlog::warn("translation catalogue {}: key '{}' is missing; falling back", config::langCode(lang), key);
-            }
+        // A translator's English file that lacks a key falls back to Indonesian; say so once.
+        for (const std::string& key : catalog.missing(config::Lang::En, catalog.keys(config::Lang::Id))) {
+            spdlog::warn("translation catalogue en: key '{}' is missing; Indonesian is shown", key);
         }
         spdlog::info("translation catalogues from {}", assets.string());
     } catch (const config::ConfigError& e) {
@@ -286,17 +286,27 @@ int runKiosk(const RunOptions& o)
     ImGui_ImplOpenGL3_Init("#version 130");
 
     ui::Theme theme;
-    auto rebuildTheme = [&](float scale) {
-        theme = ui::loadTheme(io.Fonts, fonts, scale);
+    // The panel's physical size: configured, else the monitor's own report when plausible, else assumed.
+    auto metricsFor = [&](int w, int h) {
+        int mmW = 0, mmH = 0;
+        if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorPhysicalSize(m, &mmW, &mmH);
+        return ui::metricsFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.diagonalInches),
+                              ImVec2(static_cast<float>(mmW), static_cast<float>(mmH)), static_cast<float>(cfg.uiScale), cfg.largeText);
+    };
+    auto rebuildTheme = [&](const ui::Metrics& metrics) {
+        theme = ui::loadTheme(io.Fonts, fonts, metrics);
         ImGui::GetStyle() = ImGuiStyle();
-        ImGui::GetStyle().ScaleAllSizes(scale);
+        ImGui::GetStyle().ScaleAllSizes(metrics.scale);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        spdlog::info("display {}x{} px, {:.1f}\" ({}), {:.2f} px/mm, scale {:.2f}{}: text cap height {:.1f} mm, touch targets at least {:.0f} mm",
+                     metrics.width, metrics.height, metrics.diagonalInches, metrics.diagonalSource, metrics.pxPerMm, metrics.scale,
+                     metrics.largeText ? ", large text" : "", ui::capHeightPx(theme, theme.body) / metrics.pxPerMm, metrics.minTargetMm);
     };
     int exitCode = 0;
     try {
         glfwGetWindowSize(window, &width, &height);
-        rebuildTheme(ui::scaleFor(static_cast<float>(width), static_cast<float>(height), static_cast<float>(cfg.uiScale)));
+        rebuildTheme(metricsFor(width, height));
     } catch (const ui::FontError& e) {
         spdlog::critical("{}", e.what());
         exitCode = 1;
@@ -446,6 +456,13 @@ int runKiosk(const RunOptions& o)
             },
             [] { glfwPostEmptyEvent(); });
     }
+    // Officers' photos (DATA_DIR/photos, delivered with the roster), drawn from GL textures.
+    auto images = std::make_unique<GlImages>(); // its textures go before the GL context does (below)
+    ui::setImageSource(images.get());
+    controller.setPhotoLocator([dataDir = o.dataDir](const roster::Officer& officer) {
+        const auto path = roster::photoPath(dataDir, officer);
+        return path ? path->string() : std::string();
+    });
     int framesOnScreen = 0;
     controller.onScreenChanged = [&](ui::ScreenId id) {
         framesOnScreen = 0;
@@ -491,8 +508,7 @@ int runKiosk(const RunOptions& o)
 
             int w = 0, h = 0;
             glfwGetWindowSize(window, &w, &h);
-            const float scale = ui::scaleFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.uiScale));
-            if (std::fabs(scale - theme.scale) > 0.02f) rebuildTheme(scale);
+            if (static_cast<float>(w) != theme.metrics.width || static_cast<float>(h) != theme.metrics.height) rebuildTheme(metricsFor(w, h));
 
             const auto frameStart = std::chrono::steady_clock::now();
             ImGui_ImplOpenGL3_NewFrame();
@@ -621,6 +637,8 @@ int runKiosk(const RunOptions& o)
         for (int64_t us : frameMicros) lines += std::to_string(us) + "\n";
         writeFileAtomically(*o.frameLog, lines);
     }
+    ui::setImageSource(nullptr);
+    images.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

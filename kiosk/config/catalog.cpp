@@ -1,5 +1,9 @@
 #include "catalog.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 #include "config.hpp"
 
 #include <toml++/toml.h>
@@ -89,6 +93,48 @@ std::string Catalog::format(Lang lang, std::string_view key, std::initializer_li
         }
     }
     return out;
+}
+
+std::vector<std::string> Catalog::keys(Lang lang) const
+{
+    std::vector<std::string> out;
+    for (const auto& [key, text] : m_text[lang == Lang::En ? 1 : 0]) out.push_back(key);
+    return out;
+}
+
+namespace {
+std::string groupThousands(const std::string& digits, char separator)
+{
+    std::string out;
+    const size_t n = digits.size();
+    for (size_t i = 0; i < n; ++i) {
+        if (i > 0 && (n - i) % 3 == 0) out += separator;
+        out += digits[i];
+    }
+    return out;
+}
+} // namespace
+
+std::string formatNumber(double value, int decimals, Lang lang)
+{
+    decimals = std::clamp(decimals, 0, 9);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(value));
+    std::string text = buf;
+    const size_t point = text.find('.');
+    std::string whole = text.substr(0, point);
+    std::string fraction = point == std::string::npos ? "" : text.substr(point + 1);
+    const bool id = lang == Lang::Id;
+    const bool negative = value < 0 && (std::stod(text) != 0.0);
+    std::string out = (negative ? "-" : "") + groupThousands(whole, id ? '.' : ',');
+    if (!fraction.empty()) out += (id ? ',' : '.') + fraction;
+    return out;
+}
+
+std::string formatCount(long long value, Lang lang)
+{
+    const std::string digits = std::to_string(value < 0 ? -value : value);
+    return (value < 0 ? "-" : "") + groupThousands(digits, lang == Lang::Id ? '.' : ',');
 }
 
 std::vector<std::string> Catalog::missing(Lang lang, const std::vector<std::string>& required) const

@@ -32,11 +32,18 @@ public:
     // The keys of `required` that `lang`'s own file lacks, and the keys it has that are not required.
     [[nodiscard]] std::vector<std::string> missing(Lang lang, const std::vector<std::string>& required) const;
     [[nodiscard]] std::vector<std::string> unused(Lang lang, const std::vector<std::string>& required) const;
+    // Every key of `lang`'s own file, sorted.
+    [[nodiscard]] std::vector<std::string> keys(Lang lang) const;
 
 private:
     std::map<std::string, std::string, std::less<>> m_text[2];
     mutable std::map<std::string, std::string, std::less<>> m_missing; // "key" shown for unknown keys
 };
+
+// Numbers as each language writes them: Indonesian 82,45 and 1.234; English 82.45 and 1,234.
+// `decimals` digits after the decimal sign, rounded half away from zero; thousands always grouped.
+[[nodiscard]] std::string formatNumber(double value, int decimals, Lang lang);
+[[nodiscard]] std::string formatCount(long long value, Lang lang);
 
 // The assets directory: `configured` if set; else the first of BIN/../share/skm-kiosk/assets and
 // BIN/../../assets (the build tree) and the source tree's assets/ that holds i18n/id.toml.

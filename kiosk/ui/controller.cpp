@@ -104,6 +104,8 @@ void Controller::drawFrame(const Theme& theme)
         }
     }
     setPointerLive(m_gate.live());
+    refreshCountdown();
+    (void)refreshLockMessage();
     beginTargetFrame();
     const Intent intent = current().draw(m_state, theme);
     endTargetFrame();
@@ -157,6 +159,9 @@ void Controller::handle(const Intent& in)
     case K::Reason:
         if (m_state.screen == ScreenId::FollowUp) chooseReason(in.text);
         break;
+    case K::Done:
+        if (m_state.screen == ScreenId::FollowUp) finish(); // the rating is saved: nothing more to ask
+        break;
     case K::Skip:
         if (m_state.screen == ScreenId::FollowUp) show(ScreenId::Comment);
         else if (m_state.screen == ScreenId::Comment) {
@@ -181,8 +186,12 @@ void Controller::pressFace(int score)
 {
     if (m_state.screen == ScreenId::Survey) {
         noteActivity();
+        if (!m_state.confirm.empty()) return;
         const auto& options = m_state.survey.options;
-        if (score >= 1 && static_cast<size_t>(score) <= options.size()) surveyAnswer(options[static_cast<size_t>(score) - 1].code);
+        // An unsur: key k is value k, as on the faces (4 Sangat Baik .. 1 Tidak Baik); other questions:
+        // the k-th option shown.
+        if (m_state.survey.scale && score >= 1 && score <= 4) surveyAnswer(std::to_string(score));
+        else if (!m_state.survey.scale && score >= 1 && static_cast<size_t>(score) <= options.size()) surveyAnswer(options[static_cast<size_t>(score) - 1].code);
         return;
     }
     if (score < 1 || score > 4 || !isCitizenScreen(m_state.screen)) return;
@@ -318,6 +327,7 @@ void Controller::toggleLanguage()
 {
     m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
     refreshReasons();
+    refreshOfficer(); // the open case's service, in the new language
     if (m_survey) {
         (void)store::setSurveyLanguage(m_store, m_survey->id, config::langCode(m_state.lang));
         refreshSurvey();
@@ -338,6 +348,8 @@ void Controller::returnToAttract()
 {
     m_state.screenTest = 0;
     m_state.signInTechnician = false;
+    m_state.confirm.clear();
+    m_lockUntilMono.reset();
     m_pin.clear();
     m_state.signInNip.clear();
     m_state.signInPinLength = 0;
@@ -351,7 +363,18 @@ void Controller::returnToAttract()
     m_state.keyboardDigits = false;
     m_state.reasons.clear();
     m_state.lang = config::Lang::Id; // the next citizen starts in Bahasa Indonesia
+    refreshOfficer();
     show(ScreenId::Attract);
+}
+
+void Controller::refreshCountdown()
+{
+    int seconds = -1;
+    if (m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment) {
+        const int64_t deadline = screenDeadlineMs();
+        if (deadline != kNever) seconds = static_cast<int>(std::max<int64_t>(0, (deadline - m_clock.monoMs() + 999) / 1000));
+    }
+    m_state.countdownSeconds = seconds;
 }
 
 store::CommitResult Controller::apply(const Write& w)
@@ -411,6 +434,10 @@ bool Controller::tick()
         returnToAttract();
         changed = true;
     }
+    const int countdown = m_state.countdownSeconds;
+    refreshCountdown();
+    if (countdown != m_state.countdownSeconds) changed = true;
+    if (refreshLockMessage()) changed = true;
     return changed;
 }
 
@@ -434,6 +461,16 @@ int64_t Controller::nextDeadlineMs() const
     int64_t next = std::min(screenDeadlineMs(), m_nextRetry);
     if (m_duty) next = std::min(next, m_duty->nextDeadlineMs());
     if (m_gestureStart) next = std::min(next, gestureDueMs()); // wake while the press is held
+    const int64_t now = m_clock.monoMs();
+    // A countdown on screen changes each second: wake when its figure does.
+    if (m_state.countdownSeconds > 0) {
+        const int64_t deadline = screenDeadlineMs();
+        next = std::min(next, deadline - 1000 * ((deadline - now - 1) / 1000));
+    }
+    if (m_lockUntilMono && m_state.screen == ScreenId::SignIn) {
+        const int64_t left = *m_lockUntilMono - now;
+        next = std::min(next, left <= 0 ? now : *m_lockUntilMono - 1000 * ((left - 1) / 1000));
+    }
     return next;
 }
 

@@ -55,6 +55,9 @@ struct UiSettings {
     static UiSettings from(const config::KioskConfig& c);
 };
 
+// The officer's photo file, or empty: set by the app (DATA_DIR/photos) once the roster carries photos.
+using PhotoLocator = std::function<std::string(const roster::Officer&)>;
+
 // A key the kiosk acts on itself (the window collects them from GLFW, in the order pressed).
 struct KeyPress {
     enum class Action { Face, Officer, Admin, Survey, Back } action;
@@ -86,6 +89,8 @@ public:
     void backKey();
     // Gives the controller the officer's desk: sign-in and duty. Without it, F2 and the gesture do nothing.
     void attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty);
+    // Where officers' photos are; without it no photo is shown.
+    void setPhotoLocator(PhotoLocator locate) { m_photoLocator = std::move(locate); }
     // F2 on a keyboard: the officer's screen if a session is in force (the keyboard is on the officer's
     // side of the counter), else the sign-in.
     void officerKey();
@@ -138,10 +143,16 @@ private:
     void submitSignIn();
     void openSignIn();
     void refreshOfficer();             // the officer's part of the snapshot, from the duty
-    void officerMessage(const std::string& text, bool error);
+    // The line under the officer's and technician's controls: its catalogue key and its text.
+    void officerMessage(std::string key, std::string text, bool error);
+    void say(const char* key, bool error); // the catalogue's text for `key`
+    void clearOfficerMessage();
+    bool refreshLockMessage();         // the lock-out's countdown, as it runs; true if the text changed
+    void refreshCountdown();           // the follow-up's and comment's "returns in N s"
     void checkGesture();               // long presses: office name -> sign-in, counter -> technician
     void openTechnicianSignIn();
     void handleAdmin(const Intent& intent);
+    void leaveKiosk(); // confirmed: audited, and the app leaves for maintenance
     void refreshAdmin();
     // The admin screen's IKM of this counter this month, and its sample-size line.
     [[nodiscard]] std::pair<std::string, std::string> counterIkmLines();
@@ -197,10 +208,15 @@ private:
     };
     std::optional<SurveyRun> m_survey;
 
+    [[nodiscard]] std::string officerPhoto(const roster::Officer& officer) const { return m_photoLocator ? m_photoLocator(officer) : std::string(); }
+    PhotoLocator m_photoLocator;
     roster::Authenticator* m_auth = nullptr;
     roster::Duty* m_duty = nullptr;
     std::optional<roster::Roster> m_roster;
     std::string m_pin;                            // typed on the sign-in; never in the snapshot
+    bool m_pinByTouch = false;                    // a PIN digit came from the screen's pad (the public side)
+    bool m_signInByKey = false;                   // the sign-in was opened with F2/F12 (the officer's side)
+    std::optional<int64_t> m_lockUntilMono;       // the sign-in is locked out until then
     std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
     std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
     bool m_quit = false;

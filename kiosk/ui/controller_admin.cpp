@@ -24,6 +24,7 @@ void Controller::adminKey()
     if (!m_auth) return;
     noteActivity();
     openTechnicianSignIn();
+    m_signInByKey = true; // F12: the officer's side of the counter
 }
 
 void Controller::openTechnicianSignIn()
@@ -31,8 +32,8 @@ void Controller::openTechnicianSignIn()
     openSignIn();
     m_state.signInTechnician = true;
     m_state.signInField = 1; // the PIN only
-    m_state.officerMessage.clear();
-    if (m_settings.adminPinHash.empty()) officerMessage(m_state.t("admin.disabled"), true);
+    clearOfficerMessage();
+    if (m_settings.adminPinHash.empty()) say("admin.disabled", true);
 }
 
 void Controller::setSyncRunner(std::function<std::string()> run, std::function<void()> wake)
@@ -51,7 +52,7 @@ bool Controller::drainBackground()
     if (results.empty()) return false;
     if (m_syncThread.joinable()) m_syncThread.join();
     m_syncRunning = false;
-    officerMessage(results.back(), false);
+    officerMessage("admin.sync_result", results.back(), false);
     if (m_state.screen == ScreenId::Admin) refreshAdmin();
     return true;
 }
@@ -80,17 +81,20 @@ std::pair<std::string, std::string> Controller::counterIkmLines()
         std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
         for (size_t i = 0; i < unsur.size(); ++i) unsur[i] = {tally.unsur[i].first, tally.unsur[i].second};
         const ikm::Result r = ikm::compute(unsur);
+        const config::Lang lang = m_state.lang;
         const int64_t sample = ikm::sampleSize(tally.casesLogged);
-        const std::string sampleLine = m_state.catalog->format(
-            m_state.lang, "admin.sample_value",
-            {{"sample", std::to_string(sample)},
-             {"cases", std::to_string(tally.casesLogged)},
-             {"enough", m_state.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
+        // No services logged is not "enough": there is nothing to judge the sample by.
+        const std::string sampleLine =
+            tally.casesLogged == 0 ? m_state.t("admin.sample_no_data")
+                                   : m_state.catalog->format(lang, "admin.sample_value",
+                                                             {{"sample", config::formatCount(sample, lang)},
+                                                              {"cases", config::formatCount(tally.casesLogged, lang)},
+                                                              {"enough", m_state.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
         if (!r.converted) return {m_state.t("admin.ikm_none"), sampleLine};
-        char score[16];
-        std::snprintf(score, sizeof score, "%.2f", *r.converted);
-        return {m_state.catalog->format(m_state.lang, "admin.ikm_value",
-                                        {{"score", score}, {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))}, {"n", std::to_string(tally.complete)}}),
+        return {m_state.catalog->format(lang, "admin.ikm_value",
+                                        {{"score", config::formatNumber(*r.converted, 2, lang)},
+                                         {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))},
+                                         {"n", config::formatCount(tally.complete, lang)}}),
                 sampleLine};
     } catch (const std::exception& e) {
         return {std::string("? ") + e.what(), "?"};
@@ -103,22 +107,24 @@ void Controller::refreshAdmin()
     L.clear();
     const std::filesystem::path dataDir = m_store.dbPath().parent_path();
     const store::StoreStatus st = store::readStatus(dataDir, m_store.dbPath().filename().string());
+    const config::Lang lang = m_state.lang;
     auto t = [&](const char* key) { return m_state.t(key); };
-    L.emplace_back(t("admin.device"), m_store.deviceId());
-    L.emplace_back(t("admin.counter"), m_settings.counter);
-    L.emplace_back(t("admin.version"), m_settings.version);
-    L.emplace_back(t("admin.schema"), std::to_string(st.schemaVersion));
-    L.emplace_back(t("admin.ratings"), std::to_string(st.counts.total) + " / " + std::to_string(st.counts.pending) + " / " + std::to_string(st.counts.sent) +
-                                           " / " + std::to_string(st.counts.rejected) + " / " + std::to_string(st.counts.suppressed));
+    auto line = [&](const char* key, std::string value) { L.push_back({key, m_state.t(key), std::move(value)}); };
+    auto n = [&](int64_t v) { return config::formatCount(v, lang); };
+    line("admin.device", m_store.deviceId());
+    line("admin.counter", m_settings.counter);
+    line("admin.version", m_settings.version + " / " + std::to_string(st.schemaVersion));
+    line("admin.ratings", n(st.counts.total) + " / " + n(st.counts.pending) + " / " + n(st.counts.sent) + " / " + n(st.counts.rejected) + " / " +
+                              n(st.counts.suppressed));
     std::string lastSync = t("admin.never");
     if (!st.lastSyncJson.empty()) {
         const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson, nullptr, false);
         if (j.is_object()) {
             lastSync = store::isoUtc(j.value("at_ms", int64_t{0})).substr(0, 16) + " UTC  " + (j.value("ok", false) ? "OK" : "!") + "  " +
-                       std::to_string(j.value("sent", 0)) + "/" + std::to_string(j.value("rejected", 0)) + "/" + std::to_string(j.value("pending_left", 0));
+                       n(j.value("sent", 0)) + "/" + n(j.value("rejected", 0)) + "/" + n(j.value("pending_left", 0));
         }
     }
-    L.emplace_back(t("admin.last_sync"), lastSync);
+    line("admin.last_sync", lastSync);
     std::string syncError, config = "-";
     if (const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson.empty() ? "{}" : st.lastSyncJson, nullptr, false); j.is_object()) {
         if (j.contains("error") && j["error"].is_string()) syncError = j["error"].get<std::string>();
@@ -130,8 +136,8 @@ void Controller::refreshAdmin()
             else if (c.contains("error") && c["error"].is_string()) config = "! " + c["error"].get<std::string>();
         }
     }
-    if (!syncError.empty()) L.emplace_back(t("admin.sync_error"), syncError);
-    L.emplace_back(t("admin.config"), config);
+    if (!syncError.empty()) line("admin.sync_error", syncError);
+    line("admin.config", config);
     try {
         store::Database& db = m_store.database();
         const int64_t pending = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending')"
@@ -140,29 +146,39 @@ void Controller::refreshAdmin()
         const int64_t rejected = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'rejected')"
                                              " + (SELECT count(*) FROM cases WHERE upload_status = 'rejected')"
                                              " + (SELECT count(*) FROM audit_events WHERE upload_status = 'rejected')");
-        L.emplace_back(t("admin.events"), std::to_string(pending) + " / " + std::to_string(rejected));
+        line("admin.events", n(pending) + " / " + n(rejected));
     } catch (const std::exception&) {
-        L.emplace_back(t("admin.events"), "?");
+        line("admin.events", "?");
     }
-    L.emplace_back(t("admin.next_sync"), t("admin.not_scheduled"));
+    line("admin.next_sync", t("admin.not_scheduled"));
     const auto [ikmLine, sampleLine] = counterIkmLines();
-    L.emplace_back(t("admin.ikm"), ikmLine);
-    L.emplace_back(t("admin.sample"), sampleLine);
+    line("admin.ikm", ikmLine);
+    line("admin.sample", sampleLine);
     struct statvfs fs {};
     std::string free = "?";
-    if (statvfs(dataDir.c_str(), &fs) == 0) free = std::to_string(static_cast<long long>(fs.f_bavail) * static_cast<long long>(fs.f_frsize) / (1024 * 1024)) + " MB";
-    L.emplace_back(t("admin.disk_free"), free);
-    L.emplace_back(t("admin.db_size"), std::to_string(st.dbBytes / 1024) + " KB");
+    if (statvfs(dataDir.c_str(), &fs) == 0) {
+        const double bytes = static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize);
+        free = config::formatNumber(bytes / 1e9, 1, lang) + " GB";
+    }
+    line("admin.storage", free + " / " + config::formatNumber(static_cast<double>(st.dbBytes) / 1e6, 1, lang) + " MB");
     std::string officer = t("admin.nobody");
     if (m_duty && m_duty->session()) officer = m_duty->session()->officer.name + " (" + m_duty->session()->officer.nip + ")";
-    L.emplace_back(t("admin.officer"), officer);
-    L.emplace_back(t("admin.open_case"), st.openCase ? st.openCase->serviceCode + (st.openCase->ticket ? " " + *st.openCase->ticket : "") : "-");
+    line("admin.officer", officer);
+    line("admin.open_case", st.openCase ? st.openCase->serviceCode + (st.openCase->ticket ? " " + *st.openCase->ticket : "") : "-");
 }
 
 void Controller::handleAdmin(const Intent& in)
 {
     if (in.kind != Intent::Kind::Command) return;
     const std::string& c = in.text;
+    if (!m_state.confirm.empty()) {
+        const bool yes = c == "confirm.yes";
+        if (!yes && c != "confirm.no") return;
+        m_state.confirm.clear();
+        viewChanged();
+        if (yes) leaveKiosk();
+        return;
+    }
     if (c == "admin.close") return returnToAttract();
     if (c == "admin.screen_test") {
         m_state.screenTest = 1;
@@ -171,11 +187,11 @@ void Controller::handleAdmin(const Intent& in)
         m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
         viewChanged();
     } else if (c == "admin.sync_now") {
-        if (!m_syncRun) return officerMessage(m_state.t("admin.sync_unavailable"), true);
+        if (!m_syncRun) return say("admin.sync_unavailable", true);
         if (m_syncRunning) return;
         if (m_syncThread.joinable()) m_syncThread.join();
         m_syncRunning = true;
-        officerMessage(m_state.t("admin.sync_running"), false);
+        say("admin.sync_running", false);
         // The UI stays responsive: the sync runs on its own thread with its own store connection and
         // posts its result back; the UI thread picks it up in drainBackground().
         m_syncThread = std::thread([this] {
@@ -194,16 +210,24 @@ void Controller::handleAdmin(const Intent& in)
     } else if (c == "admin.export") {
         try {
             const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
-            officerMessage(m_state.catalog->format(config::Lang::Id, "admin.exported", {{"n", std::to_string(r.ratings)}, {"file", r.file.string()}}), false);
+            officerMessage("admin.exported",
+                           m_state.catalog->format(config::Lang::Id, "admin.exported", {{"n", config::formatCount(r.ratings, config::Lang::Id)}, {"file", r.file.string()}}),
+                           false);
         } catch (const std::exception& e) {
-            officerMessage(e.what(), true);
+            officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
         }
         refreshAdmin();
     } else if (c == "admin.leave") {
-        (void)m_store.recordAudit("kiosk_left", std::nullopt, R"({"by":"technician"})");
-        spdlog::info("the technician left the kiosk for maintenance");
-        m_quit = true;
+        m_state.confirm = "admin.leave";
+        viewChanged();
     }
+}
+
+void Controller::leaveKiosk()
+{
+    (void)m_store.recordAudit("kiosk_left", std::nullopt, R"({"by":"technician"})");
+    spdlog::info("the technician left the kiosk for maintenance");
+    m_quit = true;
 }
 
 } // namespace skm::ui

@@ -26,11 +26,13 @@ void Controller::officerKey()
     noteActivity();
     if (m_duty->session()) {
         m_duty->noteActivity();
+        m_state.lang = config::Lang::Id; // the officer's screens are in Indonesian
         refreshOfficer();
-        m_state.officerMessage.clear();
+        clearOfficerMessage();
         show(ScreenId::Officer);
     } else {
         openSignIn();
+        m_signInByKey = true;
     }
 }
 
@@ -38,31 +40,43 @@ void Controller::openSignIn()
 {
     m_state.signInTechnician = false;
     if (m_state.screen == ScreenId::Comment) saveDraft();
+    if (m_survey) endSurvey("incomplete");
     m_current.reset();
     m_pin.clear();
+    m_pinByTouch = false;
+    m_signInByKey = false;
+    m_lockUntilMono.reset();
+    m_state.lang = config::Lang::Id;
+    m_state.confirm.clear();
     m_state.signInNip.clear();
     m_state.signInPinLength = 0;
     m_state.signInField = 0;
-    m_state.officerMessage.clear();
+    clearOfficerMessage();
     try {
         m_roster = roster::readRoster(m_store.database());
     } catch (const std::exception& e) {
         spdlog::error("cannot read the roster: {}", e.what());
         m_roster.reset();
     }
-    if (!m_roster) officerMessage(m_state.t("signin.no_roster"), true);
+    if (!m_roster) say("signin.no_roster", true);
     show(ScreenId::SignIn);
 }
 
-void Controller::officerMessage(const std::string& text, bool error)
+void Controller::officerMessage(std::string key, std::string text, bool error)
 {
-    m_state.officerMessage = text;
+    m_state.officerMessageKey = std::move(key);
+    m_state.officerMessage = std::move(text);
     m_state.officerMessageIsError = error;
 }
 
+void Controller::say(const char* key, bool error) { officerMessage(key, m_state.t(key), error); }
+
+void Controller::clearOfficerMessage() { officerMessage({}, {}, false); }
+
 void Controller::refreshOfficer()
 {
-    m_state.servedBy.clear();
+    using Mode = Snapshot::Serving::Mode;
+    m_state.serving = {};
     if (!m_duty || !m_duty->session()) {
         m_state.officerName.clear();
         m_state.officerUnit.clear();
@@ -75,15 +89,25 @@ void Controller::refreshOfficer()
     m_state.officerOnBreak = s.onBreak;
     if (!m_roster) m_roster = roster::readRoster(m_store.database());
     m_state.services.clear();
+    const bool en = m_state.lang == config::Lang::En;
     std::string openService;
     if (m_roster) {
         for (const roster::Service& svc : m_roster->services) {
             m_state.services.push_back({svc.code, svc.nameId});
-            if (m_duty->openCase() && m_duty->openCase()->serviceCode == svc.code) openService = svc.nameId;
+            if (m_duty->openCase() && m_duty->openCase()->serviceCode == svc.code) openService = en && !svc.nameEn.empty() ? svc.nameEn : svc.nameId;
         }
     }
-    if (m_duty->openCase()) {
-        m_state.servedBy = m_state.catalog->format(config::Lang::Id, "attract_case.served_by", {{"name", s.officer.name}, {"service", openService}});
+    Snapshot::Serving& v = m_state.serving;
+    v.officerName = s.officer.name;
+    v.photo = officerPhoto(s.officer);
+    if (s.onBreak) {
+        v.mode = Mode::Break;
+    } else if (const auto& c = m_duty->openCase()) {
+        v.mode = Mode::Case;
+        v.service = openService;
+        v.ticket = c->ticket.value_or("");
+    } else {
+        v.mode = Mode::OnDuty;
     }
 }
 
@@ -96,6 +120,8 @@ void Controller::handleSignIn(const Intent& in)
         for (char c : in.text) {
             if (c < '0' || c > '9' || field.size() >= maxLen) continue;
             field += c;
+            // A PIN digit from the screen's pad comes from the public side of the counter.
+            if (m_state.signInField == 1 && !in.keyboard) m_pinByTouch = true;
         }
         if (m_state.signInField == 0 && m_state.signInNip.size() == 18) m_state.signInField = 1;
     } else if (in.kind == K::Backspace) {
@@ -118,58 +144,84 @@ void Controller::submitSignIn()
 {
     using S = roster::SignInResult::Status;
     if (!m_auth || !m_duty) return;
+    // The keyboard channel is the officer's side of the counter: a sign-in opened with F2 or F12 (which
+    // the citizens' 4-key keypad does not have) with every PIN digit typed on the keyboard. Anything
+    // else may come from the public side.
+    const roster::SignInChannel channel = m_signInByKey && !m_pinByTouch ? roster::SignInChannel::Keyboard : roster::SignInChannel::Touch;
     roster::SignInResult r;
     try {
         if (m_state.signInTechnician) {
-            if (m_settings.adminPinHash.empty()) return officerMessage(m_state.t("admin.disabled"), true);
-            r = m_auth->checkTechnician(m_settings.adminPinHash, m_pin, roster::SignInChannel::Touch);
+            if (m_settings.adminPinHash.empty()) return say("admin.disabled", true);
+            r = m_auth->checkTechnician(m_settings.adminPinHash, m_pin, channel);
             if (r.status == S::SignedIn) {
                 m_pin.clear();
+                m_pinByTouch = false;
                 m_state.signInPinLength = 0;
-                m_state.officerMessage.clear();
+                clearOfficerMessage();
                 m_state.screenTest = 0;
                 refreshAdmin();
                 show(ScreenId::Admin);
                 return;
             }
         } else {
-            r = m_auth->signIn(m_state.signInNip, m_pin, roster::SignInChannel::Touch);
+            r = m_auth->signIn(m_state.signInNip, m_pin, channel);
         }
     } catch (const std::exception& e) {
         spdlog::error("sign-in failed: {}", e.what());
-        officerMessage(e.what(), true);
+        officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
         return;
     }
     m_pin.clear();
+    m_pinByTouch = false;
     m_state.signInPinLength = 0;
+    m_lockUntilMono.reset();
     switch (r.status) {
     case S::SignedIn:
         try {
             // The same officer signing in again keeps their session; another officer replaces it.
-            if (!m_duty->session() || m_duty->session()->officer.nip != r.officer->nip) m_duty->start(*r.officer);
+            if (!m_duty->session() || m_duty->session()->officer.nip != r.officer->nip) {
+                m_duty->start(*r.officer);
+                m_state.selectedService.clear(); // the last service is this session's
+            }
             m_duty->noteActivity();
         } catch (const std::exception& e) {
-            officerMessage(e.what(), true);
+            officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
             return;
         }
         m_state.signInNip.clear();
         m_state.signInField = 0;
-        m_state.selectedService.clear();
         m_state.ticket.clear();
-        m_state.officerMessage.clear();
+        clearOfficerMessage();
         refreshOfficer();
         show(ScreenId::Officer);
         return;
     case S::WrongPin:
-        officerMessage(m_state.catalog->format(config::Lang::Id, "signin.wrong_pin", {{"n", std::to_string(r.failuresLeft)}}), true);
+        officerMessage("signin.wrong_pin", m_state.catalog->format(config::Lang::Id, "signin.wrong_pin", {{"n", std::to_string(r.failuresLeft)}}), true);
         break;
     case S::LockedOut:
-        officerMessage(m_state.catalog->format(config::Lang::Id, "signin.locked", {{"s", std::to_string((r.lockedForMs + 999) / 1000)}}), true);
+        // Shown as a countdown that runs (refreshLockMessage), not the figure of the moment it was set.
+        m_lockUntilMono = m_clock.monoMs() + r.lockedForMs;
+        refreshLockMessage();
         break;
-    case S::UnknownNip: officerMessage(m_state.t("signin.unknown"), true); break;
-    case S::Malformed: officerMessage(m_state.t("signin.malformed"), true); break;
+    case S::UnknownNip: say("signin.unknown", true); break;
+    case S::Malformed: say("signin.malformed", true); break;
     }
     m_state.signInField = m_state.signInTechnician || m_state.signInNip.size() == 18 ? 1 : 0;
+}
+
+bool Controller::refreshLockMessage()
+{
+    if (!m_lockUntilMono || m_state.screen != ScreenId::SignIn) return false;
+    const int64_t left = *m_lockUntilMono - m_clock.monoMs();
+    if (left <= 0) {
+        m_lockUntilMono.reset();
+        say("signin.unlocked", false);
+        return true;
+    }
+    const std::string text = m_state.catalog->format(config::Lang::Id, "signin.locked", {{"s", std::to_string((left + 999) / 1000)}});
+    if (text == m_state.officerMessage) return false;
+    officerMessage("signin.locked", text, true);
+    return true;
 }
 
 void Controller::handleOfficer(const Intent& in)
@@ -177,6 +229,19 @@ void Controller::handleOfficer(const Intent& in)
     using K = Intent::Kind;
     if (!m_duty || !m_duty->session()) return returnToAttract();
     m_duty->noteActivity();
+    if (!m_state.confirm.empty()) {
+        if (in.kind != K::Command) return;
+        const bool yes = in.text == "confirm.yes";
+        if (!yes && in.text != "confirm.no") return;
+        m_state.confirm.clear();
+        viewChanged();
+        if (yes) {
+            m_duty->end("signed_out");
+            refreshOfficer();
+            returnToAttract();
+        }
+        return;
+    }
     try {
         if (in.kind == K::Type) {
             for (char c : in.text) {
@@ -189,34 +254,38 @@ void Controller::handleOfficer(const Intent& in)
             const std::string& c = in.text;
             if (c.rfind("officer.service:", 0) == 0) {
                 m_state.selectedService = c.substr(16);
-                m_state.officerMessage.clear();
+                clearOfficerMessage();
+                // Chosen from the keyboard: the next Enter hands over.
+                if (focusedByKeyboard()) setKeyboardFocus("officer.hand_over");
             } else if (c == "officer.hand_over") {
-                if (m_state.selectedService.empty()) return officerMessage(m_state.t("officer.choose_service"), true);
+                if (m_duty->session()->onBreak) return say("officer.no_hand_over_on_break", true);
+                if (m_state.selectedService.empty()) return say("officer.choose_service", true);
                 const std::optional<std::string> ticket = m_state.ticket.empty() ? std::nullopt : std::optional<std::string>(m_state.ticket);
                 (void)m_duty->logCase(m_state.selectedService, ticket);
                 refreshOfficer();
-                m_state.selectedService.clear();
+                // The service stays chosen for the next citizen: most counters serve one service in a row.
                 m_state.ticket.clear();
-                m_state.officerMessage.clear();
+                clearOfficerMessage();
                 m_current.reset();
                 show(ScreenId::Attract); // the screen is the citizen's now
             } else if (c == "officer.break") {
                 m_duty->takeBreak();
                 refreshOfficer();
+                say("officer.on_break_note", false);
             } else if (c == "officer.resume") {
                 m_duty->resume();
                 refreshOfficer();
+                clearOfficerMessage();
             } else if (c == "officer.sign_out") {
-                m_duty->end("signed_out");
-                refreshOfficer();
-                returnToAttract();
+                m_state.confirm = "officer.sign_out";
+                viewChanged();
             } else if (c == "officer.citizen") {
                 returnToAttract();
             }
         }
     } catch (const std::exception& e) {
         spdlog::error("officer action failed: {}", e.what());
-        officerMessage(e.what(), true);
+        officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
     }
 }
 

@@ -23,7 +23,7 @@ void Controller::surveyKey()
 
 void Controller::backKey()
 {
-    if (m_state.screen != ScreenId::Survey) return;
+    if (m_state.screen != ScreenId::Survey || !m_state.confirm.empty()) return;
     noteActivity();
     surveyBack();
 }
@@ -102,7 +102,9 @@ void Controller::refreshSurvey()
         v.section = m_state.catalog->format(lang, "survey.question_of",
                                             {{"n", std::to_string(step.index + 1)}, {"total", std::to_string(run.def.unsur.size())}, {"name", u.name.in(lang)}});
         v.question = u.question.in(lang);
-        for (size_t k = 0; k < 4; ++k) v.options.push_back({std::to_string(k + 1), u.answers[k].in(lang)});
+        // In the faces' direction: the best answer (4) first, on the left (docs/survey.md).
+        for (size_t k = 4; k-- > 0;) v.options.push_back({std::to_string(k + 1), u.answers[k].in(lang)});
+        v.scale = true;
         break;
     }
     case SurveyStep::Kind::Profile: {
@@ -127,7 +129,19 @@ void Controller::handleSurvey(const Intent& in)
     case K::Answer: surveyAnswer(in.text); break;
     case K::Back: surveyBack(); break;
     case K::Skip: surveySkip(); break;
-    case K::Quit: returnToAttract(); break; // incomplete, kept
+    case K::Quit: // "stop here?": the answers given stay either way
+        m_state.confirm = "survey.quit";
+        viewChanged();
+        break;
+    case K::Command:
+        if (m_state.confirm.empty()) break;
+        if (in.text == "confirm.yes") {
+            returnToAttract(); // incomplete, kept
+        } else if (in.text == "confirm.no") {
+            m_state.confirm.clear();
+            viewChanged();
+        }
+        break;
     case K::ToggleLanguage: toggleLanguage(); break;
     default: break;
     }

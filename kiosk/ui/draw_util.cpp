@@ -1,5 +1,7 @@
 #include "draw_util.hpp"
 
+#include "layout.hpp"
+#include "widgets.hpp"
 #include "theme.hpp"
 
 #include <cstring>
@@ -29,22 +31,30 @@ void endFullscreen()
 
 float drawCenteredWrapped(ImDrawList* dl, ImFont* font, const char* text, float centerX, float top, float wrap, ImU32 color)
 {
-    const float size = font->FontSize;
-    const char* s = text;
-    const char* end = text + std::strlen(text);
-    float y = top;
-    while (s < end) {
-        const char* lineEnd = font->CalcWordWrapPositionA(1.0f, s, end, wrap);
-        if (lineEnd == s) ++lineEnd; // a word wider than the line: emit it anyway
-        const char* visibleEnd = lineEnd;
-        while (visibleEnd > s && (visibleEnd[-1] == ' ' || visibleEnd[-1] == '\n')) --visibleEnd;
-        const ImVec2 w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, s, visibleEnd);
-        dl->AddText(font, size, ImVec2(centerX - w.x * 0.5f, y), color, s, visibleEnd);
-        y += size * 1.15f;
-        s = lineEnd;
-        while (s < end && (*s == ' ' || *s == '\n')) ++s;
+    TextBlock block;
+    block.font = font;
+    block.lines = wrapLines(font, text, wrap);
+    return drawLines(dl, block, ImVec2(centerX, top), Align::Center, color);
+}
+
+void drawText(ImDrawList* dl, ImFont* font, ImVec2 pos, ImU32 color, const std::string& text)
+{
+    if (text.empty()) return;
+    dl->AddText(font, font->FontSize, pos, color, text.c_str());
+    recordText(text, Rect{pos, ImVec2(pos.x + textWidth(font, text), pos.y + font->FontSize)});
+}
+
+float drawLines(ImDrawList* dl, const TextBlock& block, ImVec2 pos, Align align, ImU32 color)
+{
+    if (!block.font) return 0;
+    float y = pos.y;
+    for (const std::string& line : block.lines) {
+        const float w = align == Align::Left ? 0.0f : textWidth(block.font, line);
+        const float x = align == Align::Left ? pos.x : align == Align::Center ? pos.x - w * 0.5f : pos.x - w;
+        drawText(dl, block.font, ImVec2(x, y), color, line);
+        y += lineHeight(block.font);
     }
-    return y - top;
+    return y - pos.y;
 }
 
 std::string fitWithEllipsis(ImFont* font, const std::string& text, float maxWidth)

@@ -29,6 +29,16 @@ const FaceStyle& faceStyle(int score)
     return kFaces[score - 1];
 }
 
+const char* faceKey(int score)
+{
+    switch (score) {
+    case 1: return "face.1";
+    case 2: return "face.2";
+    case 3: return "face.3";
+    default: return "face.4";
+    }
+}
+
 void drawFace(ImDrawList* dl, ImVec2 c, float r, int score, bool pressed)
 {
     const FaceStyle& s = faceStyle(score);

@@ -13,6 +13,8 @@ struct FaceStyle {
 
 // score 1..4 (Tidak Baik .. Sangat Baik).
 [[nodiscard]] const FaceStyle& faceStyle(int score);
+// The catalogue key of face `score`'s label ("face.1" .. "face.4").
+[[nodiscard]] const char* faceKey(int score);
 
 // Draws face `score` centred at `c` with radius `r`; `pressed` draws it pushed in.
 void drawFace(ImDrawList* dl, ImVec2 c, float r, int score, bool pressed);

@@ -2,84 +2,325 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace skm::ui {
 
-HeaderLayout layoutHeader(ImVec2 display, const Theme& theme)
+namespace {
+float marginFor(ImVec2 display) { return std::max(8.0f, 0.035f * std::min(display.x, display.y)); }
+bool isPortrait(ImVec2 display) { return display.y > display.x * 1.1f; }
+} // namespace
+
+std::vector<std::string> wrapLines(ImFont* font, const std::string& text, float wrap)
+{
+    std::vector<std::string> lines;
+    size_t from = 0;
+    while (from <= text.size()) {
+        // ImGui's word wrap does not break at '\n': each paragraph is wrapped on its own.
+        const size_t nl = text.find('\n', from);
+        const std::string para = text.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
+        const char* s = para.c_str();
+        const char* end = s + para.size();
+        if (s == end && nl != std::string::npos) lines.emplace_back();
+        while (s < end) {
+            const char* lineEnd = font->CalcWordWrapPositionA(1.0f, s, end, std::max(1.0f, wrap));
+            if (lineEnd == s) ++lineEnd; // a word wider than the line: keep it whole
+            const char* visibleEnd = lineEnd;
+            while (visibleEnd > s && visibleEnd[-1] == ' ') --visibleEnd;
+            lines.emplace_back(s, visibleEnd);
+            s = lineEnd;
+            while (s < end && *s == ' ') ++s;
+        }
+        if (nl == std::string::npos) break;
+        from = nl + 1;
+    }
+    return lines;
+}
+
+bool shortPanel(ImVec2 display, const Theme& theme) { return display.y < lineHeight(theme.body) * 12.5f; }
+
+float textWidth(ImFont* font, const std::string& text) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x; }
+
+TextBlock fitText(const std::string& text, float wrap, std::initializer_list<ImFont*> fonts, size_t maxLines)
+{
+    TextBlock b;
+    for (ImFont* f : fonts) {
+        b.font = f;
+        b.lines = wrapLines(f, text, wrap);
+        if (b.lines.size() <= maxLines) break;
+    }
+    return b;
+}
+
+float buttonHeight(const Theme& theme, ImFont* font, float lines) { return std::max(theme.minTarget(), font->FontSize * (lines * 1.15f + 0.45f)); }
+
+float buttonWidth(const Theme& theme, ImFont* font, const std::string& label) { return std::max(theme.minTarget(), textWidth(font, label) + font->FontSize * 1.2f); }
+
+HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter, const std::string& languageLabel)
 {
     HeaderLayout h;
-    h.margin = std::max(8.0f, 0.035f * std::min(display.x, display.y));
-    const float s = theme.scale;
-    const float langW = 270.0f * s, langH = 78.0f * s;
-    h.language = {ImVec2(display.x - h.margin - langW, h.margin), ImVec2(display.x - h.margin, h.margin + langH)};
-    h.bottom = h.margin + std::max(langH, theme.title->FontSize * 1.4f) + h.margin * 0.4f;
-    h.officePos = ImVec2(h.margin, h.margin + (langH - theme.title->FontSize) * 0.5f);
-    h.counterRight = h.language.min.x - h.margin;
+    const float m = marginFor(display);
+    h.margin = m;
+    const float langW = buttonWidth(theme, theme.label, languageLabel), langH = buttonHeight(theme, theme.label);
+    h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
+    const float textRight = h.language.min.x - m;
+    // One line when the office's and the counter's names fit side by side (a short panel needs the
+    // room); else the office's name over two lines of the title font, or as many as it takes in the
+    // body's, and the counter under it. Never cut.
+    const float counterW = textWidth(theme.body, counter);
+    const float sep = theme.body->FontSize * 1.5f;
+    h.showCounter = !counter.empty();
+    if (textWidth(theme.title, office) + sep + counterW <= textRight - m) {
+        h.office = fitText(office, textRight - m, {theme.title}, 1);
+        const float lineH = lineHeight(theme.title);
+        const float contentH = std::max(langH, lineH);
+        h.officePos = ImVec2(m, m + (contentH - lineH) * 0.5f);
+        h.counterPos = ImVec2(textRight - counterW, h.officePos.y + (lineH - lineHeight(theme.body)) * 0.6f);
+        h.bottom = m + contentH + m * 0.4f;
+        h.officerGesture = {ImVec2(m, m * 0.5f), ImVec2(h.counterPos.x - sep * 0.5f, h.bottom)};
+        h.adminGesture = {ImVec2(h.counterPos.x - sep * 0.5f, m * 0.5f), ImVec2(textRight, h.bottom)};
+        return h;
+    }
+    h.office = fitText(office, textRight - m, {theme.title, theme.body}, 2);
+    const float counterH = counter.empty() ? 0.0f : lineHeight(theme.body);
+    const float blockH = h.office.height() + counterH;
+    const float contentH = std::max(langH, blockH);
+    h.officePos = ImVec2(m, m + (contentH - blockH) * 0.5f);
+    h.counterPos = ImVec2(m, h.officePos.y + h.office.height());
+    h.bottom = m + contentH + m * 0.4f;
+    h.officerGesture = {ImVec2(m, m * 0.5f), ImVec2(textRight, h.counterPos.y)};
+    h.adminGesture = {ImVec2(m, h.counterPos.y), ImVec2(textRight, h.bottom)};
     return h;
 }
 
-AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const char* question)
+HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon)
 {
-    AttractLayout L;
-    L.header = layoutHeader(display, theme);
-    const float W = display.x, H = display.y;
-    const float m = L.header.margin;
-    L.questionTop = L.header.bottom + m * 0.6f;
-    L.questionWrap = W - 2 * m;
-    const ImVec2 q = theme.question->CalcTextSizeA(theme.question->FontSize, FLT_MAX, L.questionWrap, question);
-    const float facesTop = L.questionTop + q.y + m;
-    const float facesBottom = H - m - theme.body->FontSize * 1.6f; // room for the status line
-    const bool portrait = H > W * 1.1f;
-    const int cols = portrait ? 2 : 4;
-    const int rows = portrait ? 2 : 1;
-    const float gap = m * 0.6f;
-    const float cellW = (W - 2 * m - (cols - 1) * gap) / cols;
-    const float cellH = std::max(10.0f, (facesBottom - facesTop - (rows - 1) * gap) / rows);
-    const float labelH = theme.label->FontSize * 1.5f;
-    L.faceRadius = std::max(8.0f, std::min(cellW * 0.44f, (cellH - labelH) * 0.45f));
+    HeaderLayout h;
+    const float m = marginFor(display);
+    h.margin = m;
+    h.status = true;
+    h.showCounter = false;
+    const float langW = buttonWidth(theme, theme.label, languageLabel), langH = buttonHeight(theme, theme.label);
+    h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
+    const float iconW = icon ? theme.body->FontSize * 1.3f : 0.0f;
+    h.office = fitText(status, h.language.min.x - 2 * m - iconW, {theme.body}, 3);
+    const float contentH = std::max(langH, h.office.height());
+    h.officePos = ImVec2(m + iconW, m + (contentH - h.office.height()) * 0.5f);
+    h.bottom = m + contentH + m * 0.4f;
+    return h;
+}
 
-    const float rowH = std::min(cellH, 2 * L.faceRadius / 0.9f + labelH);
-    const float usedH = rows * rowH + (rows - 1) * gap;
-    const float top = facesTop + std::max(0.0f, (facesBottom - facesTop - usedH) * 0.5f);
-    for (int i = 0; i < 4; ++i) {
-        const int score = 4 - i; // left to right: 4, 3, 2, 1
-        const int col = i % cols, row = i / cols;
-        Rect cell;
-        cell.min = ImVec2(m + col * (cellW + gap), top + row * (rowH + gap));
-        cell.max = ImVec2(cell.min.x + cellW, cell.min.y + rowH);
-        L.target[score - 1] = cell;
-        const float faceAreaH = rowH - labelH;
-        L.faceCenter[score - 1] = ImVec2(cell.center().x, cell.min.y + faceAreaH * 0.5f);
-        L.labelCenter[score - 1] = ImVec2(cell.center().x, cell.max.y - labelH * 0.5f);
+FooterLayout layoutFooter(ImVec2 display, const Theme& theme, float m, const std::string& hint, const std::string& surveyLabel, bool surveyOffered)
+{
+    FooterLayout f;
+    float btnH = 0;
+    if (surveyOffered) {
+        const float btnW = std::min(display.x * 0.5f, buttonWidth(theme, theme.label, surveyLabel));
+        btnH = buttonHeight(theme, theme.label, static_cast<float>(wrapLines(theme.label, surveyLabel, btnW - theme.label->FontSize).size()));
+        f.survey = {ImVec2(display.x - m - btnW, display.y - m * 0.6f - btnH), ImVec2(display.x - m, display.y - m * 0.6f)};
+    }
+    const float wrap = surveyOffered ? f.survey.min.x - 2 * m : display.x - 2 * m;
+    f.hint = fitText(hint, wrap, {theme.body}, 99);
+    const float h = std::max(btnH, f.hint.height());
+    f.top = display.y - m * 0.6f - h;
+    f.hintPos = ImVec2(m, f.top + (h - f.hint.height()) * 0.5f);
+    return f;
+}
+
+namespace {
+
+// The panel in the column [left, left + width) from `top`: caption (unless `caption` is false), the
+// name (large; or the headline that replaces it), the detail; the photo, if any, on the left.
+ServingLayout layoutServing(const Theme& theme, float left, float width, float top, const ServingTexts& s, bool caption, bool bigName, bool photo)
+{
+    ServingLayout L;
+    L.caption = caption;
+    const float pad = theme.body->FontSize * (caption ? 0.4f : 0.25f);
+    const float captionH = caption ? lineHeight(theme.body) : 0.0f;
+    // The text first decides the height; the photo then takes a 4:5 portrait beside the text.
+    float textLeft = left + pad;
+    float wrap = width - 2 * pad;
+    for (int pass = 0; pass < 2; ++pass) {
+        L.name = bigName ? fitText(s.name, wrap, {theme.question, theme.title}, 1) : fitText(s.name, wrap, {theme.title}, 99);
+        L.detail = fitText(s.detail, wrap, {theme.body}, 99);
+        const float textH = captionH + L.name.height() + L.detail.height();
+        if (!photo || pass == 1) {
+            L.panel = {ImVec2(left, top), ImVec2(left + width, top + textH + 2 * pad)};
+            if (photo) L.photo = {ImVec2(left + pad, top + pad), ImVec2(left + pad + textH * 0.8f, top + pad + textH)};
+            L.captionPos = ImVec2(textLeft, top + pad);
+            L.namePos = ImVec2(textLeft, top + pad + captionH);
+            L.detailPos = ImVec2(textLeft, L.namePos.y + L.name.height());
+            break;
+        }
+        textLeft = left + pad + textH * 0.8f + pad;
+        wrap = left + width - pad - textLeft;
     }
     return L;
 }
 
-FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, size_t chipCount)
+// Four faces in `area`, `cols` to a row (4 or 2), with their labels under them.
+void layoutFaces(AttractLayout& L, const Theme& theme, const Rect& area, int cols, float gap)
+{
+    const int rows = 4 / cols;
+    const float labelH = lineHeight(theme.label) * 1.2f;
+    const float cellW = (area.width() - (cols - 1) * gap) / cols;
+    const float cellH = std::max(10.0f, (area.height() - (rows - 1) * gap) / rows);
+    L.faceRadius = std::max(4.0f, std::min(cellW * 0.42f, (cellH - labelH) * 0.45f));
+    const float rowH = std::min(cellH, 2 * L.faceRadius / 0.9f + labelH);
+    const float usedH = rows * rowH + (rows - 1) * gap;
+    const float top = area.min.y + std::max(0.0f, (area.height() - usedH) * 0.5f);
+    for (int i = 0; i < 4; ++i) {
+        const int score = 4 - i; // 4, 3, 2, 1: left to right, then the next row
+        const int col = i % cols, row = i / cols;
+        Rect cell;
+        cell.min = ImVec2(area.min.x + col * (cellW + gap), top + row * (rowH + gap));
+        cell.max = ImVec2(cell.min.x + cellW, cell.min.y + rowH);
+        L.target[score - 1] = cell;
+        L.faceCenter[score - 1] = ImVec2(cell.center().x, cell.min.y + (rowH - labelH) * 0.5f);
+        L.labelCenter[score - 1] = ImVec2(cell.center().x, cell.max.y - labelH * 0.5f);
+    }
+}
+
+} // namespace
+
+AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question, const ServingTexts* serving,
+                            const FooterLayout& footer, bool combine)
+{
+    const float W = display.x;
+    const float m = header.margin;
+    const bool portrait = isPortrait(display);
+    const float gap = m * 0.6f;
+    const float minRadius = theme.minTarget() * 0.75f;
+    const float top = header.bottom + m * 0.4f;
+    const float bottom = footer.top - m * 0.4f;
+    AttractLayout L;
+
+    // Stacked: who serves, the question, the faces in a row (two by two on a tall display). The
+    // roomiest arrangement that leaves the faces their size; then a smaller question; then a panel
+    // without its caption.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        L = AttractLayout{};
+        L.header = header;
+        L.footer = footer;
+        L.questionCenterX = W * 0.5f;
+        float y = top;
+        if (serving && combine) {
+            ServingTexts headline = *serving;
+            headline.name = question;
+            L.serving = L.combined = true;
+            L.servingPanel = layoutServing(theme, m, W - 2 * m, y, headline, false, false, serving->photo);
+            y = L.servingPanel.panel.max.y + m * 0.4f;
+        } else {
+            if (serving) {
+                L.serving = true;
+                L.servingPanel = layoutServing(theme, m, W - 2 * m, y, *serving, attempt < 2, attempt < 2, serving->photo);
+                y = L.servingPanel.panel.max.y + m * 0.4f;
+            }
+            L.question = attempt == 0 ? fitText(question, W - 2 * m, {theme.question, theme.title}, 2)
+                                      : fitText(question, W - 2 * m, {theme.title, theme.body}, 2);
+            L.questionTop = y;
+            y += L.question.height() + m * 0.5f;
+        }
+        layoutFaces(L, theme, Rect{ImVec2(m, y), ImVec2(W - m, bottom)}, portrait ? 2 : 4, gap);
+        if (L.faceRadius >= minRadius) break;
+    }
+    return L;
+}
+
+AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                                      const ServingTexts& serving, const FooterLayout& footer, bool combine)
+{
+    const float W = display.x;
+    const float m = header.margin;
+    const float gap = m * 0.6f;
+    const float top = header.bottom + m * 0.4f;
+    const float bottom = footer.top - m * 0.4f;
+    AttractLayout L;
+    // Side by side: who serves and the question on the left, the faces two by two on the right.
+    const float leftW = (W - 3 * m) * 0.48f;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        L = AttractLayout{};
+        L.header = header;
+        L.footer = footer;
+        L.serving = true;
+        // Less and less beside the name until it fits: the photo, then (with no case open) the
+        // detail line, then the caption (which says "on a break": kept the longest).
+        const bool photo = serving.photo && attempt < 1;
+        const bool caption = !combine && attempt < 3;
+        ServingTexts texts = serving;
+        if (combine) texts.name = question;
+        if (!combine && attempt >= 2) texts.detail.clear();
+        L.combined = combine;
+        L.servingPanel = layoutServing(theme, m, leftW, top, texts, caption, false, photo);
+        float end = L.servingPanel.panel.max.y;
+        if (!combine) {
+            L.question = fitText(question, leftW, {theme.title, theme.body}, 99);
+            L.questionTop = end + m * 0.4f;
+            L.questionCenterX = m + leftW * 0.5f;
+            end = L.questionTop + L.question.height();
+        }
+        // (The footer's left part is free here: the column may go down to the panel's edge.)
+        if (end <= (footer.hint.lines.empty() ? display.y - m * 0.6f : bottom)) break;
+    }
+    layoutFaces(L, theme, Rect{ImVec2(2 * m + leftW, top), ImVec2(W - m, bottom)}, 2, gap);
+    return L;
+}
+
+FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question, const std::string& hint,
+                              const std::vector<std::string>& chipLabels, const std::string& skipLabel, const std::string& doneLabel)
 {
     FollowUpLayout L;
-    L.header = layoutHeader(display, theme);
-    const float W = display.x, H = display.y, s = theme.scale;
-    const float m = L.header.margin;
-    L.questionTop = L.header.bottom + m * 0.6f;
-    const float chipsTop = L.questionTop + theme.question->FontSize * 1.2f + theme.body->FontSize * 1.6f + m * 0.5f;
-    const float skipH = 120.0f * s, skipW = std::min(W - 2 * m, 360.0f * s);
-    L.skip = {ImVec2((W - skipW) * 0.5f, H - m - skipH), ImVec2((W + skipW) * 0.5f, H - m)};
-    const float chipsBottom = L.skip.min.y - m;
+    L.header = header;
+    const float W = display.x, H = display.y;
+    const float m = header.margin;
+    float y = header.bottom + m * 0.3f;
+    L.savedTop = y;
+    if (!header.status) y += lineHeight(theme.body) + m * 0.2f; // (in the status header on a short panel)
+    L.question = fitText(question, W - 2 * m, {theme.question, theme.title}, 1);
+    L.questionTop = y;
+    y += L.question.height();
+    L.hint = fitText(hint, W - 2 * m, {theme.body}, 2);
+    L.hintTop = y;
+    const float yWithoutHint = y + m * 0.4f;
+    y += L.hint.height() + m * 0.4f;
 
-    const bool portrait = H > W * 1.1f;
-    const size_t n = std::max<size_t>(1, chipCount);
-    const size_t cols = portrait ? std::min<size_t>(2, n) : std::min<size_t>(4, (n + 1) / 2 < 2 ? n : (n + 1) / 2);
-    const size_t rows = (n + cols - 1) / cols;
+    // Bottom row: the countdown on the left, Lewati and Selesai (the primary action) on the right.
+    const float btnH = buttonHeight(theme, theme.label);
+    const float doneW = std::max(buttonWidth(theme, theme.label, doneLabel), 200.0f * theme.scale);
+    const float skipW = std::max(buttonWidth(theme, theme.label, skipLabel), 200.0f * theme.scale);
     const float gap = m * 0.5f;
+    L.done = {ImVec2(W - m - doneW, H - m - btnH), ImVec2(W - m, H - m)};
+    L.skip = {ImVec2(L.done.min.x - gap - skipW, H - m - btnH), ImVec2(L.done.min.x - gap, H - m)};
+    L.countdownWrap = std::max(0.0f, L.skip.min.x - 2 * m);
+    L.countdownPos = ImVec2(m, H - m - btnH * 0.5f);
+
+    float chipsTop = y;
+    const float chipsBottom = L.done.min.y - m * 0.5f;
+    const bool portrait = isPortrait(display);
+    const size_t n = std::max<size_t>(1, chipLabels.size());
+    const size_t cols = portrait ? std::min<size_t>(2, n) : std::min<size_t>(4, n <= 3 ? n : (n + 1) / 2);
+    const size_t rows = (n + cols - 1) / cols;
     const float chipW = (W - 2 * m - (cols - 1) * gap) / cols;
-    const float chipH = std::min(170.0f * s, (chipsBottom - chipsTop - (rows - 1) * gap) / rows);
+    auto linesIn = [&](ImFont* f) {
+        size_t lines = 1;
+        for (const std::string& label : chipLabels) lines = std::max(lines, wrapLines(f, label, buttonTextWrap(chipW, f)).size());
+        return lines;
+    };
+    L.chipFont = linesIn(theme.label) <= 2 ? theme.label : theme.body;
+    const size_t maxLines = linesIn(L.chipFont);
+    const float minChipH = buttonHeight(theme, L.chipFont, static_cast<float>(maxLines));
+    if (rows * minChipH + (rows - 1) * gap > chipsBottom - chipsTop) {
+        // A short panel: the hint ("choose one, or skip") gives its line to the chips.
+        L.hint.lines.clear();
+        chipsTop = yWithoutHint;
+    }
+    const float chipH = std::max(minChipH, std::min(160.0f * theme.scale, (chipsBottom - chipsTop - (rows - 1) * gap) / rows));
     const float usedH = rows * chipH + (rows - 1) * gap;
     const float top = chipsTop + std::max(0.0f, (chipsBottom - chipsTop - usedH) * 0.5f);
-    for (size_t i = 0; i < chipCount; ++i) {
+    for (size_t i = 0; i < chipLabels.size(); ++i) {
         const size_t col = i % cols, row = i / cols;
         // A last row that is not full is centred.
-        const size_t inRow = std::min(cols, chipCount - row * cols);
+        const size_t inRow = std::min(cols, chipLabels.size() - row * cols);
         const float rowLeft = m + (cols - inRow) * (chipW + gap) * 0.5f;
         const ImVec2 min(rowLeft + col * (chipW + gap), top + row * (chipH + gap));
         L.chips.push_back({min, ImVec2(min.x + chipW, min.y + chipH)});
@@ -87,67 +328,122 @@ FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, size_t chipCou
     return L;
 }
 
-CommentLayout layoutComment(ImVec2 display, const Theme& theme)
+CommentLayout layoutComment(ImVec2 display, const Theme& theme, const HeaderLayout& header, size_t keyboardRows)
 {
     CommentLayout L;
-    L.header = layoutHeader(display, theme);
-    const float W = display.x, H = display.y, s = theme.scale;
-    const float m = L.header.margin;
-    const bool portrait = H > W * 1.1f;
-    L.promptTop = L.header.bottom + m * 0.3f;
-    const float boxTop = L.promptTop + theme.title->FontSize * 1.3f + theme.body->FontSize * 1.3f;
-    const float gap = m * 0.5f;
+    L.header = header;
+    const float W = display.x, H = display.y;
+    const float m = header.margin;
+    const bool portrait = isPortrait(display);
+    const float gap = m * 0.4f;
+    // The prompt: under the header, or (a short panel) the header's status line itself.
+    L.promptTop = header.bottom + m * 0.3f;
+    const float boxTop = header.status ? header.bottom + m * 0.3f : L.promptTop + lineHeight(theme.title) + (H >= 700 ? lineHeight(theme.body) : 0.0f) + m * 0.3f;
+    const float btnH = buttonHeight(theme, theme.label);
+    const float rows = static_cast<float>(std::max<size_t>(1, keyboardRows));
+    const float keyGap = m * 0.25f;
     if (portrait) {
         // Tall display: a full-width text box, the two buttons under it, the keyboard at the bottom.
-        L.textBox = {ImVec2(m, boxTop), ImVec2(W - m, boxTop + 240.0f * s)};
-        L.counterPos = ImVec2(L.textBox.max.x, L.textBox.max.y + theme.body->FontSize * 0.2f);
-        const float btnTop = L.textBox.max.y + theme.body->FontSize * 1.6f;
+        L.textBox = {ImVec2(m, boxTop), ImVec2(W - m, boxTop + lineHeight(theme.body) * 4 + theme.body->FontSize)};
+        L.counterPos = ImVec2(L.textBox.max.x, L.textBox.max.y + theme.body->FontSize * 0.15f);
+        L.countdownPos = ImVec2(L.textBox.min.x, L.counterPos.y);
+        const float btnTop = L.textBox.max.y + lineHeight(theme.body) + gap;
         const float btnW = (W - 2 * m - gap) * 0.5f;
-        L.skip = {ImVec2(m, btnTop), ImVec2(m + btnW, btnTop + 120.0f * s)};
-        L.send = {ImVec2(W - m - btnW, btnTop), ImVec2(W - m, btnTop + 120.0f * s)};
+        L.skip = {ImVec2(m, btnTop), ImVec2(m + btnW, btnTop + btnH * 1.3f)};
+        L.send = {ImVec2(W - m - btnW, btnTop), ImVec2(W - m, btnTop + btnH * 1.3f)};
         const float kbTop = L.skip.max.y + m;
         const float kbH = std::min(H - m - kbTop, (W - 2 * m) * 0.75f);
         L.keyboard = {ImVec2(m, H - m - kbH), ImVec2(W - m, H - m)};
-        return L;
+    } else {
+        const float boxH = header.status ? btnH : std::max(btnH, lineHeight(theme.body) * 2 + theme.body->FontSize * 0.8f);
+        const float btnW = std::max(210.0f * theme.scale, btnH * 2.2f);
+        L.textBox = {ImVec2(m, boxTop), ImVec2(W - m - 2 * btnW - 2 * gap, boxTop + boxH)};
+        L.skip = {ImVec2(L.textBox.max.x + gap, boxTop), ImVec2(L.textBox.max.x + gap + btnW, boxTop + boxH)};
+        L.send = {ImVec2(L.skip.max.x + gap, boxTop), ImVec2(W - m, boxTop + boxH)};
+        L.counterPos = ImVec2(W - m, L.textBox.max.y + theme.body->FontSize * 0.1f);
+        L.countdownPos = ImVec2(L.textBox.min.x, L.counterPos.y);
+        const float kbTop = L.textBox.max.y + lineHeight(theme.body) + theme.body->FontSize * 0.2f;
+        L.keyboard = {ImVec2(m, kbTop), ImVec2(W - m, H - m * 0.6f)};
     }
-    const float boxH = 120.0f * s;
-    const float btnW = 210.0f * s;
-    L.textBox = {ImVec2(m, boxTop), ImVec2(W - m - 2 * btnW - 2 * gap, boxTop + boxH)};
-    L.skip = {ImVec2(L.textBox.max.x + gap, boxTop), ImVec2(L.textBox.max.x + gap + btnW, boxTop + boxH)};
-    L.send = {ImVec2(L.skip.max.x + gap, boxTop), ImVec2(W - m, boxTop + boxH)};
-    L.counterPos = ImVec2(L.textBox.max.x, L.textBox.max.y + theme.body->FontSize * 0.2f);
-    const float kbTop = L.textBox.max.y + theme.body->FontSize * 1.5f;
-    L.keyboard = {ImVec2(m, kbTop), ImVec2(W - m, H - m)};
+    L.keyHeight = (L.keyboard.height() - (rows - 1) * keyGap) / rows;
     return L;
 }
 
-SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, size_t optionCount, float questionHeight)
+float answerPadding(const Theme& theme) { return theme.label->FontSize * 0.35f; }
+
+SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                          const std::vector<std::string>& labels, bool withFaces)
 {
     SurveyLayout L;
-    L.header = layoutHeader(display, theme);
+    L.header = header;
     const float W = display.x, H = display.y, s = theme.scale;
-    const float m = L.header.margin;
-    const bool portrait = H > W * 1.1f;
-    L.wrap = W - 2 * m;
-    L.sectionTop = L.header.bottom + m * 0.2f;
-    L.questionTop = L.sectionTop + theme.body->FontSize * 1.5f;
-    const float btnH = std::min(110.0f * s, H * 0.13f);
-    const float btnW = std::min((W - 4 * m) / 3, 300.0f * s);
+    const float m = header.margin;
+    const bool portrait = isPortrait(display);
+    // The section line: under the header, or (a short panel) the header's status line itself.
+    L.sectionTop = header.bottom + m * 0.3f;
+    L.questionTop = header.status ? header.bottom + m * 0.5f : L.sectionTop + lineHeight(theme.body) + m * 0.3f;
+    const float btnH = buttonHeight(theme, theme.label);
+    const float btnW = std::min((W - 4 * m) / 3, std::max(300.0f * s, btnH * 2.5f));
     L.back = {ImVec2(m, H - m - btnH), ImVec2(m + btnW, H - m)};
     L.skip = {ImVec2((W - btnW) * 0.5f, H - m - btnH), ImVec2((W + btnW) * 0.5f, H - m)};
     L.quit = {ImVec2(W - m - btnW, H - m - btnH), ImVec2(W - m, H - m)};
 
-    const float top = L.questionTop + questionHeight + m * 0.6f;
-    const float bottom = L.back.min.y - m * 0.6f;
-    const size_t n = std::max<size_t>(1, optionCount);
-    const size_t cols = portrait ? std::min<size_t>(2, n) : (n <= 4 ? n : (n + 1) / 2);
-    const size_t rows = (n + cols - 1) / cols;
+    const size_t n = std::max<size_t>(1, labels.size());
     const float gap = m * 0.5f;
+    const float bottom = L.back.min.y - m * 0.6f;
+    const float pad = answerPadding(theme);
+    // Each answer: its face (as tall as a two-line label) on the left, the label beside it.
+    const float faceR = withFaces ? std::max(theme.minTarget() * 0.45f, lineHeight(theme.label) * 0.6f) : 0.0f;
+    struct Grid {
+        size_t cols = 1;
+        float h = 0;
+    };
+    auto grid = [&](size_t cols) {
+        Grid g;
+        g.cols = cols;
+        const float w = (W - 2 * m - (cols - 1) * gap) / cols;
+        const float labelW = w - 2 * pad - (withFaces ? 2 * faceR + pad : 0.0f);
+        size_t lines = 1;
+        for (const std::string& l : labels) lines = std::max(lines, wrapLines(theme.label, l, labelW).size());
+        g.h = std::max({buttonHeight(theme, theme.label, static_cast<float>(lines)), withFaces ? 2 * faceR + 2 * pad : 0.0f});
+        if (lines > 2) g.h = 1e6f; // a label broken into three lines reads badly: another arrangement
+        return g;
+    };
+    std::vector<size_t> candidates;
+    if (!portrait) candidates.push_back(n <= 4 ? n : (n + 1) / 2);
+    candidates.push_back(std::min<size_t>(2, n));
+    candidates.push_back(1);
+    // The largest question font whose arrangement of answers fits; the answers in the fewest rows.
+    // If nothing fits: the arrangement that takes the least height.
+    Grid chosen = grid(candidates.front());
+    for (size_t cols : candidates) {
+        const Grid g = grid(cols);
+        if ((n + cols - 1) / cols * g.h < (n + chosen.cols - 1) / chosen.cols * chosen.h) chosen = g;
+    }
+    bool fitted = false;
+    for (ImFont* f : {theme.question, theme.title, theme.body}) {
+        L.question = fitText(question, W - 2 * m, {f}, 99);
+        const float top = L.questionTop + L.question.height() + m * 0.6f;
+        for (size_t cols : candidates) {
+            const Grid g = grid(cols);
+            const size_t rows = (n + cols - 1) / cols;
+            if (top + rows * g.h + (rows - 1) * gap <= bottom) {
+                chosen = g;
+                fitted = true;
+                break;
+            }
+        }
+        if (fitted) break;
+    }
+    L.faceRadius = faceR;
+    const size_t cols = chosen.cols;
+    const size_t rows = (n + cols - 1) / cols;
+    const float top = L.questionTop + L.question.height() + m * 0.6f;
     const float w = (W - 2 * m - (cols - 1) * gap) / cols;
-    const float h = std::max(10.0f, std::min(200.0f * s, (bottom - top - (rows - 1) * gap) / rows));
+    const float h = std::max(std::min(chosen.h, 1e5f), std::min(std::max(200.0f * s, chosen.h), (bottom - top - (rows - 1) * gap) / rows));
     const float usedH = rows * h + (rows - 1) * gap;
     const float y0 = top + std::max(0.0f, (bottom - top - usedH) * 0.5f);
-    for (size_t i = 0; i < optionCount; ++i) {
+    for (size_t i = 0; i < labels.size(); ++i) {
         const size_t col = i % cols, row = i / cols;
         const ImVec2 min(m + col * (w + gap), y0 + row * (h + gap));
         L.options.push_back({min, ImVec2(min.x + w, min.y + h)});
@@ -155,12 +451,25 @@ SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, size_t optionCount
     return L;
 }
 
-Rect surveyButtonRect(ImVec2 display, const Theme& theme)
+ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFont, ImFont* bodyFont, const std::string& title, const std::string& detail)
 {
-    const HeaderLayout h = layoutHeader(display, theme);
-    const float s = theme.scale;
-    const float w = std::min(display.x * 0.4f, 330.0f * s), ht = 64.0f * s;
-    return {ImVec2(display.x - h.margin - w, display.y - h.margin * 0.5f - ht), ImVec2(display.x - h.margin, display.y - h.margin * 0.5f)};
+    ConfirmLayout L;
+    const float m = marginFor(display);
+    const float w = std::min(display.x - 2 * m, std::max(900.0f * theme.scale, display.x * 0.6f));
+    const float pad = titleFont->FontSize * 0.8f;
+    L.title = fitText(title, w - 2 * pad, {titleFont}, 99);
+    L.detail = fitText(detail, w - 2 * pad, {bodyFont}, 99);
+    const float btnH = buttonHeight(theme, theme.label);
+    const float h = pad + L.title.height() + pad * 0.5f + L.detail.height() + pad + btnH + pad;
+    const float top = std::max(m, (display.y - h) * 0.5f);
+    L.panel = {ImVec2((display.x - w) * 0.5f, top), ImVec2((display.x + w) * 0.5f, top + h)};
+    L.titleTop = top + pad;
+    L.detailTop = L.titleTop + L.title.height() + pad * 0.5f;
+    const float bw = (w - 3 * pad) * 0.5f;
+    const float by = L.panel.max.y - pad - btnH;
+    L.cancel = {ImVec2(L.panel.min.x + pad, by), ImVec2(L.panel.min.x + pad + bw, by + btnH)};
+    L.confirm = {ImVec2(L.panel.max.x - pad - bw, by), ImVec2(L.panel.max.x - pad, by + btnH)};
+    return L;
 }
 
 } // namespace skm::ui

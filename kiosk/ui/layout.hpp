@@ -1,13 +1,15 @@
 #pragma once
-// Where things go, as pure functions of the display size and the theme, so that the screens, the
-// headless tests and the window tests agree. Sizes follow the theme's scale (1.0 at 1280x800, where a
-// 10" panel has about 60 px per cm: the faces, chips and action buttons are at least ~2 cm).
+// Where things go, as pure functions of the display size, the theme and the texts they must hold, so
+// that the screens, the headless tests and the window tests agree. Sizes are multiples of the theme's
+// font sizes and never smaller than its physical minimums (Theme::minTarget: 9 mm, 11 mm in large-text
+// mode), so a layout that fits at 800x480 on a 7" panel fits everywhere.
 
 #include "theme.hpp"
 
 #include <imgui.h>
 
 #include <array>
+#include <string>
 #include <vector>
 
 namespace skm::ui {
@@ -20,63 +22,172 @@ struct Rect {
     [[nodiscard]] float height() const { return max.y - min.y; }
 };
 
-// The band at the top of the citizen's screens: the office's name, the counter, the language button.
+// `text` broken into lines of at most `wrap` pixels in `font` (ImGui's word wrap; a word wider than
+// the line is kept whole on its own line).
+[[nodiscard]] std::vector<std::string> wrapLines(ImFont* font, const std::string& text, float wrap);
+// The line height the screens draw wrapped text with.
+[[nodiscard]] inline float lineHeight(const ImFont* font) { return font->FontSize * 1.15f; }
+[[nodiscard]] float textWidth(ImFont* font, const std::string& text);
+
+// A block of wrapped text: its font, its lines, and the height they take.
+struct TextBlock {
+    ImFont* font = nullptr;
+    std::vector<std::string> lines;
+    [[nodiscard]] float height() const { return font ? lines.size() * lineHeight(font) : 0.0f; }
+};
+// `text` wrapped at `wrap` in the first of `fonts` that needs at most `maxLines` lines (the last font
+// otherwise: nothing is cut).
+[[nodiscard]] TextBlock fitText(const std::string& text, float wrap, std::initializer_list<ImFont*> fonts, size_t maxLines);
+
+// A panel too short for the roomy layouts at the physical text minimums (800x480 on 7", or large
+// text on 10"): the screens then use their compact forms (docs/architecture.md, "Sizes in millimetres").
+[[nodiscard]] bool shortPanel(ImVec2 display, const Theme& theme);
+
+// The band at the top of the citizen's screens: the office's name (wrapped, never cut), the counter
+// beside or under it, and the language button on the right. In its status form (a short panel's
+// follow-up, comment and survey screens) a status line takes the office's place.
 struct HeaderLayout {
     float margin = 0;
     float bottom = 0;
     Rect language;
+    bool status = false;
+    TextBlock office;    // or the status line
     ImVec2 officePos;
-    float counterRight = 0; // the counter's text ends here
+    bool showCounter = true;
+    ImVec2 counterPos;   // the counter's name: under the office's, or on its line, right-aligned, when both fit
+    Rect officerGesture; // a 3 s press: the officer's sign-in (the office's name); empty in the status form
+    Rect adminGesture;   // a 5 s press: the technician's (the counter's name)
 };
-[[nodiscard]] HeaderLayout layoutHeader(ImVec2 display, const Theme& theme);
+// `counter` empty: the counter is not shown in the header (the compact attract screen shows it in its footer).
+[[nodiscard]] HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter,
+                                        const std::string& languageLabel);
+// The status form: `status` (with room for an icon of one line's height before it) and the language button.
+[[nodiscard]] HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon);
+
+// The bottom row of the attract and thanks screens: a hint on the left, "Isi survei lengkap" on the
+// right (never overlapping: the hint wraps in the room the button leaves).
+struct FooterLayout {
+    Rect survey;          // zero-sized when the button is not offered
+    TextBlock hint;
+    ImVec2 hintPos;
+    float top = 0;        // the footer's top edge
+};
+[[nodiscard]] FooterLayout layoutFooter(ImVec2 display, const Theme& theme, float margin, const std::string& hint, const std::string& surveyLabel,
+                                        bool surveyOffered);
+
+// Who serves the citizen, on the attract screen while an officer's session or case is open.
+struct ServingTexts {
+    std::string caption; // "Dilayani oleh" / "Petugas bertugas" / "Petugas sedang istirahat"
+    std::string name;
+    std::string detail;  // "Kartu Keluarga · Antrean A-012"
+    bool photo = false;
+};
+struct ServingLayout {
+    bool caption = true; // false on a short panel: the name and the detail only
+    Rect panel;
+    Rect photo;          // zero-sized without a photo
+    ImVec2 captionPos;
+    TextBlock name;
+    ImVec2 namePos;
+    TextBlock detail;
+    ImVec2 detailPos;
+};
 
 struct AttractLayout {
     HeaderLayout header;
+    bool serving = false;
+    bool combined = false;   // a short panel: the question (naming the officer) is the panel's headline
+    ServingLayout servingPanel;
+    TextBlock question;
     float questionTop = 0;
-    float questionWrap = 0;
+    float questionCenterX = 0;
     std::array<Rect, 4> target{};       // index score-1: the whole touch target (face and label)
     std::array<ImVec2, 4> faceCenter{}; // index score-1
     std::array<ImVec2, 4> labelCenter{};
     float faceRadius = 0;
+    FooterLayout footer;
 };
-// Faces run Sangat Baik (4) .. Tidak Baik (1) from left to right; on a portrait display, two by two.
-[[nodiscard]] AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const char* question);
+// Stacked: who serves (if anyone), the question, the faces in a row: Sangat Baik (4) .. Tidak Baik (1)
+// from left to right; on a portrait display, two by two. `combine`: the question goes into the serving
+// panel in place of the officer's name (a short panel with a case open).
+[[nodiscard]] AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                                          const ServingTexts* serving, const FooterLayout& footer, bool combine);
+// Side by side (a landscape panel where the stacked faces come out small): who serves and the question
+// in the left column, the faces two by two in the right. Less and less beside the name until it fits.
+[[nodiscard]] AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                                                    const ServingTexts& serving, const FooterLayout& footer, bool combine);
 
+// The follow-up: "already saved", the question, the hint, the chips, and Lewati / Selesai with the
+// countdown to the attract screen.
 struct FollowUpLayout {
     HeaderLayout header;
+    float savedTop = 0;
+    TextBlock question;
     float questionTop = 0;
+    TextBlock hint;
+    float hintTop = 0;
     std::vector<Rect> chips;
+    ImFont* chipFont = nullptr; // bold, or the narrower regular face when bold would need three lines
     Rect skip;
+    Rect done;
+    ImVec2 countdownPos;
+    float countdownWrap = 0;
 };
-[[nodiscard]] FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, size_t chipCount);
+[[nodiscard]] FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                                            const std::string& hint, const std::vector<std::string>& chipLabels, const std::string& skipLabel,
+                                            const std::string& doneLabel);
 
 struct CommentLayout {
     HeaderLayout header;
     float promptTop = 0;
+    ImVec2 countdownPos; // left end of "returns in N s", on the character count's line
     Rect textBox;
     Rect skip;
     Rect send;
-    ImVec2 counterPos; // right end of the character count
-    Rect keyboard;     // the on-screen keyboard's area; keys are laid out in it by the screen
+    ImVec2 counterPos;   // right end of the character count
+    Rect keyboard;       // the on-screen keyboard's area; keys are laid out in it by the screen
+    float keyHeight = 0;
 };
-[[nodiscard]] CommentLayout layoutComment(ImVec2 display, const Theme& theme);
+[[nodiscard]] CommentLayout layoutComment(ImVec2 display, const Theme& theme, const HeaderLayout& header, size_t keyboardRows);
 
-// One survey question: where the question starts, the answer buttons (a row of four on a wide
-// display, two columns on a tall one; up to eight for profile questions), and the bottom row:
-// back (left), skip (middle, profile questions), finish later (right).
+// One survey question: where we are, the question, the answers (a row of four on a wide display, two
+// columns on a tall one; up to eight for profile questions), and back / skip / stop.
 struct SurveyLayout {
     HeaderLayout header;
     float sectionTop = 0;
+    TextBlock question;
     float questionTop = 0;
-    float wrap = 0;
     std::vector<Rect> options;
+    float faceRadius = 0;              // with faces: each answer's face, on its left
     Rect back;
     Rect skip;
     Rect quit;
 };
-[[nodiscard]] SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, size_t optionCount, float questionHeight);
+// The answers in one row if their labels fit, else in two columns (a short or narrow panel), else one.
+[[nodiscard]] SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
+                                        const std::vector<std::string>& labels, bool withFaces);
+// The padding inside a survey answer, and the width its label may take.
+[[nodiscard]] float answerPadding(const Theme& theme);
 
-// The "Isi survei lengkap" button on the attract and thanks screens: bottom right, out of the faces' way.
-[[nodiscard]] Rect surveyButtonRect(ImVec2 display, const Theme& theme);
+// A confirmation over the current screen: a question, a detail line, and two buttons (keep going on
+// the left, the action on the right).
+struct ConfirmLayout {
+    Rect panel;
+    TextBlock title;
+    TextBlock detail;
+    float titleTop = 0;
+    float detailTop = 0;
+    Rect cancel;
+    Rect confirm;
+};
+[[nodiscard]] ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFont, ImFont* bodyFont, const std::string& title,
+                                          const std::string& detail);
+
+// How wide a button's label may be, inside a button `width` wide (touchButton wraps it there).
+[[nodiscard]] inline float buttonTextWrap(float width, const ImFont* font) { return width - font->FontSize * 0.5f; }
+// The height of a button holding `lines` lines of `font`, at least the minimum touch target.
+[[nodiscard]] float buttonHeight(const Theme& theme, ImFont* font, float lines = 1.0f);
+// The width of a button labelled `label` in `font`, at least the minimum touch target.
+[[nodiscard]] float buttonWidth(const Theme& theme, ImFont* font, const std::string& label);
 
 } // namespace skm::ui

@@ -43,7 +43,20 @@ struct Snapshot {
     bool keyboardDigits = false;     // Comment: the digits-and-punctuation layer is showing
     bool noticeDiskFull = false;     // Notice: the last commit failed because the disk is full
     size_t pendingRetries = 0;       // writes not yet on disk, being retried
-    std::string servedBy;            // Attract: "Dilayani oleh ..." while a case is open, else empty
+    // Attract: who serves the citizen. Case: an officer's case is open (the rating will be theirs);
+    // OnDuty: an officer's session, no case (the rating is the counter's); Break: the officer is on a
+    // break (no case can be handed over; the rating is the counter's).
+    struct Serving {
+        enum class Mode { None, OnDuty, Case, Break } mode = Mode::None;
+        std::string officerName;
+        std::string service;    // the open case's service, in the snapshot's language
+        std::string ticket;     // the open case's queue ticket, or empty
+        std::string photo;      // the officer's photo file, or empty
+    } serving;
+    int countdownSeconds = -1;       // FollowUp, Comment: seconds until the screen returns to the start (-1: none)
+    // A confirmation over the screen ("survey.quit", "officer.sign_out", "admin.leave"), or empty. Its
+    // buttons are the targets "confirm.no" and "confirm.yes".
+    std::string confirm;
     bool surveyOffered = true;       // Attract, Thanks: the "Isi survei lengkap" button is shown
     bool thanksForSurvey = false;    // Thanks: after a whole questionnaire
 
@@ -51,7 +64,8 @@ struct Snapshot {
     struct SurveyView {
         std::string section;         // e.g. "Pertanyaan 3 dari 9 · Waktu Penyelesaian"
         std::string question;
-        std::vector<ReasonChip> options; // code and label, in order (keys 1..n)
+        std::vector<ReasonChip> options; // code and label, in the order shown
+        bool scale = false;          // an unsur: options 4..1 (the faces' direction), keys 1-4 choose their value
         std::string selected;        // the option chosen before (after going back), else empty
         int step = 0;                // 0-based, over every question of this response
         int steps = 0;
@@ -63,7 +77,8 @@ struct Snapshot {
     std::string signInNip;
     size_t signInPinLength = 0;      // the PIN itself is never in the snapshot
     int signInField = 0;             // 0: NIP, 1: PIN
-    std::string officerMessage;      // the last result, for the officer
+    std::string officerMessage;      // the last result, for the officer (in the officer's language)
+    std::string officerMessageKey;   // its catalogue key (tests check the key, never the wording)
     bool officerMessageIsError = false;
     std::string officerName;
     std::string officerUnit;
@@ -73,12 +88,17 @@ struct Snapshot {
         std::string label;
     };
     std::vector<ServiceChoice> services;
-    std::string selectedService;     // code
+    std::string selectedService;     // code; the last one handed over stays chosen for the next case
     std::string ticket;
 
     // The technician's screens.
     bool signInTechnician = false;   // SignIn asks for the technician's PIN only
-    std::vector<std::pair<std::string, std::string>> adminLines; // label, value
+    struct AdminLine {
+        std::string key;   // the catalogue key of its label (tests find a line by it)
+        std::string label;
+        std::string value;
+    };
+    std::vector<AdminLine> adminLines;
     int screenTest = 0;              // Admin: 0 off, 1.. the step of the screen test
 
     // The catalogue text for `key` in the current language.
@@ -86,15 +106,17 @@ struct Snapshot {
 };
 
 struct Intent {
-    enum class Kind { None, Rate, Reason, Skip, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command, Answer, Back, StartSurvey, Quit };
+    enum class Kind { None, Rate, Reason, Skip, Done, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command, Answer, Back, StartSurvey, Quit };
     Kind kind = Kind::None;
     int score = 0;    // Rate
     std::string text; // Reason, Answer: its code; Type: the characters; Command: its name (e.g. "officer.hand_over")
+    bool keyboard = false; // Type, Backspace: from a physical keyboard or badge scanner (the officer's side), not the screen
 
     static Intent none() { return {}; }
     static Intent rate(int score) { return {Kind::Rate, score, {}}; }
     static Intent of(Kind kind, std::string text = {}) { return {kind, 0, std::move(text)}; }
     static Intent command(std::string name) { return {Kind::Command, 0, std::move(name)}; }
+    static Intent typed(std::string chars) { return {Kind::Type, 0, std::move(chars), true}; }
 };
 
 class Screen {
@@ -111,7 +133,5 @@ public:
 // The registry: every screen the kiosk has, made in one place (screens/registry.cpp).
 [[nodiscard]] std::unique_ptr<Screen> makeScreen(ScreenId id);
 
-// The catalogue keys the screens use; tests check both catalogues hold exactly these.
-[[nodiscard]] const std::vector<std::string>& catalogueKeys();
 
 } // namespace skm::ui

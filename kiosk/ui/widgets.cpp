@@ -8,14 +8,26 @@ namespace skm::ui {
 namespace {
 std::vector<Target> g_current;
 std::vector<Target> g_last;
+std::vector<DrawnText> g_textsCurrent;
+std::vector<DrawnText> g_textsLast;
 std::string g_focused; // the target with the keyboard focus (our own: ImGui 1.86's nav tabs only text inputs)
 bool g_pointerLive = true;
 } // namespace
 
 std::vector<Target>& frameTargets() { return g_current; }
 const std::vector<Target>& lastTargets() { return g_last; }
-void beginTargetFrame() { g_current.clear(); }
-void endTargetFrame() { g_last = g_current; }
+void beginTargetFrame()
+{
+    g_current.clear();
+    g_textsCurrent.clear();
+}
+void endTargetFrame()
+{
+    g_last = g_current;
+    g_textsLast = g_textsCurrent;
+}
+const std::vector<DrawnText>& lastTexts() { return g_textsLast; }
+void recordText(const std::string& text, const Rect& rect) { g_textsCurrent.push_back({text, rect}); }
 
 const Target* findTarget(const std::string& name)
 {
@@ -25,7 +37,7 @@ const Target* findTarget(const std::string& name)
     return nullptr;
 }
 
-void cycleFocusOnTab()
+void cycleFocusOnTab(const std::string& firstFocus)
 {
     const std::vector<Target>& targets = frameTargets();
     if (targets.empty()) return;
@@ -40,6 +52,14 @@ void cycleFocusOnTab()
     size_t at = n; // nothing focused: forward goes to the first, backward to the last
     for (size_t i = 0; i < n; ++i) {
         if (targets[i].name == g_focused) at = i;
+    }
+    if (at == n && step > 0 && !firstFocus.empty()) {
+        for (const Target& t : targets) {
+            if (t.name == firstFocus) {
+                g_focused = firstFocus;
+                return;
+            }
+        }
     }
     const size_t next = at == n ? (step > 0 ? 0 : n - 1) : (at + n + static_cast<size_t>(step + static_cast<int>(n))) % n;
     g_focused = targets[next].name;
@@ -64,6 +84,8 @@ bool focusedByKeyboard() { return !g_focused.empty(); }
 void setPointerLive(bool live) { g_pointerLive = live; }
 
 void clearKeyboardFocus() { g_focused.clear(); }
+
+void setKeyboardFocus(const std::string& name) { g_focused = name; }
 
 bool touchArea(const std::string& name, const Rect& r, bool* held)
 {
@@ -92,7 +114,7 @@ bool touchButton(const std::string& name, const Rect& r, const char* label, ImFo
         const float w = std::max(3.0f, font->FontSize * 0.12f);
         dl->AddRect(ImVec2(r.min.x - w, r.min.y - w), ImVec2(r.max.x + w, r.max.y + w), IM_COL32(0xE0, 0x8A, 0x00, 0xFF), rounding + w, 0, w);
     }
-    const float wrap = r.width() - font->FontSize;
+    const float wrap = buttonTextWrap(r.width(), font);
     const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, label);
     drawCenteredWrapped(dl, font, label, r.center().x, r.center().y - size.y * 0.5f, wrap, style.text);
     return clicked;

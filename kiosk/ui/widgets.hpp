@@ -19,6 +19,16 @@ struct Target {
     bool focused = false; // has the keyboard focus
 };
 
+// A line of text drawn in a frame, where it lies (tests check that no two overlap, that none leaves
+// the display, and that none straddles a touch target's edge).
+struct DrawnText {
+    std::string text;
+    Rect rect;
+};
+// The text lines of the last complete frame (drawLines, drawText, touchButton labels).
+const std::vector<DrawnText>& lastTexts();
+void recordText(const std::string& text, const Rect& rect);
+
 // The targets drawn in the current frame (cleared by the controller at the start of each frame).
 std::vector<Target>& frameTargets();
 // The targets of the last complete frame, for tests and --ui-map.
@@ -29,8 +39,10 @@ void endTargetFrame();
 // Tab (Shift+Tab) and the arrow keys move the keyboard focus to the next (previous) target of this
 // frame, in drawing order; Enter presses the focused one. The kiosk keeps its own focus because
 // ImGui 1.86's keyboard nav tabs only between text inputs. Call at the end of a screen's draw.
-void cycleFocusOnTab();
+// `firstFocus`: where the first Tab goes when nothing has the focus (else the first target drawn).
+void cycleFocusOnTab(const std::string& firstFocus = {});
 void clearKeyboardFocus();
+void setKeyboardFocus(const std::string& name);
 [[nodiscard]] bool tabPressed();
 // The target with the keyboard focus in the last frame, or nullptr.
 [[nodiscard]] const Target* focusedTarget();

@@ -2,7 +2,7 @@
 
 namespace skm::test {
 
-ImGuiDriver::ImGuiDriver(ImVec2 display) : m_ctx(ImGui::CreateContext())
+ImGuiDriver::ImGuiDriver(ImVec2 display, float diagonalInches, bool largeText) : m_ctx(ImGui::CreateContext())
 {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
@@ -20,9 +20,9 @@ ImGuiDriver::ImGuiDriver(ImVec2 display) : m_ctx(ImGui::CreateContext())
     io.KeyMap[ImGuiKey_Enter] = 257;
     io.KeyMap[ImGuiKey_Escape] = 256;
     io.KeyMap[ImGuiKey_KeyPadEnter] = 335;
-    const float scale = ui::scaleFor(display.x, display.y, 1.0f);
-    m_theme = ui::loadTheme(io.Fonts, ui::findFonts("", ""), scale);
-    ImGui::GetStyle().ScaleAllSizes(scale);
+    const ui::Metrics metrics = ui::metricsFor(display.x, display.y, diagonalInches, ImVec2(0, 0), 1.0f, largeText);
+    m_theme = ui::loadTheme(io.Fonts, ui::findFonts("", ""), metrics);
+    ImGui::GetStyle().ScaleAllSizes(metrics.scale);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h); // no renderer: the texture is built and never uploaded

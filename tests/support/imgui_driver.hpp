@@ -14,7 +14,8 @@ namespace skm::test {
 
 class ImGuiDriver {
 public:
-    explicit ImGuiDriver(ImVec2 display);
+    // `diagonalInches` 0: the panel assumed for this resolution (ui::assumedDiagonalInches).
+    explicit ImGuiDriver(ImVec2 display, float diagonalInches = 0, bool largeText = false);
     ~ImGuiDriver();
     ImGuiDriver(const ImGuiDriver&) = delete;
     ImGuiDriver& operator=(const ImGuiDriver&) = delete;

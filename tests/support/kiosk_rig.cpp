@@ -8,7 +8,7 @@
 namespace skm::test {
 
 KioskRig::KioskRig(RigOptions o)
-    : clock(o.wallMs, 1'000), driver(o.display), catalog(config::Catalog::load(sourceDir() / "assets"))
+    : clock(o.wallMs, 1'000), driver(o.display, static_cast<float>(o.config.diagonalInches), o.config.largeText), catalog(config::Catalog::load(sourceDir() / "assets"))
 {
     store::StoreOptions so;
     so.dataDir = dir / "data";

@@ -24,6 +24,11 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         beginFullscreen("##admin");
+        if (!s.confirm.empty()) {
+            const Intent intent = drawConfirm(s, t, t.title, t.staff);
+            endFullscreen();
+            return intent;
+        }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
         if (s.screenTest > 0) {
@@ -43,38 +48,42 @@ public:
             return intent;
         }
 
-        const HeaderLayout h = layoutHeader(display, t);
-        const float m = h.margin, sc = t.scale;
-        dl->AddText(t.question, t.question->FontSize, ImVec2(m, m), t.text, s.t("admin.title").c_str());
+        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
         const bool portrait = display.y > display.x * 1.1f;
-        const float buttonsW = portrait ? display.x - 2 * m : 360.0f * sc;
+        const float gap = m * 0.4f;
+        drawText(dl, t.title, ImVec2(m, m), t.text, s.t("admin.title"));
+        const char* buttons[5][2] = {{"admin.sync_now", "admin.sync_now"}, {"admin.export", "admin.export"}, {"admin.screen_test", "admin.screen_test"},
+                                     {"admin.leave", "admin.leave"}, {"admin.close", "admin.close"}};
+        float buttonsW = 0;
+        for (const auto& b : buttons) buttonsW = std::max(buttonsW, buttonWidth(t, t.staffBold, s.t(b[1])));
+        buttonsW = portrait ? display.x - 2 * m : std::max(buttonsW, 300.0f * t.scale);
         const float infoW = portrait ? display.x - 2 * m : display.x - 3 * m - buttonsW;
-        float y = m + t.question->FontSize * 1.5f;
+        float y = m + lineHeight(t.title) + gap;
         // One row per line: the label on the left, the value right-aligned, a rule between rows.
-        for (const auto& [label, value] : s.adminLines) {
-            const std::string v = fitWithEllipsis(t.label, value, infoW * 0.5f);
-            const float vw = t.label->CalcTextSizeA(t.label->FontSize, FLT_MAX, 0, v.c_str()).x;
-            const std::string l = fitWithEllipsis(t.body, label, infoW - vw - t.body->FontSize);
-            dl->AddText(t.body, t.body->FontSize, ImVec2(m, y + (t.label->FontSize - t.body->FontSize) * 0.5f), t.textMuted, l.c_str());
-            dl->AddText(t.label, t.label->FontSize, ImVec2(m + infoW - vw, y), t.text, v.c_str());
-            y += t.label->FontSize * 1.5f;
-            dl->AddLine(ImVec2(m, y - t.label->FontSize * 0.25f), ImVec2(m + infoW, y - t.label->FontSize * 0.25f), t.surfacePressed, 1.0f);
+        const float rowH = lineHeight(t.staffBold) * 1.2f;
+        for (const Snapshot::AdminLine& line : s.adminLines) {
+            const std::string v = fitWithEllipsis(t.staffBold, line.value, infoW * 0.55f);
+            const float vw = textWidth(t.staffBold, v);
+            const std::string l = fitWithEllipsis(t.staff, line.label, infoW - vw - t.staff->FontSize);
+            drawText(dl, t.staff, ImVec2(m, y + (t.staffBold->FontSize - t.staff->FontSize) * 0.5f), t.textMuted, l);
+            drawText(dl, t.staffBold, ImVec2(m + infoW - vw, y), t.text, v);
+            y += rowH;
+            dl->AddLine(ImVec2(m, y - rowH * 0.12f), ImVec2(m + infoW, y - rowH * 0.12f), t.surfacePressed, 1.0f);
         }
 
         const float bx = portrait ? m : display.x - m - buttonsW;
         float by = portrait ? y + m * 0.5f : m;
-        const float bh = portrait ? 90.0f * sc : 100.0f * sc, gap = m * 0.4f;
-        auto button = [&](const char* name, const char* key, const char* command, const ButtonStyle& style) {
-            if (touchButton(name, Rect{ImVec2(bx, by), ImVec2(bx + buttonsW, by + bh)}, s.t(key).c_str(), t.label, style)) intent = Intent::command(command);
+        const float bh = portrait ? buttonHeight(t, t.staffBold) : std::max(buttonHeight(t, t.staffBold), std::min(100.0f * t.scale, (display.y - 2 * m - 4 * gap - lineHeight(t.staff) * 3) / 5));
+        for (const auto& b : buttons) {
+            const bool primary = std::string(b[0]) == "admin.sync_now";
+            if (touchButton(b[0], Rect{ImVec2(bx, by), ImVec2(bx + buttonsW, by + bh)}, s.t(b[1]).c_str(), t.staffBold, primary ? primaryButton(t) : secondaryButton(t))) {
+                intent = Intent::command(b[0]);
+            }
             by += bh + gap;
-        };
-        button("admin.sync_now", "admin.sync_now", "admin.sync_now", primaryButton(t));
-        button("admin.export", "admin.export", "admin.export", secondaryButton(t));
-        button("admin.screen_test", "admin.screen_test", "admin.screen_test", secondaryButton(t));
-        button("admin.leave", "admin.leave", "admin.leave", secondaryButton(t));
-        button("admin.close", "admin.close", "admin.close", secondaryButton(t));
+        }
         if (!s.officerMessage.empty()) {
-            drawCenteredWrapped(dl, t.body, s.officerMessage.c_str(), bx + buttonsW * 0.5f, by, buttonsW, s.officerMessageIsError ? t.warning : t.text);
+            const TextBlock msg = fitText(s.officerMessage, buttonsW, {t.staff}, 4);
+            drawLines(dl, msg, ImVec2(bx + buttonsW * 0.5f, by), Align::Center, s.officerMessageIsError ? t.warning : t.text);
         }
         const KeyboardInput k = readKeyboard();
         if (k.escape) intent = Intent::command("admin.close");

@@ -1,54 +1,126 @@
-// The attract screen: the question and the four faces. A tap on a face is the rating.
+// The attract screen: who serves the citizen (while an officer's case or session is open), the
+// question, and the four faces. A tap on a face is the rating.
 
 #include "common.hpp"
 
 #include "../draw_util.hpp"
 #include "../faces.hpp"
+#include "../images.hpp"
 #include "../layout.hpp"
 #include "../widgets.hpp"
 
+#include <optional>
 #include <string>
 
 namespace skm::ui {
 
 namespace {
 
+// What the serving panel says, or nullopt when nobody is on duty.
+std::optional<ServingTexts> servingTexts(const Snapshot& s)
+{
+    using Mode = Snapshot::Serving::Mode;
+    const Snapshot::Serving& v = s.serving;
+    if (v.mode == Mode::None) return std::nullopt;
+    ServingTexts out;
+    out.name = v.officerName;
+    out.photo = !v.photo.empty() && loadImage(v.photo).texture != nullptr;
+    switch (v.mode) {
+    case Mode::Case:
+        out.caption = s.t("attract.serving_case");
+        out.detail = v.ticket.empty() ? v.service : s.catalog->format(s.lang, "attract.service_ticket", {{"service", v.service}, {"ticket", v.ticket}});
+        break;
+    case Mode::OnDuty:
+        out.caption = s.t("attract.serving_on_duty");
+        out.detail = s.t("attract.counter_rating");
+        break;
+    case Mode::Break:
+        out.caption = s.t("attract.serving_break");
+        out.detail = s.t("attract.counter_rating");
+        break;
+    case Mode::None: break;
+    }
+    return out;
+}
+
 class AttractScreen final : public Screen {
 public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const std::string& question = s.t("attract.question");
-        const AttractLayout L = layoutAttract(display, t, question.c_str());
+        // A short panel: the counter's name moves from the header to the footer, in the hint's place.
+        const bool compact = shortPanel(display, t);
+        const bool retries = s.pendingRetries > 0;
+        const std::optional<ServingTexts> serving = servingTexts(s);
+        const bool caseOpen = s.serving.mode == Snapshot::Serving::Mode::Case;
+        // The question names the officer only when the rating will be theirs (an open case).
+        const std::string question = caseOpen ? s.catalog->format(s.lang, "attract.question_officer", {{"name", s.serving.officerName}})
+                                              : s.t("attract.question");
+        const std::string retriesLine =
+            s.catalog->format(s.lang, "attract.retries_pending", {{"n", formatCount(static_cast<long long>(s.pendingRetries), s.lang)}});
+
+        // Stacked: header, who serves, the question, the faces in a row, the footer. On a short panel
+        // the counter's name moves from the header to the footer, in the hint's place.
+        HeaderLayout header = !compact ? headerFor(s, t) : layoutHeader(display, t, s.officeName, "", s.t("lang.switch"));
+        FooterLayout footer = layoutFooter(display, t, header.margin, retries ? retriesLine : compact ? s.counter : s.t("attract.hint"), s.t("survey.start"), s.surveyOffered);
+        AttractLayout L = layoutAttract(display, t, header, question, serving ? &*serving : nullptr, footer, compact && caseOpen);
+        // Side by side when someone serves and the faces would come out small (a short landscape panel):
+        // who serves and the question on the left, the faces on the right. The header keeps to one
+        // line, the office's name cut if it must, beside the counter's.
+        const bool sideBySide = serving && display.x > display.y && (compact || L.faceRadius < t.minTarget() * 1.2f);
+        if (sideBySide) {
+            const HeaderLayout probe = layoutHeader(display, t, "", s.counter, s.t("lang.switch"));
+            const std::string office = fitWithEllipsis(t.title, s.officeName, probe.counterPos.x - probe.margin - t.body->FontSize * 1.5f);
+            header = layoutHeader(display, t, office, s.counter, s.t("lang.switch"));
+            footer = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.surveyOffered);
+            L = layoutAttractSideBySide(display, t, header, question, *serving, footer, caseOpen);
+        }
         beginFullscreen("##attract");
-        Intent intent = drawHeader(s, t);
+        Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        drawCenteredWrapped(dl, t.question, question.c_str(), display.x * 0.5f, L.questionTop, L.questionWrap, t.text);
+
+        if (serving) {
+            const ServingLayout& P = L.servingPanel;
+            const float rounding = t.body->FontSize * 0.4f;
+            const bool onBreak = s.serving.mode == Snapshot::Serving::Mode::Break;
+            dl->AddRectFilled(P.panel.min, P.panel.max, onBreak ? t.warningBg : t.surface, rounding);
+            dl->AddRect(P.panel.min, P.panel.max, t.border, rounding, 0, 1.5f);
+            if (P.photo.width() > 0) drawImageCover(dl, loadImage(s.serving.photo), P.photo.min, P.photo.max, rounding * 0.5f);
+            if (P.caption) drawText(dl, t.body, P.captionPos, onBreak ? t.warning : t.textMuted, serving->caption);
+            // (Combined: the question naming the officer, in the name's place.)
+            drawLines(dl, P.name, P.namePos, Align::Left, t.text);
+            drawLines(dl, P.detail, P.detailPos, Align::Left, t.text);
+        }
+        if (!L.combined) drawLines(dl, L.question, ImVec2(L.questionCenterX, L.questionTop), Align::Center, t.text);
 
         for (int score = 4; score >= 1; --score) {
             bool held = false;
             if (touchArea("face." + std::to_string(score), L.target[score - 1], &held)) intent = Intent::rate(score);
             drawFace(dl, L.faceCenter[score - 1], L.faceRadius, score, held);
-            const std::string& label = s.t("face." + std::to_string(score));
-            const ImVec2 lw = t.label->CalcTextSizeA(t.label->FontSize, FLT_MAX, 0, label.c_str());
+            const std::string& label = s.t(faceKey(score));
+            const float cellW = L.target[score - 1].width();
+            // A label wider than its cell (a long translation on a small panel) uses the narrower body font.
+            ImFont* f = textWidth(t.label, label) <= cellW ? t.label : t.body;
+            const ImVec2 lw = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, label.c_str());
             const ImVec2 lc = L.labelCenter[score - 1];
-            dl->AddText(t.label, t.label->FontSize, ImVec2(lc.x - lw.x * 0.5f, lc.y - lw.y * 0.5f), t.text, label.c_str());
+            drawText(dl, f, ImVec2(lc.x - lw.x * 0.5f, lc.y - lw.y * 0.5f), t.text, label);
         }
 
-        if (s.surveyOffered && touchButton("survey.start", surveyButtonRect(display, t), s.t("survey.start").c_str(), t.body, secondaryButton(t))) {
+        if (s.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::StartSurvey);
         }
-        const float statusY = display.y - L.header.margin - t.body->FontSize * 1.2f;
-        if (s.pendingRetries > 0) {
-            const std::string line = s.catalog->format(s.lang, "attract.retries_pending", {{"n", std::to_string(s.pendingRetries)}});
-            const ImVec2 w = t.body->CalcTextSizeA(t.body->FontSize, FLT_MAX, 0, line.c_str());
-            const ImVec2 p(display.x * 0.5f - w.x * 0.5f, statusY);
-            dl->AddRectFilled(ImVec2(p.x - 12, p.y - 4), ImVec2(p.x + w.x + 12, p.y + w.y + 4), t.warningBg, 6.0f);
-            dl->AddText(t.body, t.body->FontSize, p, t.warning, line.c_str());
-        } else if (!s.servedBy.empty()) {
-            drawCenteredWrapped(dl, t.label, s.servedBy.c_str(), display.x * 0.5f, statusY, display.x - 2 * L.header.margin, t.text);
-        } else {
-            drawCenteredWrapped(dl, t.body, s.t("attract.hint").c_str(), display.x * 0.5f, statusY, display.x, t.textMuted);
+        if (retries) {
+            const float pad = t.body->FontSize * 0.3f;
+            float w = 0;
+            for (const std::string& line : footer.hint.lines) w = std::max(w, textWidth(t.body, line));
+            dl->AddRectFilled(ImVec2(footer.hintPos.x - pad, footer.hintPos.y - pad),
+                              ImVec2(footer.hintPos.x + w + pad, footer.hintPos.y + footer.hint.height() + pad), t.warningBg, pad);
+        }
+        drawLines(dl, footer.hint, footer.hintPos, Align::Left, retries ? t.warning : t.textMuted);
+        // The technician's long press on the counter's name, where it is on a short panel.
+        if (compact && !sideBySide && !retries && !footer.hint.lines.empty()) {
+            (void)touchArea("gesture.admin", Rect{footer.hintPos, ImVec2(footer.hintPos.x + std::max(textWidth(t.body, s.counter), t.minTarget()),
+                                                                        footer.hintPos.y + footer.hint.height())});
         }
         endFullscreen();
         return intent;

@@ -70,7 +70,7 @@ void drawTextBox(ImDrawList* dl, const Rect& box, const std::string& text, const
     ImFont* f = t.body;
     if (text.empty()) {
         dl->AddRectFilled(ImVec2(inner.x, inner.y), ImVec2(inner.x + 2, inner.y + f->FontSize), t.text);
-        dl->AddText(f, f->FontSize, ImVec2(inner.x + f->FontSize * 0.3f, inner.y), t.textMuted, placeholder.c_str());
+        drawText(dl, f, ImVec2(inner.x + f->FontSize * 0.3f, inner.y), t.textMuted, placeholder);
         return;
     }
     const ImVec2 size = f->CalcTextSizeA(f->FontSize, FLT_MAX, wrap, text.c_str());
@@ -98,37 +98,54 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const CommentLayout L = layoutComment(display, t);
+        // A short panel: the prompt is the header's status line and the hint gives its room to the keys.
+        const bool compact = shortPanel(display, t);
+        const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("comment.prompt"), s.t("lang.switch"), false) : headerFor(s, t);
+        const CommentLayout L = layoutComment(display, t, header, layer(s.keyboardDigits).size());
         beginFullscreen("##comment");
-        Intent intent = drawHeader(s, t);
+        Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float m = L.header.margin;
-        dl->AddText(t.title, t.title->FontSize, ImVec2(m, L.promptTop), t.text, s.t("comment.prompt").c_str());
-        dl->AddText(t.body, t.body->FontSize, ImVec2(m, L.promptTop + t.title->FontSize * 1.3f), t.textMuted, s.t("comment.hint").c_str());
+        if (!header.status) {
+            const std::string& prompt = s.t("comment.prompt");
+            drawText(dl, t.title, ImVec2(m, L.promptTop), t.text, prompt);
+            // The hint goes on its own line on a tall panel, after the prompt when there is room.
+            const float promptW = textWidth(t.title, prompt);
+            const bool hintBelow = L.textBox.min.y - L.promptTop > lineHeight(t.title) + lineHeight(t.body);
+            const ImVec2 hintPos = hintBelow ? ImVec2(m, L.promptTop + lineHeight(t.title))
+                                             : ImVec2(m + promptW + t.body->FontSize * 0.6f, L.promptTop + (lineHeight(t.title) - lineHeight(t.body)) * 0.5f);
+            const std::string& hint = s.t("comment.hint");
+            if (hintPos.x + textWidth(t.body, hint) <= display.x - m) drawText(dl, t.body, hintPos, t.textMuted, hint);
+        }
 
         drawTextBox(dl, L.textBox, s.comment, s.t("comment.placeholder"), t);
         const bool full = static_cast<int>(s.commentChars) >= s.commentMax;
-        std::string count = s.catalog->format(s.lang, "comment.count", {{"n", std::to_string(s.commentChars)}, {"max", std::to_string(s.commentMax)}});
+        std::string count = s.catalog->format(s.lang, "comment.count", {{"n", formatCount(static_cast<long long>(s.commentChars), s.lang)}, {"max", formatCount(s.commentMax, s.lang)}});
         if (full) count = s.t("comment.full") + "  " + count;
         const float cw = t.body->CalcTextSizeA(t.body->FontSize, FLT_MAX, 0, count.c_str()).x;
-        dl->AddText(t.body, t.body->FontSize, ImVec2(L.counterPos.x - cw, L.counterPos.y), full ? t.warning : t.textMuted, count.c_str());
+        drawText(dl, t.body, ImVec2(L.counterPos.x - cw, L.counterPos.y), full ? t.warning : t.textMuted, count);
+        if (s.countdownSeconds >= 0) {
+            // How long until the screen returns to the start, left of the count (cut short on a narrow panel).
+            const std::string line = s.catalog->format(s.lang, "common.returns_in", {{"s", formatCount(s.countdownSeconds, s.lang)}});
+            const std::string fitted = fitWithEllipsis(t.body, line, L.counterPos.x - cw - t.body->FontSize - L.countdownPos.x);
+            drawText(dl, t.body, L.countdownPos, t.textMuted, fitted);
+        }
 
         if (touchButton("comment.skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
         if (touchButton("comment.send", L.send, s.t("comment.send").c_str(), t.label, primaryButton(t))) intent = Intent::of(Intent::Kind::Send);
 
-        const Intent key = drawKeyboard(s, t, L.keyboard, m * 0.25f);
+        const Intent key = drawKeyboard(s, t, L.keyboard, L.keyHeight, m * 0.25f);
         if (key.kind != Intent::Kind::None) intent = key;
         endFullscreen();
         return intent;
     }
 
 private:
-    static Intent drawKeyboard(const Snapshot& s, const Theme& t, const Rect& area, float gap)
+    static Intent drawKeyboard(const Snapshot& s, const Theme& t, const Rect& area, float keyH, float gap)
     {
         Intent intent;
         const auto& rows = layer(s.keyboardDigits);
         const float unit = (area.width() - 9 * gap) / 10.0f;
-        const float keyH = (area.height() - (rows.size() - 1) * gap) / rows.size();
         ImFont* font = t.label;
         for (size_t r = 0; r < rows.size(); ++r) {
             auto keyWidth = [&](const Key& k) { return k.units * unit + (k.units - 1) * gap; }; // a wide key spans the gaps too

@@ -1,14 +1,26 @@
 #pragma once
 // Pieces every citizen screen shares, and the factories of the registry.
 
+#include "../layout.hpp"
 #include "../screen.hpp"
 
 #include <memory>
 
 namespace skm::ui {
 
-// The header band (office, counter, language button). Returns ToggleLanguage when the button is tapped.
-Intent drawHeader(const Snapshot& s, const Theme& t);
+using config::formatCount;
+using config::formatNumber;
+
+// The header band's layout for this snapshot, and the band drawn (office, counter, language button,
+// the officer's and technician's long-press areas). drawHeader returns ToggleLanguage when the
+// language button is tapped.
+[[nodiscard]] HeaderLayout headerFor(const Snapshot& s, const Theme& t);
+Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h);
+
+// The confirmation s.confirm asks for, drawn in place of the screen (which draws nothing else
+// touchable while it shows): the question and its detail, "keep going" (left) and the action
+// (right). Returns Command("confirm.no"/"confirm.yes"); Escape is "no".
+Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont* bodyFont);
 
 std::unique_ptr<Screen> makeAttractScreen();
 std::unique_ptr<Screen> makeFollowUpScreen();
@@ -24,7 +36,10 @@ std::unique_ptr<Screen> makeSurveyScreen();
 
 // A grid of keys for digits: 1-9, then Hapus/Delete, 0 and `okLabel` (empty: no OK key). Returns
 // Type, Backspace or Command(okCommand). Target names: "pad.0".."pad.9", "pad.backspace", "pad.ok".
-Intent drawDigitPad(const Snapshot& s, const Theme& t, const struct Rect& area, const std::string& okLabel, const std::string& okCommand);
+Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const std::string& okLabel, const std::string& okCommand);
+// The queue ticket's pad: the letter prefixes queue tickets use (A-F), the digits, "-" and Hapus, in
+// three rows of six. Target names "pad.A".."pad.F", "pad.0".."pad.9", "pad.-", "pad.backspace".
+Intent drawTicketPad(const Snapshot& s, const Theme& t, const Rect& area);
 
 // The keyboard's part on the officer screens: printable characters, Backspace, Enter, Escape, Tab.
 struct KeyboardInput {

@@ -1,8 +1,11 @@
-// The officer's screen: who is on duty, break/resume/sign out, and logging the case just served (a
-// service from the catalogue, an optional queue ticket typed or scanned), which hands the screen to the
-// citizen. It never shows a score or which face anyone chose. Every action is reachable by keyboard:
-// Tab/arrows move between buttons and Enter presses the one in focus; typed characters go to the
-// ticket; Enter with no button in focus hands over; Escape returns to the citizen screen.
+// The officer's screen: who is on duty, and logging the case just served (a service from the
+// catalogue, the last one already chosen; an optional queue ticket typed, scanned or tapped on a pad
+// with the letter prefixes queue tickets use), which hands the screen to the citizen. Break/resume,
+// the citizen's screen, and sign-out (asked to confirm, and kept apart from the others) at the top.
+// It never shows a score or which face anyone chose.
+// By keyboard: the first Tab goes to the service list (the chosen service); Enter on a service moves
+// on to "Serahkan"; Enter with no button in focus hands over; typed characters go to the ticket;
+// Escape returns to the citizen's screen. So a case is F2, the ticket, Enter.
 
 #include "common.hpp"
 
@@ -19,81 +22,124 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const HeaderLayout h = layoutHeader(display, t);
-        const float m = h.margin, sc = t.scale, gap = m * 0.4f;
+        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
+        const float gap = m * 0.4f;
+        const bool portrait = display.y > display.x * 1.1f;
         beginFullscreen("##officer");
+        if (!s.confirm.empty()) {
+            const Intent intent = drawConfirm(s, t, t.title, t.staff);
+            endFullscreen();
+            return intent;
+        }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
 
-        const std::string who = s.officerName + "  \xC2\xB7  " + s.counter;
-        const float whoW = display.y > display.x * 1.1f ? display.x - 2 * m : display.x - 2 * m - 3 * 220.0f * sc - 3 * gap;
-        dl->AddText(t.title, t.title->FontSize, ImVec2(m, m), t.text, fitWithEllipsis(t.title, who, whoW).c_str());
-        dl->AddText(t.body, t.body->FontSize, ImVec2(m, m + t.title->FontSize * 1.2f), s.officerOnBreak ? t.warning : t.textMuted,
-                    (s.officerUnit + "  \xC2\xB7  " + s.t(s.officerOnBreak ? "officer.on_break" : "officer.active")).c_str());
+        // Top: the session's buttons on the right (on a row of their own on a tall display), sign-out
+        // set apart from the others by a full button's width of space.
+        const float bh = buttonHeight(t, t.staffBold);
+        const std::string labels[3] = {s.t("officer.citizen"), s.t(s.officerOnBreak ? "officer.resume" : "officer.break"), s.t("officer.sign_out")};
+        float bw = 0;
+        for (const std::string& l : labels) bw = std::max(bw, buttonWidth(t, t.staffBold, l));
+        const float apart = std::max(bw * 0.6f, t.mm(12.0f));
+        const float buttonsW = 3 * bw + gap + apart;
+        const bool buttonsOwnRow = portrait || buttonsW > display.x * 0.55f;
+        const float nameW = buttonsOwnRow ? display.x - 2 * m : display.x - 3 * m - buttonsW;
+        // The officer's name whole (a long one in the smaller face, or on two lines), then the counter,
+        // the unit and whether on duty.
+        const TextBlock name = fitText(s.officerName, nameW, {t.title, t.staffBold}, 1);
+        const float nameH = drawLines(dl, name.lines.size() > 1 ? fitText(s.officerName, nameW, {t.staffBold}, 2) : name, ImVec2(m, m), Align::Left, t.text);
+        const std::string status = s.counter + "  \xC2\xB7  " + s.officerUnit + "  \xC2\xB7  " + s.t(s.officerOnBreak ? "officer.on_break" : "officer.active");
+        const TextBlock statusLines = fitText(status, nameW, {t.staff}, 2);
+        drawLines(dl, statusLines, ImVec2(m, m + nameH), Align::Left, s.officerOnBreak ? t.warning : t.textMuted);
+        const float topBlock = nameH + statusLines.height();
+        const float by = buttonsOwnRow ? m + topBlock + gap : m;
+        const float rowW = buttonsOwnRow ? display.x - 2 * m : buttonsW;
+        const float scaleW = buttonsOwnRow ? (rowW - gap - apart) / (3 * bw) : 1.0f;
+        const float w = bw * scaleW;
+        const float bx = display.x - m - rowW;
+        const Rect citizenBtn{ImVec2(bx, by), ImVec2(bx + w, by + bh)};
+        const Rect breakBtn{ImVec2(citizenBtn.max.x + gap, by), ImVec2(citizenBtn.max.x + gap + w, by + bh)};
+        const Rect signOutBtn{ImVec2(display.x - m - w, by), ImVec2(display.x - m, by + bh)};
+        const float contentTop = std::max(by + bh, m + topBlock) + m * 0.8f;
+        dl->AddLine(ImVec2(m, contentTop - m * 0.4f), ImVec2(display.x - m, contentTop - m * 0.4f), t.border, 1.0f);
 
-        // Session buttons: top right, or on a row of their own under the name on a tall display.
-        const bool tall = display.y > display.x * 1.1f;
-        const float bh = 80.0f * sc;
-        const float bw = tall ? (display.x - 2 * m - 2 * gap) / 3 : 220.0f * sc;
-        const float by = tall ? m + t.title->FontSize * 1.2f + t.body->FontSize * 1.6f : m;
-        float bx = display.x - m - bw;
-        auto topButton = [&](const char* name, const std::string& label, const char* command, const ButtonStyle& style) {
-            if (touchButton(name, Rect{ImVec2(bx, by), ImVec2(bx + bw, by + bh)}, label.c_str(), t.label, style)) intent = Intent::command(command);
-            bx -= bw + gap;
+        // The case: services (left, or on top), then ticket and hand-over (right, or below).
+        const float colGap = m;
+        const float leftW = portrait ? display.x - 2 * m : (display.x - 2 * m - colGap) * 0.5f;
+        float y = contentTop;
+        drawText(dl, t.staffBold, ImVec2(m, y), t.text, s.t("officer.service"));
+        y += lineHeight(t.staffBold) + gap * 0.5f;
+        const int cols = 2;
+        const float cw = (leftW - (cols - 1) * gap) / cols;
+        auto linesIn = [&](ImFont* f) {
+            size_t n = 1;
+            for (const auto& svc : s.services) n = std::max(n, wrapLines(f, svc.label, buttonTextWrap(cw, f)).size());
+            return n;
         };
-        topButton("officer.sign_out", s.t("officer.sign_out"), "officer.sign_out", secondaryButton(t));
-        if (s.officerOnBreak) topButton("officer.resume", s.t("officer.resume"), "officer.resume", primaryButton(t));
-        else topButton("officer.break", s.t("officer.break"), "officer.break", secondaryButton(t));
-        topButton("officer.citizen", s.t("officer.citizen"), "officer.citizen", secondaryButton(t));
-
-        float y = by + bh + m;
-        dl->AddLine(ImVec2(m, y - m * 0.5f), ImVec2(display.x - m, y - m * 0.5f), t.border, 1.0f);
-        dl->AddText(t.label, t.label->FontSize, ImVec2(m, y), t.text, s.t("officer.service").c_str());
-        y += t.label->FontSize * 1.5f;
-
-        // Services: a grid of choices, the selected one highlighted.
-        const bool portrait = tall;
-        const int cols = portrait ? 2 : 3;
-        const float cw = (display.x - 2 * m - (cols - 1) * gap) / cols, ch = 84.0f * sc;
+        ImFont* serviceFont = linesIn(t.staffBold) <= 2 ? t.staffBold : t.staff;
+        const size_t lines = linesIn(serviceFont);
+        const float rightTop = portrait ? 0.0f : contentTop;
+        const float servicesBottom = portrait ? display.y * 0.45f : display.y - m;
+        const size_t rows = (s.services.size() + cols - 1) / cols;
+        const float ch = std::max(buttonHeight(t, serviceFont, static_cast<float>(lines)),
+                                  std::min(buttonHeight(t, serviceFont, 2.0f), rows ? (servicesBottom - y - (rows - 1) * gap) / rows : 0.0f));
         for (size_t i = 0; i < s.services.size(); ++i) {
             const float x = m + (i % cols) * (cw + gap), yy = y + (i / cols) * (ch + gap);
             const bool selected = s.services[i].code == s.selectedService;
-            if (touchButton("service." + s.services[i].code, Rect{ImVec2(x, yy), ImVec2(x + cw, yy + ch)}, s.services[i].label.c_str(), t.label,
+            if (touchButton("service." + s.services[i].code, Rect{ImVec2(x, yy), ImVec2(x + cw, yy + ch)}, s.services[i].label.c_str(), serviceFont,
                             selected ? primaryButton(t) : chipButton(t))) {
                 intent = Intent::command("officer.service:" + s.services[i].code);
             }
         }
-        y += ((s.services.size() + cols - 1) / cols) * (ch + gap) + gap;
+        const float servicesEnd = y + rows * (ch + gap);
 
-        // Ticket, the pad to type it by touch, and the hand-over.
-        dl->AddText(t.label, t.label->FontSize, ImVec2(m, y), t.text, s.t("officer.ticket").c_str());
-        y += t.label->FontSize * 1.4f;
-        const float fieldW = std::min(display.x - 2 * m, 420.0f * sc), fieldH = t.title->FontSize * 1.8f;
-        const Rect field{ImVec2(m, y), ImVec2(m + fieldW, y + fieldH)};
+        const float rx = portrait ? m : m + leftW + colGap;
+        const float rw = portrait ? display.x - 2 * m : leftW;
+        float ry = portrait ? servicesEnd + gap : rightTop;
+        drawText(dl, t.staffBold, ImVec2(rx, ry), t.text, s.t("officer.ticket"));
+        ry += lineHeight(t.staffBold) + gap * 0.5f;
+        const float fieldH = buttonHeight(t, t.staffBold);
+        const Rect field{ImVec2(rx, ry), ImVec2(rx + rw, ry + fieldH)};
         dl->AddRectFilled(field.min, field.max, t.surface, 8.0f);
         dl->AddRect(field.min, field.max, t.border, 8.0f, 0, 1.5f);
-        dl->AddText(t.title, t.title->FontSize, ImVec2(field.min.x + 12 * sc, field.min.y + (fieldH - t.title->FontSize) * 0.5f), t.text, s.ticket.c_str());
-
-        const float padTop = field.max.y + gap;
-        const float padH = std::max(200.0f * sc, display.y - m - padTop - (portrait ? 140.0f * sc : 0));
-        const Rect pad{ImVec2(m, padTop), ImVec2(m + fieldW, padTop + std::min(padH, 4 * 80.0f * sc))};
-        if (Intent p = drawDigitPad(s, t, pad, "", ""); p.kind != Intent::Kind::None) intent = p;
-
-        const float hx = portrait ? m : m + fieldW + m;
-        const float hy = portrait ? pad.max.y + gap : y;
-        const Rect handOver{ImVec2(hx, hy), ImVec2(display.x - m, hy + 130.0f * sc)};
-        if (touchButton("officer.hand_over", handOver, s.t("officer.hand_over").c_str(), t.question, primaryButton(t))) intent = Intent::command("officer.hand_over");
+        drawText(dl, t.title, ImVec2(field.min.x + t.staff->FontSize * 0.5f, field.min.y + (fieldH - t.title->FontSize) * 0.5f), t.text, s.ticket);
+        ry = field.max.y + gap;
+        const float handH = std::max(buttonHeight(t, t.title), 110.0f * t.scale);
+        const float msgH = s.officerMessage.empty() ? 0.0f : lineHeight(t.staff) * 2;
+        const float padH = std::max(3 * t.minTarget() + 2 * gap, std::min(3 * 80.0f * t.scale, display.y - m - handH - gap - msgH - ry));
+        const Rect pad{ImVec2(rx, ry), ImVec2(rx + rw, ry + padH)};
+        if (Intent p = drawTicketPad(s, t, pad); p.kind != Intent::Kind::None) intent = p;
+        const Rect handOver{ImVec2(rx, pad.max.y + gap), ImVec2(rx + rw, pad.max.y + gap + handH)};
+        if (s.officerOnBreak) {
+            // On a break nothing can be handed over: the button is shown, inert, and says why.
+            dl->AddRectFilled(handOver.min, handOver.max, t.surfacePressed, handOver.height() * 0.18f);
+            drawCenteredWrapped(dl, t.staffBold, s.t("officer.no_hand_over_on_break").c_str(), handOver.center().x,
+                                handOver.center().y - lineHeight(t.staffBold) * 0.5f, handOver.width() - t.staffBold->FontSize, t.textMuted);
+        } else if (touchButton("officer.hand_over", handOver, s.t("officer.hand_over").c_str(), t.title, primaryButton(t))) {
+            intent = Intent::command("officer.hand_over");
+        }
         if (!s.officerMessage.empty()) {
-            const float wrap = handOver.width();
-            drawCenteredWrapped(dl, t.body, s.officerMessage.c_str(), handOver.center().x, handOver.max.y + gap, wrap, s.officerMessageIsError ? t.warning : t.text);
+            const TextBlock msg = fitText(s.officerMessage, handOver.width(), {t.staff}, 3);
+            drawLines(dl, msg, ImVec2(handOver.center().x, handOver.max.y + gap * 0.5f), Align::Center, s.officerMessageIsError ? t.warning : t.text);
         }
 
+        // Drawn last so that Tab reaches them after the case's controls.
+        if (touchButton("officer.citizen", citizenBtn, labels[0].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::command("officer.citizen");
+        if (touchButton(s.officerOnBreak ? "officer.resume" : "officer.break", breakBtn, labels[1].c_str(), t.staffBold,
+                        s.officerOnBreak ? primaryButton(t) : secondaryButton(t))) {
+            intent = Intent::command(s.officerOnBreak ? "officer.resume" : "officer.break");
+        }
+        if (touchButton("officer.sign_out", signOutBtn, labels[2].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::command("officer.sign_out");
+
         const KeyboardInput k = readKeyboard();
-        if (!k.chars.empty()) intent = Intent::of(Intent::Kind::Type, k.chars);
-        if (k.backspaces) intent = Intent::of(Intent::Kind::Backspace);
+        if (!k.chars.empty()) intent = Intent::typed(k.chars);
+        if (k.backspaces) {
+            intent = Intent::of(Intent::Kind::Backspace);
+            intent.keyboard = true;
+        }
         if (k.enter && intent.kind == Intent::Kind::None && !focusedByKeyboard()) intent = Intent::command("officer.hand_over");
         if (k.escape) intent = Intent::command("officer.citizen");
-        cycleFocusOnTab();
+        cycleFocusOnTab(s.selectedService.empty() ? std::string() : "service." + s.selectedService);
         endFullscreen();
         return intent;
     }

@@ -42,55 +42,55 @@ std::unique_ptr<Screen> makeScreen(ScreenId id)
     return nullptr;
 }
 
-const std::vector<std::string>& catalogueKeys()
+HeaderLayout headerFor(const Snapshot& s, const Theme& t)
 {
-    static const std::vector<std::string> keys = {
-        "lang.name", "lang.switch",
-        "attract.question", "attract.hint", "attract.retries_pending",
-        "face.1", "face.2", "face.3", "face.4",
-        "followup.question", "followup.hint",
-        "comment.prompt", "comment.hint", "comment.placeholder", "comment.send", "comment.space", "comment.count",
-        "comment.full", "comment.backspace", "comment.layer_digits", "comment.layer_letters",
-        "common.skip",
-        "thanks.title", "thanks.detail", "thanks.survey_detail",
-        "survey.start", "survey.question_of", "survey.profile_of", "survey.service", "survey.service_of", "survey.back", "survey.quit",
-        "admin.ikm", "admin.ikm_none", "admin.ikm_value", "admin.sample", "admin.sample_value", "admin.sample_enough", "admin.sample_short",
-        "notice.not_saved", "notice.disk_full", "notice.store_fault", "notice.will_retry", "notice.out_of_service", "notice.retrying",
-        "notice.maintenance", "notice.maintenance_cause", "notice.maintenance_return", "notice.maintenance_failed", "notice.maintenance_restart",
-        "attract_case.served_by",
-        "signin.title", "signin.nip", "signin.pin", "signin.hint", "signin.cancel", "signin.ok", "signin.wrong_pin",
-        "signin.locked", "signin.unknown", "signin.malformed", "signin.no_roster",
-        "officer.title", "officer.on_break", "officer.active", "officer.break", "officer.resume", "officer.sign_out",
-        "officer.citizen", "officer.service", "officer.ticket", "officer.hand_over", "officer.choose_service", "officer.case_open",
-        "admin.signin_title", "admin.title", "admin.device", "admin.counter", "admin.version", "admin.schema", "admin.ratings",
-        "admin.last_sync", "admin.next_sync", "admin.events", "admin.config", "admin.sync_error", "admin.config_unchanged", "admin.config_applied", "admin.never", "admin.not_scheduled", "admin.disk_free", "admin.db_size",
-        "admin.officer", "admin.nobody", "admin.open_case", "admin.sync_now", "admin.sync_running", "admin.sync_unavailable", "admin.export",
-        "admin.exported", "admin.screen_test", "admin.screen_test_hint", "admin.leave", "admin.close", "admin.disabled",
-    };
-    return keys;
+    return layoutHeader(ImGui::GetIO().DisplaySize, t, s.officeName, s.counter, s.t("lang.switch"));
 }
 
-Intent drawHeader(const Snapshot& s, const Theme& t)
+Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h)
 {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const HeaderLayout h = layoutHeader(display, t);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float counterW = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, s.counter.c_str()).x;
-    // The office name yields to the counter on a narrow display.
-    const float officeMaxW = h.counterRight - counterW - h.margin - h.officePos.x;
-    const std::string office = fitWithEllipsis(t.title, s.officeName, std::max(0.0f, officeMaxW));
-    dl->AddText(t.title, t.title->FontSize, h.officePos, t.text, office.c_str());
-    // The officer's discreet way in from the touch side: a long press on the office's name.
-    const float officeW = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, office.c_str()).x;
-    (void)touchArea("gesture.officer", Rect{ImVec2(h.margin, h.margin), ImVec2(h.margin + std::max(officeW, 80.0f), h.bottom)});
-    dl->AddText(t.title, t.title->FontSize, ImVec2(h.counterRight - counterW, h.officePos.y), t.textMuted, s.counter.c_str());
-    // The technician's: a long press on the counter's name.
-    (void)touchArea("gesture.admin", Rect{ImVec2(h.counterRight - std::max(counterW, 80.0f), h.margin), ImVec2(h.counterRight, h.bottom)});
+    drawLines(dl, h.office, h.officePos, Align::Left, h.status ? t.textMuted : t.text);
+    if (h.showCounter) drawText(dl, t.body, h.counterPos, t.textMuted, s.counter);
+    // The discreet ways in from the touch side: a long press on the office's name (the officer), on the
+    // counter's name (the technician). Not on a status header: nobody signs in in the middle of a rating.
+    if (!h.status) {
+        (void)touchArea("gesture.officer", h.officerGesture);
+        if (h.showCounter) (void)touchArea("gesture.admin", h.adminGesture);
+    }
     dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
     if (touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
         return Intent::of(Intent::Kind::ToggleLanguage);
     }
     return Intent::none();
+}
+
+Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont* bodyFont)
+{
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    // The texts of each confirmation the screens ask for (literal keys, so the catalogue test sees them).
+    struct Texts {
+        std::string title, detail, no, yes;
+    } x;
+    if (s.confirm == "survey.quit") x = {s.t("survey.quit_title"), s.t("survey.quit_detail"), s.t("survey.quit_no"), s.t("survey.quit_yes")};
+    else if (s.confirm == "officer.sign_out") x = {s.t("officer.sign_out_title"), s.t("officer.sign_out_detail"), s.t("officer.sign_out_no"), s.t("officer.sign_out_yes")};
+    else if (s.confirm == "admin.leave") x = {s.t("admin.leave_title"), s.t("admin.leave_detail"), s.t("admin.leave_no"), s.t("admin.leave_yes")};
+    else x = {s.confirm, "", "", ""};
+    const ConfirmLayout L = layoutConfirm(display, t, titleFont, bodyFont, x.title, x.detail);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(0, 0), display, IM_COL32(0x1F, 0x29, 0x33, 0xB0)); // the screen behind, dimmed
+    const float rounding = titleFont->FontSize * 0.4f;
+    dl->AddRectFilled(L.panel.min, L.panel.max, t.surface, rounding);
+    dl->AddRect(L.panel.min, L.panel.max, t.border, rounding, 0, 2.0f);
+    drawLines(dl, L.title, ImVec2(L.panel.center().x, L.titleTop), Align::Center, t.text);
+    drawLines(dl, L.detail, ImVec2(L.panel.center().x, L.detailTop), Align::Center, t.textMuted);
+    Intent intent;
+    if (touchButton("confirm.no", L.cancel, x.no.c_str(), t.label, secondaryButton(t))) intent = Intent::command("confirm.no");
+    if (touchButton("confirm.yes", L.confirm, x.yes.c_str(), t.label, primaryButton(t))) intent = Intent::command("confirm.yes");
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) intent = Intent::command("confirm.no");
+    cycleFocusOnTab();
+    return intent;
 }
 
 } // namespace skm::ui

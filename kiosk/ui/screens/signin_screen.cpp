@@ -1,5 +1,6 @@
 // The officer's sign-in: NIP (typed, scanned by a badge reader that types it and Enter, or tapped on
-// the pad) then PIN (shown as dots only). Nothing here is visible to the citizen's flow.
+// the pad) then PIN (shown as dots only); the technician's: the PIN only. Nothing here is visible to
+// the citizen's flow. On a wide display the pad stands beside the fields, on a tall one under them.
 
 #include "common.hpp"
 
@@ -16,35 +17,35 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const HeaderLayout h = layoutHeader(display, t);
-        const float m = h.margin, sc = t.scale;
+        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
+        const bool portrait = display.y > display.x * 1.1f;
         beginFullscreen("##signin");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
-        dl->AddText(t.question, t.question->FontSize, ImVec2(m, m), t.text, s.t(s.signInTechnician ? "admin.signin_title" : "signin.title").c_str());
 
-        const float colW = std::min(display.x - 2 * m, 620.0f * sc);
-        const float x0 = (display.x - colW) * 0.5f;
-        float y = m + t.question->FontSize * 1.3f;
-        dl->AddText(t.body, t.body->FontSize, ImVec2(x0, y), t.textMuted, s.t("signin.hint").c_str());
-        y += t.body->FontSize * 1.5f;
+        const float colW = portrait ? display.x - 2 * m : std::min(display.x * 0.5f - 1.5f * m, 640.0f * t.scale);
+        const float x0 = portrait ? m : std::max(m, display.x * 0.5f - m * 0.5f - colW);
+        float y = m;
+        const TextBlock title = fitText(s.t(s.signInTechnician ? "admin.signin_title" : "signin.title"), colW, {t.title}, 3);
+        y += drawLines(dl, title, ImVec2(x0, y), Align::Left, t.text) + t.staff->FontSize * 0.3f;
+        const TextBlock hint = fitText(s.t(s.signInTechnician ? "admin.signin_hint" : "signin.hint"), colW, {t.staff}, 4);
+        y += drawLines(dl, hint, ImVec2(x0, y), Align::Left, t.textMuted) + t.staff->FontSize * 0.5f;
 
-        const float fieldH = t.title->FontSize * 1.9f;
+        const float fieldH = buttonHeight(t, t.staffBold);
+        const float labelW = std::max(textWidth(t.staffBold, s.t("signin.nip")), textWidth(t.staffBold, s.t("signin.pin"))) + t.staffBold->FontSize;
         auto field = [&](const char* name, const std::string& label, const std::string& value, bool active, const char* command) {
-            dl->AddText(t.label, t.label->FontSize, ImVec2(x0, y + (fieldH - t.label->FontSize) * 0.5f), t.text, label.c_str());
-            const float labelW = 90.0f * sc;
+            drawText(dl, t.staffBold, ImVec2(x0, y + (fieldH - t.staffBold->FontSize) * 0.5f), t.text, label);
             const Rect r{ImVec2(x0 + labelW, y), ImVec2(x0 + colW, y + fieldH)};
-            bool held = false;
-            if (touchArea(name, r, &held)) intent = Intent::command(command);
+            if (touchArea(name, r)) intent = Intent::command(command);
             dl->AddRectFilled(r.min, r.max, t.surface, 8.0f);
             dl->AddRect(r.min, r.max, active ? t.accent : t.border, 8.0f, 0, active ? 3.0f : 1.5f);
-            const ImVec2 tp(r.min.x + t.title->FontSize * 0.4f, r.min.y + (fieldH - t.title->FontSize) * 0.5f);
-            dl->AddText(t.title, t.title->FontSize, tp, t.text, value.c_str());
+            const ImVec2 tp(r.min.x + t.staffBold->FontSize * 0.4f, r.min.y + (fieldH - t.staffBold->FontSize) * 0.5f);
+            drawText(dl, t.staffBold, tp, t.text, value);
             if (active) {
-                const float w = t.title->CalcTextSizeA(t.title->FontSize, FLT_MAX, 0, value.c_str()).x;
-                dl->AddRectFilled(ImVec2(tp.x + w + 2, tp.y), ImVec2(tp.x + w + 4, tp.y + t.title->FontSize), t.text);
+                const float w = textWidth(t.staffBold, value);
+                dl->AddRectFilled(ImVec2(tp.x + w + 2, tp.y), ImVec2(tp.x + w + 4, tp.y + t.staffBold->FontSize), t.text);
             }
-            y += fieldH + t.body->FontSize * 0.5f;
+            y += fieldH + t.staff->FontSize * 0.5f;
         };
         if (!s.signInTechnician) field("signin.nip", s.t("signin.nip"), s.signInNip, s.signInField == 0, "signin.field_nip");
         std::string dots;
@@ -52,19 +53,34 @@ public:
         field("signin.pin", s.t("signin.pin"), dots, s.signInField == 1, "signin.field_pin");
 
         if (!s.officerMessage.empty()) {
-            dl->AddText(t.body, t.body->FontSize, ImVec2(x0, y), s.officerMessageIsError ? t.warning : t.text, s.officerMessage.c_str());
+            const TextBlock msg = fitText(s.officerMessage, colW, {t.staff}, 4);
+            y += drawLines(dl, msg, ImVec2(x0, y), Align::Left, s.officerMessageIsError ? t.warning : t.text);
+        } else {
+            y += lineHeight(t.staff);
         }
-        y += t.body->FontSize * 1.6f;
+        y += t.staff->FontSize * 0.5f;
 
-        const float padH = std::min(display.y - m - y - 100.0f * sc - m, 4 * 110.0f * sc);
-        const Rect pad{ImVec2(x0, y), ImVec2(x0 + colW, y + std::max(padH, 160.0f * sc))};
+        const float cancelH = buttonHeight(t, t.label);
+        Rect pad, cancel;
+        if (portrait) {
+            const float padH = std::min(display.y - m - cancelH - m * 0.5f - y, 4 * 120.0f * t.scale);
+            pad = {ImVec2(x0, y), ImVec2(x0 + colW, y + std::max(padH, 4 * t.minTarget()))};
+            cancel = {ImVec2(x0, pad.max.y + m * 0.5f), ImVec2(x0 + colW, pad.max.y + m * 0.5f + cancelH)};
+        } else {
+            const float padX = x0 + colW + m;
+            const float padW = std::min(display.x - m - padX, colW);
+            pad = {ImVec2(padX, m), ImVec2(padX + padW, display.y - m)};
+            cancel = {ImVec2(x0, std::max(y, display.y - m - cancelH)), ImVec2(x0 + colW, std::max(y, display.y - m - cancelH) + cancelH)};
+        }
         if (Intent p = drawDigitPad(s, t, pad, s.t("signin.ok"), "signin.submit"); p.kind != Intent::Kind::None) intent = p;
-        const Rect cancel{ImVec2(x0, pad.max.y + m * 0.5f), ImVec2(x0 + colW, std::min(display.y - m * 0.5f, pad.max.y + m * 0.5f + 90.0f * sc))};
         if (touchButton("signin.cancel", cancel, s.t("signin.cancel").c_str(), t.label, secondaryButton(t))) intent = Intent::command("signin.cancel");
 
         const KeyboardInput k = readKeyboard();
-        if (!k.chars.empty()) intent = Intent::of(Intent::Kind::Type, k.chars);
-        if (k.backspaces) intent = Intent::of(Intent::Kind::Backspace);
+        if (!k.chars.empty()) intent = Intent::typed(k.chars);
+        if (k.backspaces) {
+            intent = Intent::of(Intent::Kind::Backspace);
+            intent.keyboard = true;
+        }
         if (k.tab && !s.signInTechnician) intent = Intent::command(s.signInField == 0 ? "signin.field_pin" : "signin.field_nip");
         if (k.enter) intent = Intent::command("signin.submit");
         if (k.escape) intent = Intent::command("signin.cancel");

@@ -15,6 +15,8 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
+        const HeaderLayout header = headerFor(s, t);
+        const FooterLayout footer = layoutFooter(display, t, header.margin, "", s.t("survey.start"), s.surveyOffered);
         beginFullscreen("##thanks");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         // A neutral check mark: the same for every face, so nobody nearby learns which was chosen.
@@ -30,7 +32,7 @@ public:
         drawCenteredWrapped(dl, t.title, s.t(s.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail").c_str(), display.x * 0.5f,
                             y + t.body->FontSize * 0.5f, wrap, t.textMuted);
         Intent intent = Intent::none();
-        if (s.surveyOffered && touchButton("survey.start", surveyButtonRect(display, t), s.t("survey.start").c_str(), t.body, secondaryButton(t))) {
+        if (s.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::StartSurvey);
         }
         endFullscreen();
