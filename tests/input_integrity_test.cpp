@@ -151,17 +151,19 @@ TEST_CASE("a double tap on a survey answer answers one question, never the next 
             o.demoRoster = true;
             test::KioskRig rig(o);
             rig.tap("survey.start");
-            rig.tap("answer.nib"); // the service
+            rig.tap("answer." + rig.snap().survey.options.front().code); // the service (the first on the first page)
             REQUIRE(rig.snap().survey.step == 1);
+            int answerUnderFinger = 0; // the next question's answers may lie elsewhere on a small panel
             for (const char* answer : {"answer.4", "answer.1", "answer.3"}) {
                 const int step = rig.snap().survey.step;
                 const ImVec2 p = rig.centre(answer);
                 rig.tap(answer);
                 REQUIRE(rig.snap().survey.step == step + 1);
-                REQUIRE(targetAt(p) == answer); // the next question's same answer lies under the finger
+                answerUnderFinger += targetAt(p).rfind("answer.", 0) == 0;
                 rig.tapAfter(200, p);
                 CHECK(rig.snap().survey.step == step + 1);
             }
+            CHECK(answerUnderFinger > 0); // else this case could not fail
             CHECK(rig.count("survey_answers") == 3);
             // And in the profile: one answer, or one skip, per deliberate touch.
             while (rig.snap().survey.step < 10) rig.tap("answer.3");

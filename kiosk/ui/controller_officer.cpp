@@ -271,7 +271,7 @@ void Controller::handleOfficer(const Intent& in)
             } else if (c == "officer.break") {
                 m_duty->takeBreak();
                 refreshOfficer();
-                say("officer.on_break_note", false);
+                clearOfficerMessage(); // the screen says it: the hand-over is shown inert, with why
             } else if (c == "officer.resume") {
                 m_duty->resume();
                 refreshOfficer();

@@ -85,6 +85,7 @@ void Controller::refreshSurvey()
     case SurveyStep::Kind::Service: {
         item = "service";
         v.section = m_state.t("survey.service_of");
+        v.sectionShort = v.section;
         v.question = m_state.t("survey.service");
         std::map<std::string, std::string> names;
         try {
@@ -101,6 +102,8 @@ void Controller::refreshSurvey()
         item = u.code;
         v.section = m_state.catalog->format(lang, "survey.question_of",
                                             {{"n", std::to_string(step.index + 1)}, {"total", std::to_string(run.def.unsur.size())}, {"name", u.name.in(lang)}});
+        v.sectionShort = m_state.catalog->format(lang, "survey.question_of_short",
+                                                 {{"n", std::to_string(step.index + 1)}, {"total", std::to_string(run.def.unsur.size())}, {"name", u.name.in(lang)}});
         v.question = u.question.in(lang);
         // In the faces' direction: the best answer (4) first, on the left (docs/survey.md).
         for (size_t k = 4; k-- > 0;) v.options.push_back({std::to_string(k + 1), u.answers[k].in(lang)});
@@ -112,6 +115,7 @@ void Controller::refreshSurvey()
         item = p.code;
         v.section = m_state.catalog->format(lang, "survey.profile_of",
                                             {{"n", std::to_string(step.index + 1)}, {"total", std::to_string(run.def.profile.size())}});
+        v.sectionShort = v.section;
         v.question = p.question.in(lang);
         for (const auto& o : p.options) v.options.push_back({o.code, o.label.in(lang)});
         v.canSkip = true;
@@ -134,6 +138,11 @@ void Controller::handleSurvey(const Intent& in)
         viewChanged();
         break;
     case K::Command:
+        if (in.text == "survey.more" && m_state.confirm.empty()) {
+            ++m_state.survey.page; // the screen wraps it to the pages it has
+            viewChanged();
+            break;
+        }
         if (m_state.confirm.empty()) break;
         if (in.text == "confirm.yes") {
             returnToAttract(); // incomplete, kept

@@ -100,10 +100,11 @@ HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::s
     h.margin = m;
     h.status = true;
     h.showCounter = false;
-    const float langW = buttonWidth(theme, theme.label, languageLabel), langH = buttonHeight(theme, theme.label);
+    const float langW = languageLabel.empty() ? 0.0f : buttonWidth(theme, theme.label, languageLabel);
+    const float langH = languageLabel.empty() ? 0.0f : buttonHeight(theme, theme.label);
     h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
     const float iconW = icon ? theme.body->FontSize * 1.3f : 0.0f;
-    h.office = fitText(status, h.language.min.x - 2 * m - iconW, {theme.body}, 3);
+    h.office = fitText(status, (languageLabel.empty() ? display.x - m : h.language.min.x - m) - m - iconW, {theme.body}, 3);
     const float contentH = std::max(langH, h.office.height());
     h.officePos = ImVec2(m + iconW, m + (contentH - h.office.height()) * 0.5f);
     h.bottom = m + contentH + m * 0.4f;
@@ -136,11 +137,12 @@ ServingLayout layoutServing(const Theme& theme, float left, float width, float t
     ServingLayout L;
     L.caption = caption;
     const float pad = theme.body->FontSize * (caption ? 0.4f : 0.25f);
-    const float captionH = caption ? lineHeight(theme.body) : 0.0f;
     // The text first decides the height; the photo then takes a 4:5 portrait beside the text.
     float textLeft = left + pad;
     float wrap = width - 2 * pad;
     for (int pass = 0; pass < 2; ++pass) {
+        L.captionText = caption ? fitText(s.caption, wrap, {theme.body}, 99) : TextBlock{};
+        const float captionH = L.captionText.height();
         L.name = bigName ? fitText(s.name, wrap, {theme.question, theme.title}, 1) : fitText(s.name, wrap, {theme.title}, 99);
         L.detail = fitText(s.detail, wrap, {theme.body}, 99);
         const float textH = captionH + L.name.height() + L.detail.height();
@@ -372,7 +374,7 @@ CommentLayout layoutComment(ImVec2 display, const Theme& theme, const HeaderLayo
 float answerPadding(const Theme& theme) { return theme.label->FontSize * 0.35f; }
 
 SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
-                          const std::vector<std::string>& labels, bool withFaces)
+                          const std::vector<std::string>& labels, bool withFaces, bool skip)
 {
     SurveyLayout L;
     L.header = header;
@@ -383,75 +385,152 @@ SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout
     L.sectionTop = header.bottom + m * 0.3f;
     L.questionTop = header.status ? header.bottom + m * 0.5f : L.sectionTop + lineHeight(theme.body) + m * 0.3f;
     const float btnH = buttonHeight(theme, theme.label);
-    const float btnW = std::min((W - 4 * m) / 3, std::max(300.0f * s, btnH * 2.5f));
-    L.back = {ImVec2(m, H - m - btnH), ImVec2(m + btnW, H - m)};
-    L.skip = {ImVec2((W - btnW) * 0.5f, H - m - btnH), ImVec2((W + btnW) * 0.5f, H - m)};
-    L.quit = {ImVec2(W - m - btnW, H - m - btnH), ImVec2(W - m, H - m)};
+    if (header.language.width() <= 0) {
+        // The bottom row: back, language, (skip), stop, evenly.
+        const int count = skip ? 4 : 3;
+        const float gapX = m * 0.4f;
+        const float w = (W - 2 * m - (count - 1) * gapX) / count;
+        Rect* order[4] = {&L.back, &L.language, skip ? &L.skip : &L.quit, &L.quit};
+        for (int i = 0; i < count; ++i) *order[i] = {ImVec2(m + i * (w + gapX), H - m - btnH), ImVec2(m + i * (w + gapX) + w, H - m)};
+    } else {
+        const float btnW = std::min((W - 4 * m) / 3, std::max(300.0f * s, btnH * 2.5f));
+        L.back = {ImVec2(m, H - m - btnH), ImVec2(m + btnW, H - m)};
+        L.skip = {ImVec2((W - btnW) * 0.5f, H - m - btnH), ImVec2((W + btnW) * 0.5f, H - m)};
+        L.quit = {ImVec2(W - m - btnW, H - m - btnH), ImVec2(W - m, H - m)};
+    }
 
     const size_t n = std::max<size_t>(1, labels.size());
     const float gap = m * 0.5f;
-    const float bottom = L.back.min.y - m * 0.6f;
+    // A short panel (a status header) packs the question and the answers tighter.
+    const float space = header.status ? m * 0.3f : m * 0.6f;
+    const float bottom = L.back.min.y - space;
     const float pad = answerPadding(theme);
-    // Each answer: its face (as tall as a two-line label) on the left, the label beside it.
-    const float faceR = withFaces ? std::max(theme.minTarget() * 0.45f, lineHeight(theme.label) * 0.6f) : 0.0f;
+    // Each answer: its face (at least as tall as a line) on the left, the label beside it.
+    const float faceR = withFaces ? std::max(theme.minTarget() * 0.45f, lineHeight(theme.label) * 0.45f) : 0.0f;
+    L.faceRadius = faceR;
+
+    // An arrangement: the question over the answers (stacked), or the question on the left and the
+    // answers on the right (a short landscape panel); the answers `cols` to a row, in the bold face or,
+    // if that needs more than two lines, the regular one.
     struct Grid {
+        float x = 0, w = 0;   // the answers' column
         size_t cols = 1;
-        float h = 0;
+        bool faceAbove = false;
+        ImFont* font = nullptr;
+        float h = 1e6f;       // each answer's height; 1e6: does not work
     };
-    auto grid = [&](size_t cols) {
-        Grid g;
-        g.cols = cols;
-        const float w = (W - 2 * m - (cols - 1) * gap) / cols;
-        const float labelW = w - 2 * pad - (withFaces ? 2 * faceR + pad : 0.0f);
-        size_t lines = 1;
-        for (const std::string& l : labels) lines = std::max(lines, wrapLines(theme.label, l, labelW).size());
-        g.h = std::max({buttonHeight(theme, theme.label, static_cast<float>(lines)), withFaces ? 2 * faceR + 2 * pad : 0.0f});
-        if (lines > 2) g.h = 1e6f; // a label broken into three lines reads badly: another arrangement
+    // `faceAbove`: the face over the label (narrow columns), which may then take three lines.
+    auto grid = [&](float x, float width, size_t cols, bool faceAbove = false) {
+        Grid g{x, width, cols, faceAbove};
+        const float w = (width - (cols - 1) * gap) / cols;
+        const float abovePad = pad * 0.5f;
+        const float labelW = faceAbove ? w - 2 * abovePad : w - 2 * pad - (withFaces ? 2 * faceR + pad : 0.0f);
+        for (ImFont* f : {theme.label, theme.body}) {
+            size_t lines = 1;
+            for (const std::string& l : labels) lines = std::max(lines, wrapLines(f, l, labelW).size());
+            if (lines > (faceAbove ? 3u : 2u)) continue; // more lines read badly
+            g.font = f;
+            g.h = faceAbove ? 2 * faceR + 3 * abovePad + lines * lineHeight(f)
+                            : std::max(buttonHeight(theme, f, static_cast<float>(lines)), withFaces ? 2 * faceR + 2 * pad : 0.0f);
+            return g;
+        }
         return g;
     };
-    std::vector<size_t> candidates;
-    if (!portrait) candidates.push_back(n <= 4 ? n : (n + 1) / 2);
-    candidates.push_back(std::min<size_t>(2, n));
-    candidates.push_back(1);
-    // The largest question font whose arrangement of answers fits; the answers in the fewest rows.
-    // If nothing fits: the arrangement that takes the least height.
-    Grid chosen = grid(candidates.front());
-    for (size_t cols : candidates) {
-        const Grid g = grid(cols);
-        if ((n + cols - 1) / cols * g.h < (n + chosen.cols - 1) / chosen.cols * chosen.h) chosen = g;
-    }
+    auto rowsOf = [&](size_t count, size_t cols) { return (count + cols - 1) / cols; };
+    std::vector<size_t> wideCols;
+    if (!portrait) wideCols.push_back(n <= 4 ? n : (n + 1) / 2);
+    wideCols.push_back(std::min<size_t>(2, n));
+    wideCols.push_back(1);
+
     bool fitted = false;
+    Grid chosen;
+    float answersTop = 0;
+    float questionX = m, questionW = W - 2 * m;
+    // Stacked first, the largest question font that leaves the answers their room, the fewest rows.
     for (ImFont* f : {theme.question, theme.title, theme.body}) {
         L.question = fitText(question, W - 2 * m, {f}, 99);
-        const float top = L.questionTop + L.question.height() + m * 0.6f;
-        for (size_t cols : candidates) {
-            const Grid g = grid(cols);
-            const size_t rows = (n + cols - 1) / cols;
-            if (top + rows * g.h + (rows - 1) * gap <= bottom) {
+        const float top = L.questionTop + L.question.height() + space;
+        for (size_t cols : wideCols) {
+            const Grid g = grid(m, W - 2 * m, cols);
+            if (g.h < 1e5f && top + rowsOf(n, cols) * (g.h + gap) - gap <= bottom) {
                 chosen = g;
+                answersTop = top;
                 fitted = true;
                 break;
             }
         }
         if (fitted) break;
     }
-    L.faceRadius = faceR;
+    if (!fitted && withFaces && !portrait) {
+        // An unsur's four answers in a row, each face over its label: never split over pages.
+        L.question = fitText(question, W - 2 * m, {theme.body}, 99);
+        const float top = L.questionTop + L.question.height() + space;
+        const Grid g = grid(m, W - 2 * m, n, true);
+        if (g.h < 1e5f && top + g.h <= bottom) {
+            chosen = g;
+            answersTop = top;
+            fitted = true;
+        }
+    }
+    if (!fitted && !portrait) {
+        // Side by side: the question (body) on the left, the answers in one or two columns on the right.
+        const float leftW = (W - 3 * m) * 0.45f;
+        const Grid g1 = grid(2 * m + leftW, W - 3 * m - leftW, 1), g2 = grid(2 * m + leftW, W - 3 * m - leftW, 2);
+        const TextBlock q = fitText(question, leftW, {theme.body}, 99);
+        for (const Grid& g : {g1, g2}) {
+            if (g.h < 1e5f && L.questionTop + q.height() <= bottom && L.questionTop + rowsOf(n, g.cols) * (g.h + gap) - gap <= bottom) {
+                L.question = q;
+                questionX = m;
+                questionW = leftW;
+                chosen = g;
+                answersTop = L.questionTop;
+                fitted = true;
+                break;
+            }
+        }
+    }
+    size_t slots = n;
+    if (!fitted) {
+        // Pages: the question stacked in the body's face, the arrangement that shows the most answers.
+        L.question = fitText(question, W - 2 * m, {theme.body}, 99);
+        answersTop = L.questionTop + L.question.height() + space;
+        size_t best = 0;
+        for (size_t cols : wideCols) {
+            const Grid g = grid(m, W - 2 * m, cols);
+            if (g.h > 1e5f) continue;
+            const size_t rowsFit = static_cast<size_t>(std::max(1.0f, std::floor((bottom - answersTop + gap) / (g.h + gap))));
+            if (rowsFit * cols > best) {
+                best = rowsFit * cols;
+                chosen = g;
+            }
+        }
+        if (best == 0) {
+            chosen = grid(m, W - 2 * m, 1);
+            chosen.font = theme.body;
+            chosen.h = buttonHeight(theme, theme.body, 2.0f);
+        }
+        slots = std::max<size_t>(2, best);
+        L.perPage = slots - 1;
+    }
+    L.questionCenterX = questionX + questionW * 0.5f;
+    L.answerFont = chosen.font ? chosen.font : theme.label;
+    L.faceAbove = chosen.faceAbove;
     const size_t cols = chosen.cols;
-    const size_t rows = (n + cols - 1) / cols;
-    const float top = L.questionTop + L.question.height() + m * 0.6f;
-    const float w = (W - 2 * m - (cols - 1) * gap) / cols;
-    const float h = std::max(std::min(chosen.h, 1e5f), std::min(std::max(200.0f * s, chosen.h), (bottom - top - (rows - 1) * gap) / rows));
+    const size_t rows = rowsOf(slots, cols);
+    const float w = (chosen.w - (cols - 1) * gap) / cols;
+    const float h = std::max(chosen.h, std::min(std::max(200.0f * s, chosen.h), (bottom - answersTop - (rows - 1) * gap) / rows));
     const float usedH = rows * h + (rows - 1) * gap;
-    const float y0 = top + std::max(0.0f, (bottom - top - usedH) * 0.5f);
-    for (size_t i = 0; i < labels.size(); ++i) {
+    const float y0 = answersTop + std::max(0.0f, (bottom - answersTop - usedH) * 0.5f);
+    for (size_t i = 0; i < slots; ++i) {
         const size_t col = i % cols, row = i / cols;
-        const ImVec2 min(m + col * (w + gap), y0 + row * (h + gap));
+        const ImVec2 min(chosen.x + col * (w + gap), y0 + row * (h + gap));
         L.options.push_back({min, ImVec2(min.x + w, min.y + h)});
     }
     return L;
 }
 
-ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFont, ImFont* bodyFont, const std::string& title, const std::string& detail)
+ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFont, ImFont* bodyFont, const std::string& title, const std::string& detail,
+                            const std::string& noLabel, const std::string& yesLabel)
 {
     ConfirmLayout L;
     const float m = marginFor(display);
@@ -459,13 +538,15 @@ ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFon
     const float pad = titleFont->FontSize * 0.8f;
     L.title = fitText(title, w - 2 * pad, {titleFont}, 99);
     L.detail = fitText(detail, w - 2 * pad, {bodyFont}, 99);
-    const float btnH = buttonHeight(theme, theme.label);
+    const float bw = (w - 3 * pad) * 0.5f;
+    const size_t lines = std::max(wrapLines(theme.label, noLabel, buttonTextWrap(bw, theme.label)).size(),
+                                  wrapLines(theme.label, yesLabel, buttonTextWrap(bw, theme.label)).size());
+    const float btnH = buttonHeight(theme, theme.label, static_cast<float>(lines));
     const float h = pad + L.title.height() + pad * 0.5f + L.detail.height() + pad + btnH + pad;
     const float top = std::max(m, (display.y - h) * 0.5f);
     L.panel = {ImVec2((display.x - w) * 0.5f, top), ImVec2((display.x + w) * 0.5f, top + h)};
     L.titleTop = top + pad;
     L.detailTop = L.titleTop + L.title.height() + pad * 0.5f;
-    const float bw = (w - 3 * pad) * 0.5f;
     const float by = L.panel.max.y - pad - btnH;
     L.cancel = {ImVec2(L.panel.min.x + pad, by), ImVec2(L.panel.min.x + pad + bw, by + btnH)};
     L.confirm = {ImVec2(L.panel.max.x - pad - bw, by), ImVec2(L.panel.max.x - pad, by + btnH)};

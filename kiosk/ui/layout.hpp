@@ -61,7 +61,8 @@ struct HeaderLayout {
 // `counter` empty: the counter is not shown in the header (the compact attract screen shows it in its footer).
 [[nodiscard]] HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter,
                                         const std::string& languageLabel);
-// The status form: `status` (with room for an icon of one line's height before it) and the language button.
+// The status form: `status` (with room for an icon of one line's height before it) and the language
+// button (none when `languageLabel` is empty: the screen puts it elsewhere).
 [[nodiscard]] HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon);
 
 // The bottom row of the attract and thanks screens: a hint on the left, "Isi survei lengkap" on the
@@ -86,6 +87,7 @@ struct ServingLayout {
     bool caption = true; // false on a short panel: the name and the detail only
     Rect panel;
     Rect photo;          // zero-sized without a photo
+    TextBlock captionText;
     ImVec2 captionPos;
     TextBlock name;
     ImVec2 namePos;
@@ -157,15 +159,24 @@ struct SurveyLayout {
     float sectionTop = 0;
     TextBlock question;
     float questionTop = 0;
-    std::vector<Rect> options;
+    float questionCenterX = 0;         // the question's lines are centred here (left column when side by side)
+    std::vector<Rect> options;         // a slot per answer shown
+    ImFont* answerFont = nullptr;      // bold, or regular when bold would need three lines
+    bool faceAbove = false;            // each answer's face over its label (a narrow column), else on its left
     float faceRadius = 0;              // with faces: each answer's face, on its left
+    // Too many answers for the panel (a long service catalogue on a small one): pages of `perPage`
+    // answers, and the last slot is "more choices", which turns to the next page.
+    size_t perPage = 0;                // 0: every answer is shown
     Rect back;
     Rect skip;
     Rect quit;
+    Rect language; // in the bottom row when the header has none (a short panel)
 };
 // The answers in one row if their labels fit, else in two columns (a short or narrow panel), else one.
+// With a header that has no language button, the bottom row holds it: back, language, skip (if
+// `skip`), stop.
 [[nodiscard]] SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
-                                        const std::vector<std::string>& labels, bool withFaces);
+                                        const std::vector<std::string>& labels, bool withFaces, bool skip);
 // The padding inside a survey answer, and the width its label may take.
 [[nodiscard]] float answerPadding(const Theme& theme);
 
@@ -181,7 +192,7 @@ struct ConfirmLayout {
     Rect confirm;
 };
 [[nodiscard]] ConfirmLayout layoutConfirm(ImVec2 display, const Theme& theme, ImFont* titleFont, ImFont* bodyFont, const std::string& title,
-                                          const std::string& detail);
+                                          const std::string& detail, const std::string& noLabel, const std::string& yesLabel);
 
 // How wide a button's label may be, inside a button `width` wide (touchButton wraps it there).
 [[nodiscard]] inline float buttonTextWrap(float width, const ImFont* font) { return width - font->FontSize * 0.5f; }

@@ -63,9 +63,11 @@ struct Snapshot {
     // The survey's current question (Survey screen), in the snapshot's language.
     struct SurveyView {
         std::string section;         // e.g. "Pertanyaan 3 dari 9 · Waktu Penyelesaian"
+        std::string sectionShort;    // e.g. "3/9 · Waktu Penyelesaian" (a short panel's header)
         std::string question;
         std::vector<ReasonChip> options; // code and label, in the order shown
         bool scale = false;          // an unsur: options 4..1 (the faces' direction), keys 1-4 choose their value
+        int page = 0;                // which page of answers, when they do not fit on one (the screen wraps it)
         std::string selected;        // the option chosen before (after going back), else empty
         int step = 0;                // 0-based, over every question of this response
         int steps = 0;

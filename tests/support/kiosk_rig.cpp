@@ -3,9 +3,20 @@
 #include <roster/roster.hpp>
 #include <ui/widgets.hpp>
 
+#include <stb_image.h>
+
 #include <catch2/catch.hpp>
 
 namespace skm::test {
+
+ui::Image StubImages::get(const std::string& path)
+{
+    int w = 0, h = 0, channels = 0;
+    if (!stbi_info(path.c_str(), &w, &h, &channels)) return {};
+    return {reinterpret_cast<ImTextureID>(static_cast<intptr_t>(1)), w, h};
+}
+
+KioskRig::~KioskRig() { ui::setImageSource(nullptr); }
 
 KioskRig::KioskRig(RigOptions o)
     : clock(o.wallMs, 1'000), driver(o.display, static_cast<float>(o.config.diagonalInches), o.config.largeText), catalog(config::Catalog::load(sourceDir() / "assets"))
@@ -20,6 +31,11 @@ KioskRig::KioskRig(RigOptions o)
     if (o.demoRoster) roster::replaceRoster(st->database(), roster::loadRosterFile((sourceDir() / "config" / "demo-roster.toml").string()), 0);
     settings = ui::UiSettings::from(o.config);
     controller = std::make_unique<ui::Controller>(*st, settings, clock, catalog);
+    ui::setImageSource(&images);
+    controller->setPhotoLocator([data = dir / "data"](const roster::Officer& officer) {
+        const auto path = roster::photoPath(data, officer);
+        return path ? path->string() : std::string();
+    });
     if (o.surveySource) {
         source = std::make_unique<config::SurveySource>(dir / "data" / "survey.toml");
         controller->setSurveySource(source.get());

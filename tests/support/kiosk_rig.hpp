@@ -15,6 +15,7 @@
 #include <store/clock.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
+#include <ui/images.hpp>
 
 #include <memory>
 #include <optional>
@@ -42,9 +43,18 @@ struct RigOptions {
     }
 };
 
+// Pictures without a GPU: the size read from the file, a dummy texture id (nothing is rendered).
+class StubImages final : public ui::ImageSource {
+public:
+    [[nodiscard]] ui::Image get(const std::string& path) override;
+};
+
 class KioskRig {
 public:
     explicit KioskRig(RigOptions options = {});
+    ~KioskRig();
+    KioskRig(const KioskRig&) = delete;
+    KioskRig& operator=(const KioskRig&) = delete;
 
     // Draws one frame of whatever is on screen.
     void frame();
@@ -77,6 +87,7 @@ public:
     [[nodiscard]] const std::string& t(const std::string& key) const { return snap().t(key); }
 
     TempDir dir;
+    StubImages images;
     store::ManualClock clock;
     ImGuiDriver driver;
     config::Catalog catalog;

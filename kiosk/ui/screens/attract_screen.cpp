@@ -69,9 +69,15 @@ public:
         // line, the office's name cut if it must, beside the counter's.
         const bool sideBySide = serving && display.x > display.y && (compact || L.faceRadius < t.minTarget() * 1.2f);
         if (sideBySide) {
+            // The office's and the counter's names on one line; else the office's alone (who serves says
+            // more than the counter); else the office's cut to leave the counter's room.
             const HeaderLayout probe = layoutHeader(display, t, "", s.counter, s.t("lang.switch"));
-            const std::string office = fitWithEllipsis(t.title, s.officeName, probe.counterPos.x - probe.margin - t.body->FontSize * 1.5f);
-            header = layoutHeader(display, t, office, s.counter, s.t("lang.switch"));
+            const float officeRoom = probe.counterPos.x - probe.margin - t.body->FontSize * 1.5f;
+            const float aloneRoom = probe.language.min.x - 2 * probe.margin;
+            const float officeW = textWidth(t.title, s.officeName);
+            const bool withCounter = officeW <= officeRoom || officeW > aloneRoom;
+            const std::string office = withCounter ? fitWithEllipsis(t.title, s.officeName, officeRoom) : s.officeName;
+            header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"));
             footer = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.surveyOffered);
             L = layoutAttractSideBySide(display, t, header, question, *serving, footer, caseOpen);
         }
@@ -86,7 +92,7 @@ public:
             dl->AddRectFilled(P.panel.min, P.panel.max, onBreak ? t.warningBg : t.surface, rounding);
             dl->AddRect(P.panel.min, P.panel.max, t.border, rounding, 0, 1.5f);
             if (P.photo.width() > 0) drawImageCover(dl, loadImage(s.serving.photo), P.photo.min, P.photo.max, rounding * 0.5f);
-            if (P.caption) drawText(dl, t.body, P.captionPos, onBreak ? t.warning : t.textMuted, serving->caption);
+            if (P.caption) drawLines(dl, P.captionText, P.captionPos, Align::Left, onBreak ? t.warning : t.textMuted);
             // (Combined: the question naming the officer, in the name's place.)
             drawLines(dl, P.name, P.namePos, Align::Left, t.text);
             drawLines(dl, P.detail, P.detailPos, Align::Left, t.text);

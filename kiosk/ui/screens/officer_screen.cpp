@@ -56,11 +56,15 @@ public:
         const float rowW = buttonsOwnRow ? display.x - 2 * m : buttonsW;
         const float scaleW = buttonsOwnRow ? (rowW - gap - apart) / (3 * bw) : 1.0f;
         const float w = bw * scaleW;
+        // Labels that wrap in a narrower button (a tall display's row) make the row taller.
+        size_t buttonLines = 1;
+        for (const std::string& l : labels) buttonLines = std::max(buttonLines, wrapLines(t.staffBold, l, buttonTextWrap(w, t.staffBold)).size());
+        const float rowH = std::max(bh, buttonHeight(t, t.staffBold, static_cast<float>(buttonLines)));
         const float bx = display.x - m - rowW;
-        const Rect citizenBtn{ImVec2(bx, by), ImVec2(bx + w, by + bh)};
-        const Rect breakBtn{ImVec2(citizenBtn.max.x + gap, by), ImVec2(citizenBtn.max.x + gap + w, by + bh)};
-        const Rect signOutBtn{ImVec2(display.x - m - w, by), ImVec2(display.x - m, by + bh)};
-        const float contentTop = std::max(by + bh, m + topBlock) + m * 0.8f;
+        const Rect citizenBtn{ImVec2(bx, by), ImVec2(bx + w, by + rowH)};
+        const Rect breakBtn{ImVec2(citizenBtn.max.x + gap, by), ImVec2(citizenBtn.max.x + gap + w, by + rowH)};
+        const Rect signOutBtn{ImVec2(display.x - m - w, by), ImVec2(display.x - m, by + rowH)};
+        const float contentTop = std::max(by + rowH, m + topBlock) + m * 0.8f;
         dl->AddLine(ImVec2(m, contentTop - m * 0.4f), ImVec2(display.x - m, contentTop - m * 0.4f), t.border, 1.0f);
 
         // The case: services (left, or on top), then ticket and hand-over (right, or below).
@@ -105,7 +109,8 @@ public:
         drawText(dl, t.title, ImVec2(field.min.x + t.staff->FontSize * 0.5f, field.min.y + (fieldH - t.title->FontSize) * 0.5f), t.text, s.ticket);
         ry = field.max.y + gap;
         const float handH = std::max(buttonHeight(t, t.title), 110.0f * t.scale);
-        const float msgH = s.officerMessage.empty() ? 0.0f : lineHeight(t.staff) * 2;
+        // The message line: under the hand-over on a tall display, under the services on a wide one.
+        const float msgH = s.officerMessage.empty() || !portrait ? 0.0f : lineHeight(t.staff) * 2;
         const float padH = std::max(3 * t.minTarget() + 2 * gap, std::min(3 * 80.0f * t.scale, display.y - m - handH - gap - msgH - ry));
         const Rect pad{ImVec2(rx, ry), ImVec2(rx + rw, ry + padH)};
         if (Intent p = drawTicketPad(s, t, pad); p.kind != Intent::Kind::None) intent = p;
@@ -119,8 +124,10 @@ public:
             intent = Intent::command("officer.hand_over");
         }
         if (!s.officerMessage.empty()) {
-            const TextBlock msg = fitText(s.officerMessage, handOver.width(), {t.staff}, 3);
-            drawLines(dl, msg, ImVec2(handOver.center().x, handOver.max.y + gap * 0.5f), Align::Center, s.officerMessageIsError ? t.warning : t.text);
+            const float msgW = portrait ? handOver.width() : leftW;
+            const TextBlock msg = fitText(s.officerMessage, msgW, {t.staff}, 4);
+            const ImVec2 at = portrait ? ImVec2(handOver.center().x, handOver.max.y + gap * 0.5f) : ImVec2(m + leftW * 0.5f, servicesEnd + gap);
+            drawLines(dl, msg, at, Align::Center, s.officerMessageIsError ? t.warning : t.text);
         }
 
         // Drawn last so that Tab reaches them after the case's controls.

@@ -60,7 +60,7 @@ Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h)
         if (h.showCounter) (void)touchArea("gesture.admin", h.adminGesture);
     }
     dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
-    if (touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
+    if (h.language.width() > 0 && touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
         return Intent::of(Intent::Kind::ToggleLanguage);
     }
     return Intent::none();
@@ -77,7 +77,7 @@ Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont*
     else if (s.confirm == "officer.sign_out") x = {s.t("officer.sign_out_title"), s.t("officer.sign_out_detail"), s.t("officer.sign_out_no"), s.t("officer.sign_out_yes")};
     else if (s.confirm == "admin.leave") x = {s.t("admin.leave_title"), s.t("admin.leave_detail"), s.t("admin.leave_no"), s.t("admin.leave_yes")};
     else x = {s.confirm, "", "", ""};
-    const ConfirmLayout L = layoutConfirm(display, t, titleFont, bodyFont, x.title, x.detail);
+    const ConfirmLayout L = layoutConfirm(display, t, titleFont, bodyFont, x.title, x.detail, x.no, x.yes);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(0, 0), display, IM_COL32(0x1F, 0x29, 0x33, 0xB0)); // the screen behind, dimmed
     const float rounding = titleFont->FontSize * 0.4f;

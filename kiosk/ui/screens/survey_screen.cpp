@@ -32,10 +32,17 @@ public:
         const Snapshot::SurveyView& v = s.survey;
         // A short panel: "Pertanyaan 3 dari 9 · ..." is the header's status line.
         const bool compact = shortPanel(display, t);
-        const HeaderLayout header = compact ? layoutStatusHeader(display, t, v.section, s.t("lang.switch"), false) : headerFor(s, t);
+        // (There, the language button goes to the bottom row, to leave the question and answers the room.)
+        HeaderLayout header = compact ? layoutStatusHeader(display, t, v.sectionShort, "", false) : headerFor(s, t);
         std::vector<std::string> labels;
         for (const ReasonChip& o : v.options) labels.push_back(o.label);
-        const SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale);
+        SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip);
+        if (compact && v.scale && L.perPage > 0) {
+            // The four answers of an unsur are never split over pages: the section line gives way
+            // (the progress bar stays).
+            header = layoutStatusHeader(display, t, "", "", false);
+            L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip);
+        }
         Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float m = header.margin;
@@ -47,12 +54,16 @@ public:
         dl->AddRectFilled(ImVec2(m, barY), ImVec2(display.x - m, barY + barH), t.surfacePressed, barH * 0.5f);
         dl->AddRectFilled(ImVec2(m, barY), ImVec2(m + (display.x - 2 * m) * frac, barY + barH), t.text, barH * 0.5f);
         if (!header.status) drawText(dl, t.body, ImVec2(m, barY + barH + 2.0f), t.textMuted, fitWithEllipsis(t.body, v.section, display.x - 2 * m));
-        drawLines(dl, L.question, ImVec2(display.x * 0.5f, L.questionTop + barH), Align::Center, t.text);
+        drawLines(dl, L.question, ImVec2(L.questionCenterX, L.questionTop + barH), Align::Center, t.text);
 
-        for (size_t i = 0; i < v.options.size() && i < L.options.size(); ++i) {
-            const ReasonChip& o = v.options[i];
+        // Pages when the answers do not fit: this page's answers, then "more choices" in the last slot.
+        const size_t perPage = L.perPage > 0 ? L.perPage : v.options.size();
+        const size_t pages = (v.options.size() + perPage - 1) / std::max<size_t>(1, perPage);
+        const size_t first = pages > 0 ? (static_cast<size_t>(v.page) % pages) * perPage : 0;
+        for (size_t slot = 0; slot < perPage && first + slot < v.options.size() && slot < L.options.size(); ++slot) {
+            const ReasonChip& o = v.options[first + slot];
             const bool chosen = o.code == v.selected;
-            const Rect& r = L.options[i];
+            const Rect& r = L.options[slot];
             if (v.scale) {
                 // An unsur answer: its face on the left, its label beside it.
                 bool held = false;
@@ -62,20 +73,40 @@ public:
                 dl->AddRectFilled(r.min, r.max, held ? style.fillPressed : style.fill, rounding);
                 dl->AddRect(r.min, r.max, style.border, rounding, 0, std::max(1.5f, t.label->FontSize * 0.07f));
                 const float pad = answerPadding(t);
-                const float radius = std::min(L.faceRadius, r.height() * 0.5f - pad);
-                const ImVec2 faceC(r.min.x + pad + radius, r.center().y);
-                drawFace(dl, faceC, radius, std::stoi(o.code), held);
-                const float textLeft = faceC.x + radius + pad;
-                const TextBlock label = fitText(o.label, r.max.x - pad - textLeft, {t.label}, 2);
-                drawLines(dl, label, ImVec2(textLeft, r.center().y - label.height() * 0.5f), Align::Left, style.text);
+                const int score = std::stoi(o.code);
+                if (L.faceAbove) {
+                    const float radius = L.faceRadius, p2 = pad * 0.5f;
+                    drawFace(dl, ImVec2(r.center().x, r.min.y + p2 + radius), radius, score, held);
+                    const TextBlock label = fitText(o.label, r.width() - 2 * p2, {L.answerFont}, 3);
+                    const float textTop = r.min.y + 2 * p2 + 2 * radius;
+                    drawLines(dl, label, ImVec2(r.center().x, textTop + std::max(0.0f, (r.max.y - p2 - textTop - label.height()) * 0.5f)), Align::Center,
+                              style.text);
+                } else {
+                    // The layout's minimum; larger when the answer's button has the room (a large panel)
+                    // and the label keeps as few lines.
+                    auto labelLines = [&](float radius) { return wrapLines(L.answerFont, o.label, r.width() - 3 * pad - 2 * radius).size(); };
+                    float radius = std::max(L.faceRadius, std::min(r.height() * 0.3f, r.width() * 0.12f));
+                    if (labelLines(radius) > labelLines(L.faceRadius)) radius = L.faceRadius;
+                    const ImVec2 faceC(r.min.x + pad + radius, r.center().y);
+                    drawFace(dl, faceC, radius, score, held);
+                    const float textLeft = faceC.x + radius + pad;
+                    const TextBlock label = fitText(o.label, r.max.x - pad - textLeft, {L.answerFont}, 2);
+                    drawLines(dl, label, ImVec2(textLeft, r.center().y - label.height() * 0.5f), Align::Left, style.text);
+                }
                 if (!focusedByKeyboard()) continue;
                 if (const Target* f = focusedTarget(); f && f->name == "answer." + o.code) {
                     const float w = std::max(3.0f, t.label->FontSize * 0.12f);
                     dl->AddRect(ImVec2(r.min.x - w, r.min.y - w), ImVec2(r.max.x + w, r.max.y + w), IM_COL32(0xE0, 0x8A, 0x00, 0xFF), rounding + w, 0, w);
                 }
-            } else if (touchButton("answer." + o.code, r, o.label.c_str(), t.label, chosen ? primaryButton(t) : chipButton(t))) {
+            } else if (touchButton("answer." + o.code, r, o.label.c_str(), L.answerFont, chosen ? primaryButton(t) : chipButton(t))) {
                 intent = Intent::of(Intent::Kind::Answer, o.code);
             }
+        }
+        if (L.perPage > 0 && touchButton("survey.more", L.options.back(), s.t("survey.more").c_str(), t.label, secondaryButton(t))) {
+            intent = Intent::command("survey.more");
+        }
+        if (L.language.width() > 0 && touchButton("language", L.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
+            intent = Intent::of(Intent::Kind::ToggleLanguage);
         }
         if (v.canBack && touchButton("survey.back", L.back, s.t("survey.back").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Back);
         if (v.canSkip && touchButton("skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
