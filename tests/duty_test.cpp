@@ -162,6 +162,27 @@ TEST_CASE("a restart closes the session and case the previous run left open", "[
     CHECK(rig.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM session_events ORDER BY seq)") == "start,end");
 }
 
+TEST_CASE("a restart under another counter's name closes what the old name left open, audited, and shows no stale case", "[duty]")
+{
+    Rig rig;
+    rig.duty->start(rig.officer);
+    (void)rig.duty->logCase("nib", std::string("A-7"));
+    // The technician renamed the counter (kiosk.counter) and restarted the kiosk.
+    rig.duty = std::make_unique<Duty>(*rig.st, "Loket 9");
+    CHECK_FALSE(rig.duty->session());
+    CHECK_FALSE(rig.duty->openCase());
+    CHECK(rig.q("SELECT state || '|' || end_reason FROM officer_sessions") == "ended|counter_changed");
+    CHECK(rig.q("SELECT status || '|' || close_reason FROM cases") == "not_rated|counter_changed");
+    CHECK(rig.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM session_events ORDER BY seq)") == "start,end");
+    CHECK(rig.q("SELECT kind FROM audit_events WHERE kind = 'duty_closed_counter_changed'") == "duty_closed_counter_changed");
+    CHECK(rig.q("SELECT json_extract(detail, '$.from') || '>' || json_extract(detail, '$.to') FROM audit_events WHERE kind = 'duty_closed_counter_changed'") ==
+          "Loket 4>Loket 9");
+    // Nothing left open for status --json (or the admin screen) to show beside the new counter.
+    const store::StoreStatus status = store::readStatus(rig.dir / "data", "skm.db");
+    CHECK_FALSE(status.officerOnDuty);
+    CHECK_FALSE(status.openCase);
+}
+
 TEST_CASE("a rating and the closing of its case are one transaction", "[duty][ioerr]")
 {
     auto& faults = test::faultyVfs();

@@ -335,3 +335,84 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     CHECK_FALSE(d.controller->syncRunning());
     CHECK(d.controller->snapshot().officerMessage == "OK: 12 / 0 / 0");
 }
+
+TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stays chosen, the first Tab reaches the services", "[officer][ui][keyboard]")
+{
+    Desk d;
+    d.controller->officerKey(); // F2: the sign-in, by keyboard or badge scanner
+    d.frame();
+    d.type(kNip);
+    d.type("2468");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+
+    // The first case of the session: Tab, an arrow to the service, Enter (which moves on to the
+    // hand-over), the ticket, Enter.
+    int keys = 0;
+    d.key(ImGuiKey_Tab), ++keys;
+    REQUIRE(ui::focusedTarget());
+    CHECK(ui::focusedTarget()->name.rfind("service.", 0) == 0); // the services come first, not the session's buttons
+    while (ui::focusedTarget()->name != "service.kk") d.key(ImGuiKey_RightArrow), ++keys;
+    d.key(ImGuiKey_Enter), ++keys;
+    CHECK(d.snap().selectedService == "kk");
+    CHECK(ui::focusedTarget()->name == "officer.hand_over");
+    d.type("A12");
+    d.key(ImGuiKey_Enter), ++keys;
+    REQUIRE(d.controller->screen() == ScreenId::Attract);
+    CHECK(d.q("SELECT service_code || '|' || ticket FROM cases") == "kk|A12");
+    CHECK(keys == 4); // Tab, Right, Enter, Enter (Akta kelahiran, then Kartu Keluarga): and the ticket
+
+    // Every next case with the same service: F2, the ticket, Enter.
+    d.controller->officerKey();
+    d.frame();
+    CHECK(d.snap().selectedService == "kk"); // kept from the case before
+    d.type("A13");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Attract);
+    CHECK(d.count("cases WHERE service_code = 'kk' AND ticket = 'A13'") == 1);
+    CHECK(d.count("cases") == 2);
+
+    // By touch, the service is kept too: the ticket on the pad, then Serahkan.
+    d.controller->officerKey();
+    d.frame();
+    for (const char* k : {"pad.B", "pad.0", "pad.7"}) d.tap(k);
+    d.tap("officer.hand_over");
+    CHECK(d.count("cases WHERE service_code = 'kk' AND ticket = 'B07'") == 1);
+
+    // A new officer signing in starts with no service chosen.
+    d.controller->officerKey();
+    d.frame();
+    d.tap("officer.sign_out");
+    d.tap("confirm.yes");
+    d.signInByTouch("2468");
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+    CHECK(d.snap().selectedService.empty());
+}
+
+TEST_CASE("the sign-in's lock-out counts down as it runs, and the keyboard channel is only the officer's side", "[officer][ui][lockout]")
+{
+    Desk d;
+    // Touch: a long press opened the sign-in (the public side); the pad's digits.
+    for (int i = 0; i < 6; ++i) {
+        d.signInByTouch("1111");
+        d.tap("signin.cancel");
+    }
+    d.signInByTouch("1111");
+    REQUIRE(d.snap().officerMessageKey == "signin.locked");
+    const std::string first = d.snap().officerMessage;
+    d.wait(5'000);
+    CHECK(d.snap().officerMessageKey == "signin.locked");
+    CHECK(d.snap().officerMessage != first); // the seconds left went down
+    CHECK(d.controller->nextDeadlineMs() <= d.clock.monoMs() + 1'000); // the screen is woken to count
+    CHECK(d.q("SELECT count(*) FROM audit_events WHERE json_extract(detail, '$.channel') = 'keyboard'") == "0");
+    d.tap("signin.cancel");
+
+    // F2 and the keyboard: the officer's side of the counter, not held up by the touch side's wait.
+    d.controller->officerKey();
+    d.frame();
+    d.type(kNip);
+    d.type("2468");
+    d.key(ImGuiKey_Enter);
+    CHECK(d.controller->screen() == ScreenId::Officer);
+    CHECK(d.q("SELECT json_extract(detail, '$.channel') FROM audit_events WHERE kind = 'sign_in'") == "keyboard");
+}

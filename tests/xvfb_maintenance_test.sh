@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # "Keluar dari kiosk" in a real X server: F12, the technician's PIN (its hash made with
-# `skm-kiosk hash-pin`), a real click on admin.leave. Then: the maintenance notice on the screen, exit
+# `skm-kiosk hash-pin`), a real click on admin.leave and on its confirmation. Then: the maintenance notice on the screen, exit
 # status 0, the marker DATA_DIR/maintenance (0640 at most, this boot), `status --json`, `maintenance
 # check` (1, and the notice on a terminal with --tty), a kiosk started by hand still runs, `maintenance
 # end` (then check gives 0), a marker of an earlier boot cleared at start, and the audit events.
@@ -50,6 +50,8 @@ for _ in $(seq 1 200); do [ "$(kd_screen)" = admin ] && break; sleep 0.1; done
 [ "$(kd_screen)" = admin ] || kd_fail "technician sign-in: screen '$(kd_screen)', audit: $(kd_sql "SELECT group_concat(kind, ',') FROM audit_events")"
 wait_target admin.leave
 kd_tap admin.leave
+wait_target confirm.yes          # "Keluar dari kiosk untuk pemeliharaan?"
+kd_tap confirm.yes
 kd_wait_screen maintenance 5
 [ "$(jq -r .error "$KD_WORK/ui.json")" = null ] || kd_fail "the notice reports an error: $(jq -r .error "$KD_WORK/ui.json")"
 left=$(date +%s%N)

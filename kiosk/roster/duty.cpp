@@ -27,29 +27,52 @@ Duty::Duty(store::RatingStore& store, std::string counter, DutyPolicy policy)
 {
     store::Database& db = m_store.database();
     const int64_t now = m_store.clock().wallMs();
+    // Whatever a previous run left open on this kiosk is closed, whichever counter it was logged at: a
+    // kiosk stands at one counter, and one renamed since (kiosk.counter) must not leave the old name's
+    // session and case open beside the new one. A rename is said so, and audited.
+    std::vector<std::string> otherCounters;
+    {
+        store::Statement c(db, "SELECT DISTINCT counter FROM officer_sessions WHERE state != 'ended' AND counter != ?1"
+                               " UNION SELECT DISTINCT counter FROM cases WHERE status = 'open' AND counter != ?1");
+        c.bind(1, std::string_view(m_counter));
+        while (c.next()) otherCounters.push_back(c.columnText(0));
+    }
     inTransaction(db, "closing the previous run's duty", [&] {
-        store::Statement c(db, "UPDATE cases SET status = 'not_rated', close_reason = 'kiosk_restarted', closed_wall_ms = ?1"
-                               " WHERE counter = ?2 AND status = 'open'");
-        c.bind(1, now);
-        c.bind(2, std::string_view(m_counter));
-        (void)c.next();
-        store::Statement open(db, "SELECT id FROM officer_sessions WHERE counter = ?1 AND state != 'ended'");
-        open.bind(1, std::string_view(m_counter));
-        std::vector<std::string> ids;
-        while (open.next()) ids.push_back(open.columnText(0));
-        for (const std::string& id : ids) {
+        auto reason = [&](const std::string& counter) { return counter == m_counter ? "kiosk_restarted" : "counter_changed"; };
+        {
+            store::Statement open(db, "SELECT id, counter FROM cases WHERE status = 'open'");
+            std::vector<std::pair<std::string, std::string>> cases;
+            while (open.next()) cases.emplace_back(open.columnText(0), open.columnText(1));
+            for (const auto& [id, counter] : cases) {
+                store::Statement c(db, "UPDATE cases SET status = 'not_rated', close_reason = ?1, closed_wall_ms = ?2 WHERE id = ?3");
+                c.bind(1, std::string_view(reason(counter)));
+                c.bind(2, now);
+                c.bind(3, std::string_view(id));
+                (void)c.next();
+            }
+        }
+        store::Statement open(db, "SELECT id, counter FROM officer_sessions WHERE state != 'ended'");
+        std::vector<std::pair<std::string, std::string>> sessions;
+        while (open.next()) sessions.emplace_back(open.columnText(0), open.columnText(1));
+        for (const auto& [id, counter] : sessions) {
+            const std::string why = reason(counter);
             store::Statement e(db, "INSERT INTO session_events (session_id, kind, at_wall_ms, at_mono_ms, detail) VALUES (?1, 'end', ?2, ?3, ?4)");
             e.bind(1, std::string_view(id));
             e.bind(2, now);
             e.bind(3, m_store.clock().monoMs());
-            e.bind(4, std::string_view(R"({"reason":"kiosk_restarted"})"));
+            const std::string detail = nlohmann::json{{"reason", why}}.dump();
+            e.bind(4, std::string_view(detail));
             (void)e.next();
+            store::Statement st(db, "UPDATE officer_sessions SET state = 'ended', end_reason = ?1, ended_wall_ms = ?2 WHERE id = ?3");
+            st.bind(1, std::string_view(why));
+            st.bind(2, now);
+            st.bind(3, std::string_view(id));
+            (void)st.next();
         }
-        store::Statement s(db, "UPDATE officer_sessions SET state = 'ended', end_reason = 'kiosk_restarted', ended_wall_ms = ?1"
-                               " WHERE counter = ?2 AND state != 'ended'");
-        s.bind(1, now);
-        s.bind(2, std::string_view(m_counter));
-        (void)s.next();
+        for (const std::string& from : otherCounters) {
+            const int rc = m_store.recordAudit("duty_closed_counter_changed", std::nullopt, nlohmann::json{{"from", from}, {"to", m_counter}}.dump());
+            if (rc != SQLITE_OK) throw store::SqliteError(rc, "cannot record the audit event duty_closed_counter_changed");
+        }
     });
 }
 
