@@ -201,15 +201,16 @@ TEST_CASE("English is one tap away, and the next citizen starts in Bahasa Indone
     CHECK(rig.controller->snapshot().lang == config::Lang::Id);
     rig.tap("language");
     CHECK(rig.controller->snapshot().lang == config::Lang::En);
-    CHECK(rig.controller->snapshot().t("attract.question") == "How was our officer's service today?");
+    CHECK(rig.controller->snapshot().t("attract.question") == rig.catalog.text(config::Lang::En, "attract.question"));
+    CHECK(rig.catalog.text(config::Lang::En, "attract.question") != rig.catalog.text(config::Lang::Id, "attract.question"));
 
     SECTION("the choice holds through the flow and resets after thanks")
     {
         rig.tap("face.4");
         REQUIRE(rig.controller->screen() == ScreenId::FollowUp);
-        CHECK(rig.controller->snapshot().reasons.front().label == "Fast service");
+        CHECK(rig.controller->snapshot().reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelEn);
         rig.tap("language"); // back to Indonesian mid-way: the chips follow
-        CHECK(rig.controller->snapshot().reasons.front().label == "Pelayanan cepat");
+        CHECK(rig.controller->snapshot().reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelId);
         rig.tap("language");
         rig.tap("reason.cepat");
         rig.tap("comment.skip");
