@@ -1,5 +1,6 @@
 #include "html_report.hpp"
 
+#include <config/catalog.hpp>
 #include <ikm/ikm.hpp>
 
 #include <cstdio>
@@ -21,13 +22,13 @@ const char* tr(Lang lang, const std::string& key)
         {"index", {"Indeks", "Index"}},
         {"mutu", {"Mutu", "Grade"}},
         {"ikm", {"IKM (survei)", "IKM (survey)"}},
-        {"cases", {"Kasus", "Cases"}},
+        {"cases", {"Layanan tercatat", "Cases"}},
         {"rated", {"Dinilai", "Rated"}},
         {"sample", {"Sampel minimal", "Minimum sample"}},
         {"enough", {"cukup", "reached"}},
         {"short", {"belum cukup", "not reached"}},
         {"suppressed", {"Tekan beruntun (tidak dihitung)", "Repeated presses (not counted)"}},
-        {"counter_level", {"Tanpa kasus petugas", "Without an officer's case"}},
+        {"counter_level", {"Tanpa layanan petugas", "Without an officer's case"}},
         {"units", {"Unit", "Units"}},
         {"officers", {"Petugas", "Officers"}},
         {"services", {"Layanan", "Services"}},
@@ -56,9 +57,9 @@ const char* tr(Lang lang, const std::string& key)
         {"face.2", {"Kurang Baik", "Poor"}},
         {"face.1", {"Tidak Baik", "Very poor"}},
         {"none", {"tidak ada data", "no data"}},
-        {"fast_top_after_case", {"nilai 4 < 2 detik setelah kasus diserahkan", "4s within 2 s of the handover"}},
+        {"fast_top_after_case", {"nilai 4 < 2 detik setelah layanan diserahkan", "4s within 2 s of the handover"}},
         {"identical_intervals", {"penilaian berjarak sama persis", "ratings at identical intervals"}},
-        {"ratings_without_case", {"penilaian dengan NIP tanpa kasus", "ratings with the NIP but no case"}},
+        {"ratings_without_case", {"penilaian dengan NIP tanpa layanan", "ratings with the NIP but no case"}},
         {"device_chain", {"rantai hash perangkat terputus", "a device's hash chain is broken"}},
         {"language", {"English", "Bahasa Indonesia"}},
     };
@@ -67,7 +68,12 @@ const char* tr(Lang lang, const std::string& key)
     return lang == Lang::En ? it->second.second : it->second.first;
 }
 
-std::string fmt2(double v)
+// What a person reads, as the page's language writes it (82,45 and 1.234; 82.45 and 1,234).
+std::string fmtNum(Lang lang, double v) { return config::formatNumber(v, 2, lang); }
+std::string fmtCount(Lang lang, int64_t n) { return config::formatCount(n, lang); }
+
+// SVG coordinates and sizes: machine-readable, always with a decimal point.
+std::string coord(double v)
 {
     char b[32];
     std::snprintf(b, sizeof b, "%.2f", v);
@@ -159,13 +165,13 @@ std::string cards(Lang lang, const Score& s)
     std::ostringstream o;
     auto card = [&](const std::string& k, const std::string& v) { o << "<div class=\"card\"><div class=\"k\">" << k << "</div><div class=\"v\">" << v << "</div></div>"; };
     o << "<div class=\"cards\">";
-    card(tr(lang, "index"), s.index ? fmt2(*s.index) + " " + mutuBadge(s.mutu) : std::string("–"));
-    card(tr(lang, "ratings"), std::to_string(s.ratings));
-    card(tr(lang, "ikm"), s.ikm ? fmt2(*s.ikm) + " " + mutuBadge(s.ikmMutu) + " <span class=\"note\">n=" + std::to_string(s.surveyResponses) + "</span>"
+    card(tr(lang, "index"), s.index ? fmtNum(lang, *s.index) + " " + mutuBadge(s.mutu) : std::string("–"));
+    card(tr(lang, "ratings"), fmtCount(lang, s.ratings));
+    card(tr(lang, "ikm"), s.ikm ? fmtNum(lang, *s.ikm) + " " + mutuBadge(s.ikmMutu) + " <span class=\"note\">n=" + fmtCount(lang, s.surveyResponses) + "</span>"
                                 : std::string("–"));
-    card(tr(lang, "cases"), std::to_string(s.casesLogged) + (s.shareRated ? " <span class=\"note\">" + fmt2(*s.shareRated * 100) + " % " + tr(lang, "rated") + "</span>" : ""));
-    card(tr(lang, "sample"), std::to_string(s.sampleSize) + " <span class=\"note\">" + tr(lang, s.sampleSufficient ? "enough" : "short") + "</span>");
-    card(tr(lang, "suppressed"), std::to_string(s.suppressed));
+    card(tr(lang, "cases"), fmtCount(lang, s.casesLogged) + (s.shareRated ? " <span class=\"note\">" + fmtNum(lang, *s.shareRated * 100) + " % " + tr(lang, "rated") + "</span>" : ""));
+    card(tr(lang, "sample"), fmtCount(lang, s.sampleSize) + " <span class=\"note\">" + tr(lang, s.sampleSufficient ? "enough" : "short") + "</span>");
+    card(tr(lang, "suppressed"), fmtCount(lang, s.suppressed));
     o << "</div>";
     return o.str();
 }
@@ -181,7 +187,7 @@ std::string reasonsBlock(Lang lang, const Score& s)
             continue;
         }
         o << "<table><tbody>";
-        for (const auto& [code, n] : top) o << "<tr><td>" << escape(code) << "</td><td class=\"n\">" << n << "</td></tr>";
+        for (const auto& [code, n] : top) o << "<tr><td>" << escape(code) << "</td><td class=\"n\">" << fmtCount(lang, n) << "</td></tr>";
         o << "</tbody></table>";
     }
     return o.str();
@@ -191,10 +197,10 @@ std::string officerRow(Lang lang, const OfficerScore& o)
 {
     std::ostringstream r;
     r << "<tr><td><a href=\"/report/officer/" << o.nip << "?" << (lang == Lang::En ? "lang=en&amp;" : "") << "period=PERIOD\">" << escape(o.name.empty() ? o.nip : o.name)
-      << "</a><br><span class=\"note\">" << o.nip << "</span></td><td>" << escape(o.unit) << "</td><td class=\"n\">" << o.score.ratings << "</td><td class=\"n\">"
-      << (o.score.index ? fmt2(*o.score.index) : "–") << " " << mutuBadge(o.score.mutu) << "</td><td class=\"n\">" << o.score.casesLogged << "</td><td class=\"n\">"
-      << o.score.sampleSize << " " << (o.score.sampleSufficient ? "✓" : "") << "</td><td>";
-    for (const auto& f : o.signals.flags()) r << "<div class=\"flag\">" << tr(lang, f) << "</div>";
+      << "</a><br><span class=\"note\">" << o.nip << "</span></td><td>" << escape(o.unit) << "</td><td class=\"n\">" << fmtCount(lang, o.score.ratings) << "</td><td class=\"n\">"
+      << (o.score.index ? fmtNum(lang, *o.score.index) : "–") << " " << mutuBadge(o.score.mutu) << "</td><td class=\"n\">" << fmtCount(lang, o.score.casesLogged)
+      << "</td><td class=\"n\">" << fmtCount(lang, o.score.sampleSize) << " " << (o.score.sampleSufficient ? "✓" : "") << "</td><td>";
+    for (const auto& f : o.signals.flags()) r << "<div class=\"flag\">" << escape(tr(lang, f)) << "</div>";
     r << "</td></tr>";
     return r.str();
 }
@@ -259,8 +265,8 @@ std::string facesChart(Lang lang, const Score& s)
         const int y = 10 + i * 40;
         o << "<text x=\"0\" y=\"" << y + 20 << "\" font-size=\"15\">" << tr(lang, "face." + std::to_string(face)) << "</text>"
           << "<rect x=\"130\" y=\"" << y << "\" width=\"300\" height=\"28\" fill=\"#eef1f4\"/>"
-          << "<rect class=\"bar\" x=\"130\" y=\"" << y << "\" width=\"" << fmt2(300 * share) << "\" height=\"28\" fill=\"" << colors[face - 1] << "\"/>"
-          << "<text x=\"440\" y=\"" << y + 20 << "\" font-size=\"15\">" << n << " (" << fmt2(100 * share) << "%)</text>";
+          << "<rect class=\"bar\" x=\"130\" y=\"" << y << "\" width=\"" << coord(300 * share) << "\" height=\"28\" fill=\"" << colors[face - 1] << "\"/>"
+          << "<text x=\"440\" y=\"" << y + 20 << "\" font-size=\"15\">" << fmtCount(lang, n) << " (" << fmtNum(lang, 100 * share) << "%)</text>";
     }
     o << "</svg>";
     return o.str();
@@ -278,8 +284,8 @@ std::string nrrChart(Lang lang, const Score& s)
         if (name.size() > 30) name = name.substr(0, name.rfind(' ', 29)) + "…";
         o << "<text x=\"0\" y=\"" << y + 16 << "\" font-size=\"13\">U" << i + 1 << " " << escape(name) << "</text>"
           << "<rect x=\"250\" y=\"" << y << "\" width=\"300\" height=\"20\" fill=\"#eef1f4\"/>"
-          << "<rect class=\"bar\" x=\"250\" y=\"" << y << "\" width=\"" << fmt2(w) << "\" height=\"20\" fill=\"#1f4e8c\"/>"
-          << "<text x=\"556\" y=\"" << y + 16 << "\" font-size=\"13\">" << (v ? fmt2(*v) : "–") << "</text>";
+          << "<rect class=\"bar\" x=\"250\" y=\"" << y << "\" width=\"" << coord(w) << "\" height=\"20\" fill=\"#1f4e8c\"/>"
+          << "<text x=\"556\" y=\"" << y + 16 << "\" font-size=\"13\">" << (v ? fmtNum(lang, *v) : "–") << "</text>";
     }
     o << "<text x=\"250\" y=\"" << 9 * 30 + 24 << "\" font-size=\"12\" fill=\"#5b6770\">1</text><text x=\"542\" y=\"" << 9 * 30 + 24
       << "\" font-size=\"12\" fill=\"#5b6770\">4</text></svg>";
@@ -294,8 +300,8 @@ std::string trendChart(Lang lang, const std::vector<TrendPoint>& trend)
       << "<line x1=\"30\" y1=\"190\" x2=\"600\" y2=\"190\" stroke=\"#5b6770\"/>";
     for (int g : {25, 50, 75, 100}) {
         const double y = 190 - 170.0 * (g - 25) / 75.0;
-        o << "<line x1=\"30\" y1=\"" << fmt2(y) << "\" x2=\"600\" y2=\"" << fmt2(y) << "\" stroke=\"#e1e6ea\"/><text x=\"0\" y=\"" << fmt2(y + 4)
-          << "\" font-size=\"11\" fill=\"#5b6770\">" << g << "</text>";
+        o << "<line x1=\"30\" y1=\"" << coord(y) << "\" x2=\"600\" y2=\"" << coord(y) << "\" stroke=\"#e1e6ea\"/><text x=\"0\" y=\"" << coord(y + 4)
+          << "\" font-size=\"11\" fill=\"#5b6770\">" << fmtCount(lang, g) << "</text>";
     }
     const double slot = n > 0 ? 570.0 / n : 570.0;
     for (int i = 0; i < n; ++i) {
@@ -303,12 +309,12 @@ std::string trendChart(Lang lang, const std::vector<TrendPoint>& trend)
         const double x = 30 + i * slot + slot * 0.2, w = slot * 0.6;
         if (p.index) {
             const double h = 170.0 * (*p.index - 25) / 75.0;
-            o << "<rect class=\"bar\" x=\"" << fmt2(x) << "\" y=\"" << fmt2(190 - h) << "\" width=\"" << fmt2(w) << "\" height=\"" << fmt2(std::max(h, 1.0))
-              << "\" fill=\"#2f7bbf\"/><text x=\"" << fmt2(x + w / 2) << "\" y=\"" << fmt2(186 - h) << "\" font-size=\"12\" text-anchor=\"middle\">"
-              << fmt2(*p.index) << "</text>";
+            o << "<rect class=\"bar\" x=\"" << coord(x) << "\" y=\"" << coord(190 - h) << "\" width=\"" << coord(w) << "\" height=\"" << coord(std::max(h, 1.0))
+              << "\" fill=\"#2f7bbf\"/><text x=\"" << coord(x + w / 2) << "\" y=\"" << coord(186 - h) << "\" font-size=\"12\" text-anchor=\"middle\">"
+              << fmtNum(lang, *p.index) << "</text>";
         }
-        o << "<text x=\"" << fmt2(x + w / 2) << "\" y=\"206\" font-size=\"12\" text-anchor=\"middle\">" << p.label << "</text><text x=\"" << fmt2(x + w / 2)
-          << "\" y=\"222\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6770\">n=" << p.ratings << "</text>";
+        o << "<text x=\"" << coord(x + w / 2) << "\" y=\"206\" font-size=\"12\" text-anchor=\"middle\">" << p.label << "</text><text x=\"" << coord(x + w / 2)
+          << "\" y=\"222\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6770\">n=" << fmtCount(lang, p.ratings) << "</text>";
     }
     o << "</svg>";
     return o.str();
@@ -340,15 +346,16 @@ std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, cons
     b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office) << "</section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, r.office) << "<p class=\"note\">" << tr(lang, "counter_level") << ": "
-      << r.office.counterLevel << "</p></section>";
+      << fmtCount(lang, r.office.counterLevel) << "</p></section>";
     b << "<section><h2>" << tr(lang, "nrr") << "</h2>" << (r.office.ikm ? nrrChart(lang, r.office) : std::string("<p class=\"note\">") + tr(lang, "no_survey") + "</p>")
       << "</section>";
     b << "<section><h2>" << tr(lang, "units") << "</h2><div class=\"scroll\"><table><thead><tr><th>" << tr(lang, "unit") << "</th><th>" << tr(lang, "ratings")
       << "</th><th>" << tr(lang, "index") << "</th><th>" << tr(lang, "ikm") << "</th><th>" << tr(lang, "cases") << "</th></tr></thead><tbody>";
     for (const auto& [unit, s] : r.units) {
         b << "<tr><td><a href=\"/report/unit/" << urlEncode(unit) << "?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">" << escape(unit)
-          << "</a></td><td class=\"n\">" << s.ratings << "</td><td class=\"n\">" << (s.index ? fmt2(*s.index) : "–") << " " << mutuBadge(s.mutu)
-          << "</td><td class=\"n\">" << (s.ikm ? fmt2(*s.ikm) : "–") << "</td><td class=\"n\">" << s.casesLogged << "</td></tr>";
+          << "</a></td><td class=\"n\">" << fmtCount(lang, s.ratings) << "</td><td class=\"n\">" << (s.index ? fmtNum(lang, *s.index) : "–") << " "
+          << mutuBadge(s.mutu) << "</td><td class=\"n\">" << (s.ikm ? fmtNum(lang, *s.ikm) : "–") << "</td><td class=\"n\">" << fmtCount(lang, s.casesLogged)
+          << "</td></tr>";
     }
     b << "</tbody></table></div></section>";
     std::vector<const OfficerScore*> all;
@@ -389,7 +396,7 @@ std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const
     b << "<section><h2>" << tr(lang, "signals") << "</h2>";
     const auto flags = o.signals.flags();
     if (flags.empty()) b << "<p>" << tr(lang, "no_signals") << "</p>";
-    for (const auto& f : flags) b << "<div class=\"flag\">" << tr(lang, f) << "</div>";
+    for (const auto& f : flags) b << "<div class=\"flag\">" << escape(tr(lang, f)) << "</div>";
     b << "<p class=\"note\">" << tr(lang, "signals_note") << "</p></section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, o.score) << "</section>";
@@ -401,7 +408,7 @@ std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const
     else {
         b << "<table><tbody>";
         for (const auto& c : comments) {
-            b << "<tr><td class=\"note\">" << escape(c.value("at", "")) << "</td><td class=\"n\">" << c.value("score", 0) << "</td><td>" << escape(c.value("comment", ""))
+            b << "<tr><td class=\"note\">" << escape(c.value("at", "")) << "</td><td class=\"n\">" << fmtCount(lang, c.value("score", int64_t{0})) << "</td><td>" << escape(c.value("comment", ""))
               << "</td></tr>";
         }
         b << "</tbody></table>";

@@ -7,12 +7,16 @@
 #include "accounts.hpp"
 #include "scores.hpp"
 
+#include <config/catalog.hpp>
+
 #include <string>
 #include <vector>
 
 namespace skm::central::html {
 
-enum class Lang { Id, En };
+// The catalogue's language: every number a person reads on a page is written as it writes them
+// (config::formatNumber, config::formatCount); attributes and SVG coordinates keep a decimal point.
+using Lang = config::Lang;
 
 [[nodiscard]] std::string escape(const std::string& text);
 [[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed);

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <functional>
 #include <fstream>
+#include <regex>
 
 using namespace skm;
 
@@ -377,4 +378,95 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
     CHECK_FALSE(trend[0].index);
     CHECK(count(central::html::trendChart(central::html::Lang::En, trend), "class=\"bar\"") == 2);
     CHECK(central::html::urlEncode("Bidang Perizinan Usaha") == "Bidang%20Perizinan%20Usaha");
+}
+
+TEST_CASE("the HTML pages write numbers as the page's language does; attributes stay plain", "[scores][html]")
+{
+    Fixture f;
+    auto& db = f.central->database();
+    // December: Dewi logs 1234 cases a minute apart and each is rated a second after its handover, 4 and
+    // 3 in turn: index 3.5 x 25 = 87.50 over 1234 ratings. Two complete surveys (all 4s, all 3s): every
+    // NRR 3.50. Agus has a rating with his NIP and no case; one counter-level tap.
+    const int64_t start = at(12, 10, 9);
+    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)"
+            " INSERT INTO cases (id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, body, received_at_ms)"
+            " SELECT 'dec-' || i, 'kiosk-b', 's', '" + dewi + "', 'Loket 2', 'kk', 'rated', " + std::to_string(start) + " + i * 60000, '{}', 0 FROM n");
+    db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)"
+            " INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code, suppressed,"
+            " language, scope, received_at_ms)"
+            " SELECT 'dec-r' || i, 'kiosk-b', 4 - i % 2, " + std::to_string(start) + " + i * 60000 + 1000, 0, 'b', 'Loket 2', '" + dewi +
+            "', 'dec-' || i, 'kk', 0, 'id', 'case', 0 FROM n");
+    for (int s : {4, 3}) {
+        std::string answers;
+        for (int u = 1; u <= 9; ++u) answers += std::string(u > 1 ? "," : "") + "\"U" + std::to_string(u) + "\":" + std::to_string(s);
+        db.exec("INSERT INTO survey_responses (id, device_id, survey_version, counter, status, service_code, officer_nip, started_wall_ms, body, received_at_ms)"
+                " VALUES ('dec-s" + std::to_string(s) + "', 'kiosk-b', 'v', 'Loket 2', 'complete', 'kk', '" + dewi + "', " + std::to_string(at(12, 12, 9)) +
+                ", '{\"answers\":{" + answers + "}}', 0)");
+    }
+    f.rating("kiosk-c", "Loket 3", agus, "kk", 4, false, at(12, 13, 9), std::string());
+    db.exec("UPDATE ratings SET case_id = NULL WHERE case_id = ''");
+    f.rating("kiosk-a", "Loket 1", std::nullopt, std::nullopt, 3, false, at(12, 14, 9), std::nullopt);
+
+    const auto r = f.month("month:2026-12");
+    const auto& d = officer(r, dewi);
+    REQUIRE(d.score.ratings == 1234);
+    REQUIRE(d.score.casesLogged == 1234);
+    REQUIRE(*d.score.index == 87.50);
+    REQUIRE(d.signals.flags() == std::vector<std::string>{"fast_top_after_case", "identical_intervals"});
+    REQUIRE(officer(r, agus).signals.flags() == std::vector<std::string>{"ratings_without_case"});
+    const central::User admin{"admin", "admin", ""};
+    using central::html::Lang;
+    const auto pages = [&](Lang lang) {
+        return std::vector<std::string>{
+            central::html::overviewPage(lang, admin, r, central::monthlyTrend(db, r.period, {})),
+            central::html::unitPage(lang, admin, r, "Bidang Perizinan Usaha", central::monthlyTrend(db, r.period, {budi, dewi})),
+            central::html::officerPage(lang, admin, r, d, central::monthlyTrend(db, r.period, {dewi}), nlohmann::json::array()),
+        };
+    };
+    // What a person reads: the text between tags, the stylesheet left out.
+    const auto text = [](const std::string& html) {
+        std::string out;
+        const size_t styleEnd = html.find("</style>");
+        for (size_t at = styleEnd == std::string::npos ? 0 : styleEnd; (at = html.find('>', at)) != std::string::npos;) {
+            const size_t end = html.find('<', ++at);
+            if (end == std::string::npos) break;
+            out += html.substr(at, end - at) + "\n";
+            at = end;
+        }
+        return out;
+    };
+    // The machine-readable attributes of the charts (coordinates, sizes): the same in both languages.
+    const auto attributes = [](const std::string& html) {
+        std::string out;
+        const std::regex attr(R"re(\s(x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)")re");
+        for (std::sregex_iterator it(html.begin(), html.end(), attr), end; it != end; ++it) out += (*it)[0].str();
+        return out;
+    };
+    const std::regex pointDecimal(R"(\d\.\d{1,2}(?!\d))"), commaDecimal(R"(\d,\d{1,2}(?!\d))"), commaInAttribute(R"re(="[^"]*\d,\d[^"]*")re");
+    const auto id = pages(Lang::Id), en = pages(Lang::En);
+    for (size_t i = 0; i < id.size(); ++i) {
+        INFO("page " << i);
+        const std::string idText = text(id[i]), enText = text(en[i]);
+        CHECK_THAT(idText, Catch::Contains("87,50") && Catch::Contains("1.234"));
+        CHECK_THAT(enText, Catch::Contains("87.50") && Catch::Contains("1,234"));
+        CHECK_FALSE(std::regex_search(idText, pointDecimal));
+        CHECK_FALSE(std::regex_search(enText, commaDecimal));
+        CHECK(idText.find("1,234") == std::string::npos);
+        CHECK(enText.find("1.234") == std::string::npos);
+        CHECK_FALSE(std::regex_search(id[i], commaInAttribute));
+        CHECK(attributes(id[i]) == attributes(en[i]));
+        // The counters' word for a logged case is a service ("layanan tercatat", as on the kiosk).
+        CHECK_THAT(idText, Catch::Contains("Layanan tercatat"));
+        CHECK(idText.find("Kasus") == std::string::npos);
+        CHECK(idText.find("kasus") == std::string::npos);
+    }
+    CHECK_THAT(text(id[0]), Catch::Contains("Tanpa layanan petugas") && Catch::Contains("tanpa layanan") && Catch::Contains("setelah layanan diserahkan"));
+    // The charts on their own: the faces' shares, the NRR per unsur, the trend's index and counts.
+    CHECK_THAT(central::html::facesChart(Lang::Id, d.score), Catch::Contains("617 (50,00%)") && Catch::Contains("width=\"150.00\""));
+    CHECK_THAT(central::html::facesChart(Lang::En, d.score), Catch::Contains("617 (50.00%)") && Catch::Contains("width=\"150.00\""));
+    CHECK_THAT(central::html::nrrChart(Lang::Id, d.score), Catch::Contains(">3,50<"));
+    CHECK_THAT(central::html::nrrChart(Lang::En, d.score), Catch::Contains(">3.50<"));
+    const auto trend = central::monthlyTrend(db, r.period, {dewi});
+    CHECK_THAT(central::html::trendChart(Lang::Id, trend), Catch::Contains(">87,50<") && Catch::Contains(">n=1.234<"));
+    CHECK_THAT(central::html::trendChart(Lang::En, trend), Catch::Contains(">87.50<") && Catch::Contains(">n=1,234<"));
 }
