@@ -29,6 +29,15 @@ std::string targetAt(ImVec2 p)
     return "";
 }
 
+// The citizen's kiosk on `display`, with the demo roster (its services for the questionnaire).
+test::RigOptions citizenOptions(ImVec2 display)
+{
+    test::RigOptions o;
+    o.display = display;
+    o.demoRoster = true;
+    return o;
+}
+
 test::RigOptions deskOptions(ImVec2 display = ImVec2(1280, 800))
 {
     test::RigOptions o;
@@ -124,10 +133,7 @@ TEST_CASE("a double tap on Isi survei lengkap starts the questionnaire and does 
     for (ImVec2 display : kDisplays) {
         DYNAMIC_SECTION("display " << display.x << "x" << display.y)
         {
-            test::RigOptions o;
-            o.display = display;
-            o.demoRoster = true;
-            test::KioskRig rig(o);
+            test::KioskRig rig(citizenOptions(display));
             const ImVec2 p = rig.centre("survey.start");
             rig.tapAfter(0, p);
             REQUIRE(rig.screen() == ScreenId::Survey);
@@ -146,10 +152,7 @@ TEST_CASE("a double tap on a survey answer answers one question, never the next 
     for (ImVec2 display : kDisplays) {
         DYNAMIC_SECTION("display " << display.x << "x" << display.y)
         {
-            test::RigOptions o;
-            o.display = display;
-            o.demoRoster = true;
-            test::KioskRig rig(o);
+            test::KioskRig rig(citizenOptions(display));
             rig.tap("survey.start");
             rig.tap("answer." + rig.snap().survey.options.front().code); // the service (the first on the first page)
             REQUIRE(rig.snap().survey.step == 1);

@@ -27,14 +27,7 @@ pin=97531
 hash=$(echo "$pin" | "$bin/skm-kiosk" hash-pin)
 printf '[admin]\npin_hash = "%s"\nexport_dir = "%s"\n' "$hash" "$KD_WORK/usb" > "$KD_WORK/kiosk.toml"
 
-# wait_target NAME: the screen's first frame can still carry the previous screen's targets.
-wait_target() {
-  for _ in $(seq 1 50); do
-    [ "$(jq -r --arg n "$1" '.targets[$n] // empty | length' "$KD_WORK/ui.json" 2>/dev/null)" = 4 ] && return 0
-    sleep 0.1
-  done
-  kd_fail "no target '$1' on screen '$(kd_screen)'"
-}
+# (kd_wait_target: a screen's first frame can still carry the previous screen's targets.)
 check() { local rc=0; "$bin/skm-kiosk" maintenance check --data-dir "$data" >"$KD_WORK/check.out" 2>&1 || rc=$?; echo "$rc"; }
 status_json() { "$bin/skm-kiosk" status --json --data-dir "$data"; }
 
@@ -43,14 +36,14 @@ kd_start 1280x800 --config "$KD_WORK/kiosk.toml" --screenshot-dir "$KD_WORK/shot
 [ "$(status_json | jq -c .maintenance)" = null ] || kd_fail "status shows maintenance before leaving"
 
 kd_key F12;                      kd_wait_screen signin
-wait_target signin.cancel
+kd_wait_target signin.cancel
 # The PIN settles before Enter; Argon2id under a loaded CI machine can take seconds.
 kd_type "$pin"; sleep 0.5; kd_key Return
 for _ in $(seq 1 200); do [ "$(kd_screen)" = admin ] && break; sleep 0.1; done
 [ "$(kd_screen)" = admin ] || kd_fail "technician sign-in: screen '$(kd_screen)', audit: $(kd_sql "SELECT group_concat(kind, ',') FROM audit_events")"
-wait_target admin.leave
+kd_wait_target admin.leave
 kd_tap admin.leave
-wait_target confirm.yes          # "Keluar dari kiosk untuk pemeliharaan?"
+kd_wait_target confirm.yes          # "Keluar dari kiosk untuk pemeliharaan?"
 kd_tap confirm.yes
 kd_wait_screen maintenance 5
 [ "$(jq -r .error "$KD_WORK/ui.json")" = null ] || kd_fail "the notice reports an error: $(jq -r .error "$KD_WORK/ui.json")"

@@ -43,6 +43,16 @@ kd_wait_screen() {
   kd_fail "screen is '$(kd_screen)', expected '$want'"
 }
 
+# kd_wait_target NAME [seconds]: waits until the current screen has touch target NAME.
+kd_wait_target() {
+  local tries=$(( ${2:-5} * 10 ))
+  for _ in $(seq 1 "$tries"); do
+    [ "$(jq -r --arg n "$1" '.targets[$n] // empty | length' "$KD_WORK/ui.json" 2>/dev/null)" = 4 ] && return 0
+    sleep 0.1
+  done
+  kd_fail "no target '$1' on screen '$(kd_screen)'"
+}
+
 # kd_at NAME: "X Y", the middle of touch target NAME of the current screen.
 kd_at() {
   local rect
