@@ -304,3 +304,24 @@ TEST_CASE("keys 1-4 rate as before, whatever the touch guard", "[ui][input]")
     CHECK(rig.count("ratings WHERE suppressed = 1") == 1);
     CHECK(rig.count("ratings WHERE suppressed = 0") == 1);
 }
+
+TEST_CASE("a control acts on release inside the control that took the press: sliding off one face onto another rates nothing", "[ui][input]")
+{
+    test::KioskRig rig;
+    rig.waitUntilArmed();
+    rig.press(rig.centre("face.3"));
+    ImGui::GetIO().MousePos = rig.centre("face.2"); // the finger slides to the next face
+    rig.frame();
+    rig.release();
+    CHECK(rig.count("ratings") == 0);
+    CHECK(rig.screen() == ScreenId::Attract);
+    // Released back where it began, the press counts.
+    rig.wait(rig.settings.touchGuardMs);
+    rig.press(rig.centre("face.3"));
+    ImGui::GetIO().MousePos = rig.centre("face.2");
+    rig.frame();
+    ImGui::GetIO().MousePos = rig.centre("face.3");
+    rig.frame();
+    rig.release();
+    CHECK(rig.q("SELECT group_concat(score) FROM ratings") == "3");
+}
