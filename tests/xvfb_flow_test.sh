@@ -29,6 +29,7 @@ cat >"$KD_WORK/kiosk.toml" <<'TOML'
 [kiosk]
 thanks_seconds = 1
 idle_seconds = 5
+followup_idle_seconds = 5
 response_interval_seconds = 1
 TOML
 kd_start "$SKM_XVFB_SIZE" --config "$KD_WORK/kiosk.toml"
