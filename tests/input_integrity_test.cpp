@@ -82,7 +82,7 @@ TEST_CASE("a double tap on a face stores the face once, and no reason", "[ui][in
     }
 }
 
-TEST_CASE("eight quick taps on one face store one rating; the rest are suppressed presses and nothing falls through", "[ui][input]")
+TEST_CASE("eight quick taps on one face store one rating, the rest are suppressed presses and nothing falls through", "[ui][input]")
 {
     test::KioskRig rig;
     const ImVec2 p = rig.centre("face.2");
@@ -324,4 +324,40 @@ TEST_CASE("a control acts on release inside the control that took the press: sli
     rig.frame();
     rig.release();
     CHECK(rig.q("SELECT group_concat(score) FROM ratings") == "3");
+}
+
+TEST_CASE("a double tap on Istirahat takes a break and does not resume it at once", "[ui][input][officer]")
+{
+    test::KioskRig rig(deskOptions());
+    rig.controller->officerKey();
+    rig.frame();
+    rig.type(kNip);
+    rig.type("2468");
+    rig.key(ImGuiKey_Enter);
+    REQUIRE(rig.screen() == ScreenId::Officer);
+    const ImVec2 p = rig.centre("officer.break");
+    rig.tap("officer.break");
+    REQUIRE(rig.snap().officerOnBreak);
+    REQUIRE(targetAt(p) == "officer.resume"); // "Lanjutkan bertugas" lies where "Istirahat" was
+    rig.tapAfter(200, p);
+    CHECK(rig.snap().officerOnBreak);
+    CHECK(rig.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM session_events ORDER BY seq)") == "start,break");
+}
+
+TEST_CASE("a key held or mashed on a survey question answers it once, and different keys answer in turn", "[ui][input][survey]")
+{
+    test::KioskRig rig(citizenOptions(ImVec2(1280, 800)));
+    rig.controller->surveyKey();
+    rig.controller->pressFace(1); // the service
+    for (int i = 0; i < 3; ++i) {
+        rig.controller->pressFace(4); // a 4 pressed three times, 150 ms apart
+        rig.clock.advance(150);
+    }
+    CHECK(rig.count("survey_answers") == 1);
+    CHECK(rig.snap().survey.step == 2);
+    rig.controller->pressFace(3); // another key at once: the next question's answer
+    CHECK(rig.count("survey_answers") == 2);
+    rig.clock.advance(rig.settings.touchGuardMs);
+    rig.controller->pressFace(3); // the same key again after a pause: deliberate
+    CHECK(rig.count("survey_answers") == 3);
 }

@@ -38,6 +38,7 @@ const Panel kPanels[] = {
     {ImVec2(800, 480), 7.0f, false},           {ImVec2(1280, 800), 10.1f, false},        {ImVec2(1920, 1080), 21.5f, false},
     {ImVec2(1080, 1920), 21.5f, false},        {ImVec2(1280, 800), 10.1f, true},         {ImVec2(1920, 1080), 21.5f, true},
     {ImVec2(800, 480), 7.0f, false, kLongOffice}, {ImVec2(1080, 1920), 21.5f, false, kLongOffice},
+    {ImVec2(800, 480), 7.0f, true}, // large text asked for on a 7" panel: refused, the normal sizes fit
 };
 
 bool overlap(const ui::Rect& a, const ui::Rect& b, float slack = 1.0f)
@@ -266,6 +267,11 @@ TEST_CASE("the panel's size: configured, the monitor's when plausible, else assu
     const ui::Metrics large = ui::metricsFor(1280, 800, 10.1f, ImVec2(0, 0), 1.0f, true);
     CHECK(large.minCapMm == 5.0f);
     CHECK(large.minTargetMm == 11.0f);
+    // A 7" panel has no room for it: refused, and the normal sizes kept.
+    const ui::Metrics small = ui::metricsFor(800, 480, 7.0f, ImVec2(0, 0), 1.0f, true);
+    CHECK(small.largeTextRefused);
+    CHECK_FALSE(small.largeText);
+    CHECK(small.minCapMm == 4.0f);
 }
 
 TEST_CASE("the cap height is read from the font's own outlines", "[ui][layout]")

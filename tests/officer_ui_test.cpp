@@ -313,7 +313,7 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     d.controller->setSyncRunner(
         [&] {
             std::lock_guard hold(gate);
-            return std::string("OK: 12 / 0 / 0");
+            return ui::SyncSummary{true, 1234, 0, 0, {}};
         },
         [&] { ++wakes; });
     d.frame();
@@ -333,7 +333,9 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     CHECK(wakes == 1);
     CHECK(d.controller->drainBackground());
     CHECK_FALSE(d.controller->syncRunning());
-    CHECK(d.controller->snapshot().officerMessage == "OK: 12 / 0 / 0");
+    CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_done");
+    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1.234")); // the Indonesian way
+    CHECK(d.controller->screen() == ScreenId::Admin);
 }
 
 TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stays chosen, the first Tab reaches the services", "[officer][ui][keyboard]")
@@ -415,4 +417,85 @@ TEST_CASE("the sign-in's lock-out counts down as it runs, and the keyboard chann
     d.key(ImGuiKey_Enter);
     CHECK(d.controller->screen() == ScreenId::Officer);
     CHECK(d.q("SELECT json_extract(detail, '$.channel') FROM audit_events WHERE kind = 'sign_in'") == "keyboard");
+}
+
+TEST_CASE("a numeric keypad's digits on the sign-in count as the public side, even after F2", "[officer][ui][lockout]")
+{
+    Desk d;
+    using A = ui::KeyPress::Action;
+    // The officer pressed F2 and walked away; a stranger taps the NIP and types PINs on the keypad.
+    for (int attempt = 0; attempt < 7; ++attempt) {
+        d.controller->officerKey();
+        d.frame();
+        d.tapDigits(kNip);
+        for (int digit : {1, 2, 3, 4}) {
+            d.controller->pressKeys({{A::Face, digit, true}});
+            d.type(std::to_string(digit)); // the character the key also types
+        }
+        d.tap("pad.ok");
+        d.tap("signin.cancel");
+    }
+    CHECK(d.q("SELECT count(*) FROM audit_events WHERE json_extract(detail, '$.channel') = 'keyboard'") == "0");
+    // The officer comes back: F2 and the keyboard, never held up by what was done on the public side.
+    d.controller->officerKey();
+    d.frame();
+    d.type(kNip);
+    d.type("2468");
+    d.key(ImGuiKey_Enter);
+    CHECK(d.controller->screen() == ScreenId::Officer);
+}
+
+TEST_CASE("F2 in the middle of a citizen's comment or questionnaire keeps what they gave", "[officer][ui]")
+{
+    Desk d;
+    d.signInByTouch("2468");
+    d.tap("officer.citizen");
+    d.tap("face.2");
+    d.tap("skip");
+    for (const char* k : {"key.l", "key.a", "key.m", "key.a"}) d.tap(k);
+    d.controller->officerKey(); // the officer needs the screen
+    d.frame();
+    REQUIRE(d.controller->screen() == ScreenId::Officer);
+    CHECK(d.q("SELECT comment FROM ratings") == "lama");
+    d.tap("officer.citizen");
+    d.tap("survey.start");
+    d.tap("answer." + d.snap().survey.options.front().code);
+    d.tap("answer.4");
+    d.controller->officerKey();
+    d.frame();
+    CHECK(d.q("SELECT status FROM survey_responses") == "incomplete"); // closed, kept, uploaded
+    CHECK(d.count("survey_answers") == 1);
+}
+
+TEST_CASE("the technician's screen stays open while sync now runs, and export says when there is no USB stick", "[admin][ui]")
+{
+    Desk d;
+    config::KioskConfig cfg;
+    cfg.adminPinHash = roster::hashPin("909090");
+    cfg.exportDir = (d.dir / "no-usb-here").string();
+    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    std::mutex gate;
+    gate.lock();
+    d.controller->setSyncRunner(
+        [&] {
+            std::lock_guard hold(gate);
+            return ui::SyncSummary{false, 0, 0, 12, "network: Failed to connect to 10.0.0.1 port 8443"};
+        },
+        [] {});
+    d.frame();
+    d.controller->adminKey();
+    d.frame();
+    d.type("909090");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.tap("admin.export");
+    CHECK(d.snap().officerMessageKey == "admin.export_no_usb");
+    d.tap("admin.sync_now");
+    d.wait(5 * 60'000); // a long sync: the screen waits for its result
+    CHECK(d.controller->screen() == ScreenId::Admin);
+    gate.unlock();
+    for (int i = 0; i < 200 && !d.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(d.snap().officerMessageKey == "admin.sync_failed");
+    CHECK_THAT(d.snap().officerMessage, Catch::StartsWith(d.t("admin.problem_network")));
 }

@@ -380,7 +380,7 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
     CHECK(central::html::urlEncode("Bidang Perizinan Usaha") == "Bidang%20Perizinan%20Usaha");
 }
 
-TEST_CASE("the HTML pages write numbers as the page's language does; attributes stay plain", "[scores][html]")
+TEST_CASE("the HTML pages write numbers as the page's language does, and attributes stay plain", "[scores][html]")
 {
     Fixture f;
     auto& db = f.central->database();

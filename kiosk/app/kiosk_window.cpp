@@ -66,7 +66,9 @@ void onKey(GLFWwindow* w, int key, int, int action, int)
     if (action != GLFW_PRESS) return;
     auto& keys = state(w).keys;
     if (key >= GLFW_KEY_1 && key <= GLFW_KEY_8) keys.push_back({KeyAction::Face, key - GLFW_KEY_1 + 1});
-    if (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_8) keys.push_back({KeyAction::Face, key - GLFW_KEY_KP_1 + 1});
+    // The numeric keypad (the citizens' 4-key keypad is one): marked, so that on the sign-in its digits
+    // count as the public side (KP_0 and KP_9 rate nothing).
+    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) keys.push_back({KeyAction::Face, key - GLFW_KEY_KP_0, true});
     if (key == GLFW_KEY_S) keys.push_back({KeyAction::Survey});
     if (key == GLFW_KEY_BACKSPACE) keys.push_back({KeyAction::Back});
     if (key == GLFW_KEY_F2) keys.push_back({KeyAction::Officer});
@@ -299,6 +301,11 @@ int runKiosk(const RunOptions& o)
         ImGui::GetStyle().ScaleAllSizes(metrics.scale);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        if (metrics.largeTextRefused) {
+            spdlog::warn("display.large_text is set, but a {}x{} panel of {:.1f}\" has room for fewer than ten lines of 5 mm text: the "
+                         "normal 4 mm text is used",
+                         metrics.width, metrics.height, metrics.diagonalInches);
+        }
         spdlog::info("display {}x{} px, {:.1f}\" ({}), {:.2f} px/mm, scale {:.2f}{}: text cap height {:.1f} mm, touch targets at least {:.0f} mm",
                      metrics.width, metrics.height, metrics.diagonalInches, metrics.diagonalSource, metrics.pxPerMm, metrics.scale,
                      metrics.largeText ? ", large text" : "", ui::capHeightPx(theme, theme.body) / metrics.pxPerMm, metrics.minTargetMm);
@@ -439,7 +446,7 @@ int runKiosk(const RunOptions& o)
     // on the controller's worker thread; glfwPostEmptyEvent (thread-safe) wakes the frame loop.
     if (std::filesystem::exists(sync::provisioningPath(o.dataDir))) {
         controller.setSyncRunner(
-            [dataDir = o.dataDir, counter = cfg.counter]() -> std::string {
+            [dataDir = o.dataDir, counter = cfg.counter]() -> ui::SyncSummary {
                 const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
                 store::StoreOptions so;
                 so.dataDir = dataDir;
@@ -449,10 +456,8 @@ int runKiosk(const RunOptions& o)
                 sync::SyncOptions options;
                 options.deadlineMs = 60'000;
                 const sync::SyncResult r = sync::syncOnce(own, p, [](const sync::HttpRequest& req) { return sync::curlSend(req); }, options);
-                std::string line = "OK: " + std::to_string(r.sent) + " / " + std::to_string(r.rejected) + " / " + std::to_string(r.pendingLeft);
-                if (!r.error.empty()) line = r.error + " (" + std::to_string(r.pendingLeft) + ")";
-                spdlog::info("sync now: {}", line);
-                return line;
+                spdlog::info("sync now: sent {}, rejected {}, left {}{}", r.sent, r.rejected, r.pendingLeft, r.error.empty() ? "" : "; " + r.error);
+                return ui::SyncSummary{r.ok, r.sent, r.rejected, r.pendingLeft, r.error};
             },
             [] { glfwPostEmptyEvent(); });
     }

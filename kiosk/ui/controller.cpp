@@ -187,6 +187,16 @@ void Controller::pressFace(int score)
     if (m_state.screen == ScreenId::Survey) {
         noteActivity();
         if (!m_state.confirm.empty()) return;
+        // The same key again right after it answered (a held or mashed key) does not answer the next
+        // question; another key does (a typist copying a paper form).
+        const int64_t now = m_clock.monoMs();
+        const LastKey last = m_lastSurveyKey;
+        if (last.digit == score && m_gate.viewSerial() == last.view + 1 && now - last.atMs < m_settings.touchGuardMs) {
+            m_lastSurveyKey.atMs = now; // a burst: the guard runs from its last key
+            spdlog::debug("key {} repeated on the next survey question: ignored", score);
+            return;
+        }
+        m_lastSurveyKey = {score, m_gate.viewSerial(), now};
         const auto& options = m_state.survey.options;
         // An unsur: key k is value k, as on the faces (4 Sangat Baik .. 1 Tidak Baik); other questions:
         // the k-th option shown.
@@ -203,7 +213,14 @@ void Controller::pressKeys(const std::vector<KeyPress>& keys)
 {
     for (const KeyPress& k : keys) {
         switch (k.action) {
-        case KeyPress::Action::Face: pressFace(k.digit); break;
+        case KeyPress::Action::Face:
+            // A numeric keypad's digit on the sign-in counts as the public side (the citizens' keypad).
+            if (k.keypad && m_state.screen == ScreenId::SignIn) {
+                if (m_state.signInField == 1) m_pinByTouch = true;
+                else m_nipByTouch = true;
+            }
+            pressFace(k.digit);
+            break;
         case KeyPress::Action::Officer: officerKey(); break;
         case KeyPress::Action::Admin: adminKey(); break;
         case KeyPress::Action::Survey: surveyKey(); break;
@@ -446,7 +463,8 @@ int64_t Controller::screenDeadlineMs() const
     int64_t idle = kNever;
     const bool inFlow = m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment;
     // The officer's screens close by themselves too: nobody should find them open at the counter.
-    if (!isCitizenScreen(m_state.screen)) return std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
+    // (Not while "sync now" runs: its result is what the technician is waiting to read.)
+    if (!isCitizenScreen(m_state.screen)) return m_syncRunning ? kNever : std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
     if (foreignAttract) idle = m_lastActivity + m_settings.idleMs;
     // The follow-up and the keyboard return soon, so the next citizen does not answer this one's

@@ -55,13 +55,27 @@ struct UiSettings {
     static UiSettings from(const config::KioskConfig& c);
 };
 
+// What one "sync now" run did (skm-sync's result, reduced to what the technician reads).
+struct SyncSummary {
+    bool ok = false;
+    int64_t sent = 0;
+    int64_t rejected = 0;
+    int64_t pendingLeft = 0;
+    std::string error; // as the sync code says it (English); the screen shows its kind in Indonesian first
+};
+
+// The kind of a sync error, as a catalogue key ("admin.problem_network", "admin.problem_tls",
+// "admin.problem_refused", "admin.problem_busy", "admin.problem_other").
+[[nodiscard]] const char* syncProblemKey(const std::string& error);
+
 // The officer's photo file, or empty: set by the app (DATA_DIR/photos) once the roster carries photos.
 using PhotoLocator = std::function<std::string(const roster::Officer&)>;
 
 // A key the kiosk acts on itself (the window collects them from GLFW, in the order pressed).
 struct KeyPress {
     enum class Action { Face, Officer, Admin, Survey, Back } action;
-    int digit = 0; // Face: 1-4 are the faces; on a survey question 1..8 choose its answers
+    int digit = 0;       // Face: 1-4 are the faces; on a survey question 1..8 choose its answers
+    bool keypad = false; // Face: from a numeric keypad (the citizens' 4-key keypad is one): the public side
 };
 
 class Controller {
@@ -97,10 +111,10 @@ public:
     // F12 on a keyboard: the technician's PIN, then the admin screen.
     void adminKey();
     // "Sync now" on the admin screen: `run` performs one sync (skm-sync's code, its own store
-    // connection) and returns a line for the technician; it runs on a worker thread. `wake` is called
+    // connection) and returns what it did; it runs on a worker thread. `wake` is called
     // from that thread when it ends (glfwPostEmptyEvent in the app). Without a runner the button says
     // sync is not set up.
-    void setSyncRunner(std::function<std::string()> run, std::function<void()> wake);
+    void setSyncRunner(std::function<SyncSummary()> run, std::function<void()> wake);
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     bool drainBackground();
     [[nodiscard]] bool syncRunning() const noexcept { return m_syncRunning; }
@@ -142,6 +156,9 @@ private:
     void handleSignIn(const Intent& intent);
     void submitSignIn();
     void openSignIn();
+    // Leaving the citizen's flow for the officer's or technician's screens: a comment being typed is
+    // saved, a questionnaire being answered is closed as incomplete (kept and uploaded).
+    void leaveCitizenFlow();
     void refreshOfficer();             // the officer's part of the snapshot, from the duty
     // The line under the officer's and technician's controls: its catalogue key and its text.
     void officerMessage(std::string key, std::string text, bool error);
@@ -216,16 +233,24 @@ private:
     std::string m_pin;                            // typed on the sign-in; never in the snapshot
     bool m_pinByTouch = false;                    // a PIN digit came from the screen's pad (the public side)
     bool m_signInByKey = false;                   // the sign-in was opened with F2/F12 (the officer's side)
+    bool m_nipByTouch = false;                    // a NIP digit came from the screen's pad
+    // Keys on a survey question: the same key again within the touch guard of the question it answered
+    // is a repeat (a held or mashed key), not an answer to the next question.
+    struct LastKey {
+        int digit = 0;
+        uint64_t view = 0;
+        int64_t atMs = 0;
+    } m_lastSurveyKey;
     std::optional<int64_t> m_lockUntilMono;       // the sign-in is locked out until then
     std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
     std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
     bool m_quit = false;
-    std::function<std::string()> m_syncRun;
+    std::function<SyncSummary()> m_syncRun;
     std::function<void()> m_wake;
     std::thread m_syncThread;
     bool m_syncRunning = false;
     std::mutex m_backgroundMutex;
-    std::vector<std::string> m_backgroundResults; // posted by the sync thread, drained by the UI thread
+    std::vector<SyncSummary> m_backgroundResults; // posted by the sync thread, drained by the UI thread
     static constexpr int64_t kGestureMs = 3000;      // officer
     static constexpr int64_t kAdminGestureMs = 5000; // technician
     [[nodiscard]] int64_t gestureDueMs() const { return *m_gestureStart + (m_gestureTarget == "gesture.admin" ? kAdminGestureMs : kGestureMs); }

@@ -29,14 +29,23 @@ void Controller::adminKey()
 
 void Controller::openTechnicianSignIn()
 {
-    openSignIn();
+    openSignIn(); // (leaves the citizen's flow first)
     m_state.signInTechnician = true;
     m_state.signInField = 1; // the PIN only
     clearOfficerMessage();
     if (m_settings.adminPinHash.empty()) say("admin.disabled", true);
 }
 
-void Controller::setSyncRunner(std::function<std::string()> run, std::function<void()> wake)
+const char* syncProblemKey(const std::string& error)
+{
+    if (error.rfind("network:", 0) == 0) return "admin.problem_network";
+    if (error.find("TLS verification failed") != std::string::npos) return "admin.problem_tls";
+    if (error.find("check the provisioning") != std::string::npos || error.find("HTTP 401") != std::string::npos) return "admin.problem_refused";
+    if (error.find("HTTP 503") != std::string::npos || error.find("HTTP 429") != std::string::npos) return "admin.problem_busy";
+    return "admin.problem_other";
+}
+
+void Controller::setSyncRunner(std::function<SyncSummary()> run, std::function<void()> wake)
 {
     m_syncRun = std::move(run);
     m_wake = std::move(wake);
@@ -44,7 +53,7 @@ void Controller::setSyncRunner(std::function<std::string()> run, std::function<v
 
 bool Controller::drainBackground()
 {
-    std::vector<std::string> results;
+    std::vector<SyncSummary> results;
     {
         std::lock_guard lock(m_backgroundMutex);
         results.swap(m_backgroundResults);
@@ -52,7 +61,21 @@ bool Controller::drainBackground()
     if (results.empty()) return false;
     if (m_syncThread.joinable()) m_syncThread.join();
     m_syncRunning = false;
-    officerMessage("admin.sync_result", results.back(), false);
+    const SyncSummary& r = results.back();
+    const config::Lang lang = config::Lang::Id;
+    if (r.error.empty()) {
+        officerMessage("admin.sync_done",
+                       m_state.catalog->format(lang, "admin.sync_done",
+                                               {{"sent", config::formatCount(r.sent, lang)},
+                                                {"rejected", config::formatCount(r.rejected, lang)},
+                                                {"left", config::formatCount(r.pendingLeft, lang)}}),
+                       false);
+    } else {
+        officerMessage("admin.sync_failed",
+                       m_state.catalog->format(lang, "admin.sync_failed",
+                                               {{"problem", m_state.t(syncProblemKey(r.error))}, {"detail", r.error}, {"left", config::formatCount(r.pendingLeft, lang)}}),
+                       true);
+    }
     if (m_state.screen == ScreenId::Admin) refreshAdmin();
     return true;
 }
@@ -133,10 +156,14 @@ void Controller::refreshAdmin()
             const std::string status = c.value("status", "");
             if (status == "unchanged") config = t("admin.config_unchanged");
             else if (status == "applied") config = t("admin.config_applied");
-            else if (c.contains("error") && c["error"].is_string()) config = "! " + c["error"].get<std::string>();
+            else if (c.contains("error") && c["error"].is_string()) {
+                const std::string e = c["error"].get<std::string>();
+                config = m_state.t(syncProblemKey(e)) + " (" + e + ")";
+            }
         }
     }
-    if (!syncError.empty()) line("admin.sync_error", syncError);
+    // The kind of problem in Indonesian, then what the sync code said (for whoever fixes it).
+    if (!syncError.empty()) line("admin.sync_error", m_state.t(syncProblemKey(syncError)) + " (" + syncError + ")");
     line("admin.config", config);
     try {
         store::Database& db = m_store.database();
@@ -195,19 +222,25 @@ void Controller::handleAdmin(const Intent& in)
         // The UI stays responsive: the sync runs on its own thread with its own store connection and
         // posts its result back; the UI thread picks it up in drainBackground().
         m_syncThread = std::thread([this] {
-            std::string line;
+            SyncSummary result;
             try {
-                line = m_syncRun();
+                result = m_syncRun();
             } catch (const std::exception& e) {
-                line = e.what();
+                result.error = e.what();
             }
             {
                 std::lock_guard lock(m_backgroundMutex);
-                m_backgroundResults.push_back(line);
+                m_backgroundResults.push_back(result);
             }
             if (m_wake) m_wake();
         });
     } else if (c == "admin.export") {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(m_settings.exportDir, ec)) {
+            // The usual cause: no USB stick (mounted at admin.export_dir).
+            officerMessage("admin.export_no_usb", m_state.catalog->format(config::Lang::Id, "admin.export_no_usb", {{"dir", m_settings.exportDir}}), true);
+            return;
+        }
         try {
             const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
             officerMessage("admin.exported",

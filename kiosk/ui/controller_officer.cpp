@@ -25,8 +25,10 @@ void Controller::officerKey()
     if (!m_duty) return;
     noteActivity();
     if (m_duty->session()) {
+        leaveCitizenFlow();
         m_duty->noteActivity();
         m_state.lang = config::Lang::Id; // the officer's screens are in Indonesian
+        m_state.ticket.clear();          // a ticket left half-typed is not the next citizen's
         refreshOfficer();
         clearOfficerMessage();
         show(ScreenId::Officer);
@@ -36,14 +38,23 @@ void Controller::officerKey()
     }
 }
 
+void Controller::leaveCitizenFlow()
+{
+    if (m_state.screen == ScreenId::Comment) saveDraft(); // a citizen who is interrupted loses nothing typed
+    if (m_survey) endSurvey("incomplete");
+    m_current.reset();
+    m_state.comment.clear();
+    m_state.commentChars = 0;
+    m_state.confirm.clear();
+}
+
 void Controller::openSignIn()
 {
     m_state.signInTechnician = false;
-    if (m_state.screen == ScreenId::Comment) saveDraft();
-    if (m_survey) endSurvey("incomplete");
-    m_current.reset();
+    leaveCitizenFlow();
     m_pin.clear();
     m_pinByTouch = false;
+    m_nipByTouch = false;
     m_signInByKey = false;
     m_lockUntilMono.reset();
     m_state.lang = config::Lang::Id;
@@ -120,8 +131,9 @@ void Controller::handleSignIn(const Intent& in)
         for (char c : in.text) {
             if (c < '0' || c > '9' || field.size() >= maxLen) continue;
             field += c;
-            // A PIN digit from the screen's pad comes from the public side of the counter.
+            // A digit from the screen's pad comes from the public side of the counter.
             if (m_state.signInField == 1 && !in.keyboard) m_pinByTouch = true;
+            if (m_state.signInField == 0 && !in.keyboard) m_nipByTouch = true;
         }
         if (m_state.signInField == 0 && m_state.signInNip.size() == 18) m_state.signInField = 1;
     } else if (in.kind == K::Backspace) {
@@ -145,9 +157,10 @@ void Controller::submitSignIn()
     using S = roster::SignInResult::Status;
     if (!m_auth || !m_duty) return;
     // The keyboard channel is the officer's side of the counter: a sign-in opened with F2 or F12 (which
-    // the citizens' 4-key keypad does not have) with every PIN digit typed on the keyboard. Anything
-    // else may come from the public side.
-    const roster::SignInChannel channel = m_signInByKey && !m_pinByTouch ? roster::SignInChannel::Keyboard : roster::SignInChannel::Touch;
+    // the citizens' 4-key keypad does not have), with the NIP and every PIN digit typed on the keyboard
+    // (not on the screen's pad, not on a numeric keypad). Anything else may come from the public side.
+    const bool officerSide = m_signInByKey && !m_pinByTouch && (m_state.signInTechnician || !m_nipByTouch);
+    const roster::SignInChannel channel = officerSide ? roster::SignInChannel::Keyboard : roster::SignInChannel::Touch;
     roster::SignInResult r;
     try {
         if (m_state.signInTechnician) {
@@ -272,14 +285,17 @@ void Controller::handleOfficer(const Intent& in)
                 m_duty->takeBreak();
                 refreshOfficer();
                 clearOfficerMessage(); // the screen says it: the hand-over is shown inert, with why
+                viewChanged();         // "Lanjutkan bertugas" now lies where "Istirahat" was
             } else if (c == "officer.resume") {
                 m_duty->resume();
                 refreshOfficer();
                 clearOfficerMessage();
+                viewChanged();
             } else if (c == "officer.sign_out") {
                 m_state.confirm = "officer.sign_out";
                 viewChanged();
             } else if (c == "officer.citizen") {
+                m_state.ticket.clear(); // not handed over: not the next citizen's ticket
                 returnToAttract();
             }
         }

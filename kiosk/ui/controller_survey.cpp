@@ -32,6 +32,7 @@ void Controller::startSurvey()
 {
     if (m_current) saveDraft(); // a rating's follow-up on screen is left as it stands
     m_current.reset();
+    if (m_survey) endSurvey("incomplete"); // (one left open cannot be: but never two in progress)
     SurveyRun run;
     run.def = m_surveySource ? m_surveySource->current() : config::defaultSurvey();
     if (m_surveySource && !m_surveySource->error().empty()) spdlog::error("survey definition refused, the previous one stays: {}", m_surveySource->error());

@@ -78,12 +78,21 @@ void drawNotice(const Theme& t, const std::string& headline, const std::string& 
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     beginFullscreen("##notice");
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float wrap = display.x * 0.85f;
-    float y = display.y * 0.25f;
-    y += drawCenteredWrapped(dl, t.question, headline.c_str(), display.x * 0.5f, y, wrap, t.warning);
-    y += t.body->FontSize;
-    y += drawCenteredWrapped(dl, t.title, cause.c_str(), display.x * 0.5f, y, wrap, t.text);
-    drawCenteredWrapped(dl, t.body, next.c_str(), display.x * 0.5f, y + t.body->FontSize * 0.5f, wrap, t.text);
+    const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
+    const float wrap = display.x - 2 * m;
+    // The largest faces that fit the panel whole (a 7" panel takes them smaller), centred.
+    TextBlock a, b, c;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        a = fitText(headline, wrap, {attempt == 0 ? t.question : t.title}, 99);
+        b = fitText(cause, wrap, {attempt == 0 ? t.title : t.body}, 99);
+        c = fitText(next, wrap, {t.body}, 99);
+        if (a.height() + b.height() + c.height() + 2 * t.body->FontSize * 0.5f <= display.y - 2 * m) break;
+    }
+    const float total = a.height() + b.height() + c.height() + 2 * t.body->FontSize * 0.5f;
+    float y = std::max(m, (display.y - total) * 0.5f);
+    y += drawLines(dl, a, ImVec2(display.x * 0.5f, y), Align::Center, t.warning) + t.body->FontSize * 0.5f;
+    y += drawLines(dl, b, ImVec2(display.x * 0.5f, y), Align::Center, t.text) + t.body->FontSize * 0.5f;
+    drawLines(dl, c, ImVec2(display.x * 0.5f, y), Align::Center, t.text);
     endFullscreen();
 }
 

@@ -132,11 +132,21 @@ namespace {
 
 // The panel in the column [left, left + width) from `top`: caption (unless `caption` is false), the
 // name (large; or the headline that replaces it), the detail; the photo, if any, on the left.
-ServingLayout layoutServing(const Theme& theme, float left, float width, float top, const ServingTexts& s, bool caption, bool bigName, bool photo)
+ServingLayout layoutServing(const Theme& theme, float left, float width, float top, const ServingTexts& s, bool caption, bool bigName, bool photo,
+                            bool photoAbove = false)
 {
     ServingLayout L;
     L.caption = caption;
     const float pad = theme.body->FontSize * (caption ? 0.4f : 0.25f);
+    if (photo && photoAbove) {
+        // A narrow column: the photo (a 4:5 portrait, two lines tall) over the text.
+        const float ph = lineHeight(theme.body) * 2.0f;
+        L.photo = {ImVec2(left + pad, top + pad), ImVec2(left + pad + ph * 0.8f, top + pad + ph)};
+        ServingLayout below = layoutServing(theme, left, width, L.photo.max.y, s, caption, bigName, false);
+        below.photo = L.photo;
+        below.panel.min.y = top;
+        return below;
+    }
     // The text first decides the height; the photo then takes a 4:5 portrait beside the text.
     float textLeft = left + pad;
     float wrap = width - 2 * pad;
@@ -253,7 +263,7 @@ AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const 
         if (combine) texts.name = question;
         if (!combine && attempt >= 2) texts.detail.clear();
         L.combined = combine;
-        L.servingPanel = layoutServing(theme, m, leftW, top, texts, caption, false, photo);
+        L.servingPanel = layoutServing(theme, m, leftW, top, texts, caption, false, photo, true);
         float end = L.servingPanel.panel.max.y;
         if (!combine) {
             L.question = fitText(question, leftW, {theme.title, theme.body}, 99);
@@ -262,7 +272,8 @@ AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const 
             end = L.questionTop + L.question.height();
         }
         // (The footer's left part is free here: the column may go down to the panel's edge.)
-        if (end <= (footer.hint.lines.empty() ? display.y - m * 0.6f : bottom)) break;
+        L.fits = end <= (footer.hint.lines.empty() ? display.y - m * 0.6f : bottom);
+        if (L.fits) break;
     }
     layoutFaces(L, theme, Rect{ImVec2(2 * m + leftW, top), ImVec2(W - m, bottom)}, 2, gap);
     return L;

@@ -99,6 +99,7 @@ struct AttractLayout {
     HeaderLayout header;
     bool serving = false;
     bool combined = false;   // a short panel: the question (naming the officer) is the panel's headline
+    bool fits = true;        // side by side: everything in the left column fits above the footer
     ServingLayout servingPanel;
     TextBlock question;
     float questionTop = 0;

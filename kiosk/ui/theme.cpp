@@ -53,7 +53,6 @@ Metrics metricsFor(float w, float h, float configuredInches, ImVec2 monitorMm, f
     m.width = w;
     m.height = h;
     m.factor = factor;
-    m.largeText = largeText;
     const float diagonalPx = std::sqrt(w * w + h * h);
     const float monitorInches = std::sqrt(monitorMm.x * monitorMm.x + monitorMm.y * monitorMm.y) / 25.4f;
     if (configuredInches > 0) {
@@ -68,6 +67,13 @@ Metrics metricsFor(float w, float h, float configuredInches, ImVec2 monitorMm, f
         m.diagonalSource = "assumed from the resolution";
     }
     m.pxPerMm = diagonalPx / (m.diagonalInches * 25.4f);
+    // Large text needs room: at least ten lines of it down the panel (a 7" 800x480 panel holds eight,
+    // and its screens could not keep their answers apart). Below that it is refused, and said so.
+    constexpr float kNotoCapRatio = 0.524f; // a close estimate here; the fonts are measured when loaded
+    const float largeLinePx = 5.0f * m.pxPerMm / kNotoCapRatio * 1.15f;
+    m.largeTextRefused = largeText && std::min(w, h) < 10.0f * largeLinePx;
+    m.largeText = largeText && !m.largeTextRefused;
+    largeText = m.largeText;
     m.minCapMm = largeText ? 5.0f : 4.0f;
     m.minTargetMm = largeText ? 11.0f : 9.0f;
     // The design is laid out at 1280x800 (portrait 800x1280); a larger panel gets it larger. A panel

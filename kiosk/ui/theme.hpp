@@ -34,7 +34,8 @@ struct Metrics {
     float diagonalInches = 10.1f;
     const char* diagonalSource = "assumed from the resolution"; // or "configured", "from the monitor"
     float factor = 1.0f;         // display.ui_scale
-    bool largeText = false;      // display.large_text
+    bool largeText = false;      // display.large_text, when the panel has room for it
+    bool largeTextRefused = false; // asked for, but the panel is too small (fewer than ten lines of it)
     float scale = 1.0f;          // the design's pixels (laid out at 1280x800) to this panel's
     float minCapMm = 4.0f;       // the citizen's text: cap height at least this
     float minTargetMm = 9.0f;    // every touch target: both sides at least this

@@ -39,7 +39,10 @@ const Target* findTarget(const std::string& name)
 
 void cycleFocusOnTab(const std::string& firstFocus)
 {
-    const std::vector<Target>& targets = frameTargets();
+    std::vector<Target> targets;
+    for (const Target& t : frameTargets()) {
+        if (t.focusable) targets.push_back(t);
+    }
     if (targets.empty()) return;
     auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), true); };
     const bool shift = ImGui::GetIO().KeyShift;
@@ -87,7 +90,7 @@ void clearKeyboardFocus() { g_focused.clear(); }
 
 void setKeyboardFocus(const std::string& name) { g_focused = name; }
 
-bool touchArea(const std::string& name, const Rect& r, bool* held)
+bool touchArea(const std::string& name, const Rect& r, bool* held, bool focusable)
 {
     ImGui::SetCursorScreenPos(r.min);
     // ImGui reports a click on release inside the button that took the press; a void press (one that
@@ -98,14 +101,14 @@ bool touchArea(const std::string& name, const Rect& r, bool* held)
         clicked = true; // Enter presses the focused button
     }
     if (held) *held = g_pointerLive && ImGui::IsItemActive() && ImGui::IsItemHovered();
-    frameTargets().push_back({name, r, focused});
+    frameTargets().push_back({name, r, focused, focusable});
     return clicked;
 }
 
-bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style)
+bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style, bool focusable)
 {
     bool held = false;
-    const bool clicked = touchArea(name, r, &held);
+    const bool clicked = touchArea(name, r, &held, focusable);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float rounding = std::min(r.height(), r.width()) * 0.18f;
     dl->AddRectFilled(r.min, r.max, held ? style.fillPressed : style.fill, rounding);

@@ -16,7 +16,8 @@ namespace skm::ui {
 struct Target {
     std::string name;
     Rect rect;
-    bool focused = false; // has the keyboard focus
+    bool focused = false;   // has the keyboard focus
+    bool focusable = true;  // Tab reaches it (a pad's keys are not: the keyboard types them itself)
 };
 
 // A line of text drawn in a frame, where it lies (tests check that no two overlap, that none leaves
@@ -59,7 +60,7 @@ struct ButtonStyle {
 
 // A button filling `r` with `label` centred (wrapped if needed). Returns true when tapped (released
 // over it). `name` is its target name and ImGui id.
-bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style);
+bool touchButton(const std::string& name, const Rect& r, const char* label, ImFont* font, const ButtonStyle& style, bool focusable = true);
 
 // Whether the pointer press of this frame may act (the controller's TouchGate decides, each frame
 // before the screen draws). A void press neither presses nor highlights anything; Enter on the
@@ -71,6 +72,6 @@ void setPointerLive(bool live);
 
 // An invisible touch area with a target name; `held` tells whether it is pressed right now.
 // Enter presses it when it has the keyboard focus.
-bool touchArea(const std::string& name, const Rect& r, bool* held = nullptr);
+bool touchArea(const std::string& name, const Rect& r, bool* held = nullptr, bool focusable = true);
 
 } // namespace skm::ui

@@ -59,16 +59,54 @@ public:
         buttonsW = portrait ? display.x - 2 * m : std::max(buttonsW, 300.0f * t.scale);
         const float infoW = portrait ? display.x - 2 * m : display.x - 3 * m - buttonsW;
         float y = m + lineHeight(t.title) + gap;
-        // One row per line: the label on the left, the value right-aligned, a rule between rows.
-        const float rowH = lineHeight(t.staffBold) * 1.2f;
-        for (const Snapshot::AdminLine& line : s.adminLines) {
-            const std::string v = fitWithEllipsis(t.staffBold, line.value, infoW * 0.55f);
-            const float vw = textWidth(t.staffBold, v);
-            const std::string l = fitWithEllipsis(t.staff, line.label, infoW - vw - t.staff->FontSize);
-            drawText(dl, t.staff, ImVec2(m, y + (t.staffBold->FontSize - t.staff->FontSize) * 0.5f), t.textMuted, l);
-            drawText(dl, t.staffBold, ImVec2(m + infoW - vw, y), t.text, v);
-            y += rowH;
-            dl->AddLine(ImVec2(m, y - rowH * 0.12f), ImVec2(m + infoW, y - rowH * 0.12f), t.surfacePressed, 1.0f);
+        // One row per line: the label on the left, the value right-aligned, a rule between rows. A long
+        // label, and the cause of a sync or configuration problem, may take two lines when the panel
+        // has the room; otherwise each is cut to one line (a 7" panel).
+        const float rowPad = lineHeight(t.staffBold) * 0.2f;
+        struct Row {
+            TextBlock label, value;
+            float h = 0;
+        };
+        auto rowsFor = [&](bool twoLines) {
+            std::vector<Row> rows;
+            float total = 0;
+            for (const Snapshot::AdminLine& line : s.adminLines) {
+                Row r;
+                const bool cause = line.key == "admin.sync_error" || line.key == "admin.config";
+                const float valueMaxW = infoW * (cause ? 0.7f : 0.55f);
+                r.value = fitText(line.value, valueMaxW, {t.staffBold}, 99);
+                const size_t valueLines = twoLines && cause ? 2 : 1;
+                if (r.value.lines.size() > valueLines) {
+                    std::string rest;
+                    for (size_t i = valueLines - 1; i < r.value.lines.size(); ++i) rest += (rest.empty() ? "" : " ") + r.value.lines[i];
+                    r.value.lines.resize(valueLines);
+                    r.value.lines.back() = fitWithEllipsis(t.staffBold, rest, valueMaxW);
+                }
+                float valueW = 0;
+                for (const std::string& l : r.value.lines) valueW = std::max(valueW, textWidth(t.staffBold, l));
+                const float labelW = infoW - valueW - t.staff->FontSize;
+                r.label = fitText(line.label, labelW, {t.staff}, 99);
+                const size_t labelLines = twoLines ? 2 : 1;
+                if (r.label.lines.size() > labelLines) {
+                    std::string rest;
+                    for (size_t i = labelLines - 1; i < r.label.lines.size(); ++i) rest += (rest.empty() ? "" : " ") + r.label.lines[i];
+                    r.label.lines.resize(labelLines);
+                    r.label.lines.back() = fitWithEllipsis(t.staff, rest, labelW);
+                }
+                r.h = std::max(r.label.height(), r.value.height()) + rowPad;
+                total += r.h;
+                rows.push_back(std::move(r));
+            }
+            return std::make_pair(rows, total);
+        };
+        const float available = (portrait ? display.y * 0.6f : display.y - m) - y;
+        auto [rows, total] = rowsFor(true);
+        if (total > available) rows = rowsFor(false).first;
+        for (const Row& r : rows) {
+            drawLines(dl, r.label, ImVec2(m, y), Align::Left, t.textMuted);
+            drawLines(dl, r.value, ImVec2(m + infoW, y), Align::Right, t.text);
+            y += r.h;
+            dl->AddLine(ImVec2(m, y - rowPad * 0.5f), ImVec2(m + infoW, y - rowPad * 0.5f), t.surfacePressed, 1.0f);
         }
 
         const float bx = portrait ? m : display.x - m - buttonsW;

@@ -78,8 +78,16 @@ public:
             const bool withCounter = officeW <= officeRoom || officeW > aloneRoom;
             const std::string office = withCounter ? fitWithEllipsis(t.title, s.officeName, officeRoom) : s.officeName;
             header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"));
-            footer = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.surveyOffered);
-            L = layoutAttractSideBySide(display, t, header, question, *serving, footer, caseOpen);
+            // Without the counter's name in the header, the footer says it if the column leaves room; the
+            // officer's photo goes first (a face the citizen recognises says more than the counter).
+            const FooterLayout withName = layoutFooter(display, t, header.margin, retries ? retriesLine : withCounter ? "" : s.counter, s.t("survey.start"), s.surveyOffered);
+            const FooterLayout without = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.surveyOffered);
+            const AttractLayout a = layoutAttractSideBySide(display, t, header, question, *serving, withName, caseOpen);
+            const AttractLayout b = layoutAttractSideBySide(display, t, header, question, *serving, without, caseOpen);
+            const auto photoShown = [](const AttractLayout& x) { return x.servingPanel.photo.width() > 0; };
+            const bool useA = a.fits && (photoShown(a) || !serving->photo || !(b.fits && photoShown(b)));
+            footer = useA ? withName : without;
+            L = useA ? a : b;
         }
         beginFullscreen("##attract");
         Intent intent = drawHeader(s, t, header);

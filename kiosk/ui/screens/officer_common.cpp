@@ -41,7 +41,8 @@ Intent drawKeyGrid(const Theme& t, const Rect& area, const std::vector<std::stri
         const std::string label = key == "backspace" ? std::string() : key == "ok" ? okLabel : key;
         const ButtonStyle style = key == "ok" ? primaryButton(t) : key == "backspace" ? secondaryButton(t) : chipButton(t);
         ImFont* font = key == "ok" ? t.staffBold : t.title;
-        const bool pressed = touchButton("pad." + key, r, label.c_str(), font, style);
+        // Not on Tab's way: a keyboard types digits itself, and Tab goes on to what matters.
+        const bool pressed = touchButton("pad." + key, r, label.c_str(), font, style, false);
         if (key == "backspace") drawEraseSign(ImGui::GetWindowDrawList(), r.center(), std::min(r.height() * 0.4f, t.title->FontSize * 0.8f), style.text);
         if (pressed) {
             if (key == "backspace") intent = Intent::of(Intent::Kind::Backspace);

@@ -60,6 +60,20 @@ public:
         const size_t perPage = L.perPage > 0 ? L.perPage : v.options.size();
         const size_t pages = (v.options.size() + perPage - 1) / std::max<size_t>(1, perPage);
         const size_t first = pages > 0 ? (static_cast<size_t>(v.page) % pages) * perPage : 0;
+        // One face size for the whole question: the layout's minimum, larger when every answer's button
+        // has the room and no label needs more lines for it.
+        float faceR = L.faceRadius;
+        if (v.scale && !L.faceAbove && !L.options.empty()) {
+            const float pad = answerPadding(t);
+            const Rect& r0 = L.options.front();
+            const float larger = std::max(L.faceRadius, std::min(r0.height() * 0.3f, r0.width() * 0.12f));
+            bool fits = true;
+            for (const ReasonChip& o : v.options) {
+                fits = fits && wrapLines(L.answerFont, o.label, r0.width() - 3 * pad - 2 * larger).size() <=
+                                   wrapLines(L.answerFont, o.label, r0.width() - 3 * pad - 2 * L.faceRadius).size();
+            }
+            if (fits) faceR = larger;
+        }
         for (size_t slot = 0; slot < perPage && first + slot < v.options.size() && slot < L.options.size(); ++slot) {
             const ReasonChip& o = v.options[first + slot];
             const bool chosen = o.code == v.selected;
@@ -82,11 +96,7 @@ public:
                     drawLines(dl, label, ImVec2(r.center().x, textTop + std::max(0.0f, (r.max.y - p2 - textTop - label.height()) * 0.5f)), Align::Center,
                               style.text);
                 } else {
-                    // The layout's minimum; larger when the answer's button has the room (a large panel)
-                    // and the label keeps as few lines.
-                    auto labelLines = [&](float radius) { return wrapLines(L.answerFont, o.label, r.width() - 3 * pad - 2 * radius).size(); };
-                    float radius = std::max(L.faceRadius, std::min(r.height() * 0.3f, r.width() * 0.12f));
-                    if (labelLines(radius) > labelLines(L.faceRadius)) radius = L.faceRadius;
+                    const float radius = faceR;
                     const ImVec2 faceC(r.min.x + pad + radius, r.center().y);
                     drawFace(dl, faceC, radius, score, held);
                     const float textLeft = faceC.x + radius + pad;
