@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the skm-kiosk and skm-central packages into a throwaway Debian 12 root made with
-# debootstrap (from Debian's registry), as apt would on a new device, and checks the result: the
+# debootstrap (from the Debian mirror this machine's apt uses), as apt would on a new device, and checks the result: the
 # users, the directories and their modes, the conffile, and the programs running as their users
 # (`skm-kiosk status --json`, a roster import, `skm-central report`). Slow (a few minutes, a few
 # hundred MB downloaded): not part of every CI run. Run it by hand, or configure with
@@ -8,7 +8,7 @@
 # Usage: debootstrap_test.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "${1:?usage: debootstrap_test.sh BUILD_DIR}" && pwd)
-mirror=${SKM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mirror=$(bash "$(dirname "$0")/support/apt_mirror.sh") # the mirror apt already uses here
 root=$(mktemp -d /tmp/skm-root-XXXXXX)
 chmod 0755 "$root" # it becomes "/": every user must be able to walk it
 debs=$(mktemp -d /tmp/skm-debs-XXXXXX)
