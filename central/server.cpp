@@ -113,7 +113,7 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
 
     nlohmann::json body;
     try {
-        body = nlohmann::json::parse(p::gunzip(req.body));
+        body = p::parseJson(p::gunzip(req.body));
     } catch (const std::exception& e) {
         return refuse(400, "malformed", e.what());
     }

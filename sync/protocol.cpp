@@ -79,6 +79,24 @@ std::string gunzip(std::string_view data, size_t limit)
     return out;
 }
 
+nlohmann::json parseJson(std::string_view text, int maxDepth)
+{
+    using Event = nlohmann::json::parse_event_t;
+    // The callback sees each object and array as it opens, before anything below it is built; the
+    // parser itself keeps its own stack (not the C++ one), so a deep document is refused cheaply.
+    auto guard = [maxDepth](int depth, Event event, nlohmann::json&) {
+        if ((event == Event::object_start || event == Event::array_start) && depth >= maxDepth) {
+            throw ProtocolError("JSON nested deeper than " + std::to_string(maxDepth) + " levels");
+        }
+        return true;
+    };
+    try {
+        return nlohmann::json::parse(text, guard);
+    } catch (const nlohmann::json::exception& e) {
+        throw ProtocolError(std::string("not JSON: ") + e.what());
+    }
+}
+
 std::string sha256Hex(std::string_view data)
 {
     needSodium();

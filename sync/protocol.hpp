@@ -3,6 +3,8 @@
 // docs/sync-protocol.md is the reference; this header is its code. No GUI, no network: both sides
 // and the tests link it.
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -45,6 +47,13 @@ public:
 [[nodiscard]] std::string gzip(std::string_view data);
 // The inflated `data`; throws ProtocolError if it is not gzip or inflates beyond `limit` bytes.
 [[nodiscard]] std::string gunzip(std::string_view data, size_t limit = kMaxInflatedBytes);
+
+// JSON nests at most this deep anywhere in the protocol (a record is an object of scalars, arrays of
+// strings and at most a few levels of objects): deeper documents are refused before they are built,
+// so that nothing recursive (dump, compare, handlers) ever walks an attacker's 100,000 levels.
+inline constexpr int kMaxJsonDepth = 32;
+// `text` parsed as JSON; throws ProtocolError when it is not JSON or nests deeper than `maxDepth`.
+[[nodiscard]] nlohmann::json parseJson(std::string_view text, int maxDepth = kMaxJsonDepth);
 
 [[nodiscard]] std::string sha256Hex(std::string_view data);
 // Base64 (RFC 4648, standard alphabet, with padding), how binary files travel in JSON.

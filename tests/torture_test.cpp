@@ -99,6 +99,33 @@ TEST_CASE("torture: a device posing as another and a gzip bomb are refused and s
     CHECK(central.report()["ratings_total"] == 3);
 }
 
+TEST_CASE("torture: a signed record nested 100,000 levels deep is refused, and the server stays up", "[torture][security][hostile]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const auto a = central.addDevice("kiosk-deep");
+    auto send = [](const sync::HttpRequest& r) { return sync::curlSend(r); };
+    // ~370 bytes gzipped: {"protocol":1,...,"KIND":[{"id":..., "payload":[[[[...]]]]}]}
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    for (const std::string kind : {"audit", "sessions", "cases", "surveys", "ratings"}) {
+        const std::string body = R"({"protocol":1,"device_id":"kiosk-deep","batch_id":"deep-)" + kind + R"(","ratings":[],")" + kind +
+                                 R"(":[{"id":"01890000-0000-7000-8000-000000000001","payload":)" + deep + "}]}";
+        const auto r = send(signedUpload(a, kind == "ratings" ? R"({"protocol":1,"device_id":"kiosk-deep","ratings":[)" + deep + "]}" : body,
+                                         nowSeconds(), protocol::randomHex(16)));
+        INFO(kind << ": " << r.status << " " << r.body);
+        CHECK(r.status == 400);
+        CHECK(errorOf(r) == "malformed");
+        CHECK(nlohmann::json::parse(r.body).value("detail", "").find("nested deeper") != std::string::npos);
+        // Still serving: the health check answers.
+        CHECK(send(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", "", "", 0}).status == 200);
+    }
+    // An honest upload goes through afterwards.
+    Kiosk kiosk(dir / "kiosk", a);
+    kiosk.rate(3);
+    CHECK(kiosk.sync().ok);
+    CHECK(central.report()["ratings_total"] == 3);
+}
+
 TEST_CASE("torture: slowloris connections do not stop honest devices, and store nothing", "[torture][security]")
 {
     test::TempDir dir;
