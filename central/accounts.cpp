@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace skm::central {
@@ -41,19 +42,77 @@ void addUser(store::Database& db, const std::string& name, const std::string& pa
     if (sqlite3_changes(db.handle()) == 0) throw AccountError("user " + name + " already exists");
 }
 
-std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password)
+StoredCredentials readCredentials(store::Database& db, const std::string& name)
+{
+    StoredCredentials c;
+    c.user = readUser(db, name, &c.hash);
+    return c;
+}
+
+std::optional<User> verifyPassword(const StoredCredentials& stored, const std::string& password)
 {
     if (sodium_init() < 0) return std::nullopt;
-    std::string hash;
-    const auto user = readUser(db, name, &hash);
-    if (!user) {
+    if (!stored.user) {
         // Spend the same time as for a real account, so that names cannot be probed by timing.
         char dummy[crypto_pwhash_STRBYTES];
         if (crypto_pwhash_str(dummy, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) return std::nullopt;
         return std::nullopt;
     }
-    if (crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) != 0) return std::nullopt;
-    return user;
+    if (crypto_pwhash_str_verify(stored.hash.c_str(), password.data(), password.size()) != 0) return std::nullopt;
+    return stored.user;
+}
+
+std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password)
+{
+    return verifyPassword(readCredentials(db, name), password);
+}
+
+int64_t LoginThrottle::waitMs(const std::string& account, const std::string& address, int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    int64_t until = 0;
+    if (auto it = m_accounts.find(account); it != m_accounts.end()) until = std::max(until, it->second.blockedUntilMs);
+    if (auto it = m_addresses.find(address); it != m_addresses.end()) until = std::max(until, it->second.blockedUntilMs);
+    return until > nowMs ? until - nowMs : 0;
+}
+
+void LoginThrottle::note(Entry& e, int64_t nowMs)
+{
+    if (nowMs - e.lastFailureMs > kForgetMs) e.failures = 0;
+    ++e.failures;
+    e.lastFailureMs = nowMs;
+    if (e.failures >= kFreeFailures) {
+        const int doublings = std::min(e.failures - kFreeFailures, 30);
+        e.blockedUntilMs = nowMs + std::min(kMaxWaitMs, kFirstWaitMs << doublings);
+    }
+}
+
+void LoginThrottle::failed(const std::string& account, const std::string& address, int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    prune(nowMs);
+    note(m_accounts[account], nowMs);
+    note(m_addresses[address], nowMs);
+}
+
+void LoginThrottle::succeeded(const std::string& account, const std::string& address)
+{
+    std::lock_guard lock(m_mutex);
+    m_accounts.erase(account);
+    m_addresses.erase(address);
+}
+
+void LoginThrottle::prune(int64_t nowMs)
+{
+    // Bounded memory under a flood of made-up names: old entries go first, and past 100,000 the
+    // oldest half (those still waiting keep their wait: they are the newest).
+    for (auto* map : {&m_accounts, &m_addresses}) {
+        if (map->size() < 100'000) continue;
+        for (auto it = map->begin(); it != map->end();) {
+            if (nowMs - it->second.lastFailureMs > kForgetMs || it->second.blockedUntilMs < nowMs) it = map->erase(it);
+            else ++it;
+        }
+    }
 }
 
 std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs)

@@ -6,6 +6,8 @@
 #include <store/db.hpp>
 
 #include <cstdint>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -30,6 +32,43 @@ public:
 void addUser(store::Database& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs);
 // The account if the password is right (Argon2id verification), else nullopt.
 [[nodiscard]] std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password);
+// The same in two steps, so that the slow Argon2id runs outside any lock on the store: the account
+// and its stored hash (read under the lock), then the verification (anywhere). An unknown name
+// verifies against nothing after the same work.
+struct StoredCredentials {
+    std::optional<User> user;
+    std::string hash;
+};
+[[nodiscard]] StoredCredentials readCredentials(store::Database& db, const std::string& name);
+[[nodiscard]] std::optional<User> verifyPassword(const StoredCredentials& stored, const std::string& password);
+
+// Sign-in throttling, per account and per client address, in memory (a restart forgets it): after
+// kFreeFailures wrong passwords in a row, each further attempt waits before it is even checked:
+// 1 s after the 5th failure, 2 s after the 6th, 4 s ... doubling up to 15 minutes.
+// An attempt during a wait is refused without checking the password (and not counted); a right
+// password clears both. A failure is forgotten a day after the last one.
+class LoginThrottle {
+public:
+    static constexpr int kFreeFailures = 5;
+    static constexpr int64_t kFirstWaitMs = 1000;
+    static constexpr int64_t kMaxWaitMs = 15 * 60 * 1000;
+    static constexpr int64_t kForgetMs = 24 * 3600 * 1000;
+    // 0 if `account` from `address` may try now, else the milliseconds to wait.
+    [[nodiscard]] int64_t waitMs(const std::string& account, const std::string& address, int64_t nowMs);
+    void failed(const std::string& account, const std::string& address, int64_t nowMs);
+    void succeeded(const std::string& account, const std::string& address);
+
+private:
+    struct Entry {
+        int failures = 0;
+        int64_t lastFailureMs = 0;
+        int64_t blockedUntilMs = 0;
+    };
+    void note(Entry& e, int64_t nowMs);
+    void prune(int64_t nowMs);
+    std::mutex m_mutex;
+    std::unordered_map<std::string, Entry> m_accounts, m_addresses;
+};
 // A new session for `user`, valid for `ttlMs`: returns the token for the cookie.
 [[nodiscard]] std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs = 8 * 3600 * 1000);
 [[nodiscard]] std::optional<User> sessionUser(store::Database& db, const std::string& token, int64_t nowMs);

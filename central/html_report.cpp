@@ -3,7 +3,12 @@
 #include <config/catalog.hpp>
 #include <ikm/ikm.hpp>
 
+#include <protocol.hpp>
+
+#include <sodium.h>
+
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <sstream>
 
@@ -52,6 +57,8 @@ const char* tr(Lang lang, const std::string& key)
         {"user", {"Nama pengguna", "User name"}},
         {"password", {"Kata sandi", "Password"}},
         {"wrong", {"Nama pengguna atau kata sandi salah.", "Wrong user name or password."}},
+        {"wait", {"Terlalu banyak kata sandi salah. Coba lagi dalam", "Too many wrong passwords. Try again in"}},
+        {"seconds", {"detik", "seconds"}},
         {"face.4", {"Sangat Baik", "Very good"}},
         {"face.3", {"Baik", "Good"}},
         {"face.2", {"Kurang Baik", "Poor"}},
@@ -123,6 +130,19 @@ button.primary { background: var(--accent); color: #fff; border-color: var(--acc
   a { color: inherit; text-decoration: none; }
 }
 )css";
+
+std::string makeContentSecurityPolicy()
+{
+    // The one stylesheet by its hash: an injected <style> or style attribute is not applied, and no
+    // <base> can send the page's links elsewhere.
+    static const std::string policy = [] {
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(kStyle), std::strlen(kStyle));
+        const std::string hash = protocol::base64Encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+        return "default-src 'none'; style-src 'sha256-" + hash + "'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    }();
+    return policy;
+}
 
 std::string page(Lang lang, const std::string& title, const std::string& headerRight, const std::string& body)
 {
@@ -196,8 +216,8 @@ std::string reasonsBlock(Lang lang, const Score& s)
 std::string officerRow(Lang lang, const OfficerScore& o)
 {
     std::ostringstream r;
-    r << "<tr><td><a href=\"/report/officer/" << o.nip << "?" << (lang == Lang::En ? "lang=en&amp;" : "") << "period=PERIOD\">" << escape(o.name.empty() ? o.nip : o.name)
-      << "</a><br><span class=\"note\">" << o.nip << "</span></td><td>" << escape(o.unit) << "</td><td class=\"n\">" << fmtCount(lang, o.score.ratings) << "</td><td class=\"n\">"
+    r << "<tr><td><a href=\"/report/officer/" << urlEncode(o.nip) << "?" << (lang == Lang::En ? "lang=en&amp;" : "") << "period=PERIOD\">" << escape(o.name.empty() ? o.nip : o.name)
+      << "</a><br><span class=\"note\">" << escape(o.nip) << "</span></td><td>" << escape(o.unit) << "</td><td class=\"n\">" << fmtCount(lang, o.score.ratings) << "</td><td class=\"n\">"
       << (o.score.index ? fmtNum(lang, *o.score.index) : "–") << " " << mutuBadge(o.score.mutu) << "</td><td class=\"n\">" << fmtCount(lang, o.score.casesLogged)
       << "</td><td class=\"n\">" << fmtCount(lang, o.score.sampleSize) << " " << (o.score.sampleSufficient ? "✓" : "") << "</td><td>";
     for (const auto& f : o.signals.flags()) r << "<div class=\"flag\">" << escape(tr(lang, f)) << "</div>";
@@ -320,11 +340,14 @@ std::string trendChart(Lang lang, const std::vector<TrendPoint>& trend)
     return o.str();
 }
 
-std::string loginPage(Lang lang, const std::string& next, bool failed)
+std::string contentSecurityPolicy() { return makeContentSecurityPolicy(); }
+
+std::string loginPage(Lang lang, const std::string& next, bool failed, int64_t waitSeconds)
 {
     std::ostringstream b;
     b << "<section class=\"login\"><h2>" << tr(lang, "sign_in") << "</h2>";
-    if (failed) b << "<p class=\"error\">" << tr(lang, "wrong") << "</p>";
+    if (waitSeconds > 0) b << "<p class=\"error\">" << tr(lang, "wait") << " " << fmtCount(lang, waitSeconds) << " " << tr(lang, "seconds") << ".</p>";
+    else if (failed) b << "<p class=\"error\">" << tr(lang, "wrong") << "</p>";
     b << "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" value=\"" << escape(next) << "\">"
       << "<label for=\"u\">" << tr(lang, "user") << "</label><input id=\"u\" name=\"username\" autocomplete=\"username\" required>"
       << "<label for=\"p\">" << tr(lang, "password") << "</label><input id=\"p\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
@@ -391,8 +414,8 @@ std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const
     std::ostringstream b;
     b << "<nav class=\"noprint\"><p><a href=\"/report/unit/" << urlEncode(o.unit) << "?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">"
       << escape(o.unit) << "</a></p></nav>";
-    b << "<section>" << periodForm(lang, r, "/report/officer/" + o.nip) << "</section>";
-    b << "<section><h2>" << escape(o.name) << " · " << tr(lang, "nip") << " " << o.nip << " · " << escape(r.period.label) << "</h2>" << cards(lang, o.score) << "</section>";
+    b << "<section>" << periodForm(lang, r, "/report/officer/" + urlEncode(o.nip)) << "</section>";
+    b << "<section><h2>" << escape(o.name) << " · " << tr(lang, "nip") << " " << escape(o.nip) << " · " << escape(r.period.label) << "</h2>" << cards(lang, o.score) << "</section>";
     b << "<section><h2>" << tr(lang, "signals") << "</h2>";
     const auto flags = o.signals.flags();
     if (flags.empty()) b << "<p>" << tr(lang, "no_signals") << "</p>";
@@ -414,7 +437,7 @@ std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const
         b << "</tbody></table>";
     }
     b << "</section>";
-    return page(lang, std::string(tr(lang, "title")) + " · " + o.name, headerLinks(lang, user, "/report/officer/" + o.nip + "?period=" + urlEncode(r.period.label)), b.str());
+    return page(lang, std::string(tr(lang, "title")) + " · " + o.name, headerLinks(lang, user, "/report/officer/" + urlEncode(o.nip) + "?period=" + urlEncode(r.period.label)), b.str());
 }
 
 } // namespace skm::central::html

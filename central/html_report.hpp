@@ -19,7 +19,11 @@ namespace skm::central::html {
 using Lang = config::Lang;
 
 [[nodiscard]] std::string escape(const std::string& text);
-[[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed);
+// The Content-Security-Policy every page is sent with: nothing from outside, no script, only the
+// page's own stylesheet (by its SHA-256), no <base>, forms only to this server, no framing.
+[[nodiscard]] std::string contentSecurityPolicy();
+// The sign-in form; `failed`: after a wrong password; `waitSeconds` > 0: the throttle's wait instead.
+[[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed, int64_t waitSeconds = 0);
 [[nodiscard]] std::string errorPage(Lang lang, int status, const std::string& message);
 [[nodiscard]] std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend);
 [[nodiscard]] std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend);

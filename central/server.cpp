@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "http_server.hpp"
 #include "publish.hpp"
 #include "web.hpp"
 
@@ -11,7 +12,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <iostream>
 #include <thread>
@@ -31,38 +35,65 @@ void reply(httplib::Response& res, int status, nlohmann::json body)
     res.set_content(body.dump(), "application/json");
 }
 
-// Checks a device request's protocol, device, time window, signature and nonce. Returns the device
-// id, or "" after answering the refusal.
+// A device id as `skm-central device add` accepts it (letters, digits, '.', '_', '-'; 1-64): checked
+// before anything else, so that no header byte reaches the log or the answer unescaped.
+bool plausibleDeviceId(const std::string& id)
+{
+    if (id.empty() || id.size() > 64 || id[0] == '.' || id[0] == '-') return false;
+    return std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; });
+}
+
+// Checks a device request's protocol, time window, device, signature and nonce. Returns the device
+// id, or "" after answering the refusal. An unknown device and a wrong signature get the same
+// answer (401 `unauthorized`) after the same work, so that ids cannot be probed; the log says which.
 std::string authenticate(CentralStore& store, int64_t nowMs, const httplib::Request& req, httplib::Response& res)
 {
     namespace p = protocol;
     const int64_t nowS = nowMs / 1000;
     auto refuse = [&](int status, const std::string& error, const std::string& detail) {
-        spdlog::warn("{} {} refused ({} {}): {}", req.method, req.path, status, error, detail);
         reply(res, status, {{"protocol", p::kVersion}, {"error", error}, {"detail", detail}, {"server_time", nowS}});
         return std::string();
     };
     if (req.get_header_value(p::kHeaderProtocol) != std::to_string(p::kVersion)) {
-        return refuse(400, "protocol", "this server speaks protocol " + std::to_string(p::kVersion));
+        spdlog::warn("{} {} from {}: refused (400 protocol)", req.method, req.path, req.remote_addr);
+        return refuse(400, "protocol", "this server speaks protocol " + std::to_string(p::kVersion) + " (header " + p::kHeaderProtocol + ")");
     }
     const std::string device = req.get_header_value(p::kHeaderDevice);
-    const std::optional<std::string> secret = store.deviceSecret(device);
-    if (!secret) return refuse(401, "unknown_device", "device '" + device + "' is not registered");
-    int64_t ts = 0;
-    try {
-        ts = std::stoll(req.get_header_value(p::kHeaderTimestamp));
-    } catch (...) {
-        return refuse(400, "timestamp", "X-SKM-Timestamp must be Unix seconds");
+    if (!plausibleDeviceId(device)) {
+        spdlog::warn("{} {} from {}: refused (400 device): not a device id", req.method, req.path, req.remote_addr);
+        return refuse(400, "device", std::string(p::kHeaderDevice) + " must be 1-64 letters, digits, '.', '_' or '-'");
     }
+    const std::string tsText = req.get_header_value(p::kHeaderTimestamp);
+    if (tsText.empty() || tsText.size() > 12 || !std::all_of(tsText.begin(), tsText.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        spdlog::warn("{} {} from {} ({}): refused (400 timestamp)", req.method, req.path, req.remote_addr, device);
+        return refuse(400, "timestamp", std::string(p::kHeaderTimestamp) + " must be Unix seconds (decimal digits)");
+    }
+    const int64_t ts = std::stoll(tsText);
     // The device corrects its clock offset from server_time and signs again.
     if (ts < nowS - p::kClockWindowSeconds || ts > nowS + p::kClockWindowSeconds) {
+        spdlog::warn("{} {} from {} ({}): refused (401 clock_skew): {} s off", req.method, req.path, req.remote_addr, device, ts - nowS);
         return refuse(401, "clock_skew", "the request time is more than 5 minutes from the server's");
     }
     const std::string nonce = req.get_header_value(p::kHeaderNonce);
-    if (nonce.size() < 16 || nonce.size() > 64) return refuse(400, "nonce", "X-SKM-Nonce must be 16-64 characters");
+    if (nonce.size() < 16 || nonce.size() > 64 ||
+        !std::all_of(nonce.begin(), nonce.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+        spdlog::warn("{} {} from {} ({}): refused (400 nonce)", req.method, req.path, req.remote_addr, device);
+        return refuse(400, "nonce", std::string(p::kHeaderNonce) + " must be 16-64 letters, digits, '-' or '_'");
+    }
+    const std::optional<std::string> secret = store.deviceSecret(device);
+    // The same work for an unknown device: a signature checked against a key nobody has.
+    static const std::string nobody = p::newSecret();
     const std::string message = p::canonicalRequest(req.method, req.path, ts, nonce, req.body);
-    if (!p::verify(*secret, message, req.get_header_value(p::kHeaderSignature))) return refuse(401, "bad_signature", "the signature does not match");
-    if (!store.recordNonce(device, nonce, nowS)) return refuse(409, "replay", "this request was already received");
+    const bool signatureOk = p::verify(secret ? *secret : nobody, message, req.get_header_value(p::kHeaderSignature));
+    if (!secret || !signatureOk) {
+        spdlog::warn("{} {} from {} ({}): refused (401 unauthorized): {}", req.method, req.path, req.remote_addr, device,
+                     secret ? "the signature does not match" : "no such device");
+        return refuse(401, "unauthorized", "unknown device or wrong signature");
+    }
+    if (!store.recordNonce(device, nonce, nowS)) {
+        spdlog::warn("{} {} from {} ({}): refused (409 replay)", req.method, req.path, req.remote_addr, device);
+        return refuse(409, "replay", "this request was already received");
+    }
     return device;
 }
 
@@ -151,44 +182,34 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
     }
 }
 
-constexpr size_t kWorkerThreads = 128;
-
 } // namespace
 
 int serve(CentralStore& store, const ServeOptions& options)
 {
     const std::function<int64_t()> now = options.nowMs ? options.nowMs : systemNowMs;
     const bool tls = !options.tlsCert.empty();
-    std::unique_ptr<httplib::Server> owned;
+    http::Limits limits;
+    limits.maxBodyBytes = protocol::kMaxBodyBytes;
+    http::Server server(limits);
     if (tls) {
-        auto ssl = std::make_unique<httplib::SSLServer>(options.tlsCert.c_str(), options.tlsKey.c_str());
-        if (!ssl->is_valid()) {
-            spdlog::critical("cannot use the TLS certificate {} and key {}", options.tlsCert, options.tlsKey);
+        std::string error;
+        if (!server.useTls(options.tlsCert, options.tlsKey, &error)) {
+            spdlog::critical("cannot use the TLS certificate {} and key {}: {}", options.tlsCert, options.tlsKey, error);
             return 1;
         }
-        owned = std::move(ssl);
-    } else {
-        owned = std::make_unique<httplib::Server>();
+        server.addHeader("Strict-Transport-Security", "max-age=31536000");
     }
-    httplib::Server& server = *owned;
-    server.set_payload_max_length(protocol::kMaxBodyBytes);
-    // A client that trickles its request (slowloris) holds a worker for as long as it sends a byte
-    // within every read timeout; httplib's default of 8 workers would let 8 such connections stop
-    // every kiosk's sync. 128 workers (idle threads cost no CPU) and a 5 s read timeout; past that,
-    // a reverse proxy with per-client limits in front (docs/operations.md, docs/reliability.md).
-    server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-    server.set_read_timeout(5, 0);
-    server.set_keep_alive_timeout(5);
-    server.Post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); });
-    server.Get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); });
+    using http::Pool;
+    server.post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); }, Pool::Device);
+    server.get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); },
+               Pool::Device);
+    server.get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); },
+               Pool::Device);
     registerWeb(server, store, options.dataDir, now, tls);
-    server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); });
 
-    int port = options.port;
-    if (port == 0) port = server.bind_to_any_port(options.host.c_str());
-    else if (!server.bind_to_port(options.host.c_str(), port)) port = -1;
+    const int port = server.bind(options.host, options.port);
     if (port < 0) {
-        spdlog::critical("cannot listen on {}:{}", options.host, options.port);
+        spdlog::critical("cannot listen on {}:{}: {}", options.host, options.port, std::strerror(errno));
         return 1;
     }
 
@@ -205,12 +226,18 @@ int serve(CentralStore& store, const ServeOptions& options)
         server.stop();
     });
 
+    const http::Limits& l = server.limits();
     std::cout << "skm-central listening on " << (tls ? "https" : "http") << "://" << options.host << ":" << port << std::endl;
-    spdlog::info("listening on {}:{}", options.host, port);
-    server.listen_after_bind();
+    spdlog::info("listening on {}:{}; limits: {} connections ({} per address), headers {} KiB within {} s, body {} MiB within {} s, idle {} s, "
+                 "{} workers for devices and {} for people",
+                 options.host, port, l.maxConnections, l.maxConnectionsPerAddress, l.maxHeaderBytes / 1024, l.headerDeadlineMs / 1000,
+                 l.maxBodyBytes / (1024 * 1024), l.bodyDeadlineMs / 1000, l.idleMs / 1000, l.workersPerPool, l.workersPerPool);
+    server.run();
     pthread_kill(watcher.native_handle(), SIGUSR1);
     watcher.join();
-    spdlog::info("stopped");
+    const http::Stats st = server.stats();
+    spdlog::info("stopped: {} connections accepted, {} requests, {} evicted, {} timed out, {} refused busy, {} too large, {} malformed", st.accepted,
+                 st.requests, st.evicted, st.timedOut, st.refusedFull, st.tooLarge, st.badRequests);
     return 0;
 }
 

@@ -2,12 +2,14 @@
 
 #include "accounts.hpp"
 #include "html_report.hpp"
+#include "http_server.hpp"
 #include "scores.hpp"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <memory>
 #include <regex>
 
 namespace skm::central {
@@ -28,7 +30,7 @@ void send(httplib::Response& res, int status, const std::string& body)
 {
     res.status = status;
     // Nothing from outside, no script at all: the page is its own HTML, CSS and SVG.
-    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'");
+    res.set_header("Content-Security-Policy", html::contentSecurityPolicy());
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-store");
     res.set_content(body, "text/html; charset=utf-8");
@@ -41,11 +43,48 @@ void redirect(httplib::Response& res, const std::string& to)
     res.set_header("Cache-Control", "no-store");
 }
 
+std::string lowerCase(std::string s)
+{
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// A state-changing form must come from this server's own pages (no cross-site request forgery):
+// its Origin, or without one its Referer, names the host the request was sent to. Browsers send
+// Origin with every form POST; a request with neither is refused too.
+bool sameOrigin(const httplib::Request& req)
+{
+    const std::string host = lowerCase(req.get_header_value("Host"));
+    if (host.empty()) return false;
+    std::string from = req.get_header_value("Origin");
+    if (from.empty()) from = req.get_header_value("Referer");
+    const size_t scheme = from.find("://");
+    if (scheme == std::string::npos) return false; // also Origin: null
+    std::string authority = from.substr(scheme + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    return lowerCase(authority) == host;
+}
+
+// Refuses a form that is not from our own pages, or whose body is encoded (never inflated here).
+bool formAccepted(const httplib::Request& req, httplib::Response& res)
+{
+    if (req.has_header("Content-Encoding")) {
+        send(res, 415, html::errorPage(langOf(req), 415, "Content-Encoding"));
+        return false;
+    }
+    if (sameOrigin(req)) return true;
+    spdlog::warn("{} {} from {}: refused, not from this server's pages (Origin '{}', Referer '{}')", req.method, req.path, req.remote_addr,
+                 req.get_header_value("Origin"), req.get_header_value("Referer"));
+    send(res, 403, html::errorPage(langOf(req), 403, langOf(req) == html::Lang::En ? "This form must be sent from this server's own page."
+                                                                                   : "Formulir ini harus dikirim dari halaman server ini."));
+    return false;
+}
+
 std::string currentMonth(int64_t nowMs) { return "month:" + localDate(nowMs).substr(0, 7); }
 
 } // namespace
 
-void registerWeb(httplib::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
+void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
 {
     // The signed-in user, or a redirect to /login (then nullopt).
     auto requireUser = [&store, now](const httplib::Request& req, httplib::Response& res) -> std::optional<User> {
@@ -63,25 +102,39 @@ void registerWeb(httplib::Server& server, CentralStore& store, const std::filesy
         return p;
     };
 
-    server.Get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
-    server.Get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });
-    server.Post("/login", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
+    server.get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
+    server.get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });
+    auto throttle = std::make_shared<LoginThrottle>();
+    server.post("/login", [&store, now, tls, throttle](const httplib::Request& req, httplib::Response& res) {
+        if (!formAccepted(req, res)) return;
         const std::string name = req.get_param_value("username"), password = req.get_param_value("password");
         std::string next = req.get_param_value("next");
-        if (next.rfind("/report", 0) != 0) next = "/report"; // only our own pages: no open redirect
-        const auto user = store.withDatabase([&](store::Database& db) { return checkPassword(db, name, password); });
-        if (!user) {
-            spdlog::warn("report sign-in refused for '{}'", name);
-            send(res, 401, html::loginPage(langOf(req), next, true));
+        if (next.rfind("/report", 0) != 0 || next.find_first_of("\r\n") != std::string::npos) next = "/report"; // only our own pages: no open redirect
+        const html::Lang lang = langOf(req);
+        if (const int64_t wait = throttle->waitMs(name, req.remote_addr, now()); wait > 0) {
+            const int64_t seconds = (wait + 999) / 1000;
+            spdlog::warn("report sign-in for '{}' from {} refused: {} s to wait after repeated wrong passwords", name, req.remote_addr, seconds);
+            res.set_header("Retry-After", std::to_string(seconds));
+            send(res, 429, html::loginPage(lang, next, true, seconds));
             return;
         }
+        // The account's hash under the store's lock; Argon2id outside it (uploads never wait for it).
+        const StoredCredentials stored = store.withDatabase([&](store::Database& db) { return readCredentials(db, name); });
+        const auto user = verifyPassword(stored, password);
+        if (!user) {
+            throttle->failed(name, req.remote_addr, now());
+            spdlog::warn("report sign-in refused for '{}' from {}", name, req.remote_addr);
+            send(res, 401, html::loginPage(lang, next, true));
+            return;
+        }
+        throttle->succeeded(name, req.remote_addr);
         const std::string token = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
         res.set_header("Set-Cookie", "skm_session=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
-        spdlog::info("report sign-in: {} ({})", user->name, user->role);
+        spdlog::info("report sign-in: {} ({}) from {}", user->name, user->role, req.remote_addr);
         redirect(res, next);
     });
     // A one-time link from `skm-central user link`: signs in once, then is gone.
-    server.Get("/login/link", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
+    server.get("/login/link", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
         const std::string token = req.get_param_value("token");
         const auto user = store.withDatabase([&](store::Database& db) { return useSigninLink(db, token, now()); });
         if (!user) {
@@ -91,17 +144,18 @@ void registerWeb(httplib::Server& server, CentralStore& store, const std::filesy
         const std::string session = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
         res.set_header("Set-Cookie", "skm_session=" + session + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
         std::string next = req.get_param_value("next");
-        if (next.rfind("/report", 0) != 0) next = "/report";
+        if (next.rfind("/report", 0) != 0 || next.find_first_of("\r\n") != std::string::npos) next = "/report";
         spdlog::info("report sign-in by link: {}", user->name);
         redirect(res, next);
     });
-    server.Post("/logout", [&store](const httplib::Request& req, httplib::Response& res) {
+    server.post("/logout", [&store](const httplib::Request& req, httplib::Response& res) {
+        if (!formAccepted(req, res)) return;
         if (const std::string token = cookieToken(req); !token.empty()) store.withDatabase([&](store::Database& db) { closeSession(db, token); });
         res.set_header("Set-Cookie", "skm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
         redirect(res, "/login");
     });
 
-    server.Get("/report", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+    server.get("/report", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
@@ -121,7 +175,7 @@ void registerWeb(httplib::Server& server, CentralStore& store, const std::filesy
         });
         send(res, 200, body);
     });
-    server.Get(R"(/report/unit/([^/]+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+    server.get(R"(/report/unit/([^/]+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
@@ -144,7 +198,7 @@ void registerWeb(httplib::Server& server, CentralStore& store, const std::filesy
         });
         send(res, 200, body);
     });
-    server.Get(R"(/report/officer/(\d{18}))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+    server.get(R"(/report/officer/(\d{18}))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);

@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <functional>
 
-namespace httplib {
+namespace skm::central {
+
+namespace http {
 class Server;
 }
 
-namespace skm::central {
-
-void registerWeb(httplib::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> nowMs, bool tls);
+void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> nowMs, bool tls);
 
 } // namespace skm::central

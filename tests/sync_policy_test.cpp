@@ -213,10 +213,10 @@ TEST_CASE("other 4xx reject the batch's ratings with the reason, and refused cre
     {
         Rig rig;
         rig.rate(2);
-        rig.sender.script = {answer(401, {{"error", "bad_signature"}})};
+        rig.sender.script = {answer(401, {{"error", "unauthorized"}})};
         const auto r = rig.run();
         CHECK_FALSE(r.ok);
-        CHECK_THAT(r.error, Catch::Contains("bad_signature") && Catch::Contains("provisioning"));
+        CHECK_THAT(r.error, Catch::Contains("unauthorized") && Catch::Contains("provisioning"));
         CHECK(rig.st->counts().pending == 2);
     }
     SECTION("TLS verification failure: an alert, no retry loop")

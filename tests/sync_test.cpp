@@ -93,13 +93,13 @@ TEST_CASE("forged, replayed, skewed, malformed and oversized requests are refuse
     wrong.secret = protocol::newSecret();
     auto r = send(signedUpload(wrong, body, nowSeconds(), protocol::randomHex(16)));
     CHECK(r.status == 401);
-    CHECK(error(r) == "bad_signature");
+    CHECK(error(r) == "unauthorized"); // the same answer as an unknown device's: ids cannot be probed
 
     sync::Provisioning stranger = good;
     stranger.deviceId = "kiosk-unknown";
     r = send(signedUpload(stranger, body, nowSeconds(), protocol::randomHex(16)));
     CHECK(r.status == 401);
-    CHECK(error(r) == "unknown_device");
+    CHECK(error(r) == "unauthorized");
 
     r = send(signedUpload(good, body, nowSeconds() - 600, protocol::randomHex(16)));
     CHECK(r.status == 401);
@@ -243,6 +243,10 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         INFO(r.error);
         CHECK(r.ok);
         CHECK(central.report()["ratings_total"] == 5);
+        // Browsers are told to keep to HTTPS.
+        auto health = sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", test::readFile(pki.path("ca.pem")), "", 0});
+        CHECK(health.status == 200);
+        CHECK(health.headers["strict-transport-security"] == "max-age=31536000");
     }
     SECTION("the right CA and the right pin: delivered")
     {

@@ -6,7 +6,9 @@
 #   disk       the store on a tiny filesystem; a database with damaged pages salvaged, then synced
 #   network    10,000 / 3 x 30,000 ratings through a random schedule of faults (seed printed; replay
 #              with SKM_TORTURE_SEED=N)
-#   hostile    a device posing as another, a gzip bomb, 48 / 100 slowloris connections
+#   hostile    a device posing as another, gzip bombs (body and Content-Encoding), a chunked flood,
+#              JSON nested 100,000 deep, 48 / 100 slowloris, 1,000 / 2,000 idle + 200 / 400 slow
+#              connections beside an honest upload, password guessing and a 32-thread sign-in flood
 #   fuzz       every libFuzzer target 60 / 600 s (clang, ASan, UBSan)
 # Usage: tests/torture.sh [--long]      (after install/build.sh; needs root for the tmpfs mounts)
 set -euo pipefail

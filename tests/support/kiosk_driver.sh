@@ -106,11 +106,19 @@ kd_double() {
 # kd_sql QUERY: runs QUERY read-only on the kiosk's database.
 kd_sql() { sqlite3 "file:${KD_DATA:-$KD_WORK/data}/skm.db?mode=ro" "$1"; }
 
-# kd_expect QUERY VALUE: the query's result must be VALUE.
+# kd_expect QUERY VALUE: the query's result must be VALUE, within KD_EXPECT_WAIT seconds (default 5:
+# the kiosk acts on an input in its next frames, and a PIN's Argon2 check takes a while on a loaded
+# machine). A check that something stays unchanged is no weaker for the wait: it passes at once.
 kd_expect() {
-  local got
-  got=$(kd_sql "$1")
-  [ "$got" = "$2" ] || kd_fail "'$1' gave '$got', expected '$2'"
+  local got tries=$(( ${KD_EXPECT_WAIT:-5} * 10 ))
+  while :; do
+    got=$(kd_sql "$1" 2>/dev/null || true)
+    [ "$got" = "$2" ] && return 0
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || break
+    sleep 0.1
+  done
+  kd_fail "'$1' gave '$got', expected '$2'"
 }
 
 # kd_key KEY...: real key presses (xdotool key names: F2, Return, Tab, 4...) to the kiosk's window.

@@ -62,6 +62,16 @@ public:
         waitpid(m_pid, &status, 0);
     }
     const std::string& url() const { return m_url; }
+    pid_t pid() const { return m_pid; }
+    // An account for the report pages (skm-central user add, the password on stdin).
+    void addUser(const std::string& name, const std::string& password, const std::string& role = "admin", const std::string& unit = "")
+    {
+        std::string cmd = "printf '%s\\n' '" + password + "' | '" + (binDir() / "skm-central").string() + "' user add " + name + " --role " + role +
+                          (unit.empty() ? "" : " --unit '" + unit + "'") + " --data-dir '" + m_dataDir.string() + "'";
+        const auto r = run({"/bin/sh", "-c", cmd});
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+    }
     // Registers a device with the CLI and returns its provisioning.
     sync::Provisioning addDevice(const std::string& id, std::vector<std::string> extra = {})
     {
