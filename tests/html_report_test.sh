@@ -45,13 +45,18 @@ url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/central.log" | head -1)
 month=$(date +%Y-%m)
 
 code() { curl -s -o "$work/body" -w '%{http_code} %{redirect_url}' "$@"; }
-login() { curl -s -c "$work/$1.jar" -o /dev/null -w '%{http_code}' --data-urlencode "username=$1" --data-urlencode "password=$2" "$url/login"; }
+# A form from the server's own page: browsers send its Origin (a form without one is refused, below).
+login() { curl -s -c "$work/$1.jar" -o /dev/null -w '%{http_code}' -H "Origin: $url" --data-urlencode "username=$1" --data-urlencode "password=$2" "$url/login"; }
 
 # No session: to the sign-in page. A device's signed headers are not a session either.
 [ "$(code "$url/report")" = "303 $url/login?next=%2Freport" ] || fail "no session: $(code "$url/report")"
 [ "$(code -H 'X-SKM-Device: kiosk-html' -H 'X-SKM-Signature: 00' "$url/report/unit/Bidang%20Kependudukan")" = "303 $url/login?next=%2Freport%2Funit%2FBidang%20Kependudukan" ] ||
   fail "device headers opened a report"
 [ "$(login admin wrong-password)" = 401 ] || fail "a wrong password was accepted"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode username=admin --data-urlencode password=sandi-admin-123 "$url/login")" = 403 ] ||
+  fail "a sign-in form from no page was accepted"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.test' --data-urlencode username=admin --data-urlencode password=sandi-admin-123 "$url/login")" = 403 ] ||
+  fail "a sign-in form from another site was accepted"
 [ "$(login admin sandi-admin-123)" = 303 ] || fail "the admin could not sign in"
 [ "$(login kepala sandi-kepala-123)" = 303 ] || fail "the unit head could not sign in"
 grep -q 'skm_session' "$work/admin.jar" || fail "no session cookie"
@@ -74,7 +79,7 @@ grep -q 'SKM report' "$work/body" || fail "no English"
 [ "$(code -b "$work/kepala.jar" "$url/report/officer/198811202012121003")" = "200 " ] || fail "the unit head cannot read their officer"
 
 # Signing out ends the session.
-curl -s -b "$work/admin.jar" -o /dev/null -d '' "$url/logout"
+curl -s -b "$work/admin.jar" -o /dev/null -H "Origin: $url" -d '' "$url/logout"
 [ "$(code -b "$work/admin.jar" "$url/report")" = "303 $url/login?next=%2Freport" ] || fail "the session outlived the sign-out"
 
 # Headless Chromium signs in with a one-time link (skm-central user link) and renders the overview.
