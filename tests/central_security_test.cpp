@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -32,6 +33,29 @@ using test::nowSeconds;
 using test::signedUpload;
 
 namespace {
+
+// A connection started without waiting for it (an attacker does not wait for a full backlog).
+int connectNoWait(int port)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Whether the server closed (or refused) a connection made by connectNoWait.
+bool gone(int fd)
+{
+    char c;
+    const ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN);
+}
 
 int connectTo(int port)
 {
@@ -280,27 +304,36 @@ TEST_CASE("torture: 1,000 idle and 200 slow connections do not stop an honest de
     // The attacker keeps its connections open: any the server closes is opened again.
     std::thread attacker([&] {
         std::vector<int> idleFds(static_cast<size_t>(idle), -1), slowFds(static_cast<size_t>(slow), -1);
+        std::vector<int> slowSent(static_cast<size_t>(slow), 0);
         const std::string start = "POST /v1/ratings HTTP/1.1\r\nHost: 127.0.0.1\r\nX-SKM-Device: kiosk-honest\r\n";
         while (!stop) {
             for (int& fd : idleFds) {
-                char c;
-                if (fd >= 0 && recv(fd, &c, 1, MSG_DONTWAIT) == 0) {
+                if (fd >= 0 && gone(fd)) {
                     close(fd);
                     fd = -1;
                 }
                 if (fd < 0) {
-                    fd = connectTo(port);
+                    fd = connectNoWait(port);
                     ++reopened;
                 }
             }
-            for (int& fd : slowFds) {
-                if (fd < 0) {
-                    fd = connectTo(port);
-                    if (fd >= 0) (void)send(fd, start.data(), start.size(), MSG_NOSIGNAL);
-                    ++reopened;
-                } else if (send(fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT) <= 0) {
+            for (size_t i = 0; i < slowFds.size(); ++i) {
+                int& fd = slowFds[i];
+                if (fd >= 0 && gone(fd)) {
                     close(fd);
                     fd = -1;
+                }
+                if (fd < 0) {
+                    fd = connectNoWait(port);
+                    slowSent[i] = 0;
+                    ++reopened;
+                    continue;
+                }
+                // The request line and a header name, then one byte a second, never finishing.
+                if (slowSent[i] == 0) {
+                    if (send(fd, start.data(), start.size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(start.size())) slowSent[i] = 1;
+                } else {
+                    (void)send(fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
                 }
             }
             for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
