@@ -22,6 +22,8 @@ section "memory over a compressed hour: 2,000 ratings" "bash bench/memory_bench.
 bash "$root/bench/memory_bench.sh" "$bin" 2000 2>/dev/null
 section "sync: 100,000 ratings to a local skm-central" "bash bench/sync_bench.sh"
 bash "$root/bench/sync_bench.sh" "$bin" 100000 2>/dev/null | tail -n 9
+section "skm-central under attack: an honest sync beside idle/slow connections and a sign-in flood" "$bin/skm-bench-central-hostile"
+"$bin/skm-bench-central-hostile" 2>/dev/null | tail -n 6
 section "scores: a month's report over 1,000,000 ratings" "bash bench/report_bench.sh"
 bash "$root/bench/report_bench.sh" "$bin" 1000000 2>/dev/null | tail -n 8
 
