@@ -1,5 +1,5 @@
 #pragma once
-// skm-central's HTTP service (cpp-httplib): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
+// skm-central's HTTP service (its own server, http_server.hpp): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
 // devices' configuration, with an ETag), GET /v1/health.
 
 #include "central_store.hpp"
