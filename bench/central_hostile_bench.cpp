@@ -4,6 +4,8 @@
 // to a real `skm-central serve` on 127.0.0.1, with the ratio to the baseline of the same run.
 // Usage: skm-bench-central-hostile [--rounds N] [--idle N] [--slow N] [--flood N]
 
+#include "../tests/support/attacker.hpp"
+
 #include <http_sender.hpp>
 #include <protocol.hpp>
 #include <provisioning.hpp>
@@ -41,42 +43,7 @@ namespace {
 
 fs::path binDir() { return fs::read_symlink("/proc/self/exe").parent_path(); }
 
-// A connection started without waiting for it (an attacker does not wait for a full backlog).
-int connectNoWait(int port)
-{
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-// Whether the server closed (or refused) a connection made by connectNoWait.
-bool gone(int fd)
-{
-    char c;
-    const ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN);
-}
-
-int connectTo(int port)
-{
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
+int connectTo(int port) { return test::connectLoopback(port); }
 
 int runQuiet(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
 
@@ -174,49 +141,13 @@ int main(int argc, char** argv)
         const double base = measure();
 
         // Idle and slow connections, kept open by the attacker.
-        std::atomic<bool> stop{false};
-        std::thread attacker([&] {
-            std::vector<int> idleFds(static_cast<size_t>(idle), -1), slowFds(static_cast<size_t>(slow), -1);
-            std::vector<int> slowSent(static_cast<size_t>(slow), 0);
-            const std::string start = "POST /v1/ratings HTTP/1.1\r\nHost: 127.0.0.1\r\nX-SKM-Device: bench-k\r\n";
-            while (!stop) {
-                for (int& fd : idleFds) {
-                    if (fd >= 0 && gone(fd)) {
-                        close(fd);
-                        fd = -1;
-                    }
-                    if (fd < 0) fd = connectNoWait(central.port);
-                }
-                for (size_t i = 0; i < slowFds.size(); ++i) {
-                    int& fd = slowFds[i];
-                    if (fd >= 0 && gone(fd)) {
-                        close(fd);
-                        fd = -1;
-                    }
-                    if (fd < 0) {
-                        fd = connectNoWait(central.port);
-                        slowSent[i] = 0;
-                        continue;
-                    }
-                    // The request line and a header name, then one byte a second, never finishing.
-                    if (slowSent[i] == 0) {
-                        if (send(fd, start.data(), start.size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(start.size())) slowSent[i] = 1;
-                    } else {
-                        (void)send(fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-                    }
-                }
-                for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-            for (int fd : idleFds) close(fd);
-            for (int fd : slowFds) close(fd);
-        });
+        test::ConnectionAttacker attacker(central.port, idle, slow, "bench-k");
         std::this_thread::sleep_for(std::chrono::seconds(2));
         const double underConnections = measure();
-        stop = true;
-        attacker.join();
+        attacker.stop();
 
         // A sign-in flood from many threads (each a fresh connection per attempt).
-        stop = false;
+        std::atomic<bool> stop{false};
         std::atomic<long> attempts{0};
         std::vector<std::thread> threads;
         for (int t = 0; t < flood; ++t) {

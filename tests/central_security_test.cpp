@@ -5,6 +5,7 @@
 // and an unknown device answers as a wrong signature does, and what a device sent is escaped on
 // every page, under a policy that allows no <base> and no injected style.
 
+#include "support/attacker.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
@@ -34,42 +35,7 @@ using test::signedUpload;
 
 namespace {
 
-// A connection started without waiting for it (an attacker does not wait for a full backlog).
-int connectNoWait(int port)
-{
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-// Whether the server closed (or refused) a connection made by connectNoWait.
-bool gone(int fd)
-{
-    char c;
-    const ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN);
-}
-
-int connectTo(int port)
-{
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
+int connectTo(int port) { return test::connectLoopback(port); }
 
 struct Answer {
     int status = 0;
@@ -299,48 +265,8 @@ TEST_CASE("torture: 1,000 idle and 200 slow connections do not stop an honest de
     const auto prov = central.addDevice("kiosk-honest");
     const int port = test::portOf(central.url());
     const int idle = test::tortureLong() ? 2000 : 1000, slow = test::tortureLong() ? 400 : 200;
-    std::atomic<bool> stop{false};
-    std::atomic<int> reopened{0};
     // The attacker keeps its connections open: any the server closes is opened again.
-    std::thread attacker([&] {
-        std::vector<int> idleFds(static_cast<size_t>(idle), -1), slowFds(static_cast<size_t>(slow), -1);
-        std::vector<int> slowSent(static_cast<size_t>(slow), 0);
-        const std::string start = "POST /v1/ratings HTTP/1.1\r\nHost: 127.0.0.1\r\nX-SKM-Device: kiosk-honest\r\n";
-        while (!stop) {
-            for (int& fd : idleFds) {
-                if (fd >= 0 && gone(fd)) {
-                    close(fd);
-                    fd = -1;
-                }
-                if (fd < 0) {
-                    fd = connectNoWait(port);
-                    ++reopened;
-                }
-            }
-            for (size_t i = 0; i < slowFds.size(); ++i) {
-                int& fd = slowFds[i];
-                if (fd >= 0 && gone(fd)) {
-                    close(fd);
-                    fd = -1;
-                }
-                if (fd < 0) {
-                    fd = connectNoWait(port);
-                    slowSent[i] = 0;
-                    ++reopened;
-                    continue;
-                }
-                // The request line and a header name, then one byte a second, never finishing.
-                if (slowSent[i] == 0) {
-                    if (send(fd, start.data(), start.size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(start.size())) slowSent[i] = 1;
-                } else {
-                    (void)send(fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-                }
-            }
-            for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        for (int fd : idleFds) close(fd);
-        for (int fd : slowFds) close(fd);
-    });
+    test::ConnectionAttacker attacker(port, idle, slow, "kiosk-honest");
     std::this_thread::sleep_for(std::chrono::seconds(2)); // all of them open
 
     Kiosk kiosk(dir / "kiosk", prov);
@@ -353,10 +279,9 @@ TEST_CASE("torture: 1,000 idle and 200 slow connections do not stop an honest de
     INFO(r.error);
     CHECK(r.ok);
     CHECK(r.sent == 2000);
-    WARN("honest sync of 2000 ratings beside " << idle << " idle and " << slow << " slow connections: " << took << " ms (" << reopened << " attacker connects)");
+    WARN("honest sync of 2000 ratings beside " << idle << " idle and " << slow << " slow connections: " << took << " ms (" << attacker.connects() << " attacker connects)");
     CHECK(sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", "", "", 0}).status == 200);
-    stop = true;
-    attacker.join();
+    attacker.stop();
     CHECK(central.report()["ratings_total"] == 2000);
 }
 

@@ -5,6 +5,7 @@
 //   - a kiosk database with damaged pages: what is salvaged goes up again and the central office
 //     counts every rating once.
 
+#include "support/attacker.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
@@ -33,19 +34,7 @@ using test::signedUpload;
 
 namespace {
 
-int connectTo(int port)
-{
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
+int connectTo(int port) { return test::connectLoopback(port); }
 
 std::string errorOf(const sync::HttpResponse& r) { return nlohmann::json::parse(r.body, nullptr, false).value("error", ""); }
 
