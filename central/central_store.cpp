@@ -12,7 +12,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <iostream>
 
 namespace skm::central {
@@ -284,12 +290,50 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
 
 int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
 
-CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+namespace {
+
+// The data directory: made 0750 when this creates it, whatever the umask (a directory an operator made
+// is theirs; one that others may enter is said so, once, since central.db holds every device secret).
+void prepareDataDir(const std::filesystem::path& dir)
 {
     std::error_code ec;
-    std::filesystem::create_directories(dataDir, ec);
+    const bool existed = std::filesystem::exists(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    struct stat st {};
+    if (!existed) {
+        if (::chmod(dir.c_str(), 0750) != 0) spdlog::warn("cannot make {} 0750: {}", dir.string(), std::strerror(errno));
+    } else if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & 0007) != 0) {
+        spdlog::warn("data directory {} is open to other users (mode {:o}); central.db is kept 0600, but 0750 is advised", dir.string(), st.st_mode & 07777);
+    }
+}
+
+// A database file of central.db (it, -wal, -shm): 0600, owner only. SQLite creates a new file 0644
+// less the umask, and makes -wal and -shm with the database's mode, so central.db is created 0600
+// before SQLite first opens it, and any of the three found otherwise (an older skm-central) is set so.
+void makePrivate(const std::filesystem::path& file)
+{
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 07777) == 0600) return;
+    if (::chmod(file.c_str(), 0600) != 0) spdlog::warn("cannot make {} 0600: {}", file.string(), std::strerror(errno));
+}
+
+void createPrivate(const std::filesystem::path& file)
+{
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return; // it exists (kept, made private after the version check), or SQLite will say why it cannot be made
+    (void)::fchmod(fd, 0600); // the umask may have taken more than 0177; 0600 exactly
+    ::close(fd);
+}
+
+} // namespace
+
+CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+{
+    prepareDataDir(dataDir);
+    const std::filesystem::path file = dataDir / "central.db";
+    createPrivate(file);
     try {
-        m_db = store::Database((dataDir / "central.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        m_db = store::Database(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         m_db.exec("PRAGMA busy_timeout = 5000");
         // Read before anything writes: a newer database is not touched, not even its journal mode.
         const int64_t found = m_db.queryInt("PRAGMA user_version");
@@ -305,6 +349,7 @@ CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dat
     } catch (const store::SqliteError& e) {
         throw CentralError(std::string("cannot open the central database: ") + e.what());
     }
+    for (const char* suffix : {"", "-wal", "-shm"}) makePrivate(file.string() + suffix);
 }
 
 void CentralStore::addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs)
@@ -552,6 +597,26 @@ nlohmann::json CentralStore::report()
     return out;
 }
 
+void CentralStore::backupTo(const std::filesystem::path& out)
+{
+    // Private from its first byte: VACUUM INTO writes into an empty file that exists, and SQLite would
+    // create a new one 0644 less the umask.
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) throw CentralError("cannot create " + out.string() + ": " + std::strerror(errno));
+    (void)::fchmod(fd, 0600);
+    ::close(fd);
+    std::lock_guard lock(m_mutex);
+    try {
+        store::Statement st(m_db, "VACUUM INTO ?1");
+        st.bind(1, std::string_view(out.string()));
+        (void)st.next();
+    } catch (const store::SqliteError& e) {
+        std::error_code ec;
+        std::filesystem::remove(out, ec);
+        throw CentralError(std::string("the backup failed: ") + e.what());
+    }
+}
+
 nlohmann::json CentralStore::verifyChain(const std::string& deviceId)
 {
     std::lock_guard lock(m_mutex);
@@ -688,7 +753,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
         return 1;
     }
     std::error_code ec;
-    fs::create_directories(dataDir, ec);
+    prepareDataDir(dataDir);
     const fs::path target = dataDir / "central.db";
     if (fs::exists(target)) {
         if (!force) {
@@ -696,6 +761,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
             return 2;
         }
         fs::rename(target, fs::path(target.string() + ".before-restore"), ec);
+        makePrivate(target.string() + ".before-restore");
         for (const char* side : {"-wal", "-shm"}) fs::remove(fs::path(target.string() + side), ec);
     }
     const fs::path tmp = target.string() + ".restoring";
@@ -704,6 +770,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
         std::cerr << "skm-central: cannot copy " << backup.string() << ": " << ec.message() << '\n';
         return 1;
     }
+    makePrivate(tmp); // every device secret: 0600, whatever the backup file's mode was
     fs::rename(tmp, target, ec);
     if (ec) {
         std::cerr << "skm-central: cannot put the backup in place: " << ec.message() << '\n';

@@ -2,6 +2,8 @@
 // The central office's database: registered devices and their secrets, the nonces of recent requests
 // (replay protection), and every rating received, de-duplicated on its id with the primary key inside
 // the insert transaction. SQLite in WAL, synchronous=FULL. Thread-safe (one mutex: one writer).
+// central.db holds every device's secret: it (and its -wal and -shm) is created 0600, a new data
+// directory 0750, whatever the caller's umask.
 
 #include <store/db.hpp>
 
@@ -39,7 +41,8 @@ struct RecordKind;
 
 class CentralStore {
 public:
-    // Opens (creating) DATA_DIR/central.db. Throws CentralError.
+    // Opens (creating) DATA_DIR/central.db. A data directory it creates is 0750; central.db, -wal and
+    // -shm are made 0600 (also when found otherwise). Throws CentralError.
     explicit CentralStore(const std::filesystem::path& dataDir);
 
     // Registers a device. Throws CentralError if the id is taken or malformed.
@@ -60,6 +63,9 @@ public:
     [[nodiscard]] nlohmann::json surveyReport(int64_t fromMs, int64_t toMs);
     // The chain verification of one device's ratings (the CHAIN object above).
     [[nodiscard]] nlohmann::json verifyChain(const std::string& deviceId);
+    // Writes a consistent copy of central.db to `out` (SQLite VACUUM INTO), created 0600: it holds every
+    // device secret. Throws CentralError if `out` exists or cannot be written.
+    void backupTo(const std::filesystem::path& out);
 
     // Direct access for tests and the command line (one thread).
     [[nodiscard]] store::Database& database() noexcept { return m_db; }

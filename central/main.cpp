@@ -125,7 +125,7 @@ int main(int argc, char** argv)
                 std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";
                 return 2;
             }
-            store.database().exec("VACUUM INTO '" + std::regex_replace(backupOut, std::regex("'"), "''") + "'");
+            store.backupTo(backupOut);
             std::cout << "backup of " << (std::filesystem::path(dataDir) / "central.db").string() << " written to " << backupOut << '\n';
             return 0;
         }

