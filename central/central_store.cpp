@@ -352,10 +352,29 @@ CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dat
     for (const char* suffix : {"", "-wal", "-shm"}) makePrivate(file.string() + suffix);
 }
 
+std::string deviceIdProblem(const std::string& id)
+{
+    const bool charset = !id.empty() && id.size() <= 64 &&
+                         id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+    if (charset && id[0] != '.' && id[0] != '-') return {};
+    std::string shown; // as typed, with anything unprintable written as \xNN
+    for (const char c : id.substr(0, 80)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f) {
+            shown += c;
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            shown += hex;
+        }
+    }
+    return "a device id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-', not starting with '.' or '-' (got '" + shown + "')";
+}
+
 void CentralStore::addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs)
 {
     std::lock_guard lock(m_mutex);
-    if (id.empty() || id.size() > 64 || id.find_first_of(" \t\r\n/") != std::string::npos) throw CentralError("a device id is 1-64 characters without spaces or '/'");
+    if (std::string why = deviceIdProblem(id); !why.empty()) throw CentralError(why);
     store::Statement st(m_db, "INSERT INTO devices (id, secret, added_at_ms) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING");
     st.bind(1, std::string_view(id));
     st.bind(2, std::string_view(secretHex));

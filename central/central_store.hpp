@@ -39,13 +39,17 @@ struct RecordKind;
 // The schema version this skm-central writes (central.db's user_version).
 [[nodiscard]] int latestCentralSchema();
 
+// Why `id` cannot be a device id, or "" if it can: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not
+// starting with '.' or '-' (a device id names a directory, publish/devices/ID/, and travels in a header).
+[[nodiscard]] std::string deviceIdProblem(const std::string& id);
+
 class CentralStore {
 public:
     // Opens (creating) DATA_DIR/central.db. A data directory it creates is 0750; central.db, -wal and
     // -shm are made 0600 (also when found otherwise). Throws CentralError.
     explicit CentralStore(const std::filesystem::path& dataDir);
 
-    // Registers a device. Throws CentralError if the id is taken or malformed.
+    // Registers a device. Throws CentralError if the id is taken or malformed (deviceIdProblem).
     void addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs);
     [[nodiscard]] std::optional<std::string> deviceSecret(const std::string& id);
     // Records a request's nonce; false if the device already used it (a replay). Forgets nonces older

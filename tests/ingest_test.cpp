@@ -132,6 +132,33 @@ unsigned modeOf(const std::filesystem::path& p)
 
 using namespace ingest_support;
 
+TEST_CASE("device add takes ids of letters, digits, dot, underscore and hyphen, not starting with a dot or hyphen, at most 64", "[ingest][cli]")
+{
+    test::TempDir dir;
+    const std::string bin = (test::binDir() / "skm-central").string();
+    const auto data = dir / "central";
+    auto add = [&](const std::string& id) {
+        // After "--", so that an id beginning with '-' reaches the check rather than the option parser.
+        return test::run({bin, "device", "add", "--out", (dir / "prov.json").string(), "--url", "http://127.0.0.1:8443", "--data-dir", data.string(), "--", id});
+    };
+    for (const std::string& bad : std::vector<std::string>{".", "..", ".hidden", "-x", "a/b", "../x", "a b", "a%2e", "%2e%2e", "kiosk\x01", "kiosk\t1", "ki<b>", std::string(65, 'a'),
+                                  std::string("k\xc3\xa9"), std::string("")}) {
+        const auto r = add(bad);
+        INFO("'" << bad << "': " << r.exitCode << " " << r.err);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("device id") != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir / "prov.json"));
+    }
+    for (const std::string& good : std::vector<std::string>{"kiosk-01", "K.1_a", "a..b", std::string(64, 'z'), "0"}) {
+        const auto r = add(good);
+        INFO("'" << good << "': " << r.exitCode << " " << r.err);
+        CHECK(r.exitCode == 0);
+        std::filesystem::remove(dir / "prov.json");
+    }
+    auto db = centralDb(data);
+    CHECK(db.queryInt("SELECT count(*) FROM devices") == 5);
+}
+
 TEST_CASE("the data directory, central.db and its WAL are private whatever the umask, and so is a backup", "[ingest][modes]")
 {
     test::TempDir dir;
