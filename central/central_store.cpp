@@ -147,6 +147,25 @@ CREATE TABLE signin_links (
 -- Month-by-month trends read ratings by time; covering, so a month is one index range.
 CREATE INDEX ratings_by_time ON ratings (created_wall_ms, suppressed, score, officer_nip);
 )sql"},
+        {5, "append-only history: refused re-sends kept beside the stored record", R"sql(
+-- A record re-sent with its id but changed in a way the kiosk never changes it (history is
+-- append-only): refused with `conflict`, the stored record untouched, and the offered version kept
+-- here for the office. One row per distinct offered version; a repeat counts up `times`.
+CREATE TABLE ingest_conflicts (
+    seq                 INTEGER PRIMARY KEY,
+    device_id           TEXT NOT NULL,
+    kind                TEXT NOT NULL,          -- ratings, sessions, cases, audit, surveys
+    record_id           TEXT NOT NULL,
+    fields              TEXT NOT NULL,          -- JSON array: the fields that differ
+    stored              TEXT NOT NULL,          -- the record as stored when the conflict arrived (JSON)
+    offered             TEXT NOT NULL,          -- the version refused (JSON)
+    offered_sha256      TEXT NOT NULL,
+    received_at_ms      INTEGER NOT NULL,       -- first offered
+    last_received_at_ms INTEGER NOT NULL,
+    times               INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (device_id, kind, record_id, offered_sha256)
+);
+)sql"},
     };
     return all;
 }
@@ -176,23 +195,40 @@ bool isHex64(const nlohmann::json& v)
     return v.get_ref<const std::string&>().find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+
 } // namespace
 
-// The record kinds that travel beside the ratings: what each field must be, and the columns the
-// central tables keep besides the whole body.
+// The record kinds that travel beside the ratings: what each field must be, how a re-send may change
+// it, and the columns the central tables keep besides the whole body.
 enum class Type { Id, Text, Int, Enum, Object, Events, Answers, Profile };
+// How a field of a record already stored may differ in a re-send of it: only as the kiosk changes it
+// (kiosk/roster/duty.cpp, kiosk/store/rating_store.cpp), never who or when.
+enum class Change {
+    Fixed,        // never (who, where, when it began, what was answered)
+    SetOnce,      // null until set, then fixed (an end or close time, its reason, the rating of a case)
+    Latest,       // a later value replaces it, and a value never goes back to null (a rating's reasons, comment)
+    Ignored,      // not compared (a rating's language: the kiosk records the follow-up's)
+    Grows,        // an array that is only appended to (a session's events)
+    SessionState, // active <-> break, then ended for good
+    CaseStatus,   // open, then rated or not_rated for good
+};
 struct Field {
     const char* name;
     Type type;
     bool nullable = false;
     size_t maxLen = 64;
     std::vector<std::string> allowed = {};
+    Change change = Change::Fixed;
 };
 struct RecordKind {
     const char* key;   // in the request body and the answer
     const char* table;
     std::vector<Field> fields;
     std::vector<const char*> columns; // besides id, device_id, body, received_at_ms
+    // A stored record whose `finalField` holds one of `finalValues` is final (an ended session, a
+    // closed case): a re-send may repeat it or be an earlier version, never add to it.
+    const char* finalField = nullptr;
+    std::vector<std::string> finalValues = {};
 };
 
 namespace {
@@ -200,17 +236,27 @@ namespace {
 const std::vector<RecordKind>& recordKinds()
 {
     static const std::vector<RecordKind> kinds = {
+        // A session: its officer, counter and start are fixed; it pauses and resumes, and ends once.
         {"sessions", "sessions",
          {{"id", Type::Id}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
-          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"state", Type::Enum, false, 0, {"active", "break", "ended"}},
-          {"ended_wall_ms", Type::Int, true}, {"end_reason", Type::Text, true, 32}, {"events", Type::Events}},
-         {"nip", "counter", "state", "started_wall_ms", "ended_wall_ms"}},
+          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int},
+          {"state", Type::Enum, false, 0, {"active", "break", "ended"}, Change::SessionState},
+          {"ended_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}, {"end_reason", Type::Text, true, 32, {}, Change::SetOnce},
+          {"events", Type::Events, false, 64, {}, Change::Grows}},
+         {"nip", "counter", "state", "started_wall_ms", "ended_wall_ms"},
+         "state",
+         {"ended"}},
+        // A case: who served whom, where, for what and when are fixed; it closes once.
         {"cases", "cases",
          {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40},
           {"service_code", Type::Text, false, 32}, {"ticket", Type::Text, true, 64}, {"boot_id", Type::Text}, {"opened_wall_ms", Type::Int},
-          {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}}, {"close_reason", Type::Text, true, 32},
-          {"rating_id", Type::Text, true, 36}, {"closed_wall_ms", Type::Int, true}},
-         {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"}},
+          {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}, Change::CaseStatus},
+          {"close_reason", Type::Text, true, 32, {}, Change::SetOnce}, {"rating_id", Type::Text, true, 36, {}, Change::SetOnce},
+          {"closed_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}},
+         {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"},
+         "status",
+         {"rated", "not_rated"}},
+        // A survey response travels once it is finished, and the kiosk never changes it after that.
         {"surveys", "survey_responses",
          {{"id", Type::Id}, {"survey_version", Type::Text}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
@@ -218,6 +264,7 @@ const std::vector<RecordKind>& recordKinds()
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
           {"profile", Type::Profile}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
+        // An audit event is a fact: never changed.
         {"audit", "audit_events",
          {{"id", Type::Id}, {"at_wall_ms", Type::Int}, {"at_mono_ms", Type::Int}, {"boot_id", Type::Text}, {"kind", Type::Text, false, 32},
           {"nip", Type::Text, true, 18}, {"detail", Type::Object}},
@@ -286,9 +333,109 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
     }
     return {};
 }
+
+// How a re-sent record compares with the stored one, field by field under each field's Change rule.
+enum class Verdict {
+    Same,     // nothing the protocol carries differs: duplicate
+    Newer,    // only changes the kiosk makes, forwards: updated
+    Older,    // an earlier version of the stored record (the slower of two concurrent runs): duplicate, nothing changes
+    Conflict, // anything else: the stored record is kept, the offered version recorded
+};
+struct Comparison {
+    Verdict verdict = Verdict::Same;
+    nlohmann::json fields = nlohmann::json::array(); // the fields that differ (the Ignored ones aside)
+};
+
+nlohmann::json valueOrNull(const nlohmann::json& r, const char* k)
+{
+    const auto it = r.find(k);
+    return it == r.end() ? nlohmann::json(nullptr) : *it;
+}
+
+enum class Dir { Same, Newer, Older, Either, Conflict };
+
+Dir direction(Change rule, const nlohmann::json& stored, const nlohmann::json& offered)
+{
+    if (stored == offered) return Dir::Same;
+    switch (rule) {
+    case Change::Fixed: return Dir::Conflict;
+    case Change::Ignored: return Dir::Same;
+    case Change::SetOnce: return stored.is_null() ? Dir::Newer : offered.is_null() ? Dir::Older : Dir::Conflict;
+    case Change::Latest: return offered.is_null() ? Dir::Older : Dir::Newer;
+    case Change::Grows: {
+        if (!stored.is_array() || !offered.is_array() || stored.size() == offered.size()) return Dir::Conflict;
+        const bool grew = stored.size() < offered.size();
+        const nlohmann::json& shorter = grew ? stored : offered;
+        const nlohmann::json& longer = grew ? offered : stored;
+        for (size_t i = 0; i < shorter.size(); ++i) {
+            if (shorter[i] != longer[i]) return Dir::Conflict; // an entry rewritten, not appended
+        }
+        return grew ? Dir::Newer : Dir::Older;
+    }
+    case Change::SessionState:
+        if (stored == "ended") return Dir::Older;
+        if (offered == "ended") return Dir::Newer;
+        return Dir::Either; // active <-> break: the events tell which is newer
+    case Change::CaseStatus:
+        if (stored == "open") return Dir::Newer;
+        if (offered == "open") return Dir::Older;
+        return Dir::Conflict; // rated <-> not_rated
+    }
+    return Dir::Conflict;
+}
+
+// `final`: the stored record is in a final state (nothing newer is accepted).
+Comparison compare(const std::vector<Field>& fields, const nlohmann::json& stored, const nlohmann::json& offered, bool final)
+{
+    Comparison c;
+    bool newer = false, older = false, either = false, conflict = false;
+    for (const Field& f : fields) {
+        const nlohmann::json s = valueOrNull(stored, f.name), o = valueOrNull(offered, f.name);
+        if (s == o || f.change == Change::Ignored) continue;
+        c.fields.push_back(f.name);
+        switch (direction(f.change, s, o)) {
+        case Dir::Same: break;
+        case Dir::Newer: newer = true; break;
+        case Dir::Older: older = true; break;
+        case Dir::Either: either = true; break;
+        case Dir::Conflict: conflict = true; break;
+        }
+    }
+    // Newer and older at once is no version the kiosk ever had; a state toggled without a new event
+    // is not how the kiosk changes a session; a final record does not change any more.
+    if (conflict || (newer && older) || (either && !newer && !older) || (final && newer)) c.verdict = Verdict::Conflict;
+    else if (newer) c.verdict = Verdict::Newer;
+    else if (older) c.verdict = Verdict::Older;
+    return c;
+}
+
+std::string conflictReason(const nlohmann::json& fields)
+{
+    std::string list;
+    for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f.get<std::string>();
+    return "differs from the record already received (" + list + "): history is append-only, the stored record is kept";
+}
+
+// A rating's fields under the same rules: fixed at the tap but for the follow-up's reasons and comment
+// (and its language, which the kiosk records anew with them). A chain position arrives once.
+const std::vector<Field>& ratingFields()
+{
+    static const std::vector<Field> fields = {
+        {"score", Type::Int},           {"created_wall_ms", Type::Int}, {"created_mono_ms", Type::Int}, {"boot_id", Type::Text},
+        {"counter", Type::Text},        {"officer_nip", Type::Text},    {"case_id", Type::Text},         {"service_code", Type::Text},
+        {"suppressed", Type::Int},      {"scope", Type::Text},
+        {"chain_seq", Type::Int, true, 64, {}, Change::SetOnce},        {"prev_hash", Type::Text, true, 64, {}, Change::SetOnce},
+        {"reasons", Type::Text, true, 64, {}, Change::Latest},          {"comment", Type::Text, true, 64, {}, Change::Latest},
+        {"language", Type::Text, false, 64, {}, Change::Ignored},
+    };
+    return fields;
+}
+
 } // namespace
 
 int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
+
+int64_t ingestConflictCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
 
 namespace {
 
@@ -449,6 +596,27 @@ UploadResults CentralStore::ingest(const std::string& deviceId, const nlohmann::
     return out;
 }
 
+void CentralStore::recordConflict(const std::string& deviceId, const std::string& kind, const std::string& id, const nlohmann::json& fields,
+                                  const std::string& stored, const std::string& offered, int64_t nowMs)
+{
+    store::Statement st(m_db,
+                        "INSERT INTO ingest_conflicts (device_id, kind, record_id, fields, stored, offered, offered_sha256, received_at_ms, last_received_at_ms)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT (device_id, kind, record_id, offered_sha256)"
+                        " DO UPDATE SET times = times + 1, last_received_at_ms = excluded.last_received_at_ms");
+    const std::string fieldsText = fields.dump();
+    const std::string hash = protocol::sha256Hex(offered);
+    st.bind(1, std::string_view(deviceId));
+    st.bind(2, std::string_view(kind));
+    st.bind(3, std::string_view(id));
+    st.bind(4, std::string_view(fieldsText));
+    st.bind(5, std::string_view(stored));
+    st.bind(6, std::string_view(offered));
+    st.bind(7, std::string_view(hash));
+    st.bind(8, nowMs);
+    (void)st.next();
+    spdlog::warn("device {}: {} {} re-sent with other {}: a conflict, the stored record kept and this version recorded", deviceId, kind, id, fieldsText);
+}
+
 std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, const std::string& deviceId, const nlohmann::json& items, int64_t nowMs)
 {
     std::vector<ItemResult> results;
@@ -463,6 +631,7 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
     std::string set = "body = ?3, updated_at_ms = ?4";
     for (size_t i = 0; i < kind.columns.size(); ++i) set += std::string(", ") + kind.columns[i] + " = ?" + std::to_string(i + 5);
     store::Statement update(m_db, "UPDATE " + table + " SET " + set + " WHERE id = ?1 AND device_id = ?2");
+    const std::vector<Field> compared(kind.fields.begin() + 1, kind.fields.end()); // all but the id
     for (const nlohmann::json& r : items) {
         ItemResult res;
         res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
@@ -482,11 +651,25 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
         } else if (existing.columnText(0) != deviceId) {
             res.status = "rejected";
             res.reason = "this id belongs to another device";
-        } else if (existing.columnText(1) == text) {
-            res.status = "duplicate";
         } else {
-            write = &update; // a case closed, a session ended or paused since the last upload
-            res.status = "updated";
+            const std::string storedText = existing.columnText(1);
+            const nlohmann::json stored = nlohmann::json::parse(storedText, nullptr, false);
+            const bool final = kind.finalField && stored.is_object() && stored.contains(kind.finalField) &&
+                               std::find(kind.finalValues.begin(), kind.finalValues.end(), stored[kind.finalField]) != kind.finalValues.end();
+            const Comparison c = compare(compared, stored, r, final);
+            switch (c.verdict) {
+            case Verdict::Same:
+            case Verdict::Older: res.status = "duplicate"; break;
+            case Verdict::Newer: // a case closed, a session paused, resumed or ended since the last upload
+                write = &update;
+                res.status = "updated";
+                break;
+            case Verdict::Conflict:
+                recordConflict(deviceId, kind.key, res.id, c.fields, storedText, text, nowMs);
+                res.status = "conflict";
+                res.reason = conflictReason(c.fields);
+                break;
+            }
         }
         if (write) {
             write->reset();
@@ -515,12 +698,16 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
                             "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
                             " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO NOTHING");
-    store::Statement existing(m_db, "SELECT device_id, coalesce(reasons, ''), coalesce(comment, '') FROM ratings WHERE id = ?1");
-    store::Statement update(m_db, "UPDATE ratings SET reasons = ?2, comment = ?3, updated_at_ms = ?4 WHERE id = ?1");
+    store::Statement existing(m_db, "SELECT device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code,"
+                                    " reasons, comment, suppressed, language, scope, chain_seq, prev_hash FROM ratings WHERE id = ?1");
+    // A rating stored before the chain existed gets its position once; the follow-up's text is the latest.
+    store::Statement update(m_db, "UPDATE ratings SET reasons = ?2, comment = ?3, updated_at_ms = ?4, chain_seq = coalesce(chain_seq, ?5),"
+                                  " prev_hash = coalesce(prev_hash, ?6), hash = coalesce(hash, ?7) WHERE id = ?1");
     auto optText = [](store::Statement& st, int i, const nlohmann::json& v) {
         if (v.is_null()) st.bindNull(i);
         else st.bind(i, std::string_view(v.get_ref<const std::string&>()));
     };
+    auto textOrNull = [](const store::Statement& st, int col) { return st.columnIsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(st.columnText(col)); };
     for (const nlohmann::json& r : ratings) {
         ItemResult res;
         res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
@@ -532,11 +719,21 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         }
         const std::string reasons = r.contains("reasons") && !r["reasons"].is_null() ? r["reasons"].dump() : "";
         const nlohmann::json comment = orNull(r, "comment");
+        const int64_t wallMs = r["created_wall_ms"].get<int64_t>();
+        const std::string prevHash = r["prev_hash"].get<std::string>();
+        // The hash is computed here from what arrived: a rating altered on the way, or on the device
+        // after it was chained, no longer matches its successor's prev_hash.
+        const std::string hash = store::chainHash(prevHash, store::ChainFields{res.id, r["score"].get<int64_t>(), wallMs,
+                                                                                r["created_mono_ms"].get<int64_t>(), r["boot_id"].get<std::string>(),
+                                                                                r["counter"].get<std::string>(), optString(r, "officer_nip"),
+                                                                                optString(r, "case_id"), optString(r, "service_code"),
+                                                                                r["suppressed"].get<bool>(), r["language"].get<std::string>(),
+                                                                                r["scope"].get<std::string>()});
         insert.reset();
         insert.bind(1, std::string_view(res.id));
         insert.bind(2, std::string_view(deviceId));
         insert.bind(3, r["score"].get<int64_t>());
-        insert.bind(4, r["created_wall_ms"].get<int64_t>());
+        insert.bind(4, wallMs);
         insert.bind(5, r["created_mono_ms"].get<int64_t>());
         insert.bind(6, std::string_view(r["boot_id"].get_ref<const std::string&>()));
         insert.bind(7, std::string_view(r["counter"].get_ref<const std::string&>()));
@@ -551,41 +748,64 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         insert.bind(15, std::string_view(r["scope"].get_ref<const std::string&>()));
         insert.bind(16, nowMs);
         insert.bind(17, r["chain_seq"].get<int64_t>());
-        const std::string prevHash = r["prev_hash"].get<std::string>();
         insert.bind(18, std::string_view(prevHash));
-        // The hash is computed here from what arrived: a rating altered on the way, or on the device
-        // after it was chained, no longer matches its successor's prev_hash.
-        const std::string hash = store::chainHash(prevHash, store::ChainFields{res.id, r["score"].get<int64_t>(), r["created_wall_ms"].get<int64_t>(),
-                                                                                r["created_mono_ms"].get<int64_t>(), r["boot_id"].get<std::string>(),
-                                                                                r["counter"].get<std::string>(), optString(r, "officer_nip"),
-                                                                                optString(r, "case_id"), optString(r, "service_code"),
-                                                                                r["suppressed"].get<bool>(), r["language"].get<std::string>(),
-                                                                                r["scope"].get<std::string>()});
         insert.bind(19, std::string_view(hash));
         (void)insert.next();
         if (sqlite3_changes(m_db.handle()) == 1) {
             res.status = "stored";
-        } else {
-            // Seen before: the same delivery again, or a later reason/comment for the same tap.
-            existing.reset();
-            existing.bind(1, std::string_view(res.id));
-            (void)existing.next();
-            const std::string commentText = comment.is_null() ? "" : comment.get<std::string>();
-            if (existing.columnText(0) != deviceId) {
-                res.status = "rejected";
-                res.reason = "this id belongs to another device";
-            } else if (existing.columnText(1) != reasons || existing.columnText(2) != commentText) {
-                update.reset();
-                update.bind(1, std::string_view(res.id));
-                if (reasons.empty()) update.bindNull(2);
-                else update.bind(2, std::string_view(reasons));
-                optText(update, 3, comment);
-                update.bind(4, nowMs);
-                (void)update.next();
-                res.status = "updated";
-            } else {
-                res.status = "duplicate";
-            }
+            results.push_back(res);
+            continue;
+        }
+        // Seen before: the same delivery again, a later reason or comment for the same tap, or a conflict.
+        existing.reset();
+        existing.bind(1, std::string_view(res.id));
+        (void)existing.next();
+        if (existing.columnText(0) != deviceId) {
+            res.status = "rejected";
+            res.reason = "this id belongs to another device";
+            results.push_back(res);
+            continue;
+        }
+        const nlohmann::json storedReasons = existing.columnIsNull(9) ? nlohmann::json(nullptr) : nlohmann::json::parse(existing.columnText(9), nullptr, false);
+        nlohmann::json stored = {{"id", res.id},
+                                 {"score", existing.columnInt(1)},
+                                 {"created_wall_ms", existing.columnInt(2)},
+                                 {"created_mono_ms", existing.columnInt(3)},
+                                 {"boot_id", existing.columnText(4)},
+                                 {"device_id", deviceId},
+                                 {"counter", existing.columnText(5)},
+                                 {"officer_nip", textOrNull(existing, 6)},
+                                 {"case_id", textOrNull(existing, 7)},
+                                 {"service_code", textOrNull(existing, 8)},
+                                 {"reasons", storedReasons},
+                                 {"comment", textOrNull(existing, 10)},
+                                 {"suppressed", existing.columnInt(11) != 0},
+                                 {"language", existing.columnText(12)},
+                                 {"scope", existing.columnText(13)},
+                                 {"chain_seq", existing.columnIsNull(14) ? nlohmann::json(nullptr) : nlohmann::json(existing.columnInt(14))},
+                                 {"prev_hash", textOrNull(existing, 15)}};
+        const Comparison c = compare(ratingFields(), stored, r, false);
+        switch (c.verdict) {
+        case Verdict::Same:
+        case Verdict::Older: res.status = "duplicate"; break;
+        case Verdict::Newer:
+            update.reset();
+            update.bind(1, std::string_view(res.id));
+            if (reasons.empty()) update.bindNull(2);
+            else update.bind(2, std::string_view(reasons));
+            optText(update, 3, comment);
+            update.bind(4, nowMs);
+            update.bind(5, r["chain_seq"].get<int64_t>());
+            update.bind(6, std::string_view(prevHash));
+            update.bind(7, std::string_view(hash));
+            (void)update.next();
+            res.status = "updated";
+            break;
+        case Verdict::Conflict:
+            recordConflict(deviceId, "ratings", res.id, c.fields, stored.dump(), r.dump(), nowMs);
+            res.status = "conflict";
+            res.reason = conflictReason(c.fields);
+            break;
         }
         results.push_back(res);
     }
@@ -600,17 +820,40 @@ nlohmann::json CentralStore::report()
     out["sessions_total"] = m_db.queryInt("SELECT count(*) FROM sessions");
     out["cases_total"] = m_db.queryInt("SELECT count(*) FROM cases");
     out["audit_total"] = m_db.queryInt("SELECT count(*) FROM audit_events");
+    out["ingest_conflicts_total"] = ingestConflictCount(m_db);
+    // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).
+    nlohmann::json conflicts = nlohmann::json::array();
+    store::Statement c(m_db, "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
+                             " FROM ingest_conflicts ORDER BY last_received_at_ms DESC, seq DESC LIMIT 50");
+    auto parsed = [](const std::string& text) {
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        return j.is_discarded() ? nlohmann::json(text) : j;
+    };
+    while (c.next()) {
+        conflicts.push_back({{"device", c.columnText(0)},
+                             {"kind", c.columnText(1)},
+                             {"id", c.columnText(2)},
+                             {"fields", parsed(c.columnText(3))},
+                             {"first_received_at_ms", c.columnInt(4)},
+                             {"last_received_at_ms", c.columnInt(5)},
+                             {"times", c.columnInt(6)},
+                             {"stored", parsed(c.columnText(7))},
+                             {"offered", parsed(c.columnText(8))}});
+    }
+    out["ingest_conflicts"] = conflicts;
     nlohmann::json devices = nlohmann::json::object();
     store::Statement d(m_db, "SELECT d.id,"
                              " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
                              " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
-                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id)"
+                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
+                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id)"
                              " FROM devices d ORDER BY d.id");
     while (d.next()) {
-        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)}, {"suppressed", d.columnInt(2)}, {"sessions", d.columnInt(3)},
-                                    {"cases", d.columnInt(4)},   {"audit", d.columnInt(5)},      {"chain", verifyChainLocked(d.columnText(0))}};
+        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
+                                    {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
+                                    {"chain", verifyChainLocked(d.columnText(0))}};
     }
     out["devices"] = devices;
     return out;

@@ -2,8 +2,12 @@
 // The central office's database: registered devices and their secrets, the nonces of recent requests
 // (replay protection), and every rating received, de-duplicated on its id with the primary key inside
 // the insert transaction. SQLite in WAL, synchronous=FULL. Thread-safe (one mutex: one writer).
-// central.db holds every device's secret: it (and its -wal and -shm) is created 0600, a new data
-// directory 0750, whatever the caller's umask.
+//
+// History is append-only (docs/sync-protocol.md, "Answers"): a record re-sent with its id changes
+// only in the ways the kiosk itself changes it (a comment after the tap, a case closing, a session's
+// break and end); anything else is a `conflict`: the stored record stays, and the refused version is
+// kept beside it in `ingest_conflicts` for the office. central.db holds every device's secret: it
+// (and its -wal and -shm) is created 0600, a new data directory 0750, whatever the caller's umask.
 
 #include <store/db.hpp>
 
@@ -26,8 +30,8 @@ public:
 
 struct ItemResult {
     std::string id;
-    std::string status; // stored, duplicate, updated, rejected
-    std::string reason; // rejected: why
+    std::string status; // stored, duplicate, updated, conflict, rejected
+    std::string reason; // rejected: why; conflict: which fields differ
 };
 
 // Per kind of record in an upload ("ratings", "sessions", "cases", "audit"): one answer per item, in order.
@@ -43,6 +47,10 @@ struct RecordKind;
 // starting with '.' or '-' (a device id names a directory, publish/devices/ID/, and travels in a header).
 [[nodiscard]] std::string deviceIdProblem(const std::string& id);
 
+// The re-sent versions refused as conflicts (rows of ingest_conflicts), over all time: one count for
+// `report`, the scores and the HTML report.
+[[nodiscard]] int64_t ingestConflictCount(store::Database& db);
+
 class CentralStore {
 public:
     // Opens (creating) DATA_DIR/central.db. A data directory it creates is 0750; central.db, -wal and
@@ -55,11 +63,16 @@ public:
     // Records a request's nonce; false if the device already used it (a replay). Forgets nonces older
     // than twice the clock window.
     [[nodiscard]] bool recordNonce(const std::string& deviceId, const std::string& nonce, int64_t nowSeconds);
-    // Stores one upload (its "ratings", "sessions", "cases" and "audit" arrays, each optional) in one
-    // transaction and answers each item.
+    // Stores one upload (its "ratings", "sessions", "cases", "audit" and "surveys" arrays, each
+    // optional) in one transaction and answers each item: stored, duplicate, updated (an allowed
+    // change), conflict (a change history does not allow: nothing changes, the offered version is
+    // recorded in ingest_conflicts) or rejected (invalid, with the reason).
     [[nodiscard]] UploadResults ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs);
-    // {"ratings_total": N, "sessions_total", "cases_total", "audit_total",
-    //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a, "chain": CHAIN}}}
+    // {"ratings_total": N, "sessions_total", "cases_total", "audit_total", "ingest_conflicts_total",
+    //  "ingest_conflicts": [the newest 50: {device, kind, id, fields, first_received_at_ms,
+    //  last_received_at_ms, times, stored, offered}],
+    //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a,
+    //                   "ingest_conflicts": k, "chain": CHAIN}}}
     // CHAIN: {"checked", "linked", "gaps": [...], "breaks": [...], "restarts"} (docs/sync-protocol.md).
     [[nodiscard]] nlohmann::json report();
     // IKM (Permen PANRB 14/2017) from the complete survey responses started in [fromMs, toMs): overall,
@@ -84,6 +97,9 @@ public:
 private:
     std::vector<ItemResult> ingestRatings(const std::string& deviceId, const nlohmann::json& ratings, int64_t nowMs);
     std::vector<ItemResult> ingestRecords(const RecordKind& kind, const std::string& deviceId, const nlohmann::json& items, int64_t nowMs);
+    // Records the refused version of a record (once per distinct version; a repeat counts up `times`).
+    void recordConflict(const std::string& deviceId, const std::string& kind, const std::string& id, const nlohmann::json& fields,
+                        const std::string& stored, const std::string& offered, int64_t nowMs);
     nlohmann::json verifyChainLocked(const std::string& deviceId);
 
     std::mutex m_mutex;

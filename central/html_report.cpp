@@ -61,6 +61,7 @@ const char* tr(Lang lang, const std::string& key)
         {"identical_intervals", {"penilaian berjarak sama persis", "ratings at identical intervals"}},
         {"ratings_without_case", {"penilaian dengan NIP tanpa layanan", "ratings with the NIP but no case"}},
         {"device_chain", {"rantai hash perangkat terputus", "a device's hash chain is broken"}},
+        {"ingest_conflicts", {"kiriman ulang berbeda dari yang sudah tersimpan: ditolak, kedua versi disimpan", "re-sent records differed from what was already stored: refused, both versions kept"}},
         {"language", {"English", "Bahasa Indonesia"}},
     };
     const auto it = texts.find(key);
@@ -343,7 +344,9 @@ std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, cons
 {
     std::ostringstream b;
     b << "<section>" << periodForm(lang, r, "/report") << "</section>";
-    b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office) << "</section>";
+    b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office);
+    if (r.ingestConflicts > 0) b << "<p class=\"flag\">" << fmtCount(lang, r.ingestConflicts) << " " << tr(lang, "ingest_conflicts") << "</p>";
+    b << "</section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, r.office) << "<p class=\"note\">" << tr(lang, "counter_level") << ": "
       << fmtCount(lang, r.office.counterLevel) << "</p></section>";

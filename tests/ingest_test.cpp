@@ -132,6 +132,227 @@ unsigned modeOf(const std::filesystem::path& p)
 
 using namespace ingest_support;
 
+TEST_CASE("an audit event re-sent with another kind, NIP and time is a conflict: the stored event stays and both versions are kept", "[ingest][conflict]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-audit")};
+    const int64_t t = nowMs();
+    const nlohmann::json original = audit("signin_ok", kNip, t);
+    CHECK(dev.status("audit", original) == "stored");
+    CHECK(dev.status("audit", original) == "duplicate");
+    const std::string storedBody = bodyOf(dir / "central", "audit_events", original["id"]);
+    REQUIRE_FALSE(storedBody.empty());
+
+    nlohmann::json rewritten = original;
+    rewritten["kind"] = "lockout";
+    rewritten["nip"] = kOtherNip;
+    rewritten["at_wall_ms"] = t - 3600'000;
+    const auto answer = dev.one("audit", rewritten);
+    INFO(answer.dump());
+    CHECK(answer["status"] == "conflict");
+    CHECK(answer.value("reason", "").find("kind") != std::string::npos);
+    CHECK(bodyOf(dir / "central", "audit_events", original["id"]) == storedBody); // untouched
+    {
+        auto db = centralDb(dir / "central");
+        CHECK(db.queryText("SELECT kind || ' ' || nip FROM audit_events") == "signin_ok " + kNip);
+        CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
+        store::Statement c(db, "SELECT device_id, kind, record_id, stored, offered, times FROM ingest_conflicts");
+        REQUIRE(c.next());
+        CHECK(c.columnText(0) == "kiosk-audit");
+        CHECK(c.columnText(1) == "audit");
+        CHECK(c.columnText(2) == original["id"].get<std::string>());
+        CHECK(nlohmann::json::parse(c.columnText(3))["kind"] == "signin_ok");
+        CHECK(nlohmann::json::parse(c.columnText(4))["kind"] == "lockout");
+        CHECK(c.columnInt(5) == 1);
+    }
+    // The same refused version again: still a conflict, recorded once (counted twice).
+    CHECK(dev.status("audit", rewritten) == "conflict");
+    // Only the detail differs: a conflict too.
+    nlohmann::json detail = original;
+    detail["detail"] = {{"channel", "touch"}};
+    CHECK(dev.status("audit", detail) == "conflict");
+    {
+        auto db = centralDb(dir / "central");
+        CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 2);
+        CHECK(db.queryInt("SELECT max(times) FROM ingest_conflicts") == 2);
+        CHECK(db.queryText("SELECT body FROM audit_events") == storedBody);
+    }
+    const auto rep = central.report();
+    INFO(rep.dump());
+    CHECK(rep["ingest_conflicts_total"] == 2);
+    CHECK(rep["devices"]["kiosk-audit"]["ingest_conflicts"] == 2);
+    REQUIRE(rep["ingest_conflicts"].size() == 2);
+    CHECK(rep["ingest_conflicts"][0]["kind"] == "audit");
+    CHECK(rep["ingest_conflicts"][0]["id"] == original["id"]);
+    CHECK(rep["audit_total"] == 1);
+}
+
+TEST_CASE("a case may close once, and never move to another officer, counter or time", "[ingest][conflict]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-case")};
+    const int64_t t = nowMs();
+    const nlohmann::json s = session(t - 60'000);
+    CHECK(dev.status("sessions", s) == "stored");
+    const nlohmann::json open = caseRecord(s["id"], t);
+    CHECK(dev.status("cases", open) == "stored");
+
+    nlohmann::json moved = open;
+    moved["nip"] = kOtherNip;
+    moved["opened_wall_ms"] = t - 30LL * 24 * 3600'000; // another officer, 30 days back
+    CHECK(dev.status("cases", moved) == "conflict");
+    nlohmann::json counter = open;
+    counter["counter"] = "Loket 9";
+    CHECK(dev.status("cases", counter) == "conflict");
+    nlohmann::json service = open;
+    service["service_code"] = "kk";
+    CHECK(dev.status("cases", service) == "conflict");
+    {
+        auto db = centralDb(dir / "central");
+        CHECK(db.queryText("SELECT nip || ' ' || counter || ' ' || service_code || ' ' || opened_wall_ms FROM cases") ==
+              kNip + " Loket 1 nib " + std::to_string(t));
+    }
+
+    // The kiosk's own change: the citizen rated it.
+    nlohmann::json rated = open;
+    rated["status"] = "rated";
+    rated["close_reason"] = "rated";
+    rated["rating_id"] = newId();
+    rated["closed_wall_ms"] = t + 90'000;
+    CHECK(dev.status("cases", rated) == "updated");
+    CHECK(dev.status("cases", rated) == "duplicate");
+    // The earlier, open version arriving late (a slower concurrent run): nothing new, nothing changes.
+    CHECK(dev.status("cases", open) == "duplicate");
+    // Closed again otherwise: another time, another rating, not rated after all, reopened with another ticket.
+    nlohmann::json later = rated;
+    later["closed_wall_ms"] = t + 999'000;
+    CHECK(dev.status("cases", later) == "conflict");
+    nlohmann::json otherRating = rated;
+    otherRating["rating_id"] = newId();
+    CHECK(dev.status("cases", otherRating) == "conflict");
+    nlohmann::json notRated = rated;
+    notRated["status"] = "not_rated";
+    notRated["close_reason"] = "expired";
+    notRated["rating_id"] = nullptr;
+    CHECK(dev.status("cases", notRated) == "conflict");
+    nlohmann::json reopened = open;
+    reopened["ticket"] = "B-001";
+    CHECK(dev.status("cases", reopened) == "conflict");
+
+    auto db = centralDb(dir / "central");
+    CHECK(db.queryText("SELECT status || ' ' || rating_id FROM cases") == "rated " + rated["rating_id"].get<std::string>());
+    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM cases")) == rated);
+    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'cases'") == 7);
+}
+
+TEST_CASE("a session may take breaks and end once, its events only grow, and who and when never change", "[ingest][conflict]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-sess")};
+    const int64_t t = nowMs() - 3600'000;
+    const nlohmann::json active = session(t);
+    CHECK(dev.status("sessions", active) == "stored");
+
+    nlohmann::json onBreak = active;
+    onBreak["state"] = "break";
+    onBreak["events"].push_back(event("break", t + 600'000, 601'000));
+    CHECK(dev.status("sessions", onBreak) == "updated");
+
+    nlohmann::json earlier = onBreak;
+    earlier["started_wall_ms"] = t - 8 * 3600'000;
+    earlier["events"][0]["at_wall_ms"] = t - 8 * 3600'000;
+    CHECK(dev.status("sessions", earlier) == "conflict");
+    nlohmann::json otherOfficer = onBreak;
+    otherOfficer["nip"] = kOtherNip;
+    CHECK(dev.status("sessions", otherOfficer) == "conflict");
+    nlohmann::json rewrittenEvents = onBreak;
+    rewrittenEvents["events"][1]["at_wall_ms"] = t + 60'000; // the break moved
+    CHECK(dev.status("sessions", rewrittenEvents) == "conflict");
+
+    nlohmann::json ended = onBreak;
+    ended["state"] = "ended";
+    ended["ended_wall_ms"] = t + 1800'000;
+    ended["end_reason"] = "signed_out";
+    ended["events"].push_back(event("end", t + 1800'000, 1801'000));
+    CHECK(dev.status("sessions", ended) == "updated");
+    CHECK(dev.status("sessions", onBreak) == "duplicate"); // the earlier version, late: nothing changes
+
+    nlohmann::json endedLater = ended;
+    endedLater["ended_wall_ms"] = t + 7200'000;
+    CHECK(dev.status("sessions", endedLater) == "conflict");
+    nlohmann::json otherReason = ended;
+    otherReason["end_reason"] = "inactive";
+    CHECK(dev.status("sessions", otherReason) == "conflict");
+    nlohmann::json resumed = ended; // an ended session does not come back
+    resumed["state"] = "active";
+    resumed["events"].push_back(event("resume", t + 1900'000, 1901'000));
+    CHECK(dev.status("sessions", resumed) == "conflict");
+
+    auto db = centralDb(dir / "central");
+    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM sessions")) == ended);
+    CHECK(db.queryText("SELECT state || ' ' || ended_wall_ms || ' ' || started_wall_ms FROM sessions") ==
+          "ended " + std::to_string(t + 1800'000) + " " + std::to_string(t));
+    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'sessions'") == 6);
+}
+
+TEST_CASE("a rating's score and who and when are fixed: a changed one is a conflict shown to the office, and the comment may still follow", "[ingest][conflict]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-rate")};
+    const nlohmann::json r = rating("kiosk-rate", 4, nowMs());
+    CHECK(dev.status("ratings", r) == "stored");
+
+    nlohmann::json lower = r;
+    lower["score"] = 1;
+    const auto answer = dev.one("ratings", lower);
+    INFO(answer.dump());
+    CHECK(answer["status"] == "conflict");
+    CHECK(answer.value("reason", "").find("score") != std::string::npos);
+
+    nlohmann::json commented = r;
+    commented["comment"] = "cepat dan ramah";
+    commented["reasons"] = {"cepat"};
+    CHECK(dev.status("ratings", commented) == "updated");
+    // The version without the comment, late (a slower concurrent run): the comment stays.
+    CHECK(dev.status("ratings", r) == "duplicate");
+    nlohmann::json otherOfficer = commented;
+    otherOfficer["officer_nip"] = kOtherNip;
+    CHECK(dev.status("ratings", otherOfficer) == "conflict");
+    nlohmann::json earlier = commented;
+    earlier["created_wall_ms"] = r["created_wall_ms"].get<int64_t>() - 30LL * 24 * 3600'000;
+    CHECK(dev.status("ratings", earlier) == "conflict");
+
+    {
+        auto db = centralDb(dir / "central");
+        CHECK(db.queryText("SELECT score || ' ' || officer_nip || ' ' || created_wall_ms || ' ' || comment FROM ratings") ==
+              "4 " + kNip + " " + std::to_string(r["created_wall_ms"].get<int64_t>()) + " cepat dan ramah");
+        store::Statement c(db, "SELECT stored, offered FROM ingest_conflicts WHERE kind = 'ratings' ORDER BY seq");
+        REQUIRE(c.next());
+        CHECK(nlohmann::json::parse(c.columnText(0))["score"] == 4);
+        CHECK(nlohmann::json::parse(c.columnText(1))["score"] == 1);
+    }
+    const auto rep = central.report();
+    CHECK(rep["ingest_conflicts_total"] == 3);
+    CHECK(rep["ratings_total"] == 1);
+    CHECK(rep["scores"]["ingest_conflicts"] == 3);
+    // The text report says so too.
+    const auto table = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"});
+    REQUIRE(table.exitCode == 0);
+    INFO(table.out);
+    CHECK(table.out.find("ingest conflicts: 3") != std::string::npos);
+    // And the HTML overview.
+    auto db = centralDb(dir / "central");
+    const central::Period all{0, std::numeric_limits<int64_t>::max(), "all"};
+    const auto scores = central::computeScores(db, all, {});
+    CHECK(central::scoresJson(scores)["ingest_conflicts"] == 3);
+    const std::string html = central::html::overviewPage(central::html::Lang::En, {"admin", "admin", ""}, scores, {});
+    CHECK(html.find("3 re-sent records differed") != std::string::npos);
+}
+
 TEST_CASE("device add takes ids of letters, digits, dot, underscore and hyphen, not starting with a dot or hyphen, at most 64", "[ingest][cli]")
 {
     test::TempDir dir;
