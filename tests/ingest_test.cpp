@@ -353,6 +353,37 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
     CHECK(html.find("3 re-sent records differed") != std::string::npos);
 }
 
+TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason, audited, not sent again", "[ingest][conflict][sync]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-final"));
+    const auto ids = kiosk.rate(3);
+    REQUIRE(kiosk.sync().ok);
+    // Someone with the kiosk's file improves a score that was already delivered, and queues it again.
+    kiosk.st->database().exec("UPDATE ratings SET score = 4, upload_status = 'pending' WHERE id = '" + ids[0] + "'");
+    auto r = kiosk.sync();
+    INFO(r.error);
+    CHECK(r.ok); // nothing left to send: the conflict is final for this record
+    CHECK(r.rejected == 1);
+    CHECK(r.conflicts == 1);
+    CHECK(kiosk.st->database().queryText("SELECT upload_status FROM ratings WHERE id = '" + ids[0] + "'") == "rejected");
+    const std::string why = kiosk.st->database().queryText("SELECT last_error FROM ratings WHERE id = '" + ids[0] + "'");
+    CHECK(why.rfind("conflict: ", 0) == 0);
+    CHECK(why.find("score") != std::string::npos);
+    CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'upload_conflict' AND json_extract(detail, '$.id') = '" + ids[0] + "'") == 1);
+    CHECK(kiosk.st->database().queryText("SELECT json_extract(last_sync, '$.conflicts') FROM (SELECT value AS last_sync FROM meta WHERE key = 'last_sync')") == "1");
+    // The next run sends nothing again, and the audit event has reached the office.
+    r = kiosk.sync();
+    CHECK(r.ok);
+    CHECK(r.sent == 0);
+    CHECK(r.rejected == 0);
+    auto db = centralDb(dir / "central");
+    CHECK(db.queryInt("SELECT score FROM ratings WHERE id = '" + ids[0] + "'") == 1); // kiosk.rate(3) gave the first a 1
+    CHECK(db.queryInt("SELECT count(*) FROM audit_events WHERE kind = 'upload_conflict'") == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
+}
+
 TEST_CASE("device add takes ids of letters, digits, dot, underscore and hyphen, not starting with a dot or hyphen, at most 64", "[ingest][cli]")
 {
     test::TempDir dir;
