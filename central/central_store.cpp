@@ -166,6 +166,13 @@ CREATE TABLE ingest_conflicts (
     UNIQUE (device_id, kind, record_id, offered_sha256)
 );
 )sql"},
+        {6, "ratings with an implausible time", R"sql(
+-- 1: created_wall_ms cannot be when the rating was made (before 2020-01-01, or later than its arrival
+-- plus the 300 s clock window): the device's clock was wrong. Stored, counted, shown in the report.
+ALTER TABLE ratings ADD COLUMN time_suspect INTEGER NOT NULL DEFAULT 0;
+UPDATE ratings SET time_suspect = 1 WHERE created_wall_ms < 1577836800000 OR created_wall_ms > received_at_ms + 300000;
+CREATE INDEX ratings_time_suspect ON ratings (device_id) WHERE time_suspect = 1;
+)sql"},
     };
     return all;
 }
@@ -195,12 +202,59 @@ bool isHex64(const nlohmann::json& v)
     return v.get_ref<const std::string&>().find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+// An officer's NIP as every table and report keys it: exactly 18 ASCII digits.
+bool isNip(const nlohmann::json& v)
+{
+    return v.is_string() && v.get_ref<const std::string&>().size() == 18 && v.get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Whether `s` holds a control character: C0 (U+0000-U+001F), DEL, or C1 (U+0080-U+009F, in UTF-8
+// C2 80-C2 9F; the JSON parser has already refused ill-formed UTF-8). `lineBreaks` allows tab, LF, CR.
+bool hasControl(std::string_view s, bool lineBreaks)
+{
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            if (lineBreaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+            return true;
+        }
+        if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+    }
+    return false;
+}
+
+// Whether any string or key anywhere in `j` holds a control character (depth is bounded by the
+// upload's parse, protocol::kMaxJsonDepth).
+bool anyControl(const nlohmann::json& j, bool lineBreaks)
+{
+    if (j.is_string()) return hasControl(j.get_ref<const std::string&>(), lineBreaks);
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) {
+            if (hasControl(k, lineBreaks) || anyControl(v, lineBreaks)) return true;
+        }
+    }
+    if (j.is_array()) {
+        for (const auto& v : j) {
+            if (anyControl(v, lineBreaks)) return true;
+        }
+    }
+    return false;
+}
+
+// Free-form objects (an audit event's detail, a session event's): no NUL anywhere, and no other
+// control character but tab and line breaks (an error message quoted there may span lines).
+std::string detailProblem(const std::string& name, const nlohmann::json& j)
+{
+    return anyControl(j, true) ? name + " must not contain NUL or control characters (tab and line breaks aside)" : "";
+}
+
+std::string controlProblem(const std::string& name) { return name + " must not contain control characters"; }
 
 } // namespace
 
 // The record kinds that travel beside the ratings: what each field must be, how a re-send may change
 // it, and the columns the central tables keep besides the whole body.
-enum class Type { Id, Text, Int, Enum, Object, Events, Answers, Profile };
+enum class Type { Id, Text, Nip, Int, Enum, Object, Events, Answers, Profile };
 // How a field of a record already stored may differ in a re-send of it: only as the kiosk changes it
 // (kiosk/roster/duty.cpp, kiosk/store/rating_store.cpp), never who or when.
 enum class Change {
@@ -238,7 +292,7 @@ const std::vector<RecordKind>& recordKinds()
     static const std::vector<RecordKind> kinds = {
         // A session: its officer, counter and start are fixed; it pauses and resumes, and ends once.
         {"sessions", "sessions",
-         {{"id", Type::Id}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
+         {{"id", Type::Id}, {"nip", Type::Nip}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int},
           {"state", Type::Enum, false, 0, {"active", "break", "ended"}, Change::SessionState},
           {"ended_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}, {"end_reason", Type::Text, true, 32, {}, Change::SetOnce},
@@ -248,7 +302,7 @@ const std::vector<RecordKind>& recordKinds()
          {"ended"}},
         // A case: who served whom, where, for what and when are fixed; it closes once.
         {"cases", "cases",
-         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40},
+         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Nip}, {"counter", Type::Text, false, 40},
           {"service_code", Type::Text, false, 32}, {"ticket", Type::Text, true, 64}, {"boot_id", Type::Text}, {"opened_wall_ms", Type::Int},
           {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}, Change::CaseStatus},
           {"close_reason", Type::Text, true, 32, {}, Change::SetOnce}, {"rating_id", Type::Text, true, 36, {}, Change::SetOnce},
@@ -260,14 +314,15 @@ const std::vector<RecordKind>& recordKinds()
         {"surveys", "survey_responses",
          {{"id", Type::Id}, {"survey_version", Type::Text}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
-          {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Text, true, 18}, {"case_id", Type::Text, true, 36},
+          {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Nip, true}, {"case_id", Type::Text, true, 36},
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
           {"profile", Type::Profile}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
-        // An audit event is a fact: never changed.
+        // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
+        // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).
         {"audit", "audit_events",
          {{"id", Type::Id}, {"at_wall_ms", Type::Int}, {"at_mono_ms", Type::Int}, {"boot_id", Type::Text}, {"kind", Type::Text, false, 32},
-          {"nip", Type::Text, true, 18}, {"detail", Type::Object}},
+          {"nip", Type::Text, true, 32}, {"detail", Type::Object}},
          {"kind", "nip", "at_wall_ms"}},
     };
     return kinds;
@@ -298,6 +353,10 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             break;
         case Type::Text:
             if (!it->is_string() || it->get_ref<const std::string&>().size() > f.maxLen) return name + " must be text of at most " + std::to_string(f.maxLen) + " characters";
+            if (hasControl(it->get_ref<const std::string&>(), false)) return controlProblem(name);
+            break;
+        case Type::Nip:
+            if (!isNip(*it)) return name + (f.nullable ? " must be 18 digits or null" : " must be 18 digits");
             break;
         case Type::Int:
             if (!it->is_number_integer()) return name + " must be an integer";
@@ -307,6 +366,7 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             break;
         case Type::Object:
             if (!it->is_object()) return name + " must be an object";
+            if (std::string why = detailProblem(name, *it); !why.empty()) return why;
             break;
         case Type::Answers:
             if (!it->is_object()) return name + " must be an object of U1..U9: 1-4";
@@ -319,6 +379,7 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             if (!it->is_object() || it->size() > 16) return name + " must be an object of at most 16 answers";
             for (const auto& [k, v] : it->items()) {
                 if (k.size() > 32 || !v.is_string() || v.get_ref<const std::string&>().size() > 32) return name + " must map codes to codes";
+                if (hasControl(k, false) || hasControl(v.get_ref<const std::string&>(), false)) return controlProblem(name);
             }
             break;
         case Type::Events:
@@ -327,6 +388,9 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
                 if (!e.is_object() || !e.contains("kind") || !e["kind"].is_string() || !isInt(e, "at_wall_ms") || !isInt(e, "at_mono_ms")) {
                     return name + " must hold {kind, at_wall_ms, at_mono_ms, detail} objects";
                 }
+                if (e["kind"].get_ref<const std::string&>().size() > 32) return name + " kinds must be text of at most 32 characters";
+                if (hasControl(e["kind"].get_ref<const std::string&>(), false)) return controlProblem(name);
+                if (e.contains("detail") && anyControl(e["detail"], true)) return detailProblem(name, e["detail"]);
             }
             break;
         }
@@ -422,7 +486,7 @@ const std::vector<Field>& ratingFields()
 {
     static const std::vector<Field> fields = {
         {"score", Type::Int},           {"created_wall_ms", Type::Int}, {"created_mono_ms", Type::Int}, {"boot_id", Type::Text},
-        {"counter", Type::Text},        {"officer_nip", Type::Text},    {"case_id", Type::Text},         {"service_code", Type::Text},
+        {"counter", Type::Text},        {"officer_nip", Type::Nip},     {"case_id", Type::Text},         {"service_code", Type::Text},
         {"suppressed", Type::Int},      {"scope", Type::Text},
         {"chain_seq", Type::Int, true, 64, {}, Change::SetOnce},        {"prev_hash", Type::Text, true, 64, {}, Change::SetOnce},
         {"reasons", Type::Text, true, 64, {}, Change::Latest},          {"comment", Type::Text, true, 64, {}, Change::Latest},
@@ -436,6 +500,8 @@ const std::vector<Field>& ratingFields()
 int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
 
 int64_t ingestConflictCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
+
+int64_t timeSuspectCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ratings WHERE time_suspect = 1"); }
 
 namespace {
 
@@ -566,10 +632,12 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!isString(r, "officer_nip", 18, true) || !isString(r, "case_id", 36, true) || !isString(r, "service_code", 32, true)) {
         return "officer_nip, case_id and service_code must be strings or null";
     }
+    if (!r["officer_nip"].is_null() && !isNip(r["officer_nip"])) return "officer_nip must be 18 digits or null";
     if (r.contains("reasons") && !r["reasons"].is_null()) {
         if (!r["reasons"].is_array() || r["reasons"].size() > 8) return "reasons must be an array of at most 8 codes";
         for (const auto& c : r["reasons"]) {
             if (!c.is_string() || c.get_ref<const std::string&>().size() > 32) return "reasons must be codes";
+            if (hasControl(c.get_ref<const std::string&>(), false)) return controlProblem("reasons");
         }
     }
     if (!isString(r, "comment", 4000, true)) return "comment must be a string or null";
@@ -578,6 +646,10 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter")) return "scope must be case or counter";
     if (!isInt(r, "chain_seq") || r["chain_seq"].get<int64_t>() < 1) return "chain_seq must be a positive integer";
     if (!r.contains("prev_hash") || !isHex64(r["prev_hash"])) return "prev_hash must be 64 lower-case hex digits";
+    // Text a report prints: no NUL (it cut names short in the table report) and no other control character.
+    for (const char* k : {"boot_id", "counter", "case_id", "service_code", "comment"}) {
+        if (r[k].is_string() && hasControl(r[k].get_ref<const std::string&>(), false)) return controlProblem(k);
+    }
     return {};
 }
 
@@ -696,8 +768,8 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
     std::vector<ItemResult> results;
     store::Statement insert(m_db,
                             "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
-                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO NOTHING");
+                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash, time_suspect)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT (id) DO NOTHING");
     store::Statement existing(m_db, "SELECT device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code,"
                                     " reasons, comment, suppressed, language, scope, chain_seq, prev_hash FROM ratings WHERE id = ?1");
     // A rating stored before the chain existed gets its position once; the follow-up's text is the latest.
@@ -720,6 +792,9 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         const std::string reasons = r.contains("reasons") && !r["reasons"].is_null() ? r["reasons"].dump() : "";
         const nlohmann::json comment = orNull(r, "comment");
         const int64_t wallMs = r["created_wall_ms"].get<int64_t>();
+        // A rating is made before it arrives, and no kiosk of this product rated before 2020: outside
+        // that the device's clock was wrong. Kept (a citizen's real answer), flagged and counted.
+        const bool timeSuspect = wallMs < kEarliestPlausibleWallMs || wallMs > nowMs + protocol::kClockWindowSeconds * 1000;
         const std::string prevHash = r["prev_hash"].get<std::string>();
         // The hash is computed here from what arrived: a rating altered on the way, or on the device
         // after it was chained, no longer matches its successor's prev_hash.
@@ -750,6 +825,7 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         insert.bind(17, r["chain_seq"].get<int64_t>());
         insert.bind(18, std::string_view(prevHash));
         insert.bind(19, std::string_view(hash));
+        insert.bind(20, int64_t{timeSuspect ? 1 : 0});
         (void)insert.next();
         if (sqlite3_changes(m_db.handle()) == 1) {
             res.status = "stored";
@@ -821,6 +897,7 @@ nlohmann::json CentralStore::report()
     out["cases_total"] = m_db.queryInt("SELECT count(*) FROM cases");
     out["audit_total"] = m_db.queryInt("SELECT count(*) FROM audit_events");
     out["ingest_conflicts_total"] = ingestConflictCount(m_db);
+    out["time_suspect_total"] = timeSuspectCount(m_db);
     // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).
     nlohmann::json conflicts = nlohmann::json::array();
     store::Statement c(m_db, "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
@@ -848,12 +925,13 @@ nlohmann::json CentralStore::report()
                              " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
                              " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
                              " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
-                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id)"
+                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id),"
+                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id AND r.time_suspect = 1)"
                              " FROM devices d ORDER BY d.id");
     while (d.next()) {
         devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
                                     {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
-                                    {"chain", verifyChainLocked(d.columnText(0))}};
+                                    {"time_suspect", d.columnInt(7)},     {"chain", verifyChainLocked(d.columnText(0))}};
     }
     out["devices"] = devices;
     return out;

@@ -47,9 +47,15 @@ struct RecordKind;
 // starting with '.' or '-' (a device id names a directory, publish/devices/ID/, and travels in a header).
 [[nodiscard]] std::string deviceIdProblem(const std::string& id);
 
-// The re-sent versions refused as conflicts (rows of ingest_conflicts), over all time: one count for
-// `report`, the scores and the HTML report.
+// A rating's created_wall_ms is implausible (the device's clock was wrong) before this instant
+// (2020-01-01T00:00:00Z, before any kiosk of this product) or later than its arrival plus the
+// protocol's clock window. Such a rating is stored with time_suspect = 1 and counted in the report.
+inline constexpr int64_t kEarliestPlausibleWallMs = 1'577'836'800'000;
+
+// The re-sent versions refused as conflicts (rows of ingest_conflicts), and the ratings stored with an
+// implausible time, over all time: one count each for `report`, the scores and the HTML report.
 [[nodiscard]] int64_t ingestConflictCount(store::Database& db);
+[[nodiscard]] int64_t timeSuspectCount(store::Database& db);
 
 class CentralStore {
 public:
@@ -69,10 +75,10 @@ public:
     // recorded in ingest_conflicts) or rejected (invalid, with the reason).
     [[nodiscard]] UploadResults ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs);
     // {"ratings_total": N, "sessions_total", "cases_total", "audit_total", "ingest_conflicts_total",
-    //  "ingest_conflicts": [the newest 50: {device, kind, id, fields, first_received_at_ms,
+    //  "time_suspect_total", "ingest_conflicts": [the newest 50: {device, kind, id, fields, first_received_at_ms,
     //  last_received_at_ms, times, stored, offered}],
     //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a,
-    //                   "ingest_conflicts": k, "chain": CHAIN}}}
+    //                   "ingest_conflicts": k, "time_suspect": w, "chain": CHAIN}}}
     // CHAIN: {"checked", "linked", "gaps": [...], "breaks": [...], "restarts"} (docs/sync-protocol.md).
     [[nodiscard]] nlohmann::json report();
     // IKM (Permen PANRB 14/2017) from the complete survey responses started in [fromMs, toMs): overall,

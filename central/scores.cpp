@@ -434,6 +434,7 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
         }
     }
     r.ingestConflicts = ingestConflictCount(db);
+    r.timeSuspectRatings = timeSuspectCount(db);
     return r;
 }
 
@@ -480,7 +481,8 @@ nlohmann::json scoresJson(const ScoreReport& r)
                  }
                  return d;
              }()},
-            {"ingest_conflicts", r.ingestConflicts}};
+            {"ingest_conflicts", r.ingestConflicts},
+            {"time_suspect_ratings", r.timeSuspectRatings}};
 }
 
 std::string scoresCsv(const ScoreReport& r)
@@ -527,7 +529,8 @@ std::string scoresTable(const ScoreReport& r)
     header("counter (device/counter)");
     for (const auto& [k, s] : r.counters) line(k, s);
     out << "\nall time, beside the figures (skm-central report --format json lists them):\n"
-        << "ingest conflicts: " << r.ingestConflicts << " (re-sent records that differed from what was stored: refused, both versions kept)\n";
+        << "ingest conflicts: " << r.ingestConflicts << " (re-sent records that differed from what was stored: refused, both versions kept)\n"
+        << "ratings with an implausible time: " << r.timeSuspectRatings << " (the device's clock: before 2020 or after the upload)\n";
     return out.str();
 }
 

@@ -384,6 +384,122 @@ TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason
     CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
 }
 
+TEST_CASE("officer NIPs are 18 digits and no text carries control characters", "[ingest][validation]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-val")};
+    const int64_t t = nowMs();
+    auto expectRejected = [&](const std::string& kind, const nlohmann::json& record, const std::string& reasonPart) {
+        const auto a = dev.one(kind, record);
+        INFO(kind << " " << record.dump() << " -> " << a.dump());
+        CHECK(a["status"] == "rejected");
+        CHECK(a.value("reason", "").find(reasonPart) != std::string::npos);
+    };
+    // 18 characters, but not digits: HTML in the NIP.
+    nlohmann::json r = rating("kiosk-val", 3, t);
+    r["officer_nip"] = "<b>1234567890</b>1";
+    REQUIRE(r["officer_nip"].get<std::string>().size() == 18);
+    expectRejected("ratings", r, "officer_nip must be 18 digits");
+    r = rating("kiosk-val", 3, t);
+    r["officer_nip"] = "19850330201001100";
+    expectRejected("ratings", r, "officer_nip must be 18 digits");
+    r = rating("kiosk-val", 3, t);
+    r["counter"] = std::string("Loket\0 1", 8);
+    expectRejected("ratings", r, "counter must not contain control characters");
+    r = rating("kiosk-val", 3, t);
+    r["comment"] = "bagus\x07";
+    expectRejected("ratings", r, "comment must not contain control characters");
+    r = rating("kiosk-val", 3, t);
+    r["reasons"] = {"cepat", "ra\x1bmah"};
+    expectRejected("ratings", r, "reasons must not contain control characters");
+    r = rating("kiosk-val", 3, t);
+    r["boot_id"] = "boot\x7f";
+    expectRejected("ratings", r, "boot_id must not contain control characters");
+    r = rating("kiosk-val", 3, t);
+    r["service_code"] = "nib\xc2\x85"; // U+0085, a C1 control (next line)
+    expectRejected("ratings", r, "service_code must not contain control characters");
+
+    nlohmann::json s = session(t);
+    s["nip"] = "19850330201001100X";
+    expectRejected("sessions", s, "nip must be 18 digits");
+    s = session(t);
+    s["counter"] = std::string("Loket 1\0<script>", 16);
+    expectRejected("sessions", s, "counter must not contain control characters");
+    s = session(t);
+    s["events"][0]["kind"] = std::string("start\0", 6);
+    expectRejected("sessions", s, "events must not contain control characters");
+    nlohmann::json c = caseRecord(newId(), t);
+    c["nip"] = "<i>85033020100110</i>";
+    expectRejected("cases", c, "nip must be 18 digits");
+    c = caseRecord(newId(), t);
+    c["ticket"] = "A-01\n7";
+    expectRejected("cases", c, "ticket must not contain control characters");
+    nlohmann::json sv = survey("1985033020100110xx", t);
+    expectRejected("surveys", sv, "officer_nip must be 18 digits");
+    sv = survey(kNip, t);
+    sv["profile"]["pendidikan"] = std::string("S1\0", 3);
+    expectRejected("surveys", sv, "profile must not contain control characters");
+    nlohmann::json a = audit("signin_ok", kNip, t);
+    a["kind"] = std::string("sign\0in", 7);
+    expectRejected("audit", a, "kind must not contain control characters");
+    a = audit("sign_in_failed", kNip, t);
+    a["detail"] = {{"note", std::string("a\0b", 3)}};
+    expectRejected("audit", a, "detail must not contain NUL");
+
+    // What an honest kiosk sends is stored: a failed sign-in audits what was typed (not a NIP), a
+    // detail's text may span lines, a counter-level rating has no NIP.
+    CHECK(dev.status("audit", audit("sign_in_failed", "12345abc", t)) == "stored");
+    CHECK(dev.status("audit", audit("admin_sign_in_failed", "technician", t)) == "stored");
+    CHECK(dev.status("audit", audit("sign_in_failed", std::string(32, '9'), t)) == "stored");
+    a = audit("config_refused", nullptr, t);
+    a["detail"] = {{"reason", "roster.toml:3: line one\nline two\ttabbed"}};
+    CHECK(dev.status("audit", a) == "stored");
+    r = rating("kiosk-val", 2, t);
+    r["officer_nip"] = nullptr;
+    r["scope"] = "counter";
+    r["comment"] = "Pelayanan <cepat> & \"ramah\" — terima kasih 🙏";
+    CHECK(dev.status("ratings", r) == "stored");
+    CHECK(dev.status("sessions", session(t)) == "stored");
+    CHECK(dev.status("surveys", survey(nullptr, t)) == "stored");
+
+    auto db = centralDb(dir / "central");
+    CHECK(db.queryInt("SELECT count(*) FROM ratings") == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM sessions") == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM cases") == 0);
+    CHECK(db.queryInt("SELECT count(*) FROM survey_responses") == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM audit_events") == 4);
+    CHECK(db.queryInt("SELECT count(*) FROM ratings WHERE instr(counter, char(0)) > 0 OR instr(officer_nip, '<') > 0") == 0);
+}
+
+TEST_CASE("a rating with an implausible time is stored flagged and counted for the office", "[ingest][validation]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-clock")};
+    const int64_t t = nowMs();
+    const int64_t year2200 = 7258118400000; // 2200-01-01T00:00:00Z
+    nlohmann::json list = nlohmann::json::array();
+    for (const int64_t wall : {int64_t{0}, int64_t{-5}, int64_t{86'400'000}, year2200, t + 3600'000, t, t - 3600'000}) list.push_back(rating("kiosk-clock", 3, wall));
+    const auto answers = dev.upload("ratings", list);
+    REQUIRE(answers.size() == 7);
+    for (const auto& a : answers) CHECK(a["status"] == "stored");
+    auto db = centralDb(dir / "central");
+    CHECK(db.queryInt("SELECT count(*) FROM ratings") == 7);
+    CHECK(db.queryText("SELECT group_concat(created_wall_ms, ',') FROM (SELECT created_wall_ms FROM ratings WHERE time_suspect = 1 ORDER BY created_wall_ms)") ==
+          "-5,0,86400000," + std::to_string(t + 3600'000) + "," + std::to_string(year2200));
+    const auto rep = central.report();
+    INFO(rep.dump());
+    CHECK(rep["devices"]["kiosk-clock"]["time_suspect"] == 5);
+    CHECK(rep["time_suspect_total"] == 5);
+    CHECK(rep["scores"]["time_suspect_ratings"] == 5);
+    const auto table = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"});
+    INFO(table.out);
+    CHECK(table.out.find("ratings with an implausible time: 5") != std::string::npos);
+    // A re-send of a flagged rating is a duplicate like any other.
+    CHECK(dev.status("ratings", list[3]) == "duplicate");
+}
+
 TEST_CASE("device add takes ids of letters, digits, dot, underscore and hyphen, not starting with a dot or hyphen, at most 64", "[ingest][cli]")
 {
     test::TempDir dir;
