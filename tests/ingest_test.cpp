@@ -319,6 +319,10 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
     CHECK(dev.status("ratings", commented) == "updated");
     // The version without the comment, late (a slower concurrent run): the comment stays.
     CHECK(dev.status("ratings", r) == "duplicate");
+    // The follow-up in English after the tap in Indonesian: the kiosk records the language anew.
+    nlohmann::json english = commented;
+    english["language"] = "en";
+    CHECK(dev.status("ratings", english) == "duplicate");
     nlohmann::json otherOfficer = commented;
     otherOfficer["officer_nip"] = kOtherNip;
     CHECK(dev.status("ratings", otherOfficer) == "conflict");
@@ -351,6 +355,28 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
     CHECK(central::scoresJson(scores)["ingest_conflicts"] == 3);
     const std::string html = central::html::overviewPage(central::html::Lang::En, {"admin", "admin", ""}, scores, {});
     CHECK(html.find("3 re-sent records differed") != std::string::npos);
+}
+
+TEST_CASE("a survey response is never changed by a re-send", "[ingest][conflict]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Device dev{central.addDevice("kiosk-svy")};
+    const nlohmann::json s = survey(kNip, nowMs());
+    CHECK(dev.status("surveys", s) == "stored");
+    CHECK(dev.status("surveys", s) == "duplicate");
+    nlohmann::json better = s;
+    better["answers"]["U2"] = 4;
+    CHECK(dev.status("surveys", better) == "conflict");
+    nlohmann::json more = s;
+    more["answers"]["U3"] = 4;
+    CHECK(dev.status("surveys", more) == "conflict");
+    nlohmann::json otherOfficer = s;
+    otherOfficer["officer_nip"] = kOtherNip;
+    CHECK(dev.status("surveys", otherOfficer) == "conflict");
+    auto db = centralDb(dir / "central");
+    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM survey_responses")) == s);
+    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'surveys'") == 3);
 }
 
 TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason, audited, not sent again", "[ingest][conflict][sync]")
