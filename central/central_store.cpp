@@ -12,7 +12,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <iostream>
 
 namespace skm::central {
@@ -141,6 +147,32 @@ CREATE TABLE signin_links (
 -- Month-by-month trends read ratings by time; covering, so a month is one index range.
 CREATE INDEX ratings_by_time ON ratings (created_wall_ms, suppressed, score, officer_nip);
 )sql"},
+        {5, "append-only history: refused re-sends kept beside the stored record", R"sql(
+-- A record re-sent with its id but changed in a way the kiosk never changes it (history is
+-- append-only): refused with `conflict`, the stored record untouched, and the offered version kept
+-- here for the office. One row per distinct offered version; a repeat counts up `times`.
+CREATE TABLE ingest_conflicts (
+    seq                 INTEGER PRIMARY KEY,
+    device_id           TEXT NOT NULL,
+    kind                TEXT NOT NULL,          -- ratings, sessions, cases, audit, surveys
+    record_id           TEXT NOT NULL,
+    fields              TEXT NOT NULL,          -- JSON array: the fields that differ
+    stored              TEXT NOT NULL,          -- the record as stored when the conflict arrived (JSON)
+    offered             TEXT NOT NULL,          -- the version refused (JSON)
+    offered_sha256      TEXT NOT NULL,
+    received_at_ms      INTEGER NOT NULL,       -- first offered
+    last_received_at_ms INTEGER NOT NULL,
+    times               INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (device_id, kind, record_id, offered_sha256)
+);
+)sql"},
+        {6, "ratings with an implausible time", R"sql(
+-- 1: created_wall_ms cannot be when the rating was made (before 2020-01-01, or later than its arrival
+-- plus the 300 s clock window): the device's clock was wrong. Stored, counted, shown in the report.
+ALTER TABLE ratings ADD COLUMN time_suspect INTEGER NOT NULL DEFAULT 0;
+UPDATE ratings SET time_suspect = 1 WHERE created_wall_ms < 1577836800000 OR created_wall_ms > received_at_ms + 300000;
+CREATE INDEX ratings_time_suspect ON ratings (device_id) WHERE time_suspect = 1;
+)sql"},
     };
     return all;
 }
@@ -170,23 +202,87 @@ bool isHex64(const nlohmann::json& v)
     return v.get_ref<const std::string&>().find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+// An officer's NIP as every table and report keys it: exactly 18 ASCII digits.
+bool isNip(const nlohmann::json& v)
+{
+    return v.is_string() && v.get_ref<const std::string&>().size() == 18 && v.get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Whether `s` holds a control character: C0 (U+0000-U+001F), DEL, or C1 (U+0080-U+009F, in UTF-8
+// C2 80-C2 9F; the JSON parser has already refused ill-formed UTF-8). `lineBreaks` allows tab, LF, CR.
+bool hasControl(std::string_view s, bool lineBreaks)
+{
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            if (lineBreaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+            return true;
+        }
+        if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
+    }
+    return false;
+}
+
+// Whether any string or key anywhere in `j` holds a control character (depth is bounded by the
+// upload's parse, protocol::kMaxJsonDepth).
+bool anyControl(const nlohmann::json& j, bool lineBreaks)
+{
+    if (j.is_string()) return hasControl(j.get_ref<const std::string&>(), lineBreaks);
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) {
+            if (hasControl(k, lineBreaks) || anyControl(v, lineBreaks)) return true;
+        }
+    }
+    if (j.is_array()) {
+        for (const auto& v : j) {
+            if (anyControl(v, lineBreaks)) return true;
+        }
+    }
+    return false;
+}
+
+// Free-form objects (an audit event's detail, a session event's): no NUL anywhere, and no other
+// control character but tab and line breaks (an error message quoted there may span lines).
+std::string detailProblem(const std::string& name, const nlohmann::json& j)
+{
+    return anyControl(j, true) ? name + " must not contain NUL or control characters (tab and line breaks aside)" : "";
+}
+
+std::string controlProblem(const std::string& name) { return name + " must not contain control characters"; }
+
 } // namespace
 
-// The record kinds that travel beside the ratings: what each field must be, and the columns the
-// central tables keep besides the whole body.
-enum class Type { Id, Text, Int, Enum, Object, Events, Answers, Profile };
+// The record kinds that travel beside the ratings: what each field must be, how a re-send may change
+// it, and the columns the central tables keep besides the whole body.
+enum class Type { Id, Text, Nip, Int, Enum, Object, Events, Answers, Profile };
+// How a field of a record already stored may differ in a re-send of it: only as the kiosk changes it
+// (kiosk/roster/duty.cpp, kiosk/store/rating_store.cpp), never who or when.
+enum class Change {
+    Fixed,        // never (who, where, when it began, what was answered)
+    SetOnce,      // null until set, then fixed (an end or close time, its reason, the rating of a case)
+    Latest,       // a later value replaces it, and a value never goes back to null (a rating's reasons, comment)
+    Ignored,      // not compared (a rating's language: the kiosk records the follow-up's)
+    Grows,        // an array that is only appended to (a session's events)
+    SessionState, // active <-> break, then ended for good
+    CaseStatus,   // open, then rated or not_rated for good
+};
 struct Field {
     const char* name;
     Type type;
     bool nullable = false;
     size_t maxLen = 64;
     std::vector<std::string> allowed = {};
+    Change change = Change::Fixed;
 };
 struct RecordKind {
     const char* key;   // in the request body and the answer
     const char* table;
     std::vector<Field> fields;
     std::vector<const char*> columns; // besides id, device_id, body, received_at_ms
+    // A stored record whose `finalField` holds one of `finalValues` is final (an ended session, a
+    // closed case): a re-send may repeat it or be an earlier version, never add to it.
+    const char* finalField = nullptr;
+    std::vector<std::string> finalValues = {};
 };
 
 namespace {
@@ -194,27 +290,39 @@ namespace {
 const std::vector<RecordKind>& recordKinds()
 {
     static const std::vector<RecordKind> kinds = {
+        // A session: its officer, counter and start are fixed; it pauses and resumes, and ends once.
         {"sessions", "sessions",
-         {{"id", Type::Id}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
-          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"state", Type::Enum, false, 0, {"active", "break", "ended"}},
-          {"ended_wall_ms", Type::Int, true}, {"end_reason", Type::Text, true, 32}, {"events", Type::Events}},
-         {"nip", "counter", "state", "started_wall_ms", "ended_wall_ms"}},
+         {{"id", Type::Id}, {"nip", Type::Nip}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
+          {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int},
+          {"state", Type::Enum, false, 0, {"active", "break", "ended"}, Change::SessionState},
+          {"ended_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}, {"end_reason", Type::Text, true, 32, {}, Change::SetOnce},
+          {"events", Type::Events, false, 64, {}, Change::Grows}},
+         {"nip", "counter", "state", "started_wall_ms", "ended_wall_ms"},
+         "state",
+         {"ended"}},
+        // A case: who served whom, where, for what and when are fixed; it closes once.
         {"cases", "cases",
-         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Text, false, 18}, {"counter", Type::Text, false, 40},
+         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Nip}, {"counter", Type::Text, false, 40},
           {"service_code", Type::Text, false, 32}, {"ticket", Type::Text, true, 64}, {"boot_id", Type::Text}, {"opened_wall_ms", Type::Int},
-          {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}}, {"close_reason", Type::Text, true, 32},
-          {"rating_id", Type::Text, true, 36}, {"closed_wall_ms", Type::Int, true}},
-         {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"}},
+          {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}, Change::CaseStatus},
+          {"close_reason", Type::Text, true, 32, {}, Change::SetOnce}, {"rating_id", Type::Text, true, 36, {}, Change::SetOnce},
+          {"closed_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}},
+         {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"},
+         "status",
+         {"rated", "not_rated"}},
+        // A survey response travels once it is finished, and the kiosk never changes it after that.
         {"surveys", "survey_responses",
          {{"id", Type::Id}, {"survey_version", Type::Text}, {"counter", Type::Text, false, 40}, {"boot_id", Type::Text},
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
-          {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Text, true, 18}, {"case_id", Type::Text, true, 36},
+          {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Nip, true}, {"case_id", Type::Text, true, 36},
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
           {"profile", Type::Profile}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
+        // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
+        // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).
         {"audit", "audit_events",
          {{"id", Type::Id}, {"at_wall_ms", Type::Int}, {"at_mono_ms", Type::Int}, {"boot_id", Type::Text}, {"kind", Type::Text, false, 32},
-          {"nip", Type::Text, true, 18}, {"detail", Type::Object}},
+          {"nip", Type::Text, true, 32}, {"detail", Type::Object}},
          {"kind", "nip", "at_wall_ms"}},
     };
     return kinds;
@@ -245,6 +353,10 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             break;
         case Type::Text:
             if (!it->is_string() || it->get_ref<const std::string&>().size() > f.maxLen) return name + " must be text of at most " + std::to_string(f.maxLen) + " characters";
+            if (hasControl(it->get_ref<const std::string&>(), false)) return controlProblem(name);
+            break;
+        case Type::Nip:
+            if (!isNip(*it)) return name + (f.nullable ? " must be 18 digits or null" : " must be 18 digits");
             break;
         case Type::Int:
             if (!it->is_number_integer()) return name + " must be an integer";
@@ -254,6 +366,7 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             break;
         case Type::Object:
             if (!it->is_object()) return name + " must be an object";
+            if (std::string why = detailProblem(name, *it); !why.empty()) return why;
             break;
         case Type::Answers:
             if (!it->is_object()) return name + " must be an object of U1..U9: 1-4";
@@ -266,6 +379,7 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             if (!it->is_object() || it->size() > 16) return name + " must be an object of at most 16 answers";
             for (const auto& [k, v] : it->items()) {
                 if (k.size() > 32 || !v.is_string() || v.get_ref<const std::string&>().size() > 32) return name + " must map codes to codes";
+                if (hasControl(k, false) || hasControl(v.get_ref<const std::string&>(), false)) return controlProblem(name);
             }
             break;
         case Type::Events:
@@ -274,22 +388,165 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
                 if (!e.is_object() || !e.contains("kind") || !e["kind"].is_string() || !isInt(e, "at_wall_ms") || !isInt(e, "at_mono_ms")) {
                     return name + " must hold {kind, at_wall_ms, at_mono_ms, detail} objects";
                 }
+                if (e["kind"].get_ref<const std::string&>().size() > 32) return name + " kinds must be text of at most 32 characters";
+                if (hasControl(e["kind"].get_ref<const std::string&>(), false)) return controlProblem(name);
+                if (e.contains("detail") && anyControl(e["detail"], true)) return detailProblem(name, e["detail"]);
             }
             break;
         }
     }
     return {};
 }
+
+// How a re-sent record compares with the stored one, field by field under each field's Change rule.
+enum class Verdict {
+    Same,     // nothing the protocol carries differs: duplicate
+    Newer,    // only changes the kiosk makes, forwards: updated
+    Older,    // an earlier version of the stored record (the slower of two concurrent runs): duplicate, nothing changes
+    Conflict, // anything else: the stored record is kept, the offered version recorded
+};
+struct Comparison {
+    Verdict verdict = Verdict::Same;
+    nlohmann::json fields = nlohmann::json::array(); // the fields that differ (the Ignored ones aside)
+};
+
+nlohmann::json valueOrNull(const nlohmann::json& r, const char* k)
+{
+    const auto it = r.find(k);
+    return it == r.end() ? nlohmann::json(nullptr) : *it;
+}
+
+enum class Dir { Same, Newer, Older, Either, Conflict };
+
+Dir direction(Change rule, const nlohmann::json& stored, const nlohmann::json& offered)
+{
+    if (stored == offered) return Dir::Same;
+    switch (rule) {
+    case Change::Fixed: return Dir::Conflict;
+    case Change::Ignored: return Dir::Same;
+    case Change::SetOnce: return stored.is_null() ? Dir::Newer : offered.is_null() ? Dir::Older : Dir::Conflict;
+    case Change::Latest: return offered.is_null() ? Dir::Older : Dir::Newer;
+    case Change::Grows: {
+        if (!stored.is_array() || !offered.is_array() || stored.size() == offered.size()) return Dir::Conflict;
+        const bool grew = stored.size() < offered.size();
+        const nlohmann::json& shorter = grew ? stored : offered;
+        const nlohmann::json& longer = grew ? offered : stored;
+        for (size_t i = 0; i < shorter.size(); ++i) {
+            if (shorter[i] != longer[i]) return Dir::Conflict; // an entry rewritten, not appended
+        }
+        return grew ? Dir::Newer : Dir::Older;
+    }
+    case Change::SessionState:
+        if (stored == "ended") return Dir::Older;
+        if (offered == "ended") return Dir::Newer;
+        return Dir::Either; // active <-> break: the events tell which is newer
+    case Change::CaseStatus:
+        if (stored == "open") return Dir::Newer;
+        if (offered == "open") return Dir::Older;
+        return Dir::Conflict; // rated <-> not_rated
+    }
+    return Dir::Conflict;
+}
+
+// `final`: the stored record is in a final state (nothing newer is accepted).
+Comparison compare(const std::vector<Field>& fields, const nlohmann::json& stored, const nlohmann::json& offered, bool final)
+{
+    Comparison c;
+    bool newer = false, older = false, either = false, conflict = false;
+    for (const Field& f : fields) {
+        const nlohmann::json s = valueOrNull(stored, f.name), o = valueOrNull(offered, f.name);
+        if (s == o || f.change == Change::Ignored) continue;
+        c.fields.push_back(f.name);
+        switch (direction(f.change, s, o)) {
+        case Dir::Same: break;
+        case Dir::Newer: newer = true; break;
+        case Dir::Older: older = true; break;
+        case Dir::Either: either = true; break;
+        case Dir::Conflict: conflict = true; break;
+        }
+    }
+    // Newer and older at once is no version the kiosk ever had; a state toggled without a new event
+    // is not how the kiosk changes a session; a final record does not change any more.
+    if (conflict || (newer && older) || (either && !newer && !older) || (final && newer)) c.verdict = Verdict::Conflict;
+    else if (newer) c.verdict = Verdict::Newer;
+    else if (older) c.verdict = Verdict::Older;
+    return c;
+}
+
+std::string conflictReason(const nlohmann::json& fields)
+{
+    std::string list;
+    for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f.get<std::string>();
+    return "differs from the record already received (" + list + "): history is append-only, the stored record is kept";
+}
+
+// A rating's fields under the same rules: fixed at the tap but for the follow-up's reasons and comment
+// (and its language, which the kiosk records anew with them). A chain position arrives once.
+const std::vector<Field>& ratingFields()
+{
+    static const std::vector<Field> fields = {
+        {"score", Type::Int},           {"created_wall_ms", Type::Int}, {"created_mono_ms", Type::Int}, {"boot_id", Type::Text},
+        {"counter", Type::Text},        {"officer_nip", Type::Nip},     {"case_id", Type::Text},         {"service_code", Type::Text},
+        {"suppressed", Type::Int},      {"scope", Type::Text},
+        {"chain_seq", Type::Int, true, 64, {}, Change::SetOnce},        {"prev_hash", Type::Text, true, 64, {}, Change::SetOnce},
+        {"reasons", Type::Text, true, 64, {}, Change::Latest},          {"comment", Type::Text, true, 64, {}, Change::Latest},
+        {"language", Type::Text, false, 64, {}, Change::Ignored},
+    };
+    return fields;
+}
+
 } // namespace
 
 int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
 
-CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+int64_t ingestConflictCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
+
+int64_t timeSuspectCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ratings WHERE time_suspect = 1"); }
+
+namespace {
+
+// The data directory: made 0750 when this creates it, whatever the umask (a directory an operator made
+// is theirs; one that others may enter is said so, once, since central.db holds every device secret).
+void prepareDataDir(const std::filesystem::path& dir)
 {
     std::error_code ec;
-    std::filesystem::create_directories(dataDir, ec);
+    const bool existed = std::filesystem::exists(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    struct stat st {};
+    if (!existed) {
+        if (::chmod(dir.c_str(), 0750) != 0) spdlog::warn("cannot make {} 0750: {}", dir.string(), std::strerror(errno));
+    } else if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & 0007) != 0) {
+        spdlog::warn("data directory {} is open to other users (mode {:o}); central.db is kept 0600, but 0750 is advised", dir.string(), st.st_mode & 07777);
+    }
+}
+
+// A database file of central.db (it, -wal, -shm): 0600, owner only. SQLite creates a new file 0644
+// less the umask, and makes -wal and -shm with the database's mode, so central.db is created 0600
+// before SQLite first opens it, and any of the three found otherwise (an older skm-central) is set so.
+void makePrivate(const std::filesystem::path& file)
+{
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 07777) == 0600) return;
+    if (::chmod(file.c_str(), 0600) != 0) spdlog::warn("cannot make {} 0600: {}", file.string(), std::strerror(errno));
+}
+
+void createPrivate(const std::filesystem::path& file)
+{
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return; // it exists (kept, made private after the version check), or SQLite will say why it cannot be made
+    (void)::fchmod(fd, 0600); // the umask may have taken more than 0177; 0600 exactly
+    ::close(fd);
+}
+
+} // namespace
+
+CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
+{
+    prepareDataDir(dataDir);
+    const std::filesystem::path file = dataDir / "central.db";
+    createPrivate(file);
     try {
-        m_db = store::Database((dataDir / "central.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        m_db = store::Database(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         m_db.exec("PRAGMA busy_timeout = 5000");
         // Read before anything writes: a newer database is not touched, not even its journal mode.
         const int64_t found = m_db.queryInt("PRAGMA user_version");
@@ -305,12 +562,32 @@ CentralStore::CentralStore(const std::filesystem::path& dataDir) : m_dataDir(dat
     } catch (const store::SqliteError& e) {
         throw CentralError(std::string("cannot open the central database: ") + e.what());
     }
+    for (const char* suffix : {"", "-wal", "-shm"}) makePrivate(file.string() + suffix);
+}
+
+std::string deviceIdProblem(const std::string& id)
+{
+    const bool charset = !id.empty() && id.size() <= 64 &&
+                         id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+    if (charset && id[0] != '.' && id[0] != '-') return {};
+    std::string shown; // as typed, with anything unprintable written as \xNN
+    for (const char c : id.substr(0, 80)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f) {
+            shown += c;
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            shown += hex;
+        }
+    }
+    return "a device id is 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-', not starting with '.' or '-' (got '" + shown + "')";
 }
 
 void CentralStore::addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs)
 {
     std::lock_guard lock(m_mutex);
-    if (id.empty() || id.size() > 64 || id.find_first_of(" \t\r\n/") != std::string::npos) throw CentralError("a device id is 1-64 characters without spaces or '/'");
+    if (std::string why = deviceIdProblem(id); !why.empty()) throw CentralError(why);
     store::Statement st(m_db, "INSERT INTO devices (id, secret, added_at_ms) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING");
     st.bind(1, std::string_view(id));
     st.bind(2, std::string_view(secretHex));
@@ -355,10 +632,12 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!isString(r, "officer_nip", 18, true) || !isString(r, "case_id", 36, true) || !isString(r, "service_code", 32, true)) {
         return "officer_nip, case_id and service_code must be strings or null";
     }
+    if (!r["officer_nip"].is_null() && !isNip(r["officer_nip"])) return "officer_nip must be 18 digits or null";
     if (r.contains("reasons") && !r["reasons"].is_null()) {
         if (!r["reasons"].is_array() || r["reasons"].size() > 8) return "reasons must be an array of at most 8 codes";
         for (const auto& c : r["reasons"]) {
             if (!c.is_string() || c.get_ref<const std::string&>().size() > 32) return "reasons must be codes";
+            if (hasControl(c.get_ref<const std::string&>(), false)) return controlProblem("reasons");
         }
     }
     if (!isString(r, "comment", 4000, true)) return "comment must be a string or null";
@@ -367,6 +646,10 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter")) return "scope must be case or counter";
     if (!isInt(r, "chain_seq") || r["chain_seq"].get<int64_t>() < 1) return "chain_seq must be a positive integer";
     if (!r.contains("prev_hash") || !isHex64(r["prev_hash"])) return "prev_hash must be 64 lower-case hex digits";
+    // Text a report prints: no NUL (it cut names short in the table report) and no other control character.
+    for (const char* k : {"boot_id", "counter", "case_id", "service_code", "comment"}) {
+        if (r[k].is_string() && hasControl(r[k].get_ref<const std::string&>(), false)) return controlProblem(k);
+    }
     return {};
 }
 
@@ -385,6 +668,27 @@ UploadResults CentralStore::ingest(const std::string& deviceId, const nlohmann::
     return out;
 }
 
+void CentralStore::recordConflict(const std::string& deviceId, const std::string& kind, const std::string& id, const nlohmann::json& fields,
+                                  const std::string& stored, const std::string& offered, int64_t nowMs)
+{
+    store::Statement st(m_db,
+                        "INSERT INTO ingest_conflicts (device_id, kind, record_id, fields, stored, offered, offered_sha256, received_at_ms, last_received_at_ms)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT (device_id, kind, record_id, offered_sha256)"
+                        " DO UPDATE SET times = times + 1, last_received_at_ms = excluded.last_received_at_ms");
+    const std::string fieldsText = fields.dump();
+    const std::string hash = protocol::sha256Hex(offered);
+    st.bind(1, std::string_view(deviceId));
+    st.bind(2, std::string_view(kind));
+    st.bind(3, std::string_view(id));
+    st.bind(4, std::string_view(fieldsText));
+    st.bind(5, std::string_view(stored));
+    st.bind(6, std::string_view(offered));
+    st.bind(7, std::string_view(hash));
+    st.bind(8, nowMs);
+    (void)st.next();
+    spdlog::warn("device {}: {} {} re-sent with other {}: a conflict, the stored record kept and this version recorded", deviceId, kind, id, fieldsText);
+}
+
 std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, const std::string& deviceId, const nlohmann::json& items, int64_t nowMs)
 {
     std::vector<ItemResult> results;
@@ -399,6 +703,7 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
     std::string set = "body = ?3, updated_at_ms = ?4";
     for (size_t i = 0; i < kind.columns.size(); ++i) set += std::string(", ") + kind.columns[i] + " = ?" + std::to_string(i + 5);
     store::Statement update(m_db, "UPDATE " + table + " SET " + set + " WHERE id = ?1 AND device_id = ?2");
+    const std::vector<Field> compared(kind.fields.begin() + 1, kind.fields.end()); // all but the id
     for (const nlohmann::json& r : items) {
         ItemResult res;
         res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
@@ -418,11 +723,25 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
         } else if (existing.columnText(0) != deviceId) {
             res.status = "rejected";
             res.reason = "this id belongs to another device";
-        } else if (existing.columnText(1) == text) {
-            res.status = "duplicate";
         } else {
-            write = &update; // a case closed, a session ended or paused since the last upload
-            res.status = "updated";
+            const std::string storedText = existing.columnText(1);
+            const nlohmann::json stored = nlohmann::json::parse(storedText, nullptr, false);
+            const bool final = kind.finalField && stored.is_object() && stored.contains(kind.finalField) &&
+                               std::find(kind.finalValues.begin(), kind.finalValues.end(), stored[kind.finalField]) != kind.finalValues.end();
+            const Comparison c = compare(compared, stored, r, final);
+            switch (c.verdict) {
+            case Verdict::Same:
+            case Verdict::Older: res.status = "duplicate"; break;
+            case Verdict::Newer: // a case closed, a session paused, resumed or ended since the last upload
+                write = &update;
+                res.status = "updated";
+                break;
+            case Verdict::Conflict:
+                recordConflict(deviceId, kind.key, res.id, c.fields, storedText, text, nowMs);
+                res.status = "conflict";
+                res.reason = conflictReason(c.fields);
+                break;
+            }
         }
         if (write) {
             write->reset();
@@ -449,14 +768,18 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
     std::vector<ItemResult> results;
     store::Statement insert(m_db,
                             "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
-                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO NOTHING");
-    store::Statement existing(m_db, "SELECT device_id, coalesce(reasons, ''), coalesce(comment, '') FROM ratings WHERE id = ?1");
-    store::Statement update(m_db, "UPDATE ratings SET reasons = ?2, comment = ?3, updated_at_ms = ?4 WHERE id = ?1");
+                            " service_code, reasons, comment, suppressed, language, scope, received_at_ms, chain_seq, prev_hash, hash, time_suspect)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT (id) DO NOTHING");
+    store::Statement existing(m_db, "SELECT device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code,"
+                                    " reasons, comment, suppressed, language, scope, chain_seq, prev_hash FROM ratings WHERE id = ?1");
+    // A rating stored before the chain existed gets its position once; the follow-up's text is the latest.
+    store::Statement update(m_db, "UPDATE ratings SET reasons = ?2, comment = ?3, updated_at_ms = ?4, chain_seq = coalesce(chain_seq, ?5),"
+                                  " prev_hash = coalesce(prev_hash, ?6), hash = coalesce(hash, ?7) WHERE id = ?1");
     auto optText = [](store::Statement& st, int i, const nlohmann::json& v) {
         if (v.is_null()) st.bindNull(i);
         else st.bind(i, std::string_view(v.get_ref<const std::string&>()));
     };
+    auto textOrNull = [](const store::Statement& st, int col) { return st.columnIsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(st.columnText(col)); };
     for (const nlohmann::json& r : ratings) {
         ItemResult res;
         res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
@@ -468,11 +791,24 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         }
         const std::string reasons = r.contains("reasons") && !r["reasons"].is_null() ? r["reasons"].dump() : "";
         const nlohmann::json comment = orNull(r, "comment");
+        const int64_t wallMs = r["created_wall_ms"].get<int64_t>();
+        // A rating is made before it arrives, and no kiosk of this product rated before 2020: outside
+        // that the device's clock was wrong. Kept (a citizen's real answer), flagged and counted.
+        const bool timeSuspect = wallMs < kEarliestPlausibleWallMs || wallMs > nowMs + protocol::kClockWindowSeconds * 1000;
+        const std::string prevHash = r["prev_hash"].get<std::string>();
+        // The hash is computed here from what arrived: a rating altered on the way, or on the device
+        // after it was chained, no longer matches its successor's prev_hash.
+        const std::string hash = store::chainHash(prevHash, store::ChainFields{res.id, r["score"].get<int64_t>(), wallMs,
+                                                                                r["created_mono_ms"].get<int64_t>(), r["boot_id"].get<std::string>(),
+                                                                                r["counter"].get<std::string>(), optString(r, "officer_nip"),
+                                                                                optString(r, "case_id"), optString(r, "service_code"),
+                                                                                r["suppressed"].get<bool>(), r["language"].get<std::string>(),
+                                                                                r["scope"].get<std::string>()});
         insert.reset();
         insert.bind(1, std::string_view(res.id));
         insert.bind(2, std::string_view(deviceId));
         insert.bind(3, r["score"].get<int64_t>());
-        insert.bind(4, r["created_wall_ms"].get<int64_t>());
+        insert.bind(4, wallMs);
         insert.bind(5, r["created_mono_ms"].get<int64_t>());
         insert.bind(6, std::string_view(r["boot_id"].get_ref<const std::string&>()));
         insert.bind(7, std::string_view(r["counter"].get_ref<const std::string&>()));
@@ -487,41 +823,65 @@ std::vector<ItemResult> CentralStore::ingestRatings(const std::string& deviceId,
         insert.bind(15, std::string_view(r["scope"].get_ref<const std::string&>()));
         insert.bind(16, nowMs);
         insert.bind(17, r["chain_seq"].get<int64_t>());
-        const std::string prevHash = r["prev_hash"].get<std::string>();
         insert.bind(18, std::string_view(prevHash));
-        // The hash is computed here from what arrived: a rating altered on the way, or on the device
-        // after it was chained, no longer matches its successor's prev_hash.
-        const std::string hash = store::chainHash(prevHash, store::ChainFields{res.id, r["score"].get<int64_t>(), r["created_wall_ms"].get<int64_t>(),
-                                                                                r["created_mono_ms"].get<int64_t>(), r["boot_id"].get<std::string>(),
-                                                                                r["counter"].get<std::string>(), optString(r, "officer_nip"),
-                                                                                optString(r, "case_id"), optString(r, "service_code"),
-                                                                                r["suppressed"].get<bool>(), r["language"].get<std::string>(),
-                                                                                r["scope"].get<std::string>()});
         insert.bind(19, std::string_view(hash));
+        insert.bind(20, int64_t{timeSuspect ? 1 : 0});
         (void)insert.next();
         if (sqlite3_changes(m_db.handle()) == 1) {
             res.status = "stored";
-        } else {
-            // Seen before: the same delivery again, or a later reason/comment for the same tap.
-            existing.reset();
-            existing.bind(1, std::string_view(res.id));
-            (void)existing.next();
-            const std::string commentText = comment.is_null() ? "" : comment.get<std::string>();
-            if (existing.columnText(0) != deviceId) {
-                res.status = "rejected";
-                res.reason = "this id belongs to another device";
-            } else if (existing.columnText(1) != reasons || existing.columnText(2) != commentText) {
-                update.reset();
-                update.bind(1, std::string_view(res.id));
-                if (reasons.empty()) update.bindNull(2);
-                else update.bind(2, std::string_view(reasons));
-                optText(update, 3, comment);
-                update.bind(4, nowMs);
-                (void)update.next();
-                res.status = "updated";
-            } else {
-                res.status = "duplicate";
-            }
+            results.push_back(res);
+            continue;
+        }
+        // Seen before: the same delivery again, a later reason or comment for the same tap, or a conflict.
+        existing.reset();
+        existing.bind(1, std::string_view(res.id));
+        (void)existing.next();
+        if (existing.columnText(0) != deviceId) {
+            res.status = "rejected";
+            res.reason = "this id belongs to another device";
+            results.push_back(res);
+            continue;
+        }
+        const nlohmann::json storedReasons = existing.columnIsNull(9) ? nlohmann::json(nullptr) : nlohmann::json::parse(existing.columnText(9), nullptr, false);
+        nlohmann::json stored = {{"id", res.id},
+                                 {"score", existing.columnInt(1)},
+                                 {"created_wall_ms", existing.columnInt(2)},
+                                 {"created_mono_ms", existing.columnInt(3)},
+                                 {"boot_id", existing.columnText(4)},
+                                 {"device_id", deviceId},
+                                 {"counter", existing.columnText(5)},
+                                 {"officer_nip", textOrNull(existing, 6)},
+                                 {"case_id", textOrNull(existing, 7)},
+                                 {"service_code", textOrNull(existing, 8)},
+                                 {"reasons", storedReasons},
+                                 {"comment", textOrNull(existing, 10)},
+                                 {"suppressed", existing.columnInt(11) != 0},
+                                 {"language", existing.columnText(12)},
+                                 {"scope", existing.columnText(13)},
+                                 {"chain_seq", existing.columnIsNull(14) ? nlohmann::json(nullptr) : nlohmann::json(existing.columnInt(14))},
+                                 {"prev_hash", textOrNull(existing, 15)}};
+        const Comparison c = compare(ratingFields(), stored, r, false);
+        switch (c.verdict) {
+        case Verdict::Same:
+        case Verdict::Older: res.status = "duplicate"; break;
+        case Verdict::Newer:
+            update.reset();
+            update.bind(1, std::string_view(res.id));
+            if (reasons.empty()) update.bindNull(2);
+            else update.bind(2, std::string_view(reasons));
+            optText(update, 3, comment);
+            update.bind(4, nowMs);
+            update.bind(5, r["chain_seq"].get<int64_t>());
+            update.bind(6, std::string_view(prevHash));
+            update.bind(7, std::string_view(hash));
+            (void)update.next();
+            res.status = "updated";
+            break;
+        case Verdict::Conflict:
+            recordConflict(deviceId, "ratings", res.id, c.fields, stored.dump(), r.dump(), nowMs);
+            res.status = "conflict";
+            res.reason = conflictReason(c.fields);
+            break;
         }
         results.push_back(res);
     }
@@ -536,20 +896,65 @@ nlohmann::json CentralStore::report()
     out["sessions_total"] = m_db.queryInt("SELECT count(*) FROM sessions");
     out["cases_total"] = m_db.queryInt("SELECT count(*) FROM cases");
     out["audit_total"] = m_db.queryInt("SELECT count(*) FROM audit_events");
+    out["ingest_conflicts_total"] = ingestConflictCount(m_db);
+    out["time_suspect_total"] = timeSuspectCount(m_db);
+    // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).
+    nlohmann::json conflicts = nlohmann::json::array();
+    store::Statement c(m_db, "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
+                             " FROM ingest_conflicts ORDER BY last_received_at_ms DESC, seq DESC LIMIT 50");
+    auto parsed = [](const std::string& text) {
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        return j.is_discarded() ? nlohmann::json(text) : j;
+    };
+    while (c.next()) {
+        conflicts.push_back({{"device", c.columnText(0)},
+                             {"kind", c.columnText(1)},
+                             {"id", c.columnText(2)},
+                             {"fields", parsed(c.columnText(3))},
+                             {"first_received_at_ms", c.columnInt(4)},
+                             {"last_received_at_ms", c.columnInt(5)},
+                             {"times", c.columnInt(6)},
+                             {"stored", parsed(c.columnText(7))},
+                             {"offered", parsed(c.columnText(8))}});
+    }
+    out["ingest_conflicts"] = conflicts;
     nlohmann::json devices = nlohmann::json::object();
     store::Statement d(m_db, "SELECT d.id,"
                              " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
                              " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
-                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id)"
+                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
+                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id),"
+                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id AND r.time_suspect = 1)"
                              " FROM devices d ORDER BY d.id");
     while (d.next()) {
-        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)}, {"suppressed", d.columnInt(2)}, {"sessions", d.columnInt(3)},
-                                    {"cases", d.columnInt(4)},   {"audit", d.columnInt(5)},      {"chain", verifyChainLocked(d.columnText(0))}};
+        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
+                                    {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
+                                    {"time_suspect", d.columnInt(7)},     {"chain", verifyChainLocked(d.columnText(0))}};
     }
     out["devices"] = devices;
     return out;
+}
+
+void CentralStore::backupTo(const std::filesystem::path& out)
+{
+    // Private from its first byte: VACUUM INTO writes into an empty file that exists, and SQLite would
+    // create a new one 0644 less the umask.
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) throw CentralError("cannot create " + out.string() + ": " + std::strerror(errno));
+    (void)::fchmod(fd, 0600);
+    ::close(fd);
+    std::lock_guard lock(m_mutex);
+    try {
+        store::Statement st(m_db, "VACUUM INTO ?1");
+        st.bind(1, std::string_view(out.string()));
+        (void)st.next();
+    } catch (const store::SqliteError& e) {
+        std::error_code ec;
+        std::filesystem::remove(out, ec);
+        throw CentralError(std::string("the backup failed: ") + e.what());
+    }
 }
 
 nlohmann::json CentralStore::verifyChain(const std::string& deviceId)
@@ -688,7 +1093,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
         return 1;
     }
     std::error_code ec;
-    fs::create_directories(dataDir, ec);
+    prepareDataDir(dataDir);
     const fs::path target = dataDir / "central.db";
     if (fs::exists(target)) {
         if (!force) {
@@ -696,6 +1101,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
             return 2;
         }
         fs::rename(target, fs::path(target.string() + ".before-restore"), ec);
+        makePrivate(target.string() + ".before-restore");
         for (const char* side : {"-wal", "-shm"}) fs::remove(fs::path(target.string() + side), ec);
     }
     const fs::path tmp = target.string() + ".restoring";
@@ -704,6 +1110,7 @@ int restoreBackup(const std::filesystem::path& backup, const std::filesystem::pa
         std::cerr << "skm-central: cannot copy " << backup.string() << ": " << ec.message() << '\n';
         return 1;
     }
+    makePrivate(tmp); // every device secret: 0600, whatever the backup file's mode was
     fs::rename(tmp, target, ec);
     if (ec) {
         std::cerr << "skm-central: cannot put the backup in place: " << ec.message() << '\n';

@@ -68,6 +68,8 @@ const char* tr(Lang lang, const std::string& key)
         {"identical_intervals", {"penilaian berjarak sama persis", "ratings at identical intervals"}},
         {"ratings_without_case", {"penilaian dengan NIP tanpa layanan", "ratings with the NIP but no case"}},
         {"device_chain", {"rantai hash perangkat terputus", "a device's hash chain is broken"}},
+        {"ingest_conflicts", {"kiriman ulang berbeda dari yang sudah tersimpan: ditolak, kedua versi disimpan", "re-sent records differed from what was already stored: refused, both versions kept"}},
+        {"time_suspect", {"penilaian dengan waktu tidak wajar (jam perangkat salah)", "ratings with an implausible time (the device's clock was wrong)"}},
         {"language", {"English", "Bahasa Indonesia"}},
     };
     const auto it = texts.find(key);
@@ -366,7 +368,10 @@ std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, cons
 {
     std::ostringstream b;
     b << "<section>" << periodForm(lang, r, "/report") << "</section>";
-    b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office) << "</section>";
+    b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office);
+    if (r.ingestConflicts > 0) b << "<p class=\"flag\">" << fmtCount(lang, r.ingestConflicts) << " " << tr(lang, "ingest_conflicts") << "</p>";
+    if (r.timeSuspectRatings > 0) b << "<p class=\"flag\">" << fmtCount(lang, r.timeSuspectRatings) << " " << tr(lang, "time_suspect") << "</p>";
+    b << "</section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, r.office) << "<p class=\"note\">" << tr(lang, "counter_level") << ": "
       << fmtCount(lang, r.office.counterLevel) << "</p></section>";

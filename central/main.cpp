@@ -62,7 +62,7 @@ int main(int argc, char** argv)
     CLI::App* device = app.add_subcommand("device", "register kiosks");
     device->require_subcommand(1);
     CLI::App* deviceAdd = device->add_subcommand("add", "register a kiosk and write its provisioning file");
-    deviceAdd->add_option("ID", deviceId, "device id (1-64 characters, no spaces)")->required();
+    deviceAdd->add_option("ID", deviceId, "device id: 1-64 of A-Z a-z 0-9 . _ -, not starting with . or -")->required();
     deviceAdd->add_option("--out", out, "provisioning file to write (install it with: skm-kiosk provision FILE)")->required();
     deviceAdd->add_option("--url", url, "the central office's URL as the kiosk reaches it, e.g. http://10.0.0.5:8443")->required();
     deviceAdd->add_option("--data-dir", dataDir, "data directory");
@@ -118,6 +118,13 @@ int main(int argc, char** argv)
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
     if (*restoreCmd) return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
+    if (*deviceAdd) {
+        // Before anything is created: the id names a directory (publish/devices/ID/) and travels in headers.
+        if (const std::string why = skm::central::deviceIdProblem(deviceId); !why.empty()) {
+            std::cerr << "skm-central: " << why << '\n';
+            return 2;
+        }
+    }
     try {
         skm::central::CentralStore store(dataDir);
         if (*backupCmd) {
@@ -125,7 +132,7 @@ int main(int argc, char** argv)
                 std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";
                 return 2;
             }
-            store.database().exec("VACUUM INTO '" + std::regex_replace(backupOut, std::regex("'"), "''") + "'");
+            store.backupTo(backupOut);
             std::cout << "backup of " << (std::filesystem::path(dataDir) / "central.db").string() << " written to " << backupOut << '\n';
             return 0;
         }

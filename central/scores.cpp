@@ -1,5 +1,7 @@
 #include "scores.hpp"
 
+#include "central_store.hpp"
+
 #include <ikm/ikm.hpp>
 #include <roster/roster.hpp>
 
@@ -431,6 +433,8 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
             (*to)[k] = a.s;
         }
     }
+    r.ingestConflicts = ingestConflictCount(db);
+    r.timeSuspectRatings = timeSuspectCount(db);
     return r;
 }
 
@@ -476,7 +480,9 @@ nlohmann::json scoresJson(const ScoreReport& r)
                      d[k] = {{"clock_jumps", v.clockJumps}, {"counter_level", v.counterLevel}, {"chain_problems", v.chainBreaks}};
                  }
                  return d;
-             }()}};
+             }()},
+            {"ingest_conflicts", r.ingestConflicts},
+            {"time_suspect_ratings", r.timeSuspectRatings}};
 }
 
 std::string scoresCsv(const ScoreReport& r)
@@ -522,6 +528,9 @@ std::string scoresTable(const ScoreReport& r)
     for (const auto& [k, s] : r.services) line(k, s);
     header("counter (device/counter)");
     for (const auto& [k, s] : r.counters) line(k, s);
+    out << "\nall time, beside the figures (skm-central report --format json lists them):\n"
+        << "ingest conflicts: " << r.ingestConflicts << " (re-sent records that differed from what was stored: refused, both versions kept)\n"
+        << "ratings with an implausible time: " << r.timeSuspectRatings << " (the device's clock: before 2020 or after the upload)\n";
     return out.str();
 }
 

@@ -110,6 +110,10 @@ struct ScoreReport {
     std::map<std::string, Score> counters; // "DEVICE/COUNTER"
     Score office;                          // everything
     std::map<std::string, DeviceSignals> devices;
+    // Over all time, beside the figures: re-sent records refused as conflicts (both versions kept), and
+    // ratings stored with an implausible time (the device's clock) (central_store.hpp).
+    int64_t ingestConflicts = 0;
+    int64_t timeSuspectRatings = 0;
 };
 
 // The quick-rating index month by month: the `months` calendar months ending with the one `period`

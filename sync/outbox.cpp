@@ -179,8 +179,13 @@ MarkCounts markAnswers(store::Database& db, const OutboxBatch& batch, const nloh
             } else if (status == "rejected") {
                 st = &rejected; // kept, with the reason, shown on the admin screen; never deleted
                 second = r.value("reason", "rejected by the central office");
+            } else if (status == "conflict") {
+                // Final: the office keeps the version it has and this one beside it; sending it again
+                // would change nothing. Kept as rejected with the reason, like a refusal.
+                st = &rejected;
+                second = "conflict: " + r.value("reason", "the central office holds another version of this record");
             } else {
-                continue;
+                continue; // a status this kiosk does not know: left pending, tried again
             }
             ++counts.answered;
             st->reset();
@@ -193,6 +198,7 @@ MarkCounts markAnswers(store::Database& db, const OutboxBatch& batch, const nloh
             const int64_t changed = sqlite3_changes(db.handle());
             int64_t& target = st == &sent ? (isRating ? counts.ratingsSent : counts.eventsSent) : (isRating ? counts.ratingsRejected : counts.eventsRejected);
             target += changed;
+            if (changed > 0 && status == "conflict") counts.conflicts.push_back({kind.key, rev->first, second});
         }
     }
     if (int rc = tx.commit(&message); rc != SQLITE_OK) throw store::SqliteError(rc, "marking did not commit: " + message);

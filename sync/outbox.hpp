@@ -43,14 +43,25 @@ struct OutboxBatch {
 // The pending rows, oldest first, at most `perKind` of each kind.
 [[nodiscard]] OutboxBatch selectPending(store::Database& db, int64_t perKind);
 
+// A record the central office already holds in another version that it will not replace (history is
+// append-only there): the answer `conflict`, final for this version of the record.
+struct MarkedConflict {
+    std::string kind;   // kOutboxKinds[k].key
+    std::string id;
+    std::string reason; // the central office's: which fields differ
+};
+
 struct MarkCounts {
-    int64_t ratingsSent = 0, ratingsRejected = 0, eventsSent = 0, eventsRejected = 0;
+    int64_t ratingsSent = 0, ratingsRejected = 0, eventsSent = 0, eventsRejected = 0; // rejected includes conflicts
     int64_t answered = 0; // answers that named an item of the batch, marked or not
+    std::vector<MarkedConflict> conflicts; // the rows marked rejected for a conflict
 };
 
 // Marks the answers to `batch` (the response's arrays by kOutboxKinds[k].answers) in one transaction:
-// stored/duplicate/updated -> sent, rejected -> rejected with the reason (kept, never deleted). A row
-// changed since it was read (its rev moved on) stays pending, so the change goes up next time.
+// stored/duplicate/updated -> sent; rejected -> rejected with the reason, conflict -> rejected with
+// "conflict: " and the reason (kept, never deleted, not sent again unless the row changes); an
+// unknown status leaves the row pending. A row changed since it was read (its rev moved on) stays
+// pending, so the change goes up next time.
 MarkCounts markAnswers(store::Database& db, const OutboxBatch& batch, const nlohmann::json& response, const std::string& batchId, int64_t nowMs);
 
 // Pending rows of the kinds other than ratings.

@@ -22,7 +22,7 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
 {
     const nlohmann::json j = {{"at_ms", st.clock().wallMs()}, {"ok", r.ok}, {"sent", r.sent}, {"rejected", r.rejected},
                               {"pending_left", r.pendingLeft}, {"events_sent", r.eventsSent}, {"events_rejected", r.eventsRejected},
-                              {"events_pending_left", r.eventsPendingLeft},
+                              {"events_pending_left", r.eventsPendingLeft}, {"conflicts", r.conflicts},
                               {"config", {{"status", r.configStatus}, {"error", r.configError.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.configError)}}},
                               {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)}};
     try {
@@ -129,12 +129,23 @@ HttpRequest buildRequest(Run& run, const OutboxBatch& batch, const std::string& 
     return req;
 }
 
-void addCounts(SyncResult& r, const MarkCounts& c)
+// Adds a marking's counts to the run's, and says each conflict: in the journal, and as an audit event
+// (upload_conflict) that goes up to the office with the next batch. The row itself keeps the reason.
+void addCounts(Run& run, const MarkCounts& c)
 {
+    SyncResult& r = run.result;
     r.sent += c.ratingsSent;
     r.rejected += c.ratingsRejected;
     r.eventsSent += c.eventsSent;
     r.eventsRejected += c.eventsRejected;
+    r.conflicts += static_cast<int64_t>(c.conflicts.size());
+    for (const MarkedConflict& k : c.conflicts) {
+        spdlog::warn("{} {}: the central office holds another version and keeps it ({}); kept here as rejected", k.kind, k.id, k.reason);
+        const std::string detail = nlohmann::json{{"kind", k.kind}, {"id", k.id}, {"reason", k.reason}}.dump();
+        if (const int rc = run.st.recordAudit("upload_conflict", std::nullopt, detail); rc != SQLITE_OK) {
+            spdlog::error("cannot record the audit event upload_conflict for {} {} (SQLite {})", k.kind, k.id, rc);
+        }
+    }
 }
 
 // Marks every item of the batch rejected with `reason` (a refusal of the whole request).
@@ -146,7 +157,7 @@ void rejectAll(Run& run, const OutboxBatch& batch, const std::string& batchId, c
         list = nlohmann::json::array();
         for (const OutboxItem& item : batch.items[k]) list.push_back({{"id", item.id}, {"status", "rejected"}, {"reason", reason}});
     }
-    addCounts(run.result, markAnswers(run.st.database(), batch, response, batchId, run.st.clock().wallMs()));
+    addCounts(run, markAnswers(run.st.database(), batch, response, batchId, run.st.clock().wallMs()));
 }
 
 // Delivers the batch: true when every item got an answer, false to end the run (the error is in
@@ -176,7 +187,7 @@ bool deliver(Run& run, const OutboxBatch& batch)
                 return false;
             }
             const MarkCounts marked = markAnswers(run.st.database(), batch, answer, batchId, run.st.clock().wallMs());
-            addCounts(run.result, marked);
+            addCounts(run, marked);
             if (marked.answered == 0) {
                 run.result.error = "the central office answered for none of the batch";
                 return false;

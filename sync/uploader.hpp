@@ -47,6 +47,7 @@ struct SyncResult {
     int64_t eventsSent = 0;     // sessions, cases and audit events acknowledged
     int64_t eventsRejected = 0;
     int64_t eventsPendingLeft = 0;
+    int64_t conflicts = 0;      // of the rejected: records the central office holds in another version (each audited: upload_conflict)
     int64_t bytesSent = 0;  // request bodies as sent (compressed), every attempt
     std::string configStatus; // the configuration download: unchanged, applied, error ("" if not tried)
     std::string configError;
