@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -927,6 +928,9 @@ int Server::bind(const std::string& host, int port)
 void Server::run()
 {
     Impl& s = *m;
+    // A peer gone while OpenSSL writes to its socket must be an error to handle, not a SIGPIPE that
+    // ends the process (send() has MSG_NOSIGNAL; OpenSSL's writes do not).
+    signal(SIGPIPE, SIG_IGN);
     s.epollFd = epoll_create1(EPOLL_CLOEXEC);
     s.devicePool = std::make_unique<WorkerPool>("device", s.limits.workersPerPool, s.limits.maxQueuedPerPool);
     s.webPool = std::make_unique<WorkerPool>("web", s.limits.workersPerPool, s.limits.maxQueuedPerPool);
