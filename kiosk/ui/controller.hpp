@@ -62,6 +62,7 @@ struct SyncSummary {
     int64_t rejected = 0;
     int64_t pendingLeft = 0;
     std::string error; // as the sync code says it (English); the screen shows its kind in Indonesian first
+    bool storeDamaged = false; // the database is damaged: the sync refused to open it and sent nothing
 };
 
 // The kind of a sync error, as a catalogue key ("admin.problem_network", "admin.problem_tls",

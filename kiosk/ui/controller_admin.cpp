@@ -63,7 +63,12 @@ bool Controller::drainBackground()
     m_syncRunning = false;
     const SyncSummary& r = results.back();
     const config::Lang lang = config::Lang::Id;
-    if (r.error.empty()) {
+    if (r.storeDamaged) {
+        // The sync's own connection found the file damaged and left it: this kiosk salvages it when it
+        // starts again (store::StoreDamaged). The journal gets the whole reason.
+        spdlog::error("sync now: {}", r.error);
+        say("admin.sync_damaged", true);
+    } else if (r.error.empty()) {
         officerMessage("admin.sync_done",
                        m_state.catalog->format(lang, "admin.sync_done",
                                                {{"sent", config::formatCount(r.sent, lang)},
@@ -225,6 +230,9 @@ void Controller::handleAdmin(const Intent& in)
             SyncSummary result;
             try {
                 result = m_syncRun();
+            } catch (const store::StoreDamaged& e) {
+                result.error = e.what();
+                result.storeDamaged = true;
             } catch (const std::exception& e) {
                 result.error = e.what();
             }

@@ -13,6 +13,7 @@
 #include <roster/auth.hpp>
 #include <roster/duty.hpp>
 #include <store/clock.hpp>
+#include <store/instance_lock.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/images.hpp>
@@ -93,6 +94,7 @@ public:
     config::Catalog catalog;
     ui::UiSettings settings;
     std::unique_ptr<config::SurveySource> source;
+    std::unique_ptr<store::InstanceLock> lock; // the kiosk's, as the app holds it (released after the store)
     std::unique_ptr<store::RatingStore> st;
     std::unique_ptr<ui::Controller> controller;
     std::unique_ptr<roster::Authenticator> auth;
