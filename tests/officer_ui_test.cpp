@@ -263,9 +263,15 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         CHECK_THAT(value("admin.storage"), Catch::Contains(" GB / ") && Catch::EndsWith(" MB"));
         CHECK(value("admin.sample") == d.t("admin.sample_no_data")); // no services logged: no verdict on the sample
 
+        d.tap("admin.export"); // not provisioned: no key to sign with
+        CHECK(d.controller->snapshot().officerMessageKey == "admin.export_unavailable");
+        CHECK(std::filesystem::is_empty(d.dir / "usb"));
+        d.controller->setExportKey([] { return store::ExportKey{"desk-test", std::string(64, 'c')}; });
         d.tap("admin.export");
         CHECK(d.controller->snapshot().officerMessageKey == "admin.exported");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains((d.dir / "usb").string()));
+        // What went onto the stick, kind by kind, and where.
+        CHECK_THAT(d.controller->snapshot().officerMessage,
+                   Catch::Contains((d.dir / "usb").string()) && Catch::Contains(": 1 penilaian, 0 survei, 0 layanan, 0 sesi petugas, 2 catatan audit"));
         d.tap("admin.sync_now");
         CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_unavailable");
 

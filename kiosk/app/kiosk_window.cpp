@@ -459,6 +459,12 @@ int runKiosk(const RunOptions& o)
             },
             [] { glfwPostEmptyEvent(); });
     }
+    // "Export to USB" signs with the provisioning's key, read when the technician asks (a kiosk
+    // provisioned while running exports without a restart).
+    controller.setExportKey([dataDir = o.dataDir] {
+        const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
+        return store::ExportKey{p.deviceId, p.secret};
+    });
     // Officers' photos (DATA_DIR/photos, delivered with the roster), drawn from GL textures.
     auto images = std::make_unique<GlImages>(); // its textures go before the GL context does (below)
     ui::setImageSource(images.get());
