@@ -264,8 +264,9 @@ void Controller::handleAdmin(const Intent& in)
             officerMessage("admin.exported",
                            m_state.catalog->format(lang, "admin.exported",
                                                    {{"ratings", n("ratings")}, {"surveys", n("surveys")}, {"cases", n("cases")},
-                                                    {"sessions", n("sessions")}, {"audit", n("audit")}, {"file", r.file.string()}}),
+                                                    {"sessions", n("sessions")}, {"audit", n("audit")}}),
                            false);
+            spdlog::info("exported to {}: {} records", r.file.string(), r.total());
         } catch (const std::exception& e) {
             officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
         }

@@ -32,6 +32,10 @@ KioskRig::KioskRig(RigOptions o)
     st = std::make_unique<store::RatingStore>(so);
     if (o.demoRoster) roster::replaceRoster(st->database(), roster::loadRosterFile((sourceDir() / "config" / "demo-roster.toml").string()), 0);
     settings = ui::UiSettings::from(o.config);
+    if (o.usbStick) {
+        std::filesystem::create_directories(dir / "usb");
+        settings.exportDir = (dir / "usb").string();
+    }
     controller = std::make_unique<ui::Controller>(*st, settings, clock, catalog);
     ui::setImageSource(&images);
     controller->setPhotoLocator([data = dir / "data"](const roster::Officer& officer) {

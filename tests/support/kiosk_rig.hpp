@@ -32,6 +32,7 @@ struct RigOptions {
     bool demoRoster = false;      // import config/demo-roster.toml
     bool desk = false;            // attach the officer's desk (Authenticator and Duty)
     bool surveySource = false;    // DATA_DIR/survey.toml as the survey source
+    bool usbStick = false;        // a USB stick for "export to USB": an empty directory in the rig's
     roster::DutyPolicy policy = [] { roster::DutyPolicy p; p.endOfDayMinutes = -1; return p; }();
     int64_t wallMs = 1'800'000'000'000;
 
