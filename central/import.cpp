@@ -5,6 +5,7 @@
 #include <store/clock.hpp>
 
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <set>
 #include <string_view>
@@ -77,7 +78,13 @@ ImportSummary importExport(CentralStore& store, const fs::path& file, int64_t no
     if (!header.is_object() || !header.contains("format") || header["format"] != p::kExportFormat) {
         throw ImportError(name + " is not an SKM export file (its first line has no \"format\": \"skm-export\"); nothing imported");
     }
-    const int64_t version = header.contains("version") && header["version"].is_number_integer() ? header["version"].get<int64_t>() : 0;
+    // The header is read before the signature is checked: every field is looked at for its type first.
+    auto intField = [&](const char* key) -> std::optional<int64_t> {
+        const auto it = header.find(key);
+        if (it == header.end() || !it->is_number_integer()) return std::nullopt;
+        return it->get<int64_t>();
+    };
+    const int64_t version = intField("version").value_or(0);
     if (version == 1) {
         throw ImportError(name + " is a version 1 export, written before exports were signed: the central office cannot tell it from a forged "
                                  "file, so it is not imported. Export again on the kiosk (skm-kiosk export, or \"Ekspor ke USB\"), which "
@@ -90,13 +97,12 @@ ImportSummary importExport(CentralStore& store, const fs::path& file, int64_t no
     if (!header.contains("device_id") || !header["device_id"].is_string() || header["device_id"].get_ref<const std::string&>().empty()) {
         throw ImportError(name + ": the export header names no device; nothing imported");
     }
-    if (header.value("protocol", 0) != p::kVersion) {
-        throw ImportError(name + ": its records are of protocol " + header.value("protocol", nlohmann::json(nullptr)).dump() + ", this skm-central speaks " +
-                          std::to_string(p::kVersion) + "; nothing imported");
+    if (intField("protocol") != p::kVersion) {
+        throw ImportError(name + ": its records are not of protocol " + std::to_string(p::kVersion) + ", the one this skm-central speaks; nothing imported");
     }
     ImportSummary summary;
     summary.deviceId = header["device_id"].get<std::string>();
-    summary.exportedAtMs = header.value("exported_at_ms", int64_t{0});
+    summary.exportedAtMs = intField("exported_at_ms").value_or(0);
 
     // The signature: the last line, over every byte before it.
     if (headerEnd == std::string::npos || text.back() != '\n') throw ImportError(cutShort);

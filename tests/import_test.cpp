@@ -224,6 +224,10 @@ TEST_CASE("skm-central import refuses a changed, forged, unknown-device, cut-sho
     refused(variant("empty.jsonl", ""), "is empty");
     refused(variant("v1.jsonl", "{\"device_id\":\"loket-a\",\"exported_at_ms\":1,\"format\":\"skm-export\",\"ratings\":0,\"version\":1}\n"),
             "version 1 export");
+    // A header whose fields are not what they say (read before the signature): refused as such, not a crash.
+    refused(variant("types.jsonl", "{\"device_id\":\"loket-a\",\"exported_at_ms\":\"soon\",\"format\":\"skm-export\",\"protocol\":\"1\",\"version\":2}\n"),
+            "not of protocol 1");
+    refused(variant("nodevice.jsonl", "{\"device_id\":7,\"format\":\"skm-export\",\"protocol\":1,\"version\":2}\n"), "names no device");
     // A data directory with no central office in it: refused, and nothing created there.
     {
         const auto r = importFile(good, dir / "elsewhere");
