@@ -153,7 +153,7 @@ ImportSummary importExport(CentralStore& store, const fs::path& file, int64_t no
         for (const auto& [kind, results] : store.ingest(summary.deviceId, body, nowMs)) {
             for (const ItemResult& r : results) {
                 ++summary.counts[kind][r.status];
-                if (r.status == "rejected") summary.rejected.push_back({kind, r.id, r.reason});
+                if (r.status != "stored" && r.status != "duplicate" && r.status != "updated") summary.refused.push_back({kind, r.id, r.status, r.reason});
             }
         }
         body = nlohmann::json::object();
@@ -194,13 +194,17 @@ int runImport(const fs::path& file, const fs::path& dataDir, int64_t nowMs)
     std::cout << file.filename().string() << ": device " << s.deviceId << ", exported " << store::isoUtc(s.exportedAtMs)
               << ", signature verified\n";
     for (const char* kind : protocol::kItemKinds) {
-        auto& c = s.counts[kind];
+        auto c = s.counts[kind];
         std::cout << "  " << kind << ": " << c["stored"] << " stored, " << c["duplicate"] << " duplicate, " << c["updated"] << " updated, "
-                  << c["rejected"] << " rejected\n";
+                  << c["rejected"] << " rejected";
+        for (const auto& [status, n] : c) { // any other answer the ingest gives (e.g. a conflict with the record already here)
+            if (status != "stored" && status != "duplicate" && status != "updated" && status != "rejected") std::cout << ", " << n << " " << status;
+        }
+        std::cout << '\n';
     }
-    for (const auto& r : s.rejected) std::cout << "  rejected " << r.kind << " " << r.id << ": " << r.reason << '\n';
-    if (!s.rejected.empty()) {
-        std::cout << "records refused: " << s.rejected.size() << " (listed above, with the reason); the rest are stored\n";
+    for (const auto& r : s.refused) std::cout << "  " << r.status << " " << r.kind << " " << r.id << ": " << r.reason << '\n';
+    if (!s.refused.empty()) {
+        std::cout << "records refused: " << s.refused.size() << " (listed above, with the reason); the rest are in\n";
         return 3;
     }
     return 0;

@@ -32,10 +32,10 @@ struct ImportSummary {
     int64_t exportedAtMs = 0;
     // Per kind ("ratings", "sessions", "cases", "audit", "surveys"), per answer status: how many.
     std::map<std::string, std::map<std::string, int64_t>> counts;
-    struct Rejection {
-        std::string kind, id, reason;
+    struct Refusal {
+        std::string kind, id, status, reason; // status: rejected, or any other answer but stored/duplicate/updated
     };
-    std::vector<Rejection> rejected; // every record refused, with the reason
+    std::vector<Refusal> refused; // every record not accepted, with the reason, in the file's order
 };
 
 // Verifies and applies the export `file`. Throws ImportError (nothing stored) for a file that is not a
@@ -43,9 +43,10 @@ struct ImportSummary {
 [[nodiscard]] ImportSummary importExport(CentralStore& store, const std::filesystem::path& file, int64_t nowMs);
 
 // `skm-central import FILE --data-dir DIR`: importExport on DIR's central.db (which must exist: a wrong
-// --data-dir creates nothing), the summary on stdout (per kind: stored, duplicate, updated, rejected,
-// then every rejection with its reason), a refusal on stderr. Returns the exit status: 0 every record
-// accepted, 3 applied but some records rejected, 1 refused (nothing stored) or failed.
+// --data-dir creates nothing), the summary on stdout (per kind: stored, duplicate, updated, rejected and
+// any other answer, then every record not accepted with its reason), a refusal on stderr. Returns the
+// exit status: 0 every record accepted, 3 applied but some records refused, 1 the file refused
+// (nothing stored) or failed.
 int runImport(const std::filesystem::path& file, const std::filesystem::path& dataDir, int64_t nowMs);
 
 } // namespace skm::central
