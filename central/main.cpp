@@ -6,9 +6,11 @@
 //   skm-central user add NAME [--role admin|unit-head] [--unit UNIT]   (password on stdin)
 //   skm-central backup --out FILE [--data-dir DIR]   /   restore --from FILE [--data-dir DIR] [--force]
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
+//   skm-central import FILE [--data-dir DIR]   (a kiosk's USB export, docs/export-format.md)
 
 #include "central_store.hpp"
 #include "accounts.hpp"
+#include "import.hpp"
 #include "publish.hpp"
 #include "scores.hpp"
 #include "server.hpp"
@@ -115,7 +117,16 @@ int main(int argc, char** argv)
     commentsCmd->add_option("--search", commentSearch, "only comments containing this text (any case)");
     commentsCmd->add_option("--format", commentFormat, "table or json")->check(CLI::IsMember({"table", "json"}));
 
+    CLI::App* importCmd = app.add_subcommand("import", "apply a kiosk's USB export (skm-kiosk export): its signature checked against the registered "
+                                                       "device's secret, its records stored as an upload's (one already here is a duplicate). "
+                                                       "Exit 0 all accepted, 3 some records rejected, 1 the file refused (nothing stored)");
+    std::string importFile;
+    importCmd->add_option("FILE", importFile, "the export file, skm-export-DEVICE-TIME.jsonl")->required()->check(CLI::ExistingFile);
+    importCmd->add_option("--data-dir", dataDir, "data directory");
+
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
+
+    if (*importCmd) return skm::central::runImport(importFile, dataDir, nowMs());
 
     if (*restoreCmd) return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
     if (*deviceAdd) {

@@ -1,7 +1,9 @@
 // skm-sync: uploads the kiosk's pending ratings to the central office.
 //
 //   skm-sync --once [--data-dir DIR] [--deadline SECONDS] [--max-upload-rate BYTES_PER_S]
-//   one run; exit 0 when nothing (ratings, sessions, cases, audit events) is left to send
+//   one run; exit 0 when nothing (ratings, surveys, sessions, cases, audit events) is left to send,
+//   1 when something is, 2 for a usage error or a kiosk not provisioned, 3 when the kiosk's database
+//   is damaged (left untouched for the kiosk to move aside and salvage; nothing sent)
 
 #include "http_sender.hpp"
 #include "provisioning.hpp"
@@ -27,7 +29,9 @@ int main(int argc, char** argv)
     logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
     spdlog::set_default_logger(logger);
 
-    CLI::App app{"skm-sync: uploads the kiosk's pending ratings to the central office."};
+    CLI::App app{"skm-sync: uploads the kiosk's pending ratings to the central office.\n"
+                 "Exit status: 0 nothing left to send, 1 something left (or an error), 2 usage or not provisioned,\n"
+                 "3 the kiosk's database is damaged: left untouched, nothing sent (restart the kiosk, which salvages it)."};
     bool once = false;
     std::string dataDir = "skm-data";
     app.add_flag("--once", once, "run one sync and exit (0: nothing left to send)")->required();
@@ -52,10 +56,6 @@ int main(int argc, char** argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int status = 1;
     try {
-        skm::store::StoreOptions o;
-        o.dataDir = dataDir;
-        o.deviceId = p.deviceId;
-        skm::store::RatingStore store(o);
         skm::sync::SyncOptions options;
         options.deadlineMs = deadlineSeconds * 1000LL;
         options.maxSendBytesPerSecond = maxRate;
@@ -68,11 +68,14 @@ int main(int argc, char** argv)
                 std::ofstream(std::filesystem::path(keepBodies) / name, std::ios::binary) << body;
             };
         }
-        const auto r = skm::sync::syncOnce(store, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
+        const auto r = skm::sync::syncDataDir(dataDir, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
         std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << ", " << r.requests << " requests, "
                   << r.bytesSent << " bytes; events sent " << r.eventsSent << ", rejected " << r.eventsRejected << ", pending " << r.eventsPendingLeft
                   << (r.error.empty() ? "" : "; error: " + r.error) << '\n';
         status = r.ok ? 0 : 1;
+    } catch (const skm::store::StoreDamaged& e) {
+        std::cerr << "skm-sync: nothing sent: " << e.what() << '\n';
+        status = 3;
     } catch (const std::exception& e) {
         std::cerr << "skm-sync: " << e.what() << '\n';
     }

@@ -1,7 +1,8 @@
 #pragma once
 // The upload outbox: the rows of the kiosk's store that the central office has not acknowledged, of
-// every kind that travels (ratings, officer sessions with their events, cases, audit events), as the
-// JSON items of an upload (docs/sync-protocol.md), and the marking of the server's answers.
+// every kind that travels (ratings, officer sessions with their events, cases, audit events, finished
+// survey responses), as the JSON items of an upload (docs/sync-protocol.md; the field lists are
+// store/record_json.hpp's, which the USB export uses too), and the marking of the server's answers.
 
 #include <store/db.hpp>
 

@@ -154,6 +154,8 @@ std::string canonicalRequest(std::string_view method, std::string_view path, int
     return s;
 }
 
+std::string canonicalExport(std::string_view content) { return "EXPORT\n" + sha256Hex(content); }
+
 std::string sign(std::string_view secretHex, std::string_view message)
 {
     needSodium();

@@ -26,6 +26,14 @@ inline constexpr size_t kMaxItems = 5000;                 // ratings per request
 // definition as text, and the officers' photos in base64 (roster::kMaxPhotosBytes in all).
 inline constexpr size_t kMaxConfigInflatedBytes = 16 * 1024 * 1024;
 
+// The kinds of record an upload body (and an export file) carries, in the order the device sends them.
+inline constexpr const char* kItemKinds[] = {"ratings", "sessions", "cases", "audit", "surveys"};
+
+// The USB export (docs/export-format.md): a file a kiosk writes for `skm-central import`, its records
+// those of an upload, signed with the device's secret.
+inline constexpr const char* kExportFormat = "skm-export";
+inline constexpr int kExportVersion = 2;
+
 // The body is gzip JSON sent as Content-Type application/gzip, not Content-Encoding: gzip, so that no
 // HTTP layer inflates it before the signature (over the bytes as sent) is checked, and the server
 // inflates it itself under kMaxInflatedBytes.
@@ -75,6 +83,9 @@ inline constexpr int kMaxJsonDepth = 32;
 // accepts a roster only from its own central office: "RESPONSE", the request's nonce, the ETag and
 // the SHA-256 of the body, one per line.
 [[nodiscard]] std::string canonicalResponse(std::string_view requestNonce, std::string_view etag, std::string_view body);
+// What a device signs in an export file: "EXPORT", then the SHA-256 (hex) of `content`, every byte
+// of the file before its signature line.
+[[nodiscard]] std::string canonicalExport(std::string_view content);
 // HMAC-SHA256 (libsodium) of `message` under the hex `secret`, as hex. Throws ProtocolError for a bad secret.
 [[nodiscard]] std::string sign(std::string_view secretHex, std::string_view message);
 // Constant-time comparison of a presented signature with the expected one.

@@ -282,4 +282,13 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
     return result;
 }
 
+SyncResult syncDataDir(const std::filesystem::path& dataDir, const Provisioning& p, const Sender& send, const SyncOptions& options)
+{
+    store::StoreOptions o;
+    o.dataDir = dataDir;
+    o.deviceId = p.deviceId;
+    store::RatingStore st(o); // no instance lock: never quarantines
+    return syncOnce(st, p, send, options);
+}
+
 } // namespace skm::sync

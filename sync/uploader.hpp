@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -80,5 +81,11 @@ std::string signRequest(HttpRequest& req, const Provisioning& p, const std::stri
 
 // Runs one sync and records its result in the store's meta (key last_sync, JSON).
 SyncResult syncOnce(store::RatingStore& store, const Provisioning& p, const Sender& send, const SyncOptions& options = {});
+
+// One sync of the kiosk in `dataDir`, provisioned as `p`, on a store connection of its own. It is not
+// the kiosk's connection: a damaged database is refused with store::StoreDamaged and left as it is for
+// the kiosk to move aside and salvage. `skm-sync --once` and the admin screen's "sync now" both run
+// this. Throws what RatingStore's constructor throws.
+SyncResult syncDataDir(const std::filesystem::path& dataDir, const Provisioning& p, const Sender& send, const SyncOptions& options = {});
 
 } // namespace skm::sync

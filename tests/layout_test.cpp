@@ -15,7 +15,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 using namespace skm;
 using ui::ScreenId;
@@ -117,6 +119,7 @@ struct Walk : test::KioskRig {
         o.config.largeText = p.largeText;
         o.config.adminPinHash = roster::hashPin("909090");
         o.desk = true;
+        o.usbStick = true;
         return o;
     }
     void settle()
@@ -232,6 +235,21 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
             REQUIRE(w.screen() == ScreenId::Admin);
             w.settle();
             checkFrame(w, "technician", false);
+            w.tap("admin.export");
+            REQUIRE(w.snap().officerMessageKey == "admin.export_unavailable");
+            w.settle();
+            checkFrame(w, "technician: export not available", false);
+            w.controller->setExportKey([] { return store::ExportKey{"ui-test", std::string(64, 'c')}; });
+            w.tap("admin.export");
+            REQUIRE(w.snap().officerMessageKey == "admin.exported"); // the file and its counts, kind by kind
+            w.settle();
+            checkFrame(w, "technician: exported", false);
+            w.controller->setSyncRunner([]() -> ui::SyncSummary { throw store::StoreDamaged("database skm.db is damaged (quick_check failed)"); }, [] {});
+            w.tap("admin.sync_now");
+            for (int i = 0; i < 400 && !w.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            REQUIRE(w.snap().officerMessageKey == "admin.sync_damaged");
+            w.settle();
+            checkFrame(w, "technician: sync refused, the database is damaged", false);
             w.tap("admin.leave");
             w.settle();
             checkFrame(w, "technician: leave?", false);

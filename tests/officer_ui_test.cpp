@@ -3,6 +3,9 @@
 
 #include "support/kiosk_rig.hpp"
 
+#include <http_sender.hpp>
+#include <uploader.hpp>
+
 #include <store/migrations.hpp>
 #include <roster/auth.hpp>
 #include <roster/duty.hpp>
@@ -260,9 +263,15 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         CHECK_THAT(value("admin.storage"), Catch::Contains(" GB / ") && Catch::EndsWith(" MB"));
         CHECK(value("admin.sample") == d.t("admin.sample_no_data")); // no services logged: no verdict on the sample
 
+        d.tap("admin.export"); // not provisioned: no key to sign with
+        CHECK(d.controller->snapshot().officerMessageKey == "admin.export_unavailable");
+        CHECK(std::filesystem::is_empty(d.dir / "usb"));
+        d.controller->setExportKey([] { return store::ExportKey{"desk-test", std::string(64, 'c')}; });
         d.tap("admin.export");
         CHECK(d.controller->snapshot().officerMessageKey == "admin.exported");
-        CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains((d.dir / "usb").string()));
+        // What went onto the stick, kind by kind.
+        CHECK(d.controller->snapshot().officerMessage == "Diekspor: 1 penilaian, 0 survei, 0 layanan, 0 sesi, 2 audit");
+        CHECK(std::filesystem::directory_iterator(d.dir / "usb")->path().filename().string().rfind("skm-export-desk-test-", 0) == 0);
         d.tap("admin.sync_now");
         CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_unavailable");
 
@@ -465,6 +474,56 @@ TEST_CASE("F2 in the middle of a citizen's comment or questionnaire keeps what t
     d.frame();
     CHECK(d.q("SELECT status FROM survey_responses") == "incomplete"); // closed, kept, uploaded
     CHECK(d.count("survey_answers") == 1);
+}
+
+TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the file to the kiosk", "[admin][ui][corrupt]")
+{
+    Desk d;
+    config::KioskConfig cfg;
+    cfg.adminPinHash = roster::hashPin("909090");
+    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    // The app's runner: skm-sync's code on a connection of its own. Nothing is listening at that URL:
+    // a sync that got as far as the network would say so instead.
+    sync::Provisioning prov;
+    prov.centralUrl = "http://127.0.0.1:9";
+    prov.deviceId = "desk-test";
+    prov.secret = std::string(64, 'a');
+    const auto dataDir = d.dir / "data";
+    d.controller->setSyncRunner(
+        [&] {
+            const sync::SyncResult r = sync::syncDataDir(dataDir, prov, [](const sync::HttpRequest& req) { return sync::curlSend(req); });
+            return ui::SyncSummary{r.ok, r.sent, r.rejected, r.pendingLeft, r.error};
+        },
+        [] {});
+    for (int i = 0; i < 300; ++i) REQUIRE(d.st->recordEvent("test_event", "{\"pad\":\"" + std::string(60, 'x') + "\"}") == SQLITE_OK);
+    d.st->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const auto dbPath = d.st->dbPath();
+    test::scramblePage(dbPath, d.st->database().queryInt("SELECT pageno FROM dbstat WHERE name = 'store_events' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1"));
+    const auto before = test::readBytes(dbPath);
+
+    d.frame();
+    d.controller->adminKey();
+    d.frame();
+    d.type("909090");
+    d.key(ImGuiKey_Enter);
+    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.tap("admin.sync_now");
+    bool drained = false;
+    for (int i = 0; i < 400 && !drained; ++i) {
+        drained = d.controller->drainBackground();
+        if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(drained);
+    CHECK(d.snap().officerMessageKey == "admin.sync_damaged");
+    CHECK(d.snap().officerMessageIsError);
+    CHECK(test::readBytes(dbPath) == before);
+    for (const auto& e : std::filesystem::directory_iterator(dataDir)) CHECK(e.path().filename().string().find("corrupt") == std::string::npos);
+    // The citizen's next rating is in skm.db.
+    d.tap("admin.close");
+    d.tap("face.4");
+    store::Database fresh(dbPath.string(), SQLITE_OPEN_READONLY);
+    CHECK(fresh.queryInt("SELECT count(*) FROM ratings WHERE score = 4") == 1);
 }
 
 TEST_CASE("the technician's screen stays open while sync now runs, and export says when there is no USB stick", "[admin][ui]")

@@ -4,6 +4,7 @@
 #include "support/test_util.hpp"
 
 #include <store/chain.hpp>
+#include <store/instance_lock.hpp>
 #include <store/migrations.hpp>
 #include <store/rating_store.hpp>
 #include <roster/roster.hpp>
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -22,13 +24,16 @@ using skm::test::TempDir;
 
 namespace {
 
-StoreOptions optionsFor(const TempDir& dir, const Clock* clock = nullptr)
+// `kiosk`: the instance lock of the kiosk, when the store stands for the kiosk's own (only that one
+// may quarantine and salvage a damaged file).
+StoreOptions optionsFor(const TempDir& dir, const Clock* clock = nullptr, const InstanceLock* kiosk = nullptr)
 {
     StoreOptions o;
     o.dataDir = dir / "data";
     o.deviceId = "test-device";
     o.counter = "Loket 1";
     o.clock = clock;
+    o.instanceLock = kiosk;
     return o;
 }
 
@@ -312,6 +317,7 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
     TempDir dir;
     const auto dbPath = dir / "data" / "skm.db";
     ManualClock clock(1'764'400'000'000);
+    const InstanceLock kioskLock(dir / "data"); // these stores stand for the kiosk's own
 
     SECTION("a file that is not a database at all")
     {
@@ -320,7 +326,7 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
         randombytes_buf(junk.data(), junk.size());
         skm::test::writeBytes(dbPath, junk);
 
-        RatingStore store(optionsFor(dir, &clock));
+        RatingStore store(optionsFor(dir, &clock, &kioskLock));
         const OpenReport& rep = store.openReport();
         REQUIRE(rep.quarantinedTo);
         CHECK(rep.quarantinedTo->filename().string().rfind("skm.db.corrupt-20251129T", 0) == 0);
@@ -340,7 +346,7 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
     {
         std::vector<std::string> ids;
         {
-            RatingStore store(optionsFor(dir, &clock));
+            RatingStore store(optionsFor(dir, &clock, &kioskLock));
             for (int i = 0; i < 400; ++i) {
                 auto p = store.stamp(i % 4 + 1);
                 REQUIRE(store.commit(p).ok);
@@ -353,7 +359,7 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
         randombytes_buf(bytes.data() + 4096 * 2, 4096 * 3); // pages 3..5: b-tree pages of the ratings
         skm::test::writeBytes(dbPath, bytes);
 
-        RatingStore store(optionsFor(dir, &clock));
+        RatingStore store(optionsFor(dir, &clock, &kioskLock));
         REQUIRE(store.openReport().quarantinedTo);
         CHECK_THAT(store.openReport().quarantineReason, Catch::Contains("quick_check") || Catch::Contains("malformed"));
         CHECK(skm::test::readBytes(*store.openReport().quarantinedTo) == bytes); // left as found, as evidence
@@ -374,12 +380,12 @@ TEST_CASE("a corrupt database is moved aside, a fresh one is created, and the ev
         skm::test::writeBytes(dbPath, std::vector<uint8_t>(4096, 0xAB));
         std::filesystem::path first;
         {
-            RatingStore store(optionsFor(dir, &clock));
+            RatingStore store(optionsFor(dir, &clock, &kioskLock));
             REQUIRE(store.openReport().quarantinedTo);
             first = *store.openReport().quarantinedTo;
         }
         skm::test::writeBytes(dbPath, std::vector<uint8_t>(4096, 0xCD));
-        RatingStore store(optionsFor(dir, &clock));
+        RatingStore store(optionsFor(dir, &clock, &kioskLock));
         REQUIRE(store.openReport().quarantinedTo);
         CHECK(*store.openReport().quarantinedTo != first);
         CHECK(std::filesystem::exists(first));
@@ -606,12 +612,13 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     TempDir dir;
     const auto dbPath = dir / "data" / "skm.db";
     ManualClock clock(1'764'400'000'000);
+    const InstanceLock kioskLock(dir / "data"); // these stores stand for the kiosk's own
     const int n = 3000;
     std::map<std::string, std::string> hashOf; // id -> chain hash, as committed
     std::vector<int64_t> leaves;
     int64_t lostCells = 0;
     {
-        RatingStore store(optionsFor(dir, &clock));
+        RatingStore store(optionsFor(dir, &clock, &kioskLock));
         for (int i = 0; i < n; ++i) {
             auto p = store.stamp(i % 4 + 1);
             p.comment = "komentar nomor " + std::to_string(i);
@@ -648,7 +655,7 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     for (int64_t page : leaves) randombytes_buf(bytes.data() + (page - 1) * 4096, 4096);
     skm::test::writeBytes(dbPath, bytes);
 
-    RatingStore store(optionsFor(dir, &clock));
+    RatingStore store(optionsFor(dir, &clock, &kioskLock));
     const OpenReport& rep = store.openReport();
     REQUIRE(rep.quarantinedTo);
     CHECK(rep.salvageError.empty());
@@ -694,13 +701,91 @@ TEST_CASE("a corrupt database's readable rows are salvaged into the fresh one an
     CHECK(integrity(store.dbPath()) == "ok");
 }
 
+TEST_CASE("a second opener of a live database with a damaged page leaves it alone: the kiosk's next rating lands in skm.db", "[store][corrupt]")
+{
+    // The reproduction: the kiosk's own connection is open; one page of store_events is damaged; a
+    // second opener (the nightly skm-sync, or "sync now") opens the same file; the kiosk then commits
+    // a rating and thanks the citizen. That rating must be in skm.db, where the next sync reads.
+    // (Before the fix the second opener moved skm.db aside under the kiosk's connection, and the
+    // rating went into skm.db.corrupt-*, never to be uploaded.)
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    ManualClock clock(1'764'400'000'000);
+    std::optional<InstanceLock> kioskLock(std::in_place, dir / "data");
+    std::optional<RatingStore> kiosk(std::in_place, optionsFor(dir, &clock, &*kioskLock));
+    for (int i = 0; i < 20; ++i) REQUIRE(kiosk->commit(kiosk->stamp(i % 4 + 1)).ok);
+    for (int i = 0; i < 300; ++i) REQUIRE(kiosk->recordEvent("test_event", "{\"n\":" + std::to_string(i) + ",\"pad\":\"" + std::string(60, 'x') + "\"}") == SQLITE_OK);
+    kiosk->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const int64_t page = kiosk->database().queryInt("SELECT pageno FROM dbstat WHERE name = 'store_events' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1");
+    REQUIRE(page > 1);
+    skm::test::scramblePage(dbPath, page); // while the kiosk's connection is open
+    const auto before = skm::test::readBytes(dbPath);
+
+    std::string refusal;
+    try {
+        RatingStore second(optionsFor(dir, &clock)); // not the kiosk: it does not hold the instance lock
+    } catch (const StoreDamaged& e) {
+        refusal = e.what();
+    }
+    CHECK(skm::test::readBytes(dbPath) == before); // not even a checkpoint into it
+    auto p = kiosk->stamp(4);
+    REQUIRE(kiosk->commit(p).ok); // the citizen is thanked
+    CHECK(onDisk(dbPath, p.id));  // and the rating is in skm.db, where skm-sync reads
+    auto quarantined = [&] {
+        int n = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dbPath.parent_path())) {
+            if (e.path().filename().string().rfind("skm.db.corrupt-", 0) == 0) ++n;
+        }
+        return n;
+    };
+    CHECK(quarantined() == 0); // the second opener left the file where it was
+    CHECK_THAT(refusal, Catch::Contains("damaged") && Catch::Contains(dbPath.string()) && Catch::Contains("left untouched") &&
+                            Catch::Contains("Restart the kiosk"));
+
+    // The kiosk itself, restarted, moves the file aside and salvages it: the rating is kept, queued.
+    kiosk.reset();
+    kioskLock.reset();
+    const InstanceLock restarted(dir / "data");
+    RatingStore again(optionsFor(dir, &clock, &restarted));
+    REQUIRE(again.openReport().quarantinedTo);
+    CHECK(quarantined() >= 1);
+    CHECK(onDisk(dbPath, p.id));
+    CHECK(again.database().queryText("SELECT upload_status FROM ratings WHERE id = '" + p.id + "'") == "pending");
+    CHECK(again.counts().total == 21);
+}
+
+TEST_CASE("a damaged database is refused by every opener that is not the kiosk, and left as it was", "[store][corrupt]")
+{
+    TempDir dir;
+    const auto dbPath = dir / "data" / "skm.db";
+    std::filesystem::create_directories(dbPath.parent_path());
+    std::vector<uint8_t> junk(8192);
+    randombytes_buf(junk.data(), junk.size());
+    skm::test::writeBytes(dbPath, junk);
+    // No kiosk runs; a command-line tool opens the store: refused, the file untouched.
+    CHECK_THROWS_AS(RatingStore(optionsFor(dir)), StoreDamaged);
+    CHECK(skm::test::readBytes(dbPath) == junk);
+    // A lock held on another data directory does not count.
+    TempDir other;
+    const InstanceLock elsewhere(other / "data");
+    CHECK_THROWS_AS(RatingStore(optionsFor(dir, nullptr, &elsewhere)), StoreDamaged);
+    CHECK(skm::test::readBytes(dbPath) == junk);
+    int files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dbPath.parent_path())) ++files;
+    CHECK(files == 1); // nothing moved aside, nothing created beside it
+    // A second kiosk cannot take the lock while the first holds it.
+    const InstanceLock kiosk(dir / "data");
+    CHECK_THROWS_WITH(InstanceLock(dir / "data"), Catch::Contains("already running"));
+}
+
 TEST_CASE("a damaged roster is not salvaged in part: it is left for the next sync, the ratings are salvaged", "[store][corrupt]")
 {
     TempDir dir;
     const auto dbPath = dir / "data" / "skm.db";
     int64_t rosterPage = 0;
+    const InstanceLock kioskLock(dir / "data"); // these stores stand for the kiosk's own
     {
-        RatingStore store(optionsFor(dir));
+        RatingStore store(optionsFor(dir, nullptr, &kioskLock));
         for (int i = 0; i < 200; ++i) REQUIRE(store.commit(store.stamp(i % 4 + 1)).ok);
         skm::roster::Roster r;
         r.version = "roster-8";
@@ -716,7 +801,7 @@ TEST_CASE("a damaged roster is not salvaged in part: it is left for the next syn
     randombytes_buf(bytes.data() + (rosterPage - 1) * 4096, 4096);
     skm::test::writeBytes(dbPath, bytes);
 
-    RatingStore store(optionsFor(dir));
+    RatingStore store(optionsFor(dir, nullptr, &kioskLock));
     const OpenReport& rep = store.openReport();
     REQUIRE(rep.quarantinedTo);
     CHECK(rep.salvagedRatings == 200);

@@ -149,6 +149,34 @@ TEST_CASE("a rating the central office refuses is kept, rejected, with the reaso
     CHECK(kiosk.st->counts().total == 2); // never deleted
 }
 
+TEST_CASE("skm-sync refuses a damaged database with exit status 3, sends nothing, and leaves it for the kiosk", "[sync][cli][corrupt]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-dmg")); // the running kiosk, holding its instance lock
+    kiosk.rate(20);
+    for (int i = 0; i < 300; ++i) REQUIRE(kiosk.st->recordEvent("test_event", "{\"pad\":\"" + std::string(60, 'x') + "\"}") == SQLITE_OK);
+    kiosk.st->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const auto dbPath = kiosk.st->dbPath();
+    test::scramblePage(dbPath, kiosk.st->database().queryInt("SELECT pageno FROM dbstat WHERE name = 'store_events' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1"));
+    const auto before = test::readBytes(dbPath);
+
+    const auto r = test::run({(test::binDir() / "skm-sync").string(), "--once", "--data-dir", (dir / "kiosk").string()});
+    CHECK(r.exitCode == 3);
+    CHECK_THAT(r.err, Catch::Contains("nothing sent") && Catch::Contains(dbPath.string() + " is damaged") && Catch::Contains("left untouched") &&
+                          Catch::Contains("Restart the kiosk"));
+    CHECK(test::readBytes(dbPath) == before);
+    for (const auto& e : std::filesystem::directory_iterator(dbPath.parent_path())) CHECK(e.path().filename().string().find("corrupt") == std::string::npos);
+    CHECK(central.report()["ratings_total"] == 0);
+    // The kiosk goes on: its next rating is in skm.db, where the sync after its restart will read it.
+    auto p = kiosk.st->stamp(4);
+    REQUIRE(kiosk.st->commit(p).ok);
+    store::Database fresh(dbPath.string(), SQLITE_OPEN_READONLY);
+    CHECK(fresh.queryInt("SELECT count(*) FROM ratings WHERE id = '" + p.id + "'") == 1);
+    const auto help = test::run({(test::binDir() / "skm-sync").string(), "--help"});
+    CHECK_THAT(help.out, Catch::Contains("3 the kiosk's database is damaged"));
+}
+
 TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreachable, 2 unprovisioned", "[sync][cli]")
 {
     test::TempDir dir;

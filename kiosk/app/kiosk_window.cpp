@@ -1,7 +1,6 @@
 #include "kiosk_window.hpp"
 
 #include "gl_images.hpp"
-#include "instance_lock.hpp"
 #include "watchdog.hpp"
 
 #include <config/catalog.hpp>
@@ -11,6 +10,7 @@
 #include <roster/auth.hpp>
 #include <uploader.hpp>
 #include <roster/duty.hpp>
+#include <store/instance_lock.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/draw_util.hpp>
@@ -199,10 +199,11 @@ int runKiosk(const RunOptions& o)
     so.dataDir = o.dataDir;
     so.counter = cfg.counter;
     so.busyTimeoutMs = cfg.busyTimeoutMs;
-    std::unique_ptr<InstanceLock> lock;
+    std::unique_ptr<store::InstanceLock> lock;
     std::unique_ptr<store::RatingStore> st;
     try {
-        lock = std::make_unique<InstanceLock>(o.dataDir);
+        lock = std::make_unique<store::InstanceLock>(o.dataDir);
+        so.instanceLock = lock.get(); // the kiosk alone may move a damaged database aside and salvage it
         so.deviceId = cfg.deviceId.empty() ? store::loadOrCreateDeviceId(o.dataDir) : cfg.deviceId;
         // From here on every line names the device (the journal of a fleet is read by device).
         spdlog::default_logger()->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [" + so.deviceId + "] %v");
@@ -443,24 +444,27 @@ int runKiosk(const RunOptions& o)
         spdlog::error("the officer's desk is unavailable: {}", e.what());
     }
     // "Sync now" on the admin screen: the same code as skm-sync --once, with its own store connection,
-    // on the controller's worker thread; glfwPostEmptyEvent (thread-safe) wakes the frame loop.
+    // on the controller's worker thread; glfwPostEmptyEvent (thread-safe) wakes the frame loop. That
+    // connection is not the kiosk's: a damaged database is refused there (store::StoreDamaged, which
+    // the admin screen names) and left for this kiosk to salvage at its next start.
     if (std::filesystem::exists(sync::provisioningPath(o.dataDir))) {
         controller.setSyncRunner(
-            [dataDir = o.dataDir, counter = cfg.counter]() -> ui::SyncSummary {
+            [dataDir = o.dataDir]() -> ui::SyncSummary {
                 const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
-                store::StoreOptions so;
-                so.dataDir = dataDir;
-                so.deviceId = p.deviceId;
-                so.counter = counter;
-                store::RatingStore own(so);
                 sync::SyncOptions options;
                 options.deadlineMs = 60'000;
-                const sync::SyncResult r = sync::syncOnce(own, p, [](const sync::HttpRequest& req) { return sync::curlSend(req); }, options);
+                const sync::SyncResult r = sync::syncDataDir(dataDir, p, [](const sync::HttpRequest& req) { return sync::curlSend(req); }, options);
                 spdlog::info("sync now: sent {}, rejected {}, left {}{}", r.sent, r.rejected, r.pendingLeft, r.error.empty() ? "" : "; " + r.error);
                 return ui::SyncSummary{r.ok, r.sent, r.rejected, r.pendingLeft, r.error};
             },
             [] { glfwPostEmptyEvent(); });
     }
+    // "Export to USB" signs with the provisioning's key, read when the technician asks (a kiosk
+    // provisioned while running exports without a restart).
+    controller.setExportKey([dataDir = o.dataDir] {
+        const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
+        return store::ExportKey{p.deviceId, p.secret};
+    });
     // Officers' photos (DATA_DIR/photos, delivered with the roster), drawn from GL textures.
     auto images = std::make_unique<GlImages>(); // its textures go before the GL context does (below)
     ui::setImageSource(images.get());

@@ -93,7 +93,9 @@ int main(int argc, char** argv)
     rosterImport->add_option("FILE", a.rosterFile, "roster TOML file (see config/demo-roster.toml)")->required();
     rosterImport->add_option("--data-dir", a.dataDir, "data directory");
     rosterImport->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
-    CLI::App* exportCmd = app.add_subcommand("export", "write the unsent ratings to a file in DIR (a USB stick) for the central office");
+    CLI::App* exportCmd = app.add_subcommand("export", "write everything unsent (ratings, surveys, cases, officer sessions, audit events) to a "
+                                                       "file in DIR (a USB stick), signed with the device's secret, for skm-central import; "
+                                                       "marks nothing as sent");
     exportCmd->add_option("DIR", a.exportDir, "directory to write skm-export-DEVICE-TIME.jsonl into")->required();
     exportCmd->add_option("--data-dir", a.dataDir, "data directory");
     exportCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);

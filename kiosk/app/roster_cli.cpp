@@ -48,15 +48,36 @@ int runRosterImport(const std::filesystem::path& dataDir, const std::string& fil
     return 0;
 }
 
+std::string describeExport(const store::ExportResult& r)
+{
+    auto n = [&](const char* kind, const char* one, const char* many) {
+        const int64_t c = r.count(kind);
+        return std::to_string(c) + " " + (c == 1 ? one : many);
+    };
+    return n("ratings", "rating", "ratings") + ", " + n("surveys", "survey response", "survey responses") + ", " + n("cases", "case", "cases") + ", " +
+           n("sessions", "officer session", "officer sessions") + ", " + n("audit", "audit event", "audit events");
+}
+
 int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId)
 {
+    sync::Provisioning p;
+    try {
+        p = sync::readProvisioning(sync::provisioningPath(dataDir));
+    } catch (const std::exception& e) {
+        std::cerr << "skm-kiosk: nothing exported: this kiosk is not provisioned (" << e.what()
+                  << "). An export is signed with the device's secret, so that the central office can tell it from a forged file; run "
+                     "skm-kiosk provision FILE --data-dir "
+                  << dataDir.string() << " first\n";
+        return 2;
+    }
     try {
         auto st = openCliStore(dataDir, counter, deviceId);
-        const store::ExportResult r = store::exportUnsent(*st, dir);
-        std::cout << r.ratings << " unsent ratings exported to " << r.file.string() << '\n';
+        const store::ExportResult r = store::exportUnsent(*st, dir, {p.deviceId, p.secret});
+        std::cout << "exported to " << r.file.string() << ": " << describeExport(r) << " (signed as device " << p.deviceId
+                  << "); nothing is marked as sent: a later sync still delivers them, and the central office counts each once\n";
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "skm-kiosk: export failed: " << e.what() << '\n';
+        std::cerr << "skm-kiosk: export failed, nothing exported: " << e.what() << '\n';
         return 1;
     }
 }

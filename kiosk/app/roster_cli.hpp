@@ -22,7 +22,9 @@ namespace skm::app {
 // Returns 0, 2 for a refused file (the message names the entry; the roster in force stays), 1 when
 // the store cannot be opened or written.
 int runRosterImport(const std::filesystem::path& dataDir, const std::string& file, const std::string& counter, const std::string& deviceId);
-// Exports the unsent ratings of DATA_DIR's store to a file in `dir`. Returns 0, or 1 with a message.
+// Exports everything unsent of DATA_DIR's store (ratings, survey responses, cases, officer sessions,
+// audit events) to a file in `dir`, signed with the provisioning's secret. Returns 0, 2 when the kiosk
+// is not provisioned, or 1 with a message (no stick, a full stick, a damaged database).
 int runExport(const std::filesystem::path& dataDir, const std::string& dir, const std::string& counter, const std::string& deviceId);
 // Installs a provisioning file from `skm-central device add` into DATA_DIR. Returns 0, or 2 for a bad file.
 int runProvision(const std::filesystem::path& dataDir, const std::string& file);

@@ -1,6 +1,7 @@
 #include "rating_store.hpp"
 
 #include "chain.hpp"
+#include "instance_lock.hpp"
 #include "migrations.hpp"
 #include "salvage.hpp"
 
@@ -115,6 +116,7 @@ RatingStore::RatingStore(const StoreOptions& options)
         openChecked();
     } catch (const SqliteError& e) {
         if (!isCorruption(e.code())) throw StoreError(e.what());
+        if (!holdsInstanceLock()) refuseDamaged(e.what());
         quarantine(e.what());
         try {
             openChecked();
@@ -185,6 +187,23 @@ void RatingStore::openChecked()
     m_closeCase = Statement(m_db, kCloseCaseSql);
     m_updateReasons = Statement(m_db, std::string("UPDATE ratings SET reasons") + kUpdateTail);
     m_updateComment = Statement(m_db, std::string("UPDATE ratings SET comment") + kUpdateTail);
+}
+
+bool RatingStore::holdsInstanceLock() const
+{
+    std::error_code ec;
+    return m_options.instanceLock && std::filesystem::equivalent(m_options.instanceLock->dataDir(), m_options.dataDir, ec);
+}
+
+void RatingStore::refuseDamaged(const std::string& reason)
+{
+    // Left as found: when this is the last connection, closing it must not checkpoint the WAL into
+    // the damaged file either.
+    if (m_db.isOpen()) (void)sqlite3_db_config(m_db.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    m_db.close();
+    throw StoreDamaged("database " + m_dbPath.string() + " is damaged (" + reason + "); it was left untouched: only the kiosk itself moves a " +
+                       "damaged database aside and salvages it, and this process is not the kiosk. Restart the kiosk (switch it off and " +
+                       "on, or systemctl restart skm-kiosk; start it if it is not running), then sync again");
 }
 
 void RatingStore::quarantine(const std::string& reason)

@@ -29,6 +29,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The database is damaged and this opener does not hold the kiosk's instance lock, so it refused to
+// open it and left the file as it was: only the kiosk moves a damaged file aside and salvages it.
+class StoreDamaged : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+class InstanceLock;
+
 struct StoreOptions {
     std::filesystem::path dataDir;     // created if missing
     std::string dbFileName = "skm.db";
@@ -38,6 +47,11 @@ struct StoreOptions {
     std::optional<int64_t> maxPageCount; // caps the file size; used to simulate a full disk
     std::string vfs;                     // SQLite VFS name; empty for the default (tests inject faults)
     const Clock* clock = nullptr;        // nullptr: SystemClock; must outlive the store
+    // The kiosk's instance lock on dataDir, held by the caller for the store's life. Only with it does
+    // the store move a damaged file aside and salvage it; without it (skm-sync, "sync now", the
+    // command-line tools) a damaged file is refused with StoreDamaged and left alone, because the kiosk's
+    // own open connection would go on writing into the file renamed under it.
+    const InstanceLock* instanceLock = nullptr;
 };
 
 // What happened while opening, for the log and the technician.
@@ -118,7 +132,8 @@ void applyPragmas(Database& db, const PragmaSettings& settings);
 
 class RatingStore {
 public:
-    // Opens (creating, migrating, or quarantining a corrupt file as needed). Throws StoreError.
+    // Opens (creating, migrating, or, for the holder of the instance lock, quarantining a corrupt file
+    // and salvaging it). Throws StoreError; StoreDamaged for a damaged file it may not quarantine.
     explicit RatingStore(const StoreOptions& options);
     RatingStore(const RatingStore&) = delete;
     RatingStore& operator=(const RatingStore&) = delete;
@@ -158,6 +173,8 @@ public:
 private:
     void openChecked();
     int insertOne(const PendingRating& r, bool& alreadyStored, std::string& message);
+    [[nodiscard]] bool holdsInstanceLock() const;
+    [[noreturn]] void refuseDamaged(const std::string& reason);
     void quarantine(const std::string& reason);
 
     StoreOptions m_options;

@@ -15,6 +15,7 @@
 #include <config/config.hpp>
 #include <config/survey.hpp>
 #include <store/clock.hpp>
+#include <store/export.hpp>
 #include <store/rating_store.hpp>
 
 #include <array>
@@ -62,6 +63,7 @@ struct SyncSummary {
     int64_t rejected = 0;
     int64_t pendingLeft = 0;
     std::string error; // as the sync code says it (English); the screen shows its kind in Indonesian first
+    bool storeDamaged = false; // the database is damaged: the sync refused to open it and sent nothing
 };
 
 // The kind of a sync error, as a catalogue key ("admin.problem_network", "admin.problem_tls",
@@ -115,6 +117,10 @@ public:
     // from that thread when it ends (glfwPostEmptyEvent in the app). Without a runner the button says
     // sync is not set up.
     void setSyncRunner(std::function<SyncSummary()> run, std::function<void()> wake);
+    // "Export to USB" signs the file with the device's key (the provisioning's id and secret), which
+    // `key` gives when asked, on the UI thread; it throws when the device is not provisioned. Without
+    // one the button says the export is not available.
+    void setExportKey(std::function<store::ExportKey()> key) { m_exportKey = std::move(key); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     bool drainBackground();
     [[nodiscard]] bool syncRunning() const noexcept { return m_syncRunning; }
@@ -246,6 +252,7 @@ private:
     std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
     bool m_quit = false;
     std::function<SyncSummary()> m_syncRun;
+    std::function<store::ExportKey()> m_exportKey;
     std::function<void()> m_wake;
     std::thread m_syncThread;
     bool m_syncRunning = false;

@@ -63,7 +63,12 @@ bool Controller::drainBackground()
     m_syncRunning = false;
     const SyncSummary& r = results.back();
     const config::Lang lang = config::Lang::Id;
-    if (r.error.empty()) {
+    if (r.storeDamaged) {
+        // The sync's own connection found the file damaged and left it: this kiosk salvages it when it
+        // starts again (store::StoreDamaged). The journal gets the whole reason.
+        spdlog::error("sync now: {}", r.error);
+        say("admin.sync_damaged", true);
+    } else if (r.error.empty()) {
         officerMessage("admin.sync_done",
                        m_state.catalog->format(lang, "admin.sync_done",
                                                {{"sent", config::formatCount(r.sent, lang)},
@@ -225,6 +230,9 @@ void Controller::handleAdmin(const Intent& in)
             SyncSummary result;
             try {
                 result = m_syncRun();
+            } catch (const store::StoreDamaged& e) {
+                result.error = e.what();
+                result.storeDamaged = true;
             } catch (const std::exception& e) {
                 result.error = e.what();
             }
@@ -241,11 +249,24 @@ void Controller::handleAdmin(const Intent& in)
             officerMessage("admin.export_no_usb", m_state.catalog->format(config::Lang::Id, "admin.export_no_usb", {{"dir", m_settings.exportDir}}), true);
             return;
         }
+        std::optional<store::ExportKey> key;
         try {
-            const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir);
+            if (m_exportKey) key = m_exportKey();
+        } catch (const std::exception& e) {
+            spdlog::warn("export to USB: no device key: {}", e.what());
+        }
+        if (!key) return say("admin.export_unavailable", true);
+        try {
+            const store::ExportResult r = store::exportUnsent(m_store, m_settings.exportDir, *key);
+            // What went onto the stick, kind by kind: the technician knows what the central office will get.
+            const config::Lang lang = config::Lang::Id;
+            auto n = [&](const char* kind) { return config::formatCount(r.count(kind), lang); };
             officerMessage("admin.exported",
-                           m_state.catalog->format(config::Lang::Id, "admin.exported", {{"n", config::formatCount(r.ratings, config::Lang::Id)}, {"file", r.file.string()}}),
+                           m_state.catalog->format(lang, "admin.exported",
+                                                   {{"ratings", n("ratings")}, {"surveys", n("surveys")}, {"cases", n("cases")},
+                                                    {"sessions", n("sessions")}, {"audit", n("audit")}}),
                            false);
+            spdlog::info("exported to {}: {} records", r.file.string(), r.total());
         } catch (const std::exception& e) {
             officerMessage("common.fault", m_state.catalog->format(config::Lang::Id, "common.fault", {{"detail", e.what()}}), true);
         }

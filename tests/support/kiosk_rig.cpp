@@ -27,9 +27,15 @@ KioskRig::KioskRig(RigOptions o)
     so.counter = o.config.counter;
     so.clock = &clock;
     so.vfs = o.vfs;
+    lock = std::make_unique<store::InstanceLock>(so.dataDir);
+    so.instanceLock = lock.get();
     st = std::make_unique<store::RatingStore>(so);
     if (o.demoRoster) roster::replaceRoster(st->database(), roster::loadRosterFile((sourceDir() / "config" / "demo-roster.toml").string()), 0);
     settings = ui::UiSettings::from(o.config);
+    if (o.usbStick) {
+        std::filesystem::create_directories(dir / "usb");
+        settings.exportDir = (dir / "usb").string();
+    }
     controller = std::make_unique<ui::Controller>(*st, settings, clock, catalog);
     ui::setImageSource(&images);
     controller->setPhotoLocator([data = dir / "data"](const roster::Officer& officer) {

@@ -13,6 +13,7 @@
 #include <roster/auth.hpp>
 #include <roster/duty.hpp>
 #include <store/clock.hpp>
+#include <store/instance_lock.hpp>
 #include <store/rating_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/images.hpp>
@@ -31,6 +32,7 @@ struct RigOptions {
     bool demoRoster = false;      // import config/demo-roster.toml
     bool desk = false;            // attach the officer's desk (Authenticator and Duty)
     bool surveySource = false;    // DATA_DIR/survey.toml as the survey source
+    bool usbStick = false;        // a USB stick for "export to USB": an empty directory in the rig's
     roster::DutyPolicy policy = [] { roster::DutyPolicy p; p.endOfDayMinutes = -1; return p; }();
     int64_t wallMs = 1'800'000'000'000;
 
@@ -93,6 +95,7 @@ public:
     config::Catalog catalog;
     ui::UiSettings settings;
     std::unique_ptr<config::SurveySource> source;
+    std::unique_ptr<store::InstanceLock> lock; // the kiosk's, as the app holds it (released after the store)
     std::unique_ptr<store::RatingStore> st;
     std::unique_ptr<ui::Controller> controller;
     std::unique_ptr<roster::Authenticator> auth;

@@ -9,6 +9,7 @@
 #include <provisioning.hpp>
 #include <uploader.hpp>
 
+#include <store/instance_lock.hpp>
 #include <store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
@@ -96,14 +97,18 @@ private:
     std::string m_url;
 };
 
+// A provisioned kiosk: its store, opened as the kiosk opens it (holding the instance lock, so that a
+// damaged database is moved aside and salvaged).
 struct Kiosk {
     Kiosk(const std::filesystem::path& dataDir, const sync::Provisioning& p) : prov(p)
     {
         sync::installProvisioning(p, dataDir);
+        lock = std::make_unique<store::InstanceLock>(dataDir);
         store::StoreOptions o;
         o.dataDir = dataDir;
         o.deviceId = p.deviceId;
         o.counter = "Loket 1";
+        o.instanceLock = lock.get();
         st = std::make_unique<store::RatingStore>(o);
     }
     std::vector<std::string> rate(int n)
@@ -125,6 +130,7 @@ struct Kiosk {
         return sync::syncOnce(*st, prov, [](const sync::HttpRequest& r) { return sync::curlSend(r); }, o);
     }
     sync::Provisioning prov;
+    std::unique_ptr<store::InstanceLock> lock; // released after the store (declared before it)
     std::unique_ptr<store::RatingStore> st;
 };
 

@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <random>
 
+#include <sodium.h>
+
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +55,17 @@ void writeBytes(const fs::path& file, const std::vector<uint8_t>& bytes)
 {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void scramblePage(const fs::path& file, int64_t pageNo)
+{
+    std::vector<uint8_t> junk(4096);
+    randombytes_buf(junk.data(), junk.size());
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot open " + file.string());
+    const ssize_t n = ::pwrite(fd, junk.data(), junk.size(), static_cast<off_t>((pageNo - 1) * 4096));
+    ::close(fd);
+    if (n != static_cast<ssize_t>(junk.size())) throw std::runtime_error("cannot write page " + std::to_string(pageNo) + " of " + file.string());
 }
 
 namespace {

@@ -36,6 +36,9 @@ private:
 
 [[nodiscard]] std::vector<uint8_t> readBytes(const std::filesystem::path& file);
 void writeBytes(const std::filesystem::path& file, const std::vector<uint8_t>& bytes);
+// Overwrites page `pageNo` (1-based, 4096 bytes) of `file` in place with random bytes, as a failing
+// card would, while other processes may hold it open.
+void scramblePage(const std::filesystem::path& file, int64_t pageNo);
 
 // The torture suite's long form: SKM_TORTURE=long in the environment (tests/torture.sh --long).
 bool tortureLong();

@@ -120,7 +120,16 @@ public:
             by += bh + gap;
         }
         if (!s.officerMessage.empty()) {
-            const TextBlock msg = fitText(s.officerMessage, buttonsW, {t.staff}, 4);
+            // As many lines as fit below the buttons (three on a 7" panel); a longer message, such as a
+            // sync error with its detail, is cut with an ellipsis: the journal has it whole.
+            const size_t fits = std::max<size_t>(1, static_cast<size_t>((display.y - m * 0.5f - by) / lineHeight(t.staff)));
+            TextBlock msg = fitText(s.officerMessage, buttonsW, {t.staff}, fits);
+            if (msg.lines.size() > fits) {
+                std::string rest;
+                for (size_t i = fits - 1; i < msg.lines.size(); ++i) rest += (rest.empty() ? "" : " ") + msg.lines[i];
+                msg.lines.resize(fits);
+                msg.lines.back() = fitWithEllipsis(t.staff, rest, buttonsW);
+            }
             drawLines(dl, msg, ImVec2(bx + buttonsW * 0.5f, by), Align::Center, s.officerMessageIsError ? t.warning : t.text);
         }
         const KeyboardInput k = readKeyboard();

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <string>
 
-namespace skm::app {
+namespace skm::store {
 
-InstanceLock::InstanceLock(const std::filesystem::path& dataDir)
+InstanceLock::InstanceLock(const std::filesystem::path& dataDir) : m_dataDir(dataDir)
 {
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);
@@ -36,4 +36,4 @@ InstanceLock::~InstanceLock()
     if (m_fd >= 0) ::close(m_fd); // closing releases the flock
 }
 
-} // namespace skm::app
+} // namespace skm::store
