@@ -180,7 +180,7 @@ TEST_CASE("export to a missing or full stick says so, leaves nothing behind and 
     CHECK(st.counts().pending == 400);
 }
 
-TEST_CASE("skm-kiosk export writes the signed file and says what it holds; an unprovisioned kiosk is refused", "[export][cli]")
+TEST_CASE("skm-kiosk export writes the signed file and says what it holds, and an unprovisioned kiosk is refused", "[export][cli]")
 {
     test::TempDir dir;
     const auto kiosk = (test::binDir() / "skm-kiosk").string();
