@@ -148,8 +148,11 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
     } catch (const std::exception& e) {
         return refuse(400, "malformed", e.what());
     }
-    if (!body.is_object() || body.value("protocol", 0) != p::kVersion || body.value("device_id", "") != device || !body.contains("ratings") ||
-        !body["ratings"].is_array()) {
+    // Compared as JSON values, never read with json::value(), which throws on a field of another type
+    // (a 500 instead of this 400) and would take 1.7 for protocol 1.
+    const bool shaped = body.is_object() && body.contains("protocol") && body.at("protocol").is_number_integer() && body.at("protocol") == p::kVersion &&
+                        body.contains("device_id") && body.at("device_id") == device && body.contains("ratings") && body.at("ratings").is_array();
+    if (!shaped) {
         return refuse(400, "malformed", "the body must be {protocol, device_id, ratings: [...]} for the signing device");
     }
     size_t items = body["ratings"].size();

@@ -79,6 +79,14 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         resp = send(signedGet(st, p, offset, out.etag, nonce));
     }
     if (resp.status == 304) {
+        // "Unchanged" is believed only when signed for this request (over the empty body): an old
+        // 304 replayed, or an unsigned one, would keep a roster in force that the office replaced.
+        const auto etagIt = resp.headers.find("etag");
+        const auto sigIt = resp.headers.find("x-skm-signature");
+        if (etagIt == resp.headers.end() || sigIt == resp.headers.end() ||
+            !protocol::verify(p.secret, protocol::canonicalResponse(nonce, etagIt->second, resp.body), sigIt->second)) {
+            return refuse(st, out, "the answer is not signed by this device's central office");
+        }
         out.status = "unchanged";
         return out;
     }

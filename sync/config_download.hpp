@@ -1,10 +1,11 @@
 #pragma once
 // The device's half of GET /v1/config: fetches the configuration its central office publishes
 // (roster with services, reason lists and officers' photos, survey definition) when it changed
-// (If-None-Match with the ETag last applied), checks the answer's signature, then every file and photo
-// (the roster's own parser), and only then applies it: the roster replaced in one transaction with its
-// photos in DATA_DIR/photos/, the survey definition written to DATA_DIR/survey.toml. Anything refused
-// leaves what is in force untouched and is recorded (audit event config_refused).
+// (If-None-Match with the ETag last applied), checks the answer's signature (a 304's too), then every
+// file and photo (the roster's own parser), and only then applies it: the roster replaced in one
+// transaction with its photos in DATA_DIR/photos/, the survey definition written to
+// DATA_DIR/survey.toml. Anything refused leaves what is in force untouched and is recorded (audit
+// event config_refused).
 
 #include "provisioning.hpp"
 #include "uploader.hpp"

@@ -1,7 +1,8 @@
 // GET /v1/config against a real skm-central on 127.0.0.1: the roster (officers, services, reason
 // lists, photos) and the survey definition published in central's data directory reach the kiosk; an
-// unchanged configuration costs one 304; a per-device override; a refused configuration (by the
-// central office's own check, by the kiosk's, or an answer not signed by it) leaves the one in force.
+// unchanged configuration costs one 304 (signed, and not believed unless signed for this request); a
+// per-device override; a refused configuration (by the central office's own check, by the kiosk's,
+// or an answer not signed by it) leaves the one in force.
 
 #include "support/sync_fixture.hpp"
 #include "support/test_images.hpp"
@@ -171,6 +172,40 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         CHECK_FALSE(roster::findOfficer(kiosk.st->database(), "199101012015031001"));
         CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 1);
         // The genuine answer, next time, is applied.
+        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(officers(kiosk.st->database()) == 2);
+    }
+    SECTION("a 304 not signed for this request is not believed")
+    {
+        // A genuine 304, kept by someone on the path.
+        sync::HttpResponse old;
+        auto keep = [&old](const sync::HttpRequest& req) {
+            auto resp = sync::curlSend(req);
+            if (req.method == "GET") old = resp;
+            return resp;
+        };
+        REQUIRE(sync::syncOnce(*kiosk.st, kiosk.prov, keep).configStatus == "unchanged");
+        REQUIRE(old.status == 304);
+        REQUIRE(old.headers.count("x-skm-signature") == 1);
+        // The office removes an officer; the path answers "unchanged" for it: the old 304 (signed for
+        // another request's nonce), then one with no signature at all.
+        writeFile(dir / "central" / "publish" / "roster.toml", without(demoRoster(), "198811202012121003"));
+        auto replay = [&old](const sync::HttpRequest& req) { return req.method == "GET" ? old : sync::curlSend(req); };
+        auto r = sync::syncOnce(*kiosk.st, kiosk.prov, replay);
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        auto unsigned304 = [&old](const sync::HttpRequest& req) {
+            if (req.method != "GET") return sync::curlSend(req);
+            sync::HttpResponse resp = old;
+            resp.headers.erase("x-skm-signature");
+            return resp;
+        };
+        r = sync::syncOnce(*kiosk.st, kiosk.prov, unsigned304);
+        CHECK(r.configStatus == "error");
+        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 2);
+        CHECK(officers(kiosk.st->database()) == 3);
+        // The genuine answer brings the change.
         CHECK(kiosk.sync().configStatus == "applied");
         CHECK(officers(kiosk.st->database()) == 2);
     }

@@ -114,6 +114,15 @@ TEST_CASE("forged, replayed, skewed, malformed and oversized requests are refuse
     r = send(signedUpload(good, R"({"protocol":1,"device_id":"kiosk-03","ratings":"many"})", nowSeconds(), protocol::randomHex(16)));
     CHECK(r.status == 400);
 
+    // A field of another type is a malformed body (400), not a failure of the server (500).
+    for (const char* wrongType : {R"({"protocol":"1","device_id":"kiosk-03","ratings":[]})", R"({"protocol":1.7,"device_id":"kiosk-03","ratings":[]})",
+                                  R"({"protocol":1,"device_id":7,"ratings":[]})", R"({"protocol":1,"device_id":null,"ratings":[]})"}) {
+        INFO(wrongType);
+        r = send(signedUpload(good, wrongType, nowSeconds(), protocol::randomHex(16)));
+        CHECK(r.status == 400);
+        CHECK(error(r) == "malformed");
+    }
+
     std::string huge(protocol::kMaxBodyBytes + 1024, 'x');
     r = send(signedUpload(good, huge, nowSeconds(), protocol::randomHex(16), false));
     CHECK(r.status == 413);
