@@ -20,11 +20,21 @@ struct Scripted {
     std::vector<nlohmann::json> bodies; // what was sent, inflated
     std::vector<int64_t> timestamps;
     sync::HttpResponse configAnswer{304, "", {}, {}, false};
+    std::string secret; // the device's, to sign the 304 as the central office does
 
     sync::HttpResponse operator()(const sync::HttpRequest& r)
     {
-        // The configuration download (tested in sync_config_test.cpp): nothing new, unless set.
-        if (r.method == "GET") return configAnswer;
+        // The configuration download (tested in sync_config_test.cpp): nothing new, unless set. A 304
+        // is believed only when signed for this request, so the office's "unchanged" is signed here.
+        if (r.method == "GET") {
+            auto resp = configAnswer;
+            if (resp.status == 304) {
+                resp.headers["etag"] = "\"unchanged\"";
+                resp.headers["x-skm-signature"] =
+                    protocol::sign(secret, protocol::canonicalResponse(r.headers.at(protocol::kHeaderNonce), resp.headers["etag"], resp.body));
+            }
+            return resp;
+        }
         bodies.push_back(nlohmann::json::parse(protocol::gunzip(r.body)));
         timestamps.push_back(std::stoll(r.headers.at(protocol::kHeaderTimestamp)));
         REQUIRE_FALSE(script.empty());
@@ -57,6 +67,7 @@ struct Rig {
         o.clock = &clock;
         st = std::make_unique<store::RatingStore>(o);
         p = {"http://central.invalid", "kiosk-p", protocol::newSecret(), "", ""};
+        sender.secret = p.secret;
         options.sleep = [this](int64_t ms) {
             sleeps.push_back(ms);
             clock.advance(ms);
