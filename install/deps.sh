@@ -12,8 +12,9 @@ packages=(
   libspdlog-dev zlib1g-dev libssl-dev catch2 libcurl4-openssl-dev libcpp-httplib-dev libsystemd-dev
   # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts
   fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
-  # on a kiosk device: the Wayland kiosk compositor the kiosk runs under (install/systemd/skm-kiosk.service)
-  cage
+  # on a kiosk device: the Wayland kiosk compositor the kiosk runs under (install/systemd/skm-kiosk.service),
+  # with XWayland for the kiosk (an X11 client); grim reads cage's output in the boot test
+  cage xwayland grim
   # tests and screenshots
   xdotool imagemagick util-linux procps jq openssl curl file debootstrap
   # the HTML report, rendered in a real browser by the tests

@@ -13,6 +13,7 @@ root=$(mktemp -d /tmp/skm-root-XXXXXX)
 chmod 0755 "$root" # it becomes "/": every user must be able to walk it
 debs=$(mktemp -d /tmp/skm-debs-XXXXXX)
 cleanup() {
+  umount "$root/dev/shm" 2>/dev/null || true
   umount "$root/proc" 2>/dev/null || true
   rm -rf "$root" "$debs"
 }
@@ -58,4 +59,15 @@ in_root sh -c 'echo "# site edit" >> /etc/skm/skm-kiosk.toml'
 in_root sh -c 'apt-get install -y -q --reinstall /tmp/skm-kiosk_*.deb' >>"$debs/apt.log" 2>&1 || fail "reinstall"
 in_root grep -q '# site edit' /etc/skm/skm-kiosk.toml || fail "the reinstall overwrote the configuration"
 [ "$(in_root runuser -u skm -- skm-kiosk status --json --data-dir /var/lib/skm | jq .db_exists)" = true ] || fail "the reinstall lost the data"
-echo "ok: both packages installed in a fresh Debian 12 root; users, modes, conffile; skm-kiosk and skm-central run as their users"
+
+# The appliance boots: skm-kiosk.service's start, exactly as installed (ExecStartPre, cage with the
+# package's XWayland, the kiosk as skm), on cage's headless backend, checked against the Xvfb attract
+# screen (tests/cage_boot_test.sh). grim is the test's screenshot tool, not the product's.
+in_root apt-get install -y -q --no-install-recommends grim >>"$debs/apt.log" 2>&1 || { tail -20 "$debs/apt.log"; fail "apt-get install grim"; }
+mkdir -p "$root/dev/shm" && mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
+bash "$(dirname "$0")/cage_boot_test.sh" "$build/bin" --root "$root" || fail "the packaged kiosk did not boot under cage"
+# Without XWayland (the package before this check existed): the check names it and backs off.
+in_root dpkg -r --force-depends xwayland >>"$debs/apt.log" 2>&1 || fail "dpkg -r xwayland"
+bash "$(dirname "$0")/cage_boot_test.sh" "$build/bin" --root "$root" --broken || fail "without XWayland"
+echo "ok: both packages installed in a fresh Debian 12 root; users, modes, conffile; skm-kiosk and skm-central run as their users;" \
+     "the kiosk boots under cage as the unit starts it, and without XWayland says so and backs off"

@@ -43,6 +43,29 @@ grep -q 'install -d -o skm -g skm -m 0750 /var/lib/skm' "$work/kiosk-control/pos
 grep -q 'chmod 0600 /var/lib/skm/provision.json' "$work/kiosk-control/postinst" || fail "kiosk postinst: the device secret"
 grep -q 'adduser --system --ingroup skm-central ' "$work/central-control/postinst" || fail "central postinst makes no user"
 dpkg-deb -f "$kiosk" Depends | grep -q 'cage' || fail "skm-kiosk does not depend on cage"
+
+# What the unit runs is what the package brings. Every program of skm-kiosk.service's Exec lines is
+# in this package or in a package among its Depends (found with dpkg -S on this machine), and so is
+# every piece `skm-kiosk session needs` lists for the screen (XWayland above all: cage's own package
+# does not bring it, and without it cage exits at once and the unit loops behind a blank screen).
+depends=$(dpkg-deb -f "$kiosk" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | sort -u)
+depends_on() { echo "$depends" | grep -qx "$1"; }
+unit_file="$work/unit.service"
+dpkg-deb --fsys-tarfile "$kiosk" | tar -xO ./lib/systemd/system/skm-kiosk.service >"$unit_file"
+programs=$(sed -n 's/^Exec[A-Za-z]*=[-@+!:]*\([^ ]*\).*/\1/p' "$unit_file" | sort -u)
+[ -n "$programs" ] || fail "no Exec lines in skm-kiosk.service"
+for prog in $programs; do
+  if dpkg-deb -c "$kiosk" | awk '{print $6}' | grep -qxF ".$prog"; then continue; fi
+  owner=$(dpkg -S "$prog" 2>/dev/null | head -1 | cut -d: -f1) || true
+  [ -n "$owner" ] || fail "skm-kiosk.service runs $prog, which neither this package nor any installed package here provides"
+  depends_on "$owner" || fail "skm-kiosk.service runs $prog (package $owner), which is not among skm-kiosk's Depends: $depends"
+done
+needs=$("$build/bin/skm-kiosk" session needs || true)
+[ "$(echo "$needs" | grep -c .)" -ge 4 ] || fail "skm-kiosk session needs lists too little: $needs"
+while IFS=$'\t' read -r package present path what; do
+  depends_on "$package" || fail "the screen needs $what ($path, package $package), which is not among skm-kiosk's Depends: $depends"
+done <<<"$needs"
+depends_on xwayland || fail "skm-kiosk does not depend on xwayland"
 dpkg-deb -f "$kiosk" Depends | grep -q 'libsqlite3' || fail "shared-library dependencies missing"
 
 # The binaries are stripped, and run from the package's layout: unpack and ask for --help and status.

@@ -5,6 +5,7 @@
 
 #include <config/catalog.hpp>
 #include <maintenance/maintenance.hpp>
+#include <session/session.hpp>
 #include <http_sender.hpp>
 #include <provisioning.hpp>
 #include <roster/auth.hpp>
@@ -53,6 +54,8 @@ std::atomic<bool> g_stop{false};
 // in the order pressed (Controller::pressKeys).
 using KeyPress = ui::KeyPress;
 using KeyAction = ui::KeyPress::Action;
+std::string g_lastGlfwError; // GLFW's last error, for the one line that says why the window did not open
+
 struct WindowState {
     bool wake = true;
     std::vector<KeyPress> keys;
@@ -246,10 +249,20 @@ int runKiosk(const RunOptions& o)
     }
     if (!st && (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))) return 1;
     SignalWatcher signals;
-    glfwSetErrorCallback([](int code, const char* text) { spdlog::error("GLFW error {}: {}", code, text); });
+    glfwSetErrorCallback([](int code, const char* text) {
+        // After a failed glfwInit the signal watcher's wake-up (glfwPostEmptyEvent) reports this;
+        // the line that matters was the one before.
+        if (code == GLFW_NOT_INITIALIZED) return;
+        g_lastGlfwError = text ? text : "";
+        spdlog::error("GLFW error {}: {}", code, text);
+    });
     GlfwSession glfw;
     if (!glfw.ok) {
-        spdlog::critical("cannot open the display (glfwInit failed); is the X or Wayland server running?");
+        // One line naming the missing piece (docs/operations.md): under skm-kiosk.service the display
+        // is cage's XWayland, which cage's package does not bring.
+        spdlog::critical("cannot show the citizen's screen: no connection to the display {} ({}); under skm-kiosk.service that is cage's "
+                         "XWayland: check `skm-kiosk session needs` (package xwayland)",
+                         std::getenv("DISPLAY") ? std::getenv("DISPLAY") : "(DISPLAY unset)", g_lastGlfwError);
         return 1;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -263,7 +276,9 @@ int runKiosk(const RunOptions& o)
     }
     GLFWwindow* window = glfwCreateWindow(width, height, "SKM Kiosk", monitor, nullptr);
     if (!window) {
-        spdlog::critical("cannot create a {}x{} OpenGL 3.0 window", width, height);
+        spdlog::critical("cannot show the citizen's screen: no {}x{} window with OpenGL 3.0 ({}); the OpenGL drivers are Mesa's "
+                         "(package libgl1-mesa-dri): check `skm-kiosk session needs`",
+                         width, height, g_lastGlfwError);
         return 1;
     }
     glfwMakeContextCurrent(window);
@@ -292,9 +307,19 @@ int runKiosk(const RunOptions& o)
     // The panel's physical size: configured, else the monitor's own report when plausible, else assumed.
     auto metricsFor = [&](int w, int h) {
         int mmW = 0, mmH = 0;
-        if (GLFWmonitor* m = glfwGetPrimaryMonitor()) glfwGetMonitorPhysicalSize(m, &mmW, &mmH);
-        return ui::metricsFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.diagonalInches),
-                              ImVec2(static_cast<float>(mmW), static_cast<float>(mmH)), static_cast<float>(cfg.uiScale), cfg.largeText);
+        ImVec2 mm(0, 0);
+        if (GLFWmonitor* m = glfwGetPrimaryMonitor()) {
+            glfwGetMonitorPhysicalSize(m, &mmW, &mmH);
+            // The monitor's pixels per mm, applied to the window: a window larger than the primary
+            // monitor (cage spanning two outputs) is not the monitor's millimetres stretched.
+            const GLFWvidmode* mode = glfwGetVideoMode(m);
+            if (mode && mode->width > 0 && mode->height > 0) {
+                mm = ImVec2(static_cast<float>(mmW) * static_cast<float>(w) / static_cast<float>(mode->width),
+                            static_cast<float>(mmH) * static_cast<float>(h) / static_cast<float>(mode->height));
+            }
+        }
+        return ui::metricsFor(static_cast<float>(w), static_cast<float>(h), static_cast<float>(cfg.diagonalInches), mm,
+                              static_cast<float>(cfg.uiScale), cfg.largeText);
     };
     auto rebuildTheme = [&](const ui::Metrics& metrics) {
         theme = ui::loadTheme(io.Fonts, fonts, metrics);
@@ -373,6 +398,7 @@ int runKiosk(const RunOptions& o)
             if (!readySent) {
                 readySent = true; // the service is up, if out of service: a restart would not help
                 watchdog.ready("device " + so.deviceId + ", out of service: " + storeError);
+                session::clearStarts(o.dataDir); // the screen is up: no back-off for the next start
             }
             if (o.uiMap) {
                 writeFileAtomically(*o.uiMap, nlohmann::json{{"screen", "out_of_service"}, {"error", storeError}, {"display", {w, h}}, {"targets", nlohmann::json::object()}}.dump() + "\n");
@@ -540,6 +566,7 @@ int runKiosk(const RunOptions& o)
             if (!readySent) {
                 readySent = true; // the first frame is on its way to the screen: the service is up
                 watchdog.ready("device " + so.deviceId + ", " + so.counter);
+                session::clearStarts(o.dataDir); // the screen is up: no back-off for the next start
             }
             // Shots are taken from the second frame on a screen: ImGui settles new windows in one frame.
             if (!screenshotDone && framesDrawn >= 2) {

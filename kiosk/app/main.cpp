@@ -9,6 +9,8 @@
 //   skm-kiosk maintenance start [--reason TEXT] [--by NAME] [--keep-after-reboot] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance end [--by NAME] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance check [--tty] [--data-dir DIR] [--config FILE]
+//   skm-kiosk session check|needs [--data-dir DIR] [--config FILE]
+//   skm-kiosk session stop MAINPID [--timeout SECONDS]
 
 #include "kiosk_window.hpp"
 #include "maintenance_cli.hpp"
@@ -16,6 +18,8 @@
 #include "status.hpp"
 
 #include <config/config.hpp>
+#include <session/session.hpp>
+#include <store/clock.hpp>
 
 #include <common/cli.hpp>
 
@@ -48,6 +52,8 @@ struct Args {
     std::string maintenanceReason;
     bool keepAfterReboot = false;
     bool tty = false;
+    int mainPid = 0;
+    int stopTimeoutS = 20;
 };
 
 // Loads the configuration file if one was named. Throws ConfigError.
@@ -125,7 +131,22 @@ int main(int argc, char** argv)
     maintenanceCheck->add_option("--data-dir", a.dataDir, "data directory");
     maintenanceCheck->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
 
+    CLI::App* sessionCmd = app.add_subcommand("session", "what skm-kiosk.service needs to show the citizen's screen, and its start and stop "
+                                                         "(docs/operations.md)");
+    sessionCmd->require_subcommand(1);
+    CLI::App* sessionCheck = sessionCmd->add_subcommand("check", "the unit's ExecStartPre: back off after starts that did not show the screen, "
+                                                                 "then exit 1 with one line naming any missing piece (cage, XWayland, OpenGL, font)");
+    sessionCheck->add_option("--data-dir", a.dataDir, "data directory");
+    sessionCheck->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* sessionNeeds = sessionCmd->add_subcommand("needs", "list what the screen needs: PACKAGE, PRESENT (yes/no), FILE, WHAT (tab-separated)");
+    sessionNeeds->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    CLI::App* sessionStop = sessionCmd->add_subcommand("stop", "the unit's ExecStop: ask the kiosk under MAINPID (cage) to stop and wait "
+                                                               "for cage to exit by itself");
+    sessionStop->add_option("MAINPID", a.mainPid, "the unit's main process ($MAINPID)")->required();
+    sessionStop->add_option("--timeout", a.stopTimeoutS, "seconds to wait (default 20)")->check(CLI::Range(1, 600));
+
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-kiosk")) return *stop;
+    if (*sessionStop) return skm::session::runStop(a.mainPid, int64_t{a.stopTimeoutS} * 1000);
 
     skm::app::RunOptions run;
     try {
@@ -137,6 +158,23 @@ int main(int argc, char** argv)
     run.dataDir = a.dataDir.empty() ? run.config.dataDir : a.dataDir;
 
     if (*status) return skm::app::runStatus(run.dataDir, a.json);
+    if (*sessionCheck || *sessionNeeds) {
+        skm::session::NeedsOptions needs;
+        needs.font = run.config.font;
+        if (*sessionNeeds) {
+            bool all = true;
+            for (const auto& n : skm::session::displayNeeds(needs)) {
+                std::cout << n.package << '\t' << (n.present ? "yes" : "no") << '\t' << n.found.string() << '\t' << n.what << '\n';
+                all = all && n.present;
+            }
+            return all ? 0 : 1;
+        }
+        skm::session::CheckOptions check;
+        check.dataDir = run.dataDir;
+        check.bootId = skm::store::bootId();
+        check.needs = needs;
+        return skm::session::runCheck(check);
+    }
     if (*rosterImport) return skm::app::runRosterImport(run.dataDir, a.rosterFile, run.config.counter, run.config.deviceId);
     if (*hashPin) return skm::app::runHashPin();
     if (*provisionCmd) return skm::app::runProvision(run.dataDir, a.provisionFile);
