@@ -640,7 +640,7 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
             if (hasControl(c.get_ref<const std::string&>(), false)) return controlProblem("reasons");
         }
     }
-    if (!isString(r, "comment", 4000, true)) return "comment must be a string or null";
+    if (!isString(r, "comment", 4000, true)) return "comment must be a string of at most 4000 bytes, or null";
     if (!r.contains("suppressed") || !r["suppressed"].is_boolean()) return "suppressed must be true or false";
     if (!r.contains("language") || (r["language"] != "id" && r["language"] != "en")) return "language must be id or en";
     if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter")) return "scope must be case or counter";

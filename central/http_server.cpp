@@ -172,6 +172,11 @@ struct Conn {
     size_t contentLength = 0;
     ChunkState chunk = ChunkState::Size;
     size_t chunkLeft = 0;
+    size_t trailerBytes = 0;
+    // Request bytes this connection holds (Limits::maxBufferedBytes): what is read, and the body a
+    // worker has or will have, until its answer comes back.
+    size_t charged = 0;
+    size_t dispatchedBytes = 0;
 };
 
 struct Completion {
@@ -201,6 +206,8 @@ struct Server::Impl {
     std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns;
     std::unordered_map<int, uint64_t> byFd;
     std::unordered_map<std::string, size_t> perAddress;
+    size_t buffered = 0; // Conn::charged, summed, in all and per address
+    std::unordered_map<std::string, size_t> bufferedPerAddress;
     uint64_t nextId = 1;
     std::mutex doneMutex;
     std::vector<Completion> done;
@@ -255,8 +262,26 @@ struct Server::Impl {
         close(c.fd);
         byFd.erase(c.fd);
         if (auto p = perAddress.find(c.peer); p != perAddress.end() && --p->second == 0) perAddress.erase(p);
+        c.in.clear();
+        c.req.reset();
+        c.dispatchedBytes = 0;
+        (void)charge(c);
         conns.erase(it);
         openCount = conns.size();
+    }
+
+    // Brings the connection's share of the request bytes in memory up to date. False when that takes
+    // its address or the whole server over the limit.
+    bool charge(Conn& c)
+    {
+        const size_t held = c.in.size() + (c.req ? c.req->body.size() : 0) + c.dispatchedBytes;
+        buffered = buffered - c.charged + held;
+        size_t& mine = bufferedPerAddress[c.peer];
+        mine = mine - c.charged + held;
+        c.charged = held;
+        const bool within = buffered <= limits.maxBufferedBytes && mine <= limits.maxBufferedBytesPerAddress;
+        if (mine == 0) bufferedPerAddress.erase(c.peer);
+        return within;
     }
 
     // The connection whose unfinished request (or wait for one) began longest ago, among all or one
@@ -513,6 +538,7 @@ struct Server::Impl {
             }
             c.chunked = true;
             c.chunk = ChunkState::Size;
+            c.trailerBytes = 0;
         } else if (clCount > 0) {
             const std::string cl = req->get_header_value("Content-Length");
             for (size_t i = 1; i < clCount; ++i) {
@@ -556,6 +582,7 @@ struct Server::Impl {
                     if (c.in.size() - pos > 1024) return fail({400, "bad_request", "a chunk line longer than 1 KiB"});
                     break;
                 }
+                if (nl - pos > 1024) return fail({400, "bad_request", "a chunk line longer than 1 KiB"});
                 std::string line = c.in.substr(pos, nl - pos);
                 if (!line.empty() && line.back() == '\r') line.pop_back();
                 pos = nl + 1;
@@ -568,6 +595,10 @@ struct Server::Impl {
                     if (line.empty()) {
                         complete = true;
                         break;
+                    }
+                    c.trailerBytes += line.size() + 2;
+                    if (c.trailerBytes > limits.maxHeaderBytes) {
+                        return fail({431, "headers_too_large", "trailers may be at most " + std::to_string(limits.maxHeaderBytes) + " bytes"});
                     }
                     continue; // trailers are read and dropped
                 }
@@ -640,6 +671,7 @@ struct Server::Impl {
 
     void dispatch(Conn& c)
     {
+        c.dispatchedBytes = c.req->body.size(); // still held, by a worker, until the answer comes back
         std::shared_ptr<httplib::Request> req = std::move(c.req);
         // A form's fields join the query's, as httplib does; an encoded body is left to its handler.
         if (lower(req->get_header_value("Content-Type")).rfind("application/x-www-form-urlencoded", 0) == 0 && !req->has_header("Content-Encoding")) {
@@ -730,6 +762,8 @@ struct Server::Impl {
                 closeConn(c.id);
                 continue;
             }
+            c.dispatchedBytes = 0;
+            (void)charge(c);
             c.out += d.bytes;
             finishWriting(c, d.close || c.peerEof);
             service(c, 0);
@@ -774,7 +808,17 @@ struct Server::Impl {
         // Read when reading (or when a TLS write waits for it).
         if (c.state == State::Head || c.state == State::Body) {
             const bool eof = readSome(c) == Io::Closed;
-            parse(c);
+            if (!charge(c)) {
+                ++refusedFull;
+                spdlog::warn("http {}:{}: request bytes in memory at their limit ({} MiB from this address, {} MiB in all)", c.peer, c.peerPort,
+                             bufferedPerAddress[c.peer] >> 20, buffered >> 20);
+                refuse(c, {503, "busy", "the server holds as many request bytes as it may; retry later"});
+                c.in.clear();
+                (void)charge(c);
+            } else {
+                parse(c);
+                (void)charge(c); // a request handed to a worker stays charged as dispatched
+            }
             if (eof) {
                 // A client gone between requests, or one that half-closed after its request: that
                 // request is still answered; a request cut short is dropped.

@@ -35,6 +35,11 @@ struct Limits {
     size_t maxRequestsPerConnection = 1000;
     size_t workersPerPool = 8;
     size_t maxQueuedPerPool = 256;      // complete requests waiting for a worker (503 beyond)
+    // Request bytes held in memory (headers and bodies being read, and bodies at or waiting for a
+    // worker), in all and per client address: a connection that would hold more is answered 503
+    // busy and closed, so that no number of slow senders of bodies within maxBodyBytes holds more.
+    size_t maxBufferedBytes = 256 * 1024 * 1024;
+    size_t maxBufferedBytesPerAddress = 32 * 1024 * 1024;
 };
 
 enum class Pool { Device, Web };
@@ -47,7 +52,7 @@ struct Stats {
     uint64_t accepted = 0;
     uint64_t evicted = 0;       // closed to make room (the longest-waiting unfinished request first)
     uint64_t timedOut = 0;      // closed at a deadline
-    uint64_t refusedFull = 0;   // 503: a pool's queue was full
+    uint64_t refusedFull = 0;   // 503: a pool's queue was full, or the request bytes held in memory at their limit
     uint64_t tooLarge = 0;      // 413 / 431
     uint64_t badRequests = 0;   // 400 / 501 / 505 from the parser
     uint64_t requests = 0;      // complete requests handed to a worker

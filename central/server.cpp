@@ -32,7 +32,8 @@ int64_t systemNowMs()
 void reply(httplib::Response& res, int status, nlohmann::json body)
 {
     res.status = status;
-    res.set_content(body.dump(), "application/json");
+    // Never throws: a text that is not UTF-8 (an echoed field) is written with U+FFFD in its place.
+    res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 // A device id as `skm-central device add` accepts it (letters, digits, '.', '_', '-'; 1-64): checked

@@ -5,6 +5,7 @@
 #include "http_server.hpp"
 #include "scores.hpp"
 
+#include <cctype>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -107,7 +108,15 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
     auto throttle = std::make_shared<LoginThrottle>();
     server.post("/login", [&store, now, tls, throttle](const httplib::Request& req, httplib::Response& res) {
         if (!formAccepted(req, res)) return;
-        const std::string name = req.get_param_value("username"), password = req.get_param_value("password");
+        const std::string password = req.get_param_value("password");
+        // No account name is longer than 64 characters (`user add`): a longer one, which can never sign
+        // in, is cut there before it is kept by the throttle or printed in the log (4 MiB names from
+        // many addresses would otherwise pile up in the throttle's memory), and only the characters of
+        // a name are printed.
+        std::string name = req.get_param_value("username").substr(0, 64);
+        for (char& ch : name) {
+            if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-' && ch != '@') ch = '?';
+        }
         std::string next = req.get_param_value("next");
         if (next.rfind("/report", 0) != 0 || next.find_first_of("\r\n") != std::string::npos) next = "/report"; // only our own pages: no open redirect
         const html::Lang lang = langOf(req);

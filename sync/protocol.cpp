@@ -1,5 +1,8 @@
 #include "protocol.hpp"
 
+#include <functional>
+#include <limits>
+
 #include <sodium.h>
 #include <zlib.h>
 
@@ -79,22 +82,91 @@ std::string gunzip(std::string_view data, size_t limit)
     return out;
 }
 
-nlohmann::json parseJson(std::string_view text, int maxDepth)
+namespace {
+
+// A parse error's message quotes the bytes last read, which may be anything (invalid UTF-8 above
+// all): printable ASCII is kept, the rest is shown as \xNN, so that the message can go into a JSON
+// answer and a log line.
+std::string printable(std::string_view text)
 {
-    using Event = nlohmann::json::parse_event_t;
-    // The callback sees each object and array as it opens, before anything below it is built; the
-    // parser itself keeps its own stack (not the C++ one), so a deep document is refused cheaply.
-    auto guard = [maxDepth](int depth, Event event, nlohmann::json&) {
-        if ((event == Event::object_start || event == Event::array_start) && depth >= maxDepth) {
-            throw ProtocolError("JSON nested deeper than " + std::to_string(maxDepth) + " levels");
+    std::string out;
+    for (const unsigned char c : text) {
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            static const char* digits = "0123456789abcdef";
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 15];
         }
-        return true;
-    };
-    try {
-        return nlohmann::json::parse(text, guard);
-    } catch (const nlohmann::json::exception& e) {
-        throw ProtocolError(std::string("not JSON: ") + e.what());
     }
+    return out;
+}
+
+} // namespace
+
+void checkJsonShape(std::string_view text, int maxDepth, size_t maxValues)
+{
+    // One pass over the text, linear in its length: the nesting depth and the number of values
+    // (every object, array, string, including keys, and every other scalar). Strings are skipped
+    // with their escapes; what is not JSON is left for the parser to refuse.
+    int depth = 0;
+    size_t values = 0;
+    bool inString = false, escaped = false, inScalar = false;
+    for (const char c : text) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        const bool scalarChar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '+' || c == '.' || (c >= 'A' && c <= 'Z');
+        if (scalarChar) {
+            if (!inScalar) ++values;
+            inScalar = true;
+            continue;
+        }
+        inScalar = false;
+        if (c == '"') {
+            inString = true;
+            ++values;
+        } else if (c == '{' || c == '[') {
+            ++values;
+            if (++depth > maxDepth) throw ProtocolError("JSON nested deeper than " + std::to_string(maxDepth) + " levels");
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+        if (values > maxValues) throw ProtocolError("JSON with more than " + std::to_string(maxValues) + " values");
+    }
+    if (values > maxValues) throw ProtocolError("JSON with more than " + std::to_string(maxValues) + " values");
+}
+
+nlohmann::json parseJson(std::string_view text, int maxDepth, size_t maxValues)
+{
+    // Checked first, in linear time, so that the parser (which keeps its own stack, not the C++ one)
+    // only ever builds a bounded document. (A parse callback would check the depth as it goes, but
+    // nlohmann 3.11's callback parser re-scans the parent array at every closing brace: quadratic,
+    // hours of CPU for a few MiB of "[{},{},...]".)
+    checkJsonShape(text, maxDepth, maxValues);
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw ProtocolError("not JSON: " + printable(e.what()));
+    }
+    // Every integer of the protocol is a signed 64-bit one: a larger one (which nlohmann keeps as
+    // unsigned) would wrap to a negative number where it is read as int64_t. The walk is bounded by
+    // the shape check above.
+    const std::function<void(const nlohmann::json&)> walk = [&walk](const nlohmann::json& v) {
+        if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+            throw ProtocolError("JSON with an integer beyond 9223372036854775807");
+        }
+        if (v.is_structured()) {
+            for (const auto& child : v) walk(child);
+        }
+    };
+    walk(j);
+    return j;
 }
 
 std::string sha256Hex(std::string_view data)

@@ -60,8 +60,17 @@ public:
 // strings and at most a few levels of objects): deeper documents are refused before they are built,
 // so that nothing recursive (dump, compare, handlers) ever walks an attacker's 100,000 levels.
 inline constexpr int kMaxJsonDepth = 32;
-// `text` parsed as JSON; throws ProtocolError when it is not JSON or nests deeper than `maxDepth`.
-[[nodiscard]] nlohmann::json parseJson(std::string_view text, int maxDepth = kMaxJsonDepth);
+// And holds at most this many values (objects, arrays, strings including keys, numbers, literals):
+// 5,000 items of some 40 fields and values each fit four times over, while the memory a document
+// takes once parsed stays bounded whatever its shape (docs/reliability.md: ["","",...] inflated to
+// 32 MiB would otherwise be 11 million strings, 1.5 GB).
+inline constexpr size_t kMaxJsonValues = 800'000;
+// Throws ProtocolError when `text` nests deeper than `maxDepth` or holds more than `maxValues`
+// values. Linear in the length of `text`; does not check that it is JSON.
+void checkJsonShape(std::string_view text, int maxDepth = kMaxJsonDepth, size_t maxValues = kMaxJsonValues);
+// `text` parsed as JSON; throws ProtocolError when it is not JSON or fails checkJsonShape. The
+// message quotes no raw bytes (invalid UTF-8 is shown as \xNN).
+[[nodiscard]] nlohmann::json parseJson(std::string_view text, int maxDepth = kMaxJsonDepth, size_t maxValues = kMaxJsonValues);
 
 [[nodiscard]] std::string sha256Hex(std::string_view data);
 // Base64 (RFC 4648, standard alphabet, with padding), how binary files travel in JSON.

@@ -11,6 +11,8 @@
 
 #include <protocol.hpp>
 
+#include <store/rating_json.hpp>
+
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
@@ -430,4 +432,168 @@ TEST_CASE("central: what a device sent is escaped on the pages, under a policy w
     CHECK(csp.find("base-uri 'none'") != std::string::npos);
     CHECK(csp.find("unsafe-inline") == std::string::npos);
     CHECK(csp.find("style-src 'sha256-") != std::string::npos);
+}
+
+namespace {
+
+// A signed upload whose body is a well-shaped one with `junk` added as an extra field (ignored by the
+// server when it gets that far): what a device's key can send.
+sync::HttpRequest junkUpload(const sync::Provisioning& prov, const std::string& junk)
+{
+    return signedUpload(prov, R"({"protocol":1,"device_id":")" + prov.deviceId + R"(","ratings":[],"junk":)" + junk + "}", nowSeconds(), protocol::randomHex(16));
+}
+
+std::string repeated(const std::string& item, size_t n)
+{
+    std::string out = "[";
+    out.reserve(n * (item.size() + 1) + 2);
+    for (size_t i = 0; i < n; ++i) {
+        if (i) out += ',';
+        out += item;
+    }
+    return out + "]";
+}
+
+} // namespace
+
+TEST_CASE("torture: JSON built to cost time or memory is refused or read in linear time, and an honest upload goes through beside it", "[torture][security][hostile]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const auto prov = central.addDevice("kiosk-j");
+    const auto honest = central.addDevice("kiosk-honest");
+    const int64_t before = peakMiB(central.pid());
+
+    // 11 million empty strings (32 MiB inflated, 32 KB sent) were 1.5 GB of server memory: more
+    // values than any upload holds is refused before anything is built.
+    const auto strings = sync::curlSend(junkUpload(prov, repeated("\"\"", 11'000'000)));
+    CHECK(strings.status == 400);
+    CHECK(errorOf(strings.body) == "malformed");
+    CHECK(strings.body.find("more than 800000 values") != std::string::npos);
+    const int64_t afterStrings = peakMiB(central.pid());
+    INFO("peak memory before " << before << " MiB, after the strings " << afterStrings << " MiB");
+    CHECK(afterStrings < before + 200);
+    // The most a body may hold, in its costliest shape: 790,000 empty strings, read and answered.
+    CHECK(sync::curlSend(junkUpload(prov, repeated("\"\"", 790'000))).status == 200);
+    const int64_t afterMost = peakMiB(central.pid());
+    WARN("peak server memory: " << before << " MiB at the start, " << afterStrings << " MiB after 11 million strings (refused), " << afterMost
+                                << " MiB after 790,000 (the most a body may hold)");
+    CHECK(afterMost < before + 200);
+
+    // 700,000 empty objects (within the values a body may hold) took the parser minutes, quadratic in
+    // their number; eight of them at once held every device worker while an honest kiosk waited.
+    std::vector<std::thread> attackers;
+    std::atomic<int> answered200{0};
+    for (int i = 0; i < 8; ++i) {
+        attackers.emplace_back([&] {
+            const auto req = junkUpload(prov, repeated("{}", 700'000));
+            if (sync::curlSend(req).status == 200) ++answered200;
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // the attackers' requests are in
+    Kiosk kiosk(dir / "kiosk", honest);
+    kiosk.rate(50);
+    sync::SyncOptions o;
+    o.deadlineMs = 30'000;
+    const auto r = sync::syncOnce(*kiosk.st, honest, [](const sync::HttpRequest& q) { return sync::curlSend(q); }, o);
+    INFO(r.error);
+    CHECK(r.ok);
+    CHECK(r.sent == 50);
+    for (auto& t : attackers) t.join();
+    CHECK(answered200 == 8); // answered, the junk ignored
+    CHECK(central.report()["ratings_total"] == 50);
+}
+
+TEST_CASE("central: request bodies held in memory are capped per client address, and another address is still served", "[central][security][hostile][torture]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const int port = test::portOf(central.url());
+    const int64_t before = peakMiB(central.pid());
+
+    // Bodies within the 4 MiB limit, all but their last byte sent, from one address: the server
+    // would keep each for over an hour (60 s + 1 s per KiB). Beyond 32 MiB from this address it
+    // answers 503 busy and closes.
+    const std::string head = "POST /v1/ratings HTTP/1.1\r\nHost: " + host(port) + "\r\nContent-Type: application/gzip\r\nContent-Length: " +
+                             std::to_string(4u << 20) + "\r\n\r\n";
+    const std::string body((4u << 20) - 1, 'x');
+    std::vector<int> fds;
+    int busy = 0, held = 0;
+    for (int i = 0; i < 16; ++i) {
+        const int fd = connectTo(port);
+        REQUIRE(fd >= 0);
+        fds.push_back(fd);
+        std::string request = head + body;
+        size_t sent = 0;
+        while (sent < request.size()) {
+            pollfd p{fd, POLLOUT, 0};
+            if (poll(&p, 1, 5000) <= 0 || (p.revents & (POLLERR | POLLHUP))) break;
+            const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<size_t>(n);
+        }
+        const Answer a = readAnswer(fd, 1000);
+        if (a.status == 503) {
+            ++busy;
+            CHECK(errorOf(a.body) == "busy");
+            CHECK(a.header("Retry-After") == "5");
+        } else {
+            CHECK(a.status == 0); // still waiting for its last byte
+            ++held;
+        }
+    }
+    INFO(held << " bodies held, " << busy << " refused busy");
+    CHECK(held <= 8);
+    CHECK(busy >= 8);
+    const int64_t after = peakMiB(central.pid());
+    INFO("peak memory before " << before << " MiB, after " << after << " MiB");
+    CHECK(after < before + 96);
+
+    // Another address is served meanwhile.
+    const int other = test::connectLoopbackFrom(port, "127.0.0.2");
+    REQUIRE(other >= 0);
+    const std::string health = "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    REQUIRE(send(other, health.data(), health.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(health.size()));
+    CHECK(readAnswer(other).status == 200);
+    close(other);
+    // And the held ones, finished, are answered (401: they are not signed), which frees their share.
+    for (int fd : fds) {
+        (void)send(fd, "x", 1, MSG_NOSIGNAL);
+        close(fd);
+    }
+}
+
+TEST_CASE("central: a body that is not UTF-8 or holds an integer beyond 2^63-1 is malformed, never a 500 or a wrapped number", "[central][security]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    const auto prov = central.addDevice("kiosk-u");
+    Kiosk kiosk(dir / "kiosk", prov);
+    kiosk.rate(1);
+    const nlohmann::json rating = store::selectRatingsJson(kiosk.st->database(), "upload_status = 'pending'", 1).at(0).json;
+
+    auto upload = [&](const std::string& ratingText) {
+        return sync::curlSend(signedUpload(prov, R"({"protocol":1,"device_id":"kiosk-u","ratings":[)" + ratingText + "]}", nowSeconds(), protocol::randomHex(16)));
+    };
+    for (const std::string& bad : {std::string("\xff"), std::string("\xc0\x80"), std::string("\xed\xa0\x80")}) {
+        nlohmann::json r = rating;
+        r["comment"] = "PLACEHOLDER";
+        std::string text = r.dump();
+        text.replace(text.find("PLACEHOLDER"), 11, "bad " + bad + " bytes");
+        const auto answer = upload(text);
+        INFO("comment bytes " << nlohmann::json(protocol::base64Encode(bad)).dump());
+        CHECK(answer.status == 400);
+        CHECK(errorOf(answer.body) == "malformed");
+        CHECK(answer.body.find("\\\\x") != std::string::npos); // the bytes named, not echoed
+    }
+    nlohmann::json big = rating;
+    big["created_wall_ms"] = 9223372036854775813ull; // 2^63 + 5
+    const auto answer = upload(big.dump());
+    CHECK(answer.status == 400);
+    CHECK(errorOf(answer.body) == "malformed");
+    CHECK(answer.body.find("beyond 9223372036854775807") != std::string::npos);
+    CHECK(central.report()["ratings_total"] == 0);
+    // The same rating, as sent: stored.
+    CHECK(upload(rating.dump()).status == 200);
+    CHECK(central.report()["ratings_total"] == 1);
 }

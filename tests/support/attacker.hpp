@@ -31,6 +31,25 @@ inline int connectLoopback(int port, bool wait = true)
     return fd;
 }
 
+// A blocking connection to 127.0.0.1:port from another loopback address (127.0.0.0/8 is all local):
+// how a test plays a second client address. -1 on failure.
+inline int connectLoopbackFrom(int port, const char* source)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, source, &from.sin_addr);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 || connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 // Whether the server closed (or refused) a connection.
 inline bool connectionGone(int fd)
 {
