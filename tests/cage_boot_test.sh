@@ -39,7 +39,7 @@ work=$(mktemp -d /tmp/skm-cage-XXXXXX)
 chmod 0755 "$work"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true; done
   if [ -n "${SKM_BOOT_SHOTS:-}" ]; then mkdir -p "$SKM_BOOT_SHOTS"; cp "$work"/*.png "$work"/*.log "$SKM_BOOT_SHOTS"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }

@@ -68,6 +68,11 @@ mkdir -p "$root/dev/shm" && mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 bash "$(dirname "$0")/cage_boot_test.sh" "$build/bin" --root "$root" || fail "the packaged kiosk did not boot under cage"
 # Without XWayland (the package before this check existed): the check names it and backs off.
 in_root dpkg -r --force-depends xwayland >>"$debs/apt.log" 2>&1 || fail "dpkg -r xwayland"
+# The boot test tells the difference: the same boot now fails.
+if bash "$(dirname "$0")/cage_boot_test.sh" "$build/bin" --root "$root" >"$debs/boot-without-xwayland.log" 2>&1; then
+  fail "the boot test passed without XWayland"
+fi
+grep -q "FAIL: ExecStartPre failed" "$debs/boot-without-xwayland.log" || { cat "$debs/boot-without-xwayland.log"; fail "the boot without XWayland failed for another reason"; }
 bash "$(dirname "$0")/cage_boot_test.sh" "$build/bin" --root "$root" --broken || fail "without XWayland"
 echo "ok: both packages installed in a fresh Debian 12 root; users, modes, conffile; skm-kiosk and skm-central run as their users;" \
      "the kiosk boots under cage as the unit starts it, and without XWayland says so and backs off"
