@@ -1,6 +1,6 @@
 // skm-kiosk.service's session (kiosk/session/session.hpp): the pieces the screen needs and the one
-// line naming a missing one, the back-off after starts that never showed the screen, and the stop
-// that lets cage exit by itself. The real cage and XWayland: tests/cage_boot_test.sh and, in a fresh
+// line naming a missing one, the back-off after starts that never showed the screen, and `session
+// run`: notifications passed on as the main process's own, the stop that lets cage exit by itself. The real cage and XWayland: tests/cage_boot_test.sh and, in a fresh
 // Debian root from the packages, tests/debootstrap_test.sh.
 
 #include "support/test_util.hpp"
@@ -9,12 +9,16 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 using namespace skm;
@@ -134,33 +138,144 @@ TEST_CASE("session check counts starts until the screen is up, waits out the bac
     session::clearStarts(dir.path() / "missing-dir"); // nothing to clear: no error
 }
 
-TEST_CASE("session stop asks the kiosk under the compositor to stop and waits for the compositor to exit by itself", "[session]")
+namespace {
+
+// A notify socket as systemd's: each message with its sender's pid.
+struct NotifyListener {
+    explicit NotifyListener(const fs::path& path) : path(path)
+    {
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        const int on = 1;
+        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    }
+    ~NotifyListener() { close(fd); }
+    // Messages received so far, as (sender pid, text).
+    std::vector<std::pair<pid_t, std::string>> take()
+    {
+        std::vector<std::pair<pid_t, std::string>> out;
+        for (;;) {
+            char buf[4096];
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+            iovec iov{buf, sizeof buf};
+            msghdr mh{};
+            mh.msg_iov = &iov;
+            mh.msg_iovlen = 1;
+            mh.msg_control = control;
+            mh.msg_controllen = sizeof control;
+            const ssize_t n = recvmsg(fd, &mh, 0);
+            if (n <= 0) break;
+            pid_t sender = -1;
+            for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+                if (c->cmsg_type == SCM_CREDENTIALS) {
+                    ucred cred{};
+                    std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+                    sender = cred.pid;
+                }
+            }
+            out.emplace_back(sender, std::string(buf, static_cast<size_t>(n)));
+        }
+        return out;
+    }
+    fs::path path;
+    int fd = -1;
+};
+
+// `skm-kiosk session run` in a child process (it takes over signals), with a stand-in for cage: a
+// shell whose child is a process named skm-kiosk that says READY=1 on the socket it was given, and
+// which writes a file when it ends by itself after its child, as cage exits after its client.
+pid_t startSession(const fs::path& dir, const std::string& kioskScript, int64_t stopTimeoutMs)
+{
+    const fs::path kiosk = dir / "skm-kiosk";
+    std::ofstream(kiosk) << "#!/bin/sh\n" << kioskScript;
+    fs::permissions(kiosk, fs::perms::owner_all);
+    const std::string compositor = kiosk.string() + "; echo exited >" + (dir / "compositor-exited").string();
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        _exit(session::runSession({"/bin/sh", "-c", compositor}, stopTimeoutMs));
+    }
+    return pid;
+}
+
+bool waitFor(const std::function<bool()>& done, int ms)
+{
+    for (int i = 0; i < ms / 20; ++i) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+}
+
+} // namespace
+
+TEST_CASE("session run passes the kiosk's READY=1 and pings on as its own, without WATCHDOG_PID, and stops the kiosk before cage", "[session]")
 {
     test::TempDir dir;
-    // A stand-in compositor: a shell whose child is a process named skm-kiosk, and which exits with
-    // its child's status, as cage does.
-    const fs::path kiosk = dir / "skm-kiosk";
-    fs::create_symlink("/bin/sleep", kiosk);
-    const pid_t compositor = fork();
-    REQUIRE(compositor >= 0);
-    if (compositor == 0) {
-        execl("/bin/sh", "sh", "-c", (kiosk.string() + " 60; echo exited >" + (dir / "compositor").string()).c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    // Wait until the child is there.
-    for (int i = 0; i < 200 && !fs::exists(fs::path("/proc") / std::to_string(compositor)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    NotifyListener systemd(dir / "notify");
+    setenv("NOTIFY_SOCKET", systemd.path.c_str(), 1);
+    setenv("WATCHDOG_PID", "1", 1);
+    setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
+    // The kiosk: says READY=1 and a ping (as sd_notify would, on $NOTIFY_SOCKET), notes whether it was
+    // given WATCHDOG_PID, then waits for SIGTERM (a script named skm-kiosk: its process is named so).
+    const std::string script = "echo \"${WATCHDOG_PID:-unset}\" >" + (dir / "watchdog-pid").string() + "\n"
+                               "python3 -c \"import os,socket; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
+                               "s.sendto(b'READY=1\\nSTATUS=up', os.environ['NOTIFY_SOCKET']); s.sendto(b'WATCHDOG=1', os.environ['NOTIFY_SOCKET'])\"\n"
+                               "sleep 60 &\nwait\n";
+    const pid_t session = startSession(dir.path(), script, 10'000);
+    std::vector<std::pair<pid_t, std::string>> got;
+    REQUIRE(waitFor([&] {
+        for (auto& m : systemd.take()) got.push_back(m);
+        return got.size() >= 2;
+    }, 10'000));
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_PID");
+    // Both from the session's own pid, as systemd requires of the main process.
+    CHECK(got[0].first == session);
+    CHECK(got[0].second.find("READY=1") != std::string::npos);
+    CHECK(got[1].first == session);
+    CHECK(got[1].second == "WATCHDOG=1");
+    std::string watchdogPid;
+    std::ifstream(dir / "watchdog-pid") >> watchdogPid;
+    CHECK(watchdogPid == "unset");
 
-    const auto started = std::chrono::steady_clock::now();
-    CHECK(session::runStop(compositor, 10'000) == 0);
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+    // systemctl stop (KillMode=mixed): SIGTERM to the session only. The kiosk is stopped, the
+    // stand-in compositor then ends by itself, and the session exits with its status.
+    REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
+    kill(session, SIGTERM);
     int status = 0;
-    REQUIRE(waitpid(compositor, &status, 0) == compositor);
-    // The compositor was not signalled: it ran on after its child and exited by itself.
+    REQUIRE(waitpid(session, &status, 0) == session);
     CHECK(WIFEXITED(status));
-    CHECK(fs::exists(dir / "compositor"));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(fs::exists(dir / "compositor-exited"));
+    bool stopping = false;
+    for (auto& m : systemd.take()) stopping = stopping || m.second == "STOPPING=1";
+    CHECK(stopping);
+}
 
-    // Nothing to stop: it says so and leaves the rest to the service manager.
-    CHECK(session::runStop(getpid(), 1'000) == 0);
-    CHECK(session::runStop(0, 1'000) == 1);
+TEST_CASE("session run fails with one line when cage ends before the kiosk's first frame, and gives up on a kiosk that ignores SIGTERM", "[session]")
+{
+    test::TempDir dir;
+    setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
+    unsetenv("NOTIFY_SOCKET");
+    // A kiosk that cannot open its window exits at once; cage 0.1.4 then exits 0.
+    pid_t session = startSession(dir.path(), "exit 1\n", 10'000);
+    int status = 0;
+    REQUIRE(waitpid(session, &status, 0) == session);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+
+    // A kiosk that ignores SIGTERM: after the stop timeout the compositor itself is signalled.
+    fs::remove(dir / "compositor-exited");
+    session = startSession(dir.path(), "trap '' TERM\nsleep 60 &\nwait\nwait\n", 1'000);
+    REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
+    const auto started = std::chrono::steady_clock::now();
+    kill(session, SIGTERM);
+    REQUIRE(waitpid(session, &status, 0) == session);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) != 0); // the compositor was signalled: not a clean stop
 }

@@ -18,7 +18,8 @@ if echo "$out" | grep -E "skm-" ; then echo "FAIL: systemd-analyze reported the 
 grep -q '^RandomizedDelaySec=' "$src/install/systemd/skm-sync.timer" || { echo "FAIL: no randomised delay"; exit 1; }
 grep -q '^Persistent=true' "$src/install/systemd/skm-sync.timer" || { echo "FAIL: not persistent"; exit 1; }
 grep -q '^ProtectSystem=strict' "$src/install/systemd/skm-sync.service" || { echo "FAIL: not sandboxed"; exit 1; }
-for key in '^Type=notify' '^WatchdogSec=' '^Restart=always' '^User=skm' '^ExecStart=/usr/bin/cage '; do
+for key in '^Type=notify' '^WatchdogSec=' '^Restart=always' '^User=skm' '^ExecStart=/usr/bin/skm-kiosk session run .* -- /usr/bin/cage ' \
+           '^NotifyAccess=exec' '^KillMode=mixed' '^ExecStartPre=/usr/bin/skm-kiosk session check '; do
   grep -q "$key" "$src/install/systemd/skm-kiosk.service" || { echo "FAIL: skm-kiosk.service lacks $key"; exit 1; }
 done
 # Maintenance: the condition is there, reads the data directory the kiosk uses, and works as written.

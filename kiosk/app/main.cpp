@@ -10,7 +10,7 @@
 //   skm-kiosk maintenance end [--by NAME] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance check [--tty] [--data-dir DIR] [--config FILE]
 //   skm-kiosk session check|needs [--data-dir DIR] [--config FILE]
-//   skm-kiosk session stop MAINPID [--timeout SECONDS]
+//   skm-kiosk session run [--stop-timeout SECONDS] -- COMMAND...
 
 #include "kiosk_window.hpp"
 #include "maintenance_cli.hpp"
@@ -52,8 +52,8 @@ struct Args {
     std::string maintenanceReason;
     bool keepAfterReboot = false;
     bool tty = false;
-    int mainPid = 0;
     int stopTimeoutS = 20;
+    std::vector<std::string> command;
 };
 
 // Loads the configuration file if one was named. Throws ConfigError.
@@ -140,13 +140,14 @@ int main(int argc, char** argv)
     sessionCheck->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* sessionNeeds = sessionCmd->add_subcommand("needs", "list what the screen needs: PACKAGE, PRESENT (yes/no), FILE, WHAT (tab-separated)");
     sessionNeeds->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
-    CLI::App* sessionStop = sessionCmd->add_subcommand("stop", "the unit's ExecStop: ask the kiosk under MAINPID (cage) to stop and wait "
-                                                               "for cage to exit by itself");
-    sessionStop->add_option("MAINPID", a.mainPid, "the unit's main process ($MAINPID)")->required();
-    sessionStop->add_option("--timeout", a.stopTimeoutS, "seconds to wait (default 20)")->check(CLI::Range(1, 600));
+    CLI::App* sessionRun = sessionCmd->add_subcommand("run", "the unit's main process: run COMMAND (cage with the kiosk), pass the kiosk's "
+                                                             "READY=1 and watchdog pings on to systemd, and on SIGTERM stop the kiosk before cage");
+    sessionRun->add_option("--stop-timeout", a.stopTimeoutS, "seconds to wait for the kiosk and cage to stop before signalling cage (default 20)")
+        ->check(CLI::Range(1, 600));
+    sessionRun->add_option("COMMAND", a.command, "the command and its arguments, after --")->required();
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-kiosk")) return *stop;
-    if (*sessionStop) return skm::session::runStop(a.mainPid, int64_t{a.stopTimeoutS} * 1000);
+    if (*sessionRun) return skm::session::runSession(a.command, int64_t{a.stopTimeoutS} * 1000);
 
     skm::app::RunOptions run;
     try {

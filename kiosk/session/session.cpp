@@ -4,13 +4,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -175,46 +181,140 @@ std::optional<ProcStat> readStat(int pid)
     return s;
 }
 
-bool running(int pid)
-{
-    const auto s = readStat(pid);
-    return s && s->state != 'Z' && s->state != 'X';
-}
 
 } // namespace
 
-int runStop(int mainPid, int64_t timeoutMs)
+std::vector<int> kiosksUnder(int pid)
 {
-    if (mainPid <= 1) {
-        spdlog::error("session stop: no main process to stop ({})", mainPid);
-        return 1;
-    }
-    std::vector<int> kiosks;
-    if (const auto self = readStat(mainPid); self && self->comm == "skm-kiosk") kiosks.push_back(mainPid); // run without cage
+    // Parent of every process, then a walk down from `pid`.
+    std::vector<std::pair<int, ProcStat>> all;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename().string();
         if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-        const int pid = std::atoi(name.c_str());
-        if (const auto s = readStat(pid); s && s->ppid == mainPid && s->comm == "skm-kiosk") kiosks.push_back(pid);
+        const int p = std::atoi(name.c_str());
+        if (auto st = readStat(p)) all.emplace_back(p, *st);
     }
-    if (kiosks.empty()) {
-        spdlog::info("session stop: no skm-kiosk under process {}; the service manager stops the rest", mainPid);
-        return 0;
-    }
-    for (const int pid : kiosks) {
-        if (kill(pid, SIGTERM) != 0) spdlog::warn("session stop: cannot signal skm-kiosk {}: {}", pid, std::strerror(errno));
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (running(mainPid)) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            spdlog::error("session stop: process {} still runs {} s after the kiosk was asked to stop", mainPid, timeoutMs / 1000);
-            return 1;
+    std::vector<int> found, frontier{pid};
+    std::vector<int> seen{pid};
+    if (const auto self = readStat(pid); self && self->comm == "skm-kiosk") found.push_back(pid);
+    while (!frontier.empty()) {
+        const int parent = frontier.back();
+        frontier.pop_back();
+        for (const auto& [p, st] : all) {
+            if (st.ppid != parent || std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+            seen.push_back(p);
+            frontier.push_back(p);
+            if (st.comm == "skm-kiosk" && st.state != 'Z') found.push_back(p);
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    spdlog::info("session stop: the kiosk and its compositor stopped");
-    return 0;
+    return found;
+}
+
+int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
+{
+    if (command.empty()) {
+        spdlog::error("session run: no command");
+        return 2;
+    }
+    // The command's notify socket, in the unit's runtime directory.
+    const char* runtime = std::getenv("RUNTIME_DIRECTORY");
+    if (!runtime || !*runtime) runtime = std::getenv("XDG_RUNTIME_DIR");
+    const fs::path socketPath = fs::path(runtime && *runtime ? runtime : "/tmp") / ("skm-session-notify-" + std::to_string(getpid()));
+    const int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (sock < 0 || socketPath.string().size() >= sizeof addr.sun_path) {
+        spdlog::critical("session run: cannot make a notify socket at {}", socketPath.string());
+        return 1;
+    }
+    std::strncpy(addr.sun_path, socketPath.c_str(), sizeof addr.sun_path - 1);
+    unlink(socketPath.c_str());
+    if (bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        spdlog::critical("session run: cannot bind {}: {}", socketPath.string(), std::strerror(errno));
+        close(sock);
+        return 1;
+    }
+
+    sigset_t mask, old;
+    sigemptyset(&mask);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&mask, sig);
+    sigprocmask(SIG_BLOCK, &mask, &old);
+    const int sigFd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    const pid_t child = fork();
+    if (child < 0) {
+        spdlog::critical("session run: fork: {}", std::strerror(errno));
+        return 1;
+    }
+    if (child == 0) {
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        setenv("NOTIFY_SOCKET", socketPath.c_str(), 1);
+        unsetenv("WATCHDOG_PID"); // the kiosk is not that pid: with it set, sd_watchdog_enabled() says no
+        std::vector<char*> argv;
+        for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execvp(argv[0], argv.data());
+        std::fprintf(stderr, "session run: cannot run %s: %s\n", argv[0], std::strerror(errno));
+        _exit(127);
+    }
+
+    bool ready = false, stopping = false, cageSignalled = false;
+    int status = 0;
+    std::chrono::steady_clock::time_point deadline{};
+    for (;;) {
+        pollfd fds[2] = {{sock, POLLIN, 0}, {sigFd, POLLIN, 0}};
+        int timeout = -1;
+        if (stopping) timeout = static_cast<int>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
+        (void)poll(fds, 2, timeout);
+        // What the command says goes on to systemd, as this process's own.
+        for (;;) {
+            char buf[4096];
+            const ssize_t n = recv(sock, buf, sizeof buf - 1, 0);
+            if (n <= 0) break;
+            buf[n] = '\0';
+            if (!ready && (std::strncmp(buf, "READY=1", 7) == 0 || std::strstr(buf, "\nREADY=1"))) ready = true;
+            (void)sd_notify(0, buf);
+        }
+        bool exited = false;
+        signalfd_siginfo si{};
+        while (read(sigFd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+            if (si.ssi_signo == SIGCHLD) {
+                if (waitpid(child, &status, WNOHANG) == child) exited = true;
+            } else if (!stopping) {
+                stopping = true;
+                deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(stopTimeoutMs);
+                const std::vector<int> kiosks = kiosksUnder(child);
+                spdlog::info("session run: stopping (signal {}): asking {} kiosk process{} to stop first", si.ssi_signo, kiosks.size(), kiosks.size() == 1 ? "" : "es");
+                (void)sd_notify(0, "STOPPING=1");
+                for (const int pid : kiosks) (void)kill(pid, SIGTERM);
+                if (kiosks.empty()) (void)kill(child, SIGTERM);
+            }
+        }
+        if (!exited && waitpid(child, &status, WNOHANG) == child) exited = true;
+        if (exited) break;
+        if (stopping && std::chrono::steady_clock::now() >= deadline) {
+            if (!cageSignalled) {
+                spdlog::error("session run: still running {} s after the kiosk was asked to stop; signalling {}", stopTimeoutMs / 1000, command[0]);
+                (void)kill(child, SIGTERM);
+                cageSignalled = true;
+                deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            } else {
+                (void)kill(child, SIGKILL);
+                deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            }
+        }
+    }
+    close(sock);
+    close(sigFd);
+    unlink(socketPath.c_str());
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (!ready && !stopping) {
+        spdlog::critical("cannot show the citizen's screen: {} ended (status {}) before the kiosk's first frame; the lines above say why",
+                         command[0], code);
+        return code == 0 ? 1 : code;
+    }
+    return code;
 }
 
 } // namespace skm::session

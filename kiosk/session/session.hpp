@@ -16,9 +16,20 @@
 // that cannot show the screen retries ever more slowly instead of every RestartSec=2, and still comes
 // back by itself once the piece is installed. A new boot starts the count again.
 //
-// `skm-kiosk session stop MAINPID` (the unit's ExecStop) stops the kiosk before cage: cage 0.1.4
-// aborts (SIGABRT, a core dump in the journal) when it is sent SIGTERM itself, as systemd's default
-// KillMode would, but exits cleanly with its client's status when the client exits first.
+// `skm-kiosk session run -- cage -d -- skm-kiosk ...` is the unit's main process, for two reasons:
+// - Notifications. With PAMName=login, pam_systemd moves the main process into the login session's
+//   scope, and its children with it; systemd then takes READY=1 and WATCHDOG=1 only from the main
+//   process itself (systemd.exec(5), PAMName=: "not recommended … in combination with
+//   NotifyAccess=all"). cage cannot send them, and the kiosk, cage's child, is not the main process.
+//   So this process gives its command a notify socket of its own (NOTIFY_SOCKET; WATCHDOG_PID is
+//   dropped, since the kiosk is not that pid, and the kiosk's watchdog would otherwise stay off) and
+//   sends what arrives there on to systemd as its own (NotifyAccess=exec).
+// - Stopping. cage 0.1.4 aborts (SIGABRT, a core dump in the journal) when it is sent SIGTERM
+//   itself, but exits cleanly when its client exits first. On SIGTERM (KillMode=mixed sends it to
+//   this process only) this process asks the kiosk under cage to stop, waits for cage to exit by
+//   itself (stopTimeoutMs), and only then signals cage.
+// It exits with cage's status, or 1 with one line when cage ended before the kiosk said READY=1
+// (cage 0.1.4 exits 0 whatever its client did).
 
 #include <cstdint>
 #include <filesystem>
@@ -68,8 +79,10 @@ struct CheckOptions {
 };
 int runCheck(const CheckOptions& options);
 
-// `session stop MAINPID`: SIGTERM to MAINPID's children named skm-kiosk, then waits up to timeoutMs
-// for MAINPID to end. 0 when it ended, 1 when it did not (systemd then goes on with KillMode).
-int runStop(int mainPid, int64_t timeoutMs);
+// `session run -- COMMAND...`: see above. Returns the exit status for the process.
+int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs);
+
+// The processes named skm-kiosk at or under `pid` (its descendants, any depth).
+[[nodiscard]] std::vector<int> kiosksUnder(int pid);
 
 } // namespace skm::session
