@@ -114,11 +114,6 @@ MarkCounts markAnswers(store::Database& db, const OutboxBatch& batch, const nloh
     return counts;
 }
 
-int64_t pendingEvents(store::Database& db)
-{
-    return db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending') + (SELECT count(*) FROM cases WHERE upload_status = 'pending')"
-                       " + (SELECT count(*) FROM audit_events WHERE upload_status = 'pending')"
-                       " + (SELECT count(*) FROM survey_responses WHERE upload_status = 'pending' AND status <> 'in_progress')");
-}
+int64_t pendingEvents(store::Database& db) { return store::countRecords(db, "pending"); }
 
 } // namespace skm::sync

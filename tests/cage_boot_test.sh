@@ -72,6 +72,7 @@ else
               -e "s|/var/lib/skm|$work/data|g" -e "s|/run/skm-kiosk|$work/run|g"; }
 fi
 [ -f "$unit" ] || fail "no unit file $unit"
+rm -f "$data_host/display-starts" # each run is a fresh boot for the back-off's count
 key() { sed -n "s/^$1=//p" "$unit" | head -1; }
 user=$(key User); group=$(key Group)
 exec_condition=$(key ExecCondition | map); exec_pre=$(key ExecStartPre | map); exec_start=$(key ExecStart | map)

@@ -8,6 +8,7 @@
 #include <roster/duty.hpp>
 #include <roster/pin.hpp>
 #include <roster/roster.hpp>
+#include <store/record_json.hpp>
 #include <store/survey_store.hpp>
 #include <ui/controller.hpp>
 #include <ui/widgets.hpp>
@@ -248,11 +249,18 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     for (char c : std::string("909090")) rig.tap(std::string("pad.") + c);
     rig.tap("pad.ok");
     REQUIRE(rig.controller->screen() == ui::ScreenId::Admin);
-    std::string line, sample;
+    std::string line, sample, records;
     for (const auto& l : rig.controller->snapshot().adminLines) {
         if (l.key == "admin.ikm") line = l.value;
         if (l.key == "admin.sample") sample = l.value;
+        if (l.key == "admin.events") records = l.value;
     }
+    // The records beside the ratings line counts what an upload would send, survey responses too
+    // (it left them out: one count for the admin screen, another for skm-sync).
+    size_t unsent = 0;
+    for (size_t k = 1; k < store::kUnsentKinds.size(); ++k) unsent += store::selectRecordsJson(rig.st->database(), k, store::Unsent::Pending).size();
+    CHECK(unsent >= 3); // the three finished questionnaires at least
+    CHECK(records == config::formatCount(static_cast<long long>(unsent), config::Lang::Id) + " / 0");
     // Written the Indonesian way: 87,50.
     CHECK(line == rig.catalog.format(config::Lang::Id, "admin.ikm_value", {{"score", "87,50"}, {"mutu", "B"}, {"n", "2"}}));
     // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 < 3.

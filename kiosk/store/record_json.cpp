@@ -141,4 +141,14 @@ std::vector<RecordJson> selectRecordsJson(Database& db, size_t kind, Unsent whic
     }
 }
 
+int64_t countRecords(Database& db, const std::string& status)
+{
+    Statement st(db, "SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = ?1) + (SELECT count(*) FROM cases WHERE upload_status = ?1)"
+                     " + (SELECT count(*) FROM audit_events WHERE upload_status = ?1)"
+                     " + (SELECT count(*) FROM survey_responses WHERE upload_status = ?1 AND status <> 'in_progress')");
+    st.bind(1, std::string_view(status));
+    (void)st.next();
+    return st.columnInt(0);
+}
+
 } // namespace skm::store

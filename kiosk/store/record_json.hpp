@@ -47,4 +47,10 @@ enum class Unsent {
 // responses still in progress are never selected. Throws SqliteError.
 [[nodiscard]] std::vector<RecordJson> selectRecordsJson(Database& db, size_t kind, Unsent which, int64_t limit = -1);
 
+// How many rows of the kinds beside the ratings (kUnsentKinds[1..]) have upload_status `status`
+// ("pending" or "rejected"), counted as selectRecordsJson selects them (survey responses still in
+// progress are not counted): the one count behind skm-sync's events_pending_left and the admin
+// screen's line. Throws SqliteError.
+[[nodiscard]] int64_t countRecords(Database& db, const std::string& status);
+
 } // namespace skm::store

@@ -9,6 +9,7 @@
 #include "screens/common.hpp"
 
 #include <store/export.hpp>
+#include <store/record_json.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -172,13 +173,7 @@ void Controller::refreshAdmin()
     line("admin.config", config);
     try {
         store::Database& db = m_store.database();
-        const int64_t pending = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending')"
-                                            " + (SELECT count(*) FROM cases WHERE upload_status = 'pending')"
-                                            " + (SELECT count(*) FROM audit_events WHERE upload_status = 'pending')");
-        const int64_t rejected = db.queryInt("SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = 'rejected')"
-                                             " + (SELECT count(*) FROM cases WHERE upload_status = 'rejected')"
-                                             " + (SELECT count(*) FROM audit_events WHERE upload_status = 'rejected')");
-        line("admin.events", n(pending) + " / " + n(rejected));
+        line("admin.events", n(store::countRecords(db, "pending")) + " / " + n(store::countRecords(db, "rejected")));
     } catch (const std::exception&) {
         line("admin.events", "?");
     }
