@@ -16,7 +16,10 @@ bash install/build.sh
 data_dir=${SKM_DATA_DIR:-skm-data}
 central_dir=${SKM_CENTRAL_DIR:-skm-central-data}
 central_listen=${SKM_CENTRAL_LISTEN:-127.0.0.1:8443}
-mkdir -p out "$central_dir/publish"
+mkdir -p out
+# The central office keeps every device secret: its directory private, as the package makes it (0750).
+install -d -m 0750 "$central_dir" && chmod 0750 "$central_dir"
+mkdir -p "$central_dir/publish"
 
 # The local central office, publishing the demo roster (officer NIP 198503302010011002, PIN 2468).
 cp config/demo-roster.toml "$central_dir/publish/roster.toml"
