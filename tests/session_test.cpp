@@ -272,10 +272,28 @@ TEST_CASE("session run fails with one line when cage ends before the kiosk's fir
     fs::remove(dir / "compositor-exited");
     session = startSession(dir.path(), "trap '' TERM\nsleep 60 &\nwait\nwait\n", 1'000);
     REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
+    const std::vector<int> stubborn = session::kiosksUnder(session);
     const auto started = std::chrono::steady_clock::now();
     kill(session, SIGTERM);
     REQUIRE(waitpid(session, &status, 0) == session);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) != 0); // the compositor was signalled: not a clean stop
+    // And the kiosk did not outlive the session (with PAMName= nothing else would end it).
+    for (const int pid : stubborn) CHECK_FALSE(fs::exists(fs::path("/proc") / std::to_string(pid)));
+}
+
+TEST_CASE("session run passes systemd's watchdog SIGABRT on to the kiosk, then stops as for SIGTERM", "[session]")
+{
+    test::TempDir dir;
+    setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
+    unsetenv("NOTIFY_SOCKET");
+    const pid_t session = startSession(dir.path(), "trap 'echo aborted >" + (dir / "kiosk-aborted").string() + "; exit 134' ABRT\nsleep 60 &\nwait\n", 10'000);
+    REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
+    kill(session, SIGABRT);
+    int status = 0;
+    REQUIRE(waitpid(session, &status, 0) == session);
+    CHECK(WIFEXITED(status)); // not aborted itself
+    CHECK(fs::exists(dir / "kiosk-aborted"));
+    CHECK(fs::exists(dir / "compositor-exited"));
 }

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -238,9 +239,22 @@ int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
 
     sigset_t mask, old;
     sigemptyset(&mask);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&mask, sig);
+    // SIGABRT too: systemd's WatchdogSignal, sent to the main process alone under KillMode=mixed; it is
+    // passed on to the kiosk (the frozen one, whose core dump is the useful one), then the stop.
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGABRT}) sigaddset(&mask, sig);
     sigprocmask(SIG_BLOCK, &mask, &old);
     const int sigFd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigFd < 0) {
+        spdlog::critical("session run: signalfd: {}", std::strerror(errno));
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        close(sock);
+        unlink(socketPath.c_str());
+        return 1;
+    }
+    // Whatever cage leaves behind (a kiosk that outlived it) becomes this process's child, to be
+    // ended before this process exits: with PAMName= they live in the login session's scope, beyond
+    // the reach of the unit's KillMode.
+    (void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 
     const pid_t child = fork();
     if (child < 0) {
@@ -249,6 +263,7 @@ int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
     }
     if (child == 0) {
         sigprocmask(SIG_SETMASK, &old, nullptr);
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL); // this process gone (killed itself): cage goes, and the kiosk with its display
         setenv("NOTIFY_SOCKET", socketPath.c_str(), 1);
         unsetenv("WATCHDOG_PID"); // the kiosk is not that pid: with it set, sd_watchdog_enabled() says no
         std::vector<char*> argv;
@@ -260,18 +275,29 @@ int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
     }
 
     bool ready = false, stopping = false, cageSignalled = false;
+    int stopSignal = SIGTERM;
+    std::vector<int> asked; // the kiosk processes asked to stop
     int status = 0;
     std::chrono::steady_clock::time_point deadline{};
     for (;;) {
         pollfd fds[2] = {{sock, POLLIN, 0}, {sigFd, POLLIN, 0}};
         int timeout = -1;
-        if (stopping) timeout = static_cast<int>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
+        if (stopping) {
+            timeout = static_cast<int>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
+            if (asked.empty()) timeout = std::min(timeout, 100); // the kiosk may not be there yet: look again soon
+        }
         (void)poll(fds, 2, timeout);
-        // What the command says goes on to systemd, as this process's own.
+        // What the command says goes on to systemd, as this process's own. A message is at most
+        // 4,096 bytes, as systemd reads them; a longer one (cut here) is dropped, not half applied.
         for (;;) {
-            char buf[4096];
-            const ssize_t n = recv(sock, buf, sizeof buf - 1, 0);
-            if (n <= 0) break;
+            char buf[4097];
+            const ssize_t n = recv(sock, buf, sizeof buf - 1, MSG_TRUNC);
+            if (n < 0) break;
+            if (n == 0) continue;
+            if (static_cast<size_t>(n) > sizeof buf - 1 || std::memchr(buf, '\0', static_cast<size_t>(n))) {
+                spdlog::warn("session run: a notification of {} bytes dropped (too long, or with a NUL)", n);
+                continue;
+            }
             buf[n] = '\0';
             if (!ready && (std::strncmp(buf, "READY=1", 7) == 0 || std::strstr(buf, "\nREADY=1"))) ready = true;
             (void)sd_notify(0, buf);
@@ -281,21 +307,27 @@ int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
         while (read(sigFd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
             if (si.ssi_signo == SIGCHLD) {
                 if (waitpid(child, &status, WNOHANG) == child) exited = true;
+                while (waitpid(-1, nullptr, WNOHANG) > 0) {} // orphans adopted as subreaper
             } else if (!stopping) {
                 stopping = true;
+                stopSignal = si.ssi_signo == SIGABRT ? SIGABRT : SIGTERM;
                 deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(stopTimeoutMs);
-                const std::vector<int> kiosks = kiosksUnder(child);
-                spdlog::info("session run: stopping (signal {}): asking {} kiosk process{} to stop first", si.ssi_signo, kiosks.size(), kiosks.size() == 1 ? "" : "es");
+                spdlog::info("session run: stopping (signal {}): the kiosk first, then {} by itself", si.ssi_signo, command[0]);
                 (void)sd_notify(0, "STOPPING=1");
-                for (const int pid : kiosks) (void)kill(pid, SIGTERM);
-                if (kiosks.empty()) (void)kill(child, SIGTERM);
             }
         }
         if (!exited && waitpid(child, &status, WNOHANG) == child) exited = true;
         if (exited) break;
+        if (stopping && asked.empty()) {
+            // Asked once; a kiosk not yet started (a stop right after the start) is found on a later turn.
+            asked = kiosksUnder(child);
+            for (const int pid : asked) (void)kill(pid, stopSignal);
+        }
         if (stopping && std::chrono::steady_clock::now() >= deadline) {
             if (!cageSignalled) {
-                spdlog::error("session run: still running {} s after the kiosk was asked to stop; signalling {}", stopTimeoutMs / 1000, command[0]);
+                spdlog::error("session run: still running {} s after the kiosk was asked to stop; killing the kiosk and signalling {}",
+                              stopTimeoutMs / 1000, command[0]);
+                for (const int pid : kiosksUnder(child)) (void)kill(pid, SIGKILL);
                 (void)kill(child, SIGTERM);
                 cageSignalled = true;
                 deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -305,16 +337,28 @@ int runSession(const std::vector<std::string>& command, int64_t stopTimeoutMs)
             }
         }
     }
+    // Anything left under this process (a kiosk that outlived cage): ended now.
+    for (const int pid : kiosksUnder(getpid())) {
+        if (pid == getpid()) continue;
+        spdlog::warn("session run: process {} (skm-kiosk) outlived {}: killed", pid, command[0]);
+        (void)kill(pid, SIGKILL);
+        (void)waitpid(pid, nullptr, 0);
+    }
     close(sock);
     close(sigFd);
     unlink(socketPath.c_str());
+    sigprocmask(SIG_SETMASK, &old, nullptr);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (!ready && !stopping) {
         spdlog::critical("cannot show the citizen's screen: {} ended (status {}) before the kiosk's first frame; the lines above say why",
                          command[0], code);
         return code == 0 ? 1 : code;
     }
-    return code;
+    if (stopping && cageSignalled) {
+        spdlog::error("session run: {} had to be signalled (status {}): not a clean stop", command[0], code);
+        return code == 0 ? 1 : code;
+    }
+    return stopping ? 0 : code; // a stop asked for and done cleanly is a success, whatever cage said
 }
 
 } // namespace skm::session
