@@ -3,6 +3,7 @@
 // run`: notifications passed on as the main process's own, the stop that lets cage exit by itself. The real cage and XWayland: tests/cage_boot_test.sh and, in a fresh
 // Debian root from the packages, tests/debootstrap_test.sh.
 
+#include "support/notify_socket.hpp"
 #include "support/test_util.hpp"
 
 #include <session/session.hpp>
@@ -142,42 +143,13 @@ namespace {
 
 // A notify socket as systemd's: each message with its sender's pid.
 struct NotifyListener {
-    explicit NotifyListener(const fs::path& path) : path(path)
-    {
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        const int on = 1;
-        setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
-    }
+    explicit NotifyListener(const fs::path& path) : path(path), fd(test::bindNotifySocket(path.string(), true)) { REQUIRE(fd >= 0); }
     ~NotifyListener() { close(fd); }
     // Messages received so far, as (sender pid, text).
     std::vector<std::pair<pid_t, std::string>> take()
     {
         std::vector<std::pair<pid_t, std::string>> out;
-        for (;;) {
-            char buf[4096];
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
-            iovec iov{buf, sizeof buf};
-            msghdr mh{};
-            mh.msg_iov = &iov;
-            mh.msg_iovlen = 1;
-            mh.msg_control = control;
-            mh.msg_controllen = sizeof control;
-            const ssize_t n = recvmsg(fd, &mh, 0);
-            if (n <= 0) break;
-            pid_t sender = -1;
-            for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-                if (c->cmsg_type == SCM_CREDENTIALS) {
-                    ucred cred{};
-                    std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
-                    sender = cred.pid;
-                }
-            }
-            out.emplace_back(sender, std::string(buf, static_cast<size_t>(n)));
-        }
+        while (const auto m = test::receiveNotification(fd)) out.emplace_back(m->sender, m->text);
         return out;
     }
     fs::path path;
@@ -187,6 +159,8 @@ struct NotifyListener {
 // `skm-kiosk session run` in a child process (it takes over signals), with a stand-in for cage: a
 // shell whose child is a process named skm-kiosk that says READY=1 on the socket it was given, and
 // which writes a file when it ends by itself after its child, as cage exits after its client.
+// (A stand-in's own children write nowhere: a leftover one holding the test's output open would keep
+// CTest waiting for it.)
 pid_t startSession(const fs::path& dir, const std::string& kioskScript, int64_t stopTimeoutMs)
 {
     const fs::path kiosk = dir / "skm-kiosk";
@@ -224,7 +198,7 @@ TEST_CASE("session run passes the kiosk's READY=1 and pings on as its own, witho
     const std::string script = "echo \"${WATCHDOG_PID:-unset}\" >" + (dir / "watchdog-pid").string() + "\n"
                                "python3 -c \"import os,socket; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
                                "s.sendto(b'READY=1\\nSTATUS=up', os.environ['NOTIFY_SOCKET']); s.sendto(b'WATCHDOG=1', os.environ['NOTIFY_SOCKET'])\"\n"
-                               "sleep 60 &\nwait\n";
+                               "sleep 60 >/dev/null 2>&1 &\nwait\n";
     const pid_t session = startSession(dir.path(), script, 10'000);
     std::vector<std::pair<pid_t, std::string>> got;
     REQUIRE(waitFor([&] {
@@ -270,7 +244,7 @@ TEST_CASE("session run fails with one line when cage ends before the kiosk's fir
 
     // A kiosk that ignores SIGTERM: after the stop timeout the compositor itself is signalled.
     fs::remove(dir / "compositor-exited");
-    session = startSession(dir.path(), "trap '' TERM\nsleep 60 &\nwait\nwait\n", 1'000);
+    session = startSession(dir.path(), "trap '' TERM\nsleep 60 >/dev/null 2>&1 &\nwait\nwait\n", 1'000);
     REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
     const std::vector<int> stubborn = session::kiosksUnder(session);
     const auto started = std::chrono::steady_clock::now();
@@ -288,7 +262,7 @@ TEST_CASE("session run passes systemd's watchdog SIGABRT on to the kiosk, then s
     test::TempDir dir;
     setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
     unsetenv("NOTIFY_SOCKET");
-    const pid_t session = startSession(dir.path(), "trap 'echo aborted >" + (dir / "kiosk-aborted").string() + "; exit 134' ABRT\nsleep 60 &\nwait\n", 10'000);
+    const pid_t session = startSession(dir.path(), "trap 'echo aborted >" + (dir / "kiosk-aborted").string() + "; exit 134' ABRT\nsleep 60 >/dev/null 2>&1 &\nwait\n", 10'000);
     REQUIRE(waitFor([&] { return !session::kiosksUnder(session).empty(); }, 5'000));
     kill(session, SIGABRT);
     int status = 0;
