@@ -9,6 +9,12 @@
 
 namespace skm::config {
 
+// The fonts the kiosk uses when display.font names none: Debian's fonts-noto-core (the theme loads
+// them; `skm-kiosk session check` looks for the regular one before the kiosk starts).
+inline constexpr const char* kDefaultFont = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+inline constexpr const char* kDefaultBoldFont = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+inline constexpr const char* kDefaultFontPackage = "fonts-noto-core";
+
 // A reason chip on the follow-up screen: a stable code (stored with the rating) and its labels.
 struct Reason {
     std::string code;
@@ -50,7 +56,7 @@ struct KioskConfig {
     double uiScale = 1.0;   // multiplies the scale derived from the window size
     double diagonalInches = 0; // the panel's diagonal; 0: from the monitor, else assumed from the resolution
     bool largeText = false;    // larger text and targets for an office that serves many elderly citizens
-    std::string font;       // TTF path; empty: Noto Sans from Debian's fonts-noto-core
+    std::string font;       // TTF path; empty: kDefaultFont
     std::string fontBold;
     // [[reasons.low]] for scores 1-2 and [[reasons.high]] for scores 3-4
     std::vector<Reason> reasonsLow = {

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <config/config.hpp>
+
 #include <systemd/sd-daemon.h>
 
 #include <spdlog/spdlog.h>
@@ -78,8 +80,8 @@ std::vector<Need> displayNeeds(const NeedsOptions& o)
     needs.push_back(dri);
 
     if (o.font.empty()) {
-        const fs::path noto = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
-        needs.push_back({"the Noto Sans font", noto, "fonts-noto-core", isFile(noto)});
+        const fs::path noto = config::kDefaultFont;
+        needs.push_back({"the Noto Sans font", noto, config::kDefaultFontPackage, isFile(noto)});
     } else {
         needs.push_back({"the font of display.font", o.font, "(display.font in the configuration)", isFile(o.font)});
     }

@@ -2,13 +2,14 @@
 // The kiosk's session on a device: what skm-kiosk.service needs to put the citizen's screen up, and
 // how it backs off when it cannot (docs/operations.md, "What a device needs").
 //
-// skm-kiosk.service runs `cage -d -- skm-kiosk ...`. cage (Debian 12: 0.1.4, wlroots 0.15) is a
-// Wayland compositor; skm-kiosk is an X11 client (Debian's GLFW 3.3.8 is an X11 build), so cage must
-// start XWayland, which cage's package neither depends on nor recommends; the OpenGL context comes
-// from Mesa's software or hardware DRI drivers; the text from Debian's Noto fonts. `skm-kiosk session
-// check` (the unit's ExecStartPre) looks for each of these before cage starts and names the one that
-// is missing in one journal line, with the package that brings it; `skm-kiosk session needs` lists
-// them (the package test checks that each package is among skm-kiosk's Depends).
+// skm-kiosk.service runs `skm-kiosk session run -- cage -d -- skm-kiosk ...`. cage (Debian 12: 0.1.4,
+// wlroots 0.15) is a Wayland compositor; skm-kiosk is an X11 client (Debian's GLFW 3.3.8 is an X11
+// build), so cage must start XWayland, which cage's package neither depends on nor recommends; the
+// OpenGL context comes from Mesa's software or hardware DRI drivers; the text from Debian's Noto
+// fonts. `skm-kiosk session check` (the unit's ExecStartPre) looks for each of these before cage
+// starts and names the one that is missing in one journal line, with the package that brings it;
+// `skm-kiosk session needs` lists them (the package test checks that each package is among
+// skm-kiosk's Depends).
 //
 // Back-off: every start is counted in DATA_DIR/display-starts ("BOOT_ID COUNT") until the kiosk's
 // first frame is on screen, which clears it. A start after COUNT such failed starts waits
@@ -26,10 +27,12 @@
 //   sends what arrives there on to systemd as its own (NotifyAccess=exec).
 // - Stopping. cage 0.1.4 aborts (SIGABRT, a core dump in the journal) when it is sent SIGTERM
 //   itself, but exits cleanly when its client exits first. On SIGTERM (KillMode=mixed sends it to
-//   this process only) this process asks the kiosk under cage to stop, waits for cage to exit by
-//   itself (stopTimeoutMs), and only then signals cage.
-// It exits with cage's status, or 1 with one line when cage ended before the kiosk said READY=1
-// (cage 0.1.4 exits 0 whatever its client did).
+//   this process only) this process asks the kiosk under cage to stop and waits for cage to exit by
+//   itself (stopTimeoutMs); then it kills the kiosk and signals cage. systemd's watchdog SIGABRT is
+//   passed on to the kiosk, then the same stop. As the subreaper, it kills any kiosk that outlived
+//   cage before it exits: under PAMName= they are beyond the unit's KillMode.
+// It exits 0 after a stop that went cleanly, 1 with one line when cage ended before the kiosk said
+// READY=1 (cage 0.1.4 exits 0 whatever its client did), else with cage's status.
 
 #include <cstdint>
 #include <filesystem>

@@ -1,5 +1,7 @@
 #include "theme.hpp"
 
+#include <config/config.hpp>
+
 #include <stb_truetype.h>
 
 #include <algorithm>
@@ -22,11 +24,10 @@ bool readable(const fs::path& p)
 
 FontPaths findFonts(const std::string& configuredRegular, const std::string& configuredBold)
 {
-    const fs::path notoDir = "/usr/share/fonts/truetype/noto";
     FontPaths p;
-    p.regular = configuredRegular.empty() ? notoDir / "NotoSans-Regular.ttf" : fs::path(configuredRegular);
+    p.regular = configuredRegular.empty() ? fs::path(config::kDefaultFont) : fs::path(configuredRegular);
     if (!configuredBold.empty()) p.bold = configuredBold;
-    else if (configuredRegular.empty()) p.bold = notoDir / "NotoSans-Bold.ttf";
+    else if (configuredRegular.empty()) p.bold = config::kDefaultBoldFont;
     else p.bold = p.regular;
 
     if (!readable(p.regular)) {
