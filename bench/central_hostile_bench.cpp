@@ -6,12 +6,12 @@
 
 #include "../tests/support/attacker.hpp"
 
-#include <http_sender.hpp>
-#include <protocol.hpp>
-#include <provisioning.hpp>
-#include <uploader.hpp>
+#include <sync/http_sender.hpp>
+#include <core/protocol.hpp>
+#include <sync/provisioning.hpp>
+#include <sync/uploader.hpp>
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <CLI/CLI.hpp>
 

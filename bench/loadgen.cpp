@@ -2,10 +2,10 @@
 // through the store's API (officers' cases, counter-level taps, reasons, a few comments, some
 // suppressed presses), and M SKM survey responses (nine unsur and a profile; one in ten incomplete).
 
-#include <store/rating_store.hpp>
-#include <store/survey_store.hpp>
+#include <kiosk/store/rating_store.hpp>
+#include <kiosk/store/survey_store.hpp>
 
-#include <common/cli.hpp>
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -5,7 +5,7 @@
 // number. --setup runs CMD through sh before every start (e.g. to make a fresh data directory); it
 // is not timed. After the last milestone arrives PROGRAM gets SIGTERM and is waited for.
 
-#include <common/cli.hpp>
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -5,11 +5,11 @@
 //     SQLite file with the same pragmas. p50 and p99 over N taps each.
 //  2. Central ingest: the central office storing uploads of 500 ratings (validation, chain hash,
 //     de-duplication on the id) against a raw INSERT of the same rows in one transaction.
-#include <central_store.hpp>
-#include <store/rating_json.hpp>
-#include <store/rating_store.hpp>
+#include <central/store/central_store.hpp>
+#include <kiosk/store/rating_json.hpp>
+#include <kiosk/store/rating_store.hpp>
 
-#include <common/cli.hpp>
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>

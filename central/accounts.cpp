@@ -1,6 +1,6 @@
 #include "accounts.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
 #include <sodium.h>
 

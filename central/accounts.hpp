@@ -3,7 +3,7 @@
 // signed in with a session cookie whose token is stored only as its SHA-256. An admin reads
 // everything; a unit head reads their own unit and its officers. Device credentials grant nothing here.
 
-#include <store/db.hpp>
+#include <core/db.hpp>
 
 #include <cstdint>
 #include <mutex>

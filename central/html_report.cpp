@@ -1,9 +1,9 @@
 #include "html_report.hpp"
 
-#include <config/catalog.hpp>
-#include <ikm/ikm.hpp>
+#include <core/catalog.hpp>
+#include <core/ikm.hpp>
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
 #include <sodium.h>
 

@@ -5,9 +5,10 @@
 // no stylesheet but its own), reads on a phone and prints on paper. Indonesian, English by ?lang=en.
 
 #include "accounts.hpp"
-#include "scores.hpp"
+#include <central/reports/listings.hpp>
+#include <central/reports/scores.hpp>
 
-#include <config/catalog.hpp>
+#include <core/catalog.hpp>
 
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 #include "import.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
-#include <store/clock.hpp>
+#include <core/clock.hpp>
 
 #include <fstream>
 #include <optional>

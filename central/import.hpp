@@ -6,7 +6,7 @@
 // (stored, duplicate, updated, rejected), and a record that arrives again later, by file or by sync,
 // is a duplicate.
 
-#include "central_store.hpp"
+#include <central/store/central_store.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -8,16 +8,22 @@
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 //   skm-central import FILE [--data-dir DIR]   (a kiosk's USB export, docs/export-format.md)
 
-#include "central_store.hpp"
 #include "accounts.hpp"
 #include "import.hpp"
 #include "publish.hpp"
-#include "scores.hpp"
 #include "server.hpp"
 
-#include <protocol.hpp>
+#include <central/reports/listings.hpp>
+#include <central/reports/office_report.hpp>
+#include <central/reports/score_formats.hpp>
+#include <central/reports/scores.hpp>
+#include <central/reports/survey_ikm.hpp>
+#include <central/store/central_store.hpp>
+#include <central/store/records.hpp>
 
-#include <common/cli.hpp>
+#include <core/protocol.hpp>
+
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -228,7 +234,8 @@ int main(int argc, char** argv)
                 }
                 period = *p;
             }
-            const auto list = skm::central::listComments(store.database(), period, skm::central::publishedOfficers(dataDir),
+            skm::store::Database reader = store.openReader();
+            const auto list = skm::central::listComments(reader, period, skm::central::publishedOfficers(dataDir),
                                                          {commentOfficer, commentUnit, commentSearch, 500});
             if (commentFormat == "json") {
                 std::cout << list.dump() << '\n';
@@ -277,7 +284,11 @@ int main(int argc, char** argv)
                 }
                 period = *p;
             }
-            const auto scores = skm::central::computeScores(store.database(), period, skm::central::publishedOfficers(dataDir));
+            // One read transaction: every figure of the report from the same snapshot, uploads going on.
+            skm::store::Database reader = store.openReader();
+            reader.exec("BEGIN");
+            const auto officers = skm::central::publishedOfficers(dataDir);
+            const auto scores = skm::central::computeScores(reader, period, officers);
             if (format == "csv") {
                 std::cout << skm::central::scoresCsv(scores);
                 return 0;
@@ -286,8 +297,8 @@ int main(int argc, char** argv)
                 std::cout << skm::central::scoresTable(scores);
                 return 0;
             }
-            nlohmann::json out = store.report();
-            out["ikm"] = store.surveyReport(period.fromMs, period.toMs);
+            nlohmann::json out = skm::central::officeReport(reader);
+            out["ikm"] = skm::central::surveyIkmReport(reader, officers, period.fromMs, period.toMs);
             if (!from.empty()) out["ikm"]["from"] = from;
             if (!to.empty()) out["ikm"]["to"] = to;
             out["scores"] = skm::central::scoresJson(scores);

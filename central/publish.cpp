@@ -1,8 +1,8 @@
 #include "publish.hpp"
 
-#include <protocol.hpp>
-#include <config/survey.hpp>
-#include <roster/roster.hpp>
+#include <core/protocol.hpp>
+#include <core/survey.hpp>
+#include <core/roster.hpp>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>

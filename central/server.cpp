@@ -4,7 +4,7 @@
 #include "publish.hpp"
 #include "web.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>

@@ -2,7 +2,7 @@
 // skm-central's HTTP service (its own server, http_server.hpp): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
 // devices' configuration, with an ETag), GET /v1/health.
 
-#include "central_store.hpp"
+#include <central/store/central_store.hpp>
 
 #include <filesystem>
 #include <functional>

@@ -3,7 +3,7 @@
 // /report/officer/NIP. A page needs a signed-in account (cookie session); without one the browser is
 // sent to /login. A unit head sees only their unit and its officers. Device credentials grant nothing.
 
-#include "central_store.hpp"
+#include <central/store/central_store.hpp>
 
 #include <filesystem>
 #include <functional>

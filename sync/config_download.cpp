@@ -1,9 +1,9 @@
 #include "config_download.hpp"
 
-#include "protocol.hpp"
+#include <core/protocol.hpp>
 
-#include <config/survey.hpp>
-#include <roster/roster.hpp>
+#include <core/survey.hpp>
+#include <kiosk/roster/roster_store.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

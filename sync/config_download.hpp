@@ -10,7 +10,7 @@
 #include "provisioning.hpp"
 #include "uploader.hpp"
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <optional>
 #include <string>

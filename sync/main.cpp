@@ -9,9 +9,9 @@
 #include "provisioning.hpp"
 #include "uploader.hpp"
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
-#include <common/cli.hpp>
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>

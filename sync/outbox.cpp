@@ -1,6 +1,6 @@
 #include "outbox.hpp"
 
-#include <store/record_json.hpp>
+#include <kiosk/store/record_json.hpp>
 
 #include <map>
 #include <string_view>

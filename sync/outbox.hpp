@@ -4,7 +4,7 @@
 // survey responses), as the JSON items of an upload (docs/sync-protocol.md; the field lists are
 // store/record_json.hpp's, which the USB export uses too), and the marking of the server's answers.
 
-#include <store/db.hpp>
+#include <core/db.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // `skm-central device add` and installed by `skm-kiosk provision FILE` as DATA_DIR/provision.json
 // (mode 0600; the device id also goes to DATA_DIR/device-id).
 
-#include <store/db.hpp>
+#include <core/db.hpp>
 
 #include <filesystem>
 #include <stdexcept>

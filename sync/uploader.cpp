@@ -2,9 +2,9 @@
 
 #include "config_download.hpp"
 #include "outbox.hpp"
-#include "protocol.hpp"
+#include <core/protocol.hpp>
 
-#include <store/rating_json.hpp>
+#include <kiosk/store/rating_json.hpp>
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>

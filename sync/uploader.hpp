@@ -8,7 +8,7 @@
 
 #include "provisioning.hpp"
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
 

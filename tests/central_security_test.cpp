@@ -9,9 +9,9 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
-#include <store/rating_json.hpp>
+#include <kiosk/store/rating_json.hpp>
 
 #include <catch2/catch.hpp>
 #include <zlib.h>

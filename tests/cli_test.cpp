@@ -2,9 +2,9 @@
 
 #include "support/test_util.hpp"
 
-#include <store/db.hpp>
-#include <store/migrations.hpp>
-#include <store/rating_store.hpp>
+#include <core/db.hpp>
+#include <kiosk/store/migrations.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -2,9 +2,9 @@
 
 #include "support/test_util.hpp"
 
-#include <config/catalog.hpp>
-#include <config/config.hpp>
-#include <config/survey.hpp>
+#include <core/catalog.hpp>
+#include <kiosk/config/config.hpp>
+#include <core/survey.hpp>
 
 #include <catch2/catch.hpp>
 

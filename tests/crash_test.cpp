@@ -3,7 +3,7 @@
 
 #include "support/test_util.hpp"
 
-#include <store/db.hpp>
+#include <core/db.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -3,8 +3,8 @@
 #include "support/faulty_vfs.hpp"
 #include "support/test_util.hpp"
 
-#include <roster/duty.hpp>
-#include <roster/pin.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <core/pin.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -185,15 +185,15 @@ TEST_CASE("a restart under another counter's name closes what the old name left 
 
 TEST_CASE("a rating and the closing of its case are one transaction", "[duty][ioerr]")
 {
-    auto& faults = test::faultyVfs();
+    test::registerFaultyVfs();
     Rig rig(test::kFaultyVfsName);
     rig.duty->start(rig.officer);
     (void)rig.duty->logCase("nib", std::nullopt);
     store::PendingRating p = rig.st->stamp(4);
     rig.duty->attribute(p);
-    faults.failSyncs = true;
+    test::InjectedFault fault(test::InjectedFault::FailSyncs);
     const auto r = rig.st->commit(p);
-    faults.failSyncs = false;
+    fault.end();
     REQUIRE_FALSE(r.ok);
     CHECK(rig.q("SELECT count(*) FROM ratings") == "0");
     CHECK(rig.q("SELECT status FROM cases") == "open"); // neither half happened

@@ -5,11 +5,11 @@
 #include "support/kiosk_day.hpp"
 #include "support/test_util.hpp"
 
-#include <outbox.hpp>
-#include <protocol.hpp>
-#include <provisioning.hpp>
+#include <sync/outbox.hpp>
+#include <core/protocol.hpp>
+#include <sync/provisioning.hpp>
 
-#include <store/export.hpp>
+#include <kiosk/store/export.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -4,7 +4,7 @@
 
 #include "support/test_util.hpp"
 
-#include <config/catalog.hpp>
+#include <core/catalog.hpp>
 
 #include <catch2/catch.hpp>
 

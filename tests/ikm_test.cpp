@@ -2,7 +2,7 @@
 // mutu bands at each boundary, an unsur nobody answered, rounding as the regulation prints it, and
 // the Krejcie–Morgan sample size against the published table.
 
-#include <ikm/ikm.hpp>
+#include <core/ikm.hpp>
 
 #include <catch2/catch.hpp>
 

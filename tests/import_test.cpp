@@ -7,7 +7,7 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <store/export.hpp>
+#include <kiosk/store/export.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -7,10 +7,13 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <html_report.hpp>
-#include <scores.hpp>
+#include <central/html_report.hpp>
+#include <central/reports/listings.hpp>
+#include <central/reports/office_report.hpp>
+#include <central/reports/score_formats.hpp>
+#include <central/reports/scores.hpp>
 
-#include <store/uuid.hpp>
+#include <core/uuid.hpp>
 
 #include <catch2/catch.hpp>
 

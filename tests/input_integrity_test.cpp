@@ -5,8 +5,8 @@
 
 #include "support/kiosk_rig.hpp"
 
-#include <roster/pin.hpp>
-#include <ui/widgets.hpp>
+#include <core/pin.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <catch2/catch.hpp>
 

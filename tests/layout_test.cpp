@@ -8,10 +8,10 @@
 #include "support/kiosk_rig.hpp"
 #include "support/test_images.hpp"
 
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <ui/layout.hpp>
-#include <ui/widgets.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/ui/layout.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -4,10 +4,10 @@
 
 #include "support/test_util.hpp"
 
-#include <roster/auth.hpp>
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <store/migrations.hpp>
+#include <kiosk/roster/auth.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/migrations.hpp>
 
 #include <catch2/catch.hpp>
 

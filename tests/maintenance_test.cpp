@@ -3,9 +3,9 @@
 
 #include "support/test_util.hpp"
 
-#include <maintenance/maintenance.hpp>
-#include <store/clock.hpp>
-#include <store/rating_store.hpp>
+#include <kiosk/maintenance/maintenance.hpp>
+#include <core/clock.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

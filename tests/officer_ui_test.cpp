@@ -3,16 +3,16 @@
 
 #include "support/kiosk_rig.hpp"
 
-#include <http_sender.hpp>
-#include <uploader.hpp>
+#include <sync/http_sender.hpp>
+#include <sync/uploader.hpp>
 
-#include <store/migrations.hpp>
-#include <roster/auth.hpp>
-#include <roster/duty.hpp>
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <ui/controller.hpp>
-#include <ui/widgets.hpp>
+#include <kiosk/store/migrations.hpp>
+#include <kiosk/roster/auth.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/ui/controller.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -3,8 +3,8 @@
 // signature of a 304, and the chain hash with its JSON text byte for byte (non-ASCII as raw UTF-8).
 // tests/protocol_client.py selftest checks the same blocks against the Python client.
 
-#include <protocol.hpp>
-#include <store/chain.hpp>
+#include <core/protocol.hpp>
+#include <core/chain.hpp>
 
 #include <support/test_util.hpp>
 

@@ -5,10 +5,10 @@
 #include "support/test_images.hpp"
 #include "support/test_util.hpp"
 
-#include <roster/photo.hpp>
-#include <roster/roster.hpp>
-#include <store/migrations.hpp>
-#include <store/rating_store.hpp>
+#include <kiosk/roster/photo_files.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/migrations.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -4,10 +4,13 @@
 
 #include "support/test_util.hpp"
 
-#include <central_store.hpp>
-#include <html_report.hpp>
-#include <scores.hpp>
-#include <store/chain.hpp>
+#include <central/store/central_store.hpp>
+#include <central/html_report.hpp>
+#include <central/reports/listings.hpp>
+#include <central/reports/office_report.hpp>
+#include <central/reports/score_formats.hpp>
+#include <central/reports/scores.hpp>
+#include <core/chain.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 #include "support/notify_socket.hpp"
 #include "support/test_util.hpp"
 
-#include <session/session.hpp>
+#include <kiosk/session/session.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -5,7 +5,7 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <store/survey_store.hpp>
+#include <kiosk/store/survey_store.hpp>
 
 #include <catch2/catch.hpp>
 

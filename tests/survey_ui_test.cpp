@@ -4,14 +4,14 @@
 
 #include "support/kiosk_rig.hpp"
 
-#include <config/survey.hpp>
-#include <roster/duty.hpp>
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <store/record_json.hpp>
-#include <store/survey_store.hpp>
-#include <ui/controller.hpp>
-#include <ui/widgets.hpp>
+#include <core/survey.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/record_json.hpp>
+#include <kiosk/store/survey_store.hpp>
+#include <kiosk/ui/controller.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -8,8 +8,8 @@
 #include "support/test_images.hpp"
 #include "support/test_util.hpp"
 
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -6,10 +6,12 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <roster/duty.hpp>
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <store/migrations.hpp>
+#include <central/reports/office_report.hpp>
+#include <central/store/schema.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/migrations.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -207,7 +209,10 @@ PRAGMA user_version = 1;
     {
         central::CentralStore store(data);
         CHECK(store.database().queryInt("PRAGMA user_version") == central::latestCentralSchema());
-        const auto rep = store.report();
+        const auto rep = [&] {
+            store::Database reader = store.openReader();
+            return central::officeReport(reader);
+        }();
         CHECK(rep["ratings_total"] == 1);
         CHECK(rep["devices"]["old-kiosk"]["ratings"] == 1);
         CHECK(rep["devices"]["old-kiosk"]["chain"]["checked"] == 0); // received before the chain existed: not verified, not counted

@@ -4,8 +4,8 @@
 
 #include "support/test_util.hpp"
 
-#include <protocol.hpp>
-#include <uploader.hpp>
+#include <core/protocol.hpp>
+#include <sync/uploader.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -4,13 +4,13 @@
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
-#include <central_store.hpp>
-#include <http_sender.hpp>
-#include <protocol.hpp>
-#include <provisioning.hpp>
-#include <uploader.hpp>
+#include <central/store/central_store.hpp>
+#include <sync/http_sender.hpp>
+#include <core/protocol.hpp>
+#include <sync/provisioning.hpp>
+#include <sync/uploader.hpp>
 
-#include <store/rating_json.hpp>
+#include <kiosk/store/rating_json.hpp>
 
 #include <catch2/catch.hpp>
 #include <curl/curl.h>

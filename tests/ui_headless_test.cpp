@@ -5,14 +5,14 @@
 #include "support/kiosk_rig.hpp"
 #include "support/test_util.hpp"
 
-#include <config/catalog.hpp>
-#include <config/config.hpp>
-#include <store/rating_store.hpp>
-#include <ui/controller.hpp>
-#include <ui/widgets.hpp>
+#include <core/catalog.hpp>
+#include <kiosk/config/config.hpp>
+#include <kiosk/store/rating_store.hpp>
+#include <kiosk/ui/controller.hpp>
+#include <kiosk/ui/widgets.hpp>
 
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -399,11 +399,11 @@ TEST_CASE("a tap outside the touch targets stores nothing", "[ui]")
 
 TEST_CASE("a failed commit shows no thanks, keeps the tap, and saves it on retry", "[ui][ioerr]")
 {
-    auto& faults = test::faultyVfs();
+    test::registerFaultyVfs();
     Rig rig(ImVec2(1280, 800), test::kFaultyVfsName);
-    faults.fullWrites = true;
+    test::InjectedFault fault(test::InjectedFault::FullWrites);
     rig.tap("face.2");
-    faults.fullWrites = false;
+    fault.end();
     CHECK(rig.controller->screen() == ScreenId::Notice);
     CHECK(rig.controller->snapshot().noticeDiskFull);
     CHECK(rig.controller->pendingRetries() == 1);
@@ -418,12 +418,12 @@ TEST_CASE("a failed commit shows no thanks, keeps the tap, and saves it on retry
 
 TEST_CASE("a follow-up that cannot be written is retried, and the citizen goes on", "[ui][ioerr]")
 {
-    auto& faults = test::faultyVfs();
+    test::registerFaultyVfs();
     Rig rig(ImVec2(1280, 800), test::kFaultyVfsName);
     rig.tap("face.1");
-    faults.failSyncs = true;
+    test::InjectedFault fault(test::InjectedFault::FailSyncs);
     rig.tap("reason.pungutan");
-    faults.failSyncs = false;
+    fault.end();
     CHECK(rig.controller->screen() == ScreenId::Comment);
     CHECK(rig.controller->pendingRetries() == 1);
     CHECK(rig.only().reasons.empty());

@@ -1,7 +1,7 @@
 // UUIDv7 (RFC 9562): layout, order and uniqueness.
 
-#include <store/clock.hpp>
-#include <store/uuid.hpp>
+#include <core/clock.hpp>
+#include <core/uuid.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -4,7 +4,7 @@
 // the others when the path changes (a kiosk shows one officer's photo at a time). The window's GL
 // context must be current; UI thread only.
 
-#include <ui/images.hpp>
+#include <kiosk/ui/images.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -3,20 +3,20 @@
 #include "gl_images.hpp"
 #include "watchdog.hpp"
 
-#include <config/catalog.hpp>
-#include <maintenance/maintenance.hpp>
-#include <session/session.hpp>
-#include <http_sender.hpp>
-#include <provisioning.hpp>
-#include <roster/auth.hpp>
-#include <uploader.hpp>
-#include <roster/duty.hpp>
-#include <store/instance_lock.hpp>
-#include <store/rating_store.hpp>
-#include <ui/controller.hpp>
-#include <ui/draw_util.hpp>
-#include <ui/theme.hpp>
-#include <ui/widgets.hpp>
+#include <core/catalog.hpp>
+#include <kiosk/maintenance/maintenance.hpp>
+#include <kiosk/session/session.hpp>
+#include <sync/http_sender.hpp>
+#include <sync/provisioning.hpp>
+#include <kiosk/roster/auth.hpp>
+#include <sync/uploader.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <kiosk/store/instance_lock.hpp>
+#include <kiosk/store/rating_store.hpp>
+#include <kiosk/ui/controller.hpp>
+#include <kiosk/ui/draw_util.hpp>
+#include <kiosk/ui/theme.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>

@@ -2,7 +2,7 @@
 // The full-screen GLFW + OpenGL 3 window that hosts the controller. Renders on demand: it sleeps in
 // glfwWaitEventsTimeout until input arrives or the controller's next deadline, then draws a few frames.
 
-#include <config/config.hpp>
+#include <kiosk/config/config.hpp>
 
 #include <cstdint>
 #include <filesystem>

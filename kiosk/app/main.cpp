@@ -17,11 +17,11 @@
 #include "roster_cli.hpp"
 #include "status.hpp"
 
-#include <config/config.hpp>
-#include <session/session.hpp>
-#include <store/clock.hpp>
+#include <kiosk/config/config.hpp>
+#include <kiosk/session/session.hpp>
+#include <core/clock.hpp>
 
-#include <common/cli.hpp>
+#include <core/cli.hpp>
 
 #include <CLI/CLI.hpp>
 #include <curl/curl.h>

@@ -2,8 +2,8 @@
 
 #include "roster_cli.hpp"
 
-#include <maintenance/maintenance.hpp>
-#include <store/rating_store.hpp>
+#include <kiosk/maintenance/maintenance.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 #include "roster_cli.hpp"
 
-#include <roster/pin.hpp>
-#include <roster/roster.hpp>
-#include <provisioning.hpp>
-#include <store/export.hpp>
-#include <store/rating_store.hpp>
+#include <core/pin.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <sync/provisioning.hpp>
+#include <kiosk/store/export.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "status.hpp"
 
-#include <maintenance/maintenance.hpp>
-#include <store/rating_store.hpp>
+#include <kiosk/maintenance/maintenance.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <fstream>
 #include <iostream>

@@ -1,5 +1,4 @@
 #include "config.hpp"
-#include "reason_list.hpp"
 
 #include <toml++/toml.h>
 
@@ -9,12 +8,6 @@
 #include <sstream>
 
 namespace skm::config {
-
-ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& message)
-    : std::runtime_error(file + ":" + std::to_string(line) + ": " + (key.empty() ? "" : "key '" + key + "': ") + message),
-      m_file(std::move(file)), m_line(line), m_key(std::move(key))
-{
-}
 
 namespace {
 
@@ -213,57 +206,6 @@ std::vector<std::string> describe(const KioskConfig& c)
         "reasons.low = " + reasonCodes(c.reasonsLow),
         "reasons.high = " + reasonCodes(c.reasonsHigh),
     };
-}
-
-namespace {
-bool isCode(const std::string& s)
-{
-    if (s.empty() || s.size() > 32) return false;
-    for (char c : s) {
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-    }
-    return true;
-}
-} // namespace
-
-std::vector<Reason> parseReasonList(const toml::node& n, const std::function<void(const std::string&)>& fail)
-{
-    std::vector<Reason> out;
-    const toml::array* arr = n.as_array();
-    if (!arr) {
-        fail("must be an array of tables: [[reasons.low]] code = \"...\" id = \"...\" en = \"...\"");
-        return out;
-    }
-    if (arr->empty() || arr->size() > 8) {
-        fail("must list between 1 and 8 reasons (found " + std::to_string(arr->size()) + ")");
-        return out;
-    }
-    for (size_t i = 0; i < arr->size(); ++i) {
-        const std::string where = "entry " + std::to_string(i + 1) + " (line " + std::to_string((*arr)[i].source().begin.line) + ")";
-        const toml::table* t = (*arr)[i].as_table();
-        if (!t) {
-            fail(where + " must be a table");
-            return out;
-        }
-        Reason r;
-        for (const auto& [k, v] : *t) {
-            const std::string key(k.str());
-            const auto value = v.value<std::string>();
-            if (!v.is_string() || !value) fail(where + ": '" + key + "' must be a string");
-            else if (key == "code") r.code = *value;
-            else if (key == "id") r.labelId = *value;
-            else if (key == "en") r.labelEn = *value;
-            else fail(where + ": unknown field '" + key + "' (expected code, id, en)");
-        }
-        if (!isCode(r.code)) fail(where + ": code '" + r.code + "' must be 1-32 characters of a-z, 0-9, _ or -");
-        if (r.labelId.empty() || r.labelEn.empty()) fail(where + ": needs both labels, id and en");
-        if (r.labelId.size() > 60 || r.labelEn.size() > 60) fail(where + ": a label is longer than 60 characters");
-        for (const Reason& seen : out) {
-            if (seen.code == r.code) fail(where + ": code '" + r.code + "' appears twice");
-        }
-        out.push_back(std::move(r));
-    }
-    return out;
 }
 
 } // namespace skm::config

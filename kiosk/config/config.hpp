@@ -2,6 +2,9 @@
 // The kiosk's configuration: embedded defaults, optionally overridden by a TOML file.
 // config/skm-kiosk.example.toml lists every key with its default (a test keeps the two equal).
 
+#include <core/config_error.hpp>
+#include <core/reasons.hpp>
+
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -15,13 +18,6 @@ inline constexpr const char* kDefaultFont = "/usr/share/fonts/truetype/noto/Noto
 inline constexpr const char* kDefaultBoldFont = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
 inline constexpr const char* kDefaultFontPackage = "fonts-noto-core";
 
-// A reason chip on the follow-up screen: a stable code (stored with the rating) and its labels.
-struct Reason {
-    std::string code;
-    std::string labelId;
-    std::string labelEn;
-    bool operator==(const Reason&) const = default;
-};
 
 struct KioskConfig {
     // [kiosk]
@@ -75,20 +71,6 @@ struct KioskConfig {
         {"tanpa_pungutan", "Tanpa pungutan", "No fees asked"},
         {"nyaman", "Tempat nyaman", "Comfortable place"},
     };
-};
-
-// A configuration file that cannot be used. what() reads "FILE:LINE: key 'K': message".
-class ConfigError : public std::runtime_error {
-public:
-    ConfigError(std::string file, int line, std::string key, const std::string& message);
-    [[nodiscard]] const std::string& file() const noexcept { return m_file; }
-    [[nodiscard]] int line() const noexcept { return m_line; }
-    [[nodiscard]] const std::string& key() const noexcept { return m_key; }
-
-private:
-    std::string m_file;
-    int m_line;
-    std::string m_key;
 };
 
 struct LoadResult {

@@ -1,6 +1,6 @@
 #include "maintenance.hpp"
 
-#include <store/clock.hpp>
+#include <core/clock.hpp>
 
 #include <cerrno>
 #include <cstring>

@@ -12,7 +12,7 @@
 // boot's is no longer in force (a kiosk is firmware: a forgotten maintenance must not leave a counter
 // dark until a technician comes back), unless it was set with keep_after_reboot.
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "auth.hpp"
 
-#include "nip.hpp"
-#include "pin.hpp"
+#include <core/nip.hpp>
+#include <core/pin.hpp>
 
 #include <nlohmann/json.hpp>
 

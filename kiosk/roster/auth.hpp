@@ -12,9 +12,9 @@
 // reboot, never more than the cap), so they survive restarts and clock jumps. Every attempt, failure
 // and wait is an audit event naming its channel. One Authenticator per store, on the store's thread.
 
-#include "roster.hpp"
+#include "roster_store.hpp"
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -7,9 +7,9 @@
 // a tap with no open case is a counter-level rating with no officer. The case is closed as rated in
 // the same transaction as the rating (RatingStore::commit). One Duty per store, on the UI thread.
 
-#include "roster.hpp"
+#include "roster_store.hpp"
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "session.hpp"
 
-#include <config/config.hpp>
+#include <kiosk/config/config.hpp>
 
 #include <systemd/sd-daemon.h>
 

@@ -1,6 +1,6 @@
 #include "export.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // A rating row as JSON: the one field list used by the export file and the sync upload
 // (docs/export-format.md and docs/sync-protocol.md describe it field by field).
 
-#include "db.hpp"
+#include <core/db.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "rating_store.hpp"
 
-#include "chain.hpp"
+#include <core/chain.hpp>
 #include "instance_lock.hpp"
 #include "migrations.hpp"
 #include "salvage.hpp"
@@ -63,21 +63,6 @@ const char* kUpdateTail =
     " WHERE id = ?1";
 
 } // namespace
-
-std::string switchToWal(Database& db, int timeoutMs)
-{
-    // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than call
-    // the busy handler for it (deadlock avoidance), so two processes opening a new file together (the
-    // kiosk and skm-sync at boot) must retry here, within the busy timeout.
-    for (int waitedMs = 0;; waitedMs += 10) {
-        try {
-            return db.queryText("PRAGMA journal_mode = WAL");
-        } catch (const SqliteError& e) {
-            if (e.primaryCode() != SQLITE_BUSY || waitedMs >= timeoutMs) throw;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    }
-}
 
 void applyPragmas(Database& db, const PragmaSettings& s)
 {

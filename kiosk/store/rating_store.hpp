@@ -9,9 +9,9 @@
 //
 // A RatingStore belongs to one thread (the UI thread in the app).
 
-#include "clock.hpp"
-#include "db.hpp"
-#include "uuid.hpp"
+#include <core/clock.hpp>
+#include <core/db.hpp>
+#include <core/uuid.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -127,8 +127,6 @@ struct PragmaSettings {
 };
 // Throws StoreError naming the pragma if SQLite does not report the value that was asked for.
 void applyPragmas(Database& db, const PragmaSettings& settings);
-// Sets journal_mode=WAL, retrying SQLITE_BUSY for up to `timeoutMs`; returns the mode SQLite reports.
-[[nodiscard]] std::string switchToWal(Database& db, int timeoutMs);
 
 class RatingStore {
 public:

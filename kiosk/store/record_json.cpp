@@ -2,7 +2,7 @@
 
 #include "rating_json.hpp"
 
-#include <protocol.hpp>
+#include <core/protocol.hpp>
 
 #include <string_view>
 

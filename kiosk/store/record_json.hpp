@@ -5,7 +5,7 @@
 // USB export (export.cpp), so that a record reaches the central office the same by either way, and a
 // record that arrives by both is a duplicate there.
 
-#include "db.hpp"
+#include <core/db.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -10,7 +10,7 @@
 // central office de-duplicates by id, so a rating it already had counts once. The roster, the PIN
 // lock-outs and the store's meta come back whole or not at all.
 
-#include "db.hpp"
+#include <core/db.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -5,7 +5,7 @@
 
 #include "widgets.hpp"
 
-#include <store/survey_store.hpp>
+#include <kiosk/store/survey_store.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

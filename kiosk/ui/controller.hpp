@@ -9,14 +9,14 @@
 #include "theme.hpp"
 #include "touch_gate.hpp"
 
-#include <config/catalog.hpp>
-#include <roster/auth.hpp>
-#include <roster/duty.hpp>
-#include <config/config.hpp>
-#include <config/survey.hpp>
-#include <store/clock.hpp>
-#include <store/export.hpp>
-#include <store/rating_store.hpp>
+#include <core/catalog.hpp>
+#include <kiosk/roster/auth.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <kiosk/config/config.hpp>
+#include <core/survey.hpp>
+#include <core/clock.hpp>
+#include <kiosk/store/export.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <array>
 #include <cstdint>

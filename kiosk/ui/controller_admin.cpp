@@ -3,13 +3,13 @@
 
 #include "controller.hpp"
 
-#include <ikm/ikm.hpp>
-#include <store/survey_store.hpp>
+#include <core/ikm.hpp>
+#include <kiosk/store/survey_store.hpp>
 
 #include "screens/common.hpp"
 
-#include <store/export.hpp>
-#include <store/record_json.hpp>
+#include <kiosk/store/export.hpp>
+#include <kiosk/store/record_json.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

@@ -5,7 +5,7 @@
 
 #include "widgets.hpp"
 
-#include <roster/roster.hpp>
+#include <kiosk/roster/roster_store.hpp>
 
 #include <spdlog/spdlog.h>
 

@@ -6,8 +6,8 @@
 
 #include "controller.hpp"
 
-#include <roster/roster.hpp>
-#include <store/survey_store.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/survey_store.hpp>
 
 #include <spdlog/spdlog.h>
 

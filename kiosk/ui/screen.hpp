@@ -4,7 +4,7 @@
 
 #include "theme.hpp"
 
-#include <config/catalog.hpp>
+#include <core/catalog.hpp>
 
 #include <cstddef>
 #include <memory>

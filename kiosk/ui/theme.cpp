@@ -1,6 +1,6 @@
 #include "theme.hpp"
 
-#include <config/config.hpp>
+#include <kiosk/config/config.hpp>
 
 #include <stb_truetype.h>
 

@@ -2,15 +2,16 @@
 // at compile time by SKM_FUZZ_TARGET; built with clang, ASan and UBSan by tests/fuzz/run.sh. Each
 // target must never crash, leak or hit undefined behaviour, whatever the bytes: a bad input is refused
 // with a message (an exception of the documented type), nothing else.
-#include <config/config.hpp>
-#include <config/survey.hpp>
-#include <roster/roster.hpp>
+#include <kiosk/config/config.hpp>
+#include <core/survey.hpp>
+#include <kiosk/roster/roster_store.hpp>
 
-#include <central_store.hpp>
-#include <protocol.hpp>
-#include <uploader.hpp>
+#include <central/store/central_store.hpp>
+#include <central/store/records.hpp>
+#include <core/protocol.hpp>
+#include <sync/uploader.hpp>
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

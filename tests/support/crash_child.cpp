@@ -1,7 +1,7 @@
 // skm-crash-child DATA_DIR: commits ratings as fast as it can and prints each id on stdout only after
 // its commit returned. The crash test kills it with SIGKILL at random instants.
 
-#include <store/rating_store.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <cstdio>
 #include <cstdlib>

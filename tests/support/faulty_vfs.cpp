@@ -9,6 +9,11 @@ namespace skm::test {
 
 namespace {
 
+struct FaultSwitches {
+    std::atomic<bool> failWrites{false};
+    std::atomic<bool> failSyncs{false};
+    std::atomic<bool> fullWrites{false};
+};
 FaultSwitches g_switches;
 sqlite3_vfs* g_base = nullptr;
 sqlite3_vfs g_vfs;
@@ -70,7 +75,7 @@ int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* 
 
 } // namespace
 
-FaultSwitches& faultyVfs()
+void registerFaultyVfs()
 {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -84,7 +89,17 @@ FaultSwitches& faultyVfs()
         // VFS pointer semantics only via pAppData, which the unix VFS does not use for these.
         sqlite3_vfs_register(&g_vfs, 0);
     });
-    return g_switches;
 }
+
+InjectedFault::InjectedFault(Kind kind)
+    : m_switch(kind == FailWrites ? &g_switches.failWrites : kind == FailSyncs ? &g_switches.failSyncs : &g_switches.fullWrites)
+{
+    registerFaultyVfs();
+    m_switch->store(true);
+}
+
+InjectedFault::~InjectedFault() { end(); }
+
+void InjectedFault::end() { m_switch->store(false); }
 
 } // namespace skm::test

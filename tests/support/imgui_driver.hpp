@@ -3,7 +3,7 @@
 // display size, and taps made of frames (1.86 has no input-event queue: set io.MousePos and
 // io.MouseDown[0] across frames - hover, press, release - and draw one more frame after).
 
-#include <ui/theme.hpp>
+#include <kiosk/ui/theme.hpp>
 
 #include <imgui.h>
 

@@ -4,10 +4,10 @@
 // complete and an incomplete SKM survey (and one still being answered), and the audit events of it
 // all. For the tests of everything that leaves the kiosk (sync, the USB export, skm-central import).
 
-#include <roster/duty.hpp>
-#include <roster/roster.hpp>
-#include <store/rating_store.hpp>
-#include <store/survey_store.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/store/rating_store.hpp>
+#include <kiosk/store/survey_store.hpp>
 
 #include <catch2/catch.hpp>
 

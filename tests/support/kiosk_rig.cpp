@@ -1,7 +1,7 @@
 #include "kiosk_rig.hpp"
 
-#include <roster/roster.hpp>
-#include <ui/widgets.hpp>
+#include <kiosk/roster/roster_store.hpp>
+#include <kiosk/ui/widgets.hpp>
 
 #include <stb_image.h>
 

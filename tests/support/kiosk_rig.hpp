@@ -7,16 +7,16 @@
 #include "imgui_driver.hpp"
 #include "test_util.hpp"
 
-#include <config/catalog.hpp>
-#include <config/config.hpp>
-#include <config/survey.hpp>
-#include <roster/auth.hpp>
-#include <roster/duty.hpp>
-#include <store/clock.hpp>
-#include <store/instance_lock.hpp>
-#include <store/rating_store.hpp>
-#include <ui/controller.hpp>
-#include <ui/images.hpp>
+#include <core/catalog.hpp>
+#include <kiosk/config/config.hpp>
+#include <core/survey.hpp>
+#include <kiosk/roster/auth.hpp>
+#include <kiosk/roster/duty.hpp>
+#include <core/clock.hpp>
+#include <kiosk/store/instance_lock.hpp>
+#include <kiosk/store/rating_store.hpp>
+#include <kiosk/ui/controller.hpp>
+#include <kiosk/ui/images.hpp>
 
 #include <memory>
 #include <optional>

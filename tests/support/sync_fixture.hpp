@@ -3,14 +3,14 @@
 
 #include "support/test_util.hpp"
 
-#include <central_store.hpp>
-#include <http_sender.hpp>
-#include <protocol.hpp>
-#include <provisioning.hpp>
-#include <uploader.hpp>
+#include <central/store/central_store.hpp>
+#include <sync/http_sender.hpp>
+#include <core/protocol.hpp>
+#include <sync/provisioning.hpp>
+#include <sync/uploader.hpp>
 
-#include <store/instance_lock.hpp>
-#include <store/rating_store.hpp>
+#include <kiosk/store/instance_lock.hpp>
+#include <kiosk/store/rating_store.hpp>
 
 #include <catch2/catch.hpp>
 

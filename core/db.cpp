@@ -1,5 +1,7 @@
 #include "db.hpp"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace skm::store {
@@ -196,6 +198,21 @@ void Transaction::rollback() noexcept
         (void)m_db.tryExec("ROLLBACK");
     }
     m_active = false;
+}
+
+std::string switchToWal(Database& db, int timeoutMs)
+{
+    // Switching to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once rather than call
+    // the busy handler for it (deadlock avoidance), so two processes opening a new file together (the
+    // kiosk and skm-sync at boot) must retry here, within the busy timeout.
+    for (int waitedMs = 0;; waitedMs += 10) {
+        try {
+            return db.queryText("PRAGMA journal_mode = WAL");
+        } catch (const SqliteError& e) {
+            if (e.primaryCode() != SQLITE_BUSY || waitedMs >= timeoutMs) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
 }
 
 } // namespace skm::store

@@ -106,4 +106,8 @@ private:
     bool m_active = false;
 };
 
+// Sets journal_mode=WAL, retrying SQLITE_BUSY for up to `timeoutMs` (SQLite answers it at once for the
+// exclusive lock the switch needs, without calling the busy handler); returns the mode SQLite reports.
+[[nodiscard]] std::string switchToWal(Database& db, int timeoutMs);
+
 } // namespace skm::store

@@ -1,8 +1,7 @@
 #pragma once
-// The TOML form of a reason list, shared by the kiosk configuration and the roster:
+// The reasons a citizen may give on the follow-up screen, and the TOML form of a list of them, shared
+// by the kiosk configuration and the roster:
 // an array of tables { code = "...", id = "...", en = "..." }, 1 to 8 of them, codes unique.
-
-#include "config.hpp"
 
 #include <toml++/toml.h>
 
@@ -11,6 +10,14 @@
 #include <vector>
 
 namespace skm::config {
+
+// A reason chip on the follow-up screen: a stable code (stored with the rating) and its labels.
+struct Reason {
+    std::string code;
+    std::string labelId;
+    std::string labelEn;
+    bool operator==(const Reason&) const = default;
+};
 
 // Parses `node`; on a problem calls `fail` with a message naming the entry and its line. `fail` must
 // throw (it names the file and key in its exception).

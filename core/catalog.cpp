@@ -1,14 +1,11 @@
 #include "catalog.hpp"
-
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-
-#include "config.hpp"
+#include "config_error.hpp"
 
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 

@@ -3,6 +3,8 @@
 // without touching code. Indonesian is the default; a key missing in English falls back to Indonesian,
 // and one missing in both shows its key (and the test suite fails on it).
 
+#include "config_error.hpp"
+
 #include <filesystem>
 #include <initializer_list>
 #include <map>

@@ -1,0 +1,55 @@
+#include "chain_check.hpp"
+
+#include <core/chain.hpp>
+
+namespace skm::central {
+
+ChainCheck checkChain(store::Database& db, const std::string& deviceId)
+{
+    // A rating is linked when its prev_hash is the hash computed here of the device's rating one
+    // position earlier (or the genesis value at position 1). Otherwise: a gap if no rating of that
+    // position arrived (not sent yet, rejected, or deleted on the device), a break if one did and its
+    // hash differs (altered, or a chain forged around a deletion). A second chain starting at 1 is a
+    // restart: the device's database was replaced (e.g. a corrupt file moved aside).
+    constexpr size_t kListMax = 100;
+    ChainCheck c;
+    store::Statement counts(db, "SELECT count(*), coalesce(sum(chain_seq = 1), 0) FROM ratings WHERE device_id = ?1 AND chain_seq IS NOT NULL");
+    counts.bind(1, std::string_view(deviceId));
+    (void)counts.next();
+    c.checked = counts.columnInt(0);
+    const int64_t starts = counts.columnInt(1);
+    c.restarts = starts > 1 ? starts - 1 : 0;
+    store::Statement bad(db,
+                         "SELECT r.id, r.chain_seq,"
+                         " (SELECT max(p.chain_seq) FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq < r.chain_seq)"
+                         " FROM ratings r WHERE r.device_id = ?1 AND r.chain_seq IS NOT NULL AND NOT ("
+                         "  CASE WHEN r.chain_seq = 1 THEN r.prev_hash = ?2"
+                         "  ELSE EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq = r.chain_seq - 1 AND p.hash = r.prev_hash) END)"
+                         " ORDER BY r.chain_seq, r.id");
+    bad.bind(1, std::string_view(deviceId));
+    bad.bind(2, std::string_view(store::kChainGenesis));
+    while (bad.next()) {
+        const int64_t seq = bad.columnInt(1);
+        const int64_t before = bad.columnIsNull(2) ? 0 : bad.columnInt(2);
+        if (seq > 1 && before < seq - 1) {
+            ++c.gapCount;
+            c.missing += seq - 1 - before;
+            if (c.gaps.size() < kListMax) c.gaps.push_back({before + 1, seq - 1, bad.columnText(0)});
+        } else {
+            ++c.breakCount;
+            if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.columnText(0)});
+        }
+    }
+    return c;
+}
+
+nlohmann::json chainJson(const ChainCheck& c)
+{
+    nlohmann::json gaps = nlohmann::json::array(), breaks = nlohmann::json::array();
+    for (const ChainGap& g : c.gaps) gaps.push_back({{"from", g.from}, {"to", g.to}, {"next_id", g.nextId}});
+    for (const ChainBreak& b : c.breaks) breaks.push_back({{"chain_seq", b.chainSeq}, {"id", b.id}});
+    return {{"checked", c.checked}, {"linked", c.linked()}, {"gap_count", c.gapCount}, {"missing", c.missing}, {"gaps", gaps},
+            {"break_count", c.breakCount}, {"breaks", breaks}, {"restarts", c.restarts}, {"ok", c.ok()}};
+}
+
+} // namespace skm::central

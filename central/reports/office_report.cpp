@@ -1,0 +1,59 @@
+#include "office_report.hpp"
+
+#include "chain_check.hpp"
+
+namespace skm::central {
+
+int64_t ingestConflictCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
+
+int64_t timeSuspectCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ratings WHERE time_suspect = 1"); }
+
+nlohmann::json officeReport(store::Database& db)
+{
+    nlohmann::json out;
+    out["ratings_total"] = db.queryInt("SELECT count(*) FROM ratings");
+    out["sessions_total"] = db.queryInt("SELECT count(*) FROM sessions");
+    out["cases_total"] = db.queryInt("SELECT count(*) FROM cases");
+    out["audit_total"] = db.queryInt("SELECT count(*) FROM audit_events");
+    out["ingest_conflicts_total"] = ingestConflictCount(db);
+    out["time_suspect_total"] = timeSuspectCount(db);
+    // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).
+    nlohmann::json conflicts = nlohmann::json::array();
+    store::Statement c(db, "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
+                             " FROM ingest_conflicts ORDER BY last_received_at_ms DESC, seq DESC LIMIT 50");
+    auto parsed = [](const std::string& text) {
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        return j.is_discarded() ? nlohmann::json(text) : j;
+    };
+    while (c.next()) {
+        conflicts.push_back({{"device", c.columnText(0)},
+                             {"kind", c.columnText(1)},
+                             {"id", c.columnText(2)},
+                             {"fields", parsed(c.columnText(3))},
+                             {"first_received_at_ms", c.columnInt(4)},
+                             {"last_received_at_ms", c.columnInt(5)},
+                             {"times", c.columnInt(6)},
+                             {"stored", parsed(c.columnText(7))},
+                             {"offered", parsed(c.columnText(8))}});
+    }
+    out["ingest_conflicts"] = conflicts;
+    nlohmann::json devices = nlohmann::json::object();
+    store::Statement d(db, "SELECT d.id,"
+                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
+                             " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
+                             " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
+                             " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
+                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
+                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id),"
+                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id AND r.time_suspect = 1)"
+                             " FROM devices d ORDER BY d.id");
+    while (d.next()) {
+        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
+                                    {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
+                                    {"time_suspect", d.columnInt(7)},     {"chain", chainJson(checkChain(db, d.columnText(0)))}};
+    }
+    out["devices"] = devices;
+    return out;
+}
+
+} // namespace skm::central

@@ -1,0 +1,26 @@
+#pragma once
+// What the central office holds, over all time: the totals of every kind of record, the conflicts
+// (both versions of each), and per device its counts and its chain check. The JSON of
+// `skm-central report` (with the IKM and the scores beside it, main.cpp).
+
+#include <core/db.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+namespace skm::central {
+
+// {"ratings_total": N, "sessions_total", "cases_total", "audit_total", "ingest_conflicts_total",
+//  "time_suspect_total", "ingest_conflicts": [the newest 50: {device, kind, id, fields, first_received_at_ms,
+//  last_received_at_ms, times, stored, offered}],
+//  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a,
+//                   "ingest_conflicts": k, "time_suspect": w, "chain": chainJson(...)}}}
+[[nodiscard]] nlohmann::json officeReport(store::Database& db);
+
+// The re-sent versions refused as conflicts (rows of ingest_conflicts), and the ratings stored with an
+// implausible time (central_store.hpp, kEarliestPlausibleWallMs), over all time.
+[[nodiscard]] int64_t ingestConflictCount(store::Database& db);
+[[nodiscard]] int64_t timeSuspectCount(store::Database& db);
+
+} // namespace skm::central

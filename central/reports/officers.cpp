@@ -1,0 +1,27 @@
+#include "officers.hpp"
+
+#include <core/roster.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace skm::central {
+
+std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path& dataDir)
+{
+    std::map<std::string, OfficerInfo> out;
+    std::vector<std::filesystem::path> files = {dataDir / "publish" / "roster.toml"};
+    std::error_code ec;
+    for (const auto& d : std::filesystem::directory_iterator(dataDir / "publish" / "devices", ec)) files.push_back(d.path() / "roster.toml");
+    for (const auto& f : files) {
+        if (!std::filesystem::is_regular_file(f)) continue;
+        try {
+            // Names and units only: the photos are not read (a page view never decodes images).
+            for (const auto& o : roster::loadRosterFile(f.string(), nullptr).officers) out.emplace(o.nip, OfficerInfo{o.name, o.unit});
+        } catch (const std::exception& e) {
+            spdlog::warn("officers from {} not used: {}", f.string(), e.what());
+        }
+    }
+    return out;
+}
+
+} // namespace skm::central

@@ -1,0 +1,68 @@
+#pragma once
+// Scores from what the kiosks uploaded (issue 7): per officer, unit, service and counter over a
+// period — the number of ratings, the distribution over the four faces, the quick-rating index
+// (mean x 25) with its mutu, the IKM from complete surveys, the cases logged, the share of cases
+// rated, and whether the ratings reach the Krejcie-Morgan sample size for the cases logged.
+// Suppressed presses and counter-level ratings are counted and shown, but kept out of officer scores.
+
+#include "officers.hpp"
+#include "period.hpp"
+#include "signals.hpp"
+
+#include <core/db.hpp>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace skm::central {
+
+struct Score {
+    int64_t ratings = 0;                 // counted: not suppressed (and, for officers, tied to a case)
+    std::array<int64_t, 4> faces{};      // ratings with score 1, 2, 3, 4
+    std::optional<double> index;         // mean x 25, two decimals
+    std::optional<char> mutu;            // A-D
+    int64_t suppressed = 0;              // shown, not counted
+    int64_t counterLevel = 0;            // ratings with no officer (counters, units: shown)
+    int64_t casesLogged = 0;
+    int64_t casesRated = 0;
+    std::optional<double> shareRated;    // casesRated / casesLogged
+    int64_t sampleSize = 0;              // Krejcie-Morgan for casesLogged
+    bool sampleSufficient = false;       // ratings >= sampleSize (and at least one case)
+    int64_t surveyResponses = 0;         // complete
+    std::optional<double> ikm;           // converted (25-100), from complete surveys
+    std::optional<char> ikmMutu;
+    std::array<std::optional<double>, 9> nrr{}; // NRR per unsur from the complete surveys
+    std::map<std::string, int64_t> reasonsLow;  // reason code -> times chosen after a 1 or 2
+    std::map<std::string, int64_t> reasonsHigh; // after a 3 or 4
+};
+
+struct OfficerScore {
+    std::string nip;
+    std::string name;  // "" if the published roster does not know the NIP
+    std::string unit;
+    Score score;
+    OfficerSignals signals;
+};
+
+struct ScoreReport {
+    Period period;
+    std::vector<OfficerScore> officers;   // every officer of the roster, and any other NIP with data
+    std::map<std::string, Score> units;
+    std::map<std::string, Score> services;
+    std::map<std::string, Score> counters; // "DEVICE/COUNTER"
+    Score office;                          // everything
+    std::map<std::string, DeviceSignals> devices;
+    // Over all time, beside the figures: re-sent records refused as conflicts (both versions kept), and
+    // ratings stored with an implausible time (the device's clock) (central_store.hpp).
+    int64_t ingestConflicts = 0;
+    int64_t timeSuspectRatings = 0;
+};
+
+// Reads `db` (a read-only connection is enough) once per kind of record in `period`.
+[[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
+
+} // namespace skm::central

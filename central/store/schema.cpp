@@ -1,0 +1,159 @@
+#include "schema.hpp"
+
+namespace skm::central {
+
+// The central office's schema history (PRAGMA user_version), applied by the same forward-only
+// migrate() as the kiosk's store (core/migrate.hpp): every pending step in one transaction.
+const std::vector<store::Migration>& centralMigrations()
+{
+    static const std::vector<store::Migration> all = {
+        {1, "devices, nonces, ratings", R"sql(
+CREATE TABLE IF NOT EXISTS devices (
+    id          TEXT PRIMARY KEY,
+    secret      TEXT NOT NULL,       -- hex, 32 bytes; the HMAC key of this device
+    added_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nonces (
+    device_id TEXT NOT NULL,
+    nonce     TEXT NOT NULL,
+    at_s      INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ratings (
+    id              TEXT PRIMARY KEY,   -- the kiosk's UUIDv7: the de-duplication key
+    device_id       TEXT NOT NULL,
+    score           INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    created_wall_ms INTEGER NOT NULL,
+    created_mono_ms INTEGER NOT NULL,
+    boot_id         TEXT NOT NULL,
+    counter         TEXT NOT NULL,
+    officer_nip     TEXT,
+    case_id         TEXT,
+    service_code    TEXT,
+    reasons         TEXT,
+    comment         TEXT,
+    suppressed      INTEGER NOT NULL,
+    language        TEXT NOT NULL,
+    scope           TEXT NOT NULL,
+    received_at_ms  INTEGER NOT NULL,
+    updated_at_ms   INTEGER
+) WITHOUT ROWID;
+)sql"},
+        {2, "rating hash chain; officer sessions, cases and audit events", R"sql(
+-- The device's chain (core/chain.hpp): its position, its predecessor's hash as the device
+-- sent it, and the hash computed here from the fields received.
+ALTER TABLE ratings ADD COLUMN chain_seq INTEGER;
+ALTER TABLE ratings ADD COLUMN prev_hash TEXT;
+ALTER TABLE ratings ADD COLUMN hash TEXT;
+CREATE INDEX ratings_chain ON ratings (device_id, chain_seq);
+-- Each record as the device last sent it (body, JSON), with the columns reports select on.
+CREATE TABLE sessions (
+    id              TEXT PRIMARY KEY,
+    device_id       TEXT NOT NULL,
+    nip             TEXT NOT NULL,
+    counter         TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    started_wall_ms INTEGER NOT NULL,
+    ended_wall_ms   INTEGER,
+    body            TEXT NOT NULL,
+    received_at_ms  INTEGER NOT NULL,
+    updated_at_ms   INTEGER
+) WITHOUT ROWID;
+CREATE TABLE cases (
+    id             TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    session_id     TEXT NOT NULL,
+    nip            TEXT NOT NULL,
+    counter        TEXT NOT NULL,
+    service_code   TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    opened_wall_ms INTEGER NOT NULL,
+    rating_id      TEXT,
+    body           TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    updated_at_ms  INTEGER
+) WITHOUT ROWID;
+CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
+CREATE TABLE audit_events (
+    id             TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    nip            TEXT,
+    at_wall_ms     INTEGER NOT NULL,
+    body           TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    updated_at_ms  INTEGER
+) WITHOUT ROWID;
+)sql"},
+        {3, "SKM survey responses", R"sql(
+CREATE TABLE survey_responses (
+    id               TEXT PRIMARY KEY,
+    device_id        TEXT NOT NULL,
+    survey_version   TEXT NOT NULL,
+    counter          TEXT NOT NULL,
+    status           TEXT NOT NULL,          -- complete or incomplete (only finished ones are sent)
+    service_code     TEXT,
+    officer_nip      TEXT,
+    started_wall_ms  INTEGER NOT NULL,
+    body             TEXT NOT NULL,          -- with "answers": {"U1": 1-4, ...} and "profile"
+    received_at_ms   INTEGER NOT NULL,
+    updated_at_ms    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX survey_by_time ON survey_responses (status, started_wall_ms);
+)sql"},
+        {4, "report accounts and their web sessions; ratings by time", R"sql(
+-- People who may read the reports (skm-central user add). Devices never can.
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,               -- Argon2id (libsodium crypto_pwhash_str)
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'unit_head')),
+    unit          TEXT,                        -- a unit head's unit
+    created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE web_sessions (
+    token_hash    TEXT PRIMARY KEY,            -- SHA-256 of the cookie's token; the token itself is never stored
+    user_name     TEXT NOT NULL REFERENCES users (name),
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+-- One-time sign-in links (skm-central user link): single use, short-lived, stored as a hash.
+CREATE TABLE signin_links (
+    token_hash    TEXT PRIMARY KEY,
+    user_name     TEXT NOT NULL REFERENCES users (name),
+    expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Month-by-month trends read ratings by time; covering, so a month is one index range.
+CREATE INDEX ratings_by_time ON ratings (created_wall_ms, suppressed, score, officer_nip);
+)sql"},
+        {5, "append-only history: refused re-sends kept beside the stored record", R"sql(
+-- A record re-sent with its id but changed in a way the kiosk never changes it (history is
+-- append-only): refused with `conflict`, the stored record untouched, and the offered version kept
+-- here for the office. One row per distinct offered version; a repeat counts up `times`.
+CREATE TABLE ingest_conflicts (
+    seq                 INTEGER PRIMARY KEY,
+    device_id           TEXT NOT NULL,
+    kind                TEXT NOT NULL,          -- ratings, sessions, cases, audit, surveys
+    record_id           TEXT NOT NULL,
+    fields              TEXT NOT NULL,          -- JSON array: the fields that differ
+    stored              TEXT NOT NULL,          -- the record as stored when the conflict arrived (JSON)
+    offered             TEXT NOT NULL,          -- the version refused (JSON)
+    offered_sha256      TEXT NOT NULL,
+    received_at_ms      INTEGER NOT NULL,       -- first offered
+    last_received_at_ms INTEGER NOT NULL,
+    times               INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (device_id, kind, record_id, offered_sha256)
+);
+)sql"},
+        {6, "ratings with an implausible time", R"sql(
+-- 1: created_wall_ms cannot be when the rating was made (before 2020-01-01, or later than its arrival
+-- plus the 300 s clock window): the device's clock was wrong. Stored, counted, shown in the report.
+ALTER TABLE ratings ADD COLUMN time_suspect INTEGER NOT NULL DEFAULT 0;
+UPDATE ratings SET time_suspect = 1 WHERE created_wall_ms < 1577836800000 OR created_wall_ms > received_at_ms + 300000;
+CREATE INDEX ratings_time_suspect ON ratings (device_id) WHERE time_suspect = 1;
+)sql"},
+    };
+    return all;
+}
+
+int latestCentralSchema() { return static_cast<int>(centralMigrations().size()); }
+
+} // namespace skm::central

@@ -1,0 +1,16 @@
+#pragma once
+// central.db's schema: its tables, indexes and their history (PRAGMA user_version), migrated forward
+// by core/migrate.hpp. The one place a column is added; docs/architecture.md lists the tables.
+
+#include <core/migrate.hpp>
+
+#include <vector>
+
+namespace skm::central {
+
+// Every migration of central.db, in order; centralMigrations()[i].version == i + 1.
+[[nodiscard]] const std::vector<store::Migration>& centralMigrations();
+// The schema version this skm-central writes (central.db's user_version).
+[[nodiscard]] int latestCentralSchema();
+
+} // namespace skm::central
