@@ -132,7 +132,7 @@ int main(int argc, char** argv)
                 const auto t0 = std::chrono::steady_clock::now();
                 const auto res = sync::syncOnce(st, prov, [](const sync::HttpRequest& q) { return sync::curlSend(q); }, o);
                 const auto t1 = std::chrono::steady_clock::now();
-                if (!res.ok) throw std::runtime_error("an honest sync failed: " + res.error);
+                if (!res.ok()) throw std::runtime_error("an honest sync failed: " + res.error());
                 ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
             }
             return median(ms);

@@ -1,5 +1,7 @@
 #include "config_download.hpp"
 
+#include "uploader.hpp"
+
 #include <core/protocol.hpp>
 
 #include <core/survey.hpp>
@@ -57,8 +59,7 @@ static_assert(roster::kMaxPhotosBytes / 3 * 4 + 4 * 1024 * 1024 <= protocol::kMa
 
 ConfigOutcome refuse(store::RatingStore& st, ConfigOutcome out, const std::string& why)
 {
-    out.status = "error";
-    out.error = why;
+    out.outcome = Outcome::error(Outcome::Problem::Other, why);
     spdlog::error("configuration from the central office refused: {}", why);
     (void)st.recordAudit("config_refused", std::nullopt, nlohmann::json{{"reason", why}}.dump());
     return out;
@@ -87,14 +88,13 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
             !protocol::verify(p.secret, protocol::canonicalResponse(nonce, etagIt->second, resp.body), sigIt->second)) {
             return refuse(st, out, "the answer is not signed by this device's central office");
         }
-        out.status = "unchanged";
-        return out;
+        return out; // ok, no files: unchanged
     }
     if (resp.status != 200) {
-        out.status = "error";
         const nlohmann::json a = nlohmann::json::parse(resp.body, nullptr, false);
-        out.error = resp.status == 0 ? "network: " + resp.error
-                                     : "HTTP " + std::to_string(resp.status) + (a.is_object() ? " " + a.value("error", "") + ": " + a.value("detail", "") : "");
+        const std::string why = resp.status == 0 ? "network: " + resp.error
+                                                 : "HTTP " + std::to_string(resp.status) + (a.is_object() ? " " + a.value("error", "") + ": " + a.value("detail", "") : "");
+        out.outcome = outcomeOf(resp, why);
         if (resp.status == 503 || resp.status == 429) {
             const auto it = resp.headers.find("retry-after");
             out.busyForMs = it == resp.headers.end() ? std::nullopt : retryAfterMs(it->second, st.clock().wallMs());
@@ -144,7 +144,7 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         // disk); when it does, nothing of the answer is in force.
         if (newRoster) {
             roster::replaceRoster(db, *newRoster, st.clock().wallMs()); // with its photos, into DATA_DIR/photos/
-            out.applied.push_back("roster.toml");
+            out.files.push_back("roster.toml");
             (void)st.recordAudit("roster_received", std::nullopt,
                                  nlohmann::json{{"version", newRoster->version},
                                                 {"officers", newRoster->officers.size()},
@@ -154,14 +154,14 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         }
         if (files.contains("survey.toml")) {
             writeAtomically(st.dbPath().parent_path() / "survey.toml", files["survey.toml"].get<std::string>(), 0644);
-            out.applied.push_back("survey.toml");
+            out.files.push_back("survey.toml");
         }
         setMeta(db, "config_etag", etagIt->second);
     } catch (const std::exception& e) {
         return refuse(st, out, std::string("cannot apply: ") + e.what());
     }
-    out.status = "applied";
     out.etag = etagIt->second;
+    out.changed = true;
     spdlog::info("configuration {} applied", out.etag);
     return out;
 }

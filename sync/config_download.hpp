@@ -7,8 +7,9 @@
 // DATA_DIR/survey.toml. Anything refused leaves what is in force untouched and is recorded (audit
 // event config_refused).
 
+#include "http.hpp"
+#include "outcome.hpp"
 #include "provisioning.hpp"
-#include "uploader.hpp"
 
 #include <kiosk/store/rating_store.hpp>
 
@@ -19,10 +20,14 @@
 namespace skm::sync {
 
 struct ConfigOutcome {
-    std::string status;              // "unchanged", "applied" or "error"
+    Outcome outcome;                 // ok: the configuration in force is the office's (applied now, or unchanged)
     std::string etag;                // the configuration in force after the run ("" if none yet)
-    std::vector<std::string> applied; // the files applied this time
-    std::string error;
+    std::vector<std::string> files;  // the files applied this time
+    bool changed = false;            // a new configuration was applied (else: unchanged, or not done)
+    [[nodiscard]] bool applied() const { return outcome.ok() && changed; }
+    [[nodiscard]] bool unchanged() const { return outcome.ok() && !changed; }
+    // "applied", "unchanged", "retry" or "error" (the last_sync record).
+    [[nodiscard]] std::string label() const { return applied() ? "applied" : unchanged() ? "unchanged" : outcome.kindName(); }
     // The office answered 503 or 429: how long it asked the device to stay away (Retry-After, or 0 if
     // it did not say); the uploads of the same run wait at least that long.
     std::optional<int64_t> busyForMs;

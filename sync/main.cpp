@@ -69,13 +69,15 @@ int main(int argc, char** argv)
             };
         }
         const auto r = skm::sync::syncDataDir(dataDir, p, [](const skm::sync::HttpRequest& req) { return skm::sync::curlSend(req); }, options);
-        std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << ", " << r.requests << " requests, "
-                  << r.bytesSent << " bytes; events sent " << r.eventsSent << ", rejected " << r.eventsRejected << ", pending " << r.eventsPendingLeft
-                  << (r.error.empty() ? "" : "; error: " + r.error) << '\n';
-        status = r.ok ? 0 : 1;
-    } catch (const skm::store::StoreDamaged& e) {
-        std::cerr << "skm-sync: nothing sent: " << e.what() << '\n';
-        status = 3;
+        if (r.outcome.problem == skm::sync::Outcome::Problem::Damaged) {
+            std::cerr << "skm-sync: nothing sent: " << r.error() << '\n';
+            status = 3;
+        } else {
+            std::cout << "sent " << r.sent << ", rejected " << r.rejected << ", pending " << r.pendingLeft << ", " << r.requests << " requests, "
+                      << r.bytesSent << " bytes; events sent " << r.eventsSent << ", rejected " << r.eventsRejected << ", pending " << r.eventsPendingLeft
+                      << (r.ok() ? "" : std::string("; ") + r.outcome.kindName() + ": " + r.error()) << '\n';
+            status = r.ok() ? 0 : 1;
+        }
     } catch (const std::exception& e) {
         std::cerr << "skm-sync: " << e.what() << '\n';
     }

@@ -20,11 +20,13 @@ namespace {
 
 void recordResult(store::RatingStore& st, const SyncResult& r)
 {
-    const nlohmann::json j = {{"at_ms", st.clock().wallMs()}, {"ok", r.ok}, {"sent", r.sent}, {"rejected", r.rejected},
+    auto orNull = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+    const nlohmann::json j = {{"at_ms", st.clock().wallMs()}, {"ok", r.ok()}, {"outcome", r.outcome.kindName()}, {"sent", r.sent}, {"rejected", r.rejected},
                               {"pending_left", r.pendingLeft}, {"events_sent", r.eventsSent}, {"events_rejected", r.eventsRejected},
                               {"events_pending_left", r.eventsPendingLeft}, {"conflicts", r.conflicts},
-                              {"config", {{"status", r.configStatus}, {"error", r.configError.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.configError)}}},
-                              {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)}};
+                              {"problem", r.outcome.problemName()},
+                              {"config", {{"status", r.config.label()}, {"problem", r.config.outcome.problemName()}, {"error", orNull(r.config.outcome.message)}}},
+                              {"error", orNull(r.outcome.wrong() ? r.error() : std::string())}};
     try {
         store::Statement m(st.database(), "INSERT INTO meta (key, value) VALUES ('last_sync', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         m.bind(1, std::string_view(j.dump()));
@@ -35,6 +37,17 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
 }
 
 } // namespace
+
+Outcome outcomeOf(const HttpResponse& resp, std::string why)
+{
+    using P = Outcome::Problem;
+    if (resp.tlsFailure) return Outcome::error(P::Tls, std::move(why));
+    if (resp.status == 0) return Outcome::retry(P::Network, std::move(why));
+    if (resp.status == 503 || resp.status == 429) return Outcome::retry(P::Busy, std::move(why));
+    if (resp.status == 408 || resp.status == 409 || resp.status >= 500) return Outcome::retry(P::Other, std::move(why));
+    if (resp.status == 401) return Outcome::error(P::Refused, std::move(why));
+    return Outcome::error(P::Other, std::move(why));
+}
 
 std::string signRequest(HttpRequest& req, const Provisioning& p, const std::string& method, const std::string& path, int64_t ts)
 {
@@ -160,9 +173,9 @@ void rejectAll(Run& run, const OutboxBatch& batch, const std::string& batchId, c
     addCounts(run, markAnswers(run.st.database(), batch, response, batchId, run.st.clock().wallMs()));
 }
 
-// Delivers the batch: true when every item got an answer, false to end the run (the error is in
-// run.result; what was not answered stays pending).
-bool deliver(Run& run, const OutboxBatch& batch)
+// Delivers the batch: ok when every item got an answer; otherwise the run ends with the outcome
+// returned (what was not answered stays pending).
+Outcome deliver(Run& run, const OutboxBatch& batch)
 {
     const std::string batchId = run.st.newId(); // the same for every attempt at this batch
     for (bool first = true;; first = false) {
@@ -171,7 +184,8 @@ bool deliver(Run& run, const OutboxBatch& batch)
         if (first && jsonBytes > run.o.maxBatchBytes && batch.size() > 1) {
             // Bounded in bytes as well as in count (long comments): halve before sending.
             const auto [a, b] = batch.halves();
-            return deliver(run, a) && deliver(run, b);
+            const Outcome first = deliver(run, a);
+            return first.ok() ? deliver(run, b) : first;
         }
         run.result.bytesSent += static_cast<int64_t>(req.body.size());
         ++run.result.requests;
@@ -183,30 +197,28 @@ bool deliver(Run& run, const OutboxBatch& batch)
                                    (answer.is_object() && answer.contains("detail") ? ": " + answer.value("detail", "") : "");
         if (resp.status == 200) {
             if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array()) {
-                run.result.error = "the central office answered with something that is not a result list";
-                return false;
+                return Outcome::retry(Outcome::Problem::Other, "the central office answered with something that is not a result list");
             }
             const MarkCounts marked = markAnswers(run.st.database(), batch, answer, batchId, run.st.clock().wallMs());
             addCounts(run, marked);
             if (marked.answered == 0) {
-                run.result.error = "the central office answered for none of the batch";
-                return false;
+                return Outcome::retry(Outcome::Problem::Other, "the central office answered for none of the batch");
             }
             run.attempt = 0;
-            return true;
+            return Outcome::done();
         }
         if (resp.tlsFailure) {
             // A certificate or pinned key that does not verify is an alert for the technician, not a retry loop.
-            run.result.error = "TLS verification failed: " + resp.error;
-            return false;
+            return outcomeOf(resp, "TLS verification failed: " + resp.error);
         }
         if (resp.status == 413) {
             if (batch.size() == 1) {
                 rejectAll(run, batch, batchId, "too large for the central office (413)");
-                return true;
+                return Outcome::done();
             }
             const auto [first, second] = batch.halves();
-            return deliver(run, first) && deliver(run, second);
+            const Outcome one = deliver(run, first);
+            return one.ok() ? deliver(run, second) : one;
         }
         if (resp.status == 401 && error == "clock_skew" && answer.contains("server_time") && !run.offsetLearned) {
             // No RTC, no NTP yet: take the server's time as the reference and sign again at once.
@@ -216,25 +228,21 @@ bool deliver(Run& run, const OutboxBatch& batch)
             spdlog::warn("clock offset to the central office: {} ms", run.clockOffsetMs);
             continue;
         }
-        const bool retryable = resp.status == 0 || resp.status == 408 || resp.status == 429 || resp.status >= 500 || resp.status == 409;
-        if (!retryable) {
-            if (resp.status == 401) {
+        const std::string why = resp.status == 0 ? "network: " + resp.error : detail;
+        const Outcome outcome = outcomeOf(resp, why);
+        if (outcome.kind == Outcome::Kind::Error) {
+            if (outcome.problem == Outcome::Problem::Refused) {
                 // The device's credentials are refused: nothing is wrong with the ratings; keep them pending.
-                run.result.error = detail + " (check the provisioning)";
-                return false;
+                return Outcome::error(outcome.problem, detail + " (check the provisioning)");
             }
-            rejectAll(run, batch, batchId, detail);
-            return true;
+            rejectAll(run, batch, batchId, detail); // the office refuses the batch itself: kept on the device, marked
+            return Outcome::done();
         }
         // Full jitter, never less than Retry-After.
         int64_t delay = run.backoffMs(run.attempt);
         const auto ra = retryAfterMs(resp.headers.count("retry-after") ? resp.headers.at("retry-after") : "", run.st.clock().wallMs());
         if (ra) delay = std::max(delay, *ra);
-        const std::string why = resp.status == 0 ? "network: " + resp.error : detail;
-        if (run.mono() + delay > run.deadline) {
-            run.result.error = why + " (gave up: the run's deadline)";
-            return false;
-        }
+        if (run.mono() + delay > run.deadline) return Outcome::retry(outcome.problem, why + " (gave up: the run's deadline)");
         spdlog::info("{}; retrying in {} ms", why, delay);
         run.sleep(delay);
         ++run.attempt;
@@ -253,42 +261,59 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
         run.clockOffsetMs = readOffset(st);
         // The configuration first, so that a new roster is in force at once and its audit event goes
         // up with this run's uploads. A failure here does not stop the uploads.
-        const ConfigOutcome config = downloadConfig(st, p, send, run.clockOffsetMs);
-        result.configStatus = config.status;
-        result.configError = config.error;
+        result.config = downloadConfig(st, p, send, run.clockOffsetMs);
+        const ConfigOutcome& config = result.config;
         if (config.busyForMs) {
             // The office is busy: the uploads wait as an upload's retry would (backoff, at least Retry-After).
             const int64_t delay = std::max(run.backoffMs(0), *config.busyForMs);
-            if (run.mono() + delay > run.deadline) throw std::runtime_error(config.error + " (gave up: the run's deadline)");
-            spdlog::info("{}; uploading in {} ms", config.error, delay);
-            run.sleep(delay);
+            if (run.mono() + delay > run.deadline) {
+                result.outcome = Outcome::retry(Outcome::Problem::Busy, config.outcome.message + " (gave up: the run's deadline)");
+            } else {
+                spdlog::info("{}; uploading in {} ms", config.outcome.message, delay);
+                run.sleep(delay);
+            }
         }
-        while (true) {
+        while (result.outcome.ok()) {
             const OutboxBatch batch = selectPending(st.database(), options.batchSize);
             if (batch.size() == 0) break;
-            if (!deliver(run, batch)) break;
+            result.outcome = deliver(run, batch);
         }
         result.pendingLeft = st.counts().pending;
         result.eventsPendingLeft = pendingEvents(st.database());
+        if (result.outcome.ok() && (result.pendingLeft > 0 || result.eventsPendingLeft > 0)) {
+            // Everything selected went; these arrived while the run went on.
+            result.outcome = Outcome::retry(Outcome::Problem::None, std::to_string(result.pendingLeft + result.eventsPendingLeft) +
+                                                                        " record(s) arrived during the run; the next run sends them");
+        }
     } catch (const std::exception& e) {
-        result.error = e.what();
+        result.outcome = Outcome::error(Outcome::Problem::Other, e.what()); // the device's own store failed
         try {
             result.pendingLeft = st.counts().pending;
         } catch (...) {
         }
     }
-    result.ok = result.error.empty() && result.pendingLeft == 0 && result.eventsPendingLeft == 0;
     recordResult(st, result);
     return result;
 }
 
 SyncResult syncDataDir(const std::filesystem::path& dataDir, const Provisioning& p, const Sender& send, const SyncOptions& options)
 {
-    store::StoreOptions o;
-    o.dataDir = dataDir;
-    o.deviceId = p.deviceId;
-    store::RatingStore st(o); // no instance lock: never quarantines
-    return syncOnce(st, p, send, options);
+    std::optional<store::RatingStore> st;
+    try {
+        store::StoreOptions o;
+        o.dataDir = dataDir;
+        o.deviceId = p.deviceId;
+        st.emplace(o); // no instance lock: never quarantines
+    } catch (const store::StoreDamaged& e) {
+        SyncResult r;
+        r.outcome = Outcome::error(Outcome::Problem::Damaged, e.what());
+        return r;
+    } catch (const std::exception& e) {
+        SyncResult r;
+        r.outcome = Outcome::error(Outcome::Problem::Other, std::string("cannot open the kiosk's database: ") + e.what());
+        return r;
+    }
+    return syncOnce(*st, p, send, options);
 }
 
 } // namespace skm::sync

@@ -6,6 +6,9 @@
 //
 // This is the policy; the transport (libcurl) is in http_sender.cpp (sentry-native's split).
 
+#include "config_download.hpp"
+#include "http.hpp"
+#include "outcome.hpp"
 #include "provisioning.hpp"
 
 #include <kiosk/store/rating_store.hpp>
@@ -20,28 +23,12 @@
 
 namespace skm::sync {
 
-struct HttpRequest {
-    std::string method = "POST"; // or "GET" (no body)
-    std::string url;
-    std::map<std::string, std::string> headers;
-    std::string body;
-    std::string caPem;     // TLS: verify the peer with this CA (empty: the system's)
-    std::string pinnedKey; // TLS: and require this public key
-    int64_t maxSendBytesPerSecond = 0; // upload speed cap (0: none)
-};
-
-struct HttpResponse {
-    int status = 0;         // 0: no response (network error)
-    std::string body;
-    std::map<std::string, std::string> headers; // names in lower case
-    std::string error;      // network error text
-    bool tlsFailure = false; // the peer's certificate or pinned key did not verify: an alert, not a retry
-};
-
-using Sender = std::function<HttpResponse(const HttpRequest&)>;
-
 struct SyncResult {
-    bool ok = false;        // nothing left to send (ratings or events), no error
+    // ok: nothing left to send (ratings or events); retry or error: see outcome.hpp. An upload that
+    // was refused item by item is ok: the refusals are counted (rejected) and kept on the device.
+    Outcome outcome;
+    [[nodiscard]] bool ok() const noexcept { return outcome.ok(); }
+    [[nodiscard]] const std::string& error() const noexcept { return outcome.message; }
     int64_t sent = 0;       // stored, duplicate or updated
     int64_t rejected = 0;
     int64_t pendingLeft = 0;
@@ -50,10 +37,8 @@ struct SyncResult {
     int64_t eventsPendingLeft = 0;
     int64_t conflicts = 0;      // of the rejected: records the central office holds in another version (each audited: upload_conflict)
     int64_t bytesSent = 0;  // request bodies as sent (compressed), every attempt
-    std::string configStatus; // the configuration download: unchanged, applied, error ("" if not tried)
-    std::string configError;
+    ConfigOutcome config;   // the configuration download, first in every run (its failure does not stop the uploads)
     int64_t requests = 0;
-    std::string error;
 };
 
 struct SyncOptions {
@@ -79,13 +64,13 @@ std::string signRequest(HttpRequest& req, const Provisioning& p, const std::stri
 // The delay Retry-After asks for ("120" or an HTTP date), in ms from `nowWallMs`; nullopt if absent or unreadable.
 [[nodiscard]] std::optional<int64_t> retryAfterMs(const std::string& value, int64_t nowWallMs);
 
-// Runs one sync and records its result in the store's meta (key last_sync, JSON).
+// Runs one sync and records its result in the store's meta (key last_sync, JSON). Never throws.
 SyncResult syncOnce(store::RatingStore& store, const Provisioning& p, const Sender& send, const SyncOptions& options = {});
 
 // One sync of the kiosk in `dataDir`, provisioned as `p`, on a store connection of its own. It is not
-// the kiosk's connection: a damaged database is refused with store::StoreDamaged and left as it is for
-// the kiosk to move aside and salvage. `skm-sync --once` and the admin screen's "sync now" both run
-// this. Throws what RatingStore's constructor throws.
+// the kiosk's connection: a damaged database is refused (an error, Problem::Damaged) and left as it is
+// for the kiosk to move aside and salvage. A store that cannot be opened at all is an error too.
+// `skm-sync --once` and the admin screen's "sync now" both run this. Never throws.
 SyncResult syncDataDir(const std::filesystem::path& dataDir, const Provisioning& p, const Sender& send, const SyncOptions& options = {});
 
 } // namespace skm::sync

@@ -133,8 +133,8 @@ TEST_CASE("an offline kiosk replaced through a USB export: everything reaches th
                                            return resp;
                                        },
                                        o);
-    INFO(result.error);
-    CHECK(result.ok);
+    INFO(result.error());
+    CHECK(result.ok());
     auto exported = idsIn(file);
     for (const auto& [kind, ids] : exported) {
         for (const std::string& id : ids) {

@@ -388,12 +388,12 @@ TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason
     Central central(dir / "central");
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-final"));
     const auto ids = kiosk.rate(3);
-    REQUIRE(kiosk.sync().ok);
+    REQUIRE(kiosk.sync().ok());
     // Someone with the kiosk's file improves a score that was already delivered, and queues it again.
     kiosk.st->database().exec("UPDATE ratings SET score = 4, upload_status = 'pending' WHERE id = '" + ids[0] + "'");
     auto r = kiosk.sync();
-    INFO(r.error);
-    CHECK(r.ok); // nothing left to send: the conflict is final for this record
+    INFO(r.error());
+    CHECK(r.ok()); // nothing left to send: the conflict is final for this record
     CHECK(r.rejected == 1);
     CHECK(r.conflicts == 1);
     CHECK(kiosk.st->database().queryText("SELECT upload_status FROM ratings WHERE id = '" + ids[0] + "'") == "rejected");
@@ -404,7 +404,7 @@ TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason
     CHECK(kiosk.st->database().queryText("SELECT json_extract(last_sync, '$.conflicts') FROM (SELECT value AS last_sync FROM meta WHERE key = 'last_sync')") == "1");
     // The next run sends nothing again, and the audit event has reached the office.
     r = kiosk.sync();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 0);
     CHECK(r.rejected == 0);
     auto db = centralDb(dir / "central");
@@ -573,7 +573,7 @@ TEST_CASE("the data directory, central.db and its WAL are private whatever the u
         live.centralUrl = central.url();
         Kiosk k2(dir / "kiosk2", live);
         k2.rate(3);
-        REQUIRE(k2.sync().ok);
+        REQUIRE(k2.sync().ok());
         CHECK(modeOf(data / "central.db") == 0600);
         REQUIRE(std::filesystem::exists(data / "central.db-wal"));
         CHECK(modeOf(data / "central.db-wal") == 0600);

@@ -3,6 +3,7 @@
 
 #include "support/kiosk_rig.hpp"
 
+#include <kiosk/app/sync_now.hpp>
 #include <sync/http_sender.hpp>
 #include <sync/uploader.hpp>
 
@@ -483,19 +484,15 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
     cfg.adminPinHash = roster::hashPin("909090");
     d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
     d.controller->attachOfficerDesk(*d.auth, *d.duty);
-    // The app's runner: skm-sync's code on a connection of its own. Nothing is listening at that URL:
-    // a sync that got as far as the network would say so instead.
+    // The app's runner (kiosk/app/sync_now.cpp): skm-sync's code on a connection of its own. Nothing
+    // is listening at that URL: a sync that got as far as the network would say so instead.
     sync::Provisioning prov;
     prov.centralUrl = "http://127.0.0.1:9";
     prov.deviceId = "desk-test";
     prov.secret = std::string(64, 'a');
     const auto dataDir = d.dir / "data";
-    d.controller->setSyncRunner(
-        [&] {
-            const sync::SyncResult r = sync::syncDataDir(dataDir, prov, [](const sync::HttpRequest& req) { return sync::curlSend(req); });
-            return ui::SyncSummary{r.ok, r.sent, r.rejected, r.pendingLeft, r.error};
-        },
-        [] {});
+    sync::installProvisioning(prov, dataDir);
+    d.controller->setSyncRunner(app::syncNowRunner(dataDir), [] {});
     for (int i = 0; i < 300; ++i) REQUIRE(d.st->recordEvent("test_event", "{\"pad\":\"" + std::string(60, 'x') + "\"}") == SQLITE_OK);
     d.st->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const auto dbPath = d.st->dbPath();
@@ -539,7 +536,7 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
     d.controller->setSyncRunner(
         [&] {
             std::lock_guard hold(gate);
-            return ui::SyncSummary{false, 0, 0, 12, "network: Failed to connect to 10.0.0.1 port 8443"};
+            return ui::SyncSummary{false, 0, 0, 12, "network: Failed to connect to 10.0.0.1 port 8443", false, "admin.problem_network"};
         },
         [] {});
     d.frame();
@@ -557,4 +554,34 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
     for (int i = 0; i < 200 && !d.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     CHECK(d.snap().officerMessageKey == "admin.sync_failed");
     CHECK_THAT(d.snap().officerMessage, Catch::StartsWith(d.t("admin.problem_network")));
+}
+
+TEST_CASE("sync now says what went wrong by the outcome's problem, and a run that left only newcomers is done", "[admin][sync][outcome]")
+{
+    sync::SyncResult r;
+    r.sent = 7;
+    r.pendingLeft = 2;
+    r.outcome = sync::Outcome::retry(sync::Outcome::Problem::None, "2 record(s) arrived during the run; the next run sends them");
+    ui::SyncSummary s = app::summarize(r);
+    CHECK(s.ok); // nothing went wrong: "done, 2 left"
+    CHECK(s.error.empty());
+    CHECK(s.sent == 7);
+    CHECK(s.pendingLeft == 2);
+    const std::pair<sync::Outcome, const char*> wrong[] = {
+        {sync::Outcome::retry(sync::Outcome::Problem::Network, "network: refused"), "admin.problem_network"},
+        {sync::Outcome::retry(sync::Outcome::Problem::Busy, "HTTP 503"), "admin.problem_busy"},
+        {sync::Outcome::error(sync::Outcome::Problem::Tls, "TLS verification failed"), "admin.problem_tls"},
+        {sync::Outcome::error(sync::Outcome::Problem::Refused, "HTTP 401 (check the provisioning)"), "admin.problem_refused"},
+        {sync::Outcome::retry(sync::Outcome::Problem::Other, "HTTP 500"), "admin.problem_other"},
+    };
+    for (const auto& [outcome, key] : wrong) {
+        r.outcome = outcome;
+        s = app::summarize(r);
+        CHECK_FALSE(s.ok);
+        CHECK(s.problemKey == key);
+        CHECK(s.error == outcome.message);
+        CHECK_FALSE(s.storeDamaged);
+    }
+    r.outcome = sync::Outcome::error(sync::Outcome::Problem::Damaged, "database skm.db is damaged");
+    CHECK(app::summarize(r).storeDamaged);
 }

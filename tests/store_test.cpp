@@ -461,19 +461,121 @@ TEST_CASE("an I/O error on commit rolls back and leaves the store usable", "[sto
     const PendingRating p = store.stamp(1);
     CommitResult r;
     {
-        skm::test::InjectedFault fault(kind);
+        skm::test::InjectedFault fault(kind); // off again at the brace, also if commit throws
         r = store.commit(p);
     }
+
     CHECK_FALSE(r.ok);
     CHECK_FALSE(r.error.empty());
-    // Rolled back: no transaction left open, and only the first rating in the file.
     CHECK(sqlite3_get_autocommit(store.database().handle()) == 1);
-    CHECK(store.database().queryInt("SELECT count(*) FROM ratings") == 1);
-    // Usable: the same tap commits once the disk recovers, and the store takes new ones.
+    CHECK_FALSE(onDisk(store.dbPath(), p.id));
+    CHECK(store.counts().total == 1);
+
+    const CommitResult again = store.commit(p);
+    INFO(again.error);
+    REQUIRE(again.ok);
+    CHECK_FALSE(again.alreadyStored);
+    CHECK(store.counts().total == 2);
+    CHECK(onDisk(store.dbPath(), p.id));
+    CHECK(integrity(store.dbPath()) == "ok");
+}
+
+TEST_CASE("the device id is made once and kept outside the database", "[store]")
+{
+    TempDir dir;
+    const std::string id = loadOrCreateDeviceId(dir / "data");
+    CHECK(id.size() == 16);
+    CHECK(id.rfind("skm-", 0) == 0);
+    CHECK(loadOrCreateDeviceId(dir / "data") == id);
+}
+
+TEST_CASE("status reads a missing, an empty and a filled data directory", "[store]")
+{
+    TempDir dir;
+    StoreStatus none = readStatus(dir / "nothing-here");
+    CHECK_FALSE(none.exists);
+    CHECK(none.counts.total == 0);
+    CHECK(none.schemaVersion == 0);
+    {
+        RatingStore store(optionsFor(dir));
+        for (int s = 1; s <= 4; ++s) REQUIRE(store.commit(store.stamp(s)).ok);
+        const StoreStatus live = readStatus(dir / "data"); // while the writer is open
+        CHECK(live.counts.total == 4);
+        CHECK(live.counts.pending == 4);
+        CHECK(live.schemaVersion == latestSchemaVersion());
+        CHECK(live.error.empty());
+    }
+}
+
+TEST_CASE("processes opening a new database at the same moment all get a migrated store", "[store][migrations]")
+{
+    // The kiosk and the sync job may both start at boot on a fresh data directory.
+    TempDir dir;
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            ++ready;
+            while (ready < 4) std::this_thread::yield();
+            try {
+                RatingStore store(optionsFor(dir));
+                if (store.schemaVersion() != latestSchemaVersion()) errors[t] = "wrong schema version";
+                else if (!store.commit(store.stamp(t % 4 + 1)).ok) errors[t] = "commit failed";
+            } catch (const std::exception& e) {
+                errors[t] = e.what();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& e : errors) {
+        INFO("a concurrent open failed with: " << e);
+        CHECK(e.empty());
+    }
+    RatingStore store(optionsFor(dir));
+    CHECK(store.counts().total == 4);
+}
+
+TEST_CASE("concurrent first starts agree on one device id", "[store]")
+{
+    TempDir dir;
+    std::vector<std::string> ids(8);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < ids.size(); ++t) threads.emplace_back([&, t] { ids[t] = loadOrCreateDeviceId(dir / "data"); });
+    for (auto& th : threads) th.join();
+    for (const auto& id : ids) CHECK(id == ids[0]);
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "data")) ++files;
+    CHECK(files == 1); // no temporary files left behind
+}
+
+TEST_CASE("follow-up updates land in their own transaction and re-queue an uploaded rating", "[store]")
+{
+    TempDir dir;
+    ManualClock clock(1'764'400'000'000);
+    RatingStore store(optionsFor(dir, &clock));
+    const PendingRating p = store.stamp(2);
     REQUIRE(store.commit(p).ok);
-    REQUIRE(store.commit(store.stamp(2)).ok);
-    CHECK(store.database().queryText("SELECT group_concat(score, ',') FROM (SELECT score FROM ratings ORDER BY seq)") == "4,1,2");
-    CHECK(store.database().queryText("PRAGMA integrity_check") == "ok");
+    store.database().exec("UPDATE ratings SET upload_status = 'sent'");
+
+    clock.advance(5'000);
+    const CommitResult r = store.update({p.id, RatingUpdate::Field::Reasons, R"(["waktu_lama"])", "en"});
+    REQUIRE(r.ok);
+    CHECK_FALSE(r.notFound);
+    CHECK(store.update({p.id, RatingUpdate::Field::Comment, "antri 2 jam", "en"}).ok);
+    CHECK(store.update({p.id, RatingUpdate::Field::Comment, "antri 2 jam", "en"}).ok); // idempotent
+    Statement st(store.database(), "SELECT reasons, comment, language, upload_status, updated_wall_ms FROM ratings");
+    REQUIRE(st.next());
+    CHECK(st.columnText(0) == R"(["waktu_lama"])");
+    CHECK(st.columnText(1) == "antri 2 jam");
+    CHECK(st.columnText(2) == "en");
+    CHECK(st.columnText(3) == "pending"); // the central office must receive the change
+    CHECK(st.columnInt(4) == 1'764'400'005'000);
+
+    const CommitResult missing = store.update({"0190a1b2-0000-7000-8000-00000000dead", RatingUpdate::Field::Comment, "x", "id"});
+    CHECK(missing.ok);
+    CHECK(missing.notFound);
+    CHECK(store.counts().total == 1);
 }
 
 TEST_CASE("an update that hits an I/O error changes nothing and can be retried", "[store][ioerr]")

@@ -49,8 +49,8 @@ TEST_CASE("survey responses reach the central office once, and its report comput
     const std::string open = respond(*kiosk.st, std::nullopt, std::nullopt, {2}, nullptr); // someone is still answering
 
     auto r = kiosk.sync();
-    INFO(r.error);
-    CHECK(r.ok);
+    INFO(r.error());
+    CHECK(r.ok());
     CHECK(r.eventsSent == 4 + 1); // the four finished responses, and the audit event of the roster this run brought
     CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM survey_responses WHERE upload_status = 'sent'") == 4);
     CHECK(r.eventsPendingLeft == 0); // the open one is not waiting to be sent: it is not finished
@@ -87,7 +87,7 @@ TEST_CASE("survey responses reach the central office once, and its report comput
     // Delivered again (a crash before marking): counted once.
     kiosk.st->database().exec("UPDATE survey_responses SET upload_status = 'pending'");
     r = kiosk.sync();
-    CHECK(r.ok);
+    CHECK(r.ok());
     rep = central.report();
     CHECK(rep["ikm"]["complete_responses"] == 3);
     CHECK(rep["ikm"]["incomplete_responses"] == 2);

@@ -79,9 +79,9 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
 
     Recording rec;
     auto r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
-    INFO(r.error << r.configError);
-    CHECK(r.ok);
-    CHECK(r.configStatus == "applied");
+    INFO(r.error() << r.config.outcome.message);
+    CHECK(r.ok());
+    CHECK(r.config.applied());
     CHECK(officers(kiosk.st->database()) == 3);
     CHECK(roster::readRoster(kiosk.st->database())->services.size() >= 3);
     CHECK(test::readFile(dir / "kiosk" / "survey.toml") == officeSurvey());
@@ -90,7 +90,7 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
     CHECK(central.report()["audit_total"] == 1);
 
     r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
-    CHECK(r.configStatus == "unchanged");
+    CHECK(r.config.unchanged());
     REQUIRE(rec.configStatuses.size() == 2);
     CHECK(rec.configStatuses[0] == 200);
     CHECK(rec.configStatuses[1] == 304);
@@ -98,7 +98,7 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
     // The office removes an officer: the next run brings the new roster.
     writeFile(dir / "central" / "publish" / "roster.toml", without(demoRoster(), "198811202012121003"));
     r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
-    CHECK(r.configStatus == "applied");
+    CHECK(r.config.applied());
     CHECK(officers(kiosk.st->database()) == 2);
     CHECK_FALSE(roster::findOfficer(kiosk.st->database(), "198811202012121003"));
 
@@ -106,7 +106,7 @@ TEST_CASE("the configuration published by the central office reaches the kiosk, 
     writeFile(dir / "central" / "publish" / "devices" / "kiosk-cfg" / "roster.toml",
               without(without(demoRoster(), "198811202012121003"), "199007152015032001"));
     r = sync::syncOnce(*kiosk.st, kiosk.prov, std::ref(rec));
-    CHECK(r.configStatus == "applied");
+    CHECK(r.config.applied());
     CHECK(officers(kiosk.st->database()) == 1);
 
     // skm-kiosk status shows the outcome.
@@ -122,7 +122,7 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
     Central central(dir / "central");
     writeFile(dir / "central" / "publish" / "roster.toml", demoRoster());
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-cfg2"));
-    REQUIRE(kiosk.sync().configStatus == "applied");
+    REQUIRE(kiosk.sync().config.applied());
     REQUIRE(officers(kiosk.st->database()) == 3);
 
     SECTION("the central office refuses to publish a roster with a bad NIP")
@@ -132,10 +132,10 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         writeFile(dir / "central" / "publish" / "roster.toml", bad);
         kiosk.rate(2);
         const auto r = kiosk.sync();
-        CHECK(r.ok); // the ratings went up all the same
+        CHECK(r.ok()); // the ratings went up all the same
         CHECK(r.sent == 2);
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("HTTP 503 config_invalid") && Catch::Contains("roster.toml") && Catch::Contains("199013152015032001"));
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("HTTP 503 config_invalid") && Catch::Contains("roster.toml") && Catch::Contains("199013152015032001"));
         CHECK(officers(kiosk.st->database()) == 3);
     }
     SECTION("a survey definition without its nine unsur is not published")
@@ -145,8 +145,8 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         bad.erase(u9, bad.find("[[profile]]") - u9);
         writeFile(dir / "central" / "publish" / "survey.toml", bad);
         const auto r = kiosk.sync();
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("survey.toml") && Catch::Contains("nine [[unsur]]"));
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("survey.toml") && Catch::Contains("nine [[unsur]]"));
         CHECK_FALSE(std::filesystem::exists(dir / "kiosk" / "survey.toml"));
     }
     SECTION("an answer not signed by the central office is not applied")
@@ -166,13 +166,13 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
             return resp;
         };
         const auto r = sync::syncOnce(*kiosk.st, kiosk.prov, forge);
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("not signed by this device's central office"));
         CHECK(officers(kiosk.st->database()) == 3);
         CHECK_FALSE(roster::findOfficer(kiosk.st->database(), "199101012015031001"));
         CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 1);
         // The genuine answer, next time, is applied.
-        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(kiosk.sync().config.applied());
         CHECK(officers(kiosk.st->database()) == 2);
     }
     SECTION("a 304 not signed for this request is not believed")
@@ -184,7 +184,7 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
             if (req.method == "GET") old = resp;
             return resp;
         };
-        REQUIRE(sync::syncOnce(*kiosk.st, kiosk.prov, keep).configStatus == "unchanged");
+        REQUIRE(sync::syncOnce(*kiosk.st, kiosk.prov, keep).config.unchanged());
         REQUIRE(old.status == 304);
         REQUIRE(old.headers.count("x-skm-signature") == 1);
         // The office removes an officer; the path answers "unchanged" for it: the old 304 (signed for
@@ -192,8 +192,8 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
         writeFile(dir / "central" / "publish" / "roster.toml", without(demoRoster(), "198811202012121003"));
         auto replay = [&old](const sync::HttpRequest& req) { return req.method == "GET" ? old : sync::curlSend(req); };
         auto r = sync::syncOnce(*kiosk.st, kiosk.prov, replay);
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("not signed by this device's central office"));
         auto unsigned304 = [&old](const sync::HttpRequest& req) {
             if (req.method != "GET") return sync::curlSend(req);
             sync::HttpResponse resp = old;
@@ -201,12 +201,12 @@ TEST_CASE("a refused configuration leaves the one in force, and the uploads go o
             return resp;
         };
         r = sync::syncOnce(*kiosk.st, kiosk.prov, unsigned304);
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("not signed by this device's central office"));
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("not signed by this device's central office"));
         CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 2);
         CHECK(officers(kiosk.st->database()) == 3);
         // The genuine answer brings the change.
-        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(kiosk.sync().config.applied());
         CHECK(officers(kiosk.st->database()) == 2);
     }
 }
@@ -259,26 +259,26 @@ TEST_CASE("officers' photos published by the central office reach the kiosk, a c
     auto etag = [&] { return kiosk.st->database().queryText("SELECT value FROM meta WHERE key = 'config_etag'"); };
 
     auto r = kiosk.sync();
-    INFO(r.configError);
-    REQUIRE(r.configStatus == "applied");
+    INFO(r.config.outcome.message);
+    REQUIRE(r.config.applied());
     CHECK(photoOf(kBudi) == budi1);
     CHECK(photoOf(kDewi) == dewi);
     CHECK(photoOf(kAgus).empty());
     CHECK(filesIn(dir / "kiosk" / "photos") == 2);
     CHECK(kiosk.st->database().queryText("SELECT json_extract(detail, '$.photos') FROM audit_events WHERE kind = 'roster_received'") == "2");
     const std::string first = etag();
-    CHECK(kiosk.sync().configStatus == "unchanged");
+    CHECK(kiosk.sync().config.unchanged());
 
     // A changed photo, the roster's text as it was: another ETag, the new photo, the old file gone.
     writeFile(publish / "photos" / "budi.jpg", budi2);
-    CHECK(kiosk.sync().configStatus == "applied");
+    CHECK(kiosk.sync().config.applied());
     CHECK(etag() != first);
     CHECK(photoOf(kBudi) == budi2);
     CHECK(filesIn(dir / "kiosk" / "photos") == 2);
 
     // A photo in this device's own directory takes precedence over the office-wide one.
     writeFile(publish / "devices" / "kiosk-photo" / "photos" / "budi.jpg", budi1);
-    CHECK(kiosk.sync().configStatus == "applied");
+    CHECK(kiosk.sync().config.applied());
     CHECK(photoOf(kBudi) == budi1);
     const std::string inForce = etag();
 
@@ -287,15 +287,15 @@ TEST_CASE("officers' photos published by the central office reach the kiosk, a c
         kiosk.rate(1);
         writeFile(publish / "photos" / "dewi.png", test::makeBmp(16, 16));
         r = kiosk.sync();
-        CHECK(r.ok); // the ratings went up all the same
+        CHECK(r.ok()); // the ratings went up all the same
         CHECK(r.sent == 1);
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::Contains("HTTP 503 config_invalid") &&
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::Contains("HTTP 503 config_invalid") &&
                                       Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' is not a PNG or JPEG image"));
         writeFile(publish / "photos" / "dewi.png", test::makeNoisePng(420, 420));
-        CHECK_THAT(kiosk.sync().configError, Catch::Contains("photo 'photos/dewi.png' is") && Catch::Contains("more than the 512 KiB allowed"));
+        CHECK_THAT(kiosk.sync().config.outcome.message, Catch::Contains("photo 'photos/dewi.png' is") && Catch::Contains("more than the 512 KiB allowed"));
         std::filesystem::remove(publish / "photos" / "dewi.png");
-        CHECK_THAT(kiosk.sync().configError, Catch::Contains("photo 'photos/dewi.png' is missing"));
+        CHECK_THAT(kiosk.sync().config.outcome.message, Catch::Contains("photo 'photos/dewi.png' is missing"));
         // The kiosk keeps the roster and the photos it had.
         CHECK(etag() == inForce);
         CHECK(photoOf(kDewi) == dewi);
@@ -324,15 +324,15 @@ TEST_CASE("officers' photos published by the central office reach the kiosk, a c
         };
         const std::string bmp = protocol::base64Encode(test::makeBmp(16, 16));
         r = sync::syncOnce(*kiosk.st, kiosk.prov, tampered([&](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = bmp; }));
-        CHECK(r.configStatus == "error");
-        CHECK_THAT(r.configError, Catch::StartsWith("roster.toml from the central office") &&
+        CHECK(r.config.outcome.ok() == false);
+        CHECK_THAT(r.config.outcome.message, Catch::StartsWith("roster.toml from the central office") &&
                                       Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' is not a PNG or JPEG image"));
         const std::string huge = protocol::base64Encode(test::makeNoisePng(420, 420));
-        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([&](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = huge; })).configError,
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([&](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = huge; })).config.outcome.message,
                    Catch::Contains("photo 'photos/dewi.png' is") && Catch::Contains("more than the 512 KiB allowed"));
-        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"].erase("photos/dewi.png"); })).configError,
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"].erase("photos/dewi.png"); })).config.outcome.message,
                    Catch::Contains("photo 'photos/dewi.png' is missing"));
-        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = "not*base64"; })).configError,
+        CHECK_THAT(sync::syncOnce(*kiosk.st, kiosk.prov, tampered([](nlohmann::json& b) { b["photos"]["photos/dewi.png"] = "not*base64"; })).config.outcome.message,
                    Catch::Contains("officers[2] (NIP " + kDewi + "): photo 'photos/dewi.png' cannot be read: not base64"));
         // Nothing applied: the roster, its photos, no survey definition, the ETag in force.
         CHECK(officers(kiosk.st->database()) == 3);
@@ -343,7 +343,7 @@ TEST_CASE("officers' photos published by the central office reach the kiosk, a c
         CHECK(etag() == inForce);
         CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM audit_events WHERE kind = 'config_refused'") == 4);
         // The genuine answer, next time, is applied.
-        CHECK(kiosk.sync().configStatus == "applied");
+        CHECK(kiosk.sync().config.applied());
         CHECK(officers(kiosk.st->database()) == 2);
         CHECK(photoOf(kDewi) == dewi);
     }

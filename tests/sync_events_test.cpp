@@ -49,8 +49,8 @@ TEST_CASE("officer sessions, cases and audit events reach the central office, an
     const std::string caseId = duty.logCase("nib", std::string("A-017")).id;
 
     auto result = kiosk.sync();
-    INFO(result.error);
-    REQUIRE(result.ok);
+    INFO(result.error());
+    REQUIRE(result.ok());
     CHECK(result.eventsSent >= 3); // the session, the case, the audit event(s)
     CHECK(result.eventsPendingLeft == 0);
     {
@@ -72,7 +72,7 @@ TEST_CASE("officer sessions, cases and audit events reach the central office, an
     CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM cases WHERE upload_status = 'pending'") == 1);
     CHECK(kiosk.st->database().queryInt("SELECT count(*) FROM officer_sessions WHERE upload_status = 'pending'") == 1);
     result = kiosk.sync();
-    REQUIRE(result.ok);
+    REQUIRE(result.ok());
     CHECK(result.sent == 1);
     CHECK(result.eventsSent == 2);
     {
@@ -87,12 +87,12 @@ TEST_CASE("officer sessions, cases and audit events reach the central office, an
 
     // Nothing new: nothing sent. Delivered twice (a crash before marking): counted once.
     result = kiosk.sync();
-    CHECK(result.ok);
+    CHECK(result.ok());
     CHECK(result.eventsSent == 0);
     kiosk.st->database().exec("UPDATE cases SET upload_status = 'pending'");
     kiosk.st->database().exec("UPDATE audit_events SET upload_status = 'pending'");
     result = kiosk.sync();
-    CHECK(result.ok);
+    CHECK(result.ok());
     const auto rep = central.report();
     CHECK(rep["cases_total"] == 1);
     CHECK(rep["sessions_total"] == 1);
@@ -133,7 +133,7 @@ TEST_CASE("a change made while its upload is in flight is sent again, not lost",
         return resp;
     };
     const auto result = sync::syncOnce(*kiosk.st, kiosk.prov, send);
-    CHECK(result.ok);
+    CHECK(result.ok());
     // The changed row was not marked sent by the first answer (it answered for the revision sent), so
     // it went again in a second request; the other two were marked once.
     CHECK(result.requests == 2);
@@ -150,7 +150,7 @@ TEST_CASE("the central office verifies each device's hash chain and reports gaps
     const auto prov = central.addDevice("kiosk-chain");
     Kiosk kiosk(dir / "kiosk", prov);
     kiosk.rate(10);
-    REQUIRE(kiosk.sync().ok);
+    REQUIRE(kiosk.sync().ok());
     auto chain = central.report()["devices"]["kiosk-chain"]["chain"];
     INFO(chain.dump());
     CHECK(chain["ok"] == true);
@@ -161,7 +161,7 @@ TEST_CASE("the central office verifies each device's hash chain and reports gaps
     kiosk.rate(5); // chain positions 11..15
     kiosk.st->database().exec("DELETE FROM ratings WHERE seq = 12");
     kiosk.st->database().exec("UPDATE ratings SET score = CASE score WHEN 4 THEN 3 ELSE 4 END WHERE seq = 14");
-    REQUIRE(kiosk.sync().ok);
+    REQUIRE(kiosk.sync().ok());
     chain = central.report()["devices"]["kiosk-chain"]["chain"];
     INFO(chain.dump());
     CHECK(chain["ok"] == false);
@@ -177,7 +177,7 @@ TEST_CASE("the central office verifies each device's hash chain and reports gaps
     // The kiosk's database is replaced (moved aside as corrupt, or a new SD card): a new chain starts.
     Kiosk fresh(dir / "kiosk2", prov);
     fresh.rate(3);
-    REQUIRE(fresh.sync().ok);
+    REQUIRE(fresh.sync().ok());
     chain = central.report()["devices"]["kiosk-chain"]["chain"];
     INFO(chain.dump());
     CHECK(chain["restarts"] == 1);

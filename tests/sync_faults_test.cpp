@@ -56,8 +56,8 @@ void syncThroughFaults(const std::function<Fault(int)>& schedule, int ratings, c
     sync::CurlOptions curl;
     curl.timeoutSeconds = 2; // shorter than the proxy's stall
     const auto r = sync::syncOnce(*kiosk.st, prov, [&](const sync::HttpRequest& req) { return sync::curlSend(req, curl); }, o);
-    INFO(r.error);
-    CHECK(r.ok);
+    INFO(r.error());
+    CHECK(r.ok());
     CHECK(r.pendingLeft == 0);
     CHECK(r.eventsPendingLeft == 0);
 
@@ -179,8 +179,8 @@ TEST_CASE("a proxy from the environment (http_proxy) carries the sync", "[sync][
         ~Env() { unsetenv("http_proxy"); }
     } env(proxy.url());
     const auto r = kiosk.sync();
-    INFO(r.error);
-    CHECK(r.ok);
+    INFO(r.error());
+    CHECK(r.ok());
     const auto log = proxy.log();
     REQUIRE(log.size() == 3); // the configuration, then two batches
     for (const auto& e : log) CHECK(e.asForwardProxy);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <deque>
+#include <fstream>
 
 using namespace skm;
 
@@ -97,7 +98,7 @@ TEST_CASE("network errors, 5xx, 408 and 429 are retried with growing jittered de
     rig.rate(3);
     rig.sender.script = {answer(0), answer(503), answer(408), answer(429), storeAll};
     const auto r = rig.run();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 3);
     // Full jitter with the random source at its maximum: exactly base * 2^attempt.
     CHECK(rig.sleeps == std::vector<int64_t>{1000, 2000, 4000, 8000});
@@ -117,7 +118,7 @@ TEST_CASE("Retry-After is honoured, in seconds and as an HTTP date", "[sync][pol
     rig.rate(1);
     rig.options.random = [] { return uint64_t{0}; }; // jitter would say 0 ms
     rig.sender.script = {answer(503, {{"error", "unavailable"}}, {{"retry-after", "7"}}), storeAll};
-    CHECK(rig.run().ok);
+    CHECK(rig.run().ok());
     CHECK(rig.sleeps == std::vector<int64_t>{7000});
 }
 
@@ -128,8 +129,8 @@ TEST_CASE("retrying stops at the run's deadline and leaves the ratings pending",
     rig.options.deadlineMs = 30'000;
     for (int i = 0; i < 20; ++i) rig.sender.script.push_back(answer(500));
     const auto r = rig.run();
-    CHECK_FALSE(r.ok);
-    CHECK_THAT(r.error, Catch::Contains("HTTP 500") && Catch::Contains("deadline"));
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(r.error(), Catch::Contains("HTTP 500") && Catch::Contains("deadline"));
     CHECK(r.pendingLeft == 2);
     int64_t slept = 0;
     for (int64_t s : rig.sleeps) slept += s;
@@ -149,7 +150,7 @@ TEST_CASE("batches are bounded in bytes as well as in count", "[sync][policy]")
     rig.options.maxBatchBytes = 32 * 1024;
     for (int i = 0; i < 40; ++i) rig.sender.script.push_back(storeAll);
     const auto r = rig.run();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 40);
     size_t delivered = 0;
     for (const auto& b : rig.sender.bodies) {
@@ -180,7 +181,7 @@ TEST_CASE("413 splits the batch until it fits, and a single rating too large is 
     };
     rig.sender.script = {tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1), tooLarge(1)};
     const auto r = rig.run();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 4);
     std::vector<size_t> sizes;
     for (const auto& b : rig.sender.bodies) sizes.push_back(b["ratings"].size());
@@ -200,7 +201,7 @@ TEST_CASE("a clock far off is corrected from the server's time, kept, and the re
     rig.rate(1);
     const int64_t serverTime = rig.clock.wallMs() / 1000 + 3 * 3600; // the kiosk booted three hours behind
     rig.sender.script = {answer(401, {{"error", "clock_skew"}, {"server_time", serverTime}}), storeAll};
-    CHECK(rig.run().ok);
+    CHECK(rig.run().ok());
     REQUIRE(rig.sender.timestamps.size() == 2);
     CHECK(std::abs(rig.sender.timestamps[1] - serverTime) <= 1);
     CHECK(rig.sleeps.empty());
@@ -226,8 +227,8 @@ TEST_CASE("other 4xx reject the batch's ratings with the reason, and refused cre
         rig.rate(2);
         rig.sender.script = {answer(401, {{"error", "unauthorized"}})};
         const auto r = rig.run();
-        CHECK_FALSE(r.ok);
-        CHECK_THAT(r.error, Catch::Contains("unauthorized") && Catch::Contains("provisioning"));
+        CHECK_FALSE(r.ok());
+        CHECK_THAT(r.error(), Catch::Contains("unauthorized") && Catch::Contains("provisioning"));
         CHECK(rig.st->counts().pending == 2);
     }
     SECTION("TLS verification failure: an alert, no retry loop")
@@ -236,7 +237,7 @@ TEST_CASE("other 4xx reject the batch's ratings with the reason, and refused cre
         rig.rate(1);
         rig.sender.script = {[](const sync::HttpRequest&) { return sync::HttpResponse{0, "", {}, "SSL certificate problem", true}; }};
         const auto r = rig.run();
-        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK_THAT(r.error(), Catch::Contains("TLS verification failed"));
         CHECK(rig.sleeps.empty());
         CHECK(rig.sender.bodies.size() == 1);
         CHECK(rig.st->counts().pending == 1);
@@ -251,14 +252,96 @@ TEST_CASE("a busy answer to the configuration download delays the uploads by its
     rig.sender.configAnswer = {503, R"({"protocol":1,"error":"unavailable"})", {{"retry-after", "7"}}, {}, false};
     rig.sender.script = {storeAll};
     const auto r = rig.run();
-    CHECK(r.ok);
-    CHECK(r.configStatus == "error");
+    CHECK(r.ok());
+    CHECK(r.config.outcome.ok() == false);
     REQUIRE(rig.sleeps.size() == 1);
     CHECK(rig.sleeps[0] == 7000); // Retry-After, above the jitter's 200 ms
     rig.sender.configAnswer = {429, "", {}, {}, false}; // busy, without saying for how long: the backoff
     rig.rate(1);
     rig.sender.script = {storeAll};
-    CHECK(rig.run().ok);
+    CHECK(rig.run().ok());
     REQUIRE(rig.sleeps.size() == 2);
     CHECK(rig.sleeps[1] == 200);
+}
+
+TEST_CASE("every way a run ends is one outcome: ok, retry or error, with its problem, in the result and in last_sync", "[sync][policy][outcome]")
+{
+    using K = sync::Outcome::Kind;
+    using P = sync::Outcome::Problem;
+    struct Case {
+        const char* name;
+        std::function<sync::HttpResponse(const sync::HttpRequest&)> answer;
+        K kind;
+        P problem;
+        const char* problemName;
+    };
+    sync::HttpResponse tls{0, "", {}, "SSL peer certificate was not OK", true};
+    const std::vector<Case> cases = {
+        {"no response", answer(0), K::Retry, P::Network, "network"},
+        {"503", answer(503, {{"error", "busy"}}), K::Retry, P::Busy, "busy"},
+        {"429", answer(429), K::Retry, P::Busy, "busy"},
+        {"500", answer(500), K::Retry, P::Other, "other"},
+        {"TLS", [tls](const sync::HttpRequest&) { return tls; }, K::Error, P::Tls, "tls"},
+        {"401", answer(401, {{"error", "unauthorized"}}), K::Error, P::Refused, "refused"},
+    };
+    for (const Case& c : cases) {
+        DYNAMIC_SECTION(c.name)
+        {
+            Rig rig;
+            rig.rate(1);
+            rig.options.deadlineMs = 1'500; // one retry at most
+            for (int i = 0; i < 5; ++i) rig.sender.script.push_back(c.answer);
+            const auto r = rig.run();
+            CHECK(r.outcome.kind == c.kind);
+            CHECK(r.outcome.problem == c.problem);
+            CHECK_FALSE(r.ok());
+            CHECK_FALSE(r.error().empty());
+            CHECK(r.pendingLeft == 1); // kept for the next run, whatever the outcome
+            const auto last = nlohmann::json::parse(rig.st->database().queryText("SELECT value FROM meta WHERE key = 'last_sync'"));
+            CHECK(last["outcome"] == r.outcome.kindName());
+            CHECK(last["problem"] == c.problemName);
+            CHECK(last["error"] == r.error());
+        }
+    }
+    SECTION("delivered: ok, and nothing left")
+    {
+        Rig rig;
+        rig.rate(2);
+        rig.sender.script = {storeAll};
+        const auto r = rig.run();
+        CHECK(r.outcome.kind == K::Ok);
+        CHECK(r.ok());
+        CHECK(r.error().empty());
+        CHECK(r.config.unchanged());
+        const auto last = nlohmann::json::parse(rig.st->database().queryText("SELECT value FROM meta WHERE key = 'last_sync'"));
+        CHECK(last["outcome"] == "ok");
+        CHECK(last["problem"] == "none");
+        CHECK(last["error"].is_null());
+        CHECK(last["config"]["status"] == "unchanged");
+    }
+    SECTION("a rating that arrives while a batch is on the wire goes in the same run")
+    {
+        Rig rig;
+        rig.rate(1);
+        rig.sender.script = {[&](const sync::HttpRequest& req) {
+            REQUIRE(rig.st->commit(rig.st->stamp(4)).ok); // the kiosk rates while the batch is on the wire
+            return storeAll(req);
+        }};
+        rig.sender.script.push_back(storeAll);
+        const auto r = rig.run();
+        // The run takes what is pending until nothing is: the newcomer goes in the same run.
+        CHECK(r.ok());
+        CHECK(r.sent == 2);
+    }
+    SECTION("the kiosk's database cannot be opened: an error, and the run says why instead of throwing")
+    {
+        test::TempDir dir;
+        std::filesystem::create_directories(dir / "data");
+        std::ofstream(dir / "data" / "skm.db") << std::string(8192, 'x'); // not a database
+        Rig rig;
+        const auto r = sync::syncDataDir(dir / "data", rig.p, std::ref(rig.sender), rig.options);
+        CHECK(r.outcome.kind == K::Error);
+        CHECK(r.outcome.problem == P::Damaged);
+        CHECK_THAT(r.error(), Catch::Contains("damaged"));
+    }
 }

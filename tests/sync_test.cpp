@@ -36,8 +36,8 @@ TEST_CASE("every rating reaches the central office exactly once, also when a bat
     const auto ids = kiosk.rate(1200);
 
     auto r = kiosk.sync(500); // three batches
-    INFO(r.error);
-    CHECK(r.ok);
+    INFO(r.error());
+    CHECK(r.ok());
     CHECK(r.sent == 1200);
     CHECK(r.pendingLeft == 0);
     auto rep = central.report();
@@ -46,14 +46,14 @@ TEST_CASE("every rating reaches the central office exactly once, also when a bat
     CHECK(rep["devices"]["kiosk-01"]["suppressed"] == 71); // i % 17 == 0 for i < 1200
 
     r = kiosk.sync(); // nothing left
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 0);
 
     // A crash after the server stored a batch but before the kiosk marked it: the rows are still
     // pending and go again; the server answers duplicate and counts them once.
     kiosk.st->database().exec("UPDATE ratings SET upload_status = 'pending' WHERE seq % 3 = 0");
     r = kiosk.sync();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 400);
     CHECK(central.report()["ratings_total"] == 1200);
     CHECK(kiosk.st->counts().sent == 1200);
@@ -65,11 +65,11 @@ TEST_CASE("a reason or comment added after the upload reaches the central office
     Central central(dir / "central");
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-02"));
     const auto ids = kiosk.rate(3);
-    REQUIRE(kiosk.sync().ok);
+    REQUIRE(kiosk.sync().ok());
     REQUIRE(kiosk.st->update({ids[1], store::RatingUpdate::Field::Comment, "antri lama", "id"}).ok);
     CHECK(kiosk.st->counts().pending == 1); // back in the outbox
     const auto r = kiosk.sync();
-    CHECK(r.ok);
+    CHECK(r.ok());
     CHECK(r.sent == 1);
     store::Database db((dir / "central" / "central.db").string(), SQLITE_OPEN_READONLY);
     CHECK(db.queryText("SELECT comment FROM ratings WHERE id = '" + ids[1] + "'") == "antri lama");
@@ -138,7 +138,7 @@ TEST_CASE("forged, replayed, skewed, malformed and oversized requests are refuse
     CHECK(error(r) == "replay");
     CHECK(central.report()["ratings_total"] == 1);
 
-    CHECK(kiosk.sync().ok); // the server is still healthy for honest requests
+    CHECK(kiosk.sync().ok()); // the server is still healthy for honest requests
 }
 
 TEST_CASE("a rating the central office refuses is kept, rejected, with the reason", "[sync]")
@@ -150,7 +150,7 @@ TEST_CASE("a rating the central office refuses is kept, rejected, with the reaso
     // A rating that names another device (a database copied from another kiosk) is refused.
     kiosk.st->database().exec("UPDATE ratings SET device_id = 'skm-oldid' WHERE seq = 1");
     const auto r = kiosk.sync();
-    CHECK(r.ok); // nothing pending is left: the run completed
+    CHECK(r.ok()); // nothing pending is left: the run completed
     CHECK(r.sent == 1);
     CHECK(r.rejected == 1);
     CHECK(kiosk.st->counts().rejected == 1);
@@ -277,8 +277,8 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-tls", {"--ca", pki.path("ca.pem")}));
         kiosk.rate(5);
         const auto r = kiosk.sync();
-        INFO(r.error);
-        CHECK(r.ok);
+        INFO(r.error());
+        CHECK(r.ok());
         CHECK(central.report()["ratings_total"] == 5);
         // Browsers are told to keep to HTTPS.
         auto health = sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", test::readFile(pki.path("ca.pem")), "", 0});
@@ -299,8 +299,8 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-pin", {"--ca", pki.path("ca.pem"), "--pin", pki.pin}));
         kiosk.rate(2);
         const auto r = kiosk.sync();
-        INFO(r.error);
-        CHECK(r.ok);
+        INFO(r.error());
+        CHECK(r.ok());
     }
     SECTION("the wrong CA: refused at once, an alert, nothing sent, no retry loop")
     {
@@ -308,8 +308,8 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         kiosk.rate(3);
         const auto start = std::chrono::steady_clock::now();
         const auto r = kiosk.sync();
-        CHECK_FALSE(r.ok);
-        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK_FALSE(r.ok());
+        CHECK_THAT(r.error(), Catch::Contains("TLS verification failed"));
         CHECK(r.requests == 1);
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20)); // not the 5-minute retry deadline
         CHECK(kiosk.st->counts().pending == 3);
@@ -320,7 +320,7 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-wrongpin", {"--ca", pki.path("ca.pem"), "--pin", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}));
         kiosk.rate(1);
         const auto r = kiosk.sync();
-        CHECK_THAT(r.error, Catch::Contains("TLS verification failed"));
+        CHECK_THAT(r.error(), Catch::Contains("TLS verification failed"));
         CHECK(kiosk.st->counts().pending == 1);
     }
 }

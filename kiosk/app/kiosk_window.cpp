@@ -1,5 +1,7 @@
 #include "kiosk_window.hpp"
 
+#include "sync_now.hpp"
+
 #include "gl_images.hpp"
 #include "watchdog.hpp"
 
@@ -474,15 +476,7 @@ int runKiosk(const RunOptions& o)
     // connection is not the kiosk's: a damaged database is refused there (store::StoreDamaged, which
     // the admin screen names) and left for this kiosk to salvage at its next start.
     if (std::filesystem::exists(sync::provisioningPath(o.dataDir))) {
-        controller.setSyncRunner(
-            [dataDir = o.dataDir]() -> ui::SyncSummary {
-                const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
-                sync::SyncOptions options;
-                options.deadlineMs = 60'000;
-                const sync::SyncResult r = sync::syncDataDir(dataDir, p, [](const sync::HttpRequest& req) { return sync::curlSend(req); }, options);
-                spdlog::info("sync now: sent {}, rejected {}, left {}{}", r.sent, r.rejected, r.pendingLeft, r.error.empty() ? "" : "; " + r.error);
-                return ui::SyncSummary{r.ok, r.sent, r.rejected, r.pendingLeft, r.error};
-            },
+        controller.setSyncRunner(app::syncNowRunner(o.dataDir),
             [] { glfwPostEmptyEvent(); });
     }
     // "Export to USB" signs with the provisioning's key, read when the technician asks (a kiosk

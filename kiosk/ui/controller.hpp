@@ -56,7 +56,8 @@ struct UiSettings {
     static UiSettings from(const config::KioskConfig& c);
 };
 
-// What one "sync now" run did (skm-sync's result, reduced to what the technician reads).
+// What one "sync now" run did (skm-sync's result, reduced to what the technician reads by
+// app::summarize, kiosk/app/sync_now.hpp).
 struct SyncSummary {
     bool ok = false;
     int64_t sent = 0;
@@ -64,11 +65,14 @@ struct SyncSummary {
     int64_t pendingLeft = 0;
     std::string error; // as the sync code says it (English); the screen shows its kind in Indonesian first
     bool storeDamaged = false; // the database is damaged: the sync refused to open it and sent nothing
+    // The kind of problem when not ok, as a catalogue key: "admin.problem_network", "_tls",
+    // "_refused", "_busy" or "_other".
+    std::string problemKey = "admin.problem_other";
 };
 
-// The kind of a sync error, as a catalogue key ("admin.problem_network", "admin.problem_tls",
-// "admin.problem_refused", "admin.problem_busy", "admin.problem_other").
-[[nodiscard]] const char* syncProblemKey(const std::string& error);
+// The catalogue key of a sync problem by its name in the sync's record (sync::Outcome::problemName:
+// "network", "tls", "refused", "busy"; anything else is "admin.problem_other").
+[[nodiscard]] std::string syncProblemKey(const std::string& problemName);
 
 // The officer's photo file, or empty: set by the app (DATA_DIR/photos) once the roster carries photos.
 using PhotoLocator = std::function<std::string(const roster::Officer&)>;

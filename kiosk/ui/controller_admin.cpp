@@ -37,12 +37,13 @@ void Controller::openTechnicianSignIn()
     if (m_settings.adminPinHash.empty()) say("admin.disabled", true);
 }
 
-const char* syncProblemKey(const std::string& error)
+std::string syncProblemKey(const std::string& problemName)
 {
-    if (error.rfind("network:", 0) == 0) return "admin.problem_network";
-    if (error.find("TLS verification failed") != std::string::npos) return "admin.problem_tls";
-    if (error.find("check the provisioning") != std::string::npos || error.find("HTTP 401") != std::string::npos) return "admin.problem_refused";
-    if (error.find("HTTP 503") != std::string::npos || error.find("HTTP 429") != std::string::npos) return "admin.problem_busy";
+    static const std::pair<const char*, const char*> keys[] = {
+        {"network", "admin.problem_network"}, {"tls", "admin.problem_tls"}, {"refused", "admin.problem_refused"}, {"busy", "admin.problem_busy"}};
+    for (const auto& [name, key] : keys) {
+        if (problemName == name) return key;
+    }
     return "admin.problem_other";
 }
 
@@ -69,7 +70,7 @@ bool Controller::drainBackground()
         // starts again (store::StoreDamaged). The journal gets the whole reason.
         spdlog::error("sync now: {}", r.error);
         say("admin.sync_damaged", true);
-    } else if (r.error.empty()) {
+    } else if (r.ok) {
         officerMessage("admin.sync_done",
                        m_state.catalog->format(lang, "admin.sync_done",
                                                {{"sent", config::formatCount(r.sent, lang)},
@@ -79,7 +80,7 @@ bool Controller::drainBackground()
     } else {
         officerMessage("admin.sync_failed",
                        m_state.catalog->format(lang, "admin.sync_failed",
-                                               {{"problem", m_state.t(syncProblemKey(r.error))}, {"detail", r.error}, {"left", config::formatCount(r.pendingLeft, lang)}}),
+                                               {{"problem", m_state.t(r.problemKey.empty() ? "admin.problem_other" : r.problemKey)}, {"detail", r.error}, {"left", config::formatCount(r.pendingLeft, lang)}}),
                        true);
     }
     if (m_state.screen == ScreenId::Admin) refreshAdmin();
@@ -154,9 +155,10 @@ void Controller::refreshAdmin()
         }
     }
     line("admin.last_sync", lastSync);
-    std::string syncError, config = "-";
+    std::string syncError, syncProblem, config = "-";
     if (const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson.empty() ? "{}" : st.lastSyncJson, nullptr, false); j.is_object()) {
         if (j.contains("error") && j["error"].is_string()) syncError = j["error"].get<std::string>();
+        syncProblem = j.value("problem", "");
         if (j.contains("config") && j["config"].is_object()) {
             const nlohmann::json& c = j["config"];
             const std::string status = c.value("status", "");
@@ -164,12 +166,12 @@ void Controller::refreshAdmin()
             else if (status == "applied") config = t("admin.config_applied");
             else if (c.contains("error") && c["error"].is_string()) {
                 const std::string e = c["error"].get<std::string>();
-                config = m_state.t(syncProblemKey(e)) + " (" + e + ")";
+                config = m_state.t(syncProblemKey(c.value("problem", ""))) + " (" + e + ")";
             }
         }
     }
     // The kind of problem in Indonesian, then what the sync code said (for whoever fixes it).
-    if (!syncError.empty()) line("admin.sync_error", m_state.t(syncProblemKey(syncError)) + " (" + syncError + ")");
+    if (!syncError.empty()) line("admin.sync_error", m_state.t(syncProblemKey(syncProblem)) + " (" + syncError + ")");
     line("admin.config", config);
     try {
         store::Database& db = m_store.database();
