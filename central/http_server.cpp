@@ -1,3 +1,10 @@
+// The central office's HTTP/1.1 server (http_server.hpp says what it promises). Why one file of about
+// a thousand lines: Server::Impl is one epoll state machine per connection (accept, TLS handshake, head,
+// body, dispatch to a worker pool, write, keep-alive or close), and every limit of docs/reliability.md
+// is a transition in it that reads the same connection's counters and the same per-address budget;
+// split by phase, each piece would need the whole Conn and the budgets anyway. The helpers that do not
+// (reason phrases, token characters, the worker pool) are small and sit at the top.
+
 #include "http_server.hpp"
 
 #include <nlohmann/json.hpp>

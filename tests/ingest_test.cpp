@@ -3,6 +3,8 @@
 // later upload: a differing re-send is a `conflict`, the stored record stays and both versions are
 // kept for the office), hostile text is refused (NIPs, control characters), a rating's implausible
 // time is flagged, device ids are restricted, and the files holding the device secrets are private.
+// One file of about 600 lines: each case is one rule of append-only history or hostile text, all
+// against the same real server and kiosk fixtures (support/sync_fixture.hpp).
 
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"

@@ -1,5 +1,7 @@
 // The officer's desk without a window: sign-in by touch and by keyboard, logging a case, the citizen's
 // rating tied to it, breaks, sign-out, the discreet gesture; real screens, controller, roster and store.
+// One file of about 600 lines: the officer's desk and the technician's panel share the Desk rig below
+// and are one person's side of the counter.
 
 #include "support/kiosk_rig.hpp"
 

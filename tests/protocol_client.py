@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """A second, minimal client of the SKM sync protocol, written from docs/sync-protocol.md alone
 (Python 3, standard library only). tests/protocol_client_test.sh runs it against a real skm-central.
+About 500 lines, one file on purpose: it is the proof that the document alone is enough to write a
+client, so it is written as a second implementer would, without the project's modules.
 
   protocol_client.py selftest DOC
       recompute the document's worked example (canonical requests, signatures, a 304's response

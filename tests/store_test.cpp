@@ -1,4 +1,8 @@
-// The rating store against real SQLite files in temporary directories.
+// The rating store against real SQLite files in temporary directories: opening and its refusals,
+// commit and update, the hash chain, migrations from every earlier schema with data in them, the
+// device id, disk full and I/O errors (a real tiny file system and the faulty VFS), quarantine and
+// salvage of a damaged file. One file because they share its helpers (onDisk, integrity, the
+// scrambled-page fixtures) and all test one class, RatingStore; about 800 lines.
 
 #include "support/faulty_vfs.hpp"
 #include "support/test_util.hpp"

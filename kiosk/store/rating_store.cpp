@@ -1,3 +1,9 @@
+// The rating store (rating_store.hpp). Why one file of about 500 lines: opening (the version check,
+// quarantine and salvage, pragmas read back, migrations), the commit with its chain link, the update
+// that re-queues a sent rating and the read-only status all work on the one writer connection and the
+// same statements; salvage (salvage.cpp), the JSON of a record (rating_json.cpp, record_json.cpp), the
+// export and the survey tables are in their own files already.
+
 #include "rating_store.hpp"
 
 #include <core/chain.hpp>

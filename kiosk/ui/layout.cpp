@@ -1,3 +1,8 @@
+// The layouts of every screen (layout.hpp). Why one file of nearly 600 lines: each screen's layout is
+// a short function, but they share the fitting rules (the physical minimums, text that wraps or is cut,
+// two columns or one) and are read and changed together when a panel size is added; layout_test.cpp
+// walks them all on every panel.
+
 #include "layout.hpp"
 
 #include <algorithm>
