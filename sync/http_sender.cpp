@@ -15,6 +15,9 @@ size_t collect(char* data, size_t size, size_t n, void* out)
     return size * n;
 }
 
+// libcurl's progress callback: a non-zero answer abandons the transfer (CURLE_ABORTED_BY_CALLBACK).
+int checkCancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; }
+
 size_t collectHeader(char* data, size_t size, size_t n, void* out)
 {
     std::string line(data, size * n);
@@ -65,11 +68,17 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     if (!request.caPem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
     if (!request.pinnedKey.empty()) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, request.pinnedKey.c_str());
     if (request.maxSendBytesPerSecond > 0) curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(request.maxSendBytesPerSecond));
+    if (request.cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, checkCancel);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     // Proxies come from the environment (https_proxy, no_proxy), as libcurl reads them by default.
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
         response.body.clear();
+        response.cancelled = rc == CURLE_ABORTED_BY_CALLBACK;
         response.tlsFailure = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
                               rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_ISSUER_ERROR;
         return response;

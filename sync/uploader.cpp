@@ -41,6 +41,7 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
 Outcome outcomeOf(const HttpResponse& resp, std::string why)
 {
     using P = Outcome::Problem;
+    if (resp.cancelled) return Outcome::retry(P::Other, "cancelled: the kiosk is stopping");
     if (resp.tlsFailure) return Outcome::error(P::Tls, std::move(why));
     if (resp.status == 0) return Outcome::retry(P::Network, std::move(why));
     if (resp.status == 503 || resp.status == 429) return Outcome::retry(P::Busy, std::move(why));
@@ -88,10 +89,12 @@ struct Run {
     int attempt = 0;
 
     int64_t mono() const { return o.monoNowMs ? o.monoNowMs() : st.clock().monoMs(); }
+    [[nodiscard]] bool cancelled() const { return o.cancel && o.cancel->load(); }
+    // Waits `ms`, in steps of at most 100 ms when the run can be cancelled, so a stop cuts it short.
     void sleep(int64_t ms) const
     {
-        if (o.sleep) o.sleep(ms);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        if (o.sleep) return o.sleep(ms);
+        for (int64_t left = ms; left > 0 && !cancelled(); left -= 100) std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(left, o.cancel ? 100 : left)));
     }
     // Full jitter (AWS, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base * 2^attempt)],
     // by multiply-shift (no modulo bias).
@@ -191,6 +194,7 @@ Outcome deliver(Run& run, const OutboxBatch& batch)
         ++run.result.requests;
         if (run.o.onBody) run.o.onBody(req.body);
         const HttpResponse resp = run.send(req);
+        if (resp.cancelled || run.cancelled()) return outcomeOf(HttpResponse{0, "", {}, "cancelled", false, true}, "cancelled");
         const nlohmann::json answer = nlohmann::json::parse(resp.body, nullptr, false);
         const std::string error = answer.is_object() ? answer.value("error", "") : "";
         const std::string detail = "HTTP " + std::to_string(resp.status) + (error.empty() ? "" : " " + error) +
@@ -245,15 +249,23 @@ Outcome deliver(Run& run, const OutboxBatch& batch)
         if (run.mono() + delay > run.deadline) return Outcome::retry(outcome.problem, why + " (gave up: the run's deadline)");
         spdlog::info("{}; retrying in {} ms", why, delay);
         run.sleep(delay);
+        if (run.cancelled()) return outcomeOf(HttpResponse{0, "", {}, "cancelled", false, true}, "cancelled");
         ++run.attempt;
     }
 }
 
 } // namespace
 
-SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender& send, const SyncOptions& options)
+SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender& sender, const SyncOptions& options)
 {
     SyncResult result;
+    // Every request carries the run's cancel flag, and none leaves once it is set.
+    const Sender send = [&](const HttpRequest& req) {
+        if (options.cancel && options.cancel->load()) return HttpResponse{0, "", {}, "cancelled", false, true};
+        HttpRequest r = req;
+        r.cancel = options.cancel;
+        return sender(r);
+    };
     Run run{st, p, send, options, result};
     try {
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
@@ -274,6 +286,10 @@ SyncResult syncOnce(store::RatingStore& st, const Provisioning& p, const Sender&
             }
         }
         while (result.outcome.ok()) {
+            if (run.cancelled()) {
+                result.outcome = outcomeOf(HttpResponse{0, "", {}, "cancelled", false, true}, "cancelled");
+                break;
+            }
             const OutboxBatch batch = selectPending(st.database(), options.batchSize);
             if (batch.size() == 0) break;
             result.outcome = deliver(run, batch);

@@ -54,6 +54,9 @@ struct SyncOptions {
     std::function<int64_t()> monoNowMs;     // empty: the store's monotonic clock
     std::function<uint64_t()> random;       // empty: libsodium
     std::function<void(const std::string& body)> onBody; // sees each request body as sent (benchmarks)
+    // When it becomes true the run stops at the next step (a transfer in flight is abandoned, a backoff
+    // wait cut short) and answers retry: the kiosk is stopping. What was not answered stays pending.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Makes `req` a signed request of this device for `method` and `path` (url, TLS settings, the

@@ -244,7 +244,7 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
             REQUIRE(w.snap().officerMessageKey == "admin.exported"); // the file and its counts, kind by kind
             w.settle();
             checkFrame(w, "technician: exported", false);
-            w.controller->setSyncRunner([]() -> ui::SyncSummary { throw store::StoreDamaged("database skm.db is damaged (quick_check failed)"); }, [] {});
+            w.controller->setSyncRunner([](const std::atomic<bool>&) -> ui::SyncSummary { throw store::StoreDamaged("database skm.db is damaged (quick_check failed)"); }, [] {});
             w.tap("admin.sync_now");
             for (int i = 0; i < 400 && !w.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
             REQUIRE(w.snap().officerMessageKey == "admin.sync_damaged");

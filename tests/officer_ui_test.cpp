@@ -323,7 +323,7 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     gate.lock(); // the "sync" waits until the test lets it finish
     std::atomic<int> wakes{0};
     d.controller->setSyncRunner(
-        [&] {
+        [&](const std::atomic<bool>&) {
             std::lock_guard hold(gate);
             return ui::SyncSummary{true, 1234, 0, 0, {}};
         },
@@ -348,6 +348,69 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_done");
     CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1.234")); // the Indonesian way
     CHECK(d.controller->screen() == ScreenId::Admin);
+}
+
+TEST_CASE("a kiosk stopped during sync now cancels the sync and waits for it only a moment", "[admin][ui][sync][cancel]")
+{
+    // What outlives the controller: a run that ignores its cancel flag keeps these until it ends.
+    std::mutex gate;
+    std::atomic<bool> sawCancel{false};
+    std::atomic<bool> finished{false};
+    std::atomic<int> wakes{0};
+    Desk d;
+    config::KioskConfig cfg;
+    cfg.adminPinHash = roster::hashPin("909090");
+    auto signInAndSync = [&] {
+        d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+        d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    };
+    auto toAdminAndTap = [&] {
+        d.frame();
+        d.controller->adminKey();
+        d.frame();
+        d.type("909090");
+        d.key(ImGuiKey_Enter);
+        REQUIRE(d.controller->screen() == ScreenId::Admin);
+        d.tap("admin.sync_now");
+        REQUIRE(d.controller->syncRunning());
+    };
+    SECTION("a run that watches its flag ends when the controller goes")
+    {
+        signInAndSync();
+        d.controller->setSyncRunner(
+            [&](const std::atomic<bool>& cancel) {
+                while (!cancel) std::this_thread::sleep_for(std::chrono::milliseconds(2)); // a long sync
+                sawCancel = true;
+                return ui::SyncSummary{};
+            },
+            [&] { ++wakes; });
+        toAdminAndTap();
+        d.controller.reset(); // the kiosk stops
+        CHECK(sawCancel);
+        CHECK(wakes == 0); // nobody is woken after the stop
+    }
+    SECTION("a run that ignores its flag is left to end by itself: the stop does not wait for it")
+    {
+        signInAndSync();
+        gate.lock();
+        d.controller->setSyncRunner(
+            [&](const std::atomic<bool>& cancel) {
+                std::lock_guard hold(gate); // stuck until the test lets go, whatever the flag says
+                sawCancel = cancel.load();
+                finished = true;
+                return ui::SyncSummary{};
+            },
+            [&] { ++wakes; });
+        toAdminAndTap();
+        d.controller.reset(); // returns after BackgroundSync::kStopWaitMs, the run still stuck (else: this test hangs)
+        CHECK_FALSE(finished);
+        gate.unlock();
+        for (int i = 0; i < 2000 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        REQUIRE(finished);
+        CHECK(sawCancel); // it was told
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CHECK(wakes == 0); // and its end woke nobody
+    }
 }
 
 TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stays chosen, the first Tab reaches the services", "[officer][ui][keyboard]")
@@ -536,7 +599,7 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
     std::mutex gate;
     gate.lock();
     d.controller->setSyncRunner(
-        [&] {
+        [&](const std::atomic<bool>&) {
             std::lock_guard hold(gate);
             return ui::SyncSummary{false, 0, 0, 12, "network: Failed to connect to 10.0.0.1 port 8443", false, "admin.problem_network"};
         },

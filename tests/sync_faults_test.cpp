@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <random>
 #include <regex>
 
@@ -185,4 +187,39 @@ TEST_CASE("a proxy from the environment (http_proxy) carries the sync", "[sync][
     REQUIRE(log.size() == 3); // the configuration, then two batches
     for (const auto& e : log) CHECK(e.asForwardProxy);
     CHECK(central.report()["ratings_total"] == 700);
+}
+
+TEST_CASE("a sync cancelled while its request hangs on a stalled link stops at once, answers retry, and keeps the ratings pending", "[sync][faults][cancel]")
+{
+    test::TempDir dir;
+    Central central(dir / "central");
+    sync::Provisioning prov = central.addDevice("kiosk-cancel");
+    // The configuration download passes; the upload stalls far longer than the test would wait.
+    test::FaultProxy proxy(test::portOf(central.url()), [](int n) { return n == 0 ? Fault::None : Fault::Stall; });
+    proxy.stallMs = 3'600'000;
+    prov.centralUrl = proxy.url();
+    Kiosk kiosk(dir / "kiosk", prov);
+    fill(*kiosk.st, 3);
+
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> uploading{false};
+    sync::SyncOptions o;
+    o.cancel = &cancel;
+    std::thread stopper([&] {
+        while (!uploading) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the request is on the wire, unanswered
+        cancel = true;
+    });
+    sync::CurlOptions curl;
+    curl.timeoutSeconds = 3600; // only the cancel flag can end the stalled request (else CTest's timeout fails the test)
+    const auto r = sync::syncOnce(*kiosk.st, prov, [&](const sync::HttpRequest& req) {
+        if (req.method == "POST") uploading = true;
+        return sync::curlSend(req, curl);
+    }, o);
+    stopper.join();
+    CHECK(r.outcome.kind == sync::Outcome::Kind::Retry);
+    CHECK_THAT(r.error(), Catch::Contains("cancelled"));
+    CHECK(r.sent == 0);
+    CHECK(r.pendingLeft == 3);
+    CHECK(kiosk.st->counts().pending == 3); // nothing marked: the next run sends them
 }

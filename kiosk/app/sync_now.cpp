@@ -22,10 +22,10 @@ ui::SyncSummary summarize(const sync::SyncResult& r)
     return s;
 }
 
-std::function<ui::SyncSummary()> syncNowRunner(std::filesystem::path dataDir, sync::Sender send)
+ui::BackgroundSync::Runner syncNowRunner(std::filesystem::path dataDir, sync::Sender send)
 {
     if (!send) send = [](const sync::HttpRequest& req) { return sync::curlSend(req); };
-    return [dataDir = std::move(dataDir), send = std::move(send)]() -> ui::SyncSummary {
+    return [dataDir = std::move(dataDir), send = std::move(send)](const std::atomic<bool>& cancel) -> ui::SyncSummary {
         sync::Provisioning p;
         try {
             p = sync::readProvisioning(sync::provisioningPath(dataDir));
@@ -36,6 +36,7 @@ std::function<ui::SyncSummary()> syncNowRunner(std::filesystem::path dataDir, sy
         }
         sync::SyncOptions options;
         options.deadlineMs = 60'000;
+        options.cancel = &cancel;
         const sync::SyncResult r = sync::syncDataDir(dataDir, p, send, options);
         spdlog::info("sync now: {}: sent {}, rejected {}, left {}{}", r.outcome.kindName(), r.sent, r.rejected, r.pendingLeft, r.ok() ? "" : "; " + r.error());
         return summarize(r);

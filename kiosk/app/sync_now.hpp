@@ -16,7 +16,8 @@ namespace skm::app {
 
 // One "Sync now" of the kiosk in `dataDir`: reads the provisioning there when called (a kiosk
 // provisioned while it runs syncs without a restart), runs one sync with a 60 s deadline through
-// `send` (libcurl's curlSend when empty) and summarizes it. Runs on the controller's worker thread.
-[[nodiscard]] std::function<ui::SyncSummary()> syncNowRunner(std::filesystem::path dataDir, sync::Sender send = {});
+// `send` (libcurl's curlSend when empty), stopping early when its cancel flag is set (the kiosk is
+// stopping), and summarizes it. Runs on the controller's worker thread (ui::BackgroundSync).
+[[nodiscard]] ui::BackgroundSync::Runner syncNowRunner(std::filesystem::path dataDir, sync::Sender send = {});
 
 } // namespace skm::app

@@ -464,7 +464,7 @@ int64_t Controller::screenDeadlineMs() const
     const bool inFlow = m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment;
     // The officer's screens close by themselves too: nobody should find them open at the counter.
     // (Not while "sync now" runs: its result is what the technician is waiting to read.)
-    if (!isCitizenScreen(m_state.screen)) return m_syncRunning ? kNever : std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
+    if (!isCitizenScreen(m_state.screen)) return m_sync.running() ? kNever : std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
     if (foreignAttract) idle = m_lastActivity + m_settings.idleMs;
     // The follow-up and the keyboard return soon, so the next citizen does not answer this one's

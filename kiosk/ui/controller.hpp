@@ -5,7 +5,9 @@
 // in their own transactions; an idle timeout returns any step to the attract screen and resets the
 // language for the next citizen. Everything here runs on the UI thread.
 
+#include "background_sync.hpp"
 #include "screen.hpp"
+#include "sync_summary.hpp"
 #include "theme.hpp"
 #include "touch_gate.hpp"
 
@@ -56,23 +58,6 @@ struct UiSettings {
     static UiSettings from(const config::KioskConfig& c);
 };
 
-// What one "sync now" run did (skm-sync's result, reduced to what the technician reads by
-// app::summarize, kiosk/app/sync_now.hpp).
-struct SyncSummary {
-    bool ok = false;
-    int64_t sent = 0;
-    int64_t rejected = 0;
-    int64_t pendingLeft = 0;
-    std::string error; // as the sync code says it (English); the screen shows its kind in Indonesian first
-    bool storeDamaged = false; // the database is damaged: the sync refused to open it and sent nothing
-    // The kind of problem when not ok, as a catalogue key: "admin.problem_network", "_tls",
-    // "_refused", "_busy" or "_other".
-    std::string problemKey = "admin.problem_other";
-};
-
-// The catalogue key of a sync problem by its name in the sync's record (sync::Outcome::problemName:
-// "network", "tls", "refused", "busy"; anything else is "admin.problem_other").
-[[nodiscard]] std::string syncProblemKey(const std::string& problemName);
 
 // The officer's photo file, or empty: set by the app (DATA_DIR/photos) once the roster carries photos.
 using PhotoLocator = std::function<std::string(const roster::Officer&)>;
@@ -88,7 +73,7 @@ class Controller {
 public:
     // `store`, `clock` and `catalog` must outlive the controller.
     Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog);
-    ~Controller(); // waits for a running "sync now"
+    ~Controller(); // cancels a running "sync now" and waits for it a moment (BackgroundSync::stop)
 
     // Draws the current screen into the current ImGui frame (between NewFrame and Render) and acts on
     // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
@@ -117,17 +102,17 @@ public:
     // F12 on a keyboard: the technician's PIN, then the admin screen.
     void adminKey();
     // "Sync now" on the admin screen: `run` performs one sync (skm-sync's code, its own store
-    // connection) and returns what it did; it runs on a worker thread. `wake` is called
-    // from that thread when it ends (glfwPostEmptyEvent in the app). Without a runner the button says
-    // sync is not set up.
-    void setSyncRunner(std::function<SyncSummary()> run, std::function<void()> wake);
+    // connection), watching its cancel flag, and returns what it did; it runs on a worker thread
+    // (background_sync.hpp). `wake` is called from that thread when it ends (glfwPostEmptyEvent in the
+    // app). Without a runner the button says sync is not set up.
+    void setSyncRunner(BackgroundSync::Runner run, std::function<void()> wake) { m_sync.setRunner(std::move(run), std::move(wake)); }
     // "Export to USB" signs the file with the device's key (the provisioning's id and secret), which
     // `key` gives when asked, on the UI thread; it throws when the device is not provisioned. Without
     // one the button says the export is not available.
     void setExportKey(std::function<store::ExportKey()> key) { m_exportKey = std::move(key); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     bool drainBackground();
-    [[nodiscard]] bool syncRunning() const noexcept { return m_syncRunning; }
+    [[nodiscard]] bool syncRunning() const noexcept { return m_sync.running(); }
     // The technician chose "leave the kiosk": the app should exit (status 0) for maintenance.
     [[nodiscard]] bool quitRequested() const noexcept { return m_quit; }
     // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
@@ -255,13 +240,8 @@ private:
     std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
     std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
     bool m_quit = false;
-    std::function<SyncSummary()> m_syncRun;
     std::function<store::ExportKey()> m_exportKey;
-    std::function<void()> m_wake;
-    std::thread m_syncThread;
-    bool m_syncRunning = false;
-    std::mutex m_backgroundMutex;
-    std::vector<SyncSummary> m_backgroundResults; // posted by the sync thread, drained by the UI thread
+    BackgroundSync m_sync; // last: destroyed first, so a run ends before anything it was given goes
     static constexpr int64_t kGestureMs = 3000;      // officer
     static constexpr int64_t kAdminGestureMs = 5000; // technician
     [[nodiscard]] int64_t gestureDueMs() const { return *m_gestureStart + (m_gestureTarget == "gesture.admin" ? kAdminGestureMs : kGestureMs); }

@@ -47,23 +47,11 @@ std::string syncProblemKey(const std::string& problemName)
     return "admin.problem_other";
 }
 
-void Controller::setSyncRunner(std::function<SyncSummary()> run, std::function<void()> wake)
-{
-    m_syncRun = std::move(run);
-    m_wake = std::move(wake);
-}
-
 bool Controller::drainBackground()
 {
-    std::vector<SyncSummary> results;
-    {
-        std::lock_guard lock(m_backgroundMutex);
-        results.swap(m_backgroundResults);
-    }
-    if (results.empty()) return false;
-    if (m_syncThread.joinable()) m_syncThread.join();
-    m_syncRunning = false;
-    const SyncSummary& r = results.back();
+    const std::optional<SyncSummary> result = m_sync.take();
+    if (!result) return false;
+    const SyncSummary& r = *result;
     const config::Lang lang = config::Lang::Id;
     if (r.storeDamaged) {
         // The sync's own connection found the file damaged and left it: this kiosk salvages it when it
@@ -87,10 +75,7 @@ bool Controller::drainBackground()
     return true;
 }
 
-Controller::~Controller()
-{
-    if (m_syncThread.joinable()) m_syncThread.join();
-}
+Controller::~Controller() = default;
 
 std::pair<std::string, std::string> Controller::counterIkmLines()
 {
@@ -216,29 +201,10 @@ void Controller::handleAdmin(const Intent& in)
         m_state.screenTest = m_state.screenTest >= adminScreenTestSteps() ? 0 : m_state.screenTest + 1;
         viewChanged();
     } else if (c == "admin.sync_now") {
-        if (!m_syncRun) return say("admin.sync_unavailable", true);
-        if (m_syncRunning) return;
-        if (m_syncThread.joinable()) m_syncThread.join();
-        m_syncRunning = true;
-        say("admin.sync_running", false);
+        if (!m_sync.available()) return say("admin.sync_unavailable", true);
         // The UI stays responsive: the sync runs on its own thread with its own store connection and
         // posts its result back; the UI thread picks it up in drainBackground().
-        m_syncThread = std::thread([this] {
-            SyncSummary result;
-            try {
-                result = m_syncRun();
-            } catch (const store::StoreDamaged& e) {
-                result.error = e.what();
-                result.storeDamaged = true;
-            } catch (const std::exception& e) {
-                result.error = e.what();
-            }
-            {
-                std::lock_guard lock(m_backgroundMutex);
-                m_backgroundResults.push_back(result);
-            }
-            if (m_wake) m_wake();
-        });
+        if (m_sync.start()) say("admin.sync_running", false);
     } else if (c == "admin.export") {
         std::error_code ec;
         if (!std::filesystem::is_directory(m_settings.exportDir, ec)) {
