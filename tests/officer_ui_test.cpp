@@ -46,6 +46,16 @@ struct Desk : test::KioskRig {
     {
         return [this] { controller->drawFrame(driver.theme()); };
     }
+    // F12 and the technician's PIN typed on the keyboard: the admin screen.
+    void adminByKeyboard(const std::string& pin)
+    {
+        frame();
+        controller->adminKey();
+        frame();
+        type(pin);
+        key(ImGuiKey_Enter);
+        REQUIRE(controller->screen() == ScreenId::Admin);
+    }
     void tapDigits(const std::string& digits)
     {
         for (char c : digits) tap(std::string("pad.") + c);
@@ -328,12 +338,7 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
             return ui::SyncSummary{true, 1234, 0, 0, {}};
         },
         [&] { ++wakes; });
-    d.frame();
-    d.controller->adminKey();
-    d.frame();
-    d.type("909090");
-    d.key(ImGuiKey_Enter);
-    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.adminByKeyboard("909090");
     d.tap("admin.sync_now");
     CHECK(d.controller->syncRunning());
     CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_running");
@@ -365,12 +370,7 @@ TEST_CASE("a kiosk stopped during sync now cancels the sync and waits for it onl
         d.controller->attachOfficerDesk(*d.auth, *d.duty);
     };
     auto toAdminAndTap = [&] {
-        d.frame();
-        d.controller->adminKey();
-        d.frame();
-        d.type("909090");
-        d.key(ImGuiKey_Enter);
-        REQUIRE(d.controller->screen() == ScreenId::Admin);
+        d.adminByKeyboard("909090");
         d.tap("admin.sync_now");
         REQUIRE(d.controller->syncRunning());
     };
@@ -564,12 +564,7 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
     test::scramblePage(dbPath, d.st->database().queryInt("SELECT pageno FROM dbstat WHERE name = 'store_events' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1"));
     const auto before = test::readBytes(dbPath);
 
-    d.frame();
-    d.controller->adminKey();
-    d.frame();
-    d.type("909090");
-    d.key(ImGuiKey_Enter);
-    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.adminByKeyboard("909090");
     d.tap("admin.sync_now");
     bool drained = false;
     for (int i = 0; i < 400 && !drained; ++i) {
@@ -604,12 +599,7 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
             return ui::SyncSummary{false, 0, 0, 12, "network: Failed to connect to 10.0.0.1 port 8443", false, "admin.problem_network"};
         },
         [] {});
-    d.frame();
-    d.controller->adminKey();
-    d.frame();
-    d.type("909090");
-    d.key(ImGuiKey_Enter);
-    REQUIRE(d.controller->screen() == ScreenId::Admin);
+    d.adminByKeyboard("909090");
     d.tap("admin.export");
     CHECK(d.snap().officerMessageKey == "admin.export_no_usb");
     d.tap("admin.sync_now");
