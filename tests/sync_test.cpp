@@ -288,7 +288,7 @@ TEST_CASE("TLS: the central office's certificate is verified against the provisi
         // does): the server writes into a closed socket, and must live on (SIGPIPE ended it).
         const std::string port = std::to_string(test::portOf(central.url()));
         for (int i = 0; i < 20; ++i) {
-            (void)test::run({"/bin/sh", "-c", "printf 'GET /login HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | timeout 5 openssl s_client -quiet -connect 127.0.0.1:" +
+            (void)test::run({"/bin/sh", "-c", "printf 'GET /login HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | timeout 5 openssl s_client -quiet -no_ign_eof -connect 127.0.0.1:" +
                                                   port + " >/dev/null 2>&1"});
         }
         health = sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", test::readFile(pki.path("ca.pem")), "", 0});
