@@ -191,7 +191,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
         const auto officers = publishedOfficers(dataDir);
         const std::string body = readSnapshot(store, [&](store::Database& db) {
             const ScoreReport r = computeScores(db, *period, officers);
-            return html::overviewPage(lang, *user, r, monthlyTrend(db, *period, {}));
+            return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period));
         });
         send(res, 200, body);
     });

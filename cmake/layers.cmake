@@ -24,9 +24,9 @@ set(SKM_LAYERS
   "central/reports|core"
   "central|core central/store central/reports")
 # The GUI's headers (Dear ImGui and its backends, GLFW, OpenGL) and the parts that may include them.
-set(SKM_GUI_HEADERS "^(imgui[a-z_]*\\.h|backends/|GLFW/|GL/|EGL/|KHR/)")
+set(SKM_GUI_HEADERS "^(imgui[a-z_]*\\.h|imgui/|backends/|GLFW/|GL/|GLES[0-9]*/|EGL/|KHR/|epoxy/|SDL[0-9]*/)")
 set(SKM_GUI_PARTS "kiosk/ui" "kiosk/app")
-set(SKM_WINDOW_HEADERS "^(backends/imgui_impl_|GLFW/|GL/|EGL/|KHR/)")
+set(SKM_WINDOW_HEADERS "^(backends/imgui_impl_|GLFW/|GL/|GLES[0-9]*/|EGL/|KHR/|epoxy/|SDL[0-9]*/)")
 set(SKM_WINDOW_PARTS "kiosk/app")
 
 function(skm_part_of relpath out)

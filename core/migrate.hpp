@@ -3,7 +3,7 @@
 // user_version`. All the steps an upgrade needs run in one transaction together with their version
 // bumps, so a failure or a crash anywhere leaves the database exactly as it was (at the older version,
 // which the older binary still opens) or fully upgraded, never in between. The kiosk's list is
-// kiosk/store/migrations.cpp, the central office's central/central_schema.cpp.
+// kiosk/store/migrations.cpp, the central office's central/store/schema.cpp.
 
 #include "db.hpp"
 

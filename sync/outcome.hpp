@@ -5,7 +5,8 @@
 //   retry  not done now, and the next run will do it by itself (the network, the office busy or
 //          failing, the run's deadline, records that arrived during the run);
 //   error  not done, and it will not be until someone acts (a certificate or pinned key that does not
-//          verify, credentials refused, a damaged database, an answer the device refuses).
+//          verify, credentials refused, a damaged database, a configuration the device refuses).
+// (An upload answer that is not a result list is a retry: the office's next answer may be whole.)
 // `problem` says which, for the technician's screen and skm-sync's exit status; `message` says it in
 // English for the journal. Nothing on the sync path throws to its caller.
 

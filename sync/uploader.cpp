@@ -4,7 +4,6 @@
 #include "outbox.hpp"
 #include <core/protocol.hpp>
 
-#include <kiosk/store/rating_json.hpp>
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -37,6 +36,15 @@ void recordResult(store::RatingStore& st, const SyncResult& r)
 }
 
 } // namespace
+
+std::vector<int64_t> waitSteps(int64_t ms, bool cancellable)
+{
+    if (ms <= 0) return {};
+    if (!cancellable) return {ms};
+    std::vector<int64_t> steps(static_cast<size_t>(ms / 100), 100);
+    if (ms % 100) steps.push_back(ms % 100);
+    return steps;
+}
 
 Outcome outcomeOf(const HttpResponse& resp, std::string why)
 {
@@ -90,11 +98,14 @@ struct Run {
 
     int64_t mono() const { return o.monoNowMs ? o.monoNowMs() : st.clock().monoMs(); }
     [[nodiscard]] bool cancelled() const { return o.cancel && o.cancel->load(); }
-    // Waits `ms`, in steps of at most 100 ms when the run can be cancelled, so a stop cuts it short.
+    // Waits `ms`, in the steps of waitSteps, so a stop cuts a cancellable run's wait short.
     void sleep(int64_t ms) const
     {
         if (o.sleep) return o.sleep(ms);
-        for (int64_t left = ms; left > 0 && !cancelled(); left -= 100) std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(left, o.cancel ? 100 : left)));
+        for (const int64_t step : waitSteps(ms, o.cancel != nullptr)) {
+            if (cancelled()) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(step));
+        }
     }
     // Full jitter (AWS, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base * 2^attempt)],
     // by multiply-shift (no modulo bias).
@@ -194,7 +205,8 @@ Outcome deliver(Run& run, const OutboxBatch& batch)
         ++run.result.requests;
         if (run.o.onBody) run.o.onBody(req.body);
         const HttpResponse resp = run.send(req);
-        if (resp.cancelled || run.cancelled()) return outcomeOf(HttpResponse{0, "", {}, "cancelled", false, true}, "cancelled");
+        // (An answer that arrived is marked even when the run was cancelled meanwhile: the loop stops after it.)
+        if (resp.cancelled) return outcomeOf(resp, "cancelled");
         const nlohmann::json answer = nlohmann::json::parse(resp.body, nullptr, false);
         const std::string error = answer.is_object() ? answer.value("error", "") : "";
         const std::string detail = "HTTP " + std::to_string(resp.status) + (error.empty() ? "" : " " + error) +

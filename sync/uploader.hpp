@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skm::sync {
 
@@ -66,6 +67,10 @@ std::string signRequest(HttpRequest& req, const Provisioning& p, const std::stri
 
 // The delay Retry-After asks for ("120" or an HTTP date), in ms from `nowWallMs`; nullopt if absent or unreadable.
 [[nodiscard]] std::optional<int64_t> retryAfterMs(const std::string& value, int64_t nowWallMs);
+
+// How a wait of `ms` is slept: whole, or in steps of 100 ms (the last shorter) when the run can be
+// cancelled, so that a stop is seen within 100 ms. The steps always add up to `ms`.
+[[nodiscard]] std::vector<int64_t> waitSteps(int64_t ms, bool cancellable);
 
 // Runs one sync and records its result in the store's meta (key last_sync, JSON). Never throws.
 SyncResult syncOnce(store::RatingStore& store, const Provisioning& p, const Sender& send, const SyncOptions& options = {});

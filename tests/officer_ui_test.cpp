@@ -404,6 +404,7 @@ TEST_CASE("a kiosk stopped during sync now cancels the sync and waits for it onl
         toAdminAndTap();
         d.controller.reset(); // returns after BackgroundSync::kStopWaitMs, the run still stuck (else: this test hangs)
         CHECK_FALSE(finished);
+        CHECK(ui::BackgroundSync::abandonedAny()); // skm-kiosk's main then ends without static destructors
         gate.unlock();
         for (int i = 0; i < 2000 && !finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         REQUIRE(finished);

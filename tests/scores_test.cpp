@@ -357,7 +357,7 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
     r.officers[0].name = "<script>alert(1)</script> & \"Co\"";
     r.units["<img src=x onerror=alert(1)>"] = r.office;
     const central::User admin{"admin", "admin", ""};
-    const std::string page = central::html::overviewPage(central::html::Lang::Id, admin, r, central::monthlyTrend(f.central->database(), r.period, {}));
+    const std::string page = central::html::overviewPage(central::html::Lang::Id, admin, r, central::monthlyTrendAll(f.central->database(), r.period));
     CHECK(page.find("<script") == std::string::npos);
     CHECK(page.find("<img") == std::string::npos);
     CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;") != std::string::npos);
@@ -372,6 +372,13 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
     CHECK(count(central::html::nrrChart(central::html::Lang::Id, officer(r, budi).score), "class=\"bar\"") == 9);
     // The trend: six months ending with the period's; October and November have ratings.
     const auto trend = central::monthlyTrend(f.central->database(), r.period, {budi});
+    // A unit with no officer in the published roster has no trend: not the whole office's.
+    const auto nobody = central::monthlyTrend(f.central->database(), r.period, {});
+    const auto everyone = central::monthlyTrendAll(f.central->database(), r.period);
+    REQUIRE(nobody.size() == 6);
+    REQUIRE(everyone.size() == 6);
+    CHECK(everyone.back().ratings > 0);
+    for (const auto& p : nobody) CHECK(p.ratings == 0);
     REQUIRE(trend.size() == 6);
     CHECK(trend.back().label == "2026-11");
     CHECK(trend.back().ratings == 4);
@@ -421,7 +428,7 @@ TEST_CASE("the HTML pages write numbers as the page's language does, and attribu
     using central::html::Lang;
     const auto pages = [&](Lang lang) {
         return std::vector<std::string>{
-            central::html::overviewPage(lang, admin, r, central::monthlyTrend(db, r.period, {})),
+            central::html::overviewPage(lang, admin, r, central::monthlyTrendAll(db, r.period)),
             central::html::unitPage(lang, admin, r, "Bidang Perizinan Usaha", central::monthlyTrend(db, r.period, {budi, dewi})),
             central::html::officerPage(lang, admin, r, d, central::monthlyTrend(db, r.period, {dewi}), nlohmann::json::array()),
         };

@@ -345,3 +345,23 @@ TEST_CASE("every way a run ends is one outcome: ok, retry or error, with its pro
         CHECK_THAT(r.error(), Catch::Contains("damaged"));
     }
 }
+
+TEST_CASE("a backoff wait is slept for exactly as long as it says, cancellable or not", "[sync][policy][cancel]")
+{
+    // skm-sync (no cancel flag) slept 5.5 s for a 1 s wait and hours for the 60 s cap when the steps
+    // did not add up: each step slept all that was left.
+    for (const int64_t ms : {0LL, 1LL, 99LL, 100LL, 1'000LL, 1'050LL, 60'000LL, 120'000LL}) {
+        for (const bool cancellable : {false, true}) {
+            const auto steps = sync::waitSteps(ms, cancellable);
+            int64_t total = 0;
+            for (const int64_t s : steps) {
+                CHECK(s > 0);
+                if (cancellable) CHECK(s <= 100);
+                total += s;
+            }
+            INFO(ms << " ms, cancellable " << cancellable);
+            CHECK(total == ms);
+            if (!cancellable && ms > 0) CHECK(steps.size() == 1);
+        }
+    }
+}

@@ -48,24 +48,28 @@ nlohmann::json listComments(store::Database& db, const Period& period, const std
     return out;
 }
 
-std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months)
+namespace {
+// `officers`: nullptr for everyone.
+std::vector<TrendPoint> trend(store::Database& db, const Period& period, const std::vector<std::string>* officers, int months)
 {
     const time_t start = static_cast<time_t>(period.fromMs / 1000);
     std::tm t{};
     localtime_r(&start, &t);
     std::vector<TrendPoint> out;
     std::string inList;
+    const std::vector<std::string> none;
+    const std::vector<std::string>& nips = officers ? *officers : none;
     for (const auto& n : nips) {
         // Only well-formed NIPs (digits) go into the statement's text; anything else cannot be an officer's.
         if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) continue;
         inList += (inList.empty() ? "'" : ",'") + n + "'";
     }
-    if (!nips.empty() && inList.empty()) inList = "''";
+    if (officers && inList.empty()) inList = "''"; // nobody (or only malformed NIPs): no ratings
     for (int k = months - 1; k >= 0; --k) {
         const int64_t from = localMidnight(t.tm_year + 1900, t.tm_mon + 1 - k, 1);
         const int64_t to = localMidnight(t.tm_year + 1900, t.tm_mon + 2 - k, 1);
         std::string sql = "SELECT count(*), coalesce(sum(score), 0) FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2 AND suppressed = 0";
-        if (!nips.empty()) sql += " AND officer_nip IN (" + inList + ")";
+        if (officers) sql += " AND officer_nip IN (" + inList + ")";
         store::Statement q(db, sql);
         q.bind(1, from);
         q.bind(2, to);
@@ -79,5 +83,13 @@ std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, 
     }
     return out;
 }
+} // namespace
+
+std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months)
+{
+    return trend(db, period, &nips, months);
+}
+
+std::vector<TrendPoint> monthlyTrendAll(store::Database& db, const Period& period, int months) { return trend(db, period, nullptr, months); }
 
 } // namespace skm::central

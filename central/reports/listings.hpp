@@ -33,12 +33,14 @@ struct CommentFilter {
                                           const CommentFilter& filter);
 
 // The quick-rating index month by month: the `months` calendar months ending with the one `period`
-// starts in, for the given officers (empty: everyone), suppressed presses left out.
+// starts in, suppressed presses left out: of the given officers (an empty list: nobody; a unit with
+// no officer in the published roster has no trend), or of everyone (monthlyTrendAll).
 struct TrendPoint {
     std::string label; // YYYY-MM
     int64_t ratings = 0;
     std::optional<double> index;
 };
 [[nodiscard]] std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months = 6);
+[[nodiscard]] std::vector<TrendPoint> monthlyTrendAll(store::Database& db, const Period& period, int months = 6);
 
 } // namespace skm::central

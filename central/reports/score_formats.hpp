@@ -10,7 +10,7 @@
 namespace skm::central {
 
 [[nodiscard]] nlohmann::json scoresJson(const ScoreReport& r);
-// The e-Kinerja evidence export: one row per officer and period (docs/report-formats.md).
+// The e-Kinerja evidence export: one row per officer and period (docs/reports.md).
 [[nodiscard]] std::string scoresCsv(const ScoreReport& r);
 // A plain-text table for a terminal.
 [[nodiscard]] std::string scoresTable(const ScoreReport& r);

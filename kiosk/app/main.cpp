@@ -19,6 +19,7 @@
 
 #include <kiosk/config/config.hpp>
 #include <kiosk/session/session.hpp>
+#include <kiosk/ui/background_sync.hpp>
 #include <core/clock.hpp>
 
 #include <core/cli.hpp>
@@ -28,6 +29,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <regex>
@@ -213,6 +216,13 @@ int main(int argc, char** argv)
     spdlog::info("  data dir: {}", run.dataDir.string());
     curl_global_init(CURL_GLOBAL_DEFAULT); // before any thread: "sync now" uses libcurl on a worker
     const int exitStatus = skm::app::runKiosk(run);
+    if (skm::ui::BackgroundSync::abandonedAny()) {
+        // A "Sync now" run cancelled at the stop did not end in time and still runs: neither libcurl's
+        // global state nor the loggers may be torn down under it.
+        spdlog::default_logger()->flush();
+        std::fflush(nullptr);
+        std::_Exit(exitStatus);
+    }
     curl_global_cleanup();
     return exitStatus;
 }

@@ -44,6 +44,10 @@ bool waitForStore(RunContext& run, const config::Catalog& catalog, const std::fu
             nextTry = std::chrono::steady_clock::now() + std::chrono::seconds(kStoreRetrySeconds);
             if (tryOpen()) {
                 spdlog::info("the store opened; the kiosk takes ratings again");
+                // Keys pressed while it opened (a check or salvage can take seconds) were pressed at a
+                // notice that takes none: taken from the queue here, never rated by the frame loop.
+                run.window.pollEvents();
+                run.window.input().keys.clear();
                 return true;
             }
         }

@@ -75,6 +75,7 @@ void BackgroundSync::stop(int64_t waitMs)
     } else {
         spdlog::warn("sync now: still running {} ms after it was cancelled; the kiosk stops without waiting for it", waitMs);
         m_thread.detach();
+        s_abandoned = true;
     }
     m_running = false;
 }

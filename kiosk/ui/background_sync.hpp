@@ -3,7 +3,8 @@
 // the result to the UI thread when it is done, and on shutdown cancels the run and waits for it only so
 // long (kStopWaitMs): a kiosk being stopped (SIGTERM, TimeoutStopSec=30) is never held by a slow
 // network. A run that does not end in time is left to end by itself: it touches nothing of its owner's
-// (its state is shared, its wake-up dropped), and the process exits under it.
+// (its state is shared, its wake-up dropped), and the process then exits without its static
+// destructors (abandonedAny).
 
 #include "sync_summary.hpp"
 
@@ -39,6 +40,9 @@ public:
     [[nodiscard]] std::optional<SyncSummary> take();
     // Cancels a run and waits for it at most `waitMs`. Safe to call more than once.
     void stop(int64_t waitMs = kStopWaitMs);
+    // Whether any run was left running by stop() in this process: then the process must end without
+    // its static destructors and curl_global_cleanup, which that run may still be using (main.cpp).
+    [[nodiscard]] static bool abandonedAny() noexcept { return s_abandoned; }
 
 private:
     struct Shared {
@@ -54,6 +58,7 @@ private:
     std::shared_ptr<Shared> m_shared;
     std::thread m_thread;
     bool m_running = false;
+    static inline std::atomic<bool> s_abandoned{false};
 };
 
 } // namespace skm::ui

@@ -135,7 +135,7 @@ void Controller::refreshAdmin()
     if (!st.lastSyncJson.empty()) {
         const nlohmann::json j = nlohmann::json::parse(st.lastSyncJson, nullptr, false);
         if (j.is_object()) {
-            lastSync = store::isoUtc(j.value("at_ms", int64_t{0})).substr(0, 16) + " UTC  " + (j.value("ok", false) ? "OK" : "!") + "  " +
+            lastSync = store::isoUtc(j.value("at_ms", int64_t{0})).substr(0, 16) + " UTC  " + (j.value("ok", false) || j.value("problem", "") == "none" ? "OK" : "!") + "  " +
                        n(j.value("sent", 0)) + "/" + n(j.value("rejected", 0)) + "/" + n(j.value("pending_left", 0));
         }
     }
