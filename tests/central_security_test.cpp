@@ -284,8 +284,17 @@ TEST_CASE("torture: 1,000 idle and 200 slow connections do not stop an honest de
     CHECK(r.ok());
     CHECK(r.sent == 2000);
     WARN("honest sync of 2000 ratings beside " << idle << " idle and " << slow << " slow connections: " << took << " ms (" << attacker.connects() << " attacker connects)");
-    CHECK(sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", "", "", 0}).status == 200);
+    // Still answering under the attack. The attacker connects from the same address as this client, so
+    // a single connection of ours may be the one evicted to keep the address within its share (seen in
+    // CI: status 0): an honest client tries again, as a device does (docs/reliability.md).
+    int health = 0;
+    for (int attempt = 0; attempt < 5 && health != 200; ++attempt) {
+        health = sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", "", "", 0}).status;
+    }
+    CHECK(health == 200);
     attacker.stop();
+    // And once it ends, at the first try.
+    CHECK(sync::curlSend(sync::HttpRequest{"GET", central.url() + "/v1/health", {}, "", "", "", 0}).status == 200);
     CHECK(central.report()["ratings_total"] == 2000);
 }
 
