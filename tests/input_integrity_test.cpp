@@ -75,7 +75,7 @@ TEST_CASE("a double tap on a face stores the face once, and no reason", "[ui][in
                 CHECK(rig.count("ratings WHERE suppressed = 1 AND score = 2") == 1);
                 CHECK(rig.controller->voidPresses() == 1);
                 // Once the finger is still, the follow-up takes a deliberate touch.
-                rig.tap(rig.snap().reasons.empty() ? "skip" : "reason." + rig.snap().reasons.front().code);
+                rig.tap(rig.snap().citizen.reasons.empty() ? "skip" : "reason." + rig.snap().citizen.reasons.front().code);
                 CHECK(rig.screen() == ScreenId::Comment);
             }
         }
@@ -93,7 +93,7 @@ TEST_CASE("eight quick taps on one face store one rating, the rest are suppresse
     CHECK(rig.count("ratings WHERE suppressed = 0") == 1);
     CHECK(rig.count("ratings WHERE suppressed = 1 AND score = 2") == 7);
     CHECK(rig.count("ratings WHERE reasons IS NOT NULL OR comment IS NOT NULL") == 0);
-    CHECK(rig.snap().comment.empty());
+    CHECK(rig.snap().citizen.comment.empty());
     // Still unarmed right after the burst; armed once the finger has been still for the guard time.
     CHECK(rig.controller->touchArmedAtMs() > rig.clock.monoMs());
     rig.wait(rig.settings.touchGuardMs);
@@ -112,7 +112,7 @@ TEST_CASE("a double tap on a reason chip chooses the reason and types nothing on
     REQUIRE(rig.screen() == ScreenId::Comment);
     REQUIRE_FALSE(targetAt(p).empty()); // a key, the text box's buttons: something to hit
     rig.tapAfter(200, p);
-    CHECK(rig.snap().comment.empty());
+    CHECK(rig.snap().citizen.comment.empty());
     CHECK(rig.screen() == ScreenId::Comment);
     CHECK(rig.q("SELECT coalesce(comment, '-') FROM ratings") == "-");
 }
@@ -125,7 +125,7 @@ TEST_CASE("typing on the on-screen keyboard is never slowed once the keyboard is
     REQUIRE(rig.screen() == ScreenId::Comment);
     rig.waitUntilArmed();
     for (const char* k : {"key.b", "key.a", "key.i", "key.k"}) rig.tapAfter(120, k); // a fast typist
-    CHECK(rig.snap().comment == "baik");
+    CHECK(rig.snap().citizen.comment == "baik");
 }
 
 TEST_CASE("a double tap on Isi survei lengkap starts the questionnaire and does not leave it", "[ui][input][survey]")
@@ -236,8 +236,8 @@ TEST_CASE("the officer's double taps: the sign-in pad, the hand-over and the bre
     REQUIRE(rig.screen() == ScreenId::Officer);
     INFO("under the finger on the officer screen: " << targetAt(ok));
     rig.tapAfter(200, ok);
-    CHECK(rig.snap().selectedService.empty());
-    CHECK(rig.snap().ticket.empty());
+    CHECK(rig.snap().desk.selectedService.empty());
+    CHECK(rig.snap().desk.ticket.empty());
 
     // Where, on the citizen's screen with a case open, a face lies under "Serahkan ke warga".
     rig.tap("service.kk");
@@ -273,14 +273,14 @@ TEST_CASE("the technician's double taps: the screen test advances one step per t
     REQUIRE(rig.screen() == ScreenId::Admin);
     const ImVec2 p = rig.centre("admin.screen_test");
     rig.tap("admin.screen_test");
-    REQUIRE(rig.snap().screenTest == 1);
+    REQUIRE(rig.snap().admin.screenTest == 1);
     rig.tapAfter(200, p);
-    CHECK(rig.snap().screenTest == 1);
+    CHECK(rig.snap().admin.screenTest == 1);
     rig.tap("admin.screen_test_next");
-    CHECK(rig.snap().screenTest == 2);
+    CHECK(rig.snap().admin.screenTest == 2);
     rig.tapAfter(150, p);
-    CHECK(rig.snap().screenTest == 2);
-    while (rig.snap().screenTest != 0) rig.tap("admin.screen_test_next");
+    CHECK(rig.snap().admin.screenTest == 2);
+    while (rig.snap().admin.screenTest != 0) rig.tap("admin.screen_test_next");
 
     const ImVec2 close = rig.centre("admin.close");
     rig.tap("admin.close");
@@ -337,10 +337,10 @@ TEST_CASE("a double tap on Istirahat takes a break and does not resume it at onc
     REQUIRE(rig.screen() == ScreenId::Officer);
     const ImVec2 p = rig.centre("officer.break");
     rig.tap("officer.break");
-    REQUIRE(rig.snap().officerOnBreak);
+    REQUIRE(rig.snap().desk.onBreak);
     REQUIRE(targetAt(p) == "officer.resume"); // "Lanjutkan bertugas" lies where "Istirahat" was
     rig.tapAfter(200, p);
-    CHECK(rig.snap().officerOnBreak);
+    CHECK(rig.snap().desk.onBreak);
     CHECK(rig.q("SELECT group_concat(kind, ',') FROM (SELECT kind FROM session_events ORDER BY seq)") == "start,break");
 }
 

@@ -195,8 +195,8 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
             w.tap("service.pbg");
             for (const char* k : {"pad.A", "pad.-", "pad.0", "pad.1", "pad.2"}) w.tap(k);
             w.tap("officer.hand_over");
-            REQUIRE(w.snap().serving.mode == ui::Snapshot::Serving::Mode::Case);
-            REQUIRE_FALSE(w.snap().serving.photo.empty());
+            REQUIRE(w.snap().desk.serving.mode == ui::DeskView::Serving::Mode::Case);
+            REQUIRE_FALSE(w.snap().desk.serving.photo.empty());
             for (config::Lang lang : {config::Lang::Id, config::Lang::En}) {
                 if (w.snap().lang != lang) w.tap("language");
                 w.settle();
@@ -236,18 +236,18 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
             w.settle();
             checkFrame(w, "technician", false);
             w.tap("admin.export");
-            REQUIRE(w.snap().officerMessageKey == "admin.export_unavailable");
+            REQUIRE(w.snap().admin.message.key == "admin.export_unavailable");
             w.settle();
             checkFrame(w, "technician: export not available", false);
             w.controller->setExportKey([] { return store::ExportKey{"ui-test", std::string(64, 'c')}; });
             w.tap("admin.export");
-            REQUIRE(w.snap().officerMessageKey == "admin.exported"); // the file and its counts, kind by kind
+            REQUIRE(w.snap().admin.message.key == "admin.exported"); // the file and its counts, kind by kind
             w.settle();
             checkFrame(w, "technician: exported", false);
             w.controller->setSyncRunner([](const std::atomic<bool>&) -> ui::SyncSummary { throw store::StoreDamaged("database skm.db is damaged (quick_check failed)"); }, [] {});
             w.tap("admin.sync_now");
             for (int i = 0; i < 400 && !w.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            REQUIRE(w.snap().officerMessageKey == "admin.sync_damaged");
+            REQUIRE(w.snap().admin.message.key == "admin.sync_damaged");
             w.settle();
             checkFrame(w, "technician: sync refused, the database is damaged", false);
             w.tap("admin.leave");

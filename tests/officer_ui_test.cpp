@@ -77,31 +77,31 @@ TEST_CASE("sign in by touch, log a case, and the citizen's rating carries office
     Desk d;
     d.signInByTouch("1111");
     CHECK(d.controller->screen() == ScreenId::SignIn);
-    CHECK(d.controller->snapshot().officerMessageKey == "signin.wrong_pin");
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("4")); // tries left
-    CHECK(d.controller->snapshot().signInPinLength == 0);
+    CHECK(d.controller->snapshot().desk.message.key == "signin.wrong_pin");
+    CHECK_THAT(d.controller->snapshot().desk.message.text, Catch::Contains("4")); // tries left
+    CHECK(d.controller->snapshot().desk.signInPinLength == 0);
     d.tapDigits("2468");
-    CHECK(d.controller->snapshot().signInPinLength == 4);
+    CHECK(d.controller->snapshot().desk.signInPinLength == 4);
     d.tap("pad.ok");
     REQUIRE(d.controller->screen() == ScreenId::Officer);
-    CHECK(d.controller->snapshot().officerName == "Budi Santoso");
+    CHECK(d.controller->snapshot().desk.officerName == "Budi Santoso");
 
     d.tap("officer.hand_over"); // no service chosen yet
     CHECK(d.controller->screen() == ScreenId::Officer);
-    CHECK(d.controller->snapshot().officerMessageKey == "officer.choose_service");
+    CHECK(d.controller->snapshot().desk.message.key == "officer.choose_service");
     d.tap("service.kk");
     d.tapDigits("17");
     d.tap("officer.hand_over");
     REQUIRE(d.controller->screen() == ScreenId::Attract);
-    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Case);
-    CHECK(d.snap().serving.officerName == "Budi Santoso");
-    CHECK(d.snap().serving.service == "Kartu Keluarga");
-    CHECK(d.snap().serving.ticket == "17");
+    CHECK(d.snap().desk.serving.mode == ui::DeskView::Serving::Mode::Case);
+    CHECK(d.snap().desk.serving.officerName == "Budi Santoso");
+    CHECK(d.snap().desk.serving.service == "Kartu Keluarga");
+    CHECK(d.snap().desk.serving.ticket == "17");
 
     d.tap("face.4");
     CHECK(d.q("SELECT officer_nip || '|' || service_code || '|' || scope FROM ratings") == kNip + "|kk|case");
     CHECK(d.q("SELECT status || '|' || ticket FROM cases") == "rated|17");
-    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::OnDuty); // one rating per case: the next is the counter's
+    CHECK(d.snap().desk.serving.mode == ui::DeskView::Serving::Mode::OnDuty); // one rating per case: the next is the counter's
     d.tap("skip");
     d.tap("comment.skip");
     d.driver.frame(d.body());
@@ -119,7 +119,7 @@ TEST_CASE("everything the officer does works from the keyboard: type, Tab, Enter
     d.frame();
     REQUIRE(d.controller->screen() == ScreenId::SignIn);
     d.type(kNip); // a badge scanner types the NIP...
-    CHECK(d.controller->snapshot().signInField == 1); // ...18 digits move on to the PIN by themselves
+    CHECK(d.controller->snapshot().desk.signInField == 1); // ...18 digits move on to the PIN by themselves
     d.key(ImGuiKey_Enter);                            // ...and its Enter does not submit an empty PIN
     CHECK(d.controller->screen() == ScreenId::SignIn);
     CHECK(d.q("SELECT count(*) FROM audit_events") == "0");
@@ -129,9 +129,9 @@ TEST_CASE("everything the officer does works from the keyboard: type, Tab, Enter
 
     d.tabTo("service.nib");
     d.key(ImGuiKey_Enter);
-    CHECK(d.controller->snapshot().selectedService == "nib");
+    CHECK(d.controller->snapshot().desk.selectedService == "nib");
     d.type("a-9");
-    CHECK(d.controller->snapshot().ticket == "A-9");
+    CHECK(d.controller->snapshot().desk.ticket == "A-9");
     d.key(ImGuiKey_Backspace);
     d.type("10");
     d.tabTo("officer.hand_over");
@@ -154,7 +154,7 @@ TEST_CASE("the keypad's 1-4 type on the officer's screens instead of rating", "[
     d.controller->pressFace(3);
     d.type("3");
     CHECK(d.q("SELECT count(*) FROM ratings") == "0");
-    CHECK(d.controller->snapshot().signInNip == "3");
+    CHECK(d.controller->snapshot().desk.signInNip == "3");
 }
 
 TEST_CASE("a long press on the office's name opens the sign-in, and a short one does nothing", "[officer][ui]")
@@ -179,16 +179,16 @@ TEST_CASE("break, resume, sign-out, and the officer's screens close by themselve
     d.signInByTouch("2468");
     REQUIRE(d.controller->screen() == ScreenId::Officer);
     d.tap("officer.break");
-    CHECK(d.controller->snapshot().officerOnBreak);
-    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Break); // the citizen's screen says so
+    CHECK(d.controller->snapshot().desk.onBreak);
+    CHECK(d.snap().desk.serving.mode == ui::DeskView::Serving::Mode::Break); // the citizen's screen says so
     d.tap("service.kk");
     CHECK_FALSE(d.has("officer.hand_over")); // nothing to hand over on a break...
     d.key(ImGuiKey_Enter);                   // ...not by the keyboard either
     CHECK(d.controller->screen() == ScreenId::Officer);
-    CHECK(d.controller->snapshot().officerMessageKey == "officer.no_hand_over_on_break");
+    CHECK(d.controller->snapshot().desk.message.key == "officer.no_hand_over_on_break");
     CHECK(d.count("cases") == 0);
     d.tap("officer.resume");
-    CHECK_FALSE(d.controller->snapshot().officerOnBreak);
+    CHECK_FALSE(d.controller->snapshot().desk.onBreak);
 
     d.clock.advance(60'000); // left open: back to the citizen screen, the session stays
     CHECK(d.controller->tick());
@@ -199,16 +199,16 @@ TEST_CASE("break, resume, sign-out, and the officer's screens close by themselve
     d.frame();
     d.tap("service.kk");
     d.tap("officer.hand_over");
-    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::Case);
+    CHECK(d.snap().desk.serving.mode == ui::DeskView::Serving::Mode::Case);
     d.clock.advance(10 * 60'000); // nobody rated it
     (void)d.controller->tick();
-    CHECK(d.snap().serving.mode == ui::Snapshot::Serving::Mode::OnDuty);
+    CHECK(d.snap().desk.serving.mode == ui::DeskView::Serving::Mode::OnDuty);
     CHECK(d.q("SELECT group_concat(close_reason, ',') FROM (SELECT close_reason FROM cases ORDER BY opened_mono_ms)") == "expired"); // the break had no case to close
 
     d.controller->officerKey();
     d.frame();
     d.tap("officer.sign_out"); // asks first
-    CHECK(d.snap().confirm == "officer.sign_out");
+    CHECK(d.snap().confirm == ui::Confirm::SignOut);
     d.tap("confirm.no");
     CHECK(d.controller->screen() == ScreenId::Officer);
     CHECK(d.duty->session());
@@ -225,7 +225,7 @@ TEST_CASE("without a roster the sign-in says so", "[officer][ui]")
     d.st->database().exec("DELETE FROM meta WHERE key = 'roster_version'");
     d.controller->officerKey();
     d.frame();
-    CHECK(d.controller->snapshot().officerMessageKey == "signin.no_roster");
+    CHECK(d.controller->snapshot().desk.message.key == "signin.no_roster");
 }
 
 TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, screen test, leave", "[admin][ui]")
@@ -236,8 +236,8 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         d.controller->adminKey();
         d.frame();
         CHECK(d.controller->screen() == ScreenId::SignIn);
-        CHECK(d.controller->snapshot().signInTechnician);
-        CHECK(d.controller->snapshot().officerMessageKey == "admin.disabled");
+        CHECK(d.controller->snapshot().desk.signInTechnician);
+        CHECK(d.controller->snapshot().desk.message.key == "admin.disabled");
         d.tapDigits("1234");
         d.tap("pad.ok");
         CHECK(d.controller->screen() == ScreenId::SignIn);
@@ -258,11 +258,11 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         CHECK(ui::findTarget("signin.nip") == nullptr); // the technician types only the PIN
         d.tapDigits("111111");
         d.tap("pad.ok");
-        CHECK(d.controller->snapshot().officerMessageKey == "signin.wrong_pin");
+        CHECK(d.controller->snapshot().desk.message.key == "signin.wrong_pin");
         d.type("909090");
         d.key(ImGuiKey_Enter);
         REQUIRE(d.controller->screen() == ScreenId::Admin);
-        const auto& lines = d.controller->snapshot().adminLines;
+        const auto& lines = d.controller->snapshot().admin.lines;
         auto value = [&](const std::string& key) {
             for (const auto& line : lines) {
                 if (line.key == key) return line.value;
@@ -277,26 +277,26 @@ TEST_CASE("the admin screen: F12 and the technician's PIN, health, export, scree
         CHECK(value("admin.sample") == d.t("admin.sample_no_data")); // no services logged: no verdict on the sample
 
         d.tap("admin.export"); // not provisioned: no key to sign with
-        CHECK(d.controller->snapshot().officerMessageKey == "admin.export_unavailable");
+        CHECK(d.controller->snapshot().admin.message.key == "admin.export_unavailable");
         CHECK(std::filesystem::is_empty(d.dir / "usb"));
         d.controller->setExportKey([] { return store::ExportKey{"desk-test", std::string(64, 'c')}; });
         d.tap("admin.export");
-        CHECK(d.controller->snapshot().officerMessageKey == "admin.exported");
+        CHECK(d.controller->snapshot().admin.message.key == "admin.exported");
         // What went onto the stick, kind by kind.
-        CHECK(d.controller->snapshot().officerMessage == "Diekspor: 1 penilaian, 0 survei, 0 layanan, 0 sesi, 2 audit");
+        CHECK(d.controller->snapshot().admin.message.text == "Diekspor: 1 penilaian, 0 survei, 0 layanan, 0 sesi, 2 audit");
         CHECK(std::filesystem::directory_iterator(d.dir / "usb")->path().filename().string().rfind("skm-export-desk-test-", 0) == 0);
         d.tap("admin.sync_now");
-        CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_unavailable");
+        CHECK(d.controller->snapshot().admin.message.key == "admin.sync_unavailable");
 
         d.tap("admin.screen_test");
         for (int step = 1; step <= 6; ++step) {
-            CHECK(d.controller->snapshot().screenTest == step);
+            CHECK(d.controller->snapshot().admin.screenTest == step);
             d.tap("admin.screen_test_next");
         }
-        CHECK(d.controller->snapshot().screenTest == 0);
+        CHECK(d.controller->snapshot().admin.screenTest == 0);
 
         d.tap("admin.leave"); // asks first
-        CHECK(d.snap().confirm == "admin.leave");
+        CHECK(d.snap().confirm == ui::Confirm::LeaveKiosk);
         CHECK_FALSE(d.controller->quitRequested());
         d.tap("confirm.no");
         CHECK_FALSE(d.controller->quitRequested());
@@ -319,7 +319,7 @@ TEST_CASE("a five-second press on the counter's name opens the technician's PIN"
     d.clock.advance(2000);
     CHECK(d.controller->tick());
     CHECK(d.controller->screen() == ScreenId::SignIn);
-    CHECK(d.controller->snapshot().signInTechnician);
+    CHECK(d.controller->snapshot().desk.signInTechnician);
 }
 
 TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows the result", "[admin][ui]")
@@ -341,7 +341,7 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     d.adminByKeyboard("909090");
     d.tap("admin.sync_now");
     CHECK(d.controller->syncRunning());
-    CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_running");
+    CHECK(d.controller->snapshot().admin.message.key == "admin.sync_running");
     for (int i = 0; i < 10; ++i) d.frame(); // the UI keeps drawing while the sync runs
     d.tap("admin.sync_now");                // a second press while running does nothing
     CHECK_FALSE(d.controller->drainBackground());
@@ -350,8 +350,8 @@ TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows
     CHECK(wakes == 1);
     CHECK(d.controller->drainBackground());
     CHECK_FALSE(d.controller->syncRunning());
-    CHECK(d.controller->snapshot().officerMessageKey == "admin.sync_done");
-    CHECK_THAT(d.controller->snapshot().officerMessage, Catch::Contains("1.234")); // the Indonesian way
+    CHECK(d.controller->snapshot().admin.message.key == "admin.sync_done");
+    CHECK_THAT(d.controller->snapshot().admin.message.text, Catch::Contains("1.234")); // the Indonesian way
     CHECK(d.controller->screen() == ScreenId::Admin);
 }
 
@@ -432,7 +432,7 @@ TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stay
     CHECK(ui::focusedTarget()->name.rfind("service.", 0) == 0); // the services come first, not the session's buttons
     while (ui::focusedTarget()->name != "service.kk") d.key(ImGuiKey_RightArrow), ++keys;
     d.key(ImGuiKey_Enter), ++keys;
-    CHECK(d.snap().selectedService == "kk");
+    CHECK(d.snap().desk.selectedService == "kk");
     CHECK(ui::focusedTarget()->name == "officer.hand_over");
     d.type("A12");
     d.key(ImGuiKey_Enter), ++keys;
@@ -443,7 +443,7 @@ TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stay
     // Every next case with the same service: F2, the ticket, Enter.
     d.controller->officerKey();
     d.frame();
-    CHECK(d.snap().selectedService == "kk"); // kept from the case before
+    CHECK(d.snap().desk.selectedService == "kk"); // kept from the case before
     d.type("A13");
     d.key(ImGuiKey_Enter);
     REQUIRE(d.controller->screen() == ScreenId::Attract);
@@ -464,7 +464,7 @@ TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stay
     d.tap("confirm.yes");
     d.signInByTouch("2468");
     REQUIRE(d.controller->screen() == ScreenId::Officer);
-    CHECK(d.snap().selectedService.empty());
+    CHECK(d.snap().desk.selectedService.empty());
 }
 
 TEST_CASE("the sign-in's lock-out counts down as it runs, and the keyboard channel is only the officer's side", "[officer][ui][lockout]")
@@ -476,11 +476,11 @@ TEST_CASE("the sign-in's lock-out counts down as it runs, and the keyboard chann
         d.tap("signin.cancel");
     }
     d.signInByTouch("1111");
-    REQUIRE(d.snap().officerMessageKey == "signin.locked");
-    const std::string first = d.snap().officerMessage;
+    REQUIRE(d.snap().desk.message.key == "signin.locked");
+    const std::string first = d.snap().desk.message.text;
     d.wait(5'000);
-    CHECK(d.snap().officerMessageKey == "signin.locked");
-    CHECK(d.snap().officerMessage != first); // the seconds left went down
+    CHECK(d.snap().desk.message.key == "signin.locked");
+    CHECK(d.snap().desk.message.text != first); // the seconds left went down
     CHECK(d.controller->nextDeadlineMs() <= d.clock.monoMs() + 1'000); // the screen is woken to count
     CHECK(d.q("SELECT count(*) FROM audit_events WHERE json_extract(detail, '$.channel') = 'keyboard'") == "0");
     d.tap("signin.cancel");
@@ -573,8 +573,8 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
         if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     REQUIRE(drained);
-    CHECK(d.snap().officerMessageKey == "admin.sync_damaged");
-    CHECK(d.snap().officerMessageIsError);
+    CHECK(d.snap().admin.message.key == "admin.sync_damaged");
+    CHECK(d.snap().admin.message.error);
     CHECK(test::readBytes(dbPath) == before);
     for (const auto& e : std::filesystem::directory_iterator(dataDir)) CHECK(e.path().filename().string().find("corrupt") == std::string::npos);
     // The citizen's next rating is in skm.db.
@@ -602,14 +602,14 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
         [] {});
     d.adminByKeyboard("909090");
     d.tap("admin.export");
-    CHECK(d.snap().officerMessageKey == "admin.export_no_usb");
+    CHECK(d.snap().admin.message.key == "admin.export_no_usb");
     d.tap("admin.sync_now");
     d.wait(5 * 60'000); // a long sync: the screen waits for its result
     CHECK(d.controller->screen() == ScreenId::Admin);
     gate.unlock();
     for (int i = 0; i < 200 && !d.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    CHECK(d.snap().officerMessageKey == "admin.sync_failed");
-    CHECK_THAT(d.snap().officerMessage, Catch::StartsWith(d.t("admin.problem_network")));
+    CHECK(d.snap().admin.message.key == "admin.sync_failed");
+    CHECK_THAT(d.snap().admin.message.text, Catch::StartsWith(d.t("admin.problem_network")));
 }
 
 TEST_CASE("sync now says what went wrong by the outcome's problem, and a run that left only newcomers is done", "[admin][sync][outcome]")

@@ -39,7 +39,7 @@ struct Rig : test::KioskRig {
         o.surveySource = true;
         return o;
     }
-    const ui::Snapshot::SurveyView& view() { return controller->snapshot().survey; }
+    const ui::SurveyView& view() { return controller->snapshot().survey; }
     std::map<std::string, std::string> answers() { return store::surveyAnswers(st->database(), q("SELECT id FROM survey_responses ORDER BY started_wall_ms DESC LIMIT 1")); }
 
     roster::Officer officer;
@@ -81,8 +81,8 @@ TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, 
     rig.tap("answer.sma");
     rig.tap("answer.wirausaha");
     CHECK(rig.controller->screen() == ui::ScreenId::Thanks);
-    CHECK(rig.controller->snapshot().thanksForSurvey);
-    CHECK(rig.controller->snapshot().surveyOffered == false);
+    CHECK(rig.controller->snapshot().citizen.thanksForSurvey);
+    CHECK(rig.controller->snapshot().citizen.surveyOffered == false);
     CHECK(rig.q("SELECT status FROM survey_responses") == "complete");
     const auto a = rig.answers();
     CHECK(a.size() == 12);
@@ -91,7 +91,7 @@ TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, 
     CHECK(rig.q("SELECT count(*) FROM ratings") == "0"); // a survey is not a face rating
     rig.wait(5'000);
     CHECK(rig.controller->screen() == ui::ScreenId::Attract);
-    CHECK(rig.controller->snapshot().surveyOffered);
+    CHECK(rig.controller->snapshot().citizen.surveyOffered);
 }
 
 TEST_CASE("back shows the answer given and replaces it, and keys 1-4 and Backspace work like taps", "[survey][ui]")
@@ -250,7 +250,7 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     rig.tap("pad.ok");
     REQUIRE(rig.controller->screen() == ui::ScreenId::Admin);
     std::string line, sample, records;
-    for (const auto& l : rig.controller->snapshot().adminLines) {
+    for (const auto& l : rig.controller->snapshot().admin.lines) {
         if (l.key == "admin.ikm") line = l.value;
         if (l.key == "admin.sample") sample = l.value;
         if (l.key == "admin.events") records = l.value;

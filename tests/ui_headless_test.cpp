@@ -91,7 +91,7 @@ TEST_CASE("the whole flow: face, reason, comment on the on-screen keyboard, than
     REQUIRE(rig.controller->screen() == ScreenId::Comment);
     CHECK(rig.only().reasons == R"(["waktu_lama"])"); // its own transaction, before the comment
     rig.typeText("antri 2 jam");
-    CHECK(rig.controller->snapshot().comment == "antri 2 jam");
+    CHECK(rig.controller->snapshot().citizen.comment == "antri 2 jam");
     CHECK(rig.only().comment.empty()); // not sent yet
     rig.tap("comment.send");
     CHECK(rig.controller->screen() == ScreenId::Thanks);
@@ -208,9 +208,9 @@ TEST_CASE("English is one tap away, and the next citizen starts in Bahasa Indone
     {
         rig.tap("face.4");
         REQUIRE(rig.controller->screen() == ScreenId::FollowUp);
-        CHECK(rig.controller->snapshot().reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelEn);
+        CHECK(rig.controller->snapshot().citizen.reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelEn);
         rig.tap("language"); // back to Indonesian mid-way: the chips follow
-        CHECK(rig.controller->snapshot().reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelId);
+        CHECK(rig.controller->snapshot().citizen.reasons.front().label == config::KioskConfig{}.reasonsHigh.front().labelId);
         rig.tap("language");
         rig.tap("reason.cepat");
         rig.tap("comment.skip");
@@ -234,7 +234,7 @@ TEST_CASE("low and high scores get their own reason lists, laid out alike", "[ui
         Rig rig;
         rig.tap("face." + std::to_string(score));
         std::vector<std::string> codes;
-        for (const auto& c : rig.controller->snapshot().reasons) codes.push_back(c.code);
+        for (const auto& c : rig.controller->snapshot().citizen.reasons) codes.push_back(c.code);
         const auto& expected = score <= 2 ? config::KioskConfig{}.reasonsLow : config::KioskConfig{}.reasonsHigh;
         REQUIRE(codes.size() == expected.size());
         for (size_t i = 0; i < codes.size(); ++i) CHECK(codes[i] == expected[i].code);
@@ -258,7 +258,7 @@ TEST_CASE("a roster's reason lists replace the configuration's from the next cit
     Rig rig;
     auto codes = [&] {
         std::vector<std::string> out;
-        for (const auto& c : rig.controller->snapshot().reasons) out.push_back(c.code);
+        for (const auto& c : rig.controller->snapshot().citizen.reasons) out.push_back(c.code);
         return out;
     };
     auto rateAndLeave = [&](int score) {
@@ -323,9 +323,9 @@ TEST_CASE("the on-screen keyboard types, deletes, switches layers and stops at t
     REQUIRE(rig.controller->screen() == ScreenId::Comment);
     rig.typeText("ok");
     rig.tap("key.backspace");
-    CHECK(rig.controller->snapshot().comment == "o");
+    CHECK(rig.controller->snapshot().citizen.comment == "o");
     rig.tap("key.layer");
-    CHECK(rig.controller->snapshot().keyboardDigits);
+    CHECK(rig.controller->snapshot().citizen.keyboardDigits);
     REQUIRE(ui::findTarget("key.7") != nullptr);
     CHECK(ui::findTarget("key.q") == nullptr);
     rig.tap("key.7");
@@ -333,15 +333,15 @@ TEST_CASE("the on-screen keyboard types, deletes, switches layers and stops at t
     rig.tap("key.layer");
     rig.tap("key.space");
     rig.tap("key.?");
-    CHECK(rig.controller->snapshot().comment == "o7! ?");
-    CHECK(rig.controller->snapshot().commentChars == 5);
+    CHECK(rig.controller->snapshot().citizen.comment == "o7! ?");
+    CHECK(rig.controller->snapshot().citizen.commentChars == 5);
 
     for (int i = 0; i < 250; ++i) rig.frame(); // frames without input type nothing
-    CHECK(rig.controller->snapshot().commentChars == 5);
-    while (rig.controller->snapshot().commentChars < 200) rig.tap("key.x");
+    CHECK(rig.controller->snapshot().citizen.commentChars == 5);
+    while (rig.controller->snapshot().citizen.commentChars < 200) rig.tap("key.x");
     rig.tap("key.y"); // over the limit: refused
-    CHECK(rig.controller->snapshot().commentChars == 200);
-    CHECK(rig.controller->snapshot().comment.back() == 'x');
+    CHECK(rig.controller->snapshot().citizen.commentChars == 200);
+    CHECK(rig.controller->snapshot().citizen.comment.back() == 'x');
     rig.tap("comment.send");
     CHECK(rig.only().comment.size() == 200);
 }

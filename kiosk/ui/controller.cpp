@@ -1,13 +1,10 @@
-// The controller's citizen flow; the officer's desk is in controller_officer.cpp, the technician's
-// screen in controller_admin.cpp.
+// The router (controller.hpp): screens, the touch gate, the gestures, the timers and the
+// confirmations; every intent handed to the flow whose screen is up.
 
 #include "controller.hpp"
 
 #include "widgets.hpp"
 
-#include <kiosk/store/survey_store.hpp>
-
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,16 +15,6 @@ namespace {
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 size_t indexOf(ScreenId id) { return static_cast<size_t>(id); }
-
-size_t utf8Length(const std::string& s)
-{
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-const std::string& idOf(const std::variant<store::PendingRating, store::RatingUpdate>& w)
-{
-    return std::visit([](const auto& x) -> const std::string& { return x.id; }, w);
-}
 } // namespace
 
 UiSettings UiSettings::from(const config::KioskConfig& c)
@@ -52,21 +39,31 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
 }
 
 Controller::Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog)
-    : m_store(store), m_settings(std::move(settings)), m_clock(clock), m_gate(m_settings.touchGuardMs)
+    : m_store(store),
+      m_settings(std::move(settings)),
+      m_clock(clock),
+      m_gate(m_settings.touchGuardMs),
+      m_writes(store, clock, m_settings.retryEveryMs, m_settings.maxRetries),
+      m_ctx{store, m_settings, clock, m_state, *this},
+      m_citizen(m_ctx, m_state.citizen, m_writes),
+      m_survey(m_ctx, m_state.survey),
+      m_desk(m_ctx, m_state.desk),
+      m_admin(m_ctx, m_state.admin)
 {
     for (ScreenId id : kAllScreens) m_screens[indexOf(id)] = makeScreen(id);
     m_state.officeName = m_settings.officeName;
     m_state.counter = m_settings.counter;
     m_state.catalog = &catalog;
-    m_state.commentMax = m_settings.commentMax;
     m_state.screen = ScreenId::Attract;
     m_lastActivity = m_clock.monoMs();
-    // A questionnaire a previous run left open (power cut, restart) is closed as incomplete.
-    if (const int stale = store::closeStaleSurveys(m_store); stale > 0) spdlog::info("{} survey response(s) left open closed as incomplete", stale);
     current().onEnter(m_state);
 }
 
+Controller::~Controller() = default;
+
 Screen& Controller::current() { return *m_screens[indexOf(m_state.screen)]; }
+
+// ---- Router --------------------------------------------------------------------------------------
 
 void Controller::show(ScreenId id)
 {
@@ -86,9 +83,48 @@ void Controller::show(ScreenId id)
     }
 }
 
-void Controller::noteActivity() { m_lastActivity = m_clock.monoMs(); }
-
 void Controller::viewChanged() { m_gate.viewChanged(m_clock.monoMs()); }
+
+void Controller::leaveCitizenFlow()
+{
+    m_citizen.leave(); // a citizen who is interrupted loses nothing typed
+    m_survey.abandon();
+    m_state.confirm = Confirm::None;
+}
+
+void Controller::toAttract()
+{
+    m_admin.reset();
+    m_desk.resetSignIn();
+    m_state.confirm = Confirm::None;
+    m_survey.abandon(); // kept, marked incomplete, uploaded
+    m_citizen.reset();  // a citizen who walks away loses nothing typed
+    m_state.lang = config::Lang::Id; // the next citizen starts in Bahasa Indonesia
+    m_desk.refreshServing();
+    show(ScreenId::Attract);
+}
+
+void Controller::notice(bool diskFull)
+{
+    m_state.noticeDiskFull = diskFull;
+    show(ScreenId::Notice);
+}
+
+void Controller::ask(Confirm question)
+{
+    m_state.confirm = question;
+    viewChanged();
+}
+
+void Controller::openAdmin()
+{
+    m_admin.open();
+    show(ScreenId::Admin);
+}
+
+// ---- Input ---------------------------------------------------------------------------------------
+
+void Controller::noteActivity() { m_lastActivity = m_clock.monoMs(); }
 
 void Controller::drawFrame(const Theme& theme)
 {
@@ -100,16 +136,17 @@ void Controller::drawFrame(const Theme& theme)
             m_burstScore.reset(); // a deliberate touch ends any burst
         } else {
             spdlog::debug("press on {} ignored (the view is {} ms old or a burst is going on)", screenName(m_state.screen), m_gate.guardMs());
-            if (m_burstScore) recordBurstPress(*m_burstScore);
+            if (m_burstScore) m_citizen.burstPress(*m_burstScore);
         }
     }
     setPointerLive(m_gate.live());
     refreshCountdown();
-    (void)refreshLockMessage();
+    (void)m_desk.refreshLockMessage();
     beginTargetFrame();
     const Intent intent = current().draw(m_state, theme);
     endTargetFrame();
     handle(intent);
+    m_state.pendingRetries = m_writes.held();
     // A face rated by touch: a burst of presses that follows it is counted against that face.
     if (intent.kind == Intent::Kind::Rate && io.MouseReleased[0] && m_state.screen != ScreenId::Notice) m_burstScore = intent.score;
     checkGesture();
@@ -129,18 +166,21 @@ void Controller::checkGesture()
             }
         }
     }
-    if (held.empty() || !m_duty || held != m_gestureTarget) {
+    if (held.empty() || !m_desk.attached() || held != m_gestureTarget) {
         m_gestureStart.reset();
         m_gestureTarget = held;
-        if (held.empty() || !m_duty) return;
+        if (held.empty() || !m_desk.attached()) return;
     }
     if (!m_gestureStart) m_gestureStart = m_clock.monoMs();
-    if (m_clock.monoMs() >= gestureDueMs()) {
-        m_gestureStart.reset();
-        // The touch side always asks for the PIN.
-        if (m_gestureTarget == "gesture.admin") openTechnicianSignIn();
-        else openSignIn();
-    }
+    if (m_clock.monoMs() >= gestureDueMs()) openGesture();
+}
+
+void Controller::openGesture()
+{
+    m_gestureStart.reset();
+    // The touch side always asks for the PIN.
+    if (m_gestureTarget == "gesture.admin") m_desk.openTechnicianSignIn(false);
+    else m_desk.openSignIn(false);
 }
 
 void Controller::handle(const Intent& in)
@@ -148,60 +188,72 @@ void Controller::handle(const Intent& in)
     using K = Intent::Kind;
     if (in.kind == K::None) return;
     noteActivity();
-    if (m_state.screen == ScreenId::SignIn) return handleSignIn(in);
-    if (m_state.screen == ScreenId::Officer) return handleOfficer(in);
-    if (m_state.screen == ScreenId::Admin) return handleAdmin(in);
-    if (m_state.screen == ScreenId::Survey) return handleSurvey(in);
-    switch (in.kind) {
-    case K::StartSurvey: startSurvey(); break;
-    case K::Rate: rate(in.score); break;
-    case K::ToggleLanguage: toggleLanguage(); break;
-    case K::Reason:
-        if (m_state.screen == ScreenId::FollowUp) chooseReason(in.text);
-        break;
-    case K::Done:
-        if (m_state.screen == ScreenId::FollowUp) finish(); // the rating is saved: nothing more to ask
-        break;
-    case K::Skip:
-        if (m_state.screen == ScreenId::FollowUp) show(ScreenId::Comment);
-        else if (m_state.screen == ScreenId::Comment) {
-            m_state.comment.clear(); // skip means: no comment, even if something was typed
-            m_state.commentChars = 0;
-            finish();
-        }
-        break;
-    case K::Type: type(in.text); break;
-    case K::Backspace: backspace(); break;
-    case K::Send: sendComment(); break;
-    case K::ToggleKeyboardLayer: m_state.keyboardDigits = !m_state.keyboardDigits; break;
-    case K::Command: break;
-    case K::Answer: break;
-    case K::Back: break;
-    case K::Quit: break;
-    case K::None: break;
+    // The officer's screen belongs to a session; one that ended under it (end of day) sends it away.
+    if (m_state.screen == ScreenId::Officer && !m_desk.sessionInForce()) return toAttract();
+    // A confirmation over the screen takes its answer and nothing else.
+    if (m_state.confirm != Confirm::None) {
+        if (const auto answer = in.as<ConfirmCommand>()) answerConfirm(*answer);
+        return;
     }
+    switch (m_state.screen) {
+    case ScreenId::SignIn: return m_desk.handleSignIn(in);
+    case ScreenId::Officer: return m_desk.handle(in);
+    case ScreenId::Admin: return m_admin.handle(in);
+    case ScreenId::Survey:
+        if (in.kind == K::ToggleLanguage) return toggleLanguage();
+        return m_survey.handle(in);
+    case ScreenId::Attract:
+    case ScreenId::FollowUp:
+    case ScreenId::Comment:
+    case ScreenId::Thanks:
+    case ScreenId::Notice:
+        if (in.kind == K::StartSurvey) return startSurvey();
+        if (in.kind == K::Rate) return rate(in.score);
+        if (in.kind == K::ToggleLanguage) return toggleLanguage();
+        return m_citizen.handle(in);
+    }
+}
+
+void Controller::answerConfirm(ConfirmCommand answer)
+{
+    const Confirm question = m_state.confirm;
+    m_state.confirm = Confirm::None;
+    viewChanged();
+    if (answer != ConfirmCommand::Yes) return;
+    switch (question) {
+    case Confirm::QuitSurvey: toAttract(); break; // incomplete, kept
+    case Confirm::SignOut: m_desk.signOut(); break;
+    case Confirm::LeaveKiosk: m_admin.leaveKiosk(); break;
+    case Confirm::None: break;
+    }
+}
+
+void Controller::rate(int score)
+{
+    m_survey.abandon(); // a new citizen's tap: the questionnaire on screen is kept as incomplete
+    m_citizen.rate(score, m_desk.duty());
+    m_state.pendingRetries = m_writes.held();
+}
+
+void Controller::startSurvey()
+{
+    m_citizen.leave(); // a rating's follow-up on screen is left as it stands
+    m_survey.start(m_desk.duty());
+}
+
+void Controller::toggleLanguage()
+{
+    m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
+    m_citizen.languageChanged();
+    m_desk.refreshServing(); // the open case's service, in the new language
+    m_survey.languageChanged();
 }
 
 void Controller::pressFace(int score)
 {
     if (m_state.screen == ScreenId::Survey) {
         noteActivity();
-        if (!m_state.confirm.empty()) return;
-        // The same key again right after it answered (a held or mashed key) does not answer the next
-        // question; another key does (a typist copying a paper form).
-        const int64_t now = m_clock.monoMs();
-        const LastKey last = m_lastSurveyKey;
-        if (last.digit == score && m_gate.viewSerial() == last.view + 1 && now - last.atMs < m_settings.touchGuardMs) {
-            m_lastSurveyKey.atMs = now; // a burst: the guard runs from its last key
-            spdlog::debug("key {} repeated on the next survey question: ignored", score);
-            return;
-        }
-        m_lastSurveyKey = {score, m_gate.viewSerial(), now};
-        const auto& options = m_state.survey.options;
-        // An unsur: key k is value k, as on the faces (4 Sangat Baik .. 1 Tidak Baik); other questions:
-        // the k-th option shown.
-        if (m_state.survey.scale && score >= 1 && score <= 4) surveyAnswer(std::to_string(score));
-        else if (!m_state.survey.scale && score >= 1 && static_cast<size_t>(score) <= options.size()) surveyAnswer(options[static_cast<size_t>(score) - 1].code);
+        if (m_state.confirm == Confirm::None) m_survey.key(score, m_gate.viewSerial());
         return;
     }
     if (score < 1 || score > 4 || !isCitizenScreen(m_state.screen)) return;
@@ -215,10 +267,7 @@ void Controller::pressKeys(const std::vector<KeyPress>& keys)
         switch (k.action) {
         case KeyPress::Action::Face:
             // A numeric keypad's digit on the sign-in counts as the public side (the citizens' keypad).
-            if (k.keypad && m_state.screen == ScreenId::SignIn) {
-                if (m_state.signInField == 1) m_pinByTouch = true;
-                else m_nipByTouch = true;
-            }
+            if (k.keypad && m_state.screen == ScreenId::SignIn) m_desk.keypadDigit();
             pressFace(k.digit);
             break;
         case KeyPress::Action::Officer: officerKey(); break;
@@ -229,160 +278,41 @@ void Controller::pressKeys(const std::vector<KeyPress>& keys)
     }
 }
 
-void Controller::rate(int score)
+void Controller::surveyKey()
 {
-    m_state.thanksForSurvey = false;
-    if (m_survey) endSurvey("incomplete");
-    // A new rating ends whatever flow was on screen; what the previous citizen typed is kept.
-    if (m_current) saveDraft();
-    m_current.reset();
-    m_state.comment.clear();
-    m_state.commentChars = 0;
-    m_state.keyboardDigits = false;
-
-    const int64_t now = m_clock.monoMs();
-    store::PendingRating pending = m_store.stamp(score);
-    // HappyOrNot's "response interval": a press too soon after the previous one is kept, but marked,
-    // so that scores can leave it out. Nothing is dropped.
-    pending.suppressed = m_settings.responseIntervalMs > 0 && m_lastPress && now - *m_lastPress < m_settings.responseIntervalMs;
-    pending.language = config::langCode(m_state.lang);
-    m_lastPress = now;
-    if (m_duty) m_duty->attribute(pending); // the open case's officer, case and service; else counter-level
-
-    const store::CommitResult result = write(pending);
-    if (!result.ok) {
-        m_state.noticeDiskFull = result.diskFull;
-        show(ScreenId::Notice);
-        return;
-    }
-    // One line per rating: the journal shows what was on disk when (the torture test reads it after SIGKILL).
-    spdlog::info("rating {} stored: score {}{}{}", pending.id, score, pending.suppressed ? ", suppressed" : "",
-                 pending.caseId ? ", case " + *pending.caseId : std::string());
-    if (m_duty) {
-        m_duty->ratingCommitted(pending); // one rating per case: the next tap is counter-level
-        refreshOfficer();
-    }
-    // "Terima kasih" (or the follow-up) only after the commit returned: the rating is on disk.
-    if (pending.suppressed) {
-        finish();
-        return;
-    }
-    m_current = Current{pending.id, score};
-    refreshReasons();
-    show(ScreenId::FollowUp);
+    if (m_state.screen != ScreenId::Attract && m_state.screen != ScreenId::Thanks) return;
+    noteActivity();
+    startSurvey();
 }
 
-void Controller::recordBurstPress(int score)
+void Controller::backKey()
 {
-    // Counted like a repeated key press (stored, marked suppressed, left out of every score) but it
-    // changes nothing on screen and is never tied to an officer's case.
-    store::PendingRating pending = m_store.stamp(score);
-    pending.suppressed = true;
-    pending.language = config::langCode(m_state.lang);
-    m_lastPress = m_clock.monoMs();
-    if (write(pending).ok) spdlog::info("rating {} stored: score {}, suppressed (a burst of presses)", pending.id, score);
+    if (m_state.screen != ScreenId::Survey || m_state.confirm != Confirm::None) return;
+    noteActivity();
+    m_survey.back();
 }
 
-void Controller::refreshReasons()
+void Controller::attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty)
 {
-    m_state.reasons.clear();
-    if (!m_current) return;
-    const bool low = m_current->score <= 2;
-    // The roster's lists (imported, or delivered by the central office) replace the configuration's.
-    std::vector<config::Reason> fromRoster;
-    try {
-        fromRoster = roster::rosterReasons(m_store.database(), low ? "low" : "high");
-    } catch (const std::exception& e) {
-        spdlog::warn("cannot read the roster's reasons, using the configuration's: {}", e.what());
-    }
-    const auto& list = !fromRoster.empty() ? fromRoster : (low ? m_settings.reasonsLow : m_settings.reasonsHigh);
-    for (const config::Reason& r : list) m_state.reasons.push_back({r.code, m_state.lang == config::Lang::En ? r.labelEn : r.labelId});
+    m_desk.attach(auth, duty);
+    m_admin.setDuty(&duty);
 }
 
-void Controller::chooseReason(const std::string& code)
+void Controller::officerKey()
 {
-    if (!m_current) return;
-    const auto known = std::find_if(m_state.reasons.begin(), m_state.reasons.end(), [&](const ReasonChip& c) { return c.code == code; });
-    if (known == m_state.reasons.end()) return;
-    store::RatingUpdate u{m_current->id, store::RatingUpdate::Field::Reasons, nlohmann::json::array({code}).dump(), config::langCode(m_state.lang)};
-    (void)write(u); // a failure is queued and retried; the citizen goes on either way
-    show(ScreenId::Comment);
+    if (!m_desk.attached()) return;
+    noteActivity();
+    m_desk.officerKey();
 }
 
-void Controller::type(const std::string& chars)
+void Controller::adminKey()
 {
-    if (m_state.screen != ScreenId::Comment) return;
-    if (m_state.commentChars + utf8Length(chars) > static_cast<size_t>(m_settings.commentMax)) return;
-    m_state.comment += chars;
-    m_state.commentChars = utf8Length(m_state.comment);
+    if (!m_desk.attached()) return;
+    noteActivity();
+    m_desk.openTechnicianSignIn(true); // F12: the officer's side of the counter
 }
 
-void Controller::backspace()
-{
-    if (m_state.screen != ScreenId::Comment || m_state.comment.empty()) return;
-    size_t cut = m_state.comment.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(m_state.comment[cut]) & 0xC0) == 0x80) --cut; // whole UTF-8 character
-    m_state.comment.erase(cut);
-    m_state.commentChars = utf8Length(m_state.comment);
-}
-
-void Controller::saveDraft()
-{
-    if (!m_current || m_state.comment.find_first_not_of(' ') == std::string::npos) return;
-    store::RatingUpdate u{m_current->id, store::RatingUpdate::Field::Comment, m_state.comment, config::langCode(m_state.lang)};
-    (void)write(u);
-}
-
-void Controller::sendComment()
-{
-    if (m_state.screen != ScreenId::Comment) return;
-    saveDraft();
-    finish();
-}
-
-void Controller::toggleLanguage()
-{
-    m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
-    refreshReasons();
-    refreshOfficer(); // the open case's service, in the new language
-    if (m_survey) {
-        (void)store::setSurveyLanguage(m_store, m_survey->id, config::langCode(m_state.lang));
-        refreshSurvey();
-    }
-}
-
-void Controller::finish()
-{
-    m_state.thanksForSurvey = false;
-    m_state.surveyOffered = true;
-    m_current.reset();
-    m_state.comment.clear();
-    m_state.commentChars = 0;
-    show(ScreenId::Thanks);
-}
-
-void Controller::returnToAttract()
-{
-    m_state.screenTest = 0;
-    m_state.signInTechnician = false;
-    m_state.confirm.clear();
-    m_lockUntilMono.reset();
-    m_pin.clear();
-    m_state.signInNip.clear();
-    m_state.signInPinLength = 0;
-    if (m_state.screen == ScreenId::Comment) saveDraft(); // a citizen who walks away loses nothing typed
-    if (m_survey) endSurvey("incomplete");                 // kept, marked incomplete, uploaded
-    m_state.surveyOffered = true;
-    m_state.thanksForSurvey = false;
-    m_current.reset();
-    m_state.comment.clear();
-    m_state.commentChars = 0;
-    m_state.keyboardDigits = false;
-    m_state.reasons.clear();
-    m_state.lang = config::Lang::Id; // the next citizen starts in Bahasa Indonesia
-    refreshOfficer();
-    show(ScreenId::Attract);
-}
+// ---- Timers --------------------------------------------------------------------------------------
 
 void Controller::refreshCountdown()
 {
@@ -394,100 +324,51 @@ void Controller::refreshCountdown()
     m_state.countdownSeconds = seconds;
 }
 
-store::CommitResult Controller::apply(const Write& w)
-{
-    if (const auto* rating = std::get_if<store::PendingRating>(&w)) return m_store.commit(*rating);
-    return m_store.update(std::get<store::RatingUpdate>(w));
-}
-
-store::CommitResult Controller::write(const Write& w)
-{
-    const store::CommitResult r = apply(w);
-    if (r.ok) return r;
-    // Not on disk: keep it (same id, so a retry cannot double it) and retry later.
-    spdlog::error("write for rating {} not saved: {}", idOf(w), r.error);
-    if (m_retry.size() >= m_settings.maxRetries) {
-        spdlog::error("retry queue full ({} writes); the oldest, for rating {}, is given up", m_retry.size(), idOf(m_retry.front()));
-        m_retry.pop_front();
-    }
-    m_retry.push_back(w);
-    m_state.pendingRetries = m_retry.size();
-    m_nextRetry = std::min(m_nextRetry, m_clock.monoMs() + m_settings.retryEveryMs);
-    return r;
-}
-
 bool Controller::tick()
 {
-    bool changed = false;
+    bool changed = m_writes.retryDue();
+    m_state.pendingRetries = m_writes.held();
     const int64_t now = m_clock.monoMs();
-    if (!m_retry.empty() && now >= m_nextRetry) {
-        while (!m_retry.empty()) {
-            if (!apply(m_retry.front()).ok) break;
-            spdlog::info("write for rating {} saved on retry", idOf(m_retry.front()));
-            m_retry.pop_front();
-            changed = true;
-        }
-        m_state.pendingRetries = m_retry.size();
-        m_nextRetry = m_retry.empty() ? kNever : now + m_settings.retryEveryMs;
-    }
-    if (m_duty && now >= m_duty->nextDeadlineMs()) {
-        try {
-            if (m_duty->tick()) {
-                refreshOfficer();
-                if (!m_duty->session() && !isCitizenScreen(m_state.screen)) show(ScreenId::Attract);
-                changed = true;
-            }
-        } catch (const std::exception& e) {
-            spdlog::error("duty: {}", e.what());
-        }
-    }
+    if (m_desk.tick()) changed = true;
     if (m_gestureStart && now >= gestureDueMs()) {
-        m_gestureStart.reset();
-        if (m_gestureTarget == "gesture.admin") openTechnicianSignIn();
-        else openSignIn();
+        openGesture();
         changed = true;
     }
     if (now >= screenDeadlineMs()) {
-        returnToAttract();
+        toAttract();
         changed = true;
     }
     const int countdown = m_state.countdownSeconds;
     refreshCountdown();
     if (countdown != m_state.countdownSeconds) changed = true;
-    if (refreshLockMessage()) changed = true;
+    if (m_desk.refreshLockMessage()) changed = true;
     return changed;
 }
 
 int64_t Controller::screenDeadlineMs() const
 {
     int64_t idle = kNever;
-    const bool inFlow = m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment;
     // The officer's screens close by themselves too: nobody should find them open at the counter.
     // (Not while "sync now" runs: its result is what the technician is waiting to read.)
-    if (!isCitizenScreen(m_state.screen)) return m_sync.running() ? kNever : std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
+    if (!isCitizenScreen(m_state.screen)) return m_admin.syncRunning() ? kNever : std::min(m_screenDeadline, m_lastActivity + 2 * m_settings.idleMs);
     const bool foreignAttract = m_state.screen == ScreenId::Attract && m_state.lang != config::Lang::Id;
     if (foreignAttract) idle = m_lastActivity + m_settings.idleMs;
     // The follow-up and the keyboard return soon, so the next citizen does not answer this one's
     // question; a survey question takes longer to read, then the response is kept as incomplete.
-    if (inFlow) idle = m_lastActivity + m_settings.followupIdleMs;
+    if (m_state.screen == ScreenId::FollowUp || m_state.screen == ScreenId::Comment) idle = m_lastActivity + m_settings.followupIdleMs;
     if (m_state.screen == ScreenId::Survey) idle = m_lastActivity + m_settings.surveyIdleMs;
     return std::min(m_screenDeadline, idle);
 }
 
 int64_t Controller::nextDeadlineMs() const
 {
-    int64_t next = std::min(screenDeadlineMs(), m_nextRetry);
-    if (m_duty) next = std::min(next, m_duty->nextDeadlineMs());
+    int64_t next = std::min({screenDeadlineMs(), m_writes.nextRetryMs(), m_desk.nextDeadlineMs()});
     if (m_gestureStart) next = std::min(next, gestureDueMs()); // wake while the press is held
     const int64_t now = m_clock.monoMs();
     // A countdown on screen changes each second: wake when its figure does.
     if (m_state.countdownSeconds > 0) {
         const int64_t deadline = screenDeadlineMs();
         next = std::min(next, deadline - 1000 * ((deadline - now - 1) / 1000));
-    }
-    if (m_lockUntilMono && m_state.screen == ScreenId::SignIn) {
-        const int64_t left = *m_lockUntilMono - now;
-        next = std::min(next, left <= 0 ? now : *m_lockUntilMono - 1000 * ((left - 1) / 1000));
     }
     return next;
 }

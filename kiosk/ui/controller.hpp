@@ -1,66 +1,40 @@
 #pragma once
-// The controller owns the citizen's flow and is the only path from the UI to the store:
-//   attract --tap--> [rating committed] --> follow-up (reasons) --> comment --> thanks --> attract
-// Every step after the tap can be skipped; the follow-up and the comment update the committed rating
-// in their own transactions; an idle timeout returns any step to the attract screen and resets the
-// language for the next citizen. Everything here runs on the UI thread.
+// The router: the one entry from the window to the kiosk's UI. It owns the screens (the registry), the
+// snapshot's shared part, the touch gate, the long-press gestures, the timers (the thanks, the notice,
+// the idle timeouts, the countdowns) and the confirmations, and hands each intent to the flow whose
+// screen is up:
+//   citizen_flow      attract, follow-up, comment, thanks (a rating and its steps)
+//   survey_flow       the questionnaire
+//   officer_desk      sign-in (officer or technician PIN), the officer's screen, who serves the citizen
+//   technician_panel  the admin screen, "sync now", export, leave the kiosk
+// Each flow changes only its slice of the snapshot (screen.hpp) and asks the router for the rest
+// (flow.hpp). An idle timeout returns any screen to the attract screen and resets the language for the
+// next citizen. Everything here runs on the UI thread.
 
-#include "background_sync.hpp"
-#include "screen.hpp"
-#include "sync_summary.hpp"
-#include "theme.hpp"
+#include "citizen_flow.hpp"
+#include "flow.hpp"
+#include "officer_desk.hpp"
+#include "survey_flow.hpp"
+#include "technician_panel.hpp"
 #include "touch_gate.hpp"
+#include "write_queue.hpp"
 
 #include <core/catalog.hpp>
+#include <core/clock.hpp>
 #include <kiosk/roster/auth.hpp>
 #include <kiosk/roster/duty.hpp>
-#include <kiosk/config/config.hpp>
-#include <core/survey.hpp>
-#include <core/clock.hpp>
 #include <kiosk/store/export.hpp>
 #include <kiosk/store/rating_store.hpp>
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
 #include <optional>
-#include <mutex>
-#include <thread>
-#include <variant>
 #include <vector>
 
 namespace skm::ui {
-
-struct UiSettings {
-    std::string officeName;
-    std::string counter;
-    int64_t thanksMs = 4000;
-    int64_t noticeMs = 8000;
-    int64_t idleMs = 30000;            // an English attract screen returns to Indonesian; officer screens: twice this
-    int64_t followupIdleMs = 15000;    // the follow-up and the comment keyboard return to the attract screen
-    int64_t surveyIdleMs = 60000;      // a questionnaire question
-    int64_t responseIntervalMs = 3000; // presses closer than this are stored as suppressed (0: off)
-    int64_t touchGuardMs = 400;        // a new view ignores presses for this long after it appears (TouchGate)
-    int64_t retryEveryMs = 5000;
-    size_t maxRetries = 1000;          // writes held in memory while the disk refuses them
-    int commentMax = 200;
-    std::vector<config::Reason> reasonsLow;  // after scores 1-2
-    std::vector<config::Reason> reasonsHigh; // after scores 3-4
-    std::string adminPinHash;  // Argon2id of the technician's PIN; empty: no admin screen
-    std::string exportDir;     // "export to USB"
-    std::string version;       // shown on the admin screen
-
-    // The settings a kiosk configuration asks for.
-    static UiSettings from(const config::KioskConfig& c);
-};
-
-
-// The officer's photo file, or empty: set by the app (DATA_DIR/photos) once the roster carries photos.
-using PhotoLocator = std::function<std::string(const roster::Officer&)>;
 
 // A key the kiosk acts on itself (the window collects them from GLFW, in the order pressed).
 struct KeyPress {
@@ -69,11 +43,11 @@ struct KeyPress {
     bool keypad = false; // Face: from a numeric keypad (the citizens' 4-key keypad is one): the public side
 };
 
-class Controller {
+class Controller final : private Router {
 public:
     // `store`, `clock` and `catalog` must outlive the controller.
     Controller(store::RatingStore& store, UiSettings settings, const store::Clock& clock, const config::Catalog& catalog);
-    ~Controller(); // cancels a running "sync now" and waits for it a moment (BackgroundSync::stop)
+    ~Controller() override; // cancels a running "sync now" and waits for it a moment (BackgroundSync::stop)
 
     // Draws the current screen into the current ImGui frame (between NewFrame and Render) and acts on
     // the intent it returns. Pointer activity in the frame counts as activity for the idle timeout.
@@ -87,7 +61,7 @@ public:
     void pressKeys(const std::vector<KeyPress>& keys);
     // The SKM survey (issue 6): the definition in force (must outlive the controller). Without it the
     // built-in definition is used.
-    void setSurveySource(config::SurveySource* source) { m_surveySource = source; }
+    void setSurveySource(config::SurveySource* source) { m_survey.setSource(source); }
     // Key S on the attract or thanks screen: the full questionnaire.
     void surveyKey();
     // Backspace: the previous survey question (on the survey screen only).
@@ -95,7 +69,7 @@ public:
     // Gives the controller the officer's desk: sign-in and duty. Without it, F2 and the gesture do nothing.
     void attachOfficerDesk(roster::Authenticator& auth, roster::Duty& duty);
     // Where officers' photos are; without it no photo is shown.
-    void setPhotoLocator(PhotoLocator locate) { m_photoLocator = std::move(locate); }
+    void setPhotoLocator(PhotoLocator locate) { m_desk.setPhotoLocator(std::move(locate)); }
     // F2 on a keyboard: the officer's screen if a session is in force (the keyboard is on the officer's
     // side of the counter), else the sign-in.
     void officerKey();
@@ -105,16 +79,16 @@ public:
     // connection), watching its cancel flag, and returns what it did; it runs on a worker thread
     // (background_sync.hpp). `wake` is called from that thread when it ends (glfwPostEmptyEvent in the
     // app). Without a runner the button says sync is not set up.
-    void setSyncRunner(BackgroundSync::Runner run, std::function<void()> wake) { m_sync.setRunner(std::move(run), std::move(wake)); }
+    void setSyncRunner(BackgroundSync::Runner run, std::function<void()> wake) { m_admin.setSyncRunner(std::move(run), std::move(wake)); }
     // "Export to USB" signs the file with the device's key (the provisioning's id and secret), which
     // `key` gives when asked, on the UI thread; it throws when the device is not provisioned. Without
     // one the button says the export is not available.
-    void setExportKey(std::function<store::ExportKey()> key) { m_exportKey = std::move(key); }
+    void setExportKey(std::function<store::ExportKey()> key) { m_admin.setExportKey(std::move(key)); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
-    bool drainBackground();
-    [[nodiscard]] bool syncRunning() const noexcept { return m_sync.running(); }
+    bool drainBackground() { return m_admin.drainBackground(); }
+    [[nodiscard]] bool syncRunning() const noexcept { return m_admin.syncRunning(); }
     // The technician chose "leave the kiosk": the app should exit (status 0) for maintenance.
-    [[nodiscard]] bool quitRequested() const noexcept { return m_quit; }
+    [[nodiscard]] bool quitRequested() const noexcept { return m_admin.quitRequested(); }
     // Runs what is due (screen resets, idle timeout, retries). Returns true if anything visible changed.
     bool tick();
     // The monotonic time (ms) of the next scheduled change; INT64_MAX when nothing is scheduled.
@@ -124,7 +98,7 @@ public:
     // The current screen's background colour, to clear the frame with.
     [[nodiscard]] ImU32 background(const Theme& theme) const { return m_screens[static_cast<size_t>(m_state.screen)]->background(theme); }
     [[nodiscard]] const Snapshot& snapshot() const noexcept { return m_state; }
-    [[nodiscard]] size_t pendingRetries() const noexcept { return m_retry.size(); }
+    [[nodiscard]] size_t pendingRetries() const noexcept { return m_writes.held(); }
     // When a touch can act on the view on screen (its touch guard has passed and no burst goes on).
     [[nodiscard]] int64_t touchArmedAtMs() const noexcept { return m_gate.armedAtMs(); }
     [[nodiscard]] int64_t voidPresses() const noexcept { return m_gate.voidPresses(); }
@@ -133,56 +107,28 @@ public:
     std::function<void(ScreenId)> onScreenChanged;
 
 private:
-    using Write = std::variant<store::PendingRating, store::RatingUpdate>;
+    // Router (flow.hpp).
+    void show(ScreenId id) override;
+    void viewChanged() override;
+    void toAttract() override;
+    void leaveCitizenFlow() override;
+    void notice(bool diskFull) override;
+    void setLanguage(config::Lang lang) override { m_state.lang = lang; }
+    void ask(Confirm question) override;
+    void openAdmin() override;
+    void surveyCompleted() override { m_citizen.thankForSurvey(); }
+    void servingChanged() override { m_desk.refreshServing(); }
 
     void handle(const Intent& intent);
+    void answerConfirm(ConfirmCommand answer);
     void rate(int score);
-    void recordBurstPress(int score); // a void press continuing a burst on a face: stored, suppressed
-    void viewChanged();               // a new screen or question: presses from before it do nothing
-    void chooseReason(const std::string& code);
-    void type(const std::string& chars);
-    void backspace();
-    void sendComment();
-    void toggleLanguage();
-    void finish();                      // the flow is complete: thanks
-    void returnToAttract();             // timeout or a new citizen: keep what was typed, reset the language
-    void saveDraft();
-    void handleOfficer(const Intent& intent);
-    void handleSignIn(const Intent& intent);
-    void submitSignIn();
-    void openSignIn();
-    // Leaving the citizen's flow for the officer's or technician's screens: a comment being typed is
-    // saved, a questionnaire being answered is closed as incomplete (kept and uploaded).
-    void leaveCitizenFlow();
-    void refreshOfficer();             // the officer's part of the snapshot, from the duty
-    // The line under the officer's and technician's controls: its catalogue key and its text.
-    void officerMessage(std::string key, std::string text, bool error);
-    void say(const char* key, bool error); // the catalogue's text for `key`
-    void clearOfficerMessage();
-    bool refreshLockMessage();         // the lock-out's countdown, as it runs; true if the text changed
-    void refreshCountdown();           // the follow-up's and comment's "returns in N s"
-    void checkGesture();               // long presses: office name -> sign-in, counter -> technician
-    void openTechnicianSignIn();
-    void handleAdmin(const Intent& intent);
-    void leaveKiosk(); // confirmed: audited, and the app leaves for maintenance
-    void refreshAdmin();
-    // The admin screen's IKM of this counter this month, and its sample-size line.
-    [[nodiscard]] std::pair<std::string, std::string> counterIkmLines();
-    [[nodiscard]] store::CommitResult apply(const Write& w); // one attempt
-    [[nodiscard]] store::CommitResult write(const Write& w); // applies now, or queues for retry on failure
-    [[nodiscard]] int64_t screenDeadlineMs() const;          // thanks/notice timer or idle timeout
-    void refreshReasons();
-    // The survey (controller_survey.cpp).
     void startSurvey();
-    void surveyAnswer(const std::string& code);
-    void surveyBack();
-    void surveySkip();
-    void surveyNext(); // the next question, or the closing thanks after the last
-    void endSurvey(const char* status); // complete or incomplete; the survey screen is left by the caller
-    void refreshSurvey();
-    void handleSurvey(const Intent& intent);
+    void toggleLanguage();
     void noteActivity();
-    void show(ScreenId id);
+    void checkGesture();         // long presses: office name -> sign-in, counter -> technician
+    void openGesture();          // the held gesture's screen
+    void refreshCountdown();     // the follow-up's and comment's "returns in N s"
+    [[nodiscard]] int64_t screenDeadlineMs() const; // thanks/notice timer or idle timeout
     [[nodiscard]] Screen& current();
 
     store::RatingStore& m_store;
@@ -190,61 +136,24 @@ private:
     const store::Clock& m_clock;
     std::array<std::unique_ptr<Screen>, std::size(kAllScreens)> m_screens;
     Snapshot m_state;
-    struct Current {
-        std::string id;
-        int score = 0;
-    };
-    std::optional<Current> m_current;  // the committed rating whose follow-up is on screen
-    std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
     TouchGate m_gate;
     // The score of the face a live touch just rated: void presses of the burst that follows it are
     // counted as suppressed presses of that face (as repeated key presses are), never as answers.
     std::optional<int> m_burstScore;
     int64_t m_lastActivity = 0;
     int64_t m_screenDeadline = std::numeric_limits<int64_t>::max();
-    std::deque<Write> m_retry;
-    int64_t m_nextRetry = std::numeric_limits<int64_t>::max();
-
-    config::SurveySource* m_surveySource = nullptr;
-    struct SurveyStep {
-        enum class Kind { Service, Unsur, Profile } kind;
-        size_t index = 0; // unsur 0..8, or the profile question
-    };
-    struct SurveyRun {
-        std::string id;
-        config::SurveyDefinition def;
-        std::vector<SurveyStep> steps;
-        std::vector<Snapshot::ServiceChoice> services; // the Service step's choices
-        size_t at = 0;
-        std::map<std::string, std::string> answers; // item -> value, as committed
-    };
-    std::optional<SurveyRun> m_survey;
-
-    [[nodiscard]] std::string officerPhoto(const roster::Officer& officer) const { return m_photoLocator ? m_photoLocator(officer) : std::string(); }
-    PhotoLocator m_photoLocator;
-    roster::Authenticator* m_auth = nullptr;
-    roster::Duty* m_duty = nullptr;
-    std::optional<roster::Roster> m_roster;
-    std::string m_pin;                            // typed on the sign-in; never in the snapshot
-    bool m_pinByTouch = false;                    // a PIN digit came from the screen's pad (the public side)
-    bool m_signInByKey = false;                   // the sign-in was opened with F2/F12 (the officer's side)
-    bool m_nipByTouch = false;                    // a NIP digit came from the screen's pad
-    // Keys on a survey question: the same key again within the touch guard of the question it answered
-    // is a repeat (a held or mashed key), not an answer to the next question.
-    struct LastKey {
-        int digit = 0;
-        uint64_t view = 0;
-        int64_t atMs = 0;
-    } m_lastSurveyKey;
-    std::optional<int64_t> m_lockUntilMono;       // the sign-in is locked out until then
-    std::optional<int64_t> m_gestureStart;        // monotonic ms the long press began
-    std::string m_gestureTarget;                  // "gesture.officer" or "gesture.admin"
-    bool m_quit = false;
-    std::function<store::ExportKey()> m_exportKey;
-    BackgroundSync m_sync; // last: destroyed first, so a run ends before anything it was given goes
+    std::optional<int64_t> m_gestureStart; // monotonic ms the long press began
+    std::string m_gestureTarget;           // "gesture.officer" or "gesture.admin"
     static constexpr int64_t kGestureMs = 3000;      // officer
     static constexpr int64_t kAdminGestureMs = 5000; // technician
     [[nodiscard]] int64_t gestureDueMs() const { return *m_gestureStart + (m_gestureTarget == "gesture.admin" ? kAdminGestureMs : kGestureMs); }
+
+    WriteQueue m_writes;
+    FlowContext m_ctx;
+    CitizenFlow m_citizen;
+    SurveyFlow m_survey;
+    OfficerDesk m_desk;
+    TechnicianPanel m_admin; // last: destroyed first (its sync run ends before anything it was given goes)
 };
 
 } // namespace skm::ui

@@ -24,18 +24,18 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         beginFullscreen("##admin");
-        if (!s.confirm.empty()) {
+        if (s.confirm != Confirm::None) {
             const Intent intent = drawConfirm(s, t, t.title, t.staff);
             endFullscreen();
             return intent;
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
-        if (s.screenTest > 0) {
+        if (s.admin.screenTest > 0) {
             const Rect all{ImVec2(0, 0), display};
-            if (touchArea("admin.screen_test_next", all)) intent = Intent::command("admin.screen_test_next");
-            if (s.screenTest <= 5) {
-                dl->AddRectFilled(all.min, all.max, kTestColours[s.screenTest - 1]);
+            if (touchArea("admin.screen_test_next", all)) intent = Intent::of(AdminCommand::ScreenTestNext);
+            if (s.admin.screenTest <= 5) {
+                dl->AddRectFilled(all.min, all.max, kTestColours[s.admin.screenTest - 1]);
             } else {
                 const float step = 80.0f * t.scale;
                 for (float x = 0; x < display.x; x += step) dl->AddLine(ImVec2(x, 0), ImVec2(x, display.y), t.text, 1.0f);
@@ -52,10 +52,14 @@ public:
         const bool portrait = display.y > display.x * 1.1f;
         const float gap = m * 0.4f;
         drawText(dl, t.title, ImVec2(m, m), t.text, s.t("admin.title"));
-        const char* buttons[5][2] = {{"admin.sync_now", "admin.sync_now"}, {"admin.export", "admin.export"}, {"admin.screen_test", "admin.screen_test"},
-                                     {"admin.leave", "admin.leave"}, {"admin.close", "admin.close"}};
+        // Each button: its target name (also its label's catalogue key) and its command.
+        const std::pair<const char*, AdminCommand> buttons[5] = {{"admin.sync_now", AdminCommand::SyncNow},
+                                                                 {"admin.export", AdminCommand::Export},
+                                                                 {"admin.screen_test", AdminCommand::ScreenTest},
+                                                                 {"admin.leave", AdminCommand::Leave},
+                                                                 {"admin.close", AdminCommand::Close}};
         float buttonsW = 0;
-        for (const auto& b : buttons) buttonsW = std::max(buttonsW, buttonWidth(t, t.staffBold, s.t(b[1])));
+        for (const auto& b : buttons) buttonsW = std::max(buttonsW, buttonWidth(t, t.staffBold, s.t(b.first)));
         buttonsW = portrait ? display.x - 2 * m : std::max(buttonsW, 300.0f * t.scale);
         const float infoW = portrait ? display.x - 2 * m : display.x - 3 * m - buttonsW;
         float y = m + lineHeight(t.title) + gap;
@@ -70,7 +74,7 @@ public:
         auto rowsFor = [&](bool twoLines) {
             std::vector<Row> rows;
             float total = 0;
-            for (const Snapshot::AdminLine& line : s.adminLines) {
+            for (const AdminView::Line& line : s.admin.lines) {
                 Row r;
                 const bool cause = line.key == "admin.sync_error" || line.key == "admin.config";
                 const float valueMaxW = infoW * (cause ? 0.7f : 0.55f);
@@ -113,27 +117,27 @@ public:
         float by = portrait ? y + m * 0.5f : m;
         const float bh = portrait ? buttonHeight(t, t.staffBold) : std::max(buttonHeight(t, t.staffBold), std::min(100.0f * t.scale, (display.y - 2 * m - 4 * gap - lineHeight(t.staff) * 3) / 5));
         for (const auto& b : buttons) {
-            const bool primary = std::string(b[0]) == "admin.sync_now";
-            if (touchButton(b[0], Rect{ImVec2(bx, by), ImVec2(bx + buttonsW, by + bh)}, s.t(b[1]).c_str(), t.staffBold, primary ? primaryButton(t) : secondaryButton(t))) {
-                intent = Intent::command(b[0]);
+            const bool primary = b.second == AdminCommand::SyncNow;
+            if (touchButton(b.first, Rect{ImVec2(bx, by), ImVec2(bx + buttonsW, by + bh)}, s.t(b.first).c_str(), t.staffBold, primary ? primaryButton(t) : secondaryButton(t))) {
+                intent = Intent::of(b.second);
             }
             by += bh + gap;
         }
-        if (!s.officerMessage.empty()) {
+        if (!s.admin.message.text.empty()) {
             // As many lines as fit below the buttons (three on a 7" panel); a longer message, such as a
             // sync error with its detail, is cut with an ellipsis: the journal has it whole.
             const size_t fits = std::max<size_t>(1, static_cast<size_t>((display.y - m * 0.5f - by) / lineHeight(t.staff)));
-            TextBlock msg = fitText(s.officerMessage, buttonsW, {t.staff}, fits);
+            TextBlock msg = fitText(s.admin.message.text, buttonsW, {t.staff}, fits);
             if (msg.lines.size() > fits) {
                 std::string rest;
                 for (size_t i = fits - 1; i < msg.lines.size(); ++i) rest += (rest.empty() ? "" : " ") + msg.lines[i];
                 msg.lines.resize(fits);
                 msg.lines.back() = fitWithEllipsis(t.staff, rest, buttonsW);
             }
-            drawLines(dl, msg, ImVec2(bx + buttonsW * 0.5f, by), Align::Center, s.officerMessageIsError ? t.warning : t.text);
+            drawLines(dl, msg, ImVec2(bx + buttonsW * 0.5f, by), Align::Center, s.admin.message.error ? t.warning : t.text);
         }
         const KeyboardInput k = readKeyboard();
-        if (k.escape) intent = Intent::command("admin.close");
+        if (k.escape) intent = Intent::of(AdminCommand::Close);
         cycleFocusOnTab();
         endFullscreen();
         return intent;

@@ -19,8 +19,8 @@ namespace {
 // What the serving panel says, or nullopt when nobody is on duty.
 std::optional<ServingTexts> servingTexts(const Snapshot& s)
 {
-    using Mode = Snapshot::Serving::Mode;
-    const Snapshot::Serving& v = s.serving;
+    using Mode = DeskView::Serving::Mode;
+    const DeskView::Serving& v = s.desk.serving;
     if (v.mode == Mode::None) return std::nullopt;
     ServingTexts out;
     out.name = v.officerName;
@@ -52,9 +52,9 @@ public:
         const bool compact = shortPanel(display, t);
         const bool retries = s.pendingRetries > 0;
         const std::optional<ServingTexts> serving = servingTexts(s);
-        const bool caseOpen = s.serving.mode == Snapshot::Serving::Mode::Case;
+        const bool caseOpen = s.desk.serving.mode == DeskView::Serving::Mode::Case;
         // The question names the officer only when the rating will be theirs (an open case).
-        const std::string question = caseOpen ? s.catalog->format(s.lang, "attract.question_officer", {{"name", s.serving.officerName}})
+        const std::string question = caseOpen ? s.catalog->format(s.lang, "attract.question_officer", {{"name", s.desk.serving.officerName}})
                                               : s.t("attract.question");
         const std::string retriesLine =
             s.catalog->format(s.lang, "attract.retries_pending", {{"n", formatCount(static_cast<long long>(s.pendingRetries), s.lang)}});
@@ -62,7 +62,7 @@ public:
         // Stacked: header, who serves, the question, the faces in a row, the footer. On a short panel
         // the counter's name moves from the header to the footer, in the hint's place.
         HeaderLayout header = !compact ? headerFor(s, t) : layoutHeader(display, t, s.officeName, "", s.t("lang.switch"));
-        FooterLayout footer = layoutFooter(display, t, header.margin, retries ? retriesLine : compact ? s.counter : s.t("attract.hint"), s.t("survey.start"), s.surveyOffered);
+        FooterLayout footer = layoutFooter(display, t, header.margin, retries ? retriesLine : compact ? s.counter : s.t("attract.hint"), s.t("survey.start"), s.citizen.surveyOffered);
         AttractLayout L = layoutAttract(display, t, header, question, serving ? &*serving : nullptr, footer, compact && caseOpen);
         // Side by side when someone serves and the faces would come out small (a short landscape panel):
         // who serves and the question on the left, the faces on the right. The header keeps to one
@@ -80,8 +80,8 @@ public:
             header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"));
             // Without the counter's name in the header, the footer says it if the column leaves room; the
             // officer's photo goes first (a face the citizen recognises says more than the counter).
-            const FooterLayout withName = layoutFooter(display, t, header.margin, retries ? retriesLine : withCounter ? "" : s.counter, s.t("survey.start"), s.surveyOffered);
-            const FooterLayout without = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.surveyOffered);
+            const FooterLayout withName = layoutFooter(display, t, header.margin, retries ? retriesLine : withCounter ? "" : s.counter, s.t("survey.start"), s.citizen.surveyOffered);
+            const FooterLayout without = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.citizen.surveyOffered);
             const AttractLayout a = layoutAttractSideBySide(display, t, header, question, *serving, withName, caseOpen);
             const AttractLayout b = layoutAttractSideBySide(display, t, header, question, *serving, without, caseOpen);
             const auto photoShown = [](const AttractLayout& x) { return x.servingPanel.photo.width() > 0; };
@@ -96,10 +96,10 @@ public:
         if (serving) {
             const ServingLayout& P = L.servingPanel;
             const float rounding = t.body->FontSize * 0.4f;
-            const bool onBreak = s.serving.mode == Snapshot::Serving::Mode::Break;
+            const bool onBreak = s.desk.serving.mode == DeskView::Serving::Mode::Break;
             dl->AddRectFilled(P.panel.min, P.panel.max, onBreak ? t.warningBg : t.surface, rounding);
             dl->AddRect(P.panel.min, P.panel.max, t.border, rounding, 0, 1.5f);
-            if (P.photo.width() > 0) drawImageCover(dl, loadImage(s.serving.photo), P.photo.min, P.photo.max, rounding * 0.5f);
+            if (P.photo.width() > 0) drawImageCover(dl, loadImage(s.desk.serving.photo), P.photo.min, P.photo.max, rounding * 0.5f);
             if (P.caption) drawLines(dl, P.captionText, P.captionPos, Align::Left, onBreak ? t.warning : t.textMuted);
             // (Combined: the question naming the officer, in the name's place.)
             drawLines(dl, P.name, P.namePos, Align::Left, t.text);
@@ -120,7 +120,7 @@ public:
             drawText(dl, f, ImVec2(lc.x - lw.x * 0.5f, lc.y - lw.y * 0.5f), t.text, label);
         }
 
-        if (s.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
+        if (s.citizen.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::StartSurvey);
         }
         if (retries) {

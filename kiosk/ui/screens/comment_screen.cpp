@@ -101,7 +101,7 @@ public:
         // A short panel: the prompt is the header's status line and the hint gives its room to the keys.
         const bool compact = shortPanel(display, t);
         const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("comment.prompt"), s.t("lang.switch"), false) : headerFor(s, t);
-        const CommentLayout L = layoutComment(display, t, header, layer(s.keyboardDigits).size());
+        const CommentLayout L = layoutComment(display, t, header, layer(s.citizen.keyboardDigits).size());
         beginFullscreen("##comment");
         Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -118,9 +118,9 @@ public:
             if (hintPos.x + textWidth(t.body, hint) <= display.x - m) drawText(dl, t.body, hintPos, t.textMuted, hint);
         }
 
-        drawTextBox(dl, L.textBox, s.comment, s.t("comment.placeholder"), t);
-        const bool full = static_cast<int>(s.commentChars) >= s.commentMax;
-        std::string count = s.catalog->format(s.lang, "comment.count", {{"n", formatCount(static_cast<long long>(s.commentChars), s.lang)}, {"max", formatCount(s.commentMax, s.lang)}});
+        drawTextBox(dl, L.textBox, s.citizen.comment, s.t("comment.placeholder"), t);
+        const bool full = static_cast<int>(s.citizen.commentChars) >= s.citizen.commentMax;
+        std::string count = s.catalog->format(s.lang, "comment.count", {{"n", formatCount(static_cast<long long>(s.citizen.commentChars), s.lang)}, {"max", formatCount(s.citizen.commentMax, s.lang)}});
         if (full) count = s.t("comment.full") + "  " + count;
         const float cw = t.body->CalcTextSizeA(t.body->FontSize, FLT_MAX, 0, count.c_str()).x;
         drawText(dl, t.body, ImVec2(L.counterPos.x - cw, L.counterPos.y), full ? t.warning : t.textMuted, count);
@@ -144,7 +144,7 @@ private:
     static Intent drawKeyboard(const Snapshot& s, const Theme& t, const Rect& area, float keyH, float gap)
     {
         Intent intent;
-        const auto& rows = layer(s.keyboardDigits);
+        const auto& rows = layer(s.citizen.keyboardDigits);
         const float unit = (area.width() - 9 * gap) / 10.0f;
         ImFont* font = t.label;
         for (size_t r = 0; r < rows.size(); ++r) {
@@ -159,7 +159,7 @@ private:
                 std::string label = k.chars;
                 if (k.special == Key::Special::Backspace) label = s.t("comment.backspace");
                 if (k.special == Key::Special::Space) label = s.t("comment.space");
-                if (k.special == Key::Special::Layer) label = s.t(s.keyboardDigits ? "comment.layer_letters" : "comment.layer_digits");
+                if (k.special == Key::Special::Layer) label = s.t(s.citizen.keyboardDigits ? "comment.layer_letters" : "comment.layer_digits");
                 const ButtonStyle style = k.special == Key::Special::None || k.special == Key::Special::Space ? chipButton(t) : secondaryButton(t);
                 if (touchButton(keyName(k), rect, label.c_str(), font, style)) {
                     switch (k.special) {

@@ -19,7 +19,7 @@ Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h);
 
 // The confirmation s.confirm asks for, drawn in place of the screen (which draws nothing else
 // touchable while it shows): the question and its detail, "keep going" (left) and the action
-// (right). Returns Command("confirm.no"/"confirm.yes"); Escape is "no".
+// (right). Returns ConfirmCommand::No or ::Yes; Escape is No.
 Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont* bodyFont);
 
 std::unique_ptr<Screen> makeAttractScreen();
@@ -36,7 +36,7 @@ std::unique_ptr<Screen> makeSurveyScreen();
 
 // A grid of keys for digits: 1-9, then Hapus/Delete, 0 and `okLabel` (empty: no OK key). Returns
 // Type, Backspace or Command(okCommand). Target names: "pad.0".."pad.9", "pad.backspace", "pad.ok".
-Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const std::string& okLabel, const std::string& okCommand);
+Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const std::string& okLabel, Command okCommand);
 // The queue ticket's pad: the letter prefixes queue tickets use (A-F), the digits, "-" and Hapus, in
 // three rows of six. Target names "pad.A".."pad.F", "pad.0".."pad.9", "pad.-", "pad.backspace".
 Intent drawTicketPad(const Snapshot& s, const Theme& t, const Rect& area);

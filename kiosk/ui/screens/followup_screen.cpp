@@ -33,7 +33,7 @@ public:
         const bool compact = shortPanel(display, t);
         const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("followup.saved"), s.t("lang.switch"), true) : headerFor(s, t);
         std::vector<std::string> labels;
-        for (const ReasonChip& c : s.reasons) labels.push_back(c.label);
+        for (const ReasonChip& c : s.citizen.reasons) labels.push_back(c.label);
         const FollowUpLayout L = layoutFollowUp(display, t, header, s.t("followup.question"), s.t("followup.hint"), labels, s.t("common.skip"), s.t("followup.done"));
         beginFullscreen("##followup");
         Intent intent = drawHeader(s, t, header);
@@ -49,9 +49,9 @@ public:
         drawLines(dl, L.question, ImVec2(display.x * 0.5f, L.questionTop), Align::Center, t.text);
         drawLines(dl, L.hint, ImVec2(display.x * 0.5f, L.hintTop), Align::Center, t.textMuted);
 
-        for (size_t i = 0; i < s.reasons.size() && i < L.chips.size(); ++i) {
-            if (touchButton("reason." + s.reasons[i].code, L.chips[i], s.reasons[i].label.c_str(), L.chipFont, chipButton(t))) {
-                intent = Intent::of(Intent::Kind::Reason, s.reasons[i].code);
+        for (size_t i = 0; i < s.citizen.reasons.size() && i < L.chips.size(); ++i) {
+            if (touchButton("reason." + s.citizen.reasons[i].code, L.chips[i], s.citizen.reasons[i].label.c_str(), L.chipFont, chipButton(t))) {
+                intent = Intent::of(Intent::Kind::Reason, s.citizen.reasons[i].code);
             }
         }
         if (touchButton("skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);

@@ -26,7 +26,7 @@ void drawEraseSign(ImDrawList* dl, ImVec2 c, float h, ImU32 color)
 // Draws `keys` (row by row, `cols` to a row) in `area`. A key is its label's text; "backspace" and
 // "ok" are the special ones. Returns Type(key), Backspace or Command(okCommand).
 Intent drawKeyGrid(const Theme& t, const Rect& area, const std::vector<std::string>& keys, int cols, const std::string& okLabel,
-                   const std::string& okCommand)
+                   Command okCommand)
 {
     Intent intent;
     const int rows = static_cast<int>((keys.size() + static_cast<size_t>(cols) - 1) / static_cast<size_t>(cols));
@@ -46,7 +46,7 @@ Intent drawKeyGrid(const Theme& t, const Rect& area, const std::vector<std::stri
         if (key == "backspace") drawEraseSign(ImGui::GetWindowDrawList(), r.center(), std::min(r.height() * 0.4f, t.title->FontSize * 0.8f), style.text);
         if (pressed) {
             if (key == "backspace") intent = Intent::of(Intent::Kind::Backspace);
-            else if (key == "ok") intent = Intent::command(okCommand);
+            else if (key == "ok") intent = Intent::of(okCommand);
             else intent = Intent::of(Intent::Kind::Type, key);
         }
     }
@@ -55,7 +55,7 @@ Intent drawKeyGrid(const Theme& t, const Rect& area, const std::vector<std::stri
 
 } // namespace
 
-Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const std::string& okLabel, const std::string& okCommand)
+Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const std::string& okLabel, Command okCommand)
 {
     static const std::vector<std::string> keys = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "backspace", "0", "ok"};
     (void)s;
@@ -67,7 +67,7 @@ Intent drawTicketPad(const Snapshot& s, const Theme& t, const Rect& area)
     // Queue tickets read like "A-012" or "B17": the prefixes first, then the digits as on a phone.
     static const std::vector<std::string> keys = {"A", "B", "C", "D", "E", "F", "1", "2", "3", "4", "5", "-", "6", "7", "8", "9", "0", "backspace"};
     (void)s;
-    return drawKeyGrid(t, area, keys, 6, "", "");
+    return drawKeyGrid(t, area, keys, 6, "", {});
 }
 
 KeyboardInput readKeyboard()

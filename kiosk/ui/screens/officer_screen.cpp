@@ -26,7 +26,7 @@ public:
         const float gap = m * 0.4f;
         const bool portrait = display.y > display.x * 1.1f;
         beginFullscreen("##officer");
-        if (!s.confirm.empty()) {
+        if (s.confirm != Confirm::None) {
             const Intent intent = drawConfirm(s, t, t.title, t.staff);
             endFullscreen();
             return intent;
@@ -37,7 +37,7 @@ public:
         // Top: the session's buttons on the right (on a row of their own on a tall display), sign-out
         // set apart from the others by a full button's width of space.
         const float bh = buttonHeight(t, t.staffBold);
-        const std::string labels[3] = {s.t("officer.citizen"), s.t(s.officerOnBreak ? "officer.resume" : "officer.break"), s.t("officer.sign_out")};
+        const std::string labels[3] = {s.t("officer.citizen"), s.t(s.desk.onBreak ? "officer.resume" : "officer.break"), s.t("officer.sign_out")};
         float bw = 0;
         for (const std::string& l : labels) bw = std::max(bw, buttonWidth(t, t.staffBold, l));
         const float apart = std::max(bw * 0.6f, t.mm(12.0f));
@@ -46,11 +46,11 @@ public:
         const float nameW = buttonsOwnRow ? display.x - 2 * m : display.x - 3 * m - buttonsW;
         // The officer's name whole (a long one in the smaller face, or on two lines), then the counter,
         // the unit and whether on duty.
-        const TextBlock name = fitText(s.officerName, nameW, {t.title, t.staffBold}, 1);
-        const float nameH = drawLines(dl, name.lines.size() > 1 ? fitText(s.officerName, nameW, {t.staffBold}, 2) : name, ImVec2(m, m), Align::Left, t.text);
-        const std::string status = s.counter + "  \xC2\xB7  " + s.officerUnit + "  \xC2\xB7  " + s.t(s.officerOnBreak ? "officer.on_break" : "officer.active");
+        const TextBlock name = fitText(s.desk.officerName, nameW, {t.title, t.staffBold}, 1);
+        const float nameH = drawLines(dl, name.lines.size() > 1 ? fitText(s.desk.officerName, nameW, {t.staffBold}, 2) : name, ImVec2(m, m), Align::Left, t.text);
+        const std::string status = s.counter + "  \xC2\xB7  " + s.desk.officerUnit + "  \xC2\xB7  " + s.t(s.desk.onBreak ? "officer.on_break" : "officer.active");
         const TextBlock statusLines = fitText(status, nameW, {t.staff}, 2);
-        drawLines(dl, statusLines, ImVec2(m, m + nameH), Align::Left, s.officerOnBreak ? t.warning : t.textMuted);
+        drawLines(dl, statusLines, ImVec2(m, m + nameH), Align::Left, s.desk.onBreak ? t.warning : t.textMuted);
         const float topBlock = nameH + statusLines.height();
         const float by = buttonsOwnRow ? m + topBlock + gap : m;
         const float rowW = buttonsOwnRow ? display.x - 2 * m : buttonsW;
@@ -77,22 +77,22 @@ public:
         const float cw = (leftW - (cols - 1) * gap) / cols;
         auto linesIn = [&](ImFont* f) {
             size_t n = 1;
-            for (const auto& svc : s.services) n = std::max(n, wrapLines(f, svc.label, buttonTextWrap(cw, f)).size());
+            for (const auto& svc : s.desk.services) n = std::max(n, wrapLines(f, svc.label, buttonTextWrap(cw, f)).size());
             return n;
         };
         ImFont* serviceFont = linesIn(t.staffBold) <= 2 ? t.staffBold : t.staff;
         const size_t lines = linesIn(serviceFont);
         const float rightTop = portrait ? 0.0f : contentTop;
         const float servicesBottom = portrait ? display.y * 0.45f : display.y - m;
-        const size_t rows = (s.services.size() + cols - 1) / cols;
+        const size_t rows = (s.desk.services.size() + cols - 1) / cols;
         const float ch = std::max(buttonHeight(t, serviceFont, static_cast<float>(lines)),
                                   std::min(buttonHeight(t, serviceFont, 2.0f), rows ? (servicesBottom - y - (rows - 1) * gap) / rows : 0.0f));
-        for (size_t i = 0; i < s.services.size(); ++i) {
+        for (size_t i = 0; i < s.desk.services.size(); ++i) {
             const float x = m + (i % cols) * (cw + gap), yy = y + (i / cols) * (ch + gap);
-            const bool selected = s.services[i].code == s.selectedService;
-            if (touchButton("service." + s.services[i].code, Rect{ImVec2(x, yy), ImVec2(x + cw, yy + ch)}, s.services[i].label.c_str(), serviceFont,
+            const bool selected = s.desk.services[i].code == s.desk.selectedService;
+            if (touchButton("service." + s.desk.services[i].code, Rect{ImVec2(x, yy), ImVec2(x + cw, yy + ch)}, s.desk.services[i].label.c_str(), serviceFont,
                             selected ? primaryButton(t) : chipButton(t))) {
-                intent = Intent::command("officer.service:" + s.services[i].code);
+                intent = Intent::of(DeskCommand::ChooseService, s.desk.services[i].code);
             }
         }
         const float servicesEnd = y + rows * (ch + gap);
@@ -106,37 +106,37 @@ public:
         const Rect field{ImVec2(rx, ry), ImVec2(rx + rw, ry + fieldH)};
         dl->AddRectFilled(field.min, field.max, t.surface, 8.0f);
         dl->AddRect(field.min, field.max, t.border, 8.0f, 0, 1.5f);
-        drawText(dl, t.title, ImVec2(field.min.x + t.staff->FontSize * 0.5f, field.min.y + (fieldH - t.title->FontSize) * 0.5f), t.text, s.ticket);
+        drawText(dl, t.title, ImVec2(field.min.x + t.staff->FontSize * 0.5f, field.min.y + (fieldH - t.title->FontSize) * 0.5f), t.text, s.desk.ticket);
         ry = field.max.y + gap;
         const float handH = std::max(buttonHeight(t, t.title), 110.0f * t.scale);
         // The message line: under the hand-over on a tall display, under the services on a wide one.
-        const float msgH = s.officerMessage.empty() || !portrait ? 0.0f : lineHeight(t.staff) * 2;
+        const float msgH = s.desk.message.text.empty() || !portrait ? 0.0f : lineHeight(t.staff) * 2;
         const float padH = std::max(3 * t.minTarget() + 2 * gap, std::min(3 * 80.0f * t.scale, display.y - m - handH - gap - msgH - ry));
         const Rect pad{ImVec2(rx, ry), ImVec2(rx + rw, ry + padH)};
         if (Intent p = drawTicketPad(s, t, pad); p.kind != Intent::Kind::None) intent = p;
         const Rect handOver{ImVec2(rx, pad.max.y + gap), ImVec2(rx + rw, pad.max.y + gap + handH)};
-        if (s.officerOnBreak) {
+        if (s.desk.onBreak) {
             // On a break nothing can be handed over: the button is shown, inert, and says why.
             dl->AddRectFilled(handOver.min, handOver.max, t.surfacePressed, handOver.height() * 0.18f);
             drawCenteredWrapped(dl, t.staffBold, s.t("officer.no_hand_over_on_break").c_str(), handOver.center().x,
                                 handOver.center().y - lineHeight(t.staffBold) * 0.5f, handOver.width() - t.staffBold->FontSize, t.textMuted);
         } else if (touchButton("officer.hand_over", handOver, s.t("officer.hand_over").c_str(), t.title, primaryButton(t))) {
-            intent = Intent::command("officer.hand_over");
+            intent = Intent::of(DeskCommand::HandOver);
         }
-        if (!s.officerMessage.empty()) {
+        if (!s.desk.message.text.empty()) {
             const float msgW = portrait ? handOver.width() : leftW;
-            const TextBlock msg = fitText(s.officerMessage, msgW, {t.staff}, 4);
+            const TextBlock msg = fitText(s.desk.message.text, msgW, {t.staff}, 4);
             const ImVec2 at = portrait ? ImVec2(handOver.center().x, handOver.max.y + gap * 0.5f) : ImVec2(m + leftW * 0.5f, servicesEnd + gap);
-            drawLines(dl, msg, at, Align::Center, s.officerMessageIsError ? t.warning : t.text);
+            drawLines(dl, msg, at, Align::Center, s.desk.message.error ? t.warning : t.text);
         }
 
         // Drawn last so that Tab reaches them after the case's controls.
-        if (touchButton("officer.citizen", citizenBtn, labels[0].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::command("officer.citizen");
-        if (touchButton(s.officerOnBreak ? "officer.resume" : "officer.break", breakBtn, labels[1].c_str(), t.staffBold,
-                        s.officerOnBreak ? primaryButton(t) : secondaryButton(t))) {
-            intent = Intent::command(s.officerOnBreak ? "officer.resume" : "officer.break");
+        if (touchButton("officer.citizen", citizenBtn, labels[0].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::of(DeskCommand::ToCitizen);
+        if (touchButton(s.desk.onBreak ? "officer.resume" : "officer.break", breakBtn, labels[1].c_str(), t.staffBold,
+                        s.desk.onBreak ? primaryButton(t) : secondaryButton(t))) {
+            intent = Intent::of(s.desk.onBreak ? DeskCommand::Resume : DeskCommand::Break);
         }
-        if (touchButton("officer.sign_out", signOutBtn, labels[2].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::command("officer.sign_out");
+        if (touchButton("officer.sign_out", signOutBtn, labels[2].c_str(), t.staffBold, secondaryButton(t))) intent = Intent::of(DeskCommand::SignOut);
 
         const KeyboardInput k = readKeyboard();
         if (!k.chars.empty()) intent = Intent::typed(k.chars);
@@ -144,9 +144,9 @@ public:
             intent = Intent::of(Intent::Kind::Backspace);
             intent.keyboard = true;
         }
-        if (k.enter && intent.kind == Intent::Kind::None && !focusedByKeyboard()) intent = Intent::command("officer.hand_over");
-        if (k.escape) intent = Intent::command("officer.citizen");
-        cycleFocusOnTab(s.selectedService.empty() ? std::string() : "service." + s.selectedService);
+        if (k.enter && intent.kind == Intent::Kind::None && !focusedByKeyboard()) intent = Intent::of(DeskCommand::HandOver);
+        if (k.escape) intent = Intent::of(DeskCommand::ToCitizen);
+        cycleFocusOnTab(s.desk.selectedService.empty() ? std::string() : "service." + s.desk.selectedService);
         endFullscreen();
         return intent;
     }

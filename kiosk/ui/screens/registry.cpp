@@ -24,6 +24,17 @@ const char* screenName(ScreenId id)
     return "unknown";
 }
 
+const char* confirmKey(Confirm c)
+{
+    switch (c) {
+    case Confirm::QuitSurvey: return "survey.quit";
+    case Confirm::SignOut: return "officer.sign_out";
+    case Confirm::LeaveKiosk: return "admin.leave";
+    case Confirm::None: break;
+    }
+    return "";
+}
+
 bool isCitizenScreen(ScreenId id) { return id != ScreenId::SignIn && id != ScreenId::Officer && id != ScreenId::Admin; }
 
 std::unique_ptr<Screen> makeScreen(ScreenId id)
@@ -73,10 +84,12 @@ Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont*
     struct Texts {
         std::string title, detail, no, yes;
     } x;
-    if (s.confirm == "survey.quit") x = {s.t("survey.quit_title"), s.t("survey.quit_detail"), s.t("survey.quit_no"), s.t("survey.quit_yes")};
-    else if (s.confirm == "officer.sign_out") x = {s.t("officer.sign_out_title"), s.t("officer.sign_out_detail"), s.t("officer.sign_out_no"), s.t("officer.sign_out_yes")};
-    else if (s.confirm == "admin.leave") x = {s.t("admin.leave_title"), s.t("admin.leave_detail"), s.t("admin.leave_no"), s.t("admin.leave_yes")};
-    else x = {s.confirm, "", "", ""};
+    switch (s.confirm) {
+    case Confirm::QuitSurvey: x = {s.t("survey.quit_title"), s.t("survey.quit_detail"), s.t("survey.quit_no"), s.t("survey.quit_yes")}; break;
+    case Confirm::SignOut: x = {s.t("officer.sign_out_title"), s.t("officer.sign_out_detail"), s.t("officer.sign_out_no"), s.t("officer.sign_out_yes")}; break;
+    case Confirm::LeaveKiosk: x = {s.t("admin.leave_title"), s.t("admin.leave_detail"), s.t("admin.leave_no"), s.t("admin.leave_yes")}; break;
+    case Confirm::None: break;
+    }
     const ConfirmLayout L = layoutConfirm(display, t, titleFont, bodyFont, x.title, x.detail, x.no, x.yes);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(0, 0), display, IM_COL32(0x1F, 0x29, 0x33, 0xB0)); // the screen behind, dimmed
@@ -86,9 +99,9 @@ Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont*
     drawLines(dl, L.title, ImVec2(L.panel.center().x, L.titleTop), Align::Center, t.text);
     drawLines(dl, L.detail, ImVec2(L.panel.center().x, L.detailTop), Align::Center, t.textMuted);
     Intent intent;
-    if (touchButton("confirm.no", L.cancel, x.no.c_str(), t.label, secondaryButton(t))) intent = Intent::command("confirm.no");
-    if (touchButton("confirm.yes", L.confirm, x.yes.c_str(), t.label, primaryButton(t))) intent = Intent::command("confirm.yes");
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) intent = Intent::command("confirm.no");
+    if (touchButton("confirm.no", L.cancel, x.no.c_str(), t.label, secondaryButton(t))) intent = Intent::of(ConfirmCommand::No);
+    if (touchButton("confirm.yes", L.confirm, x.yes.c_str(), t.label, primaryButton(t))) intent = Intent::of(ConfirmCommand::Yes);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) intent = Intent::of(ConfirmCommand::No);
     cycleFocusOnTab();
     return intent;
 }

@@ -26,17 +26,17 @@ public:
         const float colW = portrait ? display.x - 2 * m : std::min(display.x * 0.5f - 1.5f * m, 640.0f * t.scale);
         const float x0 = portrait ? m : std::max(m, display.x * 0.5f - m * 0.5f - colW);
         float y = m;
-        const TextBlock title = fitText(s.t(s.signInTechnician ? "admin.signin_title" : "signin.title"), colW, {t.title}, 3);
+        const TextBlock title = fitText(s.t(s.desk.signInTechnician ? "admin.signin_title" : "signin.title"), colW, {t.title}, 3);
         y += drawLines(dl, title, ImVec2(x0, y), Align::Left, t.text) + t.staff->FontSize * 0.3f;
-        const TextBlock hint = fitText(s.t(s.signInTechnician ? "admin.signin_hint" : "signin.hint"), colW, {t.staff}, 4);
+        const TextBlock hint = fitText(s.t(s.desk.signInTechnician ? "admin.signin_hint" : "signin.hint"), colW, {t.staff}, 4);
         y += drawLines(dl, hint, ImVec2(x0, y), Align::Left, t.textMuted) + t.staff->FontSize * 0.5f;
 
         const float fieldH = buttonHeight(t, t.staffBold);
         const float labelW = std::max(textWidth(t.staffBold, s.t("signin.nip")), textWidth(t.staffBold, s.t("signin.pin"))) + t.staffBold->FontSize;
-        auto field = [&](const char* name, const std::string& label, const std::string& value, bool active, const char* command) {
+        auto field = [&](const char* name, const std::string& label, const std::string& value, bool active, SignInCommand command) {
             drawText(dl, t.staffBold, ImVec2(x0, y + (fieldH - t.staffBold->FontSize) * 0.5f), t.text, label);
             const Rect r{ImVec2(x0 + labelW, y), ImVec2(x0 + colW, y + fieldH)};
-            if (touchArea(name, r)) intent = Intent::command(command);
+            if (touchArea(name, r)) intent = Intent::of(command);
             dl->AddRectFilled(r.min, r.max, t.surface, 8.0f);
             dl->AddRect(r.min, r.max, active ? t.accent : t.border, 8.0f, 0, active ? 3.0f : 1.5f);
             const ImVec2 tp(r.min.x + t.staffBold->FontSize * 0.4f, r.min.y + (fieldH - t.staffBold->FontSize) * 0.5f);
@@ -47,14 +47,14 @@ public:
             }
             y += fieldH + t.staff->FontSize * 0.5f;
         };
-        if (!s.signInTechnician) field("signin.nip", s.t("signin.nip"), s.signInNip, s.signInField == 0, "signin.field_nip");
+        if (!s.desk.signInTechnician) field("signin.nip", s.t("signin.nip"), s.desk.signInNip, s.desk.signInField == 0, SignInCommand::NipField);
         std::string dots;
-        for (size_t i = 0; i < s.signInPinLength; ++i) dots += "\xE2\x80\xA2 "; // U+2022 BULLET
-        field("signin.pin", s.t("signin.pin"), dots, s.signInField == 1, "signin.field_pin");
+        for (size_t i = 0; i < s.desk.signInPinLength; ++i) dots += "\xE2\x80\xA2 "; // U+2022 BULLET
+        field("signin.pin", s.t("signin.pin"), dots, s.desk.signInField == 1, SignInCommand::PinField);
 
-        if (!s.officerMessage.empty()) {
-            const TextBlock msg = fitText(s.officerMessage, colW, {t.staff}, 4);
-            y += drawLines(dl, msg, ImVec2(x0, y), Align::Left, s.officerMessageIsError ? t.warning : t.text);
+        if (!s.desk.message.text.empty()) {
+            const TextBlock msg = fitText(s.desk.message.text, colW, {t.staff}, 4);
+            y += drawLines(dl, msg, ImVec2(x0, y), Align::Left, s.desk.message.error ? t.warning : t.text);
         } else {
             y += lineHeight(t.staff);
         }
@@ -72,8 +72,8 @@ public:
             pad = {ImVec2(padX, m), ImVec2(padX + padW, display.y - m)};
             cancel = {ImVec2(x0, std::max(y, display.y - m - cancelH)), ImVec2(x0 + colW, std::max(y, display.y - m - cancelH) + cancelH)};
         }
-        if (Intent p = drawDigitPad(s, t, pad, s.t("signin.ok"), "signin.submit"); p.kind != Intent::Kind::None) intent = p;
-        if (touchButton("signin.cancel", cancel, s.t("signin.cancel").c_str(), t.label, secondaryButton(t))) intent = Intent::command("signin.cancel");
+        if (Intent p = drawDigitPad(s, t, pad, s.t("signin.ok"), SignInCommand::Submit); p.kind != Intent::Kind::None) intent = p;
+        if (touchButton("signin.cancel", cancel, s.t("signin.cancel").c_str(), t.label, secondaryButton(t))) intent = Intent::of(SignInCommand::Cancel);
 
         const KeyboardInput k = readKeyboard();
         if (!k.chars.empty()) intent = Intent::typed(k.chars);
@@ -81,9 +81,9 @@ public:
             intent = Intent::of(Intent::Kind::Backspace);
             intent.keyboard = true;
         }
-        if (k.tab && !s.signInTechnician) intent = Intent::command(s.signInField == 0 ? "signin.field_pin" : "signin.field_nip");
-        if (k.enter) intent = Intent::command("signin.submit");
-        if (k.escape) intent = Intent::command("signin.cancel");
+        if (k.tab && !s.desk.signInTechnician) intent = Intent::of(s.desk.signInField == 0 ? SignInCommand::PinField : SignInCommand::NipField);
+        if (k.enter) intent = Intent::of(SignInCommand::Submit);
+        if (k.escape) intent = Intent::of(SignInCommand::Cancel);
         endFullscreen();
         return intent;
     }

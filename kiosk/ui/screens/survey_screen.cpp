@@ -24,12 +24,12 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         beginFullscreen("##survey");
-        if (!s.confirm.empty()) {
+        if (s.confirm != Confirm::None) {
             const Intent intent = drawConfirm(s, t, t.title, t.body);
             endFullscreen();
             return intent;
         }
-        const Snapshot::SurveyView& v = s.survey;
+        const SurveyView& v = s.survey;
         // A short panel: "Pertanyaan 3 dari 9 · ..." is the header's status line.
         const bool compact = shortPanel(display, t);
         // (There, the language button goes to the bottom row, to leave the question and answers the room.)
@@ -113,7 +113,7 @@ public:
             }
         }
         if (L.perPage > 0 && touchButton("survey.more", L.options.back(), s.t("survey.more").c_str(), t.label, secondaryButton(t))) {
-            intent = Intent::command("survey.more");
+            intent = Intent::of(SurveyCommand::MoreAnswers);
         }
         if (L.language.width() > 0 && touchButton("language", L.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::ToggleLanguage);

@@ -16,7 +16,7 @@ public:
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         const HeaderLayout header = headerFor(s, t);
-        const FooterLayout footer = layoutFooter(display, t, header.margin, "", s.t("survey.start"), s.surveyOffered);
+        const FooterLayout footer = layoutFooter(display, t, header.margin, "", s.t("survey.start"), s.citizen.surveyOffered);
         beginFullscreen("##thanks");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         // A neutral check mark: the same for every face, so nobody nearby learns which was chosen.
@@ -29,10 +29,10 @@ public:
         const float wrap = display.x * 0.9f;
         float y = c.y + r + t.huge->FontSize * 0.4f;
         y += drawCenteredWrapped(dl, t.huge, s.t("thanks.title").c_str(), display.x * 0.5f, y, wrap, t.text);
-        drawCenteredWrapped(dl, t.title, s.t(s.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail").c_str(), display.x * 0.5f,
+        drawCenteredWrapped(dl, t.title, s.t(s.citizen.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail").c_str(), display.x * 0.5f,
                             y + t.body->FontSize * 0.5f, wrap, t.textMuted);
         Intent intent = Intent::none();
-        if (s.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
+        if (s.citizen.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::StartSurvey);
         }
         endFullscreen();

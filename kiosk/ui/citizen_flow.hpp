@@ -1,0 +1,61 @@
+#pragma once
+// The citizen's flow:
+//   attract --tap--> [rating committed] --> follow-up (reasons) --> comment --> thanks --> attract
+// Every step after the tap can be skipped; the follow-up and the comment update the committed rating
+// in their own transactions (through the write queue, which retries what the disk refused); the
+// router's idle timeout returns any step to the attract screen. Its slice is CitizenView.
+
+#include "flow.hpp"
+#include "write_queue.hpp"
+
+#include <kiosk/roster/duty.hpp>
+
+#include <optional>
+#include <string>
+
+namespace skm::ui {
+
+class CitizenFlow {
+public:
+    CitizenFlow(FlowContext ctx, CitizenView& view, WriteQueue& writes);
+
+    // A face: a new rating, attributed by `duty` (the open case's officer; null or no case: the
+    // counter's). Ends whatever step of the flow was on screen (what was typed is kept). Shows the
+    // follow-up, the thanks (a suppressed press) or the notice (not stored).
+    void rate(int score, roster::Duty* duty);
+    // A void press continuing a burst on a face: stored, suppressed, nothing changes on screen.
+    void burstPress(int score);
+    // The follow-up's, comment's and keyboard's intents (Reason, Done, Skip, Type, Backspace, Send,
+    // ToggleKeyboardLayer); others are ignored.
+    void handle(const Intent& in);
+    // The reasons' labels in the language now shown.
+    void languageChanged() { refreshReasons(); }
+    // Leaving the flow (the staff's screens, the questionnaire, the start): a comment being typed is
+    // saved, the rating's steps end.
+    void leave();
+    // Back to the start for the next citizen: leave() and every choice of this one's forgotten.
+    void reset();
+    // The thanks after a whole questionnaire (no second one offered to the same citizen).
+    void thankForSurvey();
+
+private:
+    void refreshReasons();
+    void chooseReason(const std::string& code);
+    void type(const std::string& chars);
+    void backspace();
+    void saveDraft();
+    void clearDraft();
+    void finish(); // the flow is complete: thanks
+
+    FlowContext m_ctx;
+    CitizenView& m_view;
+    WriteQueue& m_writes;
+    struct Current {
+        std::string id;
+        int score = 0;
+    };
+    std::optional<Current> m_current;   // the committed rating whose follow-up is on screen
+    std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
+};
+
+} // namespace skm::ui
