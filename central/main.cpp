@@ -288,7 +288,8 @@ int main(int argc, char** argv)
             skm::store::Database reader = store.openReader();
             reader.exec("BEGIN");
             const auto officers = skm::central::publishedOfficers(dataDir);
-            const auto scores = skm::central::computeScores(reader, period, officers);
+            skm::central::ChainChecks chains(reader); // each device's checked once for the whole report
+            const auto scores = skm::central::computeScores(reader, period, officers, chains);
             if (format == "csv") {
                 std::cout << skm::central::scoresCsv(scores);
                 return 0;
@@ -297,8 +298,8 @@ int main(int argc, char** argv)
                 std::cout << skm::central::scoresTable(scores);
                 return 0;
             }
-            nlohmann::json out = skm::central::officeReport(reader);
-            out["ikm"] = skm::central::surveyIkmReport(reader, officers, period.fromMs, period.toMs);
+            nlohmann::json out = skm::central::officeReport(reader, chains);
+            out["ikm"] = skm::central::surveyIkmJson(scores, skm::central::incompleteResponses(reader, period.fromMs, period.toMs));
             if (!from.empty()) out["ikm"]["from"] = from;
             if (!to.empty()) out["ikm"]["to"] = to;
             out["scores"] = skm::central::scoresJson(scores);

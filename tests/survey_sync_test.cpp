@@ -79,6 +79,23 @@ TEST_CASE("survey responses reach the central office once, and its report comput
     CHECK(ikm["by_service"]["nib"]["responses"] == 2);
     CHECK(ikm["by_service"]["nib"]["converted"] == 79.17);
     CHECK(ikm["by_service"]["kk"]["converted"] == 83.33);
+    // The IKM object and the scores come from the same tallies: every unit and service the scores
+    // show with responses has the same IKM, response count and NRR in both.
+    for (const char* kind : {"units", "services"}) {
+        const auto& groups = rep["scores"][kind];
+        const auto& listed = ikm[std::string("by_") + (std::string(kind) == "units" ? "unit" : "service")];
+        int compared = 0;
+        for (const auto& [name, s] : groups.items()) {
+            if (s["survey_responses"] == 0) continue;
+            INFO(kind << " " << name);
+            REQUIRE(listed.contains(name));
+            CHECK(listed[name]["converted"] == s["ikm"]);
+            CHECK(listed[name]["responses"] == s["survey_responses"]);
+            CHECK(listed[name]["nrr"] == s["nrr"]);
+            ++compared;
+        }
+        CHECK(compared == 2);
+    }
 
     // The open one ends (the citizen walked away); it goes up as incomplete.
     REQUIRE(store::finishSurvey(*kiosk.st, open, "incomplete").ok);

@@ -52,4 +52,11 @@ nlohmann::json chainJson(const ChainCheck& c)
             {"break_count", c.breakCount}, {"breaks", breaks}, {"restarts", c.restarts}, {"ok", c.ok()}};
 }
 
+const ChainCheck& ChainChecks::of(const std::string& deviceId)
+{
+    auto it = m_checked.find(deviceId);
+    if (it == m_checked.end()) it = m_checked.emplace(deviceId, checkChain(m_db, deviceId)).first;
+    return it->second;
+}
+
 } // namespace skm::central

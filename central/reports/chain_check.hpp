@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,18 @@ struct ChainCheck {
 
 // Checks `deviceId`'s ratings in `db` (a central.db connection; read-only is enough).
 [[nodiscard]] ChainCheck checkChain(store::Database& db, const std::string& deviceId);
+// The chain checks of one report: each device's checked once, on first asking, and remembered (the
+// office report and the scores' device signals ask for the same devices in one read transaction).
+class ChainChecks {
+public:
+    explicit ChainChecks(store::Database& db) : m_db(db) {}
+    [[nodiscard]] const ChainCheck& of(const std::string& deviceId);
+
+private:
+    store::Database& m_db;
+    std::map<std::string, ChainCheck> m_checked;
+};
+
 // {"checked", "linked", "gap_count", "missing", "gaps": [{from, to, next_id}], "break_count",
 //  "breaks": [{chain_seq, id}], "restarts", "ok"}
 [[nodiscard]] nlohmann::json chainJson(const ChainCheck& c);

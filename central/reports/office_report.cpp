@@ -10,6 +10,12 @@ int64_t timeSuspectCount(store::Database& db) { return db.queryInt("SELECT count
 
 nlohmann::json officeReport(store::Database& db)
 {
+    ChainChecks chains(db);
+    return officeReport(db, chains);
+}
+
+nlohmann::json officeReport(store::Database& db, ChainChecks& chains)
+{
     nlohmann::json out;
     out["ratings_total"] = db.queryInt("SELECT count(*) FROM ratings");
     out["sessions_total"] = db.queryInt("SELECT count(*) FROM sessions");
@@ -50,7 +56,7 @@ nlohmann::json officeReport(store::Database& db)
     while (d.next()) {
         devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
                                     {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
-                                    {"time_suspect", d.columnInt(7)},     {"chain", chainJson(checkChain(db, d.columnText(0)))}};
+                                    {"time_suspect", d.columnInt(7)},     {"chain", chainJson(chains.of(d.columnText(0)))}};
     }
     out["devices"] = devices;
     return out;

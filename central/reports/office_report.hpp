@@ -3,6 +3,8 @@
 // (both versions of each), and per device its counts and its chain check. The JSON of
 // `skm-central report` (with the IKM and the scores beside it, main.cpp).
 
+#include "chain_check.hpp"
+
 #include <core/db.hpp>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,8 @@ namespace skm::central {
 //  last_received_at_ms, times, stored, offered}],
 //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a,
 //                   "ingest_conflicts": k, "time_suspect": w, "chain": chainJson(...)}}}
+// `chains` may already hold devices' checks (the scores' signals asked first): each is made once.
+[[nodiscard]] nlohmann::json officeReport(store::Database& db, ChainChecks& chains);
 [[nodiscard]] nlohmann::json officeReport(store::Database& db);
 
 // The re-sent versions refused as conflicts (rows of ingest_conflicts), and the ratings stored with an

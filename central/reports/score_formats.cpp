@@ -149,4 +149,20 @@ std::string scoresTable(const ScoreReport& r)
     return out.str();
 }
 
+nlohmann::json surveyIkmJson(const ScoreReport& r, int64_t incomplete)
+{
+    nlohmann::json out = {{"complete_responses", r.office.surveyResponses}, {"incomplete_responses", incomplete}, {"overall", ikmJson(r.office.surveyTally)}};
+    auto listed = [](const std::map<std::string, Score>& groups, const IkmTally& without, const char* withoutName) {
+        nlohmann::json j = nlohmann::json::object();
+        for (const auto& [name, s] : groups) {
+            if (s.surveyResponses > 0) j[name] = ikmJson(s.surveyTally);
+        }
+        if (without.responses > 0) j[withoutName] = ikmJson(without);
+        return j;
+    };
+    out["by_unit"] = listed(r.units, r.surveysWithoutOfficer, "(tanpa petugas)");
+    out["by_service"] = listed(r.services, r.surveysWithoutService, "(tidak diketahui)");
+    return out;
+}
+
 } // namespace skm::central

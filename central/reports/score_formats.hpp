@@ -10,6 +10,12 @@
 namespace skm::central {
 
 [[nodiscard]] nlohmann::json scoresJson(const ScoreReport& r);
+// The IKM from the period's complete responses: {"complete_responses", "incomplete_responses"
+// (`incomplete`, incompleteResponses()), "overall", "by_unit": {UNIT: ikmJson}, "by_service": {CODE:
+// ikmJson}}, from the same tallies as the scores. Units and services with responses only; responses
+// with no officer are listed under "(tanpa petugas)", with no service under "(tidak diketahui)"; an
+// officer the roster does not know is in "(unit tidak diketahui)".
+[[nodiscard]] nlohmann::json surveyIkmJson(const ScoreReport& r, int64_t incomplete);
 // The e-Kinerja evidence export: one row per officer and period (docs/reports.md).
 [[nodiscard]] std::string scoresCsv(const ScoreReport& r);
 // A plain-text table for a terminal.

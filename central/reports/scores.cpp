@@ -36,6 +36,7 @@ void finish(Acc& a)
     s.sampleSize = ikm::sampleSize(s.casesLogged);
     s.sampleSufficient = s.casesLogged > 0 && s.ratings >= s.sampleSize;
     s.surveyResponses = a.survey.responses;
+    s.surveyTally = a.survey;
     const ikm::Result r = ikm::compute(a.survey.unsur);
     for (size_t i = 0; i < s.nrr.size(); ++i) {
         if (r.nrr[i]) s.nrr[i] = ikm::round2(*r.nrr[i]);
@@ -51,6 +52,7 @@ struct Groups {
     const std::map<std::string, OfficerInfo>& officers;
     Acc office;
     std::map<std::string, Acc> byOfficer, byUnit, byService, byCounter;
+    IkmTally surveysWithoutOfficer, surveysWithoutService;
 
     explicit Groups(const std::map<std::string, OfficerInfo>& o) : officers(o)
     {
@@ -220,18 +222,20 @@ void countSurveys(Groups& g, store::Database& db, const Period& period)
         IkmTally probe;
         if (!probe.add(body)) continue;
         for (Acc* a : g.of(sv.columnText(0), sv.columnText(1), sv.columnText(2))) (void)a->survey.add(body);
+        if (sv.columnText(0).empty()) (void)g.surveysWithoutOfficer.add(body);
+        if (sv.columnText(1).empty()) (void)g.surveysWithoutService.add(body);
     }
 }
 
 // Devices: clock jumps along the chain, counter-level taps, the chain check. Returns the devices
 // whose chain has gaps or breaks.
-std::set<std::string> deviceSignals(ScoreReport& r, store::Database& db, const RatingPass& ratings, const Groups& g)
+std::set<std::string> deviceSignals(ScoreReport& r, ChainChecks& chains, const RatingPass& ratings, const Groups& g)
 {
     for (const auto& [device, points] : ratings.deviceSeq) r.devices[device].clockJumps = clockJumps(points);
     for (const auto& [counter, a] : g.byCounter) r.devices[counter.substr(0, counter.find('/'))].counterLevel += a.s.counterLevel;
     std::set<std::string> troubled;
     for (auto& [device, d] : r.devices) {
-        addChainSignals(d, checkChain(db, device));
+        addChainSignals(d, chains.of(device));
         if (d.chainProblems() > 0) troubled.insert(device);
     }
     return troubled;
@@ -258,6 +262,12 @@ void officerSignals(ScoreReport& r, const RatingPass& ratings, const std::unorde
 
 ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers)
 {
+    ChainChecks chains(db);
+    return computeScores(db, period, officers, chains);
+}
+
+ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains)
+{
     ScoreReport r;
     r.period = period;
     Groups g(officers);
@@ -273,7 +283,9 @@ ScoreReport computeScores(store::Database& db, const Period& period, const std::
         const auto it = officers.find(nip);
         r.officers.push_back({nip, it != officers.end() ? it->second.name : "", g.unitOf(nip), a.s, {}});
     }
-    const std::set<std::string> troubled = deviceSignals(r, db, ratings, g);
+    r.surveysWithoutOfficer = g.surveysWithoutOfficer;
+    r.surveysWithoutService = g.surveysWithoutService;
+    const std::set<std::string> troubled = deviceSignals(r, chains, ratings, g);
     officerSignals(r, ratings, fastTop, troubled);
     std::sort(r.officers.begin(), r.officers.end(), [](const OfficerScore& a, const OfficerScore& b) {
         return std::tie(a.unit, a.name, a.nip) < std::tie(b.unit, b.name, b.nip);

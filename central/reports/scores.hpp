@@ -5,9 +5,11 @@
 // rated, and whether the ratings reach the Krejcie-Morgan sample size for the cases logged.
 // Suppressed presses and counter-level ratings are counted and shown, but kept out of officer scores.
 
+#include "chain_check.hpp"
 #include "officers.hpp"
 #include "period.hpp"
 #include "signals.hpp"
+#include "survey_ikm.hpp"
 
 #include <core/db.hpp>
 
@@ -33,6 +35,7 @@ struct Score {
     int64_t sampleSize = 0;              // Krejcie-Morgan for casesLogged
     bool sampleSufficient = false;       // ratings >= sampleSize (and at least one case)
     int64_t surveyResponses = 0;         // complete
+    IkmTally surveyTally;                // their answers, unsur by unsur (ikmJson prints it)
     std::optional<double> ikm;           // converted (25-100), from complete surveys
     std::optional<char> ikmMutu;
     std::array<std::optional<double>, 9> nrr{}; // NRR per unsur from the complete surveys
@@ -56,13 +59,19 @@ struct ScoreReport {
     std::map<std::string, Score> counters; // "DEVICE/COUNTER"
     Score office;                          // everything
     std::map<std::string, DeviceSignals> devices;
+    // The complete responses the groups above cannot show: those with no officer (not in any unit)
+    // and those with no service (not in any service). The IKM report lists them apart.
+    IkmTally surveysWithoutOfficer;
+    IkmTally surveysWithoutService;
     // Over all time, beside the figures: re-sent records refused as conflicts (both versions kept), and
     // ratings stored with an implausible time (the device's clock) (central_store.hpp).
     int64_t ingestConflicts = 0;
     int64_t timeSuspectRatings = 0;
 };
 
-// Reads `db` (a read-only connection is enough) once per kind of record in `period`.
+// Reads `db` (a read-only connection is enough) once per kind of record in `period`. The devices'
+// chain checks come from `chains` (made there if not yet).
+[[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains);
 [[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
 
 } // namespace skm::central

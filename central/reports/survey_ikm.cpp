@@ -32,34 +32,13 @@ nlohmann::json ikmJson(const IkmTally& g)
     return out;
 }
 
-nlohmann::json surveyIkmReport(store::Database& db, const std::map<std::string, OfficerInfo>& officers, int64_t fromMs, int64_t toMs)
+int64_t incompleteResponses(store::Database& db, int64_t fromMs, int64_t toMs)
 {
-    IkmTally overall;
-    std::map<std::string, IkmTally> byUnit, byService;
-    store::Statement q(db, "SELECT body, officer_nip, service_code FROM survey_responses WHERE status = 'complete' AND started_wall_ms >= ?1 AND started_wall_ms < ?2");
-    q.bind(1, fromMs);
-    q.bind(2, toMs);
-    while (q.next()) {
-        const nlohmann::json body = nlohmann::json::parse(q.columnText(0), nullptr, false);
-        IkmTally one;
-        if (!one.add(body)) continue;
-        const std::string nip = q.columnIsNull(1) ? "" : q.columnText(1);
-        const auto officer = officers.find(nip);
-        const std::string unit = nip.empty() ? "(tanpa petugas)" : officer != officers.end() ? officer->second.unit : "(unit tidak diketahui)";
-        const std::string service = q.columnIsNull(2) ? "(tidak diketahui)" : q.columnText(2);
-        for (IkmTally* g : {&overall, &byUnit[unit], &byService[service]}) (void)g->add(body);
-    }
     store::Statement n(db, "SELECT coalesce(sum(status = 'incomplete'), 0) FROM survey_responses WHERE started_wall_ms >= ?1 AND started_wall_ms < ?2");
     n.bind(1, fromMs);
     n.bind(2, toMs);
     (void)n.next();
-    nlohmann::json out = {{"complete_responses", overall.responses}, {"incomplete_responses", n.columnInt(0)}, {"overall", ikmJson(overall)}};
-    nlohmann::json u = nlohmann::json::object(), sv = nlohmann::json::object();
-    for (const auto& [k, g] : byUnit) u[k] = ikmJson(g);
-    for (const auto& [k, g] : byService) sv[k] = ikmJson(g);
-    out["by_unit"] = u;
-    out["by_service"] = sv;
-    return out;
+    return n.columnInt(0);
 }
 
 } // namespace skm::central

@@ -1,9 +1,8 @@
 #pragma once
 // The IKM of Permen PANRB 14/2017 from the complete survey responses the kiosks uploaded: the tally of
-// answers per unsur, and the report per unit and per service for `skm-central report`. The one place
-// a response's answers are read; the scores (scores.hpp) tally them with IkmTally::add too.
-
-#include "officers.hpp"
+// answers per unsur (IkmTally: the one place a response's answers are read) and its JSON. The scores
+// (scores.hpp) tally every group's responses with it; `skm-central report`'s "ikm" object is made from
+// those tallies (surveyIkmJson, score_formats.hpp).
 
 #include <core/db.hpp>
 #include <core/ikm.hpp>
@@ -28,10 +27,7 @@ struct IkmTally {
 // {"responses", "nrr": {"U1": NRR or null, ...}, "ikm", "converted", "mutu", "mutu_label"}
 [[nodiscard]] nlohmann::json ikmJson(const IkmTally& t);
 
-// The IKM from the complete responses started in [fromMs, toMs): {"complete_responses",
-// "incomplete_responses", "overall", "by_unit": {UNIT: ikmJson}, "by_service": {CODE: ikmJson}}; the
-// unit is the officer's in `officers` ("(tanpa petugas)" for none, "(unit tidak diketahui)" for an
-// officer the roster does not know).
-[[nodiscard]] nlohmann::json surveyIkmReport(store::Database& db, const std::map<std::string, OfficerInfo>& officers, int64_t fromMs, int64_t toMs);
+// The responses started in [fromMs, toMs) that were left incomplete (they count for nothing else).
+[[nodiscard]] int64_t incompleteResponses(store::Database& db, int64_t fromMs, int64_t toMs);
 
 } // namespace skm::central

@@ -10,6 +10,7 @@
 #include "instance_lock.hpp"
 #include "migrations.hpp"
 #include "salvage.hpp"
+#include "survey_store.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -462,7 +463,7 @@ StoreStatus readStatus(const fs::path& dataDir, const std::string& dbFileName)
         }
         if (s.schemaVersion >= 7) {
             Statement sv(db, "SELECT coalesce(sum(status = 'complete'), 0), coalesce(sum(status = 'incomplete'), 0), coalesce(sum(status = 'in_progress'), 0),"
-                             " coalesce(sum(upload_status = 'pending' AND status <> 'in_progress'), 0), coalesce(sum(upload_status = 'rejected'), 0)"
+                             " coalesce(sum(upload_status = 'pending' AND " + kSurveyClosed + "), 0), coalesce(sum(upload_status = 'rejected'), 0)"
                              " FROM survey_responses");
             if (sv.next()) s.surveys = {sv.columnInt(0), sv.columnInt(1), sv.columnInt(2), sv.columnInt(3), sv.columnInt(4)};
         }

@@ -1,6 +1,7 @@
 #include "record_json.hpp"
 
 #include "rating_json.hpp"
+#include "survey_store.hpp"
 
 #include <core/protocol.hpp>
 
@@ -105,7 +106,7 @@ std::vector<RecordJson> surveys(Database& db, Unsent which, int64_t limit)
     std::vector<RecordJson> out;
     Statement st(db, "SELECT id, rev, survey_version, counter, boot_id, started_wall_ms, started_mono_ms, language, service_code, officer_nip,"
                      " case_id, status, finished_wall_ms, upload_status, last_error FROM survey_responses"
-                     " WHERE " + statusIn(which) + " AND status <> 'in_progress' ORDER BY started_wall_ms, id LIMIT ?1");
+                     " WHERE " + statusIn(which) + " AND " + kSurveyClosed + " ORDER BY started_wall_ms, id LIMIT ?1");
     Statement ans(db, "SELECT item, value FROM survey_answers WHERE response_id = ?1 ORDER BY item");
     st.bind(1, limit);
     while (st.next()) {
@@ -145,7 +146,7 @@ int64_t countRecords(Database& db, const std::string& status)
 {
     Statement st(db, "SELECT (SELECT count(*) FROM officer_sessions WHERE upload_status = ?1) + (SELECT count(*) FROM cases WHERE upload_status = ?1)"
                      " + (SELECT count(*) FROM audit_events WHERE upload_status = ?1)"
-                     " + (SELECT count(*) FROM survey_responses WHERE upload_status = ?1 AND status <> 'in_progress')");
+                     " + (SELECT count(*) FROM survey_responses WHERE upload_status = ?1 AND " + kSurveyClosed + ")");
     st.bind(1, std::string_view(status));
     (void)st.next();
     return st.columnInt(0);

@@ -12,6 +12,10 @@
 
 namespace skm::store {
 
+// Which responses may be uploaded (and are counted as waiting to be): the closed ones, complete or
+// incomplete; one still being answered waits. An SQL condition on survey_responses, written only here.
+inline const std::string kSurveyClosed = "status <> 'in_progress'";
+
 struct SurveyStart {
     std::string surveyVersion;
     std::string language = "id";
