@@ -24,33 +24,24 @@ namespace {
 // Runs the child for about `ms` milliseconds, SIGKILLs it, and returns the ids it printed in full.
 std::vector<std::string> runAndKill(const std::filesystem::path& dataDir, int ms)
 {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    const std::string child = (test::binDir() / "skm-crash-child").string();
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        execl(child.c_str(), child.c_str(), dataDir.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(fds[1]);
+    int fd = -1;
+    const pid_t pid = test::spawn({(test::binDir() / "skm-crash-child").string(), dataDir.string()}, &fd);
     std::string out;
     char buf[65536];
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     while (std::chrono::steady_clock::now() < deadline) {
-        pollfd p{fds[0], POLLIN, 0};
+        pollfd p{fd, POLLIN, 0};
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
         if (poll(&p, 1, static_cast<int>(std::max<int64_t>(0, left))) > 0) {
-            ssize_t n = read(fds[0], buf, sizeof buf);
+            ssize_t n = read(fd, buf, sizeof buf);
             if (n <= 0) break;
             out.append(buf, static_cast<size_t>(n));
         }
     }
     kill(pid, SIGKILL);
     ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n)); // printed before the kill
-    close(fds[0]);
+    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n)); // printed before the kill
+    close(fd);
     int status = 0;
     waitpid(pid, &status, 0);
     REQUIRE(WIFSIGNALED(status)); // killed, not failed on its own

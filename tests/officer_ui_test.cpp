@@ -4,6 +4,7 @@
 // and are one person's side of the counter.
 
 #include "support/kiosk_rig.hpp"
+#include "support/sync_fixture.hpp"
 
 #include <kiosk/app/sync_now.hpp>
 #include <sync/http_sender.hpp>
@@ -582,6 +583,43 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
     d.tap("face.4");
     store::Database fresh(dbPath.string(), SQLITE_OPEN_READONLY);
     CHECK(fresh.queryInt("SELECT count(*) FROM ratings WHERE score = 4") == 1);
+}
+
+TEST_CASE("sync now reads the provisioning at each run: unprovisioned it says sync is not set up, provisioned later it syncs without a restart", "[admin][ui][sync]")
+{
+    Desk d;
+    config::KioskConfig cfg;
+    cfg.adminPinHash = roster::hashPin("909090");
+    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
+    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    // The app's runner, installed as the app installs it (whether or not the device is provisioned).
+    const auto dataDir = d.dir / "data";
+    d.controller->setSyncRunner(app::syncNowRunner(dataDir), [] {});
+    d.tap("face.3"); // a rating waiting to be sent
+    d.tap("followup.done");
+    auto syncNow = [&] {
+        d.tap("admin.sync_now");
+        bool drained = false;
+        for (int i = 0; i < 2000 && !drained; ++i) {
+            drained = d.controller->drainBackground();
+            if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        REQUIRE(drained);
+    };
+    d.adminByKeyboard("909090");
+    syncNow();
+    CHECK(d.snap().admin.message.key == "admin.sync_unavailable");
+    CHECK(d.snap().admin.message.error);
+
+    CHECK(d.st->database().queryInt("SELECT count(*) FROM ratings WHERE upload_status = 'pending'") == 1);
+
+    // Provisioned while the kiosk runs, against a real central office: the next tap syncs.
+    test::Central central(d.dir / "central");
+    sync::installProvisioning(central.addDevice("desk-test"), dataDir);
+    syncNow();
+    INFO(d.snap().admin.message.text);
+    CHECK(d.snap().admin.message.key == "admin.sync_done");
+    CHECK(central.report()["ratings_total"] == 1);
 }
 
 TEST_CASE("the technician's screen stays open while sync now runs, and export says when there is no USB stick", "[admin][ui]")

@@ -23,25 +23,12 @@ using namespace skm;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& argv, int* stdoutFd = nullptr)
+// A child with its stderr on /dev/null (the servers' and the sync's lines are not this test's output).
+pid_t spawnQuiet(const std::vector<std::string>& argv, int* stdoutFd = nullptr)
 {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        int devnull = ::open("/dev/null", O_WRONLY);
-        dup2(devnull, 2);
-        close(fds[0]);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    if (stdoutFd) *stdoutFd = fds[0];
-    else close(fds[0]);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    const pid_t pid = test::spawn(argv, stdoutFd, devnull);
+    close(devnull);
     return pid;
 }
 
@@ -55,10 +42,8 @@ struct CentralProc {
     void start()
     {
         int fd = -1;
-        pid = spawn({(test::binDir() / "skm-central").string(), "serve", "--listen", listen, "--data-dir", dataDir.string()}, &fd);
-        std::string line;
-        char c;
-        while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+        pid = spawnQuiet({(test::binDir() / "skm-central").string(), "serve", "--listen", listen, "--data-dir", dataDir.string()}, &fd);
+        const std::string line = test::readLine(fd);
         close(fd);
         std::smatch m;
         REQUIRE(std::regex_search(line, m, std::regex(R"(http://(127\.0\.0\.1:\d+))")));
@@ -108,7 +93,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
     const int centralKills = test::tortureLong() ? 30 : 5;
     int killedWhileRunning = 0;
     for (int i = 0; i < syncKills; ++i) {
-        const pid_t pid = spawn(syncArgs);
+        const pid_t pid = spawnQuiet(syncArgs);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
         if (kill(pid, SIGKILL) == 0) ++killedWhileRunning;
         int status = 0;
@@ -116,7 +101,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
     }
     // The server killed mid-batch (and restarted on the same port) while skm-sync works.
     for (int i = 0; i < centralKills; ++i) {
-        const pid_t pid = spawn(syncArgs);
+        const pid_t pid = spawnQuiet(syncArgs);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
         central.kill9();
         central.start();

@@ -244,8 +244,9 @@ int runKiosk(const RunOptions& o)
     controller.setSurveySource(&surveySource);
     if (desk.auth && desk.duty) controller.attachOfficerDesk(*desk.auth, *desk.duty);
     // "Sync now" on the admin screen: skm-sync's own run on the controller's worker thread, with a store
-    // connection of its own (sync_now.hpp); a wake-up (thread-safe) when it ends.
-    if (fs::exists(sync::provisioningPath(o.dataDir))) controller.setSyncRunner(syncNowRunner(o.dataDir), [] { KioskWindow::wakeFromAnyThread(); });
+    // connection of its own (sync_now.hpp); a wake-up (thread-safe) when it ends. The provisioning is
+    // read at each run: a kiosk provisioned while running syncs without a restart.
+    controller.setSyncRunner(syncNowRunner(o.dataDir), [] { KioskWindow::wakeFromAnyThread(); });
     // "Export to USB" signs with the provisioning's key, read when the technician asks (a kiosk
     // provisioned while running exports without a restart).
     controller.setExportKey([dataDir = o.dataDir] {

@@ -30,9 +30,12 @@ ui::BackgroundSync::Runner syncNowRunner(std::filesystem::path dataDir, sync::Se
         try {
             p = sync::readProvisioning(sync::provisioningPath(dataDir));
         } catch (const std::exception& e) {
+            // Read at each run, not at start: a kiosk provisioned while it runs syncs without a restart.
             sync::SyncResult r;
             r.outcome = sync::Outcome::error(sync::Outcome::Problem::Other, std::string("not provisioned: ") + e.what());
-            return summarize(r);
+            ui::SyncSummary s = summarize(r);
+            s.notProvisioned = true;
+            return s;
         }
         sync::SyncOptions options;
         options.deadlineMs = 60'000;

@@ -11,6 +11,7 @@
 #include <stb_image_write.h>
 
 #include <cstdlib>
+#include <mutex>
 
 namespace fs = std::filesystem;
 
@@ -19,6 +20,11 @@ namespace skm::app {
 namespace {
 
 std::string g_lastGlfwError; // GLFW's last error, for the one line that says why the window did not open
+// Whether GLFW is initialised, under the lock another thread's wake-up takes: a signal or a finished
+// "sync now" that arrives while the window is being opened or closed wakes nothing, instead of calling
+// glfwPostEmptyEvent around glfwInit or glfwTerminate.
+std::mutex g_wakeMutex;
+bool g_glfwLive = false;
 
 WindowInput& inputOf(GLFWwindow* w) { return *static_cast<WindowInput*>(glfwGetWindowUserPointer(w)); }
 
@@ -54,7 +60,11 @@ std::unique_ptr<KioskWindow> KioskWindow::open(const config::KioskConfig& cfg, c
         spdlog::error("GLFW error {}: {}", code, text);
     });
     std::unique_ptr<KioskWindow> w(new KioskWindow(cfg, fonts));
-    w->m_glfw = glfwInit() == GLFW_TRUE;
+    {
+        std::lock_guard lock(g_wakeMutex);
+        w->m_glfw = glfwInit() == GLFW_TRUE;
+        g_glfwLive = w->m_glfw;
+    }
     if (!w->m_glfw) {
         // One line naming the missing piece (docs/operations.md): under skm-kiosk.service the display
         // is cage's XWayland, which cage's package does not bring.
@@ -118,7 +128,11 @@ KioskWindow::~KioskWindow()
         ImGui::DestroyContext();
     }
     if (m_window) glfwDestroyWindow(m_window);
-    if (m_glfw) glfwTerminate();
+    if (m_glfw) {
+        std::lock_guard lock(g_wakeMutex);
+        g_glfwLive = false;
+        glfwTerminate();
+    }
 }
 
 bool KioskWindow::closeRequested() const { return glfwWindowShouldClose(m_window); }
@@ -132,7 +146,11 @@ std::pair<int, int> KioskWindow::size() const
 
 void KioskWindow::waitEvents(double seconds) { glfwWaitEventsTimeout(seconds); }
 void KioskWindow::pollEvents() { glfwPollEvents(); }
-void KioskWindow::wakeFromAnyThread() { glfwPostEmptyEvent(); }
+void KioskWindow::wakeFromAnyThread()
+{
+    std::lock_guard lock(g_wakeMutex);
+    if (g_glfwLive) glfwPostEmptyEvent();
+}
 
 void KioskWindow::fitTheme(int w, int h)
 {

@@ -19,6 +19,7 @@ struct SyncSummary {
     // The kind of problem when not ok, as a catalogue key: "admin.problem_network", "_tls",
     // "_refused", "_busy" or "_other".
     std::string problemKey = "admin.problem_other";
+    bool notProvisioned = false; // the device has no provisioning (yet): nothing was tried
 };
 
 // The catalogue key of a sync problem by its name in the sync's record (sync::Outcome::problemName:

@@ -40,7 +40,9 @@ bool TechnicianPanel::drainBackground()
     const SyncSummary& r = *result;
     const Snapshot& s = m_ctx.shared;
     const config::Lang lang = config::Lang::Id;
-    if (r.storeDamaged) {
+    if (r.notProvisioned) {
+        say("admin.sync_unavailable", true);
+    } else if (r.storeDamaged) {
         // The sync's own connection found the file damaged and left it: this kiosk salvages it when it
         // starts again (store::StoreDamaged). The journal gets the whole reason.
         spdlog::error("sync now: {}", r.error);

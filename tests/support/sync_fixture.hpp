@@ -32,26 +32,12 @@ class Central {
 public:
     explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}) : m_dataDir(dataDir)
     {
-        int fds[2];
-        REQUIRE(pipe(fds) == 0);
-        const std::string bin = (binDir() / "skm-central").string();
-        m_pid = fork();
-        if (m_pid == 0) {
-            dup2(fds[1], 1);
-            close(fds[0]);
-            std::vector<std::string> args = {bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
-            args.insert(args.end(), extra.begin(), extra.end());
-            std::vector<char*> argv;
-            for (auto& a : args) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(fds[1]);
-        std::string line;
-        char c;
-        while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-        close(fds[0]);
+        std::vector<std::string> args = {(binDir() / "skm-central").string(), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        int fd = -1;
+        m_pid = spawn(args, &fd);
+        const std::string line = readLine(fd);
+        close(fd);
         std::smatch m;
         REQUIRE(std::regex_search(line, m, std::regex(R"(https?://127\.0\.0\.1:(\d+))")));
         m_url = m[0];

@@ -85,28 +85,46 @@ std::string readFile(const std::filesystem::path& path)
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-CommandResult run(const std::vector<std::string>& argv)
+pid_t spawn(const std::vector<std::string>& argv, int* stdoutFd, int stderrFd)
 {
-    // stderr goes to a temporary file so that neither pipe can fill up while we drain the other.
-    int outPipe[2];
-    if (pipe(outPipe) != 0) throw std::runtime_error("pipe failed");
-    char errPath[] = "/tmp/skm-test-stderr-XXXXXX";
-    int errFd = mkstemp(errPath);
-    pid_t pid = fork();
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
-        dup2(outPipe[1], 1);
-        dup2(errFd, 2);
-        close(outPipe[0]);
+        dup2(out[1], 1);
+        if (stderrFd >= 0) dup2(stderrFd, 2);
+        close(out[0]);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         execv(args[0], args.data());
         _exit(127);
     }
-    close(outPipe[1]);
+    close(out[1]);
+    if (stdoutFd) *stdoutFd = out[0];
+    else close(out[0]);
+    return pid;
+}
+
+std::string readLine(int fd)
+{
+    std::string line;
+    char c;
+    while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+    return line;
+}
+
+CommandResult run(const std::vector<std::string>& argv)
+{
+    // stderr goes to a temporary file so that neither pipe can fill up while we drain the other.
+    char errPath[] = "/tmp/skm-test-stderr-XXXXXX";
+    int errFd = mkstemp(errPath);
+    int outFd = -1;
+    const pid_t pid = spawn(argv, &outFd, errFd);
     CommandResult r;
-    r.out = drain(outPipe[0]);
-    close(outPipe[0]);
+    r.out = drain(outFd);
+    close(outFd);
     int status = 0;
     waitpid(pid, &status, 0);
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -1,6 +1,8 @@
 #pragma once
 // Shared test helpers: a temporary directory, file bytes, a tmpfs mount, running a command.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -52,6 +54,12 @@ struct CommandResult {
 };
 // Runs `argv` (no shell), capturing stdout and stderr.
 [[nodiscard]] CommandResult run(const std::vector<std::string>& argv);
+// Starts `argv` (argv[0] a path; no shell) and returns its pid: its stdout on a pipe whose read end is
+// put in *stdoutFd (or closed, when null), its stderr on `stderrFd` (-1: this process's). The one
+// fork/exec of the tests; run() and the tests that kill their child use it.
+[[nodiscard]] pid_t spawn(const std::vector<std::string>& argv, int* stdoutFd = nullptr, int stderrFd = -1);
+// One line read from `fd` (without its newline; what there is at end of file).
+[[nodiscard]] std::string readLine(int fd);
 // The whole content of a file ("" if it cannot be read).
 [[nodiscard]] std::string readFile(const std::filesystem::path& path);
 
