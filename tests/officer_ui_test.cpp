@@ -47,6 +47,22 @@ struct Desk : test::KioskRig {
     {
         return [this] { controller->drawFrame(driver.theme()); };
     }
+    // A controller whose technician's PIN is `pin` (the rig's has none), at the officer's desk.
+    void withTechnicianPin(const std::string& pin, config::KioskConfig cfg = {})
+    {
+        cfg.adminPinHash = roster::hashPin(pin);
+        controller = std::make_unique<ui::Controller>(*st, ui::UiSettings::from(cfg), clock, catalog);
+        controller->attachOfficerDesk(*auth, *duty);
+    }
+    // Waits (at most `ms`) for the running "sync now" to end and takes its result.
+    bool drainSync(int ms)
+    {
+        for (int waited = 0; waited < ms; waited += 5) {
+            if (controller->drainBackground()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return controller->drainBackground();
+    }
     // F12 and the technician's PIN typed on the keyboard: the admin screen.
     void adminByKeyboard(const std::string& pin)
     {
@@ -326,10 +342,7 @@ TEST_CASE("a five-second press on the counter's name opens the technician's PIN"
 TEST_CASE("sync now runs on a worker thread, and the screen stays live and shows the result", "[admin][ui]")
 {
     Desk d;
-    config::KioskConfig cfg;
-    cfg.adminPinHash = roster::hashPin("909090");
-    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
-    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    d.withTechnicianPin("909090");
     std::mutex gate;
     gate.lock(); // the "sync" waits until the test lets it finish
     std::atomic<int> wakes{0};
@@ -547,10 +560,7 @@ TEST_CASE("F2 in the middle of a citizen's comment or questionnaire keeps what t
 TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the file to the kiosk", "[admin][ui][corrupt]")
 {
     Desk d;
-    config::KioskConfig cfg;
-    cfg.adminPinHash = roster::hashPin("909090");
-    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
-    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    d.withTechnicianPin("909090");
     // The app's runner (kiosk/app/sync_now.cpp): skm-sync's code on a connection of its own. Nothing
     // is listening at that URL: a sync that got as far as the network would say so instead.
     sync::Provisioning prov;
@@ -568,12 +578,7 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
 
     d.adminByKeyboard("909090");
     d.tap("admin.sync_now");
-    bool drained = false;
-    for (int i = 0; i < 400 && !drained; ++i) {
-        drained = d.controller->drainBackground();
-        if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    REQUIRE(drained);
+    REQUIRE(d.drainSync(2000));
     CHECK(d.snap().admin.message.key == "admin.sync_damaged");
     CHECK(d.snap().admin.message.error);
     CHECK(test::readBytes(dbPath) == before);
@@ -588,10 +593,7 @@ TEST_CASE("sync now on a damaged database says so, sends nothing and leaves the 
 TEST_CASE("sync now reads the provisioning at each run: unprovisioned it says sync is not set up, provisioned later it syncs without a restart", "[admin][ui][sync]")
 {
     Desk d;
-    config::KioskConfig cfg;
-    cfg.adminPinHash = roster::hashPin("909090");
-    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
-    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    d.withTechnicianPin("909090");
     // The app's runner, installed as the app installs it (whether or not the device is provisioned).
     const auto dataDir = d.dir / "data";
     d.controller->setSyncRunner(app::syncNowRunner(dataDir), [] {});
@@ -599,12 +601,7 @@ TEST_CASE("sync now reads the provisioning at each run: unprovisioned it says sy
     d.tap("followup.done");
     auto syncNow = [&] {
         d.tap("admin.sync_now");
-        bool drained = false;
-        for (int i = 0; i < 2000 && !drained; ++i) {
-            drained = d.controller->drainBackground();
-            if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        REQUIRE(drained);
+        REQUIRE(d.drainSync(10'000));
     };
     d.adminByKeyboard("909090");
     syncNow();
@@ -626,10 +623,8 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
 {
     Desk d;
     config::KioskConfig cfg;
-    cfg.adminPinHash = roster::hashPin("909090");
     cfg.exportDir = (d.dir / "no-usb-here").string();
-    d.controller = std::make_unique<ui::Controller>(*d.st, ui::UiSettings::from(cfg), d.clock, d.catalog);
-    d.controller->attachOfficerDesk(*d.auth, *d.duty);
+    d.withTechnicianPin("909090", cfg);
     std::mutex gate;
     gate.lock();
     d.controller->setSyncRunner(
@@ -645,7 +640,7 @@ TEST_CASE("the technician's screen stays open while sync now runs, and export sa
     d.wait(5 * 60'000); // a long sync: the screen waits for its result
     CHECK(d.controller->screen() == ScreenId::Admin);
     gate.unlock();
-    for (int i = 0; i < 200 && !d.controller->drainBackground(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(d.drainSync(1000));
     CHECK(d.snap().admin.message.key == "admin.sync_failed");
     CHECK_THAT(d.snap().admin.message.text, Catch::StartsWith(d.t("admin.problem_network")));
 }
