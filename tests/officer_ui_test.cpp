@@ -73,6 +73,15 @@ struct Desk : test::KioskRig {
         key(ImGuiKey_Enter);
         REQUIRE(controller->screen() == ScreenId::Admin);
     }
+    // F2, the NIP and `pin` typed on the keyboard, Enter: the officer's side of the counter.
+    void signInByKeyboard(const std::string& pin)
+    {
+        controller->officerKey();
+        frame();
+        type(kNip);
+        type(pin);
+        key(ImGuiKey_Enter);
+    }
     void tapDigits(const std::string& digits)
     {
         for (char c : digits) tap(std::string("pad.") + c);
@@ -431,11 +440,7 @@ TEST_CASE("a kiosk stopped during sync now cancels the sync and waits for it onl
 TEST_CASE("a case by keyboard is F2, the ticket and Enter: the last service stays chosen, the first Tab reaches the services", "[officer][ui][keyboard]")
 {
     Desk d;
-    d.controller->officerKey(); // F2: the sign-in, by keyboard or badge scanner
-    d.frame();
-    d.type(kNip);
-    d.type("2468");
-    d.key(ImGuiKey_Enter);
+    d.signInByKeyboard("2468"); // F2: the sign-in, by keyboard or badge scanner
     REQUIRE(d.controller->screen() == ScreenId::Officer);
 
     // The first case of the session: Tab, an arrow to the service, Enter (which moves on to the
@@ -500,11 +505,7 @@ TEST_CASE("the sign-in's lock-out counts down as it runs, and the keyboard chann
     d.tap("signin.cancel");
 
     // F2 and the keyboard: the officer's side of the counter, not held up by the touch side's wait.
-    d.controller->officerKey();
-    d.frame();
-    d.type(kNip);
-    d.type("2468");
-    d.key(ImGuiKey_Enter);
+    d.signInByKeyboard("2468");
     CHECK(d.controller->screen() == ScreenId::Officer);
     CHECK(d.q("SELECT json_extract(detail, '$.channel') FROM audit_events WHERE kind = 'sign_in'") == "keyboard");
 }
@@ -527,11 +528,7 @@ TEST_CASE("a numeric keypad's digits on the sign-in count as the public side, ev
     }
     CHECK(d.q("SELECT count(*) FROM audit_events WHERE json_extract(detail, '$.channel') = 'keyboard'") == "0");
     // The officer comes back: F2 and the keyboard, never held up by what was done on the public side.
-    d.controller->officerKey();
-    d.frame();
-    d.type(kNip);
-    d.type("2468");
-    d.key(ImGuiKey_Enter);
+    d.signInByKeyboard("2468");
     CHECK(d.controller->screen() == ScreenId::Officer);
 }
 

@@ -137,14 +137,20 @@ RatingStore::RatingStore(const StoreOptions& options)
     }
 }
 
-void RatingStore::openChecked()
+void RatingStore::closeConnection()
 {
+    // The prepared statements first: a connection with statements open does not close.
     m_insert = Statement();
     m_chainHead = Statement();
     m_closeCase = Statement();
     m_updateReasons = Statement();
     m_updateComment = Statement();
     m_db.close();
+}
+
+void RatingStore::openChecked()
+{
+    closeConnection();
     const char* vfs = m_options.vfs.empty() ? nullptr : m_options.vfs.c_str();
     m_db = Database(m_dbPath.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
     // Wait for another process (the sync job, a status query) rather than fail on its locks, from the
@@ -200,12 +206,7 @@ void RatingStore::refuseDamaged(const std::string& reason)
 
 void RatingStore::quarantine(const std::string& reason)
 {
-    m_insert = Statement();
-    m_chainHead = Statement();
-    m_closeCase = Statement();
-    m_updateReasons = Statement();
-    m_updateComment = Statement();
-    m_db.close();
+    closeConnection();
     const std::string base = m_dbPath.string() + ".corrupt-" + fileStampUtc(m_clock->wallMs());
     std::string target = base;
     for (int n = 2; fs::exists(target); ++n) target = base + "-" + std::to_string(n);

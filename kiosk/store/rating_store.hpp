@@ -170,6 +170,7 @@ public:
 
 private:
     void openChecked();
+    void closeConnection(); // its statements, then the connection
     int insertOne(const PendingRating& r, bool& alreadyStored, std::string& message);
     [[nodiscard]] bool holdsInstanceLock() const;
     [[noreturn]] void refuseDamaged(const std::string& reason);
