@@ -33,9 +33,13 @@ const std::string kNip = "198503302010011002";
 
 struct Desk : test::KioskRig {
     Desk() : KioskRig(options()) {}
-    static test::RigOptions options()
+    explicit Desk(test::RigOptions o) : KioskRig(std::move(o)) {}
+    // The rig at the officer's desk; `endOfDayMinutes` (minutes after local midnight, -1 none) ends
+    // every session then (the rig's wall clock starts at 1.8e12 ms).
+    static test::RigOptions options(int endOfDayMinutes = -1)
     {
         test::RigOptions o;
+        o.policy.endOfDayMinutes = endOfDayMinutes;
         o.deviceId = "desk-test";
         o.config = config::KioskConfig{};
         o.config.counter = "Loket 1";
@@ -670,4 +674,84 @@ TEST_CASE("sync now says what went wrong by the outcome's problem, and a run tha
     }
     r.outcome = sync::Outcome::error(sync::Outcome::Problem::Damaged, "database skm.db is damaged");
     CHECK(app::summarize(r).storeDamaged);
+}
+
+TEST_CASE("a confirmation belongs to the screen that asked: a session ending under it returns to a citizen screen that takes taps, and key S never inherits it", "[officer][admin][ui]")
+{
+    // End of day one minute after the rig's start (local time): the officer hesitates over a question.
+    const time_t start = static_cast<time_t>(1'800'000'040'000 / 1000);
+    tm local{};
+    localtime_r(&start, &local);
+    test::RigOptions o = Desk::options(local.tm_hour * 60 + local.tm_min + 1);
+    o.wallMs = 1'800'000'040'000;
+    SECTION("sign out?")
+    {
+        Desk d(o);
+        d.signInByKeyboard("2468");
+        REQUIRE(d.controller->screen() == ScreenId::Officer);
+        d.tap("officer.sign_out");
+        REQUIRE(d.snap().confirm == ui::Confirm::SignOut);
+        d.wait(30'000); // end of day passes before the staff screens' own idle timeout
+        (void)d.controller->tick();
+        d.frame();
+        CHECK_FALSE(d.duty->session());
+        CHECK(d.controller->screen() == ScreenId::Attract);
+        CHECK(d.snap().confirm == ui::Confirm::None);
+        const int64_t before = d.count("ratings");
+        d.wait(5'000);
+        d.tap("face.3"); // the next citizen's tap is taken
+        CHECK(d.count("ratings") == before + 1);
+        CHECK(d.controller->screen() == ScreenId::FollowUp);
+    }
+    SECTION("leave the kiosk?")
+    {
+        Desk d(o);
+        d.withTechnicianPin("909090");
+        d.signInByKeyboard("2468");
+        d.adminByKeyboard("909090");
+        d.tap("admin.leave");
+        REQUIRE(d.snap().confirm == ui::Confirm::LeaveKiosk);
+        d.wait(30'000);
+        (void)d.controller->tick();
+        d.frame();
+        CHECK(d.controller->screen() == ScreenId::Attract);
+        CHECK(d.snap().confirm == ui::Confirm::None);
+        d.wait(5'000);
+        d.controller->surveyKey(); // a citizen's key S: the questionnaire, with no question of the technician's on it
+        d.frame();
+        CHECK(d.controller->screen() == ScreenId::Survey);
+        CHECK(d.snap().confirm == ui::Confirm::None);
+        CHECK_FALSE(d.has("confirm.yes"));
+        CHECK_FALSE(d.controller->quitRequested());
+    }
+}
+
+TEST_CASE("a sync now that outlasts the idle timeout still shows its result to the technician who waited", "[admin][ui][sync]")
+{
+    Desk d;
+    d.withTechnicianPin("909090");
+    std::atomic<bool> release{false};
+    d.controller->setSyncRunner(
+        [&](const std::atomic<bool>&) {
+            while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            ui::SyncSummary s;
+            s.ok = true;
+            s.sent = 12;
+            return s;
+        },
+        [] {});
+    d.adminByKeyboard("909090");
+    d.tap("admin.sync_now");
+    REQUIRE(d.controller->syncRunning());
+    for (int i = 0; i < 7; ++i) d.wait(10'000); // 70 s without a touch: longer than the staff screens' idle
+    CHECK(d.controller->screen() == ScreenId::Admin);
+    release = true;
+    REQUIRE(d.drainSync(5000));
+    (void)d.controller->tick(); // as the frame loop does: the result, then what is due
+    d.frame();
+    CHECK(d.controller->screen() == ScreenId::Admin);
+    CHECK(d.snap().admin.message.key == "admin.sync_done");
+    d.wait(2 * 30'000 + 1000); // then the usual idle timeout closes it
+    (void)d.controller->tick();
+    CHECK(d.controller->screen() == ScreenId::Attract);
 }

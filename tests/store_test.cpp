@@ -41,6 +41,15 @@ StoreOptions optionsFor(const TempDir& dir, const Clock* clock = nullptr, const 
     return o;
 }
 
+// The same, on the faulty VFS (tests/support/faulty_vfs.hpp), whose faults InjectedFault turns on.
+StoreOptions faultyOptionsFor(const TempDir& dir)
+{
+    skm::test::registerFaultyVfs();
+    StoreOptions o = optionsFor(dir);
+    o.vfs = skm::test::kFaultyVfsName;
+    return o;
+}
+
 // Whether a rating id is in the file, as a new connection sees it.
 bool onDisk(const std::filesystem::path& db, const std::string& id)
 {
@@ -450,11 +459,8 @@ TEST_CASE("disk full on a real tiny filesystem: the store stays up and resumes w
 
 TEST_CASE("an I/O error on commit rolls back and leaves the store usable", "[store][ioerr]")
 {
-    skm::test::registerFaultyVfs();
     TempDir dir;
-    StoreOptions o = optionsFor(dir);
-    o.vfs = skm::test::kFaultyVfsName;
-    RatingStore store(o);
+    RatingStore store(faultyOptionsFor(dir));
     const PendingRating first = store.stamp(4);
     REQUIRE(store.commit(first).ok);
 
@@ -584,11 +590,8 @@ TEST_CASE("follow-up updates land in their own transaction and re-queue an uploa
 
 TEST_CASE("an update that hits an I/O error changes nothing and can be retried", "[store][ioerr]")
 {
-    skm::test::registerFaultyVfs();
     TempDir dir;
-    StoreOptions o = optionsFor(dir);
-    o.vfs = skm::test::kFaultyVfsName;
-    RatingStore store(o);
+    RatingStore store(faultyOptionsFor(dir));
     const PendingRating p = store.stamp(1);
     REQUIRE(store.commit(p).ok);
     skm::test::InjectedFault fault(skm::test::InjectedFault::FailSyncs);

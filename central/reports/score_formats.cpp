@@ -157,7 +157,12 @@ nlohmann::json surveyIkmJson(const ScoreReport& r, int64_t incomplete)
         for (const auto& [name, s] : groups) {
             if (s.surveyResponses > 0) j[name] = ikmJson(s.surveyTally);
         }
-        if (without.responses > 0) j[withoutName] = ikmJson(without);
+        if (without.responses > 0) {
+            // A real group of that name (a unit called so) shares the line, as it always did.
+            IkmTally all = without;
+            if (const auto named = groups.find(withoutName); named != groups.end()) all.merge(named->second.surveyTally);
+            j[withoutName] = ikmJson(all);
+        }
         return j;
     };
     out["by_unit"] = listed(r.units, r.surveysWithoutOfficer, "(tanpa petugas)");

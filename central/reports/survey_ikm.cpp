@@ -17,6 +17,15 @@ bool IkmTally::add(const nlohmann::json& body)
     return true;
 }
 
+void IkmTally::merge(const IkmTally& other)
+{
+    responses += other.responses;
+    for (size_t i = 0; i < unsur.size(); ++i) {
+        unsur[i].count += other.unsur[i].count;
+        unsur[i].sum += other.unsur[i].sum;
+    }
+}
+
 nlohmann::json ikmJson(const IkmTally& g)
 {
     const ikm::Result r = ikm::compute(g.unsur);

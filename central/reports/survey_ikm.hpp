@@ -22,6 +22,8 @@ struct IkmTally {
     // Counts one complete response from its uploaded body ({"answers": {"U1": 1-4, ...}}). False (and
     // nothing counted) for a body without an answers object.
     bool add(const nlohmann::json& body);
+    // Adds another tally's responses and answers.
+    void merge(const IkmTally& other);
 };
 
 // {"responses", "nrr": {"U1": NRR or null, ...}, "ikm", "converted", "mutu", "mutu_label"}

@@ -76,6 +76,7 @@ void Controller::show(ScreenId id)
     default: m_screenDeadline = kNever; break;
     }
     if (changed) {
+        m_state.confirm = Confirm::None; // a confirmation belongs to the screen that asked it
         viewChanged();
         clearKeyboardFocus();
         current().onEnter(m_state);
@@ -310,6 +311,13 @@ void Controller::adminKey()
     if (!m_desk.attached()) return;
     noteActivity();
     m_desk.openTechnicianSignIn(true); // F12: the officer's side of the counter
+}
+
+bool Controller::drainBackground()
+{
+    if (!m_admin.drainBackground()) return false;
+    noteActivity();
+    return true;
 }
 
 // ---- Timers --------------------------------------------------------------------------------------

@@ -85,7 +85,9 @@ public:
     // one the button says the export is not available.
     void setExportKey(std::function<store::ExportKey()> key) { m_admin.setExportKey(std::move(key)); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
-    bool drainBackground() { return m_admin.drainBackground(); }
+    // A result counts as activity: the technician who waited through a long sync gets the screen's
+    // whole idle time to read it.
+    bool drainBackground();
     [[nodiscard]] bool syncRunning() const noexcept { return m_admin.syncRunning(); }
     // The technician chose "leave the kiosk": the app should exit (status 0) for maintenance.
     [[nodiscard]] bool quitRequested() const noexcept { return m_admin.quitRequested(); }

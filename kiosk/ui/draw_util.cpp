@@ -78,7 +78,7 @@ void drawNotice(const Theme& t, const std::string& headline, const std::string& 
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     beginFullscreen("##notice");
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
+    const float m = marginFor(display);
     const float wrap = display.x - 2 * m;
     // The largest faces that fit the panel whole (a 7" panel takes them smaller), centred.
     TextBlock a, b, c;

@@ -11,10 +11,8 @@
 
 namespace skm::ui {
 
-namespace {
 float marginFor(ImVec2 display) { return std::max(8.0f, 0.035f * std::min(display.x, display.y)); }
 bool isPortrait(ImVec2 display) { return display.y > display.x * 1.1f; }
-} // namespace
 
 std::vector<std::string> wrapLines(ImFont* font, const std::string& text, float wrap)
 {

@@ -14,6 +14,11 @@
 
 namespace skm::ui {
 
+// Every screen's outer margin (3.5 % of the shorter side, at least 8 px), and whether a display is
+// portrait (taller than 1.1 x its width): the one rule the layouts and the staff's screens follow.
+[[nodiscard]] float marginFor(ImVec2 display);
+[[nodiscard]] bool isPortrait(ImVec2 display);
+
 struct Rect {
     ImVec2 min;
     ImVec2 max;

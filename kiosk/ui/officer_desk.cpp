@@ -24,6 +24,7 @@ void OfficerDesk::officerKey()
     if (!m_duty) return;
     if (!m_duty->session()) return openSignIn(true);
     m_ctx.router.leaveCitizenFlow();
+    resetSignIn(); // a technician's PIN half typed before F2 is not kept
     m_duty->noteActivity();
     m_ctx.router.setLanguage(config::Lang::Id); // the officer's screens are in Indonesian
     m_view.ticket.clear();                      // a ticket left half-typed is not the next citizen's
@@ -251,7 +252,9 @@ bool OfficerDesk::tick()
     try {
         if (!m_duty->tick()) return false;
         refreshServing();
-        if (!m_duty->session() && !isCitizenScreen(m_ctx.shared.screen)) m_ctx.router.show(ScreenId::Attract);
+        // The session ended under the staff's screens (end of day, inactivity): back to the start, with
+        // whatever those screens held (a question asked, a PIN half typed) forgotten.
+        if (!m_duty->session() && !isCitizenScreen(m_ctx.shared.screen)) m_ctx.router.toAttract();
         return true;
     } catch (const std::exception& e) {
         spdlog::error("duty: {}", e.what());

@@ -33,7 +33,7 @@ void SurveyFlow::start(const roster::Duty* duty)
     } else {
         try {
             if (const auto r = roster::readRoster(m_ctx.store.database())) {
-                for (const auto& svc : r->services) run.services.push_back({svc.code, svc.code});
+                for (const auto& svc : r->services) run.services.push_back(svc.code);
             }
         } catch (const std::exception& e) {
             spdlog::warn("cannot read the service catalogue for the survey: {}", e.what());
@@ -79,7 +79,7 @@ void SurveyFlow::refresh()
             }
         } catch (const std::exception&) {
         }
-        for (const auto& svc : run.services) v.options.push_back({svc.code, names.count(svc.code) ? names[svc.code] : svc.code});
+        for (const std::string& code : run.services) v.options.push_back({code, names.count(code) ? names[code] : code});
         break;
     }
     case Step::Kind::Unsur: {

@@ -49,7 +49,7 @@ private:
         std::string id;
         config::SurveyDefinition def;
         std::vector<Step> steps;
-        std::vector<DeskView::ServiceChoice> services; // the Service step's choices
+        std::vector<std::string> services; // the Service step's choices: codes, named at each refresh
         size_t at = 0;
         std::map<std::string, std::string> answers; // item -> value, as committed
     };

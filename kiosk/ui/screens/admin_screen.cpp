@@ -48,8 +48,8 @@ public:
             return intent;
         }
 
-        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
-        const bool portrait = display.y > display.x * 1.1f;
+        const float m = marginFor(display);
+        const bool portrait = isPortrait(display);
         const float gap = m * 0.4f;
         drawText(dl, t.title, ImVec2(m, m), t.text, s.t("admin.title"));
         // Each button: its target name (also its label's catalogue key) and its command.

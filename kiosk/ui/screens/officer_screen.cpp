@@ -22,9 +22,9 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
+        const float m = marginFor(display);
         const float gap = m * 0.4f;
-        const bool portrait = display.y > display.x * 1.1f;
+        const bool portrait = isPortrait(display);
         beginFullscreen("##officer");
         if (s.confirm != Confirm::None) {
             const Intent intent = drawConfirm(s, t, t.title, t.staff);

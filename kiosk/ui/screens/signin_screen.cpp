@@ -17,8 +17,8 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const float m = std::max(8.0f, 0.035f * std::min(display.x, display.y));
-        const bool portrait = display.y > display.x * 1.1f;
+        const float m = marginFor(display);
+        const bool portrait = isPortrait(display);
         beginFullscreen("##signin");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         Intent intent;
