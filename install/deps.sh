@@ -9,7 +9,9 @@ packages=(
   # libraries
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libsodium-dev nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libcli11-dev
-  libspdlog-dev zlib1g-dev libssl-dev catch2 libcurl4-openssl-dev libcpp-httplib-dev libsystemd-dev
+  libspdlog-dev zlib1g-dev libssl-dev catch2 libsystemd-dev
+  # the central office's PostgreSQL engine: the client library, and the server the tests start
+  libpq-dev postgresql
   # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts
   fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
   # on a kiosk device: the Wayland kiosk compositor the kiosk runs under (install/systemd/skm-kiosk.service),

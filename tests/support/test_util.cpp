@@ -87,8 +87,10 @@ std::string readFile(const std::filesystem::path& path)
 
 pid_t spawn(const std::vector<std::string>& argv, int* stdoutFd, int stderrFd)
 {
+    // Close-on-exec, so that only the child's stdout holds the pipe: a daemon the child leaves behind
+    // (pg_ctl's server) must not keep the reader waiting for an end of file that never comes.
     int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -119,7 +121,7 @@ CommandResult run(const std::vector<std::string>& argv)
 {
     // stderr goes to a temporary file so that neither pipe can fill up while we drain the other.
     char errPath[] = "/tmp/skm-test-stderr-XXXXXX";
-    int errFd = mkstemp(errPath);
+    int errFd = mkostemp(errPath, O_CLOEXEC);
     int outFd = -1;
     const pid_t pid = spawn(argv, &outFd, errFd);
     CommandResult r;

@@ -1,0 +1,178 @@
+#include "pg_schema.hpp"
+
+#include "central_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace skm::central {
+
+namespace {
+// pg_advisory_xact_lock's key: "SKMC" as an integer; held until the migration's transaction ends.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1397443907)";
+} // namespace
+
+const std::vector<PgMigration>& pgCentralMigrations()
+{
+    // Version 1 is central.db's schema 6 (schema.cpp) in PostgreSQL's types: times in ms as bigint,
+    // flags as smallint 0/1 (reports sum them), bodies as the text the device sent.
+    static const std::vector<PgMigration> all = {
+        {1, "the central office's records, devices, nonces and accounts", R"sql(
+CREATE TABLE devices (
+    id          text PRIMARY KEY,
+    secret      text NOT NULL,                 -- hex, 32 bytes; the HMAC key of this device
+    added_at_ms bigint NOT NULL
+);
+-- Recent requests' nonces (replay protection), shared by every replica.
+CREATE TABLE nonces (
+    device_id text NOT NULL,
+    nonce     text NOT NULL,
+    at_s      bigint NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+);
+CREATE INDEX nonces_by_age ON nonces (at_s);
+CREATE TABLE ratings (
+    id              text PRIMARY KEY,          -- the kiosk's UUIDv7: the de-duplication key
+    device_id       text NOT NULL REFERENCES devices (id),
+    score           smallint NOT NULL CHECK (score BETWEEN 1 AND 4),
+    created_wall_ms bigint NOT NULL,
+    created_mono_ms bigint NOT NULL,
+    boot_id         text NOT NULL,
+    counter         text NOT NULL,
+    officer_nip     text,
+    case_id         text,
+    service_code    text,
+    reasons         text,
+    comment         text,
+    suppressed      smallint NOT NULL CHECK (suppressed IN (0, 1)),
+    language        text NOT NULL,
+    scope           text NOT NULL,
+    received_at_ms  bigint NOT NULL,
+    updated_at_ms   bigint,
+    chain_seq       bigint,
+    prev_hash       text,
+    hash            text,
+    time_suspect    smallint NOT NULL DEFAULT 0 CHECK (time_suspect IN (0, 1))
+);
+CREATE INDEX ratings_chain ON ratings (device_id, chain_seq);
+CREATE INDEX ratings_by_time ON ratings (created_wall_ms, suppressed, score, officer_nip);
+CREATE INDEX ratings_time_suspect ON ratings (device_id) WHERE time_suspect = 1;
+CREATE TABLE sessions (
+    id              text PRIMARY KEY,
+    device_id       text NOT NULL REFERENCES devices (id),
+    nip             text NOT NULL,
+    counter         text NOT NULL,
+    state           text NOT NULL,
+    started_wall_ms bigint NOT NULL,
+    ended_wall_ms   bigint,
+    body            text NOT NULL,
+    received_at_ms  bigint NOT NULL,
+    updated_at_ms   bigint
+);
+CREATE TABLE cases (
+    id             text PRIMARY KEY,
+    device_id      text NOT NULL REFERENCES devices (id),
+    session_id     text NOT NULL,
+    nip            text NOT NULL,
+    counter        text NOT NULL,
+    service_code   text NOT NULL,
+    status         text NOT NULL,
+    opened_wall_ms bigint NOT NULL,
+    rating_id      text,
+    body           text NOT NULL,
+    received_at_ms bigint NOT NULL,
+    updated_at_ms  bigint
+);
+CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
+CREATE TABLE audit_events (
+    id             text PRIMARY KEY,
+    device_id      text NOT NULL REFERENCES devices (id),
+    kind           text NOT NULL,
+    nip            text,
+    at_wall_ms     bigint NOT NULL,
+    body           text NOT NULL,
+    received_at_ms bigint NOT NULL,
+    updated_at_ms  bigint
+);
+CREATE TABLE survey_responses (
+    id              text PRIMARY KEY,
+    device_id       text NOT NULL REFERENCES devices (id),
+    survey_version  text NOT NULL,
+    counter         text NOT NULL,
+    status          text NOT NULL,           -- complete or incomplete (only finished ones are sent)
+    service_code    text,
+    officer_nip     text,
+    started_wall_ms bigint NOT NULL,
+    body            text NOT NULL,           -- with "answers": {"U1": 1-4, ...} and "profile"
+    received_at_ms  bigint NOT NULL,
+    updated_at_ms   bigint
+);
+CREATE INDEX survey_by_time ON survey_responses (status, started_wall_ms);
+CREATE TABLE ingest_conflicts (
+    seq                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    device_id           text NOT NULL,
+    kind                text NOT NULL,       -- ratings, sessions, cases, audit, surveys
+    record_id           text NOT NULL,
+    fields              text NOT NULL,       -- JSON array: the fields that differ
+    stored              text NOT NULL,       -- the record as stored when the conflict arrived (JSON)
+    offered             text NOT NULL,       -- the version refused (JSON)
+    offered_sha256      text NOT NULL,
+    received_at_ms      bigint NOT NULL,
+    last_received_at_ms bigint NOT NULL,
+    times               bigint NOT NULL DEFAULT 1,
+    UNIQUE (device_id, kind, record_id, offered_sha256)
+);
+-- People who may read the reports, their web sessions and one-time sign-in links: in the database,
+-- so that any replica answers any request.
+CREATE TABLE users (
+    name          text PRIMARY KEY,
+    password_hash text NOT NULL,
+    role          text NOT NULL CHECK (role IN ('admin', 'unit_head')),
+    unit          text,
+    created_at_ms bigint NOT NULL
+);
+CREATE TABLE web_sessions (
+    token_hash    text PRIMARY KEY,
+    user_name     text NOT NULL REFERENCES users (name),
+    expires_at_ms bigint NOT NULL
+);
+CREATE TABLE signin_links (
+    token_hash    text PRIMARY KEY,
+    user_name     text NOT NULL REFERENCES users (name),
+    expires_at_ms bigint NOT NULL
+);
+)sql"},
+    };
+    return all;
+}
+
+int latestPgCentralSchema() { return static_cast<int>(pgCentralMigrations().size()); }
+
+PgMigrateReport migratePg(pg::Connection& c, const std::vector<PgMigration>& steps)
+{
+    PgMigrateReport report;
+    pg::Transaction tx(c);
+    c.exec(kMigrationLock); // another replica migrating waits here, then finds the work done
+    c.exec("CREATE TABLE IF NOT EXISTS skm_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)");
+    c.exec("INSERT INTO skm_schema (version) VALUES (0) ON CONFLICT DO NOTHING");
+    report.from = static_cast<int>(c.queryInt("SELECT version FROM skm_schema"));
+    const int latest = steps.empty() ? 0 : steps.back().version;
+    if (report.from > latest) {
+        throw CentralError(c.name() + " has schema version " + std::to_string(report.from) + ", newer than this skm-central knows (" +
+                           std::to_string(latest) + "): upgrade skm-central; the database was left as it is");
+    }
+    for (const PgMigration& m : steps) {
+        if (m.version <= report.from) continue;
+        try {
+            c.exec(m.sql);
+        } catch (const pg::Error& e) {
+            throw pg::Error(e.sqlstate(), "migration " + std::to_string(m.version) + " (" + m.description + ") failed, nothing of it kept: " + e.what());
+        }
+        c.query("UPDATE skm_schema SET version = $1", {std::to_string(m.version)});
+    }
+    tx.commit();
+    report.to = std::max(report.from, latest);
+    if (report.to != report.from) spdlog::info("{} schema {} -> {}", c.name(), report.from, report.to);
+    return report;
+}
+
+} // namespace skm::central

@@ -1,0 +1,162 @@
+#include "pg.hpp"
+
+#include <libpq-fe.h>
+
+#include <regex>
+
+namespace skm::pg {
+
+namespace {
+std::string firstLine(const std::string& sql)
+{
+    const size_t start = sql.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos) return "";
+    const size_t end = sql.find('\n', start);
+    std::string line = sql.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    return line.size() > 120 ? line.substr(0, 117) + "..." : line;
+}
+
+std::string trimmed(const char* s)
+{
+    std::string t = s ? s : "";
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    return t;
+}
+} // namespace
+
+std::string redactUrl(const std::string& url)
+{
+    // scheme://user:secret@host -> scheme://user:***@host; password=secret -> password=***
+    static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#]*):[^@/?#]*@)");
+    static const std::regex param(R"(([?&\s]|^)(password\s*=\s*)('[^']*'|[^&\s]*))", std::regex::icase);
+    std::string out = std::regex_replace(url, userinfo, "$1:***@");
+    return std::regex_replace(out, param, "$1$2***");
+}
+
+bool isPostgresUrl(const std::string& text) { return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0; }
+
+Result::~Result()
+{
+    if (m_r) PQclear(m_r);
+}
+
+Result& Result::operator=(Result&& o) noexcept
+{
+    if (this != &o) {
+        if (m_r) PQclear(m_r);
+        m_r = o.m_r;
+        o.m_r = nullptr;
+    }
+    return *this;
+}
+
+int Result::rows() const noexcept { return m_r ? PQntuples(m_r) : 0; }
+int Result::columns() const noexcept { return m_r ? PQnfields(m_r) : 0; }
+bool Result::isNull(int row, int col) const noexcept { return !m_r || PQgetisnull(m_r, row, col) == 1; }
+std::string Result::text(int row, int col) const { return isNull(row, col) ? std::string() : std::string(PQgetvalue(m_r, row, col), static_cast<size_t>(PQgetlength(m_r, row, col))); }
+
+std::optional<std::string> Result::optText(int row, int col) const
+{
+    if (isNull(row, col)) return std::nullopt;
+    return text(row, col);
+}
+
+int64_t Result::integer(int row, int col) const
+{
+    const std::string t = text(row, col);
+    try {
+        size_t used = 0;
+        const long long v = std::stoll(t, &used);
+        if (used == t.size()) return v;
+    } catch (const std::exception&) {
+    }
+    throw Error("22P02", "not an integer: \"" + t + "\"");
+}
+
+int64_t Result::affected() const
+{
+    const char* n = m_r ? PQcmdTuples(m_r) : nullptr;
+    return n && *n ? std::stoll(n) : 0;
+}
+
+Connection::Connection(const std::string& url) : m_url(redactUrl(url))
+{
+    m_conn = PQconnectdb(url.c_str());
+    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
+        const std::string why = m_conn ? trimmed(PQerrorMessage(m_conn)) : "out of memory";
+        if (m_conn) PQfinish(m_conn);
+        m_conn = nullptr;
+        // libpq's message may quote the connection string's parameters: redact it too.
+        throw Error("", "cannot connect to " + m_url + ": " + redactUrl(why));
+    }
+    // The server's NOTICEs ("relation already exists, skipping") are not the program's output.
+    PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
+}
+
+Connection::~Connection()
+{
+    if (m_conn) PQfinish(m_conn);
+}
+
+void Connection::fail(pg_result* r, const std::string& sql)
+{
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string message = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn));
+    const std::string code = state ? state : "";
+    if (r) PQclear(r);
+    throw Error(code, message + " (in: " + firstLine(sql) + ")");
+}
+
+void Connection::exec(const std::string& sql)
+{
+    pg_result* r = PQexec(m_conn, sql.c_str());
+    const ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) fail(r, sql);
+    PQclear(r);
+}
+
+Result Connection::query(const std::string& sql, const std::vector<Param>& params)
+{
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+    pg_result* r = PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    const ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) fail(r, sql);
+    return Result(r);
+}
+
+int64_t Connection::queryInt(const std::string& sql, const std::vector<Param>& params)
+{
+    const Result r = query(sql, params);
+    if (r.rows() == 0) throw Error("02000", "no row (in: " + firstLine(sql) + ")");
+    return r.integer(0, 0);
+}
+
+std::string Connection::queryText(const std::string& sql, const std::vector<Param>& params)
+{
+    const Result r = query(sql, params);
+    if (r.rows() == 0) throw Error("02000", "no row (in: " + firstLine(sql) + ")");
+    return r.text(0, 0);
+}
+
+int Connection::serverVersion() const noexcept { return m_conn ? PQserverVersion(m_conn) : 0; }
+
+Transaction::Transaction(Connection& c, const std::string& mode) : m_c(c) { m_c.exec(mode.empty() ? "BEGIN" : "BEGIN " + mode); }
+
+Transaction::~Transaction()
+{
+    if (m_done) return;
+    try {
+        m_c.exec("ROLLBACK");
+    } catch (...) {
+    }
+}
+
+void Transaction::commit()
+{
+    m_c.exec("COMMIT");
+    m_done = true;
+}
+
+} // namespace skm::pg
