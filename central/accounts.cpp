@@ -10,17 +10,16 @@
 namespace skm::central {
 
 namespace {
-std::optional<User> readUser(store::Database& db, const std::string& name, std::string* hash = nullptr)
+std::optional<User> readUser(sql::Connection& db, const std::string& name, std::string* hash = nullptr)
 {
-    store::Statement q(db, "SELECT name, role, coalesce(unit, ''), password_hash FROM users WHERE name = ?1");
-    q.bind(1, std::string_view(name));
-    if (!q.next()) return std::nullopt;
-    if (hash) *hash = q.columnText(3);
-    return User{q.columnText(0), q.columnText(1), q.columnText(2)};
+    const auto row = db.one("SELECT name, role, coalesce(unit, ''), password_hash FROM users WHERE name = $1", {name});
+    if (!row) return std::nullopt;
+    if (hash) *hash = row->text(3);
+    return User{row->text(0), row->text(1), row->text(2)};
 }
 } // namespace
 
-void addUser(store::Database& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs)
+void addUser(sql::Connection& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs)
 {
     if (sodium_init() < 0) throw AccountError("libsodium failed to initialise");
     if (!std::regex_match(name, std::regex("[A-Za-z0-9._-]{1,64}"))) throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-'");
@@ -31,18 +30,12 @@ void addUser(store::Database& db, const std::string& name, const std::string& pa
     if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         throw AccountError("out of memory hashing the password");
     }
-    store::Statement ins(db, "INSERT INTO users (name, password_hash, role, unit, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING");
-    ins.bind(1, std::string_view(name));
-    ins.bind(2, std::string_view(hash));
-    ins.bind(3, std::string_view(role));
-    if (unit.empty()) ins.bindNull(4);
-    else ins.bind(4, std::string_view(unit));
-    ins.bind(5, nowMs);
-    (void)ins.next();
-    if (sqlite3_changes(db.handle()) == 0) throw AccountError("user " + name + " already exists");
+    const sql::Rows r = db.query("INSERT INTO users (name, password_hash, role, unit, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING",
+                                 {name, std::string(hash), role, unit.empty() ? sql::null : sql::Value(unit), nowMs});
+    if (r.affected == 0) throw AccountError("user " + name + " already exists");
 }
 
-StoredCredentials readCredentials(store::Database& db, const std::string& name)
+StoredCredentials readCredentials(sql::Connection& db, const std::string& name)
 {
     StoredCredentials c;
     c.user = readUser(db, name, &c.hash);
@@ -62,7 +55,7 @@ std::optional<User> verifyPassword(const StoredCredentials& stored, const std::s
     return stored.user;
 }
 
-std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password)
+std::optional<User> checkPassword(sql::Connection& db, const std::string& name, const std::string& password)
 {
     return verifyPassword(readCredentials(db, name), password);
 }
@@ -115,60 +108,42 @@ void LoginThrottle::prune(int64_t nowMs)
     }
 }
 
-std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs)
+std::string openSession(sql::Connection& db, const User& user, int64_t nowMs, int64_t ttlMs)
 {
     const std::string token = protocol::randomHex(32);
-    store::Statement purge(db, "DELETE FROM web_sessions WHERE expires_at_ms < ?1");
-    purge.bind(1, nowMs);
-    (void)purge.next();
-    store::Statement ins(db, "INSERT INTO web_sessions (token_hash, user_name, expires_at_ms) VALUES (?1, ?2, ?3)");
-    ins.bind(1, std::string_view(protocol::sha256Hex(token)));
-    ins.bind(2, std::string_view(user.name));
-    ins.bind(3, nowMs + ttlMs);
-    (void)ins.next();
+    db.query("DELETE FROM web_sessions WHERE expires_at_ms < $1", {nowMs});
+    db.query("INSERT INTO web_sessions (token_hash, user_name, expires_at_ms) VALUES ($1, $2, $3)", {protocol::sha256Hex(token), user.name, nowMs + ttlMs});
     return token;
 }
 
-std::optional<User> sessionUser(store::Database& db, const std::string& token, int64_t nowMs)
+std::optional<User> sessionUser(sql::Connection& db, const std::string& token, int64_t nowMs)
 {
     if (token.size() != 64) return std::nullopt;
-    store::Statement q(db, "SELECT user_name FROM web_sessions WHERE token_hash = ?1 AND expires_at_ms > ?2");
-    q.bind(1, std::string_view(protocol::sha256Hex(token)));
-    q.bind(2, nowMs);
-    if (!q.next()) return std::nullopt;
-    return readUser(db, q.columnText(0));
+    const auto row = db.one("SELECT user_name FROM web_sessions WHERE token_hash = $1 AND expires_at_ms > $2", {protocol::sha256Hex(token), nowMs});
+    if (!row) return std::nullopt;
+    return readUser(db, row->text(0));
 }
 
-void closeSession(store::Database& db, const std::string& token)
+void closeSession(sql::Connection& db, const std::string& token)
 {
-    store::Statement del(db, "DELETE FROM web_sessions WHERE token_hash = ?1");
-    del.bind(1, std::string_view(protocol::sha256Hex(token)));
-    (void)del.next();
+    db.query("DELETE FROM web_sessions WHERE token_hash = $1", {protocol::sha256Hex(token)});
 }
 
-std::string makeSigninLink(store::Database& db, const std::string& name, int64_t nowMs, int64_t ttlMs)
+std::string makeSigninLink(sql::Connection& db, const std::string& name, int64_t nowMs, int64_t ttlMs)
 {
     if (!readUser(db, name)) throw AccountError("no user " + name);
     const std::string token = protocol::randomHex(32);
-    store::Statement ins(db, "INSERT INTO signin_links (token_hash, user_name, expires_at_ms) VALUES (?1, ?2, ?3)");
-    ins.bind(1, std::string_view(protocol::sha256Hex(token)));
-    ins.bind(2, std::string_view(name));
-    ins.bind(3, nowMs + ttlMs);
-    (void)ins.next();
+    db.query("INSERT INTO signin_links (token_hash, user_name, expires_at_ms) VALUES ($1, $2, $3)", {protocol::sha256Hex(token), name, nowMs + ttlMs});
     return token;
 }
 
-std::optional<User> useSigninLink(store::Database& db, const std::string& token, int64_t nowMs)
+std::optional<User> useSigninLink(sql::Connection& db, const std::string& token, int64_t nowMs)
 {
     if (token.size() != 64) return std::nullopt;
-    store::Statement q(db, "DELETE FROM signin_links WHERE token_hash = ?1 RETURNING user_name, expires_at_ms");
-    q.bind(1, std::string_view(protocol::sha256Hex(token)));
-    if (!q.next()) return std::nullopt;
-    const std::string name = q.columnText(0);
-    const int64_t expires = q.columnInt(1);
-    q.reset();
-    if (expires <= nowMs) return std::nullopt;
-    return readUser(db, name);
+    // Deleted as it is read: of two replicas given the same link at once, one gets the row.
+    const auto row = db.one("DELETE FROM signin_links WHERE token_hash = $1 RETURNING user_name, expires_at_ms", {protocol::sha256Hex(token)});
+    if (!row || row->integer(1) <= nowMs) return std::nullopt;
+    return readUser(db, row->text(0));
 }
 
 } // namespace skm::central

@@ -3,7 +3,7 @@
 // signed in with a session cookie whose token is stored only as its SHA-256. An admin reads
 // everything; a unit head reads their own unit and its officers. Device credentials grant nothing here.
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <cstdint>
 #include <mutex>
@@ -29,9 +29,9 @@ public:
 
 // Adds an account. Throws AccountError for a bad name, a short password (under 10 characters), an
 // unknown role, a unit head without a unit, or a name already taken.
-void addUser(store::Database& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs);
+void addUser(sql::Connection& db, const std::string& name, const std::string& password, const std::string& role, const std::string& unit, int64_t nowMs);
 // The account if the password is right (Argon2id verification), else nullopt.
-[[nodiscard]] std::optional<User> checkPassword(store::Database& db, const std::string& name, const std::string& password);
+[[nodiscard]] std::optional<User> checkPassword(sql::Connection& db, const std::string& name, const std::string& password);
 // The same in two steps, so that the slow Argon2id runs outside any lock on the store: the account
 // and its stored hash (read under the lock), then the verification (anywhere). An unknown name
 // verifies against nothing after the same work.
@@ -39,7 +39,7 @@ struct StoredCredentials {
     std::optional<User> user;
     std::string hash;
 };
-[[nodiscard]] StoredCredentials readCredentials(store::Database& db, const std::string& name);
+[[nodiscard]] StoredCredentials readCredentials(sql::Connection& db, const std::string& name);
 [[nodiscard]] std::optional<User> verifyPassword(const StoredCredentials& stored, const std::string& password);
 
 // Sign-in throttling, per account and per client address, in memory (a restart forgets it): after
@@ -70,13 +70,13 @@ private:
     std::unordered_map<std::string, Entry> m_accounts, m_addresses;
 };
 // A new session for `user`, valid for `ttlMs`: returns the token for the cookie.
-[[nodiscard]] std::string openSession(store::Database& db, const User& user, int64_t nowMs, int64_t ttlMs = 8 * 3600 * 1000);
-[[nodiscard]] std::optional<User> sessionUser(store::Database& db, const std::string& token, int64_t nowMs);
-void closeSession(store::Database& db, const std::string& token);
+[[nodiscard]] std::string openSession(sql::Connection& db, const User& user, int64_t nowMs, int64_t ttlMs = 8 * 3600 * 1000);
+[[nodiscard]] std::optional<User> sessionUser(sql::Connection& db, const std::string& token, int64_t nowMs);
+void closeSession(sql::Connection& db, const std::string& token);
 // A one-time sign-in link token for an existing account, valid for `ttlMs` (a first sign-in on a
 // wall display, a test browser). Throws AccountError for an unknown user.
-[[nodiscard]] std::string makeSigninLink(store::Database& db, const std::string& name, int64_t nowMs, int64_t ttlMs = 10 * 60 * 1000);
+[[nodiscard]] std::string makeSigninLink(sql::Connection& db, const std::string& name, int64_t nowMs, int64_t ttlMs = 10 * 60 * 1000);
 // Uses up a link token: the account if it was valid and unused.
-[[nodiscard]] std::optional<User> useSigninLink(store::Database& db, const std::string& token, int64_t nowMs);
+[[nodiscard]] std::optional<User> useSigninLink(sql::Connection& db, const std::string& token, int64_t nowMs);
 
 } // namespace skm::central

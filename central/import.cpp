@@ -171,16 +171,16 @@ ImportSummary importExport(CentralStore& store, const fs::path& file, int64_t no
     return summary;
 }
 
-int runImport(const fs::path& file, const fs::path& dataDir, int64_t nowMs)
+int runImport(const fs::path& file, const StoreLocation& where, int64_t nowMs)
 {
     std::error_code ec;
-    if (!fs::exists(dataDir / "central.db", ec)) {
-        std::cerr << "skm-central: import refused: no central database in " << dataDir.string() << " (is --data-dir right?); nothing imported\n";
+    if (!where.postgres() && !fs::exists(where.dataDir / "central.db", ec)) {
+        std::cerr << "skm-central: import refused: no central database in " << where.dataDir.string() << " (is --data-dir right?); nothing imported\n";
         return 1;
     }
     ImportSummary s;
     try {
-        CentralStore store(dataDir);
+        CentralStore store(where);
         s = importExport(store, file, nowMs);
     } catch (const ImportError& e) {
         std::cerr << "skm-central: import refused: " << e.what() << '\n';

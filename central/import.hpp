@@ -47,6 +47,6 @@ struct ImportSummary {
 // any other answer, then every record not accepted with its reason), a refusal on stderr. Returns the
 // exit status: 0 every record accepted, 3 applied but some records refused, 1 the file refused
 // (nothing stored) or failed.
-int runImport(const std::filesystem::path& file, const std::filesystem::path& dataDir, int64_t nowMs);
+int runImport(const std::filesystem::path& file, const StoreLocation& where, int64_t nowMs);
 
 } // namespace skm::central

@@ -1,6 +1,7 @@
 // skm-central: the central office service.
 //
-//   skm-central serve --listen HOST:PORT --data-dir DIR
+//   skm-central serve --listen HOST:PORT --data-dir DIR [--database postgresql://USER@HOST/DB] [--config FILE]
+//   (every command that touches the records takes --data-dir, --database and --config)
 //   skm-central device add ID --out FILE --url URL [--data-dir DIR]
 //   skm-central report --data-dir DIR [--period P] [--format json|table|csv]
 //   skm-central user add NAME [--role admin|unit-head] [--unit UNIT]   (password on stdin)
@@ -24,10 +25,12 @@
 #include <core/protocol.hpp>
 
 #include <core/cli.hpp>
+#include <core/pg.hpp>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <toml++/toml.h>
 
 #include <sys/stat.h>
 
@@ -48,6 +51,49 @@ int64_t nowMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+constexpr const char* kDefaultConfig = "/etc/skm-central/central.toml";
+
+// Where the records are: --database, else the config file's `database`, else SQLite in --data-dir.
+// The config file named by --config must exist and parse; the default one is read when present.
+std::optional<skm::central::StoreLocation> storeLocation(const std::string& dataDir, const std::string& databaseFlag, const std::string& configFlag,
+                                                         std::string* why)
+{
+    skm::central::StoreLocation where{dataDir, databaseFlag};
+    const std::string config = configFlag.empty() ? kDefaultConfig : configFlag;
+    std::error_code ec;
+    if (!configFlag.empty() && !std::filesystem::exists(config, ec)) {
+        *why = config + ": no such file (--config)";
+        return std::nullopt;
+    }
+    if (std::filesystem::exists(config, ec)) {
+        try {
+            const toml::table t = toml::parse_file(config);
+            for (const auto& [key, value] : t) {
+                if (key != "database") {
+                    *why = config + ": unknown key '" + std::string(key.str()) + "' (known: database)";
+                    return std::nullopt;
+                }
+                if (!value.is_string()) {
+                    *why = config + ": database must be a string, postgresql://USER@HOST/DB";
+                    return std::nullopt;
+                }
+            }
+            if (where.databaseUrl.empty()) where.databaseUrl = t["database"].value_or(std::string());
+        } catch (const toml::parse_error& e) {
+            *why = config + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
+            return std::nullopt;
+        }
+    }
+    if (where.postgres() && !skm::pg::isPostgresUrl(where.databaseUrl)) {
+        *why = "--database takes postgresql://USER@HOST/DB (got " + skm::pg::redactUrl(where.databaseUrl) + ")";
+        return std::nullopt;
+    }
+    if (!databaseFlag.empty() && skm::pg::redactUrl(databaseFlag) != databaseFlag) {
+        spdlog::warn("a password on the command line is visible to every user of this machine (ps): put it in ~/.pgpass or in {}", config);
+    }
+    return where;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -59,10 +105,19 @@ int main(int argc, char** argv)
     CLI::App app{"skm-central: the central office service for SKM kiosks."};
     app.require_subcommand(1);
     std::string dataDir = "skm-central-data", listen = "127.0.0.1:8443", deviceId, out, url, format = "json";
+    std::string databaseUrl, configFile;
+    // Every command that touches the records takes the same three: where the records are kept.
+    auto storeOptions = [&](CLI::App* cmd) {
+        cmd->add_option("--data-dir", dataDir, "data directory: central.db (SQLite), and on both engines the published configuration");
+        cmd->add_option("--database", databaseUrl,
+                        "postgresql://USER@HOST[:PORT]/DB: keep the records in PostgreSQL instead of --data-dir's central.db "
+                        "(its password in ~/.pgpass or the config file, never here: a command line is visible to every user)");
+        cmd->add_option("--config", configFile, "TOML file with database = \"postgresql://...\" (default: " + std::string(kDefaultConfig) + " if it exists)");
+    };
 
     CLI::App* serveCmd = app.add_subcommand("serve", "receive uploads from kiosks");
     serveCmd->add_option("--listen", listen, "HOST:PORT to listen on (PORT 0: any free port)");
-    serveCmd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(serveCmd);
     std::string tlsCert, tlsKey, caFile, pin;
     serveCmd->add_option("--tls-cert", tlsCert, "PEM certificate (chain): serve HTTPS")->check(CLI::ExistingFile);
     serveCmd->add_option("--tls-key", tlsKey, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
@@ -73,7 +128,7 @@ int main(int argc, char** argv)
     deviceAdd->add_option("ID", deviceId, "device id: 1-64 of A-Z a-z 0-9 . _ -, not starting with . or -")->required();
     deviceAdd->add_option("--out", out, "provisioning file to write (install it with: skm-kiosk provision FILE)")->required();
     deviceAdd->add_option("--url", url, "the central office's URL as the kiosk reaches it, e.g. http://10.0.0.5:8443")->required();
-    deviceAdd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(deviceAdd);
     deviceAdd->add_option("--ca", caFile, "PEM CA certificate the kiosk verifies the central office with (https URLs)")->check(CLI::ExistingFile);
     deviceAdd->add_option("--pin", pin, "optional public-key pin for libcurl, e.g. sha256//BASE64");
     int64_t maxUploadRate = 0;
@@ -81,7 +136,7 @@ int main(int argc, char** argv)
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
 
     CLI::App* report = app.add_subcommand("report", "ratings received per device, the chain checks, and the IKM from surveys");
-    report->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(report);
     std::string from, to;
     report->add_option("--from", from, "first day of the period, YYYY-MM-DD (local time; default: no limit)");
     report->add_option("--to", to, "last day of the period, YYYY-MM-DD, inclusive (default: no limit)");
@@ -97,15 +152,15 @@ int main(int argc, char** argv)
     userAdd->add_option("NAME", userName, "user name")->required();
     userAdd->add_option("--role", role, "admin (everything) or unit-head (one unit)")->check(CLI::IsMember({"admin", "unit-head"}));
     userAdd->add_option("--unit", unit, "a unit head's unit, as named in the roster");
-    userAdd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(userAdd);
 
     CLI::App* userLink = userCmd->add_subcommand("link", "print a one-time sign-in link for an account (valid 10 minutes, single use)");
     userLink->add_option("NAME", userName, "user name")->required();
-    userLink->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(userLink);
 
     CLI::App* backupCmd = app.add_subcommand("backup", "write a consistent copy of central.db while the service runs (SQLite VACUUM INTO)");
     std::string backupOut;
-    backupCmd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(backupCmd);
     backupCmd->add_option("--out", backupOut, "the backup file to write (must not exist)")->required();
     CLI::App* restoreCmd = app.add_subcommand("restore", "make a backup the central.db of a data directory (with the service stopped)");
     std::string restoreFrom;
@@ -115,7 +170,7 @@ int main(int argc, char** argv)
     restoreCmd->add_flag("--force", restoreForce, "replace an existing central.db (it is kept as central.db.before-restore)");
 
     CLI::App* commentsCmd = app.add_subcommand("comments", "the citizens' comments with their ratings, newest first, searchable");
-    commentsCmd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(commentsCmd);
     std::string commentPeriod, commentOfficer, commentUnit, commentSearch, commentFormat = "table";
     commentsCmd->add_option("--period", commentPeriod, "as for report (default: everything)");
     commentsCmd->add_option("--officer", commentOfficer, "only this officer's (NIP)");
@@ -128,11 +183,21 @@ int main(int argc, char** argv)
                                                        "Exit 0 all accepted, 3 some records rejected, 1 the file refused (nothing stored)");
     std::string importFile;
     importCmd->add_option("FILE", importFile, "the export file, skm-export-DEVICE-TIME.jsonl")->required()->check(CLI::ExistingFile);
-    importCmd->add_option("--data-dir", dataDir, "data directory");
+    storeOptions(importCmd);
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
-    if (*importCmd) return skm::central::runImport(importFile, dataDir, nowMs());
+    skm::central::StoreLocation where{dataDir, ""};
+    if (!*restoreCmd) {
+        std::string why;
+        const auto found = storeLocation(dataDir, databaseUrl, configFile, &why);
+        if (!found) {
+            std::cerr << "skm-central: " << why << '\n';
+            return 2;
+        }
+        where = *found;
+    }
+    if (*importCmd) return skm::central::runImport(importFile, where, nowMs());
 
     if (*restoreCmd) return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
     if (*deviceAdd) {
@@ -143,7 +208,7 @@ int main(int argc, char** argv)
         }
     }
     try {
-        skm::central::CentralStore store(dataDir);
+        skm::central::CentralStore store(where);
         if (*backupCmd) {
             if (std::filesystem::exists(backupOut)) {
                 std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";
@@ -206,7 +271,7 @@ int main(int argc, char** argv)
             std::getline(std::cin, password);
             if (!password.empty() && password.back() == '\r') password.pop_back();
             try {
-                skm::central::addUser(store.database(), userName, password, role == "unit-head" ? "unit_head" : "admin", unit, nowMs());
+                skm::central::addUser(store.connection(), userName, password, role == "unit-head" ? "unit_head" : "admin", unit, nowMs());
             } catch (const skm::central::AccountError& e) {
                 std::cerr << "skm-central: " << e.what() << '\n';
                 return 2;
@@ -216,7 +281,7 @@ int main(int argc, char** argv)
         }
         if (*userLink) {
             try {
-                std::cout << "/login/link?token=" << skm::central::makeSigninLink(store.database(), userName, nowMs()) << '\n';
+                std::cout << "/login/link?token=" << skm::central::makeSigninLink(store.connection(), userName, nowMs()) << '\n';
             } catch (const skm::central::AccountError& e) {
                 std::cerr << "skm-central: " << e.what() << '\n';
                 return 2;

@@ -102,7 +102,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
     auto requireUser = [&store, now](const httplib::Request& req, httplib::Response& res) -> std::optional<User> {
         const std::string token = cookieToken(req);
         std::optional<User> user;
-        if (!token.empty()) user = store.withDatabase([&](store::Database& db) { return sessionUser(db, token, now()); });
+        if (!token.empty()) user = store.withDatabase([&](sql::Connection& db) { return sessionUser(db, token, now()); });
         if (!user) redirect(res, "/login?next=" + html::urlEncode(req.path + (req.get_param_value("lang") == "en" ? "?lang=en" : "")) + (langOf(req) == html::Lang::En ? "&lang=en" : ""));
         return user;
     };
@@ -139,7 +139,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
             return;
         }
         // The account's hash under the store's lock; Argon2id outside it (uploads never wait for it).
-        const StoredCredentials stored = store.withDatabase([&](store::Database& db) { return readCredentials(db, name); });
+        const StoredCredentials stored = store.withDatabase([&](sql::Connection& db) { return readCredentials(db, name); });
         const auto user = verifyPassword(stored, password);
         if (!user) {
             throttle->failed(name, req.remote_addr, now());
@@ -148,7 +148,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
             return;
         }
         throttle->succeeded(name, req.remote_addr);
-        const std::string token = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
+        const std::string token = store.withDatabase([&](sql::Connection& db) { return openSession(db, *user, now()); });
         res.set_header("Set-Cookie", "skm_session=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
         spdlog::info("report sign-in: {} ({}) from {}", user->name, user->role, req.remote_addr);
         redirect(res, next);
@@ -156,12 +156,12 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
     // A one-time link from `skm-central user link`: signs in once, then is gone.
     server.get("/login/link", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
         const std::string token = req.get_param_value("token");
-        const auto user = store.withDatabase([&](store::Database& db) { return useSigninLink(db, token, now()); });
+        const auto user = store.withDatabase([&](sql::Connection& db) { return useSigninLink(db, token, now()); });
         if (!user) {
             send(res, 401, html::loginPage(langOf(req), "/report", true));
             return;
         }
-        const std::string session = store.withDatabase([&](store::Database& db) { return openSession(db, *user, now()); });
+        const std::string session = store.withDatabase([&](sql::Connection& db) { return openSession(db, *user, now()); });
         res.set_header("Set-Cookie", "skm_session=" + session + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
         std::string next = req.get_param_value("next");
         if (next.rfind("/report", 0) != 0 || next.find_first_of("\r\n") != std::string::npos) next = "/report";
@@ -170,7 +170,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
     });
     server.post("/logout", [&store](const httplib::Request& req, httplib::Response& res) {
         if (!formAccepted(req, res)) return;
-        if (const std::string token = cookieToken(req); !token.empty()) store.withDatabase([&](store::Database& db) { closeSession(db, token); });
+        if (const std::string token = cookieToken(req); !token.empty()) store.withDatabase([&](sql::Connection& db) { closeSession(db, token); });
         res.set_header("Set-Cookie", "skm_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
         redirect(res, "/login");
     });

@@ -6,7 +6,6 @@
 
 namespace skm::pg {
 
-namespace {
 std::string firstLine(const std::string& sql)
 {
     const size_t start = sql.find_first_not_of(" \t\r\n");
@@ -16,6 +15,7 @@ std::string firstLine(const std::string& sql)
     return line.size() > 120 ? line.substr(0, 117) + "..." : line;
 }
 
+namespace {
 std::string trimmed(const char* s)
 {
     std::string t = s ? s : "";
@@ -126,6 +126,35 @@ Result Connection::query(const std::string& sql, const std::vector<Param>& param
     return Result(r);
 }
 
+Result Connection::queryPrepared(const std::string& sql, const std::vector<Param>& params)
+{
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        const std::string name = "skm_" + std::to_string(m_prepared.size() + 1);
+        pg_result* r = PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr);
+        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, sql);
+        PQclear(r);
+        it = m_prepared.emplace(sql, name).first;
+    }
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+    pg_result* r = PQexecPrepared(m_conn, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
+    const ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) fail(r, sql);
+    return Result(r);
+}
+
+bool Connection::broken() const noexcept { return !m_conn || PQstatus(m_conn) == CONNECTION_BAD; }
+
+void Connection::reset()
+{
+    m_prepared.clear();
+    if (!m_conn) throw Error("", "cannot connect to " + m_url + ": the connection was closed");
+    PQreset(m_conn);
+    if (PQstatus(m_conn) != CONNECTION_OK) throw Error("", "cannot connect to " + m_url + ": " + redactUrl(trimmed(PQerrorMessage(m_conn))));
+}
+
 int64_t Connection::queryInt(const std::string& sql, const std::vector<Param>& params)
 {
     const Result r = query(sql, params);
@@ -141,22 +170,5 @@ std::string Connection::queryText(const std::string& sql, const std::vector<Para
 }
 
 int Connection::serverVersion() const noexcept { return m_conn ? PQserverVersion(m_conn) : 0; }
-
-Transaction::Transaction(Connection& c, const std::string& mode) : m_c(c) { m_c.exec(mode.empty() ? "BEGIN" : "BEGIN " + mode); }
-
-Transaction::~Transaction()
-{
-    if (m_done) return;
-    try {
-        m_c.exec("ROLLBACK");
-    } catch (...) {
-    }
-}
-
-void Transaction::commit()
-{
-    m_c.exec("COMMIT");
-    m_done = true;
-}
 
 } // namespace skm::pg

@@ -1,6 +1,6 @@
 #pragma once
 // Thin RAII wrapper over libpq, PostgreSQL's C client (Debian's libpq-dev), in the shape of
-// core/db.hpp: a connection, a result, a transaction. Queries take their values as parameters
+// core/db.hpp: a connection and a result (transactions: core/sql.hpp). Queries take their values as parameters
 // ($1, $2 ...), never spliced into the SQL. A Connection belongs to one thread at a time.
 //
 // A database URL (postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=...) may carry a password: every
@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ private:
 [[nodiscard]] std::string redactUrl(const std::string& url);
 // Whether `text` names a PostgreSQL database (postgresql:// or postgres://).
 [[nodiscard]] bool isPostgresUrl(const std::string& text);
+// The first line of a statement, at most 120 characters (for messages).
+[[nodiscard]] std::string firstLine(const std::string& sql);
 
 class Result {
 public:
@@ -65,7 +68,7 @@ public:
     // Connects to `url`. Throws Error (its message with the URL redacted).
     explicit Connection(const std::string& url);
     ~Connection();
-    Connection(Connection&& o) noexcept : m_conn(o.m_conn), m_url(std::move(o.m_url)) { o.m_conn = nullptr; }
+    Connection(Connection&& o) noexcept : m_conn(o.m_conn), m_url(std::move(o.m_url)), m_prepared(std::move(o.m_prepared)) { o.m_conn = nullptr; }
     Connection& operator=(Connection&&) = delete;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -77,6 +80,12 @@ public:
     // The first column of the first row (throws Error when there is no row).
     [[nodiscard]] int64_t queryInt(const std::string& sql, const std::vector<Param>& params = {});
     [[nodiscard]] std::string queryText(const std::string& sql, const std::vector<Param>& params = {});
+    // As query(), through a statement prepared on this connection at its first use and kept.
+    Result queryPrepared(const std::string& sql, const std::vector<Param>& params);
+    // The connection is gone (the server restarted, the network): reset() makes a new one.
+    [[nodiscard]] bool broken() const noexcept;
+    // Connects again with the same parameters (prepared statements forgotten). Throws Error.
+    void reset();
     // The URL, redacted (for messages).
     [[nodiscard]] const std::string& name() const noexcept { return m_url; }
     [[nodiscard]] int serverVersion() const noexcept;
@@ -87,21 +96,7 @@ private:
 
     pg_conn* m_conn = nullptr;
     std::string m_url; // redacted
-};
-
-// BEGIN on construction; ROLLBACK on destruction unless commit() was called.
-class Transaction {
-public:
-    // `mode` follows BEGIN: "" or e.g. "ISOLATION LEVEL REPEATABLE READ READ ONLY".
-    explicit Transaction(Connection& c, const std::string& mode = "");
-    ~Transaction();
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    void commit();
-
-private:
-    Connection& m_c;
-    bool m_done = false;
+    std::unordered_map<std::string, std::string> m_prepared; // SQL -> statement name
 };
 
 } // namespace skm::pg

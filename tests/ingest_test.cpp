@@ -196,7 +196,9 @@ TEST_CASE("an audit event re-sent with another kind, NIP and time is a conflict:
 TEST_CASE("a case may close once, and never move to another officer, counter or time", "[ingest][conflict]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-case")};
     const int64_t t = nowMs();
     const nlohmann::json s = session(t - 60'000);
@@ -215,8 +217,8 @@ TEST_CASE("a case may close once, and never move to another officer, counter or 
     service["service_code"] = "kk";
     CHECK(dev.status("cases", service) == "conflict");
     {
-        auto db = centralDb(dir / "central");
-        CHECK(db.queryText("SELECT nip || ' ' || counter || ' ' || service_code || ' ' || opened_wall_ms FROM cases") ==
+        auto db = central.db();
+        CHECK(db->queryText("SELECT nip || ' ' || counter || ' ' || service_code || ' ' || opened_wall_ms FROM cases") ==
               kNip + " Loket 1 nib " + std::to_string(t));
     }
 
@@ -246,16 +248,18 @@ TEST_CASE("a case may close once, and never move to another officer, counter or 
     reopened["ticket"] = "B-001";
     CHECK(dev.status("cases", reopened) == "conflict");
 
-    auto db = centralDb(dir / "central");
-    CHECK(db.queryText("SELECT status || ' ' || rating_id FROM cases") == "rated " + rated["rating_id"].get<std::string>());
-    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM cases")) == rated);
-    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'cases'") == 7);
+    auto db = central.db();
+    CHECK(db->queryText("SELECT status || ' ' || rating_id FROM cases") == "rated " + rated["rating_id"].get<std::string>());
+    CHECK(nlohmann::json::parse(db->queryText("SELECT body FROM cases")) == rated);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'cases'") == 7);
 }
 
 TEST_CASE("a session may take breaks and end once, its events only grow, and who and when never change", "[ingest][conflict]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-sess")};
     const int64_t t = nowMs() - 3600'000;
     const nlohmann::json active = session(t);
@@ -296,11 +300,11 @@ TEST_CASE("a session may take breaks and end once, its events only grow, and who
     resumed["events"].push_back(event("resume", t + 1900'000, 1901'000));
     CHECK(dev.status("sessions", resumed) == "conflict");
 
-    auto db = centralDb(dir / "central");
-    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM sessions")) == ended);
-    CHECK(db.queryText("SELECT state || ' ' || ended_wall_ms || ' ' || started_wall_ms FROM sessions") ==
+    auto db = central.db();
+    CHECK(nlohmann::json::parse(db->queryText("SELECT body FROM sessions")) == ended);
+    CHECK(db->queryText("SELECT state || ' ' || ended_wall_ms || ' ' || started_wall_ms FROM sessions") ==
           "ended " + std::to_string(t + 1800'000) + " " + std::to_string(t));
-    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'sessions'") == 6);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'sessions'") == 6);
 }
 
 TEST_CASE("a rating's score and who and when are fixed: a changed one is a conflict shown to the office, and the comment may still follow", "[ingest][conflict]")
@@ -365,7 +369,9 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
 TEST_CASE("a survey response is never changed by a re-send", "[ingest][conflict]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-svy")};
     const nlohmann::json s = survey(kNip, nowMs());
     CHECK(dev.status("surveys", s) == "stored");
@@ -379,15 +385,17 @@ TEST_CASE("a survey response is never changed by a re-send", "[ingest][conflict]
     nlohmann::json otherOfficer = s;
     otherOfficer["officer_nip"] = kOtherNip;
     CHECK(dev.status("surveys", otherOfficer) == "conflict");
-    auto db = centralDb(dir / "central");
-    CHECK(nlohmann::json::parse(db.queryText("SELECT body FROM survey_responses")) == s);
-    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'surveys'") == 3);
+    auto db = central.db();
+    CHECK(nlohmann::json::parse(db->queryText("SELECT body FROM survey_responses")) == s);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts WHERE kind = 'surveys'") == 3);
 }
 
 TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason, audited, not sent again", "[ingest][conflict][sync]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-final"));
     const auto ids = kiosk.rate(3);
     REQUIRE(kiosk.sync().ok());
@@ -409,16 +417,18 @@ TEST_CASE("the kiosk takes a conflict as final: kept as rejected with the reason
     CHECK(r.ok());
     CHECK(r.sent == 0);
     CHECK(r.rejected == 0);
-    auto db = centralDb(dir / "central");
-    CHECK(db.queryInt("SELECT score FROM ratings WHERE id = '" + ids[0] + "'") == 1); // kiosk.rate(3) gave the first a 1
-    CHECK(db.queryInt("SELECT count(*) FROM audit_events WHERE kind = 'upload_conflict'") == 1);
-    CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
+    auto db = central.db();
+    CHECK(db->queryInt("SELECT score FROM ratings WHERE id = '" + ids[0] + "'") == 1); // kiosk.rate(3) gave the first a 1
+    CHECK(db->queryInt("SELECT count(*) FROM audit_events WHERE kind = 'upload_conflict'") == 1);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
 }
 
 TEST_CASE("officer NIPs are 18 digits and no text carries control characters", "[ingest][validation]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-val")};
     const int64_t t = nowMs();
     auto expectRejected = [&](const std::string& kind, const nlohmann::json& record, const std::string& reasonPart) {
@@ -494,13 +504,13 @@ TEST_CASE("officer NIPs are 18 digits and no text carries control characters", "
     CHECK(dev.status("sessions", session(t)) == "stored");
     CHECK(dev.status("surveys", survey(nullptr, t)) == "stored");
 
-    auto db = centralDb(dir / "central");
-    CHECK(db.queryInt("SELECT count(*) FROM ratings") == 1);
-    CHECK(db.queryInt("SELECT count(*) FROM sessions") == 1);
-    CHECK(db.queryInt("SELECT count(*) FROM cases") == 0);
-    CHECK(db.queryInt("SELECT count(*) FROM survey_responses") == 1);
-    CHECK(db.queryInt("SELECT count(*) FROM audit_events") == 4);
-    CHECK(db.queryInt("SELECT count(*) FROM ratings WHERE instr(counter, char(0)) > 0 OR instr(officer_nip, '<') > 0") == 0);
+    auto db = central.db();
+    CHECK(db->queryInt("SELECT count(*) FROM ratings") == 1);
+    CHECK(db->queryInt("SELECT count(*) FROM sessions") == 1);
+    CHECK(db->queryInt("SELECT count(*) FROM cases") == 0);
+    CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 1);
+    CHECK(db->queryInt("SELECT count(*) FROM audit_events") == 4);
+    CHECK(db->queryInt("SELECT count(*) FROM ratings WHERE counter <> 'Loket 1' OR officer_nip LIKE '%<%'") == 0);
 }
 
 TEST_CASE("a rating with an implausible time is stored flagged and counted for the office", "[ingest][validation]")

@@ -7,10 +7,13 @@
 #include <central/store/central_store.hpp>
 #include <central/store/pg_schema.hpp>
 #include <core/pg.hpp>
+#include <core/sql.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -18,7 +21,7 @@ using namespace skm;
 
 namespace {
 
-int64_t tableCount(pg::Connection& c)
+int64_t tableCount(sql::Connection& c)
 {
     return c.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'skm_schema'");
 }
@@ -28,7 +31,8 @@ int64_t tableCount(pg::Connection& c)
 TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a second start changes nothing, and a newer schema is refused and left as it was", "[postgres][central]")
 {
     test::PgCluster pg;
-    pg::Connection c(pg.url());
+    auto conn = sql::postgres(pg.url());
+    sql::Connection& c = *conn;
     const central::PgMigrateReport first = central::migratePg(c);
     CHECK(first.from == 0);
     CHECK(first.to == central::latestPgCentralSchema());
@@ -45,7 +49,7 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
 
     // A database a newer skm-central has migrated: refused, with what to do, and nothing touched.
     c.exec("INSERT INTO devices (id, secret, added_at_ms) VALUES ('kiosk-1', 'aa', 1)");
-    c.query("UPDATE skm_schema SET version = $1", {std::to_string(central::latestPgCentralSchema() + 1)});
+    c.query("UPDATE skm_schema SET version = $1", {int64_t{central::latestPgCentralSchema() + 1}});
     try {
         (void)central::migratePg(c);
         FAIL("a newer schema was accepted");
@@ -60,14 +64,16 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
 TEST_CASE("PostgreSQL: a migration that fails keeps nothing of the run, not even the steps before it", "[postgres][central]")
 {
     test::PgCluster pg;
-    pg::Connection c(pg.url());
+    auto conn = sql::postgres(pg.url());
+    sql::Connection& c = *conn;
     std::vector<central::PgMigration> steps = central::pgCentralMigrations();
     steps.push_back({static_cast<int>(steps.size()) + 1, "a broken step", "CREATE TABLE extra (x integer);\nSELECT no_such_function();"});
     try {
         (void)central::migratePg(c, steps);
         FAIL("a broken migration went through");
-    } catch (const pg::Error& e) {
+    } catch (const sql::Error& e) {
         CHECK(e.sqlstate() == "42883"); // undefined function
+        CHECK_FALSE(e.retryable());
         CHECK_THAT(e.what(), Catch::Contains("a broken step") && Catch::Contains("nothing of it kept"));
     }
     CHECK(c.queryText("SELECT coalesce(to_regclass('public.devices')::text, 'none')") == "none");
@@ -87,9 +93,9 @@ TEST_CASE("PostgreSQL: replicas starting at the same moment migrate a new databa
     for (int i = 0; i < kReplicas; ++i) {
         replicas.emplace_back([&] {
             try {
-                pg::Connection c(pg.url());
+                auto c = sql::postgres(pg.url());
                 while (!go) std::this_thread::yield();
-                if (central::migratePg(c).from == 0) ++migratedFromZero;
+                if (central::migratePg(*c).from == 0) ++migratedFromZero;
             } catch (const std::exception& e) {
                 ++failures;
                 UNSCOPED_INFO(e.what());
@@ -131,4 +137,157 @@ TEST_CASE("PostgreSQL: a database URL's password never appears in a message", "[
             CHECK(e.connectionLost());
         }
     }
+}
+
+TEST_CASE("skm-central takes its database from --database or the config file, refuses what is not a PostgreSQL URL, and never prints a password",
+          "[postgres][cli]")
+{
+    test::TempDir dir;
+    const std::string bin = (test::binDir() / "skm-central").string();
+    const auto data = (dir / "data").string();
+    auto deviceAdd = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {bin, "device", "add", "kiosk-1", "--out", (dir / "p.json").string(), "--url", "http://127.0.0.1:8443", "--data-dir", data};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(args);
+    };
+    // Not a PostgreSQL URL: refused before anything is made.
+    auto r = deviceAdd({"--database", "mysql://root:S3cretPassw0rd@db/skm"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("--database takes postgresql://USER@HOST/DB") && !Catch::Contains("S3cretPassw0rd"));
+    CHECK_FALSE(std::filesystem::exists(dir / "data"));
+    // A config file with a typo names the file and the key; one that does not parse names the line.
+    std::ofstream(dir / "typo.toml") << "databse = \"postgresql://skm@127.0.0.1/skm\"\n";
+    r = deviceAdd({"--config", (dir / "typo.toml").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("typo.toml: unknown key 'databse'"));
+    std::ofstream(dir / "broken.toml") << "\n\ndatabase = postgresql://x\n";
+    r = deviceAdd({"--config", (dir / "broken.toml").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("broken.toml:3:"));
+    r = deviceAdd({"--config", (dir / "missing.toml").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("missing.toml"));
+    CHECK_FALSE(std::filesystem::exists(dir / "p.json"));
+
+    test::PgCluster pg;
+    // A server that refuses the role: the message names the database without the password.
+    const std::string badRole = "postgresql://nobody:S3cretPassw0rd@127.0.0.1:" + std::to_string(pg.port()) + "/skm";
+    r = deviceAdd({"--database", badRole});
+    INFO(r.err);
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("cannot open the central database") && Catch::Contains("nobody:***@127.0.0.1"));
+    CHECK_THAT(r.err, Catch::Contains("visible to every user")); // the warning about a password on the command line
+    CHECK_THAT(r.err + r.out, !Catch::Contains("S3cretPassw0rd"));
+    CHECK_FALSE(std::filesystem::exists(dir / "p.json"));
+
+    // From the config file: the device lands in PostgreSQL, and central.db is never made.
+    std::ofstream(dir / "central.toml") << "database = \"" << pg.url() << "\"\n";
+    r = deviceAdd({"--config", (dir / "central.toml").string()});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK_FALSE(std::filesystem::exists(dir / "data" / "central.db"));
+    pg::Connection c(pg.url());
+    CHECK(c.queryInt("SELECT count(*) FROM devices WHERE id = 'kiosk-1'") == 1);
+    // --database wins over the file; the same id there again is refused as on SQLite.
+    std::filesystem::remove(dir / "p.json");
+    r = deviceAdd({"--config", (dir / "central.toml").string(), "--database", pg.url()});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("already registered"));
+    // What is not on PostgreSQL yet says so, and points at what to use.
+    r = test::run({bin, "backup", "--out", (dir / "b.db").string(), "--data-dir", data, "--database", pg.url()});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("pg_dump"));
+}
+
+TEST_CASE("one SQL text for both engines: $n parameters wherever they appear, NULLs, integers and text read back alike", "[postgres][sql]")
+{
+    test::TempDir dir;
+    test::PgCluster pg;
+    std::vector<std::unique_ptr<sql::Connection>> engines;
+    engines.push_back(sql::sqlite(store::Database((dir / "t.db").string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)));
+    engines.push_back(sql::postgres(pg.url()));
+    for (auto& c : engines) {
+        INFO(c->name());
+        c->exec("CREATE TABLE t (id text PRIMARY KEY, n bigint NOT NULL, note text)");
+        // $2 before $1, and $1 twice.
+        CHECK(c->query("INSERT INTO t (n, id, note) VALUES ($2, $1, $1 || '-' || $3) ON CONFLICT (id) DO NOTHING", {"a", int64_t{7}, "x"}).affected == 1);
+        CHECK(c->query("INSERT INTO t (n, id, note) VALUES ($2, $1, $3) ON CONFLICT (id) DO NOTHING", {"a", int64_t{8}, sql::null}).affected == 0);
+        CHECK(c->query("INSERT INTO t (id, n, note) VALUES ($1, $2, $3)", {"b", int64_t{-9'000'000'000'000}, sql::null}).affected == 1);
+        const sql::Rows rows = c->query("SELECT id, n, note, n * 2 FROM t ORDER BY id");
+        REQUIRE(rows.rows.size() == 2);
+        CHECK(rows.rows[0].text(0) == "a");
+        CHECK(rows.rows[0].integer(1) == 7);
+        CHECK(rows.rows[0].optText(2) == std::optional<std::string>("a-x"));
+        CHECK(rows.rows[1].integer(1) == -9'000'000'000'000);
+        CHECK(rows.rows[1].isNull(2));
+        CHECK_FALSE(rows.rows[1].optText(2).has_value());
+        CHECK(rows.rows[1].integer(3) == -18'000'000'000'000);
+        CHECK(c->queryInt("SELECT sum(n) FROM t WHERE id = $1 OR id = $2", {"a", "b"}) == 7 - 9'000'000'000'000);
+        const auto deleted = c->one("DELETE FROM t WHERE id = $1 RETURNING n", {"a"});
+        REQUIRE(deleted);
+        CHECK(deleted->integer(0) == 7);
+        CHECK_FALSE(c->one("SELECT n FROM t WHERE id = $1", {"a"}));
+        // A transaction rolled back leaves nothing; one committed stays.
+        {
+            sql::Transaction tx(*c);
+            c->query("INSERT INTO t (id, n) VALUES ($1, $2)", {"c", int64_t{1}});
+        }
+        CHECK(c->queryInt("SELECT count(*) FROM t") == 1);
+        {
+            sql::Transaction tx(*c);
+            c->query("INSERT INTO t (id, n) VALUES ($1, $2)", {"d", int64_t{1}});
+            tx.commit();
+        }
+        CHECK(c->queryInt("SELECT count(*) FROM t") == 2);
+        // A unique violation is not worth a retry.
+        try {
+            c->query("INSERT INTO t (id, n) VALUES ($1, $2)", {"d", int64_t{2}});
+            FAIL("a duplicate key went in");
+        } catch (const sql::Error& e) {
+            CHECK_FALSE(e.retryable());
+        }
+    }
+    // A parameter the statement names but nobody gave is an error, not a NULL.
+    CHECK_THROWS_WITH(engines[0]->query("SELECT $1 + $2", {int64_t{1}}), Catch::Contains("$2 has no value"));
+}
+
+TEST_CASE("a PostgreSQL restart: a connection reconnects between transactions, and a transaction it cut off keeps nothing and says retry", "[postgres][sql]")
+{
+    test::PgCluster pg;
+    auto c = sql::postgres(pg.url());
+    c->exec("CREATE TABLE t (id text PRIMARY KEY)");
+    c->query("INSERT INTO t (id) VALUES ($1)", {"before"});
+    pg.restart();
+    // Between transactions: the next statement finds the connection broken and makes it again.
+    int64_t n = -1;
+    for (int attempt = 0; attempt < 2 && n < 0; ++attempt) { // the first may be the one that finds it gone
+        try {
+            n = c->queryInt("SELECT count(*) FROM t");
+        } catch (const sql::Error& e) {
+            CHECK(e.kind() == sql::Error::Kind::ConnectionLost);
+        }
+    }
+    CHECK(n == 1);
+    // Inside a transaction: the restart loses it; nothing of it is kept, and nothing runs on in autocommit.
+    try {
+        sql::Transaction tx(*c);
+        c->query("INSERT INTO t (id) VALUES ($1)", {"lost"});
+        pg.restart();
+        c->query("INSERT INTO t (id) VALUES ($1)", {"after-restart"});
+        tx.commit();
+        FAIL("a transaction survived a server restart");
+    } catch (const sql::Error& e) {
+        INFO(e.what());
+        CHECK(e.kind() == sql::Error::Kind::ConnectionLost);
+        CHECK(e.retryable());
+    }
+    auto fresh = sql::postgres(pg.url());
+    CHECK(fresh->queryInt("SELECT count(*) FROM t") == 1);
+    // The same connection is usable again for the retry.
+    {
+        sql::Transaction tx(*c);
+        c->query("INSERT INTO t (id) VALUES ($1)", {"retried"});
+        tx.commit();
+    }
+    CHECK(fresh->queryInt("SELECT count(*) FROM t") == 2);
 }

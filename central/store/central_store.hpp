@@ -1,9 +1,13 @@
 #pragma once
 // The central office's store: it ingests and nothing else. Registered devices and their secrets, the
 // nonces of recent requests (replay protection), and every record received, de-duplicated on its id
-// with the primary key inside the insert transaction (the checks and change rules: records.hpp; the
-// schema: schema.hpp). SQLite in WAL, synchronous=FULL, foreign keys on. Thread-safe (one mutex: one
-// writer). Reports never come here: they read through openReader() (central/reports/).
+// by INSERT ... ON CONFLICT on the primary key inside the upload's transaction (the checks and change
+// rules: records.hpp; the schema: schema.hpp, pg_schema.hpp). One SQL text for both engines
+// (core/sql.hpp): SQLite's central.db in WAL, synchronous=FULL, foreign keys on (one office), or a
+// PostgreSQL database that any number of skm-central processes share (a region, issue 18): a record
+// another replica is storing at the same instant waits on its key, then reads as a duplicate. Thread-
+// safe (one mutex: one writing connection per process). Reports never come here: they read through
+// openReader() (central/reports/).
 //
 // History is append-only (docs/sync-protocol.md, "Answers"): a record re-sent with its id changes
 // only in the ways the kiosk itself changes it (a comment after the tap, a case closing, a session's
@@ -12,11 +16,13 @@
 // (and its -wal and -shm) is created 0600, a new data directory 0750, whatever the caller's umask.
 
 #include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -46,11 +52,23 @@ struct RecordKind; // records.hpp
 // protocol's clock window. Such a rating is stored with time_suspect = 1 and counted in the report.
 inline constexpr int64_t kEarliestPlausibleWallMs = 1'577'836'800'000;
 
+// Where the central office keeps its records: SQLite's DATA_DIR/central.db, or a PostgreSQL database.
+struct StoreLocation {
+    std::filesystem::path dataDir; // the published configuration lives here on both engines
+    std::string databaseUrl;       // postgresql://USER@HOST/DB; "" for SQLite in dataDir
+    [[nodiscard]] bool postgres() const noexcept { return !databaseUrl.empty(); }
+    // For messages: the URL without its password, or DATA_DIR/central.db.
+    [[nodiscard]] std::string name() const;
+};
+
 class CentralStore {
 public:
     // Opens (creating) DATA_DIR/central.db. A data directory it creates is 0750; central.db, -wal and
     // -shm are made 0600 (also when found otherwise). Throws CentralError.
-    explicit CentralStore(const std::filesystem::path& dataDir);
+    explicit CentralStore(const std::filesystem::path& dataDir) : CentralStore(StoreLocation{dataDir, ""}) {}
+    // The same on either engine: on PostgreSQL, connects and migrates the schema (pg_schema.hpp).
+    // Throws CentralError (a database that cannot be reached, a newer schema).
+    explicit CentralStore(const StoreLocation& where);
 
     // Registers a device. Throws CentralError if the id is taken or malformed (deviceIdProblem).
     void addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs);
@@ -64,24 +82,31 @@ public:
     // recorded in ingest_conflicts) or rejected (invalid, with the reason).
     [[nodiscard]] UploadResults ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs);
     // Writes a consistent copy of central.db to `out` (SQLite VACUUM INTO), created 0600: it holds every
-    // device secret. Throws CentralError if `out` exists or cannot be written.
+    // device secret. Throws CentralError if `out` exists or cannot be written, and on PostgreSQL, whose
+    // backups are pg_dump's and the server's (docs/operations.md).
     void backupTo(const std::filesystem::path& out);
 
     // A new read-only connection to central.db, for a report: in WAL it reads a consistent snapshot while
     // uploads go on, and never takes the store's lock (central/reports/ read through nothing else).
     // Throws CentralError.
+    // On PostgreSQL the reports do not read here yet (issue 18's next step): CentralError.
     [[nodiscard]] store::Database openReader() const;
-    [[nodiscard]] const std::filesystem::path& dataDir() const noexcept { return m_dataDir; }
+    [[nodiscard]] const std::filesystem::path& dataDir() const noexcept { return m_where.dataDir; }
+    [[nodiscard]] const StoreLocation& location() const noexcept { return m_where; }
+    [[nodiscard]] sql::Engine engine() const noexcept { return m_db->engine(); }
 
     // Direct access for tests and the command line (one thread).
-    [[nodiscard]] store::Database& database() noexcept { return m_db; }
+    [[nodiscard]] sql::Connection& connection() noexcept { return *m_db; }
+    // The SQLite database underneath (tests that write central.db's rows by hand, and VACUUM INTO);
+    // throws CentralError on PostgreSQL.
+    [[nodiscard]] store::Database& database();
     // Runs `f` on the database under the store's lock: the web accounts (users, sign-in sessions and
     // links, accounts.hpp) write there, between uploads.
     template <class F>
     auto withDatabase(F&& f)
     {
         std::lock_guard lock(m_mutex);
-        return f(m_db);
+        return f(*m_db);
     }
 
 private:
@@ -92,8 +117,8 @@ private:
                         const std::string& stored, const std::string& offered, int64_t nowMs);
 
     std::mutex m_mutex;
-    std::filesystem::path m_dataDir;
-    store::Database m_db;
+    StoreLocation m_where;
+    std::unique_ptr<sql::Connection> m_db;
 };
 
 // `skm-central restore`: checks `backup` (integrity_check, a schema this binary knows) and makes it

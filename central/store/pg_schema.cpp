@@ -147,10 +147,11 @@ CREATE TABLE signin_links (
 
 int latestPgCentralSchema() { return static_cast<int>(pgCentralMigrations().size()); }
 
-PgMigrateReport migratePg(pg::Connection& c, const std::vector<PgMigration>& steps)
+PgMigrateReport migratePg(sql::Connection& c, const std::vector<PgMigration>& steps)
 {
+    if (c.engine() != sql::Engine::Postgres) throw CentralError("migratePg: " + c.name() + " is not a PostgreSQL database");
     PgMigrateReport report;
-    pg::Transaction tx(c);
+    sql::Transaction tx(c);
     c.exec(kMigrationLock); // another replica migrating waits here, then finds the work done
     c.exec("CREATE TABLE IF NOT EXISTS skm_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)");
     c.exec("INSERT INTO skm_schema (version) VALUES (0) ON CONFLICT DO NOTHING");
@@ -164,10 +165,10 @@ PgMigrateReport migratePg(pg::Connection& c, const std::vector<PgMigration>& ste
         if (m.version <= report.from) continue;
         try {
             c.exec(m.sql);
-        } catch (const pg::Error& e) {
-            throw pg::Error(e.sqlstate(), "migration " + std::to_string(m.version) + " (" + m.description + ") failed, nothing of it kept: " + e.what());
+        } catch (const sql::Error& e) {
+            throw sql::Error(e.kind(), "migration " + std::to_string(m.version) + " (" + m.description + ") failed, nothing of it kept: " + e.what(), e.sqlstate());
         }
-        c.query("UPDATE skm_schema SET version = $1", {std::to_string(m.version)});
+        c.query("UPDATE skm_schema SET version = $1", {int64_t{m.version}});
     }
     tx.commit();
     report.to = std::max(report.from, latest);

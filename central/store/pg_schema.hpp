@@ -5,7 +5,7 @@
 // moment migrate a database once; a database with a newer schema than this binary knows is refused
 // and left as it is, as on SQLite.
 
-#include <core/pg.hpp>
+#include <core/sql.hpp>
 
 #include <vector>
 
@@ -26,9 +26,9 @@ struct PgMigrateReport {
     int to = 0;   // the version now
 };
 
-// Brings the database `c` is connected to up to the last of `steps` in one transaction; nothing of a
-// step that fails remains (the transaction rolls back). Throws pg::Error, or CentralError for a schema
-// newer than `steps` know.
-PgMigrateReport migratePg(pg::Connection& c, const std::vector<PgMigration>& steps = pgCentralMigrations());
+// Brings the PostgreSQL database `c` is connected to up to the last of `steps` in one transaction;
+// nothing of a step that fails remains (the transaction rolls back). Throws sql::Error, or
+// CentralError for a schema newer than `steps` know, or for a connection that is not PostgreSQL.
+PgMigrateReport migratePg(sql::Connection& c, const std::vector<PgMigration>& steps = pgCentralMigrations());
 
 } // namespace skm::central

@@ -1,6 +1,7 @@
 #pragma once
 // Sync tests' fixtures: a real skm-central process on 127.0.0.1 and a provisioned kiosk store.
 
+#include "support/central_engine.hpp"
 #include "support/test_util.hpp"
 
 #include <central/store/central_store.hpp>
@@ -27,13 +28,16 @@
 
 namespace skm::test {
 
-// skm-central serve on a free loopback port, stopped with SIGTERM at scope exit.
+// skm-central serve on a free loopback port, stopped with SIGTERM at scope exit; on SQLite in
+// `dataDir`, or on the PostgreSQL database of `engine` (central_engine.hpp).
 class Central {
 public:
-    explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}) : m_dataDir(dataDir)
+    explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}, Engine engine = {})
+        : m_dataDir(dataDir), m_engine(std::move(engine))
     {
         std::vector<std::string> args = {(binDir() / "skm-central").string(), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
         args.insert(args.end(), extra.begin(), extra.end());
+        for (const auto& a : m_engine.args()) args.push_back(a);
         int fd = -1;
         m_pid = spawn(args, &fd);
         const std::string line = readLine(fd);
@@ -54,7 +58,8 @@ public:
     void addUser(const std::string& name, const std::string& password, const std::string& role = "admin", const std::string& unit = "")
     {
         std::string cmd = "printf '%s\\n' '" + password + "' | '" + (binDir() / "skm-central").string() + "' user add " + name + " --role " + role +
-                          (unit.empty() ? "" : " --unit '" + unit + "'") + " --data-dir '" + m_dataDir.string() + "'";
+                          (unit.empty() ? "" : " --unit '" + unit + "'") + " --data-dir '" + m_dataDir.string() + "'" +
+                          (m_engine.url.empty() ? "" : " --database '" + m_engine.url + "'");
         const auto r = run({"/bin/sh", "-c", cmd});
         INFO(r.err);
         REQUIRE(r.exitCode == 0);
@@ -66,19 +71,28 @@ public:
         std::vector<std::string> args = {(binDir() / "skm-central").string(), "device", "add", id, "--out", file.string(), "--url", m_url,
                                          "--data-dir", m_dataDir.string()};
         args.insert(args.end(), extra.begin(), extra.end());
+        for (const auto& a : m_engine.args()) args.push_back(a);
         const auto r = run(args);
+        INFO(r.err);
         REQUIRE(r.exitCode == 0);
         return sync::readProvisioning(file);
     }
+    // What skm-central stored, read in SQL both engines speak.
+    std::unique_ptr<sql::Connection> db() const { return m_engine.open(m_dataDir); }
+    const Engine& engine() const { return m_engine; }
     nlohmann::json report()
     {
-        const auto r = run({(binDir() / "skm-central").string(), "report", "--data-dir", m_dataDir.string(), "--format", "json"});
+        std::vector<std::string> args = {(binDir() / "skm-central").string(), "report", "--data-dir", m_dataDir.string(), "--format", "json"};
+        for (const auto& a : m_engine.args()) args.push_back(a);
+        const auto r = run(args);
+        INFO(r.err);
         REQUIRE(r.exitCode == 0);
         return nlohmann::json::parse(r.out);
     }
 
 private:
     std::filesystem::path m_dataDir;
+    Engine m_engine;
     pid_t m_pid = -1;
     std::string m_url;
 };

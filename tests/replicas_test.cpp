@@ -1,0 +1,124 @@
+// Several skm-central replicas on one PostgreSQL (issue 18): real `skm-central serve --database`
+// processes on 127.0.0.1 sharing a real PostgreSQL 15 the test starts itself. No replica holds state
+// another needs: a request replayed to another replica is refused there, and the same batch reaching
+// two replicas at the same instant is stored once.
+
+#include "support/central_engine.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/test_util.hpp"
+
+#include <core/uuid.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace skm;
+
+namespace {
+
+int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+nlohmann::json ratingsBatch(const std::string& device, int n)
+{
+    static store::UuidV7Generator gen;
+    nlohmann::json list = nlohmann::json::array();
+    const int64_t t = nowMs();
+    for (int i = 0; i < n; ++i) {
+        list.push_back({{"id", gen.next(t + i).str()}, {"score", i % 4 + 1}, {"created_wall_ms", t - i}, {"created_mono_ms", 5000 + i},
+                        {"boot_id", "boot-1"}, {"device_id", device}, {"counter", "Loket 1"}, {"officer_nip", "198503302010011002"},
+                        {"case_id", nullptr}, {"service_code", "nib"}, {"reasons", nullptr}, {"comment", nullptr}, {"suppressed", false},
+                        {"language", "id"}, {"scope", "case"}, {"chain_seq", i + 1}, {"prev_hash", std::string(64, '0')}});
+    }
+    return {{"protocol", 1}, {"device_id", device}, {"batch_id", gen.next(t).str()}, {"ratings", list}};
+}
+
+// A request of `body` for the replica at `url`, with a nonce of its own (as a kiosk's retry has).
+sync::HttpRequest uploadTo(const std::string& url, sync::Provisioning p, const std::string& body, const std::string& nonce)
+{
+    p.centralUrl = url;
+    return test::signedUpload(p, body, test::nowSeconds(), nonce);
+}
+
+} // namespace
+
+TEST_CASE("replicas: a request replayed to another replica is refused there, because the nonces are in the database", "[postgres][replicas]")
+{
+    test::TempDir dir;
+    const test::Engine engine = test::postgresEngine();
+    test::Central a(dir / "a", {}, engine);
+    test::Central b(dir / "b", {}, engine);
+    const sync::Provisioning prov = a.addDevice("kiosk-r1");
+    const std::string body = ratingsBatch("kiosk-r1", 3).dump();
+    const std::string nonce = protocol::randomHex(16);
+
+    const auto first = sync::curlSend(uploadTo(a.url(), prov, body, nonce));
+    INFO(first.body);
+    REQUIRE(first.status == 200);
+    const auto replayed = sync::curlSend(uploadTo(b.url(), prov, body, nonce));
+    INFO(replayed.body);
+    CHECK(replayed.status == 409);
+    CHECK(nlohmann::json::parse(replayed.body)["error"] == "replay");
+    // The device registered through replica a signs in at replica b, with a fresh nonce.
+    const auto retry = sync::curlSend(uploadTo(b.url(), prov, body, protocol::randomHex(16)));
+    REQUIRE(retry.status == 200);
+    for (const auto& r : nlohmann::json::parse(retry.body)["results"]) CHECK(r["status"] == "duplicate");
+    CHECK(a.db()->queryInt("SELECT count(*) FROM ratings") == 3);
+}
+
+TEST_CASE("replicas: the same batch reaching two replicas at the same instant is stored once, each rating answered stored by one and duplicate by the other",
+          "[postgres][replicas]")
+{
+    test::TempDir dir;
+    const test::Engine engine = test::postgresEngine();
+    test::Central a(dir / "a", {}, engine);
+    test::Central b(dir / "b", {}, engine);
+    const sync::Provisioning prov = a.addDevice("kiosk-r2");
+    constexpr int kRounds = 6, kPerBatch = 400;
+    int64_t expected = 0;
+    for (int round = 0; round < kRounds; ++round) {
+        const std::string body = ratingsBatch("kiosk-r2", kPerBatch).dump();
+        const auto reqA = uploadTo(a.url(), prov, body, protocol::randomHex(16));
+        const auto reqB = uploadTo(b.url(), prov, body, protocol::randomHex(16));
+        std::atomic<int> ready{0};
+        sync::HttpResponse resA, resB;
+        auto send = [&](const sync::HttpRequest& req, sync::HttpResponse& res) {
+            ++ready;
+            while (ready < 2) std::this_thread::yield();
+            res = sync::curlSend(req);
+        };
+        std::thread ta(send, std::cref(reqA), std::ref(resA));
+        std::thread tb(send, std::cref(reqB), std::ref(resB));
+        ta.join();
+        tb.join();
+        INFO("round " << round << ": " << resA.status << " " << resB.status);
+        // Both answer: neither replica fails on the other's rows (a kiosk's retry would be fine too,
+        // but a refusal here would show a replica that cannot stand its neighbour).
+        REQUIRE(resA.status == 200);
+        REQUIRE(resB.status == 200);
+        const auto ra = nlohmann::json::parse(resA.body)["results"], rb = nlohmann::json::parse(resB.body)["results"];
+        REQUIRE(ra.size() == kPerBatch);
+        REQUIRE(rb.size() == kPerBatch);
+        int storedA = 0, storedB = 0;
+        for (int i = 0; i < kPerBatch; ++i) {
+            INFO(ra[i].dump() << " / " << rb[i].dump());
+            REQUIRE(ra[i]["id"] == rb[i]["id"]);
+            const bool sa = ra[i]["status"] == "stored", sb = rb[i]["status"] == "stored";
+            CHECK(sa != sb); // exactly one of the two stored it
+            CHECK((sa ? rb[i] : ra[i])["status"] == "duplicate");
+            storedA += sa;
+            storedB += sb;
+        }
+        UNSCOPED_INFO("round " << round << ": replica a stored " << storedA << ", replica b " << storedB);
+        expected += kPerBatch;
+        CHECK(a.db()->queryInt("SELECT count(*) FROM ratings") == expected);
+    }
+    auto db = a.db();
+    CHECK(db->queryInt("SELECT count(DISTINCT id) FROM ratings") == expected);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+}
