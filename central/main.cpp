@@ -55,10 +55,10 @@ constexpr const char* kDefaultConfig = "/etc/skm-central/central.toml";
 
 // Where the records are: --database, else the config file's `database`, else SQLite in --data-dir.
 // The config file named by --config must exist and parse; the default one is read when present.
-std::optional<skm::central::StoreLocation> storeLocation(const std::string& dataDir, const std::string& databaseFlag, const std::string& configFlag,
-                                                         std::string* why)
+std::optional<skm::central::StoreLocation> storeLocation(const std::string& dataDir, const std::string& databaseFlag, const std::string& reportFlag,
+                                                         const std::string& configFlag, std::string* why)
 {
-    skm::central::StoreLocation where{dataDir, databaseFlag};
+    skm::central::StoreLocation where{dataDir, databaseFlag, reportFlag};
     const std::string config = configFlag.empty() ? kDefaultConfig : configFlag;
     std::error_code ec;
     if (!configFlag.empty() && !std::filesystem::exists(config, ec)) {
@@ -69,16 +69,17 @@ std::optional<skm::central::StoreLocation> storeLocation(const std::string& data
         try {
             const toml::table t = toml::parse_file(config);
             for (const auto& [key, value] : t) {
-                if (key != "database") {
-                    *why = config + ": unknown key '" + std::string(key.str()) + "' (known: database)";
+                if (key != "database" && key != "report_database") {
+                    *why = config + ": unknown key '" + std::string(key.str()) + "' (known: database, report_database)";
                     return std::nullopt;
                 }
                 if (!value.is_string()) {
-                    *why = config + ": database must be a string, postgresql://USER@HOST/DB";
+                    *why = config + ": " + std::string(key.str()) + " must be a string, postgresql://USER@HOST/DB";
                     return std::nullopt;
                 }
             }
             if (where.databaseUrl.empty()) where.databaseUrl = t["database"].value_or(std::string());
+            if (where.reportDatabaseUrl.empty()) where.reportDatabaseUrl = t["report_database"].value_or(std::string());
         } catch (const toml::parse_error& e) {
             *why = config + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
             return std::nullopt;
@@ -88,7 +89,11 @@ std::optional<skm::central::StoreLocation> storeLocation(const std::string& data
         *why = "--database takes postgresql://USER@HOST/DB (got " + skm::pg::redactUrl(where.databaseUrl) + ")";
         return std::nullopt;
     }
-    if (!databaseFlag.empty() && skm::pg::redactUrl(databaseFlag) != databaseFlag) {
+    if (!where.reportDatabaseUrl.empty() && (!where.postgres() || !skm::pg::isPostgresUrl(where.reportDatabaseUrl))) {
+        *why = "--report-database takes postgresql://USER@HOST/DB, with --database (a hot standby of it)";
+        return std::nullopt;
+    }
+    if (skm::pg::redactUrl(databaseFlag) != databaseFlag || skm::pg::redactUrl(reportFlag) != reportFlag) {
         spdlog::warn("a password on the command line is visible to every user of this machine (ps): put it in ~/.pgpass or in {}", config);
     }
     return where;
@@ -105,13 +110,15 @@ int main(int argc, char** argv)
     CLI::App app{"skm-central: the central office service for SKM kiosks."};
     app.require_subcommand(1);
     std::string dataDir = "skm-central-data", listen = "127.0.0.1:8443", deviceId, out, url, format = "json";
-    std::string databaseUrl, configFile;
+    std::string databaseUrl, reportDatabaseUrl, configFile;
     // Every command that touches the records takes the same three: where the records are kept.
     auto storeOptions = [&](CLI::App* cmd) {
         cmd->add_option("--data-dir", dataDir, "data directory: central.db (SQLite), and on both engines the published configuration");
         cmd->add_option("--database", databaseUrl,
                         "postgresql://USER@HOST[:PORT]/DB: keep the records in PostgreSQL instead of --data-dir's central.db "
                         "(its password in ~/.pgpass or the config file, never here: a command line is visible to every user)");
+        cmd->add_option("--report-database", reportDatabaseUrl,
+                        "postgresql://...: read the reports from here, e.g. a hot standby of --database (default: --database itself)");
         cmd->add_option("--config", configFile, "TOML file with database = \"postgresql://...\" (default: " + std::string(kDefaultConfig) + " if it exists)");
     };
 
@@ -187,10 +194,10 @@ int main(int argc, char** argv)
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
 
-    skm::central::StoreLocation where{dataDir, ""};
+    skm::central::StoreLocation where{dataDir, "", ""};
     if (!*restoreCmd) {
         std::string why;
-        const auto found = storeLocation(dataDir, databaseUrl, configFile, &why);
+        const auto found = storeLocation(dataDir, databaseUrl, reportDatabaseUrl, configFile, &why);
         if (!found) {
             std::cerr << "skm-central: " << why << '\n';
             return 2;
@@ -299,9 +306,9 @@ int main(int argc, char** argv)
                 }
                 period = *p;
             }
-            skm::store::Database reader = store.openReader();
-            const auto list = skm::central::listComments(reader, period, skm::central::publishedOfficers(dataDir),
-                                                         {commentOfficer, commentUnit, commentSearch, 500});
+            const auto list = store.readSnapshot([&](skm::sql::Connection& reader) {
+                return skm::central::listComments(reader, period, skm::central::publishedOfficers(dataDir), {commentOfficer, commentUnit, commentSearch, 500});
+            });
             if (commentFormat == "json") {
                 std::cout << list.dump() << '\n';
                 return 0;
@@ -350,25 +357,19 @@ int main(int argc, char** argv)
                 period = *p;
             }
             // One read transaction: every figure of the report from the same snapshot, uploads going on.
-            skm::store::Database reader = store.openReader();
-            reader.exec("BEGIN");
             const auto officers = skm::central::publishedOfficers(dataDir);
-            skm::central::ChainChecks chains(reader); // each device's checked once for the whole report
-            const auto scores = skm::central::computeScores(reader, period, officers, chains);
-            if (format == "csv") {
-                std::cout << skm::central::scoresCsv(scores);
-                return 0;
-            }
-            if (format == "table") {
-                std::cout << skm::central::scoresTable(scores);
-                return 0;
-            }
-            nlohmann::json out = skm::central::officeReport(reader, chains);
-            out["ikm"] = skm::central::surveyIkmJson(scores, skm::central::incompleteResponses(reader, period.fromMs, period.toMs));
-            if (!from.empty()) out["ikm"]["from"] = from;
-            if (!to.empty()) out["ikm"]["to"] = to;
-            out["scores"] = skm::central::scoresJson(scores);
-            std::cout << out.dump() << '\n';
+            std::cout << store.readSnapshot([&](skm::sql::Connection& reader) -> std::string {
+                skm::central::ChainChecks chains(reader); // each device's checked once for the whole report
+                const auto scores = skm::central::computeScores(reader, period, officers, chains);
+                if (format == "csv") return skm::central::scoresCsv(scores);
+                if (format == "table") return skm::central::scoresTable(scores);
+                nlohmann::json out = skm::central::officeReport(reader, chains);
+                out["ikm"] = skm::central::surveyIkmJson(scores, skm::central::incompleteResponses(reader, period.fromMs, period.toMs));
+                if (!from.empty()) out["ikm"]["from"] = from;
+                if (!to.empty()) out["ikm"]["to"] = to;
+                out["scores"] = skm::central::scoresJson(scores);
+                return out.dump() + '\n';
+            });
             return 0;
         }
     } catch (const std::exception& e) {

@@ -18,16 +18,6 @@ namespace skm::central {
 
 namespace {
 
-// Runs `f` on a read-only connection of its own inside one read transaction: a report page sees one
-// snapshot of central.db, and never holds the store's lock, so uploads go on while it computes.
-template <class F>
-auto readSnapshot(CentralStore& store, F&& f)
-{
-    store::Database db = store.openReader();
-    db.exec("BEGIN");
-    return f(db); // the transaction ends with the connection
-}
-
 html::Lang langOf(const httplib::Request& req) { return req.get_param_value("lang") == "en" ? html::Lang::En : html::Lang::Id; }
 
 std::string cookieToken(const httplib::Request& req)
@@ -189,7 +179,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
         const auto period = periodOf(req, lang, res);
         if (!period) return;
         const auto officers = publishedOfficers(dataDir);
-        const std::string body = readSnapshot(store, [&](store::Database& db) {
+        const std::string body = store.readSnapshot([&](sql::Connection& db) {
             const ScoreReport r = computeScores(db, *period, officers);
             return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period));
         });
@@ -212,7 +202,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
         for (const auto& [nip, info] : officers) {
             if (info.unit == unit) nips.push_back(nip);
         }
-        const std::string body = readSnapshot(store, [&](store::Database& db) {
+        const std::string body = store.readSnapshot([&](sql::Connection& db) {
             const ScoreReport r = computeScores(db, *period, officers);
             return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips));
         });
@@ -233,7 +223,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
             return;
         }
         std::string body;
-        const bool found = readSnapshot(store, [&](store::Database& db) {
+        const bool found = store.readSnapshot([&](sql::Connection& db) {
             const ScoreReport r = computeScores(db, *period, officers);
             for (const auto& o : r.officers) {
                 if (o.nip != nip) continue;

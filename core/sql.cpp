@@ -35,6 +35,32 @@ public:
 
     Rows query(const std::string& sql, const std::vector<Value>& params) override
     {
+        Rows out;
+        out.affected = run(sql, params, [&](Row&& row) { out.rows.emplace_back(std::move(row)); });
+        return out;
+    }
+
+    void each(const std::string& sql, const std::vector<Value>& params, const std::function<void(const Row&)>& f) override
+    {
+        (void)run(sql, params, [&](Row&& row) { f(row); });
+    }
+
+    void exec(const std::string& sql) override
+    {
+        try {
+            m_db.exec(sql);
+        } catch (const store::SqliteError& e) {
+            throw fromSqlite(e);
+        }
+    }
+
+    store::Database& database() noexcept { return m_db; }
+
+private:
+    // Binds, steps and hands each row to `sink`; returns the rows changed.
+    template <class Sink>
+    int64_t run(const std::string& sql, const std::vector<Value>& params, Sink&& sink)
+    {
         try {
             auto it = m_statements.find(sql);
             if (it == m_statements.end()) it = m_statements.emplace(sql, store::Statement(m_db, sql)).first;
@@ -55,7 +81,11 @@ public:
                 else if (std::holds_alternative<double>(v)) sqlite3_bind_double(st.handle(), i, std::get<double>(v));
                 else st.bindNull(i);
             }
-            Rows out;
+            // Reset on every way out, so that a statement abandoned half-read holds no read lock.
+            struct Reset {
+                store::Statement& st;
+                ~Reset() { st.reset(); }
+            } reset{st};
             const int columns = sqlite3_column_count(st.handle());
             while (st.next()) {
                 std::vector<Value> row;
@@ -68,28 +98,14 @@ public:
                     default: row.emplace_back(st.columnText(c)); break;
                     }
                 }
-                out.rows.emplace_back(std::move(row));
+                sink(Row(std::move(row)));
             }
-            out.affected = sqlite3_stmt_readonly(st.handle()) ? 0 : sqlite3_changes(m_db.handle());
-            st.reset();
-            return out;
+            return sqlite3_stmt_readonly(st.handle()) ? 0 : sqlite3_changes(m_db.handle());
         } catch (const store::SqliteError& e) {
             throw fromSqlite(e);
         }
     }
 
-    void exec(const std::string& sql) override
-    {
-        try {
-            m_db.exec(sql);
-        } catch (const store::SqliteError& e) {
-            throw fromSqlite(e);
-        }
-    }
-
-    store::Database& database() noexcept { return m_db; }
-
-private:
     store::Database m_db;
     std::unordered_map<std::string, store::Statement> m_statements;
 };
@@ -236,6 +252,11 @@ std::optional<int64_t> Row::optInteger(size_t col) const
 {
     if (isNull(col)) return std::nullopt;
     return integer(col);
+}
+
+void Connection::each(const std::string& sql, const std::vector<Value>& params, const std::function<void(const Row&)>& f)
+{
+    for (const Row& row : query(sql, params).rows) f(row);
 }
 
 std::optional<Row> Connection::one(const std::string& sql, const std::vector<Value>& params)

@@ -13,6 +13,7 @@
 #include <core/pg.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -84,6 +85,9 @@ public:
     virtual Rows query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
     // Runs a script of statements without parameters. Throws Error.
     virtual void exec(const std::string& sql) = 0;
+    // Calls `f` for each row of a query, in order (SQLite: streamed, one row in memory at a time;
+    // PostgreSQL: the result as libpq holds it). Throws Error.
+    virtual void each(const std::string& sql, const std::vector<Value>& params, const std::function<void(const Row&)>& f);
 
     // The first row, if any.
     std::optional<Row> one(const std::string& sql, const std::vector<Value>& params = {});

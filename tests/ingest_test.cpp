@@ -111,12 +111,10 @@ nlohmann::json survey(const nlohmann::json& nip, int64_t startedMs)
 
 store::Database centralDb(const std::filesystem::path& dir) { return store::Database((dir / "central.db").string(), SQLITE_OPEN_READONLY); }
 
-std::string bodyOf(const std::filesystem::path& dir, const std::string& table, const std::string& id)
+std::string bodyOf(const Central& central, const std::string& table, const std::string& id)
 {
-    auto db = centralDb(dir);
-    store::Statement st(db, "SELECT body FROM " + table + " WHERE id = ?1");
-    st.bind(1, std::string_view(id));
-    return st.next() ? st.columnText(0) : "";
+    const auto row = central.db()->one("SELECT body FROM " + table + " WHERE id = $1", {id});
+    return row ? row->text(0) : "";
 }
 
 // Sets the process umask for a scope (the children it starts inherit it).
@@ -140,13 +138,15 @@ using namespace ingest_support;
 TEST_CASE("an audit event re-sent with another kind, NIP and time is a conflict: the stored event stays and both versions are kept", "[ingest][conflict]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-audit")};
     const int64_t t = nowMs();
     const nlohmann::json original = audit("signin_ok", kNip, t);
     CHECK(dev.status("audit", original) == "stored");
     CHECK(dev.status("audit", original) == "duplicate");
-    const std::string storedBody = bodyOf(dir / "central", "audit_events", original["id"]);
+    const std::string storedBody = bodyOf(central, "audit_events", original["id"]);
     REQUIRE_FALSE(storedBody.empty());
 
     nlohmann::json rewritten = original;
@@ -157,19 +157,19 @@ TEST_CASE("an audit event re-sent with another kind, NIP and time is a conflict:
     INFO(answer.dump());
     CHECK(answer["status"] == "conflict");
     CHECK(answer.value("reason", "").find("kind") != std::string::npos);
-    CHECK(bodyOf(dir / "central", "audit_events", original["id"]) == storedBody); // untouched
+    CHECK(bodyOf(central, "audit_events", original["id"]) == storedBody); // untouched
     {
-        auto db = centralDb(dir / "central");
-        CHECK(db.queryText("SELECT kind || ' ' || nip FROM audit_events") == "signin_ok " + kNip);
-        CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
-        store::Statement c(db, "SELECT device_id, kind, record_id, stored, offered, times FROM ingest_conflicts");
-        REQUIRE(c.next());
-        CHECK(c.columnText(0) == "kiosk-audit");
-        CHECK(c.columnText(1) == "audit");
-        CHECK(c.columnText(2) == original["id"].get<std::string>());
-        CHECK(nlohmann::json::parse(c.columnText(3))["kind"] == "signin_ok");
-        CHECK(nlohmann::json::parse(c.columnText(4))["kind"] == "lockout");
-        CHECK(c.columnInt(5) == 1);
+        auto db = central.db();
+        CHECK(db->queryText("SELECT kind || ' ' || nip FROM audit_events") == "signin_ok " + kNip);
+        CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 1);
+        const auto c = db->one("SELECT device_id, kind, record_id, stored, offered, times FROM ingest_conflicts");
+        REQUIRE(c);
+        CHECK(c->text(0) == "kiosk-audit");
+        CHECK(c->text(1) == "audit");
+        CHECK(c->text(2) == original["id"].get<std::string>());
+        CHECK(nlohmann::json::parse(c->text(3))["kind"] == "signin_ok");
+        CHECK(nlohmann::json::parse(c->text(4))["kind"] == "lockout");
+        CHECK(c->integer(5) == 1);
     }
     // The same refused version again: still a conflict, recorded once (counted twice).
     CHECK(dev.status("audit", rewritten) == "conflict");
@@ -178,10 +178,10 @@ TEST_CASE("an audit event re-sent with another kind, NIP and time is a conflict:
     detail["detail"] = {{"channel", "touch"}};
     CHECK(dev.status("audit", detail) == "conflict");
     {
-        auto db = centralDb(dir / "central");
-        CHECK(db.queryInt("SELECT count(*) FROM ingest_conflicts") == 2);
-        CHECK(db.queryInt("SELECT max(times) FROM ingest_conflicts") == 2);
-        CHECK(db.queryText("SELECT body FROM audit_events") == storedBody);
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 2);
+        CHECK(db->queryInt("SELECT max(times) FROM ingest_conflicts") == 2);
+        CHECK(db->queryText("SELECT body FROM audit_events") == storedBody);
     }
     const auto rep = central.report();
     INFO(rep.dump());
@@ -310,7 +310,9 @@ TEST_CASE("a session may take breaks and end once, its events only grow, and who
 TEST_CASE("a rating's score and who and when are fixed: a changed one is a conflict shown to the office, and the comment may still follow", "[ingest][conflict]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-rate")};
     const nlohmann::json r = rating("kiosk-rate", 4, nowMs());
     CHECK(dev.status("ratings", r) == "stored");
@@ -340,27 +342,29 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
     CHECK(dev.status("ratings", earlier) == "conflict");
 
     {
-        auto db = centralDb(dir / "central");
-        CHECK(db.queryText("SELECT score || ' ' || officer_nip || ' ' || created_wall_ms || ' ' || comment FROM ratings") ==
+        auto db = central.db();
+        CHECK(db->queryText("SELECT score || ' ' || officer_nip || ' ' || created_wall_ms || ' ' || comment FROM ratings") ==
               "4 " + kNip + " " + std::to_string(r["created_wall_ms"].get<int64_t>()) + " cepat dan ramah");
-        store::Statement c(db, "SELECT stored, offered FROM ingest_conflicts WHERE kind = 'ratings' ORDER BY seq");
-        REQUIRE(c.next());
-        CHECK(nlohmann::json::parse(c.columnText(0))["score"] == 4);
-        CHECK(nlohmann::json::parse(c.columnText(1))["score"] == 1);
+        const auto c = db->one("SELECT stored, offered FROM ingest_conflicts WHERE kind = 'ratings' ORDER BY seq");
+        REQUIRE(c);
+        CHECK(nlohmann::json::parse(c->text(0))["score"] == 4);
+        CHECK(nlohmann::json::parse(c->text(1))["score"] == 1);
     }
     const auto rep = central.report();
     CHECK(rep["ingest_conflicts_total"] == 3);
     CHECK(rep["ratings_total"] == 1);
     CHECK(rep["scores"]["ingest_conflicts"] == 3);
     // The text report says so too.
-    const auto table = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"});
+    std::vector<std::string> tableArgs = {(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"};
+    for (const auto& a : engine.args()) tableArgs.push_back(a);
+    const auto table = test::run(tableArgs);
     REQUIRE(table.exitCode == 0);
     INFO(table.out);
     CHECK(table.out.find("ingest conflicts: 3") != std::string::npos);
     // And the HTML overview.
-    auto db = centralDb(dir / "central");
+    auto db = central.db();
     const central::Period all{0, std::numeric_limits<int64_t>::max(), "all"};
-    const auto scores = central::computeScores(db, all, {});
+    const auto scores = central::computeScores(*db, all, {});
     CHECK(central::scoresJson(scores)["ingest_conflicts"] == 3);
     const std::string html = central::html::overviewPage(central::html::Lang::En, {"admin", "admin", ""}, scores, {});
     CHECK(html.find("3 re-sent records differed") != std::string::npos);
@@ -516,7 +520,9 @@ TEST_CASE("officer NIPs are 18 digits and no text carries control characters", "
 TEST_CASE("a rating with an implausible time is stored flagged and counted for the office", "[ingest][validation]")
 {
     test::TempDir dir;
-    Central central(dir / "central");
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
     Device dev{central.addDevice("kiosk-clock")};
     const int64_t t = nowMs();
     const int64_t year2200 = 7258118400000; // 2200-01-01T00:00:00Z
@@ -525,16 +531,21 @@ TEST_CASE("a rating with an implausible time is stored flagged and counted for t
     const auto answers = dev.upload("ratings", list);
     REQUIRE(answers.size() == 7);
     for (const auto& a : answers) CHECK(a["status"] == "stored");
-    auto db = centralDb(dir / "central");
-    CHECK(db.queryInt("SELECT count(*) FROM ratings") == 7);
-    CHECK(db.queryText("SELECT group_concat(created_wall_ms, ',') FROM (SELECT created_wall_ms FROM ratings WHERE time_suspect = 1 ORDER BY created_wall_ms)") ==
-          "-5,0,86400000," + std::to_string(t + 3600'000) + "," + std::to_string(year2200));
+    auto db = central.db();
+    CHECK(db->queryInt("SELECT count(*) FROM ratings") == 7);
+    std::string suspect;
+    for (const auto& row : db->query("SELECT created_wall_ms FROM ratings WHERE time_suspect = 1 ORDER BY created_wall_ms").rows) {
+        suspect += (suspect.empty() ? "" : ",") + row.text(0);
+    }
+    CHECK(suspect == "-5,0,86400000," + std::to_string(t + 3600'000) + "," + std::to_string(year2200));
     const auto rep = central.report();
     INFO(rep.dump());
     CHECK(rep["devices"]["kiosk-clock"]["time_suspect"] == 5);
     CHECK(rep["time_suspect_total"] == 5);
     CHECK(rep["scores"]["time_suspect_ratings"] == 5);
-    const auto table = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"});
+    std::vector<std::string> tableArgs = {(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "table"};
+    for (const auto& a : engine.args()) tableArgs.push_back(a);
+    const auto table = test::run(tableArgs);
     INFO(table.out);
     CHECK(table.out.find("ratings with an implausible time: 5") != std::string::npos);
     // A re-send of a flagged rating is a duplicate like any other.

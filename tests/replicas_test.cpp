@@ -45,6 +45,28 @@ sync::HttpRequest uploadTo(const std::string& url, sync::Provisioning p, const s
     return test::signedUpload(p, body, test::nowSeconds(), nonce);
 }
 
+// curl's answer: the status line and headers, then the body.
+struct Page {
+    int status = 0;
+    std::string all;
+    std::string cookie() const
+    {
+        const size_t at = all.find("Set-Cookie: skm_session=");
+        return at == std::string::npos ? "" : all.substr(at + 12, all.find(';', at) - at - 12);
+    }
+};
+
+Page fetch(const std::vector<std::string>& curlArgs)
+{
+    std::vector<std::string> args = {"/usr/bin/curl", "-s", "-i", "--max-time", "30"};
+    args.insert(args.end(), curlArgs.begin(), curlArgs.end());
+    const auto r = test::run(args);
+    Page p;
+    p.all = r.out;
+    if (r.out.rfind("HTTP/1.1 ", 0) == 0) p.status = std::stoi(r.out.substr(9, 3));
+    return p;
+}
+
 } // namespace
 
 TEST_CASE("replicas: a request replayed to another replica is refused there, because the nonces are in the database", "[postgres][replicas]")
@@ -121,4 +143,51 @@ TEST_CASE("replicas: the same batch reaching two replicas at the same instant is
     auto db = a.db();
     CHECK(db->queryInt("SELECT count(DISTINCT id) FROM ratings") == expected);
     CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+}
+
+TEST_CASE("replicas: a report sign-in on one replica holds on another, a one-time link works once across them, and each shows what the other stored",
+          "[postgres][replicas][web]")
+{
+    test::TempDir dir;
+    const test::Engine engine = test::postgresEngine();
+    test::Central a(dir / "a", {}, engine);
+    test::Central b(dir / "b", {}, engine);
+    a.addUser("kepala", "sandi-kepala-123");
+    const sync::Provisioning prov = a.addDevice("kiosk-r3");
+    const auto up = sync::curlSend(uploadTo(a.url(), prov, ratingsBatch("kiosk-r3", 7).dump(), protocol::randomHex(16)));
+    REQUIRE(up.status == 200);
+
+    // Signed in at a, reading at b.
+    const Page login = fetch({"-X", "POST", "-H", "Origin: " + a.url(), "--data", "username=kepala&password=sandi-kepala-123&next=%2Freport", a.url() + "/login"});
+    INFO(login.all);
+    REQUIRE(login.status == 303);
+    const std::string cookie = login.cookie();
+    REQUIRE(cookie.size() > 20);
+    const Page report = fetch({"-H", "Cookie: " + cookie, b.url() + "/report?period=year:" + std::to_string(1970 + test::nowSeconds() / 31'557'600)});
+    INFO(report.all.substr(0, 2000));
+    CHECK(report.status == 200);
+    CHECK_THAT(report.all, Catch::Contains("<html"));
+    // The scores JSON at b counts a's upload.
+    std::vector<std::string> args = {(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "b").string()};
+    for (const auto& x : engine.args()) args.push_back(x);
+    const auto json = test::run(args);
+    REQUIRE(json.exitCode == 0);
+    CHECK(nlohmann::json::parse(json.out)["ratings_total"] == 7);
+    // Signed out at b: the session is gone at a too.
+    CHECK(fetch({"-X", "POST", "-H", "Origin: " + b.url(), "-H", "Cookie: " + cookie, b.url() + "/logout"}).status == 303);
+    CHECK(fetch({"-H", "Cookie: " + cookie, a.url() + "/report"}).status == 303); // to the sign-in page
+
+    // A one-time link: used at a, refused at b.
+    std::vector<std::string> linkArgs = {(test::binDir() / "skm-central").string(), "user", "link", "kepala", "--data-dir", (dir / "a").string()};
+    for (const auto& x : engine.args()) linkArgs.push_back(x);
+    const auto link = test::run(linkArgs);
+    REQUIRE(link.exitCode == 0);
+    const std::string path = link.out.substr(0, link.out.find('\n'));
+    REQUIRE(path.rfind("/login/link?token=", 0) == 0);
+    const Page first = fetch({a.url() + path});
+    CHECK(first.status == 303);
+    CHECK_FALSE(first.cookie().empty());
+    const Page again = fetch({b.url() + path});
+    CHECK(again.status == 401);
+    CHECK(again.cookie().empty());
 }

@@ -2,6 +2,7 @@
 // services, counters and the office over a month; suppressed presses and counter-level ratings shown
 // but kept out of officer scores; an officer with no ratings; an empty period; the CSV and the CLI.
 
+#include "support/central_engine.hpp"
 #include "support/test_util.hpp"
 
 #include <central/store/central_store.hpp>
@@ -36,42 +37,29 @@ int64_t at(int month, int day, int hour)
 
 const std::string budi = "198503302010011002", dewi = "199007152015032001", agus = "198811202012121003";
 
+// The hand-worked month, written straight into the central store on either engine (the scores read
+// the same SQL on both: every figure below must come out the same on SQLite and on PostgreSQL).
 struct Fixture {
-    Fixture()
+    explicit Fixture(test::Engine e = {}) : engine(std::move(e))
     {
         std::filesystem::create_directories(dir / "publish");
         std::ofstream(dir / "publish" / "roster.toml") << test::readFile(test::sourceDir() / "config" / "demo-roster.toml");
-        central = std::make_unique<central::CentralStore>(dir.path());
-        auto& db = central->database();
+        central = std::make_unique<central::CentralStore>(central::StoreLocation{dir.path(), engine.url, ""});
+        sql::Connection& db = central->connection();
+        for (const char* device : {"kiosk-a", "kiosk-b", "kiosk-c"}) central->addDevice(device, "00", 0);
         int& n = counter;
         rating = [&](const std::string& device, const std::string& counter, std::optional<std::string> nip, std::optional<std::string> service,
                      int score, bool suppressed, int64_t when, std::optional<std::string> caseId = std::nullopt) {
             if (nip && !caseId) caseId = "case-of-r" + std::to_string(n + 1);
-            store::Statement st(db, "INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
-                                    " service_code, suppressed, language, scope, received_at_ms) VALUES (?1, ?2, ?3, ?4, 0, 'b', ?5, ?6, ?10, ?7, ?8, 'id', ?9, 0)");
-            st.bind(1, std::string_view("r" + std::to_string(++n)));
-            st.bind(2, std::string_view(device));
-            st.bind(3, int64_t{score});
-            st.bind(4, when);
-            st.bind(5, std::string_view(counter));
-            st.bind(6, nip);
-            st.bind(7, service);
-            st.bind(8, int64_t{suppressed ? 1 : 0});
-            st.bind(9, std::string_view(nip ? "case" : "counter"));
-            st.bind(10, caseId);
-            REQUIRE(st.step() == SQLITE_DONE);
+            db.query("INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id,"
+                     " service_code, suppressed, language, scope, received_at_ms) VALUES ($1, $2, $3, $4, 0, 'b', $5, $6, $10, $7, $8, 'id', $9, 0)",
+                     {"r" + std::to_string(++n), device, int64_t{score}, when, counter, sql::optional(nip), sql::optional(service),
+                      int64_t{suppressed ? 1 : 0}, nip ? "case" : "counter", sql::optional(caseId)});
         };
         auto kase = [&](const std::string& device, const std::string& counter, const std::string& nip, const std::string& service, const char* status) {
-            store::Statement st(db, "INSERT INTO cases (id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, body, received_at_ms)"
-                                    " VALUES (?1, ?2, 's', ?3, ?4, ?5, ?6, ?7, '{}', 0)");
-            st.bind(1, std::string_view("c" + std::to_string(++n)));
-            st.bind(2, std::string_view(device));
-            st.bind(3, std::string_view(nip));
-            st.bind(4, std::string_view(counter));
-            st.bind(5, std::string_view(service));
-            st.bind(6, std::string_view(status));
-            st.bind(7, at(11, 10, 9));
-            REQUIRE(st.step() == SQLITE_DONE);
+            db.query("INSERT INTO cases (id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, body, received_at_ms)"
+                     " VALUES ($1, $2, 's', $3, $4, $5, $6, $7, '{}', 0)",
+                     {"c" + std::to_string(++n), device, nip, counter, service, std::string(status), at(11, 10, 9)});
         };
         // Budi at kiosk-a/Loket 1 (nib): 5 cases, 4 rated 4 4 3 2, and a suppressed 1.
         for (int i = 0; i < 4; ++i) kase("kiosk-a", "Loket 1", budi, "nib", "rated");
@@ -96,8 +84,16 @@ struct Fixture {
         std::string why;
         const auto period = central::parsePeriod(p, &why);
         REQUIRE(period);
-        return central::computeScores(central->database(), *period, central::publishedOfficers(dir.path()));
+        return central::computeScores(central->connection(), *period, central::publishedOfficers(dir.path()));
     }
+    // skm-central's arguments for this store.
+    std::vector<std::string> args(std::vector<std::string> a) const
+    {
+        a.insert(a.end(), {"--data-dir", dir.path().string()});
+        for (const auto& e : engine.args()) a.push_back(e);
+        return a;
+    }
+    test::Engine engine;
     test::TempDir dir;
     std::unique_ptr<central::CentralStore> central;
     int counter = 0; // row ids
@@ -119,7 +115,9 @@ const central::OfficerScore& officer(const central::ScoreReport& r, const std::s
 
 TEST_CASE("officer scores over a month, worked by hand", "[scores]")
 {
-    Fixture f;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
     const auto r = f.month();
     REQUIRE(r.officers.size() == 3); // every officer of the roster, with or without ratings
 
@@ -164,7 +162,9 @@ TEST_CASE("officer scores over a month, worked by hand", "[scores]")
 
 TEST_CASE("unit, service, counter and office scores, worked by hand", "[scores]")
 {
-    Fixture f;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
     const auto r = f.month();
     // Bidang Perizinan Usaha = Budi + Dewi: 6 ratings, (13 + 8) / 6 = 3.5 -> 87.50 B; 7 cases, 6 rated;
     // sample for 7: 6.72175 / 0.97525 = 6.89 -> 7; 6 < 7.
@@ -202,7 +202,9 @@ TEST_CASE("unit, service, counter and office scores, worked by hand", "[scores]"
 
 TEST_CASE("an empty period has every officer with nothing, and periods parse as documented", "[scores]")
 {
-    Fixture f;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
     const auto r = f.month("month:2026-09");
     REQUIRE(r.officers.size() == 3);
     for (const auto& o : r.officers) {
@@ -231,35 +233,39 @@ TEST_CASE("an empty period has every officer with nothing, and periods parse as 
 
 TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[scores][cli]")
 {
-    Fixture f;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
     const std::string csv = central::scoresCsv(f.month());
     CHECK(csv.rfind("period_from,period_to,nip,name,unit,ratings,", 0) == 0);
     CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C,\r\n"));
     CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,,\r\n"));
     f.central.reset();
     const auto bin = (test::binDir() / "skm-central").string();
-    auto r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11", "--format", "csv"});
+    auto r = test::run(f.args({bin, "report", "--period", "month:2026-11", "--format", "csv"}));
     CHECK(r.exitCode == 0);
     CHECK(r.out == csv);
-    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11", "--format", "table"});
+    r = test::run(f.args({bin, "report", "--period", "month:2026-11", "--format", "table"}));
     CHECK(r.exitCode == 0);
     CHECK_THAT(r.out, Catch::Contains("Budi Santoso") && Catch::Contains("81.25"));
-    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-11"});
+    r = test::run(f.args({bin, "report", "--period", "month:2026-11"}));
     CHECK(r.exitCode == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["scores"]["office"]["index"] == 78.13);
     CHECK(j["scores"]["office"]["nrr"]["U1"] == 3.0); // Budi's survey, every unsur 3
     CHECK(j["scores"]["office"]["nrr"]["U9"] == 3.0);
     CHECK(j["scores"]["period"]["from"] == "2026-11-01");
-    r = test::run({bin, "report", "--data-dir", f.dir.path().string(), "--period", "month:2026-13"});
+    r = test::run(f.args({bin, "report", "--period", "month:2026-13"}));
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("no such month"));
 }
 
 TEST_CASE("integrity signals on crafted data: fast 4s after cases, identical intervals, no case, clock jumps, a broken chain", "[scores][integrity]")
 {
-    Fixture f;
-    auto& db = f.central->database();
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
+    sql::Connection& db = f.central->connection();
     // Agus (who had nothing) gets five 4s each 1 s after handing a case over: a burst nobody could tap.
     for (int i = 0; i < 5; ++i) {
         const std::string id = "fast-" + std::to_string(i);
@@ -308,8 +314,10 @@ TEST_CASE("integrity signals on crafted data: fast 4s after cases, identical int
 
 TEST_CASE("the most frequent reasons per officer and unit, and the comments, searchable", "[scores][comments]")
 {
-    Fixture f;
-    auto& db = f.central->database();
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
+    sql::Connection& db = f.central->connection();
     // Reasons on Budi's ratings: after the 2, "waktu_lama"; after the 4s and the 3, "cepat" twice and "ramah" once.
     db.exec("UPDATE ratings SET reasons = '[\"waktu_lama\"]', comment = 'Antri LAMA sekali' WHERE id = 'r9'");
     db.exec("UPDATE ratings SET reasons = '[\"cepat\"]' WHERE id IN ('r6', 'r7')");
@@ -345,19 +353,21 @@ TEST_CASE("the most frequent reasons per officer and unit, and the comments, sea
     CHECK(central::listComments(db, *central::parsePeriod("month:2026-10", &why), officers, {}).empty());
 
     f.central.reset();
-    const auto cli = test::run({(test::binDir() / "skm-central").string(), "comments", "--data-dir", f.dir.path().string(), "--search", "RAMAH"});
+    const auto cli = test::run(f.args({(test::binDir() / "skm-central").string(), "comments", "--search", "RAMAH"}));
     CHECK(cli.exitCode == 0);
     CHECK_THAT(cli.out, Catch::Contains("Budi Santoso  [3] ramah,cepat  \"petugas ramah\"") && Catch::Contains("Dewi Lestari"));
 }
 
 TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw one bar per face and unsur", "[scores][html]")
 {
-    Fixture f;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
     auto r = f.month();
     r.officers[0].name = "<script>alert(1)</script> & \"Co\"";
     r.units["<img src=x onerror=alert(1)>"] = r.office;
     const central::User admin{"admin", "admin", ""};
-    const std::string page = central::html::overviewPage(central::html::Lang::Id, admin, r, central::monthlyTrendAll(f.central->database(), r.period));
+    const std::string page = central::html::overviewPage(central::html::Lang::Id, admin, r, central::monthlyTrendAll(f.central->connection(), r.period));
     CHECK(page.find("<script") == std::string::npos);
     CHECK(page.find("<img") == std::string::npos);
     CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;") != std::string::npos);
@@ -371,10 +381,10 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
     CHECK(count(central::html::facesChart(central::html::Lang::Id, r.office), "class=\"bar\"") == 4);
     CHECK(count(central::html::nrrChart(central::html::Lang::Id, officer(r, budi).score), "class=\"bar\"") == 9);
     // The trend: six months ending with the period's; October and November have ratings.
-    const auto trend = central::monthlyTrend(f.central->database(), r.period, {budi});
+    const auto trend = central::monthlyTrend(f.central->connection(), r.period, {budi});
     // A unit with no officer in the published roster has no trend: not the whole office's.
-    const auto nobody = central::monthlyTrend(f.central->database(), r.period, {});
-    const auto everyone = central::monthlyTrendAll(f.central->database(), r.period);
+    const auto nobody = central::monthlyTrend(f.central->connection(), r.period, {});
+    const auto everyone = central::monthlyTrendAll(f.central->connection(), r.period);
     REQUIRE(nobody.size() == 6);
     REQUIRE(everyone.size() == 6);
     CHECK(everyone.back().ratings > 0);
@@ -392,8 +402,10 @@ TEST_CASE("the HTML pages escape what comes from rosters and devices, and draw o
 
 TEST_CASE("the HTML pages write numbers as the page's language does, and attributes stay plain", "[scores][html]")
 {
-    Fixture f;
-    auto& db = f.central->database();
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Fixture f(engine);
+    sql::Connection& db = f.central->connection();
     // December: Dewi logs 1234 cases a minute apart and each is rated a second after its handover, 4 and
     // 3 in turn: index 3.5 x 25 = 87.50 over 1234 ratings. Two complete surveys (all 4s, all 3s): every
     // NRR 3.50. Agus has a rating with his NIP and no case; one counter-level tap.

@@ -210,8 +210,8 @@ PRAGMA user_version = 1;
         central::CentralStore store(data);
         CHECK(store.database().queryInt("PRAGMA user_version") == central::latestCentralSchema());
         const auto rep = [&] {
-            store::Database reader = store.openReader();
-            return central::officeReport(reader);
+            const auto reader = store.openReader();
+            return central::officeReport(*reader);
         }();
         CHECK(rep["ratings_total"] == 1);
         CHECK(rep["devices"]["old-kiosk"]["ratings"] == 1);

@@ -4,7 +4,7 @@
 
 namespace skm::central {
 
-ChainCheck checkChain(store::Database& db, const std::string& deviceId)
+ChainCheck checkChain(sql::Connection& db, const std::string& deviceId)
 {
     // A rating is linked when its prev_hash is the hash computed here of the device's rating one
     // position earlier (or the genesis value at position 1). Otherwise: a gap if no rating of that
@@ -13,33 +13,30 @@ ChainCheck checkChain(store::Database& db, const std::string& deviceId)
     // restart: the device's database was replaced (e.g. a corrupt file moved aside).
     constexpr size_t kListMax = 100;
     ChainCheck c;
-    store::Statement counts(db, "SELECT count(*), coalesce(sum(chain_seq = 1), 0) FROM ratings WHERE device_id = ?1 AND chain_seq IS NOT NULL");
-    counts.bind(1, std::string_view(deviceId));
-    (void)counts.next();
-    c.checked = counts.columnInt(0);
-    const int64_t starts = counts.columnInt(1);
+    const sql::Row counts =
+        *db.one("SELECT count(*), coalesce(sum(CASE WHEN chain_seq = 1 THEN 1 ELSE 0 END), 0) FROM ratings WHERE device_id = $1 AND chain_seq IS NOT NULL",
+                {deviceId});
+    c.checked = counts.integer(0);
+    const int64_t starts = counts.integer(1);
     c.restarts = starts > 1 ? starts - 1 : 0;
-    store::Statement bad(db,
-                         "SELECT r.id, r.chain_seq,"
-                         " (SELECT max(p.chain_seq) FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq < r.chain_seq)"
-                         " FROM ratings r WHERE r.device_id = ?1 AND r.chain_seq IS NOT NULL AND NOT ("
-                         "  CASE WHEN r.chain_seq = 1 THEN r.prev_hash = ?2"
-                         "  ELSE EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = ?1 AND p.chain_seq = r.chain_seq - 1 AND p.hash = r.prev_hash) END)"
-                         " ORDER BY r.chain_seq, r.id");
-    bad.bind(1, std::string_view(deviceId));
-    bad.bind(2, std::string_view(store::kChainGenesis));
-    while (bad.next()) {
-        const int64_t seq = bad.columnInt(1);
-        const int64_t before = bad.columnIsNull(2) ? 0 : bad.columnInt(2);
-        if (seq > 1 && before < seq - 1) {
-            ++c.gapCount;
-            c.missing += seq - 1 - before;
-            if (c.gaps.size() < kListMax) c.gaps.push_back({before + 1, seq - 1, bad.columnText(0)});
-        } else {
-            ++c.breakCount;
-            if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.columnText(0)});
-        }
-    }
+    db.each("SELECT r.id, r.chain_seq,"
+            " (SELECT max(p.chain_seq) FROM ratings p WHERE p.device_id = $1 AND p.chain_seq < r.chain_seq)"
+            " FROM ratings r WHERE r.device_id = $1 AND r.chain_seq IS NOT NULL AND NOT ("
+            "  CASE WHEN r.chain_seq = 1 THEN r.prev_hash = $2"
+            "  ELSE EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = $1 AND p.chain_seq = r.chain_seq - 1 AND p.hash = r.prev_hash) END)"
+            " ORDER BY r.chain_seq, r.id",
+            {deviceId, std::string(store::kChainGenesis)}, [&](const sql::Row& bad) {
+                const int64_t seq = bad.integer(1);
+                const int64_t before = bad.isNull(2) ? 0 : bad.integer(2);
+                if (seq > 1 && before < seq - 1) {
+                    ++c.gapCount;
+                    c.missing += seq - 1 - before;
+                    if (c.gaps.size() < kListMax) c.gaps.push_back({before + 1, seq - 1, bad.text(0)});
+                } else {
+                    ++c.breakCount;
+                    if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.text(0)});
+                }
+            });
     return c;
 }
 

@@ -4,7 +4,7 @@
 // missing (gaps), which were altered (breaks) and when a device's database was replaced (restarts).
 // The one implementation: `skm-central report` and the scores' device signals both read it.
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -37,16 +37,16 @@ struct ChainCheck {
 };
 
 // Checks `deviceId`'s ratings in `db` (a central.db connection; read-only is enough).
-[[nodiscard]] ChainCheck checkChain(store::Database& db, const std::string& deviceId);
+[[nodiscard]] ChainCheck checkChain(sql::Connection& db, const std::string& deviceId);
 // The chain checks of one report: each device's checked once, on first asking, and remembered (the
 // office report and the scores' device signals ask for the same devices in one read transaction).
 class ChainChecks {
 public:
-    explicit ChainChecks(store::Database& db) : m_db(db) {}
+    explicit ChainChecks(sql::Connection& db) : m_db(db) {}
     [[nodiscard]] const ChainCheck& of(const std::string& deviceId);
 
 private:
-    store::Database& m_db;
+    sql::Connection& m_db;
     std::map<std::string, ChainCheck> m_checked;
 };
 

@@ -5,7 +5,7 @@
 #include "officers.hpp"
 #include "period.hpp"
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +29,7 @@ struct CommentFilter {
     std::string search;
     size_t limit = 500;
 };
-[[nodiscard]] nlohmann::json listComments(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers,
+[[nodiscard]] nlohmann::json listComments(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers,
                                           const CommentFilter& filter);
 
 // The quick-rating index month by month: the `months` calendar months ending with the one `period`
@@ -40,7 +40,7 @@ struct TrendPoint {
     int64_t ratings = 0;
     std::optional<double> index;
 };
-[[nodiscard]] std::vector<TrendPoint> monthlyTrend(store::Database& db, const Period& period, const std::vector<std::string>& nips, int months = 6);
-[[nodiscard]] std::vector<TrendPoint> monthlyTrendAll(store::Database& db, const Period& period, int months = 6);
+[[nodiscard]] std::vector<TrendPoint> monthlyTrend(sql::Connection& db, const Period& period, const std::vector<std::string>& nips, int months = 6);
+[[nodiscard]] std::vector<TrendPoint> monthlyTrendAll(sql::Connection& db, const Period& period, int months = 6);
 
 } // namespace skm::central

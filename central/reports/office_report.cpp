@@ -4,17 +4,17 @@
 
 namespace skm::central {
 
-int64_t ingestConflictCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
+int64_t ingestConflictCount(sql::Connection& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
 
-int64_t timeSuspectCount(store::Database& db) { return db.queryInt("SELECT count(*) FROM ratings WHERE time_suspect = 1"); }
+int64_t timeSuspectCount(sql::Connection& db) { return db.queryInt("SELECT count(*) FROM ratings WHERE time_suspect = 1"); }
 
-nlohmann::json officeReport(store::Database& db)
+nlohmann::json officeReport(sql::Connection& db)
 {
     ChainChecks chains(db);
     return officeReport(db, chains);
 }
 
-nlohmann::json officeReport(store::Database& db, ChainChecks& chains)
+nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
 {
     nlohmann::json out;
     out["ratings_total"] = db.queryInt("SELECT count(*) FROM ratings");
@@ -25,26 +25,26 @@ nlohmann::json officeReport(store::Database& db, ChainChecks& chains)
     out["time_suspect_total"] = timeSuspectCount(db);
     // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).
     nlohmann::json conflicts = nlohmann::json::array();
-    store::Statement c(db, "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
-                             " FROM ingest_conflicts ORDER BY last_received_at_ms DESC, seq DESC LIMIT 50");
+    const std::string newestConflicts = "SELECT device_id, kind, record_id, fields, received_at_ms, last_received_at_ms, times, stored, offered"
+                                        " FROM ingest_conflicts ORDER BY last_received_at_ms DESC, seq DESC LIMIT 50";
     auto parsed = [](const std::string& text) {
         nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
         return j.is_discarded() ? nlohmann::json(text) : j;
     };
-    while (c.next()) {
-        conflicts.push_back({{"device", c.columnText(0)},
-                             {"kind", c.columnText(1)},
-                             {"id", c.columnText(2)},
-                             {"fields", parsed(c.columnText(3))},
-                             {"first_received_at_ms", c.columnInt(4)},
-                             {"last_received_at_ms", c.columnInt(5)},
-                             {"times", c.columnInt(6)},
-                             {"stored", parsed(c.columnText(7))},
-                             {"offered", parsed(c.columnText(8))}});
-    }
+    db.each(newestConflicts, {}, [&](const sql::Row& c) {
+        conflicts.push_back({{"device", c.text(0)},
+                             {"kind", c.text(1)},
+                             {"id", c.text(2)},
+                             {"fields", parsed(c.text(3))},
+                             {"first_received_at_ms", c.integer(4)},
+                             {"last_received_at_ms", c.integer(5)},
+                             {"times", c.integer(6)},
+                             {"stored", parsed(c.text(7))},
+                             {"offered", parsed(c.text(8))}});
+    });
     out["ingest_conflicts"] = conflicts;
     nlohmann::json devices = nlohmann::json::object();
-    store::Statement d(db, "SELECT d.id,"
+    const std::string perDevice = "SELECT d.id,"
                              " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
                              " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
@@ -52,11 +52,11 @@ nlohmann::json officeReport(store::Database& db, ChainChecks& chains)
                              " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
                              " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id),"
                              " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id AND r.time_suspect = 1)"
-                             " FROM devices d ORDER BY d.id");
-    while (d.next()) {
-        devices[d.columnText(0)] = {{"ratings", d.columnInt(1)},          {"suppressed", d.columnInt(2)},   {"sessions", d.columnInt(3)},
-                                    {"cases", d.columnInt(4)},            {"audit", d.columnInt(5)},        {"ingest_conflicts", d.columnInt(6)},
-                                    {"time_suspect", d.columnInt(7)},     {"chain", chainJson(chains.of(d.columnText(0)))}};
+                             " FROM devices d ORDER BY d.id";
+    for (const sql::Row& d : db.query(perDevice).rows) { // read whole first: the chain check below runs its own queries
+        devices[d.text(0)] = {{"ratings", d.integer(1)},      {"suppressed", d.integer(2)}, {"sessions", d.integer(3)},
+                              {"cases", d.integer(4)},        {"audit", d.integer(5)},      {"ingest_conflicts", d.integer(6)},
+                              {"time_suspect", d.integer(7)}, {"chain", chainJson(chains.of(d.text(0)))}};
     }
     out["devices"] = devices;
     return out;

@@ -5,7 +5,7 @@
 
 #include "chain_check.hpp"
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,12 +19,12 @@ namespace skm::central {
 //  "devices": {ID: {"ratings": n, "suppressed": s, "cases": c, "sessions": t, "audit": a,
 //                   "ingest_conflicts": k, "time_suspect": w, "chain": chainJson(...)}}}
 // `chains` may already hold devices' checks (the scores' signals asked first): each is made once.
-[[nodiscard]] nlohmann::json officeReport(store::Database& db, ChainChecks& chains);
-[[nodiscard]] nlohmann::json officeReport(store::Database& db);
+[[nodiscard]] nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains);
+[[nodiscard]] nlohmann::json officeReport(sql::Connection& db);
 
 // The re-sent versions refused as conflicts (rows of ingest_conflicts), and the ratings stored with an
 // implausible time (central_store.hpp, kEarliestPlausibleWallMs), over all time.
-[[nodiscard]] int64_t ingestConflictCount(store::Database& db);
-[[nodiscard]] int64_t timeSuspectCount(store::Database& db);
+[[nodiscard]] int64_t ingestConflictCount(sql::Connection& db);
+[[nodiscard]] int64_t timeSuspectCount(sql::Connection& db);
 
 } // namespace skm::central

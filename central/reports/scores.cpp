@@ -92,43 +92,41 @@ struct RatingPass {
     std::unordered_map<std::string, std::vector<SeqPoint>> deviceSeq;
 };
 
-RatingPass readRatings(store::Database& db, const Period& period)
+RatingPass readRatings(sql::Connection& db, const Period& period)
 {
     RatingPass p;
-    store::Statement q(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed, created_wall_ms,"
-                           " case_id, chain_seq, boot_id, created_mono_ms, coalesce(reasons, '') FROM ratings WHERE created_wall_ms >= ?1 AND created_wall_ms < ?2");
-    q.bind(1, period.fromMs);
-    q.bind(2, period.toMs);
     std::string key;
-    while (q.next()) {
+    db.each("SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed, created_wall_ms,"
+            " case_id, chain_seq, boot_id, created_mono_ms, coalesce(reasons, '') FROM ratings WHERE created_wall_ms >= $1 AND created_wall_ms < $2",
+            {period.fromMs, period.toMs}, [&](const sql::Row& q) {
         key.clear();
         for (int col = 0; col < 4; ++col) {
-            key += q.columnText(col);
+            key += q.text(col);
             key += '\x1f';
         }
-        key += static_cast<char>('0' + q.columnInt(4));
-        key += q.columnInt(5) ? 's' : 'c';
-        key += q.columnText(11);
+        key += static_cast<char>('0' + q.integer(4));
+        key += q.integer(5) ? 's' : 'c';
+        key += q.text(11);
         auto it = p.groups.find(key);
         if (it == p.groups.end()) {
-            RatingKey k{q.columnText(0), q.columnText(1), q.columnText(2) + "/" + q.columnText(3), static_cast<int>(q.columnInt(4)), q.columnInt(5) != 0,
-                        q.columnText(11)};
+            RatingKey k{q.text(0), q.text(1), q.text(2) + "/" + q.text(3), static_cast<int>(q.integer(4)), q.integer(5) != 0,
+                        q.text(11)};
             it = p.groups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
         }
         ++it->second.second;
-        if (q.columnInt(5) == 0) {
-            const int64_t when = q.columnInt(6);
-            std::string n = q.columnText(0);
+        if (q.integer(5) == 0) {
+            const int64_t when = q.integer(6);
+            std::string n = q.text(0);
             if (!n.empty()) {
                 p.officerTimes[n].push_back(when);
-                if (q.columnIsNull(7)) ++p.withoutCase[n];
-                else if (q.columnInt(4) == 4) p.topByCase.emplace(q.columnText(7), std::make_pair(std::move(n), when));
+                if (q.isNull(7)) ++p.withoutCase[n];
+                else if (q.integer(4) == 4) p.topByCase.emplace(q.text(7), std::make_pair(std::move(n), when));
             }
         }
-        if (!q.columnIsNull(8)) {
-            p.deviceSeq[q.columnText(2)].push_back({q.columnInt(8), std::hash<std::string>{}(q.columnText(9)), q.columnInt(6), q.columnInt(10)});
+        if (!q.isNull(8)) {
+            p.deviceSeq[q.text(2)].push_back({q.integer(8), std::hash<std::string>{}(q.text(9)), q.integer(6), q.integer(10)});
         }
-    }
+    });
     return p;
 }
 
@@ -166,7 +164,7 @@ void countRatings(Groups& g, const RatingPass& ratings)
 
 // The period's cases, logged and rated, counted the same way; returns the fast 4s per officer (a 4
 // tapped within 2 s of its case being opened; a case opened a minute before the period still counts).
-std::unordered_map<std::string, int64_t> countCases(Groups& g, store::Database& db, const Period& period, const RatingPass& ratings)
+std::unordered_map<std::string, int64_t> countCases(Groups& g, sql::Connection& db, const Period& period, const RatingPass& ratings)
 {
     struct CaseKey {
         std::string nip, service, counter;
@@ -174,31 +172,28 @@ std::unordered_map<std::string, int64_t> countCases(Groups& g, store::Database& 
     };
     std::unordered_map<std::string, std::pair<CaseKey, int64_t>> groups;
     std::unordered_map<std::string, int64_t> fastTop;
-    store::Statement c(db, "SELECT nip, service_code, device_id, counter, status, id, opened_wall_ms, opened_wall_ms >= ?1 FROM cases"
-                           " WHERE opened_wall_ms >= ?1 - 60000 AND opened_wall_ms < ?2");
-    c.bind(1, period.fromMs);
-    c.bind(2, period.toMs);
     std::string key;
-    while (c.next()) {
+    db.each("SELECT nip, service_code, device_id, counter, status, id, opened_wall_ms FROM cases WHERE opened_wall_ms >= $1 AND opened_wall_ms < $2",
+            {period.fromMs - 60000, period.toMs}, [&](const sql::Row& c) {
         if (!ratings.topByCase.empty()) {
-            if (const auto t = ratings.topByCase.find(c.columnText(5)); t != ratings.topByCase.end()) {
-                const int64_t after = t->second.second - c.columnInt(6);
+            if (const auto t = ratings.topByCase.find(c.text(5)); t != ratings.topByCase.end()) {
+                const int64_t after = t->second.second - c.integer(6);
                 if (after >= 0 && after < 2000) ++fastTop[t->second.first];
             }
         }
-        if (c.columnInt(7) == 0) continue; // before the period: only for the check above
+        if (c.integer(6) < period.fromMs) return; // before the period: only for the check above
         key.clear();
         for (int col = 0; col < 5; ++col) {
-            key += c.columnText(col);
+            key += c.text(col);
             key += '\x1f';
         }
         auto it = groups.find(key);
         if (it == groups.end()) {
-            CaseKey k{c.columnText(0), c.columnText(1), c.columnText(2) + "/" + c.columnText(3), c.columnText(4) == "rated"};
+            CaseKey k{c.text(0), c.text(1), c.text(2) + "/" + c.text(3), c.text(4) == "rated"};
             it = groups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
         }
         ++it->second.second;
-    }
+    });
     for (const auto& [unused, group] : groups) {
         const CaseKey& k = group.first;
         const int64_t n = group.second;
@@ -211,20 +206,18 @@ std::unordered_map<std::string, int64_t> countCases(Groups& g, store::Database& 
 }
 
 // The period's complete survey responses, into each group's IKM.
-void countSurveys(Groups& g, store::Database& db, const Period& period)
+void countSurveys(Groups& g, sql::Connection& db, const Period& period)
 {
-    store::Statement sv(db, "SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id || '/' || counter, body FROM survey_responses"
-                            " WHERE status = 'complete' AND started_wall_ms >= ?1 AND started_wall_ms < ?2");
-    sv.bind(1, period.fromMs);
-    sv.bind(2, period.toMs);
-    while (sv.next()) {
-        const nlohmann::json body = nlohmann::json::parse(sv.columnText(3), nullptr, false);
+    db.each("SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id || '/' || counter, body FROM survey_responses"
+            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms < $2",
+            {period.fromMs, period.toMs}, [&](const sql::Row& sv) {
+        const nlohmann::json body = nlohmann::json::parse(sv.text(3), nullptr, false);
         IkmTally probe;
-        if (!probe.add(body)) continue;
-        for (Acc* a : g.of(sv.columnText(0), sv.columnText(1), sv.columnText(2))) (void)a->survey.add(body);
-        if (sv.columnText(0).empty()) (void)g.surveysWithoutOfficer.add(body);
-        if (sv.columnText(1).empty()) (void)g.surveysWithoutService.add(body);
-    }
+        if (!probe.add(body)) return;
+        for (Acc* a : g.of(sv.text(0), sv.text(1), sv.text(2))) (void)a->survey.add(body);
+        if (sv.text(0).empty()) (void)g.surveysWithoutOfficer.add(body);
+        if (sv.text(1).empty()) (void)g.surveysWithoutService.add(body);
+    });
 }
 
 // Devices: clock jumps along the chain, counter-level taps, the chain check. Returns the devices
@@ -260,13 +253,13 @@ void officerSignals(ScoreReport& r, const RatingPass& ratings, const std::unorde
 
 } // namespace
 
-ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers)
+ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers)
 {
     ChainChecks chains(db);
     return computeScores(db, period, officers, chains);
 }
 
-ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains)
+ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains)
 {
     ScoreReport r;
     r.period = period;

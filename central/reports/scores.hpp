@@ -11,7 +11,7 @@
 #include "signals.hpp"
 #include "survey_ikm.hpp"
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 
 #include <array>
 #include <cstdint>
@@ -71,7 +71,7 @@ struct ScoreReport {
 
 // Reads `db` (a read-only connection is enough) once per kind of record in `period`. The devices'
 // chain checks come from `chains` (made there if not yet).
-[[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains);
-[[nodiscard]] ScoreReport computeScores(store::Database& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
+[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains);
+[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
 
 } // namespace skm::central

@@ -41,13 +41,9 @@ nlohmann::json ikmJson(const IkmTally& g)
     return out;
 }
 
-int64_t incompleteResponses(store::Database& db, int64_t fromMs, int64_t toMs)
+int64_t incompleteResponses(sql::Connection& db, int64_t fromMs, int64_t toMs)
 {
-    store::Statement n(db, "SELECT coalesce(sum(status = 'incomplete'), 0) FROM survey_responses WHERE started_wall_ms >= ?1 AND started_wall_ms < ?2");
-    n.bind(1, fromMs);
-    n.bind(2, toMs);
-    (void)n.next();
-    return n.columnInt(0);
+    return db.queryInt("SELECT count(*) FROM survey_responses WHERE status = 'incomplete' AND started_wall_ms >= $1 AND started_wall_ms < $2", {fromMs, toMs});
 }
 
 } // namespace skm::central

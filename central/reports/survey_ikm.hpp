@@ -4,7 +4,7 @@
 // (scores.hpp) tally every group's responses with it; `skm-central report`'s "ikm" object is made from
 // those tallies (surveyIkmJson, score_formats.hpp).
 
-#include <core/db.hpp>
+#include <core/sql.hpp>
 #include <core/ikm.hpp>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +30,6 @@ struct IkmTally {
 [[nodiscard]] nlohmann::json ikmJson(const IkmTally& t);
 
 // The responses started in [fromMs, toMs) that were left incomplete (they count for nothing else).
-[[nodiscard]] int64_t incompleteResponses(store::Database& db, int64_t fromMs, int64_t toMs);
+[[nodiscard]] int64_t incompleteResponses(sql::Connection& db, int64_t fromMs, int64_t toMs);
 
 } // namespace skm::central

@@ -121,13 +121,20 @@ void CentralStore::addDevice(const std::string& id, const std::string& secretHex
     if (r.affected == 0) throw CentralError("device " + id + " is already registered");
 }
 
-store::Database CentralStore::openReader() const
+std::unique_ptr<sql::Connection> CentralStore::openReader() const
 {
-    if (m_where.postgres()) throw CentralError("the reports do not read from PostgreSQL yet (" + m_where.name() + "): use --data-dir");
+    if (m_where.postgres()) {
+        const std::string& url = m_where.reportDatabaseUrl.empty() ? m_where.databaseUrl : m_where.reportDatabaseUrl;
+        try {
+            return sql::postgres(url);
+        } catch (const sql::Error& e) {
+            throw CentralError(std::string("cannot open the report database: ") + e.what());
+        }
+    }
     try {
         store::Database db((m_where.dataDir / "central.db").string(), SQLITE_OPEN_READONLY);
         db.exec("PRAGMA busy_timeout = 5000");
-        return db;
+        return sql::sqlite(std::move(db));
     } catch (const store::SqliteError& e) {
         throw CentralError(std::string("cannot open the central database to read: ") + e.what());
     }

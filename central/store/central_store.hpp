@@ -56,6 +56,7 @@ inline constexpr int64_t kEarliestPlausibleWallMs = 1'577'836'800'000;
 struct StoreLocation {
     std::filesystem::path dataDir; // the published configuration lives here on both engines
     std::string databaseUrl;       // postgresql://USER@HOST/DB; "" for SQLite in dataDir
+    std::string reportDatabaseUrl; // PostgreSQL: where reports read (a hot standby); "" for databaseUrl
     [[nodiscard]] bool postgres() const noexcept { return !databaseUrl.empty(); }
     // For messages: the URL without its password, or DATA_DIR/central.db.
     [[nodiscard]] std::string name() const;
@@ -65,7 +66,7 @@ class CentralStore {
 public:
     // Opens (creating) DATA_DIR/central.db. A data directory it creates is 0750; central.db, -wal and
     // -shm are made 0600 (also when found otherwise). Throws CentralError.
-    explicit CentralStore(const std::filesystem::path& dataDir) : CentralStore(StoreLocation{dataDir, ""}) {}
+    explicit CentralStore(const std::filesystem::path& dataDir) : CentralStore(StoreLocation{dataDir, "", ""}) {}
     // The same on either engine: on PostgreSQL, connects and migrates the schema (pg_schema.hpp).
     // Throws CentralError (a database that cannot be reached, a newer schema).
     explicit CentralStore(const StoreLocation& where);
@@ -86,11 +87,20 @@ public:
     // backups are pg_dump's and the server's (docs/operations.md).
     void backupTo(const std::filesystem::path& out);
 
-    // A new read-only connection to central.db, for a report: in WAL it reads a consistent snapshot while
-    // uploads go on, and never takes the store's lock (central/reports/ read through nothing else).
-    // Throws CentralError.
-    // On PostgreSQL the reports do not read here yet (issue 18's next step): CentralError.
-    [[nodiscard]] store::Database openReader() const;
+    // A new connection for a report, of its own: on SQLite read-only to central.db (in WAL it reads a
+    // consistent snapshot while uploads go on); on PostgreSQL to the report database (a hot standby) or
+    // the database itself (MVCC: readers never wait for writers). It never takes the store's lock
+    // (central/reports/ read through nothing else). Throws CentralError.
+    [[nodiscard]] std::unique_ptr<sql::Connection> openReader() const;
+    // Runs `f(sql::Connection&)` on a new reader inside one read-only snapshot transaction: a report sees
+    // one moment of the data however long it computes.
+    template <class F>
+    auto readSnapshot(F&& f) const
+    {
+        const std::unique_ptr<sql::Connection> db = openReader();
+        sql::Transaction snapshot(*db, sql::Transaction::Mode::ReadSnapshot);
+        return f(*db); // read only: the transaction ends (rolled back) with the scope
+    }
     [[nodiscard]] const std::filesystem::path& dataDir() const noexcept { return m_where.dataDir; }
     [[nodiscard]] const StoreLocation& location() const noexcept { return m_where; }
     [[nodiscard]] sql::Engine engine() const noexcept { return m_db->engine(); }
