@@ -128,6 +128,12 @@ void handleConfig(CentralStore& store, const std::filesystem::path& dataDir, con
     spdlog::info("device {}: configuration {} sent ({} files, {} photos)", device, pub.etag, pub.files.size(), pub.photos.size());
 }
 
+void unavailable(httplib::Response& res, int64_t nowMs)
+{
+    res.set_header("Retry-After", "2");
+    reply(res, 503, {{"protocol", protocol::kVersion}, {"error", "unavailable"}, {"detail", "storage failure; retry"}, {"server_time", nowMs / 1000}});
+}
+
 void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)
 {
     namespace p = protocol;
@@ -182,8 +188,24 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
         reply(res, 200, out);
     } catch (const std::exception& e) {
         spdlog::error("device {}: ingest failed: {}", device, e.what());
-        reply(res, 503, {{"protocol", p::kVersion}, {"error", "unavailable"}, {"detail", "storage failure; retry"}, {"server_time", nowS}});
+        unavailable(res, nowMs);
     }
+}
+
+// A device route whose storage failed anywhere (the database restarting, unreachable): 503 with
+// Retry-After, which the kiosk's sync retries, never a 500.
+template <class Handler>
+auto deviceRoute(const std::function<int64_t()>& now, Handler handler)
+{
+    return [now, handler](const httplib::Request& req, httplib::Response& res) {
+        try {
+            handler(req, res);
+        } catch (const std::exception& e) {
+            spdlog::error("{} {} from {}: storage failure: {}", req.method, req.path, req.remote_addr, e.what());
+            res = httplib::Response();
+            unavailable(res, now());
+        }
+    };
 }
 
 } // namespace
@@ -204,8 +226,10 @@ int serve(CentralStore& store, const ServeOptions& options)
         server.addHeader("Strict-Transport-Security", "max-age=31536000");
     }
     using http::Pool;
-    server.post(protocol::kUploadPath, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); }, Pool::Device);
-    server.get(protocol::kConfigPath, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); },
+    server.post(protocol::kUploadPath, deviceRoute(now, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); }),
+                Pool::Device);
+    server.get(protocol::kConfigPath,
+               deviceRoute(now, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); }),
                Pool::Device);
     server.get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); },
                Pool::Device);

@@ -4,6 +4,9 @@
 // two replicas at the same instant is stored once.
 
 #include "support/central_engine.hpp"
+#include "support/central_proc.hpp"
+#include "support/fault_proxy.hpp"
+#include "support/pg_cluster.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
 
@@ -13,6 +16,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <random>
+#include <set>
 #include <thread>
 
 using namespace skm;
@@ -190,4 +195,148 @@ TEST_CASE("replicas: a report sign-in on one replica holds on another, a one-tim
     const Page again = fetch({b.url() + path});
     CHECK(again.status == 401);
     CHECK(again.cookie().empty());
+}
+
+TEST_CASE("replicas: reports from a hot standby made with pg_basebackup -R show the primary's data as the standby has replayed it", "[postgres][replicas][standby]")
+{
+    test::PgCluster primary;
+    test::PgCluster standby(test::PgCluster::StandbyOf{primary});
+    REQUIRE(standby.psql("SELECT pg_is_in_recovery()") == "t");
+    test::TempDir dir;
+    const test::Engine engine{sql::Engine::Postgres, primary.url()};
+    test::Central a(dir / "a", {"--report-database", standby.url()}, engine);
+    a.addUser("kepala", "sandi-kepala-123");
+    const sync::Provisioning prov = a.addDevice("kiosk-s");
+    REQUIRE(sync::curlSend(uploadTo(a.url(), prov, ratingsBatch("kiosk-s", 7).dump(), protocol::randomHex(16))).status == 200);
+    standby.waitForReplay(primary);
+    const auto report = [&] {
+        const auto r = test::run({(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "a").string(), "--database", primary.url(),
+                                  "--report-database", standby.url()});
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        return nlohmann::json::parse(r.out)["ratings_total"].get<int64_t>();
+    };
+    CHECK(report() == 7);
+
+    // The report really reads the standby: with its replay paused, what the primary stores since is not
+    // in it (the primary has it), until the standby replays again.
+    standby.psql("SELECT pg_wal_replay_pause()");
+    REQUIRE(sync::curlSend(uploadTo(a.url(), prov, ratingsBatch("kiosk-s", 5).dump(), protocol::randomHex(16))).status == 200);
+    CHECK(sql::postgres(primary.url())->queryInt("SELECT count(*) FROM ratings") == 12);
+    CHECK(report() == 7);
+    // The server's report pages read there too, and work while the standby lags.
+    const Page login = fetch({"-X", "POST", "-H", "Origin: " + a.url(), "--data", "username=kepala&password=sandi-kepala-123&next=%2Freport", a.url() + "/login"});
+    REQUIRE(login.status == 303);
+    CHECK(fetch({"-H", "Cookie: " + login.cookie(), a.url() + "/report"}).status == 200);
+    standby.psql("SELECT pg_wal_replay_resume()");
+    standby.waitForReplay(primary);
+    CHECK(report() == 12);
+
+    // Nothing writes to a standby: pointed there by mistake, skm-central says why and stores nothing.
+    const auto wrong = test::run({(test::binDir() / "skm-central").string(), "device", "add", "kiosk-x", "--out", (dir / "x.json").string(), "--url",
+                                  "http://127.0.0.1:1", "--data-dir", (dir / "x").string(), "--database", standby.url()});
+    CHECK(wrong.exitCode == 1);
+    CHECK_THAT(wrong.err, Catch::Contains("read-only"));
+    CHECK(sql::postgres(primary.url())->queryInt("SELECT count(*) FROM devices WHERE id = 'kiosk-x'") == 0);
+}
+
+TEST_CASE("replicas: a kiosk's sync spread over two replicas behind a faulty link, each SIGKILLed mid-batch and PostgreSQL restarted: every record exactly once",
+          "[postgres][replicas][crash]")
+{
+    test::PgCluster pg;
+    test::TempDir dir;
+    const auto bin = [](const char* name) { return (test::binDir() / name).string(); };
+    test::CentralProc a, b;
+    a.dataDir = dir / "a";
+    b.dataDir = dir / "b";
+    a.extra = b.extra = {"--database", pg.url()};
+    a.start();
+    b.start();
+    // Requests alternate between the replicas; every seventh is reset after the server answered (the
+    // batch stored, the kiosk told nothing) and every eleventh answered 503.
+    test::FaultProxy proxy({a.port(), b.port()}, [](int n) {
+        return n % 7 == 3 ? test::Fault::ResetAfterRequest : n % 11 == 5 ? test::Fault::Status503 : test::Fault::None;
+    });
+    REQUIRE(test::run({bin("skm-central"), "device", "add", "kiosk-pg", "--out", (dir / "p.json").string(), "--url", proxy.url(), "--data-dir",
+                       a.dataDir.string(), "--database", pg.url()})
+                .exitCode == 0);
+    const auto kioskDir = dir / "kiosk";
+    REQUIRE(test::run({bin("skm-kiosk"), "provision", (dir / "p.json").string(), "--data-dir", kioskDir.string()}).exitCode == 0);
+
+    // Each round the kiosk has 1,000 new ratings and 20 surveys to send (two or more batches); as soon
+    // as the first request of the round has been answered, while the rest are on their way, one part
+    // goes down: replica a, replica b, or PostgreSQL itself (stopped as a power cut would, and started).
+    const std::vector<std::string> syncArgs = {bin("skm-sync"), "--once", "--data-dir", kioskDir.string(), "--deadline", "8"};
+    const int rounds = test::tortureLong() ? 30 : 6;
+    for (int i = 0; i < rounds; ++i) {
+        REQUIRE(test::run({bin("skm-loadgen"), "--data-dir", kioskDir.string(), "--ratings", "1000", "--surveys", "20", "--seed", std::to_string(i + 1)})
+                    .exitCode == 0);
+        const size_t before = proxy.log().size();
+        const pid_t sync = test::spawnQuiet(syncArgs);
+        int status = 0;
+        bool exited = false;
+        for (int wait = 0; wait < 2000 && proxy.log().size() == before; ++wait) {
+            if (waitpid(sync, &status, WNOHANG) == sync) {
+                exited = true;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        switch (i % 3) {
+        case 0: // a replica killed mid-sync, restarted on its port
+            a.kill9();
+            a.start();
+            break;
+        case 1:
+            b.kill9();
+            b.start();
+            break;
+        case 2: // every replica's connection breaks
+            pg.restart();
+            break;
+        }
+        if (!exited) waitpid(sync, &status, 0); // it retries into the restarted parts, or gives up at its deadline
+    }
+    const int kRatings = rounds * 1000, kSurveys = rounds * 20;
+    const auto last = test::run(syncArgs);
+    INFO(last.out << last.err);
+    CHECK(last.exitCode == 0);
+
+    const auto status = nlohmann::json::parse(test::run({bin("skm-kiosk"), "status", "--json", "--data-dir", kioskDir.string()}).out);
+    CHECK(status["sent"] == kRatings);
+    CHECK(status["pending"] == 0);
+    CHECK(status["rejected"] == 0);
+    auto db = sql::postgres(pg.url());
+    CHECK(db->queryInt("SELECT count(*) FROM ratings") == kRatings);
+    CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == kSurveys);
+    CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+    // The same ids on both sides.
+    store::Database kdb((kioskDir / "skm.db").string(), SQLITE_OPEN_READONLY);
+    std::set<std::string> kioskIds, centralIds;
+    store::Statement ids(kdb, "SELECT id FROM ratings");
+    while (ids.next()) kioskIds.insert(ids.columnText(0));
+    for (const auto& row : db->query("SELECT id FROM ratings").rows) centralIds.insert(row.text(0));
+    CHECK(kioskIds == centralIds);
+    // The chain whole, as the office's report sees it; both replicas were used.
+    const auto rep = test::run({bin("skm-central"), "report", "--data-dir", a.dataDir.string(), "--database", pg.url()});
+    REQUIRE(rep.exitCode == 0);
+    const auto chain = nlohmann::json::parse(rep.out)["devices"]["kiosk-pg"]["chain"];
+    INFO(chain.dump());
+    CHECK(chain["ok"] == true);
+    CHECK(chain["linked"] == kRatings);
+    std::set<int> used;
+    int cutOff = 0, storageFailed = 0, resetAfterStored = 0, internalErrors = 0;
+    for (const auto& r : proxy.log()) {
+        if (r.status == 200) used.insert(r.upstreamPort);
+        if (r.upstreamPort != 0 && r.status == 0) ++cutOff;          // the replica died with the request
+        if (r.upstreamPort != 0 && r.status == 503) ++storageFailed; // the replica's database went away: retry
+        if (r.status == 500) ++internalErrors;
+        if (r.fault == test::Fault::ResetAfterRequest && r.status == 200) ++resetAfterStored;
+    }
+    UNSCOPED_INFO(proxy.log().size() << " requests: " << cutOff << " cut off by a kill, " << storageFailed << " answered 503 by a replica, "
+                                     << resetAfterStored << " stored but never heard of");
+    CHECK(used.size() == 2);
+    CHECK(storageFailed >= 1); // a restart of the database met a sync in flight: answered 503 (retry), never 500
+    CHECK(internalErrors == 0);
+    CHECK(resetAfterStored >= 1);
 }

@@ -253,8 +253,15 @@ TEST_CASE("session run fails with one line when cage ends before the kiosk's fir
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) != 0); // the compositor was signalled: not a clean stop
-    // And the kiosk did not outlive the session (with PAMName= nothing else would end it).
-    for (const int pid : stubborn) CHECK_FALSE(fs::exists(fs::path("/proc") / std::to_string(pid)));
+    // And the kiosk did not outlive the session (with PAMName= nothing else would end it). Killed is
+    // dead: a zombie waiting for whichever process reaps orphans (PID 1) has ended.
+    const auto running = [](int pid) {
+        std::ifstream stat(fs::path("/proc") / std::to_string(pid) / "stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        const size_t paren = text.rfind(')');
+        return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z' && text[paren + 2] != 'X';
+    };
+    for (const int pid : stubborn) CHECK_FALSE(running(pid));
 }
 
 TEST_CASE("session run passes systemd's watchdog SIGABRT on to the kiosk, then stops as for SIGTERM", "[session]")

@@ -3,6 +3,7 @@
 // stored exactly once on the central office, marked sent exactly once on the kiosk, and both
 // databases must pass integrity_check.
 
+#include "support/central_proc.hpp"
 #include "support/test_util.hpp"
 
 #include <core/db.hpp>
@@ -23,45 +24,6 @@ using namespace skm;
 
 namespace {
 
-// A child with its stderr on /dev/null (the servers' and the sync's lines are not this test's output).
-pid_t spawnQuiet(const std::vector<std::string>& argv, int* stdoutFd = nullptr)
-{
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    const pid_t pid = test::spawn(argv, stdoutFd, devnull);
-    close(devnull);
-    return pid;
-}
-
-// skm-central serve; restartable on the same port.
-struct CentralProc {
-    std::filesystem::path dataDir;
-    std::string listen = "127.0.0.1:0";
-    pid_t pid = -1;
-    std::string url;
-
-    void start()
-    {
-        int fd = -1;
-        pid = spawnQuiet({(test::binDir() / "skm-central").string(), "serve", "--listen", listen, "--data-dir", dataDir.string()}, &fd);
-        const std::string line = test::readLine(fd);
-        close(fd);
-        std::smatch m;
-        REQUIRE(std::regex_search(line, m, std::regex(R"(http://(127\.0\.0\.1:\d+))")));
-        url = m[0];
-        listen = m[1];
-    }
-    void kill9()
-    {
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-    }
-    void stop()
-    {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-    }
-};
-
 std::string integrity(const std::filesystem::path& db)
 {
     store::Database d(db.string(), SQLITE_OPEN_READONLY);
@@ -74,7 +36,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
 {
     test::TempDir dir;
     const auto kioskDir = dir / "kiosk";
-    CentralProc central;
+    test::CentralProc central;
     central.dataDir = dir / "central";
     central.start();
     const auto bin = [](const char* name) { return (test::binDir() / name).string(); };
@@ -93,7 +55,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
     const int centralKills = test::tortureLong() ? 30 : 5;
     int killedWhileRunning = 0;
     for (int i = 0; i < syncKills; ++i) {
-        const pid_t pid = spawnQuiet(syncArgs);
+        const pid_t pid = test::spawnQuiet(syncArgs);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
         if (kill(pid, SIGKILL) == 0) ++killedWhileRunning;
         int status = 0;
@@ -101,7 +63,7 @@ TEST_CASE("SIGKILL of skm-sync and of skm-central during a 10,000-rating sync: e
     }
     // The server killed mid-batch (and restarted on the same port) while skm-sync works.
     for (int i = 0; i < centralKills; ++i) {
-        const pid_t pid = spawnQuiet(syncArgs);
+        const pid_t pid = test::spawnQuiet(syncArgs);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
         central.kill9();
         central.start();

@@ -84,8 +84,10 @@ const char* faultName(Fault f)
     return "?";
 }
 
-FaultProxy::FaultProxy(int upstreamPort, std::function<Fault(int)> schedule) : m_upstreamPort(upstreamPort), m_schedule(std::move(schedule))
+FaultProxy::FaultProxy(std::vector<int> upstreamPorts, std::function<Fault(int)> schedule)
+    : m_upstreamPorts(std::move(upstreamPorts)), m_schedule(std::move(schedule))
 {
+    if (m_upstreamPorts.empty()) throw std::runtime_error("fault proxy: no upstream");
     m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -150,7 +152,8 @@ void FaultProxy::serve(int client)
         entry.asForwardProxy = true;
     }
     entry.bodyBytes = static_cast<int64_t>(body.size());
-    entry.fault = m_schedule(m_next++);
+    const int n = m_next++;
+    entry.fault = m_schedule(n);
     auto record = [&] {
         std::lock_guard lock(m_mutex);
         m_log.push_back(entry);
@@ -174,7 +177,8 @@ void FaultProxy::serve(int client)
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(m_upstreamPort));
+    entry.upstreamPort = m_upstreamPorts[static_cast<size_t>(n) % m_upstreamPorts.size()];
+    a.sin_port = htons(static_cast<uint16_t>(entry.upstreamPort));
     std::string rhead, rbody;
     const bool answered = ::connect(up, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && writeAll(up, head.data(), head.size()) &&
                           writeAll(up, body.data(), body.size()) && readMessage(up, rhead, rbody);

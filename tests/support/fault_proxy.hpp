@@ -27,12 +27,16 @@ struct ProxyRequestLog {
     int64_t bodyBytes = 0;
     int status = 0;             // what the server (or the proxy) answered; 0 if never answered
     bool asForwardProxy = false; // the client addressed it as its HTTP proxy (absolute-form request)
+    int upstreamPort = 0;        // the server it was forwarded to (0: answered by the proxy)
 };
 
 class FaultProxy {
 public:
     // `schedule(n)` picks the fault for the n-th request (0-based).
-    FaultProxy(int upstreamPort, std::function<Fault(int)> schedule);
+    FaultProxy(int upstreamPort, std::function<Fault(int)> schedule) : FaultProxy(std::vector<int>{upstreamPort}, std::move(schedule)) {}
+    // Several servers (replicas of one central office): the n-th request goes to upstreamPorts[n % size],
+    // as a load balancer spreads a kiosk's successive requests.
+    FaultProxy(std::vector<int> upstreamPorts, std::function<Fault(int)> schedule);
     ~FaultProxy();
     FaultProxy(const FaultProxy&) = delete;
     FaultProxy& operator=(const FaultProxy&) = delete;
@@ -50,7 +54,7 @@ private:
     void acceptLoop();
     void serve(int client);
 
-    int m_upstreamPort;
+    std::vector<int> m_upstreamPorts;
     std::function<Fault(int)> m_schedule;
     int m_listen = -1;
     int m_port = 0;

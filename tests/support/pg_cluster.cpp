@@ -50,7 +50,7 @@ int freeLoopbackPort()
 
 } // namespace
 
-PgCluster::PgCluster() : m_bin(postgresBinDir())
+void PgCluster::makeDirectory()
 {
     char tmpl[] = "/tmp/skm-pg-XXXXXX";
     if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
@@ -61,6 +61,24 @@ PgCluster::PgCluster() : m_bin(postgresBinDir())
         if (!pw) throw std::runtime_error("running as root and there is no `postgres` user to run PostgreSQL as: run install/deps.sh");
         if (chown(m_dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) throw std::runtime_error("cannot give " + m_dir.string() + " to postgres");
     }
+}
+
+PgCluster::PgCluster(const StandbyOf& standby) : m_bin(postgresBinDir())
+{
+    makeDirectory();
+    std::string out;
+    if (runAsOwner({(m_bin / "pg_basebackup").string(), "-h", "127.0.0.1", "-p", std::to_string(standby.primary.port()), "-U", "skm", "-D",
+                    (m_dir / "data").string(), "-R", "-X", "stream", "-c", "fast", "--no-sync"},
+                   &out) != 0) {
+        throw std::runtime_error("pg_basebackup failed: " + out);
+    }
+    m_port = freeLoopbackPort();
+    start();
+}
+
+PgCluster::PgCluster() : m_bin(postgresBinDir())
+{
+    makeDirectory();
     std::string out;
     if (runAsOwner({(m_bin / "initdb").string(), "-D", (m_dir / "data").string(), "-U", "skm", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
                    &out) != 0) {
@@ -119,6 +137,25 @@ void PgCluster::createDatabase(const std::string& name)
     if (runAsOwner({(m_bin / "createdb").string(), "-h", "127.0.0.1", "-p", std::to_string(m_port), "-U", "skm", name}, &out) != 0) {
         throw std::runtime_error("createdb " + name + " failed: " + out);
     }
+}
+
+std::string PgCluster::psql(const std::string& sql, const std::string& db) const
+{
+    const CommandResult r = run({(m_bin / "psql").string(), "-X", "-A", "-t", "-q", "-h", "127.0.0.1", "-p", std::to_string(m_port), "-U", "skm", "-d", db, "-c", sql});
+    if (r.exitCode != 0) throw std::runtime_error("psql " + sql + ": " + r.err);
+    std::string out = r.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+void PgCluster::waitForReplay(const PgCluster& primary) const
+{
+    const std::string target = primary.psql("SELECT pg_current_wal_lsn()");
+    for (int i = 0; i < 300; ++i) {
+        if (psql("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn") == "t") return;
+        usleep(100'000);
+    }
+    throw std::runtime_error("the standby did not replay up to " + target + " within 30 s");
 }
 
 std::string PgCluster::url(const std::string& db) const { return "postgresql://skm@127.0.0.1:" + std::to_string(m_port) + "/" + db; }

@@ -17,6 +17,13 @@ public:
     // Initialises and starts the cluster, with a database `skm` owned by role `skm`. Throws
     // std::runtime_error with the server's log when it cannot.
     PgCluster();
+    // A hot standby of `primary`, made the way an operator makes one: `pg_basebackup -R -X stream`
+    // from the running primary, then started on a port of its own; it replays the primary's WAL as it
+    // streams and answers read-only queries.
+    struct StandbyOf {
+        const PgCluster& primary;
+    };
+    explicit PgCluster(const StandbyOf& standby);
     ~PgCluster();
     PgCluster(const PgCluster&) = delete;
     PgCluster& operator=(const PgCluster&) = delete;
@@ -31,10 +38,15 @@ public:
     void stop();
     void start();
     void restart() { stop(); start(); }
+    // Runs one statement through psql as the test role; its output, trimmed. Throws when psql fails.
+    std::string psql(const std::string& sql, const std::string& db = "skm") const;
+    // Waits (up to 30 s) until this standby has replayed everything `primary` has written so far.
+    void waitForReplay(const PgCluster& primary) const;
 
 private:
     // Runs a PostgreSQL program as the cluster's owner; returns its exit status, its output in `out`.
     int runAsOwner(const std::vector<std::string>& args, std::string* out = nullptr) const;
+    void makeDirectory();
 
     std::filesystem::path m_dir;
     std::filesystem::path m_bin;

@@ -2,6 +2,7 @@
 // Sync tests' fixtures: a real skm-central process on 127.0.0.1 and a provisioned kiosk store.
 
 #include "support/central_engine.hpp"
+#include "support/central_proc.hpp"
 #include "support/test_util.hpp"
 
 #include <central/store/central_store.hpp>
@@ -35,16 +36,10 @@ public:
     explicit Central(const std::filesystem::path& dataDir, std::vector<std::string> extra = {}, Engine engine = {})
         : m_dataDir(dataDir), m_engine(std::move(engine))
     {
-        std::vector<std::string> args = {(binDir() / "skm-central").string(), "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
+        std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data-dir", dataDir.string()};
         args.insert(args.end(), extra.begin(), extra.end());
         for (const auto& a : m_engine.args()) args.push_back(a);
-        int fd = -1;
-        m_pid = spawn(args, &fd);
-        const std::string line = readLine(fd);
-        close(fd);
-        std::smatch m;
-        REQUIRE(std::regex_search(line, m, std::regex(R"(https?://127\.0\.0\.1:(\d+))")));
-        m_url = m[0];
+        m_pid = startServe(args, -1, &m_url);
     }
     ~Central()
     {
