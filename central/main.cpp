@@ -8,9 +8,11 @@
 //   skm-central backup --out FILE [--data-dir DIR]   /   restore --from FILE [--data-dir DIR] [--force]
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 //   skm-central import FILE [--data-dir DIR]   (a kiosk's USB export, docs/export-format.md)
+//   skm-central migrate --from DATA_DIR --to postgresql://USER@HOST/DB
 
 #include "accounts.hpp"
 #include "import.hpp"
+#include "migrate.hpp"
 #include "publish.hpp"
 #include "server.hpp"
 
@@ -192,7 +194,13 @@ int main(int argc, char** argv)
     importCmd->add_option("FILE", importFile, "the export file, skm-export-DEVICE-TIME.jsonl")->required()->check(CLI::ExistingFile);
     storeOptions(importCmd);
 
+    CLI::App* migrateCmd = app.add_subcommand("migrate", "move an office's records from SQLite (central.db) to PostgreSQL, compared before it commits");
+    std::string migrateFrom, migrateTo;
+    migrateCmd->add_option("--from", migrateFrom, "the data directory holding central.db (stop the service first)")->required()->check(CLI::ExistingDirectory);
+    migrateCmd->add_option("--to", migrateTo, "postgresql://USER@HOST/DB: empty, or holding an earlier run of this same migration")->required();
+
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
+    if (*migrateCmd) return skm::central::runMigrate(migrateFrom, migrateTo);
 
     skm::central::StoreLocation where{dataDir, "", ""};
     if (!*restoreCmd) {
