@@ -60,53 +60,50 @@ std::optional<User> checkPassword(sql::Connection& db, const std::string& name, 
     return verifyPassword(readCredentials(db, name), password);
 }
 
-int64_t LoginThrottle::waitMs(const std::string& account, const std::string& address, int64_t nowMs)
+namespace login {
+
+namespace {
+// The rows of an account and of an address: one table, two kinds of key.
+std::string accountKey(const std::string& account) { return "account:" + account; }
+std::string addressKey(const std::string& address) { return "address:" + address; }
+
+void note(sql::Connection& db, const std::string& key, int64_t nowMs)
 {
-    std::lock_guard lock(m_mutex);
-    int64_t until = 0;
-    if (auto it = m_accounts.find(account); it != m_accounts.end()) until = std::max(until, it->second.blockedUntilMs);
-    if (auto it = m_addresses.find(address); it != m_addresses.end()) until = std::max(until, it->second.blockedUntilMs);
+    // Counted up atomically (the row locked on PostgreSQL until the transaction ends), or from 1 again
+    // when the last failure is older than a day.
+    const int64_t failures = db.queryInt("INSERT INTO login_throttle (key, failures, last_failure_ms, blocked_until_ms) VALUES ($1, 1, $2, 0)"
+                                         " ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN $2 - login_throttle.last_failure_ms > $3 THEN 1"
+                                         " ELSE login_throttle.failures + 1 END, last_failure_ms = $2 RETURNING failures",
+                                         {key, nowMs, kForgetMs});
+    if (failures < kFreeFailures) return;
+    const int64_t doublings = std::min<int64_t>(failures - kFreeFailures, 30);
+    db.query("UPDATE login_throttle SET blocked_until_ms = $2 WHERE key = $1", {key, nowMs + std::min(kMaxWaitMs, kFirstWaitMs << doublings)});
+}
+} // namespace
+
+int64_t waitMs(sql::Connection& db, const std::string& account, const std::string& address, int64_t nowMs)
+{
+    const int64_t until = db.queryInt("SELECT coalesce(max(blocked_until_ms), 0) FROM login_throttle WHERE key = $1 OR key = $2",
+                                      {accountKey(account), addressKey(address)});
     return until > nowMs ? until - nowMs : 0;
 }
 
-void LoginThrottle::note(Entry& e, int64_t nowMs)
+void failed(sql::Connection& db, const std::string& account, const std::string& address, int64_t nowMs)
 {
-    if (nowMs - e.lastFailureMs > kForgetMs) e.failures = 0;
-    ++e.failures;
-    e.lastFailureMs = nowMs;
-    if (e.failures >= kFreeFailures) {
-        const int doublings = std::min(e.failures - kFreeFailures, 30);
-        e.blockedUntilMs = nowMs + std::min(kMaxWaitMs, kFirstWaitMs << doublings);
-    }
+    sql::Transaction tx(db);
+    // Forgotten failures go (bounded under a flood of made-up names: a day's worth at most).
+    db.query("DELETE FROM login_throttle WHERE last_failure_ms < $1 AND blocked_until_ms < $2", {nowMs - kForgetMs, nowMs});
+    note(db, accountKey(account), nowMs);
+    note(db, addressKey(address), nowMs);
+    tx.commit();
 }
 
-void LoginThrottle::failed(const std::string& account, const std::string& address, int64_t nowMs)
+void succeeded(sql::Connection& db, const std::string& account, const std::string& address)
 {
-    std::lock_guard lock(m_mutex);
-    prune(nowMs);
-    note(m_accounts[account], nowMs);
-    note(m_addresses[address], nowMs);
+    db.query("DELETE FROM login_throttle WHERE key = $1 OR key = $2", {accountKey(account), addressKey(address)});
 }
 
-void LoginThrottle::succeeded(const std::string& account, const std::string& address)
-{
-    std::lock_guard lock(m_mutex);
-    m_accounts.erase(account);
-    m_addresses.erase(address);
-}
-
-void LoginThrottle::prune(int64_t nowMs)
-{
-    // Bounded memory under a flood of made-up names: old entries go first, and past 100,000 the
-    // oldest half (those still waiting keep their wait: they are the newest).
-    for (auto* map : {&m_accounts, &m_addresses}) {
-        if (map->size() < 100'000) continue;
-        for (auto it = map->begin(); it != map->end();) {
-            if (nowMs - it->second.lastFailureMs > kForgetMs || it->second.blockedUntilMs < nowMs) it = map->erase(it);
-            else ++it;
-        }
-    }
-}
+} // namespace login
 
 std::string openSession(sql::Connection& db, const User& user, int64_t nowMs, int64_t ttlMs)
 {

@@ -6,8 +6,6 @@
 #include <core/sql.hpp>
 
 #include <cstdint>
-#include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,33 +40,24 @@ struct StoredCredentials {
 [[nodiscard]] StoredCredentials readCredentials(sql::Connection& db, const std::string& name);
 [[nodiscard]] std::optional<User> verifyPassword(const StoredCredentials& stored, const std::string& password);
 
-// Sign-in throttling, per account and per client address, in memory (a restart forgets it): after
-// kFreeFailures wrong passwords in a row, each further attempt waits before it is even checked:
-// 1 s after the 5th failure, 2 s after the 6th, 4 s ... doubling up to 15 minutes.
-// An attempt during a wait is refused without checking the password (and not counted); a right
-// password clears both. A failure is forgotten a day after the last one.
-class LoginThrottle {
-public:
-    static constexpr int kFreeFailures = 5;
-    static constexpr int64_t kFirstWaitMs = 1000;
-    static constexpr int64_t kMaxWaitMs = 15 * 60 * 1000;
-    static constexpr int64_t kForgetMs = 24 * 3600 * 1000;
-    // 0 if `account` from `address` may try now, else the milliseconds to wait.
-    [[nodiscard]] int64_t waitMs(const std::string& account, const std::string& address, int64_t nowMs);
-    void failed(const std::string& account, const std::string& address, int64_t nowMs);
-    void succeeded(const std::string& account, const std::string& address);
+// Sign-in throttling, per account and per client address, in the database (table login_throttle),
+// so that every replica sees the same failures and a restart forgets nothing: after kFreeFailures
+// wrong passwords in a row, each further attempt waits before it is even checked: 1 s after the 5th
+// failure, 2 s after the 6th, 4 s ... doubling up to 15 minutes. An attempt during a wait is refused
+// without checking the password (and not counted); a right password clears both. A failure is
+// forgotten a day after the last one (and its row deleted).
+namespace login {
+inline constexpr int kFreeFailures = 5;
+inline constexpr int64_t kFirstWaitMs = 1000;
+inline constexpr int64_t kMaxWaitMs = 15 * 60 * 1000;
+inline constexpr int64_t kForgetMs = 24 * 3600 * 1000;
+// 0 if `account` from `address` may try now, else the milliseconds to wait.
+[[nodiscard]] int64_t waitMs(sql::Connection& db, const std::string& account, const std::string& address, int64_t nowMs);
+// A wrong password: counted for the account and for the address, in one transaction.
+void failed(sql::Connection& db, const std::string& account, const std::string& address, int64_t nowMs);
+void succeeded(sql::Connection& db, const std::string& account, const std::string& address);
+} // namespace login
 
-private:
-    struct Entry {
-        int failures = 0;
-        int64_t lastFailureMs = 0;
-        int64_t blockedUntilMs = 0;
-    };
-    void note(Entry& e, int64_t nowMs);
-    void prune(int64_t nowMs);
-    std::mutex m_mutex;
-    std::unordered_map<std::string, Entry> m_accounts, m_addresses;
-};
 // A new session for `user`, valid for `ttlMs`: returns the token for the cookie.
 [[nodiscard]] std::string openSession(sql::Connection& db, const User& user, int64_t nowMs, int64_t ttlMs = 8 * 3600 * 1000);
 [[nodiscard]] std::optional<User> sessionUser(sql::Connection& db, const std::string& token, int64_t nowMs);

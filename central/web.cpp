@@ -106,13 +106,12 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
 
     server.get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
     server.get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });
-    auto throttle = std::make_shared<LoginThrottle>();
-    server.post("/login", [&store, now, tls, throttle](const httplib::Request& req, httplib::Response& res) {
+    server.post("/login", [&store, now, tls](const httplib::Request& req, httplib::Response& res) {
         if (!formAccepted(req, res)) return;
         const std::string password = req.get_param_value("password");
         // No account name is longer than 64 characters (`user add`): a longer one, which can never sign
         // in, is cut there before it is kept by the throttle or printed in the log (4 MiB names from
-        // many addresses would otherwise pile up in the throttle's memory), and only the characters of
+        // many addresses would otherwise pile up in the throttle's table), and only the characters of
         // a name are printed.
         std::string name = req.get_param_value("username").substr(0, 64);
         for (char& ch : name) {
@@ -121,7 +120,7 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
         std::string next = req.get_param_value("next");
         if (next.rfind("/report", 0) != 0 || next.find_first_of("\r\n") != std::string::npos) next = "/report"; // only our own pages: no open redirect
         const html::Lang lang = langOf(req);
-        if (const int64_t wait = throttle->waitMs(name, req.remote_addr, now()); wait > 0) {
+        if (const int64_t wait = store.withDatabase([&](sql::Connection& db) { return login::waitMs(db, name, req.remote_addr, now()); }); wait > 0) {
             const int64_t seconds = (wait + 999) / 1000;
             spdlog::warn("report sign-in for '{}' from {} refused: {} s to wait after repeated wrong passwords", name, req.remote_addr, seconds);
             res.set_header("Retry-After", std::to_string(seconds));
@@ -132,12 +131,12 @@ void registerWeb(http::Server& server, CentralStore& store, const std::filesyste
         const StoredCredentials stored = store.withDatabase([&](sql::Connection& db) { return readCredentials(db, name); });
         const auto user = verifyPassword(stored, password);
         if (!user) {
-            throttle->failed(name, req.remote_addr, now());
+            store.withDatabase([&](sql::Connection& db) { login::failed(db, name, req.remote_addr, now()); });
             spdlog::warn("report sign-in refused for '{}' from {}", name, req.remote_addr);
             send(res, 401, html::loginPage(lang, next, true));
             return;
         }
-        throttle->succeeded(name, req.remote_addr);
+        store.withDatabase([&](sql::Connection& db) { login::succeeded(db, name, req.remote_addr); });
         const std::string token = store.withDatabase([&](sql::Connection& db) { return openSession(db, *user, now()); });
         res.set_header("Set-Cookie", "skm_session=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=28800" + (tls ? "; Secure" : ""));
         spdlog::info("report sign-in: {} ({}) from {}", user->name, user->role, req.remote_addr);

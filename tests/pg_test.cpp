@@ -38,11 +38,11 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
     CHECK(first.to == central::latestPgCentralSchema());
     // The same tables as central.db (less SQLite's own): records, devices, nonces and the accounts.
     for (const char* table : {"devices", "nonces", "ratings", "sessions", "cases", "audit_events", "survey_responses", "ingest_conflicts", "users",
-                              "web_sessions", "signin_links"}) {
+                              "web_sessions", "signin_links", "login_throttle"}) {
         INFO(table);
         CHECK(c.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", {std::string(table)}) == 1);
     }
-    CHECK(tableCount(c) == 11);
+    CHECK(tableCount(c) == 12); // and the sign-in throttle (version 2)
     const central::PgMigrateReport again = central::migratePg(c);
     CHECK(again.from == central::latestPgCentralSchema());
     CHECK(again.to == again.from);

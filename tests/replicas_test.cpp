@@ -182,6 +182,15 @@ TEST_CASE("replicas: a report sign-in on one replica holds on another, a one-tim
     CHECK(fetch({"-X", "POST", "-H", "Origin: " + b.url(), "-H", "Cookie: " + cookie, b.url() + "/logout"}).status == 303);
     CHECK(fetch({"-H", "Cookie: " + cookie, a.url() + "/report"}).status == 303); // to the sign-in page
 
+    // Wrong passwords at a count at b: after five, the next attempt waits, wherever it lands.
+    for (int i = 0; i < 5; ++i) {
+        const std::string& url = i % 2 ? b.url() : a.url();
+        CHECK(fetch({"-X", "POST", "-H", "Origin: " + url, "--data", "username=kepala&password=salah-salah-1&next=%2Freport", url + "/login"}).status == 401);
+    }
+    const Page waiting = fetch({"-X", "POST", "-H", "Origin: " + b.url(), "--data", "username=kepala&password=sandi-kepala-123&next=%2Freport", b.url() + "/login"});
+    CHECK(waiting.status == 429);
+    CHECK_THAT(waiting.all, Catch::Contains("Retry-After: 1"));
+
     // A one-time link: used at a, refused at b.
     std::vector<std::string> linkArgs = {(test::binDir() / "skm-central").string(), "user", "link", "kepala", "--data-dir", (dir / "a").string()};
     for (const auto& x : engine.args()) linkArgs.push_back(x);

@@ -141,6 +141,17 @@ CREATE TABLE signin_links (
     expires_at_ms bigint NOT NULL
 );
 )sql"},
+        {2, "the report sign-in throttle in the database", R"sql(
+-- Wrong report passwords per account ('account:NAME') and per client address ('address:IP'): shared
+-- by every replica (central.db's schema 7).
+CREATE TABLE login_throttle (
+    key              text PRIMARY KEY,
+    failures         bigint NOT NULL,
+    last_failure_ms  bigint NOT NULL,
+    blocked_until_ms bigint NOT NULL
+);
+CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
+)sql"},
     };
     return all;
 }

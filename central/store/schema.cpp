@@ -150,6 +150,17 @@ ALTER TABLE ratings ADD COLUMN time_suspect INTEGER NOT NULL DEFAULT 0;
 UPDATE ratings SET time_suspect = 1 WHERE created_wall_ms < 1577836800000 OR created_wall_ms > received_at_ms + 300000;
 CREATE INDEX ratings_time_suspect ON ratings (device_id) WHERE time_suspect = 1;
 )sql"},
+        {7, "the report sign-in throttle in the database", R"sql(
+-- Wrong report passwords per account ('account:NAME') and per client address ('address:IP'): in the
+-- database, so that every skm-central replica sees them and a restart forgets nothing.
+CREATE TABLE login_throttle (
+    key              TEXT PRIMARY KEY,
+    failures         INTEGER NOT NULL,
+    last_failure_ms  INTEGER NOT NULL,
+    blocked_until_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
+)sql"},
     };
     return all;
 }
