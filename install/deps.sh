@@ -12,6 +12,8 @@ packages=(
   libspdlog-dev zlib1g-dev libssl-dev catch2 libsystemd-dev
   # the central office's PostgreSQL engine: the client library, and the server the tests start
   libpq-dev postgresql
+  # the reverse proxy in front of several skm-central replicas (docs/operations.md, tested)
+  nginx-light
   # run time: fonts from a Debian package, software OpenGL, a virtual X server for headless hosts
   fonts-noto-core libgl1-mesa-dri xvfb xauth x11-utils
   # on a kiosk device: the Wayland kiosk compositor the kiosk runs under (install/systemd/skm-kiosk.service),

@@ -6,6 +6,7 @@
 #include "support/central_engine.hpp"
 #include "support/central_proc.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/test_pki.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/test_util.hpp"
@@ -17,7 +18,9 @@
 #include <atomic>
 #include <chrono>
 #include <random>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace skm;
@@ -348,4 +351,71 @@ TEST_CASE("replicas: a kiosk's sync spread over two replicas behind a faulty lin
     CHECK(storageFailed >= 1); // a restart of the database met a sync in flight: answered 503 (retry), never 500
     CHECK(internalErrors == 0);
     CHECK(resetAfterStored >= 1);
+}
+
+TEST_CASE("replicas: the nginx block of docs/operations.md spreads a kiosk's sync over two replicas, over TLS, each rating once", "[postgres][replicas][nginx]")
+{
+    test::TempDir dir;
+    const test::Engine engine = test::postgresEngine();
+    test::Central a(dir / "a", {}, engine);
+    test::Central b(dir / "b", {}, engine);
+    test::TestPki pki(dir / "pki");
+
+    // The documented block, as an operator copies it, with this machine's addresses and files.
+    const std::string doc = test::readFile(test::sourceDir() / "docs" / "operations.md");
+    const size_t at = doc.find("```nginx\nupstream skm_central");
+    REQUIRE(at != std::string::npos);
+    std::string block = doc.substr(at + 9, doc.find("```", at + 9) - at - 9);
+    const int port = test::freePort();
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        const size_t p = block.find(from);
+        REQUIRE(p != std::string::npos);
+        block.replace(p, from.size(), to);
+    };
+    replace("10.0.0.11:8443", a.url().substr(7));
+    replace("10.0.0.12:8443", b.url().substr(7));
+    replace("listen 443 ssl;", "listen 127.0.0.1:" + std::to_string(port) + " ssl;");
+    replace("/etc/nginx/tls/skm.crt", pki.path("server.pem"));
+    replace("/etc/nginx/tls/skm.key", pki.path("server.key"));
+    const auto prefix = dir / "nginx";
+    std::filesystem::create_directories(prefix / "logs");
+    std::ofstream(prefix / "nginx.conf") << (geteuid() == 0 ? "user root;\n" : "") << "worker_processes 1;\npid " << (prefix / "nginx.pid").string()
+                                         << ";\nerror_log " << (prefix / "logs" / "error.log").string() << ";\nevents { worker_connections 256; }\nhttp {\n"
+                                         << "log_format upstream '$request_method $upstream_addr $status';\naccess_log "
+                                         << (prefix / "logs" / "access.log").string() << " upstream;\nclient_body_temp_path " << (prefix / "body").string() << ";\nproxy_temp_path "
+                                         << (prefix / "proxy").string() << ";\n" << block << "}\n";
+    const pid_t nginx = test::spawn({"/usr/sbin/nginx", "-p", prefix.string(), "-c", (prefix / "nginx.conf").string(), "-g", "daemon off;"}, nullptr);
+    struct Stop {
+        pid_t pid;
+        ~Stop()
+        {
+            kill(pid, SIGTERM);
+            waitpid(pid, nullptr, 0);
+        }
+    } stop{nginx};
+    REQUIRE(test::waitForPort(port, 10'000));
+
+    // A kiosk registered with the proxy's https URL and the CA: its sync lands on both replicas.
+    std::vector<std::string> add = {(test::binDir() / "skm-central").string(), "device", "add", "kiosk-n", "--out", (dir / "p.json").string(), "--url",
+                                    "https://127.0.0.1:" + std::to_string(port), "--ca", pki.path("ca.pem"), "--data-dir", (dir / "a").string()};
+    for (const auto& x : engine.args()) add.push_back(x);
+    REQUIRE(test::run(add).exitCode == 0);
+    test::Kiosk kiosk(dir / "kiosk", sync::readProvisioning(dir / "p.json"));
+    kiosk.rate(1200);
+    const auto r = kiosk.sync(100);
+    INFO(r.error() << "\n" << test::readFile(prefix / "logs" / "error.log"));
+    REQUIRE(r.ok());
+    CHECK(r.sent == 1200);
+    auto db = sql::postgres(engine.url);
+    CHECK(db->queryInt("SELECT count(*) FROM ratings") == 1200);
+    // Both replicas stored uploads (nginx's round robin): its log names the replica of each request.
+    std::set<std::string> replicas;
+    std::istringstream access(test::readFile(prefix / "logs" / "access.log"));
+    for (std::string method, upstream, status; access >> method >> upstream >> status;) {
+        if (method == "POST" && status == "200") replicas.insert(upstream);
+    }
+    CHECK(replicas == std::set<std::string>{a.url().substr(7), b.url().substr(7)});
+    const auto rep = a.report();
+    CHECK(rep["devices"]["kiosk-n"]["chain"]["ok"] == true);
+    CHECK(rep["devices"]["kiosk-n"]["chain"]["linked"] == 1200);
 }

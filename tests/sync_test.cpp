@@ -2,6 +2,7 @@
 // requests (wrong secret, replay, skewed clock, malformed, oversized, unknown device), rejections kept.
 
 #include "support/sync_fixture.hpp"
+#include "support/test_pki.hpp"
 #include "support/test_util.hpp"
 
 #include <central/store/central_store.hpp>
@@ -238,37 +239,10 @@ TEST_CASE("skm-sync --once: exit 0 when all is sent, 1 when the office is unreac
     CHECK_THAT(r.out, Catch::Contains("pending 1") && Catch::Contains("network"));
 }
 
-namespace {
-// A test CA and a certificate for 127.0.0.1 signed by it, made with the openssl CLI.
-struct TestPki {
-    explicit TestPki(const std::filesystem::path& dir) : dir(dir)
-    {
-        std::filesystem::create_directories(dir);
-        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=SKM Test CA'");
-        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj '/CN=Another CA'");
-        sh("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=127.0.0.1'");
-        sh("printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-           " -out server.pem -days 2 -extfile ext.cnf");
-        pin = "sha256//" + sh("openssl x509 -in server.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl enc -base64");
-        while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.pop_back();
-    }
-    std::string sh(const std::string& cmd)
-    {
-        const auto r = test::run({"/bin/sh", "-c", "cd '" + dir.string() + "' && " + cmd});
-        INFO(cmd << "\n" << r.err);
-        REQUIRE(r.exitCode == 0);
-        return r.out;
-    }
-    std::string path(const char* name) const { return (dir / name).string(); }
-    std::filesystem::path dir;
-    std::string pin;
-};
-} // namespace
-
 TEST_CASE("TLS: the central office's certificate is verified against the provisioned CA, and the pin", "[sync][tls]")
 {
     test::TempDir dir;
-    TestPki pki(dir / "pki");
+    test::TestPki pki(dir / "pki");
     Central central(dir / "central", {"--tls-cert", pki.path("server.pem"), "--tls-key", pki.path("server.key")});
     REQUIRE(central.url().rfind("https://", 0) == 0);
 

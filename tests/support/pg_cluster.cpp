@@ -2,10 +2,7 @@
 
 #include "support/test_util.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,21 +30,6 @@ fs::path postgresBinDir()
     return found.back();
 }
 
-int freeLoopbackPort()
-{
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        if (fd >= 0) close(fd);
-        throw std::runtime_error("no free loopback port");
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 } // namespace
 
 void PgCluster::makeDirectory()
@@ -72,7 +54,7 @@ PgCluster::PgCluster(const StandbyOf& standby) : m_bin(postgresBinDir())
                    &out) != 0) {
         throw std::runtime_error("pg_basebackup failed: " + out);
     }
-    m_port = freeLoopbackPort();
+    m_port = freePort();
     start();
 }
 
@@ -86,7 +68,7 @@ PgCluster::PgCluster() : m_bin(postgresBinDir())
     }
     // Only the loopback address, trusted for the test role; everything else refused.
     std::ofstream(m_dir / "data" / "pg_hba.conf", std::ios::trunc) << "local all skm trust\nhost all skm 127.0.0.1/32 trust\nhost replication skm 127.0.0.1/32 trust\n";
-    m_port = freeLoopbackPort();
+    m_port = freePort();
     start();
     if (runAsOwner({(m_bin / "createdb").string(), "-h", "127.0.0.1", "-p", std::to_string(m_port), "-U", "skm", "skm"}, &out) != 0) {
         throw std::runtime_error("createdb failed: " + out);

@@ -10,6 +10,11 @@
 
 namespace skm::test {
 
+// A TCP port on 127.0.0.1 nobody listens on now (for a server the test starts).
+[[nodiscard]] int freePort();
+// Whether something accepts connections on 127.0.0.1:`port` within `ms`.
+[[nodiscard]] bool waitForPort(int port, int ms);
+
 // A fresh directory under /tmp, removed (with its contents) at scope exit.
 class TempDir {
 public:
