@@ -200,6 +200,9 @@ int main(int argc, char** argv)
     migrateCmd->add_option("--to", migrateTo, "postgresql://USER@HOST/DB: empty, or holding an earlier run of this same migration")->required();
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
+    // Parsed (CLI11 keeps its own copies): a database password given on the command line is blanked
+    // where `ps` reads it, for the rest of the process's life.
+    for (int i = 1; i < argc; ++i) skm::pg::maskPasswordInPlace(argv[i]);
     if (*migrateCmd) return skm::central::runMigrate(migrateFrom, migrateTo);
 
     skm::central::StoreLocation where{dataDir, "", ""};

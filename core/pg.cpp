@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace skm::pg {
@@ -31,6 +32,21 @@ std::string redactUrl(const std::string& url)
     static const std::regex param(R"(([?&\s]|^)(password\s*=\s*)('[^']*'|[^&\s]*))", std::regex::icase);
     std::string out = std::regex_replace(url, userinfo, "$1:***@");
     return std::regex_replace(out, param, "$1$2***");
+}
+
+void maskPasswordInPlace(char* text)
+{
+    if (!text) return;
+    const std::string s = text;
+    static const std::regex userinfo(R"(^[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#]*:([^@/?#]*)@)");
+    static const std::regex param(R"((?:[?&\s]|^)password\s*=\s*('[^']*'|[^&\s]*))", std::regex::icase);
+    const size_t urlAt = s.find("://") == std::string::npos ? 0 : s.rfind('=', s.find("://")) == std::string::npos ? 0 : s.rfind('=', s.find("://")) + 1;
+    std::smatch m;
+    const std::string tail = s.substr(urlAt); // "--database=postgresql://..." as well as the URL alone
+    if (std::regex_search(tail, m, userinfo)) std::fill(text + urlAt + m.position(1), text + urlAt + m.position(1) + m.length(1), '*');
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), param); it != std::sregex_iterator(); ++it) {
+        std::fill(text + (*it).position(1), text + (*it).position(1) + (*it).length(1), '*');
+    }
 }
 
 bool isPostgresUrl(const std::string& text) { return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0; }

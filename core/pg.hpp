@@ -33,6 +33,9 @@ private:
 
 // `url` with its password replaced by "***" (a URL's user:password@, or a password=... parameter).
 [[nodiscard]] std::string redactUrl(const std::string& url);
+// Overwrites, in place, the password of a URL in `text` (as redactUrl finds it) with '*', keeping its
+// length: a command line's argv after parsing, so that `ps` and /proc/PID/cmdline no longer show it.
+void maskPasswordInPlace(char* text);
 // Whether `text` names a PostgreSQL database (postgresql:// or postgres://).
 [[nodiscard]] bool isPostgresUrl(const std::string& text);
 // The first line of a statement, at most 120 characters (for messages).

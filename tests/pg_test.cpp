@@ -1,6 +1,7 @@
 // The central office on PostgreSQL (issue 18), against a real PostgreSQL 15 the tests start
 // themselves (tests/support/pg_cluster.hpp): the client wrapper, the schema and its migrations.
 
+#include "support/central_proc.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/test_util.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -290,4 +292,31 @@ TEST_CASE("a PostgreSQL restart: a connection reconnects between transactions, a
         tx.commit();
     }
     CHECK(fresh->queryInt("SELECT count(*) FROM t") == 2);
+}
+
+TEST_CASE("a database password given on the command line is blanked where ps reads it, and never logged", "[postgres][cli][security]")
+{
+    test::PgCluster pg; // trusts the test role, so any password connects
+    test::TempDir dir;
+    const std::string port = std::to_string(pg.port());
+    for (const std::vector<std::string>& form : std::vector<std::vector<std::string>>{
+             {"--database", "postgresql://skm:S3cretPassw0rd@127.0.0.1:" + port + "/skm"},
+             {"--database=postgresql://skm:S3cretPassw0rd@127.0.0.1:" + port + "/skm"},
+             {"--database", "postgresql://skm@127.0.0.1:" + port + "/skm?password=S3cretPassw0rd&connect_timeout=5"}}) {
+        INFO(form.back());
+        std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data-dir", (dir / "data").string()};
+        args.insert(args.end(), form.begin(), form.end());
+        const int log = ::open((dir / "serve.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        std::string url;
+        const pid_t pid = test::startServe(args, log, &url);
+        ::close(log);
+        std::string cmdline = test::readFile("/proc/" + std::to_string(pid) + "/cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+        CHECK_THAT(cmdline, !Catch::Contains("S3cretPassw0rd"));
+        CHECK_THAT(cmdline, Catch::Contains("**************") && Catch::Contains("127.0.0.1:" + port + "/skm"));
+        const std::string logged = test::readFile(dir / "serve.log");
+        CHECK_THAT(logged, !Catch::Contains("S3cretPassw0rd") && Catch::Contains("visible to every user"));
+    }
 }
