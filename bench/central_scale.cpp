@@ -1,0 +1,142 @@
+// skm-bench-central-scale: many kiosks uploading at once to one or more skm-central replicas, with
+// or without people reading report pages at the same time (bench/central_scale.sh runs it). Every
+// upload is a real signed request of `--batch` new ratings from one of `--devices` devices (ids
+// bench-0 .. bench-N-1, all registered with `--secret`), sent round-robin to the `--url`s by
+// `--threads` senders; `--readers` threads fetch `--page` with `--cookie` meanwhile. Prints one JSON
+// line: uploads, their latency p50/p99 (ms), ratings per second, report pages served and their p50.
+
+#include <core/cli.hpp>
+#include <core/protocol.hpp>
+#include <core/uuid.hpp>
+#include <sync/http_sender.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t wallMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"skm-bench-central-scale: concurrent kiosk uploads (and report readers) against skm-central replicas."};
+    std::vector<std::string> urls;
+    std::string secret, page = "/report", cookie;
+    int devices = 1000, uploads = 2000, batch = 50, threads = 16, readers = 0;
+    int64_t firstSeq = 1'000'000; // above any chain position the preloaded data uses
+    app.add_option("--url", urls, "a replica's URL (repeat for several)")->required();
+    app.add_option("--secret", secret, "the devices' shared secret (hex)")->required();
+    app.add_option("--devices", devices, "devices bench-0 .. bench-N-1");
+    app.add_option("--uploads", uploads, "uploads in all");
+    app.add_option("--batch", batch, "ratings per upload");
+    app.add_option("--threads", threads, "concurrent senders");
+    app.add_option("--readers", readers, "concurrent report readers");
+    app.add_option("--page", page, "the report page the readers fetch");
+    app.add_option("--cookie", cookie, "the readers' session cookie (skm_session=...)");
+    app.add_option("--first-seq", firstSeq, "the chain position of the first uploaded rating per device");
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-bench-central-scale")) return *stop;
+
+    std::atomic<int> next{0}, failed{0};
+    std::atomic<bool> sending{true};
+    std::mutex mutex;
+    std::vector<double> uploadMs, pageMs;
+    std::vector<int64_t> seq(static_cast<size_t>(devices), firstSeq);
+    std::vector<std::mutex> deviceLocks(static_cast<size_t>(devices));
+
+    auto sender = [&] {
+        skm::store::UuidV7Generator gen;
+        for (int n; (n = next++) < uploads;) {
+            const int d = n % devices;
+            const std::string device = "bench-" + std::to_string(d);
+            nlohmann::json ratings = nlohmann::json::array();
+            {
+                std::lock_guard lock(deviceLocks[static_cast<size_t>(d)]);
+                const int64_t t = wallMs();
+                for (int i = 0; i < batch; ++i) {
+                    ratings.push_back({{"id", gen.next(t).str()}, {"score", 1 + (n + i) % 4}, {"created_wall_ms", t - i}, {"created_mono_ms", seq[d]},
+                                       {"boot_id", "bench"}, {"device_id", device}, {"counter", "Loket 1"},
+                                       {"officer_nip", "19800101200501" + std::to_string(1000 + (d * 7 + i) % 500).substr(0, 4)},
+                                       {"case_id", nullptr}, {"service_code", "nib"}, {"reasons", nullptr}, {"comment", nullptr},
+                                       {"suppressed", false}, {"language", "id"}, {"scope", "case"}, {"chain_seq", seq[d]++},
+                                       {"prev_hash", std::string(64, '0')}});
+                }
+            }
+            const std::string body = skm::protocol::gzip(nlohmann::json{{"protocol", 1}, {"device_id", device}, {"ratings", ratings}}.dump());
+            const int64_t ts = wallMs() / 1000;
+            const std::string nonce = skm::protocol::randomHex(16);
+            skm::sync::HttpRequest req;
+            req.url = urls[static_cast<size_t>(n) % urls.size()] + skm::protocol::kUploadPath;
+            req.body = body;
+            req.headers = {{"Content-Type", skm::protocol::kContentType}, {skm::protocol::kHeaderProtocol, "1"}, {skm::protocol::kHeaderDevice, device},
+                           {skm::protocol::kHeaderTimestamp, std::to_string(ts)}, {skm::protocol::kHeaderNonce, nonce},
+                           {skm::protocol::kHeaderSignature,
+                            skm::protocol::sign(secret, skm::protocol::canonicalRequest("POST", skm::protocol::kUploadPath, ts, nonce, body))}};
+            const auto start = Clock::now();
+            const auto res = skm::sync::curlSend(req);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            if (res.status != 200) {
+                if (failed++ < 3) std::cerr << "upload answered " << res.status << ": " << res.body.substr(0, 200) << '\n';
+                continue;
+            }
+            std::lock_guard lock(mutex);
+            uploadMs.push_back(ms);
+        }
+    };
+    auto reader = [&](int r) {
+        while (sending) {
+            skm::sync::HttpRequest req;
+            req.method = "GET";
+            req.url = urls[static_cast<size_t>(r) % urls.size()] + page;
+            req.headers = {{"Cookie", cookie}};
+            const auto start = Clock::now();
+            const auto res = skm::sync::curlSend(req);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            if (res.status != 200) {
+                std::cerr << "report page answered " << res.status << '\n';
+                return;
+            }
+            std::lock_guard lock(mutex);
+            pageMs.push_back(ms);
+        }
+    };
+    const auto start = Clock::now();
+    std::vector<std::thread> readersRunning;
+    for (int r = 0; r < readers; ++r) readersRunning.emplace_back(reader, r);
+    std::vector<std::thread> senders;
+    for (int t = 0; t < threads; ++t) senders.emplace_back(sender);
+    for (auto& t : senders) t.join();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    sending = false;
+    for (auto& t : readersRunning) t.join();
+    nlohmann::json out = {{"uploads", uploadMs.size()},
+                          {"failed", failed.load()},
+                          {"p50_ms", percentile(uploadMs, 0.50)},
+                          {"p99_ms", percentile(uploadMs, 0.99)},
+                          {"ratings_per_s", seconds > 0 ? static_cast<double>(uploadMs.size()) * batch / seconds : 0},
+                          {"pages", pageMs.size()},
+                          {"page_p50_ms", percentile(pageMs, 0.50)}};
+    std::cout << out.dump() << '\n';
+    return failed > 0 ? 1 : 0;
+}
