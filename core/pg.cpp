@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <vector>
 
 namespace skm::pg {
 
@@ -25,28 +26,36 @@ std::string trimmed(const char* s)
 }
 } // namespace
 
+namespace {
+// Where the passwords are in `text`: a URL's user:PASSWORD@ (the URL alone, or after '=' or a space, as
+// in "--database=postgresql://..." or a libpq message), and every password=PASSWORD parameter.
+std::vector<std::pair<size_t, size_t>> passwordSpans(const std::string& text)
+{
+    static const std::regex userinfo(R"((?:^|[=\s])[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#\s]*:([^@/?#\s]*)@)");
+    static const std::regex param(R"((?:[?&\s]|^)password\s*=\s*('[^']*'|[^&\s]*))", std::regex::icase);
+    std::vector<std::pair<size_t, size_t>> spans;
+    for (const std::regex* re : {&userinfo, &param}) {
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), *re); it != std::sregex_iterator(); ++it) {
+            spans.emplace_back(static_cast<size_t>((*it).position(1)), static_cast<size_t>((*it).length(1)));
+        }
+    }
+    std::sort(spans.begin(), spans.end());
+    return spans;
+}
+} // namespace
+
 std::string redactUrl(const std::string& url)
 {
-    // scheme://user:secret@host -> scheme://user:***@host; password=secret -> password=***
-    static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#]*):[^@/?#]*@)");
-    static const std::regex param(R"(([?&\s]|^)(password\s*=\s*)('[^']*'|[^&\s]*))", std::regex::icase);
-    std::string out = std::regex_replace(url, userinfo, "$1:***@");
-    return std::regex_replace(out, param, "$1$2***");
+    std::string out = url;
+    const auto spans = passwordSpans(url);
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->first, it->second, "***"); // from the end: offsets stay true
+    return out;
 }
 
 void maskPasswordInPlace(char* text)
 {
     if (!text) return;
-    const std::string s = text;
-    static const std::regex userinfo(R"(^[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#]*:([^@/?#]*)@)");
-    static const std::regex param(R"((?:[?&\s]|^)password\s*=\s*('[^']*'|[^&\s]*))", std::regex::icase);
-    const size_t urlAt = s.find("://") == std::string::npos ? 0 : s.rfind('=', s.find("://")) == std::string::npos ? 0 : s.rfind('=', s.find("://")) + 1;
-    std::smatch m;
-    const std::string tail = s.substr(urlAt); // "--database=postgresql://..." as well as the URL alone
-    if (std::regex_search(tail, m, userinfo)) std::fill(text + urlAt + m.position(1), text + urlAt + m.position(1) + m.length(1), '*');
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), param); it != std::sregex_iterator(); ++it) {
-        std::fill(text + (*it).position(1), text + (*it).position(1) + (*it).length(1), '*');
-    }
+    for (const auto& [at, length] : passwordSpans(text)) std::fill(text + at, text + at + length, '*');
 }
 
 bool isPostgresUrl(const std::string& text) { return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0; }
