@@ -5,6 +5,7 @@
 // `--threads` senders; `--readers` threads fetch `--page` with `--cookie` meanwhile. Prints one JSON
 // line: uploads, their latency p50/p99 (ms), ratings per second, report pages served and their p50.
 
+#include <core/chain.hpp>
 #include <core/cli.hpp>
 #include <core/protocol.hpp>
 #include <core/uuid.hpp>
@@ -63,6 +64,7 @@ int main(int argc, char** argv)
     std::mutex mutex;
     std::vector<double> uploadMs, pageMs;
     std::vector<int64_t> seq(static_cast<size_t>(devices), firstSeq);
+    std::vector<std::string> prev(static_cast<size_t>(devices), skm::store::kChainGenesis); // each device's chain, as a kiosk keeps it
     std::vector<std::mutex> deviceLocks(static_cast<size_t>(devices));
 
     auto sender = [&] {
@@ -75,12 +77,16 @@ int main(int argc, char** argv)
                 std::lock_guard lock(deviceLocks[static_cast<size_t>(d)]);
                 const int64_t t = wallMs();
                 for (int i = 0; i < batch; ++i) {
-                    ratings.push_back({{"id", gen.next(t).str()}, {"score", 1 + (n + i) % 4}, {"created_wall_ms", t - i}, {"created_mono_ms", seq[d]},
-                                       {"boot_id", "bench"}, {"device_id", device}, {"counter", "Loket 1"},
-                                       {"officer_nip", "19800101200501" + std::to_string(1000 + (d * 7 + i) % 500).substr(0, 4)},
+                    const std::string id = gen.next(t).str(), nip = "19800101200501" + std::to_string(1000 + (d * 7 + i) % 500).substr(0, 4);
+                    const int score = 1 + (n + i) % 4;
+                    std::string& p = prev[static_cast<size_t>(d)];
+                    ratings.push_back({{"id", id}, {"score", score}, {"created_wall_ms", t - i}, {"created_mono_ms", seq[d]},
+                                       {"boot_id", "bench"}, {"device_id", device}, {"counter", "Loket 1"}, {"officer_nip", nip},
                                        {"case_id", nullptr}, {"service_code", "nib"}, {"reasons", nullptr}, {"comment", nullptr},
-                                       {"suppressed", false}, {"language", "id"}, {"scope", "case"}, {"chain_seq", seq[d]++},
-                                       {"prev_hash", std::string(64, '0')}});
+                                       {"suppressed", false}, {"language", "id"}, {"scope", "case"}, {"chain_seq", seq[d]}, {"prev_hash", p}});
+                    p = skm::store::chainHash(p, skm::store::ChainFields{id, score, t - i, seq[d], "bench", "Loket 1", nip, std::nullopt, std::string("nib"),
+                                                                         false, "id", "case"});
+                    ++seq[d];
                 }
             }
             const std::string body = skm::protocol::gzip(nlohmann::json{{"protocol", 1}, {"device_id", device}, {"ratings", ratings}}.dump());

@@ -16,6 +16,7 @@
 #include "publish.hpp"
 #include "server.hpp"
 
+#include <central/rollups/rollups.hpp>
 #include <central/reports/listings.hpp>
 #include <central/reports/office_report.hpp>
 #include <central/reports/score_formats.hpp>
@@ -199,6 +200,12 @@ int main(int argc, char** argv)
     migrateCmd->add_option("--from", migrateFrom, "the data directory holding central.db (stop the service first)")->required()->check(CLI::ExistingDirectory);
     migrateCmd->add_option("--to", migrateTo, "postgresql://USER@HOST/DB: empty, or holding an earlier run of this same migration")->required();
 
+    CLI::App* rollupsCmd = app.add_subcommand("rollups", "the daily rollups the reports read: verify compares them (and each rating's chain state) "
+                                                         "with a recomputation from the records (exit 1 if any differ); rebuild recomputes them (uploads wait)");
+    std::string rollupsAction;
+    rollupsCmd->add_option("ACTION", rollupsAction, "verify or rebuild")->required()->check(CLI::IsMember({"verify", "rebuild"}));
+    storeOptions(rollupsCmd);
+
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
     // Parsed (CLI11 keeps its own copies): a database password given on the command line is blanked
     // where `ps` reads it, for the rest of the process's life.
@@ -227,6 +234,7 @@ int main(int argc, char** argv)
     }
     try {
         skm::central::CentralStore store(where);
+        if (*rollupsCmd) return skm::central::rollup::runCommand(store.connection(), rollupsAction);
         if (*backupCmd) {
             if (std::filesystem::exists(backupOut)) {
                 std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";

@@ -6,6 +6,7 @@
 #include <central/reports/score_formats.hpp>
 #include <central/reports/scores.hpp>
 #include <central/store/pg_schema.hpp>
+#include <central/rollups/rollups.hpp>
 
 #include <core/pg.hpp>
 
@@ -165,10 +166,15 @@ MigrationSummary migrateToPostgres(const std::filesystem::path& dataDir, const s
                                  " in central.db: the target holds other data");
         }
     }
-    // The same chains, device by device, and the same report, figure by figure.
+    // The target's rollups and chain states from what it now holds, on central.db's day offset.
+    (void)rollup::rebuild(*target, rollup::dayOffsetMs(*source));
+    // The same chains, device by device (recomputed from the ratings, and as the reports read them),
+    // and the same report, figure by figure.
     for (const auto& row : source->query("SELECT id FROM devices ORDER BY id").rows) {
-        const nlohmann::json here = chainJson(checkChain(*source, row.text(0))), there = chainJson(checkChain(*target, row.text(0)));
-        if (here != there) throw MigrationError("device " + row.text(0) + "'s chain differs after the copy: " + here.dump() + " against " + there.dump());
+        const nlohmann::json here = chainJson(checkChainFromRows(*source, row.text(0))), there = chainJson(checkChainFromRows(*target, row.text(0)));
+        if (here != there || chainJson(checkChain(*target, row.text(0))) != there) {
+            throw MigrationError("device " + row.text(0) + "'s chain differs after the copy: " + here.dump() + " against " + there.dump());
+        }
         ++summary.devicesChecked;
     }
     const auto officers = publishedOfficers(dataDir);

@@ -20,9 +20,10 @@ set(SKM_LAYERS
   "kiosk/ui|core kiosk/store kiosk/config kiosk/roster"
   "kiosk/app|core kiosk/store kiosk/config kiosk/roster kiosk/maintenance kiosk/session kiosk/ui sync"
   "sync|core kiosk/store kiosk/config kiosk/roster"
-  "central/store|core"
-  "central/reports|core"
-  "central|core central/store central/reports")
+  "central/rollups|core"
+  "central/store|core central/rollups"
+  "central/reports|core central/rollups"
+  "central|core central/store central/reports central/rollups")
 # The GUI's headers (Dear ImGui and its backends, GLFW, OpenGL) and the parts that may include them.
 set(SKM_GUI_HEADERS "^(imgui[a-z_]*\\.h|imgui/|backends/|GLFW/|GL/|GLES[0-9]*/|EGL/|KHR/|epoxy/|SDL[0-9]*/)")
 set(SKM_GUI_PARTS "kiosk/ui" "kiosk/app")

@@ -430,6 +430,8 @@ TEST_CASE("central: what a device sent is escaped on the pages, under a policy w
         store::Database db((dir / "central" / "central.db").string(), SQLITE_OPEN_READWRITE);
         db.exec(R"(UPDATE ratings SET officer_nip = '<base href="//evil.test/"><style>*{}</style>')");
     }
+    // Written by hand past the ingest: the daily rollups the pages read recomputed, as docs/operations.md says.
+    REQUIRE(test::run({(test::binDir() / "skm-central").string(), "rollups", "rebuild", "--data-dir", (dir / "central").string()}).exitCode == 0);
     const int port = test::portOf(central.url());
     const Answer login = roundTrip(port, loginRequest(port, "admin", "sandi-admin-123", "Origin: http://" + host(port) + "\r\n"));
     REQUIRE(login.status == 303);

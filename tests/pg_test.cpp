@@ -16,6 +16,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -40,11 +41,11 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
     CHECK(first.to == central::latestPgCentralSchema());
     // The same tables as central.db (less SQLite's own): records, devices, nonces and the accounts.
     for (const char* table : {"devices", "nonces", "ratings", "sessions", "cases", "audit_events", "survey_responses", "ingest_conflicts", "users",
-                              "web_sessions", "signin_links", "login_throttle"}) {
+                              "web_sessions", "signin_links", "login_throttle", "rollup_meta", "rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) {
         INFO(table);
         CHECK(c.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", {std::string(table)}) == 1);
     }
-    CHECK(tableCount(c) == 12); // and the sign-in throttle (version 2)
+    CHECK(tableCount(c) == 17); // and the sign-in throttle (version 2), the daily rollups (version 3)
     const central::PgMigrateReport again = central::migratePg(c);
     CHECK(again.from == central::latestPgCentralSchema());
     CHECK(again.to == again.from);
@@ -190,6 +191,27 @@ TEST_CASE("skm-central takes its database from --database or the config file, re
     CHECK_FALSE(std::filesystem::exists(dir / "data" / "central.db"));
     pg::Connection c(pg.url());
     CHECK(c.queryInt("SELECT count(*) FROM devices WHERE id = 'kiosk-1'") == 1);
+    // The example the package installs (config/central.example.toml): as shipped it names no database
+    // (SQLite in --data-dir); with its database line uncommented and pointed here, PostgreSQL.
+    {
+        const std::string example = test::readFile(test::sourceDir() / "config" / "central.example.toml");
+        const std::string shipped = (dir / "shipped.toml").string();
+        std::ofstream(shipped) << example;
+        auto e = test::run({bin, "device", "add", "kiosk-ex", "--out", (dir / "ex.json").string(), "--url", "http://127.0.0.1:8443", "--data-dir",
+                            (dir / "ex-data").string(), "--config", shipped});
+        CHECK(e.exitCode == 0);
+        CHECK(std::filesystem::exists(dir / "ex-data" / "central.db"));
+        const std::string edited =
+            std::regex_replace(example, std::regex(R"(# database = "postgresql://[^"]*")"), "database = \"" + pg.url() + "\"");
+        REQUIRE(edited != example);
+        std::ofstream(dir / "edited.toml") << edited;
+        e = test::run({bin, "device", "add", "kiosk-ex", "--out", (dir / "ex.json").string(), "--url", "http://127.0.0.1:8443", "--data-dir",
+                       (dir / "ex-data2").string(), "--config", (dir / "edited.toml").string()});
+        INFO(e.err);
+        CHECK(e.exitCode == 0);
+        CHECK_FALSE(std::filesystem::exists(dir / "ex-data2" / "central.db"));
+        CHECK(c.queryInt("SELECT count(*) FROM devices WHERE id = 'kiosk-ex'") == 1);
+    }
     // --database wins over the file; the same id there again is refused as on SQLite.
     std::filesystem::remove(dir / "p.json");
     r = deviceAdd({"--config", (dir / "central.toml").string(), "--database", pg.url()});

@@ -151,6 +151,11 @@ TEST_CASE("replicas: the same batch reaching two replicas at the same instant is
     auto db = a.db();
     CHECK(db->queryInt("SELECT count(DISTINCT id) FROM ratings") == expected);
     CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+    // Each replica recomputed the device's days under the device's lock: the rollups hold every rating once.
+    CHECK(db->queryInt("SELECT sum(f1 + f2 + f3 + f4 + suppressed) FROM rollup_groups") == expected);
+    const auto verified = test::run({(test::binDir() / "skm-central").string(), "rollups", "verify", "--data-dir", (dir / "a").string(), "--database", engine.url});
+    INFO(verified.out << verified.err);
+    CHECK(verified.exitCode == 0);
 }
 
 TEST_CASE("replicas: a report sign-in on one replica holds on another, a one-time link works once across them, and each shows what the other stored",
@@ -336,6 +341,12 @@ TEST_CASE("replicas: a kiosk's sync spread over two replicas behind a faulty lin
     INFO(chain.dump());
     CHECK(chain["ok"] == true);
     CHECK(chain["linked"] == kRatings);
+    // The daily rollups the reports read, kept by every upload on whichever replica, killed or not,
+    // equal a recomputation from the records, and so does every rating's chain state.
+    const auto verified = test::run({bin("skm-central"), "rollups", "verify", "--data-dir", a.dataDir.string(), "--database", pg.url()});
+    INFO(verified.out << verified.err);
+    CHECK(verified.exitCode == 0);
+    CHECK_THAT(verified.out, Catch::Contains("identical"));
     std::set<int> used;
     int cutOff = 0, storageFailed = 0, resetAfterStored = 0, internalErrors = 0;
     for (const auto& r : proxy.log()) {

@@ -6,6 +6,30 @@ namespace skm::central {
 
 ChainCheck checkChain(sql::Connection& db, const std::string& deviceId)
 {
+    // What each upload keeps (central/store/rollups.hpp): the device's chained ratings and chain
+    // starts day by day, and on each rating its state; only the ratings not linked are read.
+    constexpr size_t kListMax = 100;
+    ChainCheck c;
+    const sql::Row counts = *db.one("SELECT coalesce(sum(chained), 0), coalesce(sum(chain_starts), 0) FROM rollup_devices WHERE device_id = $1", {deviceId});
+    c.checked = counts.integer(0);
+    c.restarts = counts.integer(1) > 1 ? counts.integer(1) - 1 : 0;
+    db.each("SELECT id, chain_seq, chain_state, chain_missing FROM ratings WHERE device_id = $1 AND chain_state > 0 ORDER BY chain_seq, id", {deviceId},
+            [&](const sql::Row& bad) {
+                const int64_t seq = bad.integer(1);
+                if (bad.integer(2) == 1) {
+                    ++c.gapCount;
+                    c.missing += bad.integer(3);
+                    if (c.gaps.size() < kListMax) c.gaps.push_back({seq - bad.integer(3), seq - 1, bad.text(0)});
+                } else {
+                    ++c.breakCount;
+                    if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.text(0)});
+                }
+            });
+    return c;
+}
+
+ChainCheck checkChainFromRows(sql::Connection& db, const std::string& deviceId)
+{
     // A rating is linked when its prev_hash is the hash computed here of the device's rating one
     // position earlier (or the genesis value at position 1). Otherwise: a gap if no rating of that
     // position arrived (not sent yet, rejected, or deleted on the device), a break if one did and its

@@ -36,8 +36,13 @@ struct ChainCheck {
     [[nodiscard]] bool ok() const { return gapCount == 0 && breakCount == 0 && restarts == 0; }
 };
 
-// Checks `deviceId`'s ratings in `db` (a central.db connection; read-only is enough).
+// Checks `deviceId`'s ratings in `db` (read-only is enough) from what each upload keeps: the chain
+// state on each rating and the daily rollups (central/store/rollups.hpp). Reads only the ratings that
+// are not linked, however long the chain.
 [[nodiscard]] ChainCheck checkChain(sql::Connection& db, const std::string& deviceId);
+// The same check recomputed from every rating of the device (`skm-central migrate` compares the two
+// copies with it, and the tests compare it with checkChain).
+[[nodiscard]] ChainCheck checkChainFromRows(sql::Connection& db, const std::string& deviceId);
 // The chain checks of one report: each device's checked once, on first asking, and remembered (the
 // office report and the scores' device signals ask for the same devices in one read transaction).
 class ChainChecks {

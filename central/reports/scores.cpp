@@ -3,6 +3,8 @@
 #include "office_report.hpp"
 #include "survey_ikm.hpp"
 
+#include <central/rollups/rollups.hpp>
+
 #include <core/ikm.hpp>
 
 #include <nlohmann/json.hpp>
@@ -76,155 +78,67 @@ struct Groups {
     }
 };
 
-// The period's ratings, read in one pass and counted by what they are scored under (a hash map is
-// cheaper than SQL's GROUP BY, which sorts), with what the integrity signals need on the way.
-struct RatingKey {
-    std::string nip, service, counter; // counter: "DEVICE/COUNTER"
-    int score;
-    bool suppressed;
-    std::string reasons; // the JSON array as uploaded
-};
-struct RatingPass {
-    std::unordered_map<std::string, std::pair<RatingKey, int64_t>> groups;
-    std::unordered_map<std::string, std::vector<int64_t>> officerTimes;         // counted ratings' tap times
-    std::unordered_map<std::string, int64_t> withoutCase;                       // per NIP
-    std::unordered_map<std::string, std::pair<std::string, int64_t>> topByCase; // case id -> (NIP, tap time) of a 4
-    std::unordered_map<std::string, std::vector<SeqPoint>> deviceSeq;
+// The period's figures (central/rollups/rollups.hpp: whole days from the daily rollups, grouped by the
+// engine; part-days from the records) into every group they count in, with the officers' signals'
+// counts on the way.
+struct OfficerCounts {
+    int64_t withoutCase = 0, fastTop = 0, longestRun = 0;
+    std::set<std::string> ratedOn; // devices the officer was rated on
 };
 
-RatingPass readRatings(sql::Connection& db, const Period& period)
+std::unordered_map<std::string, OfficerCounts> count(Groups& g, const rollup::Slice& period)
 {
-    RatingPass p;
-    std::string key;
-    db.each("SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id, counter, score, suppressed, created_wall_ms,"
-            " case_id, chain_seq, boot_id, created_mono_ms, coalesce(reasons, '') FROM ratings WHERE created_wall_ms >= $1 AND created_wall_ms < $2",
-            {period.fromMs, period.toMs}, [&](const sql::Row& q) {
-        key.clear();
-        for (int col = 0; col < 4; ++col) {
-            key += q.text(col);
-            key += '\x1f';
+    std::unordered_map<std::string, OfficerCounts> officers;
+    for (const auto& [k, f] : period.groups) {
+        const std::string counter = k.device + "/" + k.counter;
+        int64_t counted = 0, sum = 0;
+        for (size_t i = 0; i < f.faces.size(); ++i) {
+            counted += f.faces[i];
+            sum += static_cast<int64_t>(i + 1) * f.faces[i];
         }
-        key += static_cast<char>('0' + q.integer(4));
-        key += q.integer(5) ? 's' : 'c';
-        key += q.text(11);
-        auto it = p.groups.find(key);
-        if (it == p.groups.end()) {
-            RatingKey k{q.text(0), q.text(1), q.text(2) + "/" + q.text(3), static_cast<int>(q.integer(4)), q.integer(5) != 0,
-                        q.text(11)};
-            it = p.groups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
+        IkmTally surveys;
+        surveys.unsur = f.unsur;
+        surveys.responses = f.surveys;
+        for (Acc* a : g.of(k.nip, k.service, counter)) {
+            a->s.suppressed += f.suppressed;
+            a->s.ratings += counted;
+            for (size_t i = 0; i < f.faces.size(); ++i) a->s.faces[i] += f.faces[i];
+            a->sum += sum;
+            a->s.casesLogged += f.casesLogged;
+            a->s.casesRated += f.casesRated;
+            a->survey.merge(surveys);
         }
-        ++it->second.second;
-        if (q.integer(5) == 0) {
-            const int64_t when = q.integer(6);
-            std::string n = q.text(0);
-            if (!n.empty()) {
-                p.officerTimes[n].push_back(when);
-                if (q.isNull(7)) ++p.withoutCase[n];
-                else if (q.integer(4) == 4) p.topByCase.emplace(q.text(7), std::make_pair(std::move(n), when));
-            }
+        if (k.nip.empty()) {
+            g.office.s.counterLevel += counted;
+            g.byCounter[counter].s.counterLevel += counted;
+            g.surveysWithoutOfficer.merge(surveys);
+        } else {
+            OfficerCounts& o = officers[k.nip];
+            o.withoutCase += f.withoutCase;
+            o.fastTop += f.fastTop;
+            if (counted + f.suppressed > 0) o.ratedOn.insert(k.device);
         }
-        if (!q.isNull(8)) {
-            p.deviceSeq[q.text(2)].push_back({q.integer(8), std::hash<std::string>{}(q.text(9)), q.integer(6), q.integer(10)});
-        }
-    });
-    return p;
-}
-
-void countRatings(Groups& g, const RatingPass& ratings)
-{
-    for (const auto& [unused, group] : ratings.groups) {
-        const RatingKey& k = group.first;
-        const int64_t n = group.second;
-        if (k.score < 1 || k.score > 4) continue;
-        std::vector<std::string> reasons;
-        if (!k.suppressed && !k.reasons.empty()) {
-            const nlohmann::json codes = nlohmann::json::parse(k.reasons, nullptr, false);
-            if (codes.is_array()) {
-                for (const auto& c : codes) {
-                    if (c.is_string()) reasons.push_back(c.get<std::string>());
-                }
-            }
-        }
-        for (Acc* a : g.of(k.nip, k.service, k.counter)) {
-            if (k.suppressed) {
-                a->s.suppressed += n;
-                continue;
-            }
-            a->s.ratings += n;
-            a->s.faces[static_cast<size_t>(k.score - 1)] += n;
-            a->sum += n * k.score;
-            for (const auto& code : reasons) (k.score <= 2 ? a->s.reasonsLow : a->s.reasonsHigh)[code] += n;
-        }
-        if (k.nip.empty() && !k.suppressed) {
-            g.office.s.counterLevel += n;
-            g.byCounter[k.counter].s.counterLevel += n;
+        if (k.service.empty()) g.surveysWithoutService.merge(surveys);
+    }
+    for (const auto& [kc, n] : period.reasons) {
+        const auto& [k, code] = kc;
+        for (Acc* a : g.of(k.nip, k.service, k.device + "/" + k.counter)) {
+            if (n[0] > 0) a->s.reasonsLow[code] += n[0];
+            if (n[1] > 0) a->s.reasonsHigh[code] += n[1];
         }
     }
-}
-
-// The period's cases, logged and rated, counted the same way; returns the fast 4s per officer (a 4
-// tapped within 2 s of its case being opened; a case opened a minute before the period still counts).
-std::unordered_map<std::string, int64_t> countCases(Groups& g, sql::Connection& db, const Period& period, const RatingPass& ratings)
-{
-    struct CaseKey {
-        std::string nip, service, counter;
-        bool rated;
-    };
-    std::unordered_map<std::string, std::pair<CaseKey, int64_t>> groups;
-    std::unordered_map<std::string, int64_t> fastTop;
-    std::string key;
-    db.each("SELECT nip, service_code, device_id, counter, status, id, opened_wall_ms FROM cases WHERE opened_wall_ms >= $1 AND opened_wall_ms < $2",
-            {period.fromMs - 60000, period.toMs}, [&](const sql::Row& c) {
-        if (!ratings.topByCase.empty()) {
-            if (const auto t = ratings.topByCase.find(c.text(5)); t != ratings.topByCase.end()) {
-                const int64_t after = t->second.second - c.integer(6);
-                if (after >= 0 && after < 2000) ++fastTop[t->second.first];
-            }
-        }
-        if (c.integer(6) < period.fromMs) return; // before the period: only for the check above
-        key.clear();
-        for (int col = 0; col < 5; ++col) {
-            key += c.text(col);
-            key += '\x1f';
-        }
-        auto it = groups.find(key);
-        if (it == groups.end()) {
-            CaseKey k{c.text(0), c.text(1), c.text(2) + "/" + c.text(3), c.text(4) == "rated"};
-            it = groups.emplace(key, std::make_pair(std::move(k), int64_t{0})).first;
-        }
-        ++it->second.second;
-    });
-    for (const auto& [unused, group] : groups) {
-        const CaseKey& k = group.first;
-        const int64_t n = group.second;
-        for (Acc* a : {&g.office, &g.byCounter[k.counter], &g.byOfficer[k.nip], &g.byUnit[g.unitOf(k.nip)], &g.byService[k.service]}) {
-            a->s.casesLogged += n;
-            if (k.rated) a->s.casesRated += n;
-        }
+    for (const auto& [deviceNip, run] : period.runs) {
+        OfficerCounts& o = officers[deviceNip.second];
+        o.longestRun = std::max(o.longestRun, run);
     }
-    return fastTop;
+    return officers;
 }
 
-// The period's complete survey responses, into each group's IKM.
-void countSurveys(Groups& g, sql::Connection& db, const Period& period)
+// Devices: clock jumps, counter-level taps, the chain check. Returns the devices whose chain has gaps
+// or breaks.
+std::set<std::string> deviceSignals(ScoreReport& r, ChainChecks& chains, const rollup::Slice& period, const Groups& g)
 {
-    db.each("SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), device_id || '/' || counter, body FROM survey_responses"
-            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms < $2",
-            {period.fromMs, period.toMs}, [&](const sql::Row& sv) {
-        const nlohmann::json body = nlohmann::json::parse(sv.text(3), nullptr, false);
-        IkmTally probe;
-        if (!probe.add(body)) return;
-        for (Acc* a : g.of(sv.text(0), sv.text(1), sv.text(2))) (void)a->survey.add(body);
-        if (sv.text(0).empty()) (void)g.surveysWithoutOfficer.add(body);
-        if (sv.text(1).empty()) (void)g.surveysWithoutService.add(body);
-    });
-}
-
-// Devices: clock jumps along the chain, counter-level taps, the chain check. Returns the devices
-// whose chain has gaps or breaks.
-std::set<std::string> deviceSignals(ScoreReport& r, ChainChecks& chains, const RatingPass& ratings, const Groups& g)
-{
-    for (const auto& [device, points] : ratings.deviceSeq) r.devices[device].clockJumps = clockJumps(points);
+    for (const auto& [device, d] : period.devices) r.devices[device].clockJumps = d.clockJumps;
     for (const auto& [counter, a] : g.byCounter) r.devices[counter.substr(0, counter.find('/'))].counterLevel += a.s.counterLevel;
     std::set<std::string> troubled;
     for (auto& [device, d] : r.devices) {
@@ -234,20 +148,18 @@ std::set<std::string> deviceSignals(ScoreReport& r, ChainChecks& chains, const R
     return troubled;
 }
 
-void officerSignals(ScoreReport& r, const RatingPass& ratings, const std::unordered_map<std::string, int64_t>& fastTop, const std::set<std::string>& troubled)
+void officerSignals(ScoreReport& r, const std::unordered_map<std::string, OfficerCounts>& counts, const std::set<std::string>& troubled)
 {
-    std::unordered_map<std::string, std::set<std::string>> officerDevices;
-    for (const auto& [unused, group] : ratings.groups) {
-        if (group.first.nip.empty()) continue;
-        const std::string device = group.first.counter.substr(0, group.first.counter.find('/'));
-        if (troubled.count(device)) officerDevices[group.first.nip].insert(device);
-    }
     for (OfficerScore& o : r.officers) {
+        const auto c = counts.find(o.nip);
+        if (c == counts.end()) continue;
         OfficerSignals& s = o.signals;
-        if (auto f = fastTop.find(o.nip); f != fastTop.end()) s.fastTopAfterCase = f->second;
-        if (auto w = ratings.withoutCase.find(o.nip); w != ratings.withoutCase.end()) s.withoutCase = w->second;
-        if (auto t = ratings.officerTimes.find(o.nip); t != ratings.officerTimes.end()) s.longestEqualRun = longestEqualRun(t->second);
-        if (auto d = officerDevices.find(o.nip); d != officerDevices.end()) s.devicesWithChainProblems.assign(d->second.begin(), d->second.end());
+        s.fastTopAfterCase = c->second.fastTop;
+        s.withoutCase = c->second.withoutCase;
+        s.longestEqualRun = c->second.longestRun;
+        for (const std::string& device : c->second.ratedOn) {
+            if (troubled.count(device)) s.devicesWithChainProblems.push_back(device);
+        }
     }
 }
 
@@ -264,10 +176,8 @@ ScoreReport computeScores(sql::Connection& db, const Period& period, const std::
     ScoreReport r;
     r.period = period;
     Groups g(officers);
-    const RatingPass ratings = readRatings(db, period);
-    countRatings(g, ratings);
-    const auto fastTop = countCases(g, db, period, ratings);
-    countSurveys(g, db, period);
+    const rollup::Slice figures = rollup::readPeriod(db, period.fromMs, period.toMs);
+    const auto counts = count(g, figures);
 
     finish(g.office);
     r.office = g.office.s;
@@ -278,8 +188,8 @@ ScoreReport computeScores(sql::Connection& db, const Period& period, const std::
     }
     r.surveysWithoutOfficer = g.surveysWithoutOfficer;
     r.surveysWithoutService = g.surveysWithoutService;
-    const std::set<std::string> troubled = deviceSignals(r, chains, ratings, g);
-    officerSignals(r, ratings, fastTop, troubled);
+    const std::set<std::string> troubled = deviceSignals(r, chains, figures, g);
+    officerSignals(r, counts, troubled);
     std::sort(r.officers.begin(), r.officers.end(), [](const OfficerScore& a, const OfficerScore& b) {
         return std::tie(a.unit, a.name, a.nip) < std::tie(b.unit, b.name, b.nip);
     });

@@ -4,6 +4,8 @@
 #include "pg_schema.hpp"
 #include "schema.hpp"
 
+#include <central/rollups/rollups.hpp>
+
 #include <core/chain.hpp>
 #include <core/protocol.hpp>
 
@@ -17,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <iostream>
+#include <limits>
 
 namespace skm::central {
 
@@ -53,6 +56,34 @@ void createPrivate(const std::filesystem::path& file)
     if (fd < 0) return; // it exists (kept, made private after the version check), or SQLite will say why it cannot be made
     (void)::fchmod(fd, 0600); // the umask may have taken more than 0177; 0600 exactly
     ::close(fd);
+}
+
+// What an upload changed, for the rollups: the chain positions and times of the records it stored or
+// updated (a case also on the day 2 s after it opened, where a fast 4 for it would fall).
+rollup::Touched touchedBy(const nlohmann::json& body, const UploadResults& out)
+{
+    rollup::Touched t;
+    auto changed = [&](const char* kind, size_t i) {
+        const auto it = out.find(kind);
+        return it != out.end() && i < it->second.size() && (it->second[i].status == "stored" || it->second[i].status == "updated");
+    };
+    auto each = [&](const char* kind, const auto& f) {
+        if (!body.contains(kind) || !body[kind].is_array()) return;
+        for (size_t i = 0; i < body[kind].size(); ++i) {
+            if (changed(kind, i)) f(body[kind][i]);
+        }
+    };
+    each("ratings", [&](const nlohmann::json& r) {
+        t.chainSeqs.push_back(r["chain_seq"].get<int64_t>());
+        t.times.push_back(r["created_wall_ms"].get<int64_t>());
+    });
+    each("cases", [&](const nlohmann::json& c) {
+        const int64_t opened = c["opened_wall_ms"].get<int64_t>();
+        t.times.push_back(opened);
+        if (opened < std::numeric_limits<int64_t>::max() - 2000) t.times.push_back(opened + 1999);
+    });
+    each("surveys", [&](const nlohmann::json& s) { t.times.push_back(s["started_wall_ms"].get<int64_t>()); });
+    return t;
 }
 
 } // namespace
@@ -111,6 +142,11 @@ CentralStore::CentralStore(const StoreLocation& where) : m_where(where)
     } else {
         m_db = openSqlite(where.dataDir);
     }
+    try {
+        rollup::ensureBuilt(*m_db); // once, for a database from before them
+    } catch (const sql::Error& e) {
+        throw CentralError(std::string("cannot build the daily rollups: ") + e.what());
+    }
 }
 
 void CentralStore::addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs)
@@ -168,10 +204,14 @@ UploadResults CentralStore::ingest(const std::string& deviceId, const nlohmann::
     std::lock_guard lock(m_mutex);
     UploadResults out;
     sql::Transaction tx(*m_db);
+    // One upload of a device at a time, on every replica: its days' rollups are recomputed below from
+    // what is stored, and two uploads recomputing the same day at once would each miss the other's rows.
+    (void)m_db->query(std::string("SELECT id FROM devices WHERE id = $1") + m_db->forUpdate(), {deviceId});
     if (body.contains("ratings")) out["ratings"] = ingestRatings(deviceId, body["ratings"], nowMs);
     for (const RecordKind& kind : recordKinds()) {
         if (body.contains(kind.key)) out[kind.key] = ingestRecords(kind, deviceId, body[kind.key], nowMs);
     }
+    rollup::refresh(*m_db, deviceId, touchedBy(body, out));
     tx.commit();
     return out;
 }

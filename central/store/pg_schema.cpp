@@ -1,6 +1,7 @@
 #include "pg_schema.hpp"
 
 #include "central_store.hpp"
+#include "schema.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -152,6 +153,7 @@ CREATE TABLE login_throttle (
 );
 CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
 )sql"},
+        {3, "daily rollups and the chain state of each rating (central.db's schema 8)", kRollupSchemaSql},
     };
     return all;
 }

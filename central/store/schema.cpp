@@ -2,6 +2,53 @@
 
 namespace skm::central {
 
+// Schema 8, and the same text on PostgreSQL (its schema 3): types both engines take, no engine's own clauses.
+const char* const kRollupSchemaSql = R"sql(
+-- Daily rollups (central/rollups/rollups.hpp): per office-local day x device x counter x officer x
+-- service, what the scores, the IKM and the integrity signals need, recomputed by each upload for the
+-- days it touched. Built from the records when first opened (rollup_meta then holds the day's offset).
+CREATE TABLE rollup_meta (
+    one           INTEGER PRIMARY KEY CHECK (one = 1),
+    day_offset_ms BIGINT NOT NULL              -- a day is floor((ms + day_offset_ms) / 86400000)
+);
+CREATE TABLE rollup_groups (
+    day BIGINT NOT NULL, device_id TEXT NOT NULL, counter TEXT NOT NULL, officer_nip TEXT NOT NULL, service_code TEXT NOT NULL,
+    f1 BIGINT NOT NULL, f2 BIGINT NOT NULL, f3 BIGINT NOT NULL, f4 BIGINT NOT NULL, -- counted ratings per face
+    suppressed BIGINT NOT NULL, without_case BIGINT NOT NULL, fast_top BIGINT NOT NULL,
+    cases_logged BIGINT NOT NULL, cases_rated BIGINT NOT NULL,
+    surveys BIGINT NOT NULL,                   -- complete responses, and their answers per unsur:
+    u1_n BIGINT NOT NULL, u1_sum BIGINT NOT NULL, u2_n BIGINT NOT NULL, u2_sum BIGINT NOT NULL, u3_n BIGINT NOT NULL, u3_sum BIGINT NOT NULL,
+    u4_n BIGINT NOT NULL, u4_sum BIGINT NOT NULL, u5_n BIGINT NOT NULL, u5_sum BIGINT NOT NULL, u6_n BIGINT NOT NULL, u6_sum BIGINT NOT NULL,
+    u7_n BIGINT NOT NULL, u7_sum BIGINT NOT NULL, u8_n BIGINT NOT NULL, u8_sum BIGINT NOT NULL, u9_n BIGINT NOT NULL, u9_sum BIGINT NOT NULL,
+    PRIMARY KEY (day, device_id, counter, officer_nip, service_code)
+);
+CREATE TABLE rollup_reasons (
+    day BIGINT NOT NULL, device_id TEXT NOT NULL, counter TEXT NOT NULL, officer_nip TEXT NOT NULL, service_code TEXT NOT NULL,
+    code TEXT NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL, -- chosen after a 1 or 2, after a 3 or 4
+    PRIMARY KEY (day, device_id, counter, officer_nip, service_code, code)
+);
+CREATE TABLE rollup_runs (
+    day BIGINT NOT NULL, device_id TEXT NOT NULL, officer_nip TEXT NOT NULL,
+    longest_run BIGINT NOT NULL,               -- ratings at identical intervals, on this device that day
+    PRIMARY KEY (day, device_id, officer_nip)
+);
+CREATE TABLE rollup_devices (
+    device_id TEXT NOT NULL, day BIGINT NOT NULL,
+    chained BIGINT NOT NULL, chain_starts BIGINT NOT NULL, clock_jumps BIGINT NOT NULL,
+    PRIMARY KEY (device_id, day)
+);
+-- A rating's place in its device's chain, kept by each upload: NULL (no position), 0 linked, 1 gap
+-- (its predecessor never arrived; chain_missing positions before it), 2 break (it arrived altered).
+ALTER TABLE ratings ADD COLUMN chain_state SMALLINT;
+ALTER TABLE ratings ADD COLUMN chain_missing BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX ratings_chain_problems ON ratings (device_id, chain_seq) WHERE chain_state > 0;
+-- An upload recomputes its device's days: each kind of record by device and time.
+CREATE INDEX ratings_by_device_time ON ratings (device_id, created_wall_ms);
+CREATE INDEX cases_by_device_time ON cases (device_id, opened_wall_ms);
+CREATE INDEX cases_by_time ON cases (opened_wall_ms);
+CREATE INDEX survey_by_device_time ON survey_responses (device_id, started_wall_ms);
+)sql";
+
 // The central office's schema history (PRAGMA user_version), applied by the same forward-only
 // migrate() as the kiosk's store (core/migrate.hpp): every pending step in one transaction.
 const std::vector<store::Migration>& centralMigrations()
@@ -161,6 +208,7 @@ CREATE TABLE login_throttle (
 ) WITHOUT ROWID;
 CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
 )sql"},
+        {8, "daily rollups and the chain state of each rating", kRollupSchemaSql},
     };
     return all;
 }

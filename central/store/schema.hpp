@@ -10,6 +10,9 @@ namespace skm::central {
 
 // Every migration of central.db, in order; centralMigrations()[i].version == i + 1.
 [[nodiscard]] const std::vector<store::Migration>& centralMigrations();
+// The daily rollups' tables and the ratings' chain state (central.db's schema 8, PostgreSQL's 3): one
+// text for both engines.
+extern const char* const kRollupSchemaSql;
 // The schema version this skm-central writes (central.db's user_version).
 [[nodiscard]] int latestCentralSchema();
 
