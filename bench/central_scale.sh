@@ -40,10 +40,11 @@ secret=$(openssl rand -hex 32)
 year_ms=$(( 365 * 86400 * 1000 ))
 now=$(now_ms)
 from=$(( now - year_ms ))
-month=$(date +%Y-%m)
+month=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m) # the last whole month
 year=$(date +%Y)
 
-# The same N ratings on both engines: K devices, 500 officers, spread over the past year. Written
+# The same N ratings on both engines: K devices of 5 officers each (500 in all), 3 services, spread
+# evenly over the past year (a multiplicative hash of the row number, modulo a year). Written
 # straight into the tables (no chain positions: their hashes cannot be made in SQL; the uploads below
 # chain theirs as kiosks do), then the daily rollups built from them as `skm-central rollups rebuild`
 # does (an upload keeps its own days' rollups).
@@ -57,8 +58,9 @@ INSERT INTO devices (id, secret, added_at_ms) SELECT 'bench-' || x, '$secret', 0
 WITH RECURSIVE i(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM i WHERE x < $n - 1)
 INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code, suppressed,
                      language, scope, received_at_ms, chain_seq)
-SELECT printf('r%010d', x), 'bench-' || (x % $kiosks), 1 + (x * 7919) % 4, $from + (x * 2591) % $year_ms, 0, 'b', 'Loket 1',
-       printf('198001012005011%03d', x % 500), NULL, 'nib', 0, 'id', 'case', 0, NULL
+SELECT printf('r%010d', x), 'bench-' || (x % $kiosks), 1 + (x * 7919) % 4, $from + (x * 2654435761) % $year_ms, 0, 'b', 'Loket 1',
+       printf('198001012005011%03d', ((x % $kiosks) * 5 + (x / $kiosks) % 5) % 500), NULL,
+       CASE x % 3 WHEN 0 THEN 'nib' WHEN 1 THEN 'kk' ELSE 'ktp' END, 0, 'id', 'case', 0, NULL
 FROM i;
 SQL
 sqlite_fill=$(( $(now_ms) - t0 ))
@@ -68,8 +70,9 @@ SET synchronous_commit = off;
 INSERT INTO devices (id, secret, added_at_ms) SELECT 'bench-' || x, '$secret', 0 FROM generate_series(0, $kiosks - 1) x;
 INSERT INTO ratings (id, device_id, score, created_wall_ms, created_mono_ms, boot_id, counter, officer_nip, case_id, service_code, suppressed,
                      language, scope, received_at_ms, chain_seq)
-SELECT 'r' || lpad(x::text, 10, '0'), 'bench-' || (x % $kiosks), 1 + (x * 7919::bigint) % 4, $from + (x * 2591::bigint) % $year_ms, 0, 'b', 'Loket 1',
-       '198001012005011' || lpad((x % 500)::text, 3, '0'), NULL, 'nib', 0, 'id', 'case', 0, NULL
+SELECT 'r' || lpad(x::text, 10, '0'), 'bench-' || (x % $kiosks), 1 + (x * 7919::bigint) % 4, $from + (x * 2654435761::bigint) % $year_ms, 0, 'b', 'Loket 1',
+       '198001012005011' || lpad((((x % $kiosks) * 5 + (x / $kiosks) % 5) % 500)::text, 3, '0'), NULL,
+       CASE x % 3 WHEN 0 THEN 'nib' WHEN 1 THEN 'kk' ELSE 'ktp' END, 0, 'id', 'case', 0, NULL
 FROM generate_series(0, $n - 1) x;
 ANALYZE;
 SQL

@@ -7,6 +7,26 @@ namespace skm::sql {
 
 namespace {
 
+// `sql` with each $N outside quotes and comments written ?N: the same parameter, numbered, for SQLite.
+std::string positional(const std::string& sql)
+{
+    std::string out = sql;
+    char quote = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        const char c = out[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '-' && i + 1 < out.size() && out[i + 1] == '-') {
+            while (i < out.size() && out[i] != '\n') ++i;
+        } else if (c == '$' && i + 1 < out.size() && out[i + 1] >= '0' && out[i + 1] <= '9') {
+            out[i] = '?';
+        }
+    }
+    return out;
+}
+
 using pg::firstLine;
 
 Error fromSqlite(const store::SqliteError& e)
@@ -63,19 +83,18 @@ private:
     {
         try {
             auto it = m_statements.find(sql);
-            if (it == m_statements.end()) it = m_statements.emplace(sql, store::Statement(m_db, sql)).first;
+            if (it == m_statements.end()) it = m_statements.emplace(sql, store::Statement(m_db, positional(sql))).first;
             store::Statement& st = it->second;
             st.reset();
             sqlite3_clear_bindings(st.handle());
+            // $N became ?N: parameter N is index N, bound without looking names up (which SQLite does by
+            // a linear search, quadratic over a statement with thousands of parameters).
             const int count = sqlite3_bind_parameter_count(st.handle());
+            if (static_cast<size_t>(count) > params.size()) {
+                throw Error(Error::Kind::Other, "parameter $" + std::to_string(count) + " has no value (in: " + firstLine(sql) + ")");
+            }
             for (int i = 1; i <= count; ++i) {
-                const char* name = sqlite3_bind_parameter_name(st.handle(), i);
-                size_t n = 0;
-                if (!name || name[0] != '$' || std::from_chars(name + 1, name + std::char_traits<char>::length(name), n).ec != std::errc() || n < 1 ||
-                    n > params.size()) {
-                    throw Error(Error::Kind::Other, std::string("parameter ") + (name ? name : "?") + " has no value (in: " + firstLine(sql) + ")");
-                }
-                const Value& v = params[n - 1];
+                const Value& v = params[static_cast<size_t>(i - 1)];
                 if (std::holds_alternative<int64_t>(v)) st.bind(i, std::get<int64_t>(v));
                 else if (std::holds_alternative<std::string>(v)) st.bind(i, std::string_view(std::get<std::string>(v)));
                 else if (std::holds_alternative<double>(v)) sqlite3_bind_double(st.handle(), i, std::get<double>(v));

@@ -41,11 +41,11 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
     CHECK(first.to == central::latestPgCentralSchema());
     // The same tables as central.db (less SQLite's own): records, devices, nonces and the accounts.
     for (const char* table : {"devices", "nonces", "ratings", "sessions", "cases", "audit_events", "survey_responses", "ingest_conflicts", "users",
-                              "web_sessions", "signin_links", "login_throttle", "rollup_meta", "rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) {
+                              "web_sessions", "signin_links", "login_throttle", "rollup_meta", "rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices", "rollup_chain_totals"}) {
         INFO(table);
         CHECK(c.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", {std::string(table)}) == 1);
     }
-    CHECK(tableCount(c) == 17); // and the sign-in throttle (version 2), the daily rollups (version 3)
+    CHECK(tableCount(c) == 18); // and the sign-in throttle (version 2), the daily rollups (version 3)
     const central::PgMigrateReport again = central::migratePg(c);
     CHECK(again.from == central::latestPgCentralSchema());
     CHECK(again.to == again.from);
@@ -247,6 +247,23 @@ TEST_CASE("one SQL text for both engines: $n parameters wherever they appear, NU
         CHECK_FALSE(rows.rows[1].optText(2).has_value());
         CHECK(rows.rows[1].integer(3) == -18'000'000'000'000);
         CHECK(c->queryInt("SELECT sum(n) FROM t WHERE id = $1 OR id = $2", {"a", "b"}) == 7 - 9'000'000'000'000);
+        // A $ inside a string is text; the same parameter twice is one value.
+        const sql::Row quoted = *c->one("SELECT '$1 costs $2', $2 + 1, $1 || $1", {"x", int64_t{5}});
+        CHECK(quoted.text(0) == "$1 costs $2");
+        CHECK(quoted.integer(1) == 6);
+        CHECK(quoted.text(2) == "xx");
+        // Thousands of parameters in one statement (the rollups and migrate insert many rows at once).
+        std::string many = "INSERT INTO t (id, n) VALUES ";
+        std::vector<sql::Value> values;
+        for (int64_t i = 1; i <= 2500; ++i) {
+            many += (i > 1 ? ", ($" : "($") + std::to_string(2 * i - 1) + ", $" + std::to_string(2 * i) + ")";
+            values.emplace_back("many-" + std::to_string(i));
+            values.emplace_back(i);
+        }
+        CHECK(c->query(many, values).affected == 2500);
+        CHECK(c->queryInt("SELECT sum(n) FROM t WHERE id LIKE 'many-%'") == 2500 * 2501 / 2);
+        CHECK(c->queryInt("SELECT n FROM t WHERE id = 'many-2500'") == 2500);
+        c->exec("DELETE FROM t WHERE id LIKE 'many-%'");
         const auto deleted = c->one("DELETE FROM t WHERE id = $1 RETURNING n", {"a"});
         REQUIRE(deleted);
         CHECK(deleted->integer(0) == 7);

@@ -268,10 +268,12 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     sql::Connection& db = store.connection();
     db.exec("UPDATE rollup_groups SET f4 = f4 + 1 WHERE day = (SELECT min(day) FROM rollup_groups)");
     db.exec("UPDATE ratings SET chain_state = 2 WHERE chain_seq = 3");
+    db.exec("UPDATE rollup_chain_totals SET chained = chained + 1 WHERE device_id = 'kiosk-b'");
     const rollup::Verification v = rollup::verify(db);
     CHECK_FALSE(v.ok());
     CHECK(v.daysDiffering.size() >= 1);
     CHECK(v.chainStatesDiffering == 2);
+    CHECK(v.chainTotalsDiffering == std::vector<std::string>{"kiosk-b"});
     auto args = [&](const char* action) {
         std::vector<std::string> a = {(test::binDir() / "skm-central").string(), "rollups", action, "--data-dir", o.dir.path().string()};
         for (const auto& e : engine.args()) a.push_back(e);
@@ -279,7 +281,7 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     };
     auto r = test::run(args("verify"));
     CHECK(r.exitCode == 1);
-    CHECK_THAT(r.out, Catch::Contains("2 chain states differ") && Catch::Contains("skm-central rollups rebuild"));
+    CHECK_THAT(r.out, Catch::Contains("1 devices' chain totals and 2 chain states differ") && Catch::Contains("skm-central rollups rebuild"));
     r = test::run(args("rebuild"));
     CHECK(r.exitCode == 0);
     r = test::run(args("verify"));

@@ -4,27 +4,40 @@
 
 namespace skm::central {
 
+namespace {
+
+constexpr size_t kListMax = 100;
+
+// One rating that does not link (chain_state 1 or 2), into its device's check.
+void addProblem(ChainCheck& c, const sql::Row& bad, size_t at)
+{
+    const int64_t seq = bad.integer(at + 1);
+    if (bad.integer(at + 2) == 1) {
+        ++c.gapCount;
+        c.missing += bad.integer(at + 3);
+        if (c.gaps.size() < kListMax) c.gaps.push_back({seq - bad.integer(at + 3), seq - 1, bad.text(at)});
+    } else {
+        ++c.breakCount;
+        if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.text(at)});
+    }
+}
+
+void setTotals(ChainCheck& c, int64_t chained, int64_t starts)
+{
+    c.checked = chained;
+    c.restarts = starts > 1 ? starts - 1 : 0;
+}
+
+} // namespace
+
 ChainCheck checkChain(sql::Connection& db, const std::string& deviceId)
 {
-    // What each upload keeps (central/store/rollups.hpp): the device's chained ratings and chain
-    // starts day by day, and on each rating its state; only the ratings not linked are read.
-    constexpr size_t kListMax = 100;
+    // What each upload keeps (central/rollups/rollups.hpp): the device's chain totals, and on each
+    // rating its state; only the ratings not linked are read.
     ChainCheck c;
-    const sql::Row counts = *db.one("SELECT coalesce(sum(chained), 0), coalesce(sum(chain_starts), 0) FROM rollup_devices WHERE device_id = $1", {deviceId});
-    c.checked = counts.integer(0);
-    c.restarts = counts.integer(1) > 1 ? counts.integer(1) - 1 : 0;
+    if (const auto t = db.one("SELECT chained, chain_starts FROM rollup_chain_totals WHERE device_id = $1", {deviceId})) setTotals(c, t->integer(0), t->integer(1));
     db.each("SELECT id, chain_seq, chain_state, chain_missing FROM ratings WHERE device_id = $1 AND chain_state > 0 ORDER BY chain_seq, id", {deviceId},
-            [&](const sql::Row& bad) {
-                const int64_t seq = bad.integer(1);
-                if (bad.integer(2) == 1) {
-                    ++c.gapCount;
-                    c.missing += bad.integer(3);
-                    if (c.gaps.size() < kListMax) c.gaps.push_back({seq - bad.integer(3), seq - 1, bad.text(0)});
-                } else {
-                    ++c.breakCount;
-                    if (c.breaks.size() < kListMax) c.breaks.push_back({seq, bad.text(0)});
-                }
-            });
+            [&](const sql::Row& bad) { addProblem(c, bad, 0); });
     return c;
 }
 
@@ -35,7 +48,6 @@ ChainCheck checkChainFromRows(sql::Connection& db, const std::string& deviceId)
     // position arrived (not sent yet, rejected, or deleted on the device), a break if one did and its
     // hash differs (altered, or a chain forged around a deletion). A second chain starting at 1 is a
     // restart: the device's database was replaced (e.g. a corrupt file moved aside).
-    constexpr size_t kListMax = 100;
     ChainCheck c;
     const sql::Row counts =
         *db.one("SELECT count(*), coalesce(sum(CASE WHEN chain_seq = 1 THEN 1 ELSE 0 END), 0) FROM ratings WHERE device_id = $1 AND chain_seq IS NOT NULL",
@@ -75,9 +87,16 @@ nlohmann::json chainJson(const ChainCheck& c)
 
 const ChainCheck& ChainChecks::of(const std::string& deviceId)
 {
-    auto it = m_checked.find(deviceId);
-    if (it == m_checked.end()) it = m_checked.emplace(deviceId, checkChain(m_db, deviceId)).first;
-    return it->second;
+    if (!m_loaded) { // every device at once: two queries for a report of any number of devices
+        m_loaded = true;
+        m_db.each("SELECT device_id, chained, chain_starts FROM rollup_chain_totals", {},
+                  [&](const sql::Row& t) { setTotals(m_checked[t.text(0)], t.integer(1), t.integer(2)); });
+        m_db.each("SELECT device_id, id, chain_seq, chain_state, chain_missing FROM ratings WHERE chain_state > 0 ORDER BY device_id, chain_seq, id", {},
+                  [&](const sql::Row& bad) { addProblem(m_checked[bad.text(0)], bad, 1); });
+    }
+    static const ChainCheck none;
+    const auto it = m_checked.find(deviceId);
+    return it != m_checked.end() ? it->second : none;
 }
 
 } // namespace skm::central

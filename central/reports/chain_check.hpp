@@ -43,8 +43,8 @@ struct ChainCheck {
 // The same check recomputed from every rating of the device (`skm-central migrate` compares the two
 // copies with it, and the tests compare it with checkChain).
 [[nodiscard]] ChainCheck checkChainFromRows(sql::Connection& db, const std::string& deviceId);
-// The chain checks of one report: each device's checked once, on first asking, and remembered (the
-// office report and the scores' device signals ask for the same devices in one read transaction).
+// The chain checks of one report: every device's read at the first asking, in two queries (the office
+// report and the scores' device signals ask for the same devices in one read transaction).
 class ChainChecks {
 public:
     explicit ChainChecks(sql::Connection& db) : m_db(db) {}
@@ -52,6 +52,7 @@ public:
 
 private:
     sql::Connection& m_db;
+    bool m_loaded = false;
     std::map<std::string, ChainCheck> m_checked;
 };
 

@@ -1,5 +1,7 @@
 #include "listings.hpp"
 
+#include <central/rollups/rollups.hpp>
+
 #include <core/ikm.hpp>
 
 #include <algorithm>
@@ -61,25 +63,20 @@ std::vector<TrendPoint> trend(sql::Connection& db, const Period& period, const s
     std::tm t{};
     localtime_r(&start, &t);
     std::vector<TrendPoint> out;
-    std::string inList;
-    const std::vector<std::string> none;
-    const std::vector<std::string>& nips = officers ? *officers : none;
-    for (const auto& n : nips) {
-        // Only well-formed NIPs (digits) go into the statement's text; anything else cannot be an officer's.
-        if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos) continue;
-        inList += (inList.empty() ? "'" : ",'") + n + "'";
+    std::vector<std::string> nips; // only well-formed NIPs: anything else cannot be an officer's
+    if (officers) {
+        for (const auto& n : *officers) {
+            if (!n.empty() && n.find_first_not_of("0123456789") == std::string::npos) nips.push_back(n);
+        }
     }
-    if (officers && inList.empty()) inList = "''"; // nobody (or only malformed NIPs): no ratings
     for (int k = months - 1; k >= 0; --k) {
         const int64_t from = localMidnight(t.tm_year + 1900, t.tm_mon + 1 - k, 1);
         const int64_t to = localMidnight(t.tm_year + 1900, t.tm_mon + 2 - k, 1);
-        std::string sql = "SELECT count(*), coalesce(sum(score), 0) FROM ratings WHERE created_wall_ms >= $1 AND created_wall_ms < $2 AND suppressed = 0";
-        if (officers) sql += " AND officer_nip IN (" + inList + ")";
-        const sql::Row q = *db.one(sql, {from, to});
+        const rollup::FaceTotal q = rollup::faceTotal(db, from, to, officers ? &nips : nullptr); // counted ratings, from the daily rollups
         TrendPoint p;
         p.label = localDate(from).substr(0, 7);
-        p.ratings = q.integer(0);
-        const ikm::Index x = ikm::quickIndex(ikm::Tally{p.ratings, q.integer(1)});
+        p.ratings = q.ratings;
+        const ikm::Index x = ikm::quickIndex(ikm::Tally{p.ratings, q.sum});
         p.index = x.converted;
         out.push_back(p);
     }

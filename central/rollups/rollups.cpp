@@ -1,3 +1,7 @@
+// The daily rollups (rollups.hpp). Why one file of about 550 lines: readRaw() is the one definition of
+// every rollup figure, and the ingest's refresh, the rebuild, the reports' reads and verify() all sit
+// beside it, so that what is written, read and checked cannot drift apart.
+
 #include "rollups.hpp"
 
 #include <core/chain.hpp>
@@ -32,6 +36,10 @@ const std::string kMissing = "(ratings.chain_seq - 1 - coalesce((SELECT max(p.ch
 const std::string kState = "(CASE WHEN " + kLinked + " THEN 0 WHEN ratings.chain_seq > 1 AND " + kMissing + " > 0 THEN 1 ELSE 2 END)";
 const std::string kSetChainState = "UPDATE ratings SET chain_state = " + kState + ", chain_missing = CASE WHEN " + kState + " = 1 THEN " + kMissing +
                                    " ELSE 0 END WHERE ratings.chain_seq IS NOT NULL";
+
+// A device's chain totals from its days.
+constexpr const char* kChainTotals = "INSERT INTO rollup_chain_totals (device_id, chained, chain_starts)"
+                                     " SELECT device_id, sum(chained), sum(chain_starts) FROM rollup_devices";
 
 int64_t floorDiv(__int128 a, int64_t b)
 {
@@ -108,40 +116,55 @@ std::string groupSums()
     return sums;
 }
 
+// Rows for the four rollup tables, gathered over any number of device-days and inserted together.
+struct RowBuffer {
+    std::vector<sql::Value> groups, reasons, runs, devices;
+
+    void add(int64_t day, const Slice& s)
+    {
+        for (const auto& [k, f] : s.groups) {
+            for (sql::Value x : {sql::Value(day), sql::Value(k.device), sql::Value(k.counter), sql::Value(k.nip), sql::Value(k.service)}) groups.push_back(std::move(x));
+            for (const int64_t n : f.faces) groups.emplace_back(n);
+            for (const int64_t n : {f.suppressed, f.withoutCase, f.fastTop, f.casesLogged, f.casesRated, f.surveys}) groups.emplace_back(n);
+            for (const ikm::Tally& t : f.unsur) {
+                groups.emplace_back(t.count);
+                groups.emplace_back(t.sum);
+            }
+        }
+        for (const auto& [kc, n] : s.reasons) {
+            for (sql::Value x : {sql::Value(day), sql::Value(kc.first.device), sql::Value(kc.first.counter), sql::Value(kc.first.nip), sql::Value(kc.first.service),
+                                 sql::Value(kc.second), sql::Value(n[0]), sql::Value(n[1])}) {
+                reasons.push_back(std::move(x));
+            }
+        }
+        for (const auto& [dn, run] : s.runs) {
+            for (sql::Value x : {sql::Value(day), sql::Value(dn.first), sql::Value(dn.second), sql::Value(run)}) runs.push_back(std::move(x));
+        }
+        for (const auto& [d, dd] : s.devices) {
+            for (sql::Value x : {sql::Value(day), sql::Value(d), sql::Value(dd.chained), sql::Value(dd.starts), sql::Value(dd.clockJumps)}) devices.push_back(std::move(x));
+        }
+    }
+    void flush(sql::Connection& db)
+    {
+        insertRows(db, "rollup_groups", groupColumns(), 15 + 2 * ikm::kUnsurCount, groups);
+        insertRows(db, "rollup_reasons", "day, device_id, counter, officer_nip, service_code, code, low, high", 8, reasons);
+        insertRows(db, "rollup_runs", "day, device_id, officer_nip, longest_run", 4, runs);
+        insertRows(db, "rollup_devices", "day, device_id, chained, chain_starts, clock_jumps", 5, devices);
+        groups.clear();
+        reasons.clear();
+        runs.clear();
+        devices.clear();
+    }
+};
+
 void writeDay(sql::Connection& db, const std::string& device, int64_t day, const Slice& s)
 {
     for (const char* table : {"rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) {
         db.query(std::string("DELETE FROM ") + table + " WHERE day = $1 AND device_id = $2", {day, device});
     }
-    std::vector<sql::Value> v;
-    for (const auto& [k, f] : s.groups) {
-        for (sql::Value x : {sql::Value(day), sql::Value(k.device), sql::Value(k.counter), sql::Value(k.nip), sql::Value(k.service)}) v.push_back(std::move(x));
-        for (const int64_t n : f.faces) v.emplace_back(n);
-        for (const int64_t n : {f.suppressed, f.withoutCase, f.fastTop, f.casesLogged, f.casesRated, f.surveys}) v.emplace_back(n);
-        for (const ikm::Tally& t : f.unsur) {
-            v.emplace_back(t.count);
-            v.emplace_back(t.sum);
-        }
-    }
-    insertRows(db, "rollup_groups", groupColumns(), 15 + 2 * ikm::kUnsurCount, v);
-    v.clear();
-    for (const auto& [kc, n] : s.reasons) {
-        for (sql::Value x : {sql::Value(day), sql::Value(kc.first.device), sql::Value(kc.first.counter), sql::Value(kc.first.nip), sql::Value(kc.first.service),
-                             sql::Value(kc.second), sql::Value(n[0]), sql::Value(n[1])}) {
-            v.push_back(std::move(x));
-        }
-    }
-    insertRows(db, "rollup_reasons", "day, device_id, counter, officer_nip, service_code, code, low, high", 8, v);
-    v.clear();
-    for (const auto& [dn, run] : s.runs) {
-        for (sql::Value x : {sql::Value(day), sql::Value(dn.first), sql::Value(dn.second), sql::Value(run)}) v.push_back(std::move(x));
-    }
-    insertRows(db, "rollup_runs", "day, device_id, officer_nip, longest_run", 4, v);
-    v.clear();
-    for (const auto& [d, dd] : s.devices) {
-        for (sql::Value x : {sql::Value(day), sql::Value(d), sql::Value(dd.chained), sql::Value(dd.starts), sql::Value(dd.clockJumps)}) v.push_back(std::move(x));
-    }
-    insertRows(db, "rollup_devices", "day, device_id, chained, chain_starts, clock_jumps", 5, v);
+    RowBuffer rows;
+    rows.add(day, s);
+    rows.flush(db);
 }
 
 int64_t requireOffset(sql::Connection& db)
@@ -317,28 +340,78 @@ Slice readRollups(sql::Connection& db, int64_t firstDay, int64_t lastDay)
     return s;
 }
 
-Slice readPeriod(sql::Connection& db, int64_t fromMs, int64_t toMs)
+namespace {
+
+// The whole days inside [fromMs, toMs) (the first starting at or after fromMs, the last ending at or
+// before toMs), or nullopt when there is none; the part-days at either end are the caller's to read.
+std::optional<std::pair<int64_t, int64_t>> wholeDays(int64_t offset, int64_t fromMs, int64_t toMs)
 {
-    const int64_t offset = requireOffset(db);
-    Slice s;
-    if (toMs <= fromMs) return s;
-    // The whole days inside [fromMs, toMs): the first day starting at or after fromMs, the last one
-    // ending at or before toMs.
     int64_t first = dayOf(fromMs, offset);
     if (dayStart(first, offset) < fromMs) ++first;
     const int64_t last = dayOf(toMs, offset) - 1;
-    auto addRaw = [&](int64_t from, int64_t to) {
-        if (to <= from) return;
-        for (const auto& [unused, day] : readRaw(db, offset, "", from, to)) s.add(day);
-    };
-    if (first > last) {
-        addRaw(fromMs, toMs);
-        return s;
+    if (first > last) return std::nullopt;
+    return std::make_pair(first, last);
+}
+
+// Calls `part(from, to)` for the part-days of [fromMs, toMs) that `days` leaves out.
+template <class F>
+void partDays(int64_t offset, int64_t fromMs, int64_t toMs, const std::optional<std::pair<int64_t, int64_t>>& days, F&& part)
+{
+    if (!days) {
+        if (fromMs < toMs) part(fromMs, toMs);
+        return;
     }
-    s = readRollups(db, first, last);
-    addRaw(fromMs, dayStart(first, offset));
-    addRaw(dayStart(last + 1, offset), toMs);
+    if (fromMs < dayStart(days->first, offset)) part(fromMs, dayStart(days->first, offset));
+    if (dayStart(days->second + 1, offset) < toMs) part(dayStart(days->second + 1, offset), toMs);
+}
+
+} // namespace
+
+Slice readPeriod(sql::Connection& db, int64_t fromMs, int64_t toMs)
+{
+    const int64_t offset = requireOffset(db);
+    const auto days = wholeDays(offset, fromMs, toMs);
+    Slice s = days ? readRollups(db, days->first, days->second) : Slice{};
+    partDays(offset, fromMs, toMs, days, [&](int64_t from, int64_t to) {
+        for (const auto& [unused, day] : readRaw(db, offset, "", from, to)) s.add(day);
+    });
     return s;
+}
+
+FaceTotal faceTotal(sql::Connection& db, int64_t fromMs, int64_t toMs, const std::vector<std::string>* nips)
+{
+    const int64_t offset = requireOffset(db);
+    const auto days = wholeDays(offset, fromMs, toMs);
+    FaceTotal t;
+    auto counts = [&](const std::string& nip) { return !nips || std::find(nips->begin(), nips->end(), nip) != nips->end(); };
+    if (days && (!nips || !nips->empty())) {
+        std::vector<sql::Value> params = {days->first, days->second};
+        std::string sqlText = "SELECT coalesce(sum(f1 + f2 + f3 + f4), 0), coalesce(sum(f1 + 2 * f2 + 3 * f3 + 4 * f4), 0) FROM rollup_groups"
+                              " WHERE day >= $1 AND day <= $2";
+        if (nips) {
+            std::string list;
+            for (const std::string& nip : *nips) {
+                params.emplace_back(nip);
+                list += (list.empty() ? "$" : ", $") + std::to_string(params.size());
+            }
+            sqlText += " AND officer_nip IN (" + list + ")";
+        }
+        const sql::Row r = *db.one(sqlText, params);
+        t.ratings = r.integer(0);
+        t.sum = r.integer(1);
+    }
+    partDays(offset, fromMs, toMs, days, [&](int64_t from, int64_t to) {
+        for (const auto& [unused, day] : readRaw(db, offset, "", from, to)) {
+            for (const auto& [k, f] : day.groups) {
+                if (!counts(k.nip)) continue;
+                for (size_t i = 0; i < f.faces.size(); ++i) {
+                    t.ratings += f.faces[i];
+                    t.sum += static_cast<int64_t>(i + 1) * f.faces[i];
+                }
+            }
+        }
+    });
+    return t;
 }
 
 void refresh(sql::Connection& db, const std::string& device, const Touched& touched)
@@ -364,6 +437,10 @@ void refresh(sql::Connection& db, const std::string& device, const Touched& touc
         std::map<int64_t, Slice> raw = readRaw(db, offset, device, dayStart(day, offset), dayStart(day + 1, offset));
         writeDay(db, device, day, raw[day]);
     }
+    if (!touched.chainSeqs.empty()) {
+        db.query("DELETE FROM rollup_chain_totals WHERE device_id = $1", {device});
+        db.query(std::string(kChainTotals) + " WHERE device_id = $1 GROUP BY device_id", {device});
+    }
 }
 
 int64_t rebuild(sql::Connection& db, std::optional<int64_t> offsetMs)
@@ -375,16 +452,21 @@ int64_t rebuild(sql::Connection& db, std::optional<int64_t> offsetMs)
     db.query("INSERT INTO rollup_meta (one, day_offset_ms) VALUES (1, $1)", {offset});
     db.query(kSetChainState, {std::string(store::kChainGenesis)});
     for (const char* table : {"rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) db.exec(std::string("DELETE FROM ") + table);
+    // (rollup_chain_totals: remade from rollup_devices at the end)
     int64_t built = 0;
     std::vector<std::string> devices;
     db.each("SELECT DISTINCT device_id FROM ratings UNION SELECT DISTINCT device_id FROM cases UNION SELECT DISTINCT device_id FROM survey_responses", {},
             [&](const sql::Row& r) { devices.push_back(r.text(0)); });
+    RowBuffer rows; // the tables are empty: a device's days inserted together
     for (const std::string& device : devices) {
         for (const auto& [day, slice] : readRaw(db, offset, device, kMin, kMax)) {
-            writeDay(db, device, day, slice);
+            rows.add(day, slice);
             ++built;
         }
+        rows.flush(db);
     }
+    db.exec("DELETE FROM rollup_chain_totals");
+    db.exec(std::string(kChainTotals) + " GROUP BY device_id");
     return built;
 }
 
@@ -413,6 +495,14 @@ Verification verify(sql::Connection& db)
         for (const auto& [day, unused] : raw) days.insert(day);
         for (const char* table : {"rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) {
             db.each(std::string("SELECT DISTINCT day FROM ") + table + " WHERE device_id = $1", {device}, [&](const sql::Row& r) { days.insert(r.integer(0)); });
+        }
+        DeviceDay total;
+        for (const auto& [day, slice] : raw) {
+            if (const auto d = slice.devices.find(device); d != slice.devices.end()) total.add(d->second);
+        }
+        const auto kept = db.one("SELECT chained, chain_starts FROM rollup_chain_totals WHERE device_id = $1", {device});
+        if ((kept ? std::make_pair(kept->integer(0), kept->integer(1)) : std::make_pair(int64_t{0}, int64_t{0})) != std::make_pair(total.chained, total.starts)) {
+            v.chainTotalsDiffering.push_back(device);
         }
         for (const int64_t day : days) {
             ++v.daysChecked;
@@ -447,7 +537,8 @@ int runCommand(sql::Connection& db, const std::string& action)
         std::cout << "identical\n";
         return 0;
     }
-    std::cout << v.daysDiffering.size() << " device-days and " << v.chainStatesDiffering << " chain states differ\n";
+    std::cout << v.daysDiffering.size() << " device-days, " << v.chainTotalsDiffering.size() << " devices' chain totals and " << v.chainStatesDiffering
+              << " chain states differ\n";
     for (size_t i = 0; i < v.daysDiffering.size() && i < 20; ++i) {
         const auto offset = dayOffsetMs(db).value_or(0);
         const time_t s = static_cast<time_t>(dayStart(v.daysDiffering[i].second, offset) / 1000 + offset / 1000);

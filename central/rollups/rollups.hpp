@@ -5,7 +5,8 @@
 // same database as the records, on both engines, by the ingest: each upload recomputes, inside its own
 // transaction and under its device's lock, the days of that device it touched, from the raw rows
 // (recomputing, not adding, so an updated reason, a closed case or a re-sent duplicate cannot drift).
-// The chain check's state is kept the same way, on the rating: linked, gap or break.
+// The chain check's state is kept the same way, on the rating: linked, gap or break; and each device's
+// chain totals over all time (rollup_chain_totals), so that a report's chain checks read one row a device.
 //
 // A "day" is the office's local day: floor((ms + offset) / 86 400 000), with the UTC offset fixed in
 // rollup_meta when the rollups were first built. A report uses the rollups for the days wholly inside
@@ -83,6 +84,13 @@ struct Slice {
 // The figures of [fromMs, toMs): rollups for the whole days, raw rows for the part-days at the ends.
 [[nodiscard]] Slice readPeriod(sql::Connection& db, int64_t fromMs, int64_t toMs);
 
+// Counted ratings and the sum of their faces in [fromMs, toMs), of everyone or only of `nips` (the
+// monthly trend), the same split as readPeriod.
+struct FaceTotal {
+    int64_t ratings = 0, sum = 0;
+};
+[[nodiscard]] FaceTotal faceTotal(sql::Connection& db, int64_t fromMs, int64_t toMs, const std::vector<std::string>* nips);
+
 // What an upload of one device touched, for refresh(): its ratings' chain positions and the times of
 // every record it carried.
 struct Touched {
@@ -107,8 +115,9 @@ void ensureBuilt(sql::Connection& db);
 struct Verification {
     int64_t daysChecked = 0;
     std::vector<std::pair<std::string, int64_t>> daysDiffering;
+    std::vector<std::string> chainTotalsDiffering; // devices whose rollup_chain_totals row does
     int64_t chainStatesDiffering = 0;
-    [[nodiscard]] bool ok() const { return daysDiffering.empty() && chainStatesDiffering == 0; }
+    [[nodiscard]] bool ok() const { return daysDiffering.empty() && chainTotalsDiffering.empty() && chainStatesDiffering == 0; }
 };
 [[nodiscard]] Verification verify(sql::Connection& db);
 

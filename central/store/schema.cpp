@@ -22,6 +22,8 @@ CREATE TABLE rollup_groups (
     u7_n BIGINT NOT NULL, u7_sum BIGINT NOT NULL, u8_n BIGINT NOT NULL, u8_sum BIGINT NOT NULL, u9_n BIGINT NOT NULL, u9_sum BIGINT NOT NULL,
     PRIMARY KEY (day, device_id, counter, officer_nip, service_code)
 );
+-- The monthly trend's counted ratings, by day and officer, read from the index alone.
+CREATE INDEX rollup_groups_faces ON rollup_groups (day, officer_nip, f1, f2, f3, f4);
 CREATE TABLE rollup_reasons (
     day BIGINT NOT NULL, device_id TEXT NOT NULL, counter TEXT NOT NULL, officer_nip TEXT NOT NULL, service_code TEXT NOT NULL,
     code TEXT NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL, -- chosen after a 1 or 2, after a 3 or 4
@@ -36,6 +38,10 @@ CREATE TABLE rollup_devices (
     device_id TEXT NOT NULL, day BIGINT NOT NULL,
     chained BIGINT NOT NULL, chain_starts BIGINT NOT NULL, clock_jumps BIGINT NOT NULL,
     PRIMARY KEY (device_id, day)
+);
+-- Each device's chain over all time (the sums of its rollup_devices rows), for the chain check.
+CREATE TABLE rollup_chain_totals (
+    device_id TEXT PRIMARY KEY, chained BIGINT NOT NULL, chain_starts BIGINT NOT NULL
 );
 -- A rating's place in its device's chain, kept by each upload: NULL (no position), 0 linked, 1 gap
 -- (its predecessor never arrived; chain_missing positions before it), 2 break (it arrived altered).
