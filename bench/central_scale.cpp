@@ -19,6 +19,7 @@
 #include <chrono>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -59,7 +60,7 @@ int main(int argc, char** argv)
     app.add_option("--first-seq", firstSeq, "the chain position of the first uploaded rating per device");
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-bench-central-scale")) return *stop;
 
-    std::atomic<int> next{0}, failed{0};
+    std::atomic<int> next{0}, failed{0}, rejected{0};
     std::atomic<bool> sending{true};
     std::mutex mutex;
     std::vector<double> uploadMs, pageMs;
@@ -72,24 +73,60 @@ int main(int argc, char** argv)
         for (int n; (n = next++) < uploads;) {
             const int d = n % devices;
             const std::string device = "bench-" + std::to_string(d);
-            nlohmann::json ratings = nlohmann::json::array();
+            // As a counter's kiosk sends them: nine in ten ratings close a case the officer logged 40 s
+            // before (the case travels in the same upload, rated), one in ten is counter-level; a survey
+            // response for one rating in twenty; a session record in one upload of ten.
+            nlohmann::json ratings = nlohmann::json::array(), cases = nlohmann::json::array(), surveys = nlohmann::json::array(),
+                           sessions = nlohmann::json::array();
             {
                 std::lock_guard lock(deviceLocks[static_cast<size_t>(d)]);
                 const int64_t t = wallMs();
+                const std::string sessionId = "s-" + device;
+                if (n % 10 == 0) {
+                    sessions.push_back({{"id", gen.next(t).str()}, {"nip", "198001012005011000"}, {"counter", "Loket 1"}, {"boot_id", "bench"},
+                                        {"started_wall_ms", t - 3'600'000}, {"started_mono_ms", 1}, {"state", "active"}, {"ended_wall_ms", nullptr},
+                                        {"end_reason", nullptr}, {"events", nlohmann::json::array()}});
+                }
                 for (int i = 0; i < batch; ++i) {
-                    const std::string id = gen.next(t).str(), nip = "19800101200501" + std::to_string(1000 + (d * 7 + i) % 500).substr(0, 4);
+                    const std::string id = gen.next(t).str();
+                    const bool counterLevel = (n + i) % 10 == 0;
+                    const std::optional<std::string> nip =
+                        counterLevel ? std::nullopt : std::optional<std::string>("19800101200501" + std::to_string(1000 + (d * 5 + i % 5) % 500).substr(0, 4));
+                    const std::optional<std::string> service = counterLevel ? std::nullopt : std::optional<std::string>(i % 3 == 0 ? "nib" : i % 3 == 1 ? "kk" : "ktp");
+                    std::optional<std::string> caseId;
                     const int score = 1 + (n + i) % 4;
+                    const int64_t when = t - (batch - i) * 1000;
+                    if (!counterLevel) {
+                        caseId = gen.next(when - 40'000).str();
+                        cases.push_back({{"id", *caseId}, {"session_id", sessionId}, {"nip", *nip}, {"counter", "Loket 1"}, {"service_code", *service},
+                                         {"ticket", nullptr}, {"boot_id", "bench"}, {"opened_wall_ms", when - 40'000}, {"opened_mono_ms", seq[d]},
+                                         {"status", "rated"}, {"close_reason", nullptr}, {"rating_id", id}, {"closed_wall_ms", when}});
+                    }
+                    if ((n + i) % 20 == 0) {
+                        nlohmann::json answers = nlohmann::json::object();
+                        for (int u = 1; u <= 9; ++u) answers["U" + std::to_string(u)] = 1 + (n + i + u) % 4;
+                        surveys.push_back({{"id", gen.next(when).str()}, {"survey_version", "bench"}, {"counter", "Loket 1"}, {"boot_id", "bench"},
+                                           {"started_wall_ms", when}, {"started_mono_ms", seq[d]}, {"language", "id"},
+                                           {"service_code", service ? nlohmann::json(*service) : nlohmann::json(nullptr)},
+                                           {"officer_nip", nip ? nlohmann::json(*nip) : nlohmann::json(nullptr)},
+                                           {"case_id", caseId ? nlohmann::json(*caseId) : nlohmann::json(nullptr)}, {"status", "complete"},
+                                           {"finished_wall_ms", when + 90'000}, {"answers", answers}, {"profile", nlohmann::json::object()}});
+                    }
                     std::string& p = prev[static_cast<size_t>(d)];
-                    ratings.push_back({{"id", id}, {"score", score}, {"created_wall_ms", t - i}, {"created_mono_ms", seq[d]},
-                                       {"boot_id", "bench"}, {"device_id", device}, {"counter", "Loket 1"}, {"officer_nip", nip},
-                                       {"case_id", nullptr}, {"service_code", "nib"}, {"reasons", nullptr}, {"comment", nullptr},
-                                       {"suppressed", false}, {"language", "id"}, {"scope", "case"}, {"chain_seq", seq[d]}, {"prev_hash", p}});
-                    p = skm::store::chainHash(p, skm::store::ChainFields{id, score, t - i, seq[d], "bench", "Loket 1", nip, std::nullopt, std::string("nib"),
-                                                                         false, "id", "case"});
+                    ratings.push_back({{"id", id}, {"score", score}, {"created_wall_ms", when}, {"created_mono_ms", seq[d]}, {"boot_id", "bench"},
+                                       {"device_id", device}, {"counter", "Loket 1"}, {"officer_nip", nip ? nlohmann::json(*nip) : nlohmann::json(nullptr)},
+                                       {"case_id", caseId ? nlohmann::json(*caseId) : nlohmann::json(nullptr)},
+                                       {"service_code", service ? nlohmann::json(*service) : nlohmann::json(nullptr)}, {"reasons", nullptr},
+                                       {"comment", nullptr}, {"suppressed", false}, {"language", "id"}, {"scope", counterLevel ? "counter" : "case"},
+                                       {"chain_seq", seq[d]}, {"prev_hash", p}});
+                    p = skm::store::chainHash(p, skm::store::ChainFields{id, score, when, seq[d], "bench", "Loket 1", nip, caseId, service, false, "id",
+                                                                         counterLevel ? "counter" : "case"});
                     ++seq[d];
                 }
             }
-            const std::string body = skm::protocol::gzip(nlohmann::json{{"protocol", 1}, {"device_id", device}, {"ratings", ratings}}.dump());
+            const std::string body = skm::protocol::gzip(nlohmann::json{{"protocol", 1}, {"device_id", device}, {"ratings", ratings}, {"cases", cases},
+                                                                        {"surveys", surveys}, {"sessions", sessions}}
+                                                             .dump());
             const int64_t ts = wallMs() / 1000;
             const std::string nonce = skm::protocol::randomHex(16);
             skm::sync::HttpRequest req;
@@ -106,6 +143,7 @@ int main(int argc, char** argv)
                 if (failed++ < 3) std::cerr << "upload answered " << res.status << ": " << res.body.substr(0, 200) << '\n';
                 continue;
             }
+            if (res.body.find("\"rejected\"") != std::string::npos && rejected++ < 3) std::cerr << "an upload had records rejected: " << res.body.substr(0, 400) << '\n';
             std::lock_guard lock(mutex);
             uploadMs.push_back(ms);
         }
@@ -138,6 +176,7 @@ int main(int argc, char** argv)
     for (auto& t : readersRunning) t.join();
     nlohmann::json out = {{"uploads", uploadMs.size()},
                           {"failed", failed.load()},
+                          {"with_rejected_records", rejected.load()},
                           {"p50_ms", percentile(uploadMs, 0.50)},
                           {"p99_ms", percentile(uploadMs, 0.99)},
                           {"ratings_per_s", seconds > 0 ? static_cast<double>(uploadMs.size()) * batch / seconds : 0},

@@ -232,6 +232,10 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    if (*rollupsCmd && !where.postgres() && !std::filesystem::exists(std::filesystem::path(dataDir) / "central.db")) {
+        std::cerr << "skm-central: no central.db in " << dataDir << ": nothing to " << rollupsAction << " (is --data-dir right?)\n";
+        return 2;
+    }
     try {
         skm::central::CentralStore store(where);
         if (*rollupsCmd) return skm::central::rollup::runCommand(store.connection(), rollupsAction);

@@ -251,6 +251,16 @@ TEST_CASE("rollups: ratings out of order (a gap opened, then filled), an altered
     CHECK(chain.breakCount == 1);
     CHECK(chain.gapCount == 0);
     CHECK(chain.checked == 19);
+    // A rating naming a case another kiosk logged (nothing cross-checks the two): counted as a fast 4
+    // only for a case of its own kiosk, so the case's later arrival elsewhere changes nothing here.
+    Kiosk x("kiosk-x", 5), y("kiosk-y", 6);
+    store.addDevice("kiosk-x", "00", 0);
+    store.addDevice("kiosk-y", "00", 0);
+    nlohmann::json elsewhere = y.kase(midnight(10) + 3 * 3'600'000, kNips[1], "rated");
+    (void)store.ingest("kiosk-x", {{"ratings", nlohmann::json::array({x.rating(midnight(10) + 3 * 3'600'000 + 1'000, kNips[1], elsewhere["id"].get<std::string>(), 4, false)})}}, now);
+    (void)store.ingest("kiosk-y", {{"cases", nlohmann::json::array({elsewhere})}}, now);
+    requireConsistent(store, {"kiosk-c", "kiosk-x", "kiosk-y"});
+    CHECK(rollup::readPeriod(store.connection(), midnight(10), midnight(11)).groups.begin()->second.fastTop == 0);
     int64_t jumps = 0;
     for (const auto& [unused, day] : rollup::readRaw(store.connection(), *rollup::dayOffsetMs(store.connection()), "kiosk-c", midnight(1), midnight(31))) {
         if (day.devices.count("kiosk-c")) jumps += day.devices.at("kiosk-c").clockJumps;
@@ -269,11 +279,19 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     db.exec("UPDATE rollup_groups SET f4 = f4 + 1 WHERE day = (SELECT min(day) FROM rollup_groups)");
     db.exec("UPDATE ratings SET chain_state = 2 WHERE chain_seq = 3");
     db.exec("UPDATE rollup_chain_totals SET chained = chained + 1 WHERE device_id = 'kiosk-b'");
+    {
+        const rollup::Verification v = rollup::verify(db);
+        CHECK(v.daysDiffering.size() == 2); // the first day's rows of both kiosks
+    }
+    // Rows for a device with no records at all are found too.
+    db.exec("INSERT INTO rollup_reasons (day, device_id, counter, officer_nip, service_code, code, low, high) VALUES (20400, 'ghost', 'L', '', '', 'bohong', 50, 0)");
+    db.exec("INSERT INTO rollup_runs (day, device_id, officer_nip, longest_run) VALUES (20400, 'ghost-2', '198503302010011002', 12)");
+    db.exec("INSERT INTO rollup_chain_totals (device_id, chained, chain_starts) VALUES ('ghost-3', 5, 1)");
     const rollup::Verification v = rollup::verify(db);
     CHECK_FALSE(v.ok());
-    CHECK(v.daysDiffering.size() >= 1);
+    CHECK(v.daysDiffering.size() == 4);
+    CHECK(v.chainTotalsDiffering == std::vector<std::string>{"ghost-3", "kiosk-b"});
     CHECK(v.chainStatesDiffering == 2);
-    CHECK(v.chainTotalsDiffering == std::vector<std::string>{"kiosk-b"});
     auto args = [&](const char* action) {
         std::vector<std::string> a = {(test::binDir() / "skm-central").string(), "rollups", action, "--data-dir", o.dir.path().string()};
         for (const auto& e : engine.args()) a.push_back(e);
@@ -281,9 +299,14 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     };
     auto r = test::run(args("verify"));
     CHECK(r.exitCode == 1);
-    CHECK_THAT(r.out, Catch::Contains("1 devices' chain totals and 2 chain states differ") && Catch::Contains("skm-central rollups rebuild"));
+    CHECK_THAT(r.out, Catch::Contains("4 device-days, 2 devices' chain totals and 2 chain states differ") && Catch::Contains("skm-central rollups rebuild"));
     r = test::run(args("rebuild"));
     CHECK(r.exitCode == 0);
+    // A data directory without central.db is named, not made.
+    r = test::run({(test::binDir() / "skm-central").string(), "rollups", "verify", "--data-dir", (o.dir / "nothing-here").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("no central.db in"));
+    CHECK_FALSE(std::filesystem::exists(o.dir / "nothing-here"));
     r = test::run(args("verify"));
     CHECK(r.exitCode == 0);
     CHECK_THAT(r.out, Catch::Contains("identical"));

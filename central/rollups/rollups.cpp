@@ -253,7 +253,7 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
             " CASE WHEN EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = r.device_id AND p.chain_seq = r.chain_seq - 1 AND p.boot_id = r.boot_id"
             "   AND abs((r.created_wall_ms - p.created_wall_ms) - (r.created_mono_ms - p.created_mono_ms)) > 60000) THEN 1 ELSE 0 END,"
             " CASE WHEN r.score = 4 AND r.suppressed = 0 AND r.officer_nip IS NOT NULL AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id"
-            "   AND r.created_wall_ms - c.opened_wall_ms >= 0 AND r.created_wall_ms - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END"
+            "   AND c.device_id = r.device_id AND r.created_wall_ms - c.opened_wall_ms >= 0 AND r.created_wall_ms - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END"
             " FROM ratings r WHERE created_wall_ms >= $1 AND created_wall_ms < $2" + onDevice,
             params, [&](const sql::Row& q) {
                 const int64_t when = q.integer(8), day = dayOf(when, offsetMs);
@@ -487,7 +487,8 @@ Verification verify(sql::Connection& db)
     const int64_t offset = requireOffset(db);
     std::vector<std::string> devices;
     db.each("SELECT DISTINCT device_id FROM ratings UNION SELECT DISTINCT device_id FROM cases UNION SELECT DISTINCT device_id FROM survey_responses"
-            " UNION SELECT DISTINCT device_id FROM rollup_groups UNION SELECT DISTINCT device_id FROM rollup_devices",
+            " UNION SELECT DISTINCT device_id FROM rollup_groups UNION SELECT DISTINCT device_id FROM rollup_reasons UNION SELECT DISTINCT device_id FROM rollup_runs"
+            " UNION SELECT DISTINCT device_id FROM rollup_devices UNION SELECT DISTINCT device_id FROM rollup_chain_totals ORDER BY 1",
             {}, [&](const sql::Row& r) { devices.push_back(r.text(0)); });
     for (const std::string& device : devices) {
         const std::map<int64_t, Slice> raw = readRaw(db, offset, device, kMin, kMax);

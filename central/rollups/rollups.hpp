@@ -45,7 +45,7 @@ struct Figures {
     std::array<int64_t, 4> faces{}; // counted (not suppressed) ratings with score 1..4
     int64_t suppressed = 0;         // suppressed presses
     int64_t withoutCase = 0;        // counted ratings with an officer but no case
-    int64_t fastTop = 0;            // counted 4s with an officer, tapped within 2 s of their case being opened
+    int64_t fastTop = 0;            // counted 4s with an officer, tapped within 2 s of their case (logged on the same kiosk) being opened
     int64_t casesLogged = 0, casesRated = 0;
     int64_t surveys = 0;            // complete survey responses
     std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
