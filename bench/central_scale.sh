@@ -17,7 +17,8 @@ chmod 711 "$work" # the postgres user passes through to its cluster
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # The servers' pids are in a file: start_serve runs in a command substitution's subshell.
+  for p in $(cat "$work/serve.pids" 2>/dev/null) "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ -f "$work/pg/data/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -88,7 +89,7 @@ pg_rollups=$(( $(now_ms) - t0 ))
 start_serve() { # DATA_DIR [--database URL]: prints the URL
   local out="$work/serve-$RANDOM.out"
   "$bin/skm-central" serve --listen 127.0.0.1:0 --data-dir "$@" >"$out" 2>/dev/null &
-  pids+=($!)
+  echo $! >>"$work/serve.pids"
   for _ in $(seq 1 100); do grep -q http "$out" && break; sleep 0.1; done
   grep -o 'http://127.0.0.1:[0-9]*' "$out" | head -1
 }
