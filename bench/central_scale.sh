@@ -121,6 +121,12 @@ sm=$(best "$bin/skm-central" report --data-dir "$work/sqlite" --period "month:$m
 sy=$(best "$bin/skm-central" report --data-dir "$work/sqlite" --period "year:$year" --format csv)
 pm=$(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "month:$month" --format csv)
 py=$(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "year:$year" --format csv)
+# The JSON report adds the office's inventory: every device's records counted over all time.
+sj=$(best "$bin/skm-central" report --data-dir "$work/sqlite" --period "year:$year" --format json)
+pj=$(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "year:$year" --format json)
+# What the rollups hold: a year's daily and monthly group rows.
+rows_day=$(sqlite3 "$work/sqlite/central.db" "SELECT count(*) FROM rollup_groups")
+rows_month=$(sqlite3 "$work/sqlite/central.db" "SELECT count(*) FROM rollup_month_groups")
 
 j() { echo "$1" | python3 -c "import json,sys; v=json.load(sys.stdin)['$2']; print(v if isinstance(v, int) else '%.1f' % v)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
@@ -137,5 +143,8 @@ printf '%-52s %14s %14s %8s\n' "report pages served meanwhile (p50 ms)" "$(j "$p
 printf '%-52s %14s %14s %8s\n' "daily rollups built from the N ratings (ms)" "$pg_rollups" "$sqlite_rollups" "$(ratio "$pg_rollups" "$sqlite_rollups")"
 printf '%-52s %14s %14s %8s\n' "month report, CSV (ms)" "$pm" "$sm" "$(ratio "$pm" "$sm")"
 printf '%-52s %14s %14s %8s\n' "year report, CSV (ms)" "$py" "$sy" "$(ratio "$py" "$sy")"
+printf '%-52s %14s %14s %8s\n' "year report, JSON with the inventory (ms)" "$pj" "$sj" "$(ratio "$pj" "$sj")"
+echo
+echo "rollup rows: $rows_day daily, $rows_month monthly (groups of day or month x kiosk x counter x officer x service)"
 echo
 echo "the readers' effect on each engine: p99 with readers / without: PostgreSQL $(ratio "$(j "$p20" p99_ms)" "$(j "$p0" p99_ms)"), SQLite $(ratio "$(j "$s20" p99_ms)" "$(j "$s0" p99_ms)")"

@@ -9,6 +9,7 @@
 
 #include <central/reports/chain_check.hpp>
 #include <central/rollups/rollups.hpp>
+#include <central/rollups/stored.hpp>
 #include <central/store/central_store.hpp>
 #include <core/chain.hpp>
 #include <core/uuid.hpp>
@@ -97,10 +98,14 @@ void requireConsistent(central::CentralStore& store, const std::vector<std::stri
     INFO(v.daysDiffering.size() << " device-days differ, " << v.chainStatesDiffering << " chain states");
     REQUIRE(v.ok());
     REQUIRE(v.daysChecked > 0);
+    REQUIRE(v.monthsChecked > 0);
     for (const std::string& d : devices) REQUIRE(central::chainJson(central::checkChain(db, d)) == central::chainJson(central::checkChainFromRows(db, d)));
     const int64_t offset = *rollup::dayOffsetMs(db);
-    for (const auto& [from, to] : {std::pair{midnight(1), midnight(31)}, std::pair{midnight(2) + 3 * 3'600'000, midnight(5) - 7 * 3'600'000},
-                                    std::pair{midnight(3) + 1, midnight(3) + 2 * 3'600'000}}) {
+    // November whole (the monthly rollups), with days of October and December around it, from an hour
+    // into October 20, to December 3, within days, within a day.
+    for (const auto& [from, to] : {std::pair{midnight(1), midnight(31)}, std::pair{midnight(-10), midnight(45)},
+                                    std::pair{midnight(-11) + 3'600'000, midnight(33)}, std::pair{midnight(1), midnight(4)},
+                                    std::pair{midnight(2) + 3 * 3'600'000, midnight(5) - 7 * 3'600'000}, std::pair{midnight(3) + 1, midnight(3) + 2 * 3'600'000}}) {
         rollup::Slice raw;
         for (const auto& [day, s] : rollup::readRaw(db, offset, "", from, to)) raw.add(s);
         REQUIRE(rollup::readPeriod(db, from, to) == raw);
@@ -282,6 +287,24 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     {
         const rollup::Verification v = rollup::verify(db);
         CHECK(v.daysDiffering.size() == 2); // the first day's rows of both kiosks
+        CHECK(v.monthsDiffering.empty());   // their months were made from the days as they were
+    }
+    db.exec("UPDATE rollup_month_groups SET u3_sum = u3_sum + 4 WHERE device_id = 'kiosk-a' AND u3_n > 0");
+    db.exec("INSERT INTO rollup_month_devices (device_id, month, chained, chain_starts, clock_jumps) VALUES ('ghost-4', 671, 3, 0, 0)");
+    {
+        const rollup::Verification v = rollup::verify(db);
+        REQUIRE(v.monthsDiffering.size() == 2);
+        CHECK(v.monthsDiffering[0] == std::pair<std::string, int64_t>{"ghost-4", 671});
+        CHECK(v.monthsDiffering[1] == std::pair<std::string, int64_t>{"kiosk-a", (2026 - 1970) * 12 + 10});
+        // A report of the whole of November reads the month's rows; one of November 2 to 29, the days'.
+        const int64_t offset = *rollup::dayOffsetMs(db);
+        auto raw = [&](int64_t from, int64_t to) {
+            rollup::Slice s;
+            for (const auto& [day, d] : rollup::readRaw(db, offset, "", from, to)) s.add(d);
+            return s;
+        };
+        CHECK_FALSE(rollup::readPeriod(db, midnight(1), midnight(31)) == raw(midnight(1), midnight(31)));
+        CHECK(rollup::readPeriod(db, midnight(3), midnight(30)) == raw(midnight(3), midnight(30)));
     }
     // Rows for a device with no records at all are found too.
     db.exec("INSERT INTO rollup_reasons (day, device_id, counter, officer_nip, service_code, code, low, high) VALUES (20400, 'ghost', 'L', '', '', 'bohong', 50, 0)");
@@ -299,7 +322,9 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     };
     auto r = test::run(args("verify"));
     CHECK(r.exitCode == 1);
-    CHECK_THAT(r.out, Catch::Contains("4 device-days, 2 devices' chain totals and 2 chain states differ") && Catch::Contains("skm-central rollups rebuild"));
+    CHECK_THAT(r.out, Catch::Contains("4 device-days, 2 device-months, 2 devices' chain totals and 2 chain states differ") &&
+                          Catch::Contains("kiosk-a 2026-11 (the month)") && Catch::Contains("ghost-4 2025-12 (the month)") &&
+                          Catch::Contains("skm-central rollups rebuild"));
     r = test::run(args("rebuild"));
     CHECK(r.exitCode == 0);
     // A data directory without central.db is named, not made.
@@ -311,4 +336,67 @@ TEST_CASE("rollups: one changed by hand is found by `skm-central rollups verify`
     CHECK(r.exitCode == 0);
     CHECK_THAT(r.out, Catch::Contains("identical"));
     requireConsistent(store, devices);
+}
+
+TEST_CASE("rollups: a day's calendar month, and a month's first day, as the C library counts them", "[rollups]")
+{
+    // Every day from 1900 to 2100 (leap years, the century rule), and either side of the epoch.
+    for (int64_t day = -25567; day <= 47482; ++day) {
+        const time_t t = static_cast<time_t>(day) * 86'400;
+        std::tm c{};
+        gmtime_r(&t, &c);
+        const int64_t month = (c.tm_year + 1900 - 1970) * 12 + c.tm_mon;
+        REQUIRE(rollup::monthOfDay(day) == month);
+        if (c.tm_mday == 1) REQUIRE(rollup::monthFirstDay(month) == day);
+    }
+    CHECK(rollup::monthFirstDay((2024 - 1970) * 12 + 2) - rollup::monthFirstDay((2024 - 1970) * 12 + 1) == 29);
+    CHECK(rollup::monthFirstDay((2100 - 1970) * 12 + 2) - rollup::monthFirstDay((2100 - 1970) * 12 + 1) == 28);
+}
+
+TEST_CASE("rollups: a database whose daily rollups were built before the monthly ones gets its months when opened", "[rollups][postgres][migrations]")
+{
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Office o(engine);
+    sql::Connection& db = o.store.connection();
+    const rollup::Slice before = rollup::readPeriod(db, midnight(1), midnight(31));
+    // As schema 9 (PostgreSQL's 4) leaves a database whose days were built: no months, none built.
+    for (const char* t : {"rollup_month_groups", "rollup_month_reasons", "rollup_month_runs", "rollup_month_devices"}) db.exec(std::string("DELETE FROM ") + t);
+    db.exec("UPDATE rollup_meta SET months_built = 0");
+    const int64_t offset = *rollup::dayOffsetMs(db);
+    CHECK_FALSE(rollup::verify(db).ok());
+    rollup::ensureBuilt(db);
+    CHECK(*rollup::dayOffsetMs(db) == offset); // the days kept, not rebuilt on another offset
+    CHECK(db.queryInt("SELECT months_built FROM rollup_meta") == 1);
+    CHECK(db.queryInt("SELECT count(*) FROM rollup_month_groups") > 0);
+    CHECK(rollup::verify(db).ok());
+    CHECK(rollup::readPeriod(db, midnight(1), midnight(31)) == before);
+}
+
+TEST_CASE("rollups: a period's days are read once each, from whole months where they fit and from days elsewhere", "[rollups]")
+{
+    std::mt19937 rng(5);
+    const int64_t base = rollup::monthFirstDay((2026 - 1970) * 12); // 2026-01-01
+    for (int i = 0; i < 3000; ++i) {
+        const int64_t first = base + std::uniform_int_distribution<int64_t>(-400, 400)(rng);
+        const int64_t last = first + std::uniform_int_distribution<int64_t>(-1, 800)(rng);
+        if (first > last) continue;
+        const rollup::Source s = rollup::cover(first, last);
+        std::map<int64_t, int> read; // day -> times read
+        for (const auto& [a, b] : s.days) {
+            for (int64_t d = a; d <= b; ++d) ++read[d];
+        }
+        if (s.months) {
+            for (int64_t m = s.months->first; m <= s.months->second; ++m) {
+                for (int64_t d = rollup::monthFirstDay(m); d < rollup::monthFirstDay(m + 1); ++d) ++read[d];
+            }
+            // No whole month left to the days.
+            for (const auto& [a, b] : s.days) REQUIRE(rollup::monthFirstDay(rollup::monthOfDay(b) + 1) - rollup::monthFirstDay(rollup::monthOfDay(a)) > b - a + 1);
+        }
+        INFO(first << ".." << last);
+        REQUIRE(static_cast<int64_t>(read.size()) == last - first + 1);
+        REQUIRE(read.begin()->first == first);
+        REQUIRE(read.rbegin()->first == last);
+        for (const auto& [d, n] : read) REQUIRE(n == 1);
+    }
 }

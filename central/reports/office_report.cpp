@@ -2,6 +2,8 @@
 
 #include "chain_check.hpp"
 
+#include <map>
+
 namespace skm::central {
 
 int64_t ingestConflictCount(sql::Connection& db) { return db.queryInt("SELECT count(*) FROM ingest_conflicts"); }
@@ -43,20 +45,30 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
                              {"offered", parsed(c.text(8))}});
     });
     out["ingest_conflicts"] = conflicts;
+    // Each device's records over all time: one grouped pass over each table (the ratings' counts in one).
+    struct Counts {
+        int64_t ratings = 0, suppressed = 0, timeSuspect = 0, sessions = 0, cases = 0, audit = 0, conflicts = 0;
+    };
+    std::map<std::string, Counts> counts;
+    db.each("SELECT id FROM devices", {}, [&](const sql::Row& d) { (void)counts[d.text(0)]; });
+    auto known = [&](const std::string& id) -> Counts* {
+        const auto it = counts.find(id);
+        return it == counts.end() ? nullptr : &it->second;
+    };
+    db.each("SELECT device_id, count(*), coalesce(sum(suppressed), 0), coalesce(sum(time_suspect), 0) FROM ratings GROUP BY device_id", {},
+            [&](const sql::Row& r) {
+                if (Counts* c = known(r.text(0))) *c = Counts{r.integer(1), r.integer(2), r.integer(3), 0, 0, 0, 0};
+            });
+    for (const auto& [table, field] : {std::pair{"sessions", &Counts::sessions}, std::pair{"cases", &Counts::cases}, std::pair{"audit_events", &Counts::audit},
+                                       std::pair{"ingest_conflicts", &Counts::conflicts}}) {
+        db.each(std::string("SELECT device_id, count(*) FROM ") + table + " GROUP BY device_id", {}, [&, f = field](const sql::Row& r) {
+            if (Counts* c = known(r.text(0))) c->*f = r.integer(1);
+        });
+    }
     nlohmann::json devices = nlohmann::json::object();
-    const std::string perDevice = "SELECT d.id,"
-                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id),"
-                             " (SELECT coalesce(sum(r.suppressed), 0) FROM ratings r WHERE r.device_id = d.id),"
-                             " (SELECT count(*) FROM sessions s WHERE s.device_id = d.id),"
-                             " (SELECT count(*) FROM cases c WHERE c.device_id = d.id),"
-                             " (SELECT count(*) FROM audit_events a WHERE a.device_id = d.id),"
-                             " (SELECT count(*) FROM ingest_conflicts k WHERE k.device_id = d.id),"
-                             " (SELECT count(*) FROM ratings r WHERE r.device_id = d.id AND r.time_suspect = 1)"
-                             " FROM devices d ORDER BY d.id";
-    for (const sql::Row& d : db.query(perDevice).rows) { // read whole first: the chain check below runs its own queries
-        devices[d.text(0)] = {{"ratings", d.integer(1)},      {"suppressed", d.integer(2)}, {"sessions", d.integer(3)},
-                              {"cases", d.integer(4)},        {"audit", d.integer(5)},      {"ingest_conflicts", d.integer(6)},
-                              {"time_suspect", d.integer(7)}, {"chain", chainJson(chains.of(d.text(0)))}};
+    for (const auto& [id, c] : counts) {
+        devices[id] = {{"ratings", c.ratings}, {"suppressed", c.suppressed}, {"sessions", c.sessions},  {"cases", c.cases}, {"audit", c.audit},
+                       {"ingest_conflicts", c.conflicts}, {"time_suspect", c.timeSuspect}, {"chain", chainJson(chains.of(id))}};
     }
     out["devices"] = devices;
     return out;

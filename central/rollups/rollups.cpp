@@ -1,8 +1,9 @@
-// The daily rollups (rollups.hpp). Why one file of about 550 lines: readRaw() is the one definition of
-// every rollup figure, and the ingest's refresh, the rebuild, the reports' reads and verify() all sit
-// beside it, so that what is written, read and checked cannot drift apart.
+// The rollups (rollups.hpp): readRaw(), the one definition of every rollup figure, and beside it the
+// ingest's refresh, the rebuild and verify(), so that what is written and what is checked cannot drift
+// apart. Reading the stored rollups back, and the monthly ones: stored.cpp.
 
 #include "rollups.hpp"
+#include "stored.hpp"
 
 #include <core/chain.hpp>
 
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -102,20 +104,6 @@ void insertRows(sql::Connection& db, const std::string& table, const std::string
     }
 }
 
-std::string groupColumns()
-{
-    std::string cols = "day, device_id, counter, officer_nip, service_code, f1, f2, f3, f4, suppressed, without_case, fast_top, cases_logged, cases_rated, surveys";
-    for (int i = 1; i <= ikm::kUnsurCount; ++i) cols += ", u" + std::to_string(i) + "_n, u" + std::to_string(i) + "_sum";
-    return cols;
-}
-
-std::string groupSums()
-{
-    std::string sums = "sum(f1), sum(f2), sum(f3), sum(f4), sum(suppressed), sum(without_case), sum(fast_top), sum(cases_logged), sum(cases_rated), sum(surveys)";
-    for (int i = 1; i <= ikm::kUnsurCount; ++i) sums += ", sum(u" + std::to_string(i) + "_n), sum(u" + std::to_string(i) + "_sum)";
-    return sums;
-}
-
 // Rows for the four rollup tables, gathered over any number of device-days and inserted together.
 struct RowBuffer {
     std::vector<sql::Value> groups, reasons, runs, devices;
@@ -146,10 +134,11 @@ struct RowBuffer {
     }
     void flush(sql::Connection& db)
     {
-        insertRows(db, "rollup_groups", groupColumns(), 15 + 2 * ikm::kUnsurCount, groups);
-        insertRows(db, "rollup_reasons", "day, device_id, counter, officer_nip, service_code, code, low, high", 8, reasons);
-        insertRows(db, "rollup_runs", "day, device_id, officer_nip, longest_run", 4, runs);
-        insertRows(db, "rollup_devices", "day, device_id, chained, chain_starts, clock_jumps", 5, devices);
+        const std::vector<Kind>& k = kinds(); // the columns in the order add() puts them
+        insertRows(db, k[0].day, "day, " + k[0].keys + ", " + k[0].values, 15 + 2 * ikm::kUnsurCount, groups);
+        insertRows(db, k[1].day, "day, " + k[1].keys + ", " + k[1].values, 8, reasons);
+        insertRows(db, k[2].day, "day, " + k[2].keys + ", " + k[2].values, 4, runs);
+        insertRows(db, k[3].day, "day, " + k[3].keys + ", " + k[3].values, 5, devices);
         groups.clear();
         reasons.clear();
         runs.clear();
@@ -167,12 +156,6 @@ void writeDay(sql::Connection& db, const std::string& device, int64_t day, const
     rows.flush(db);
 }
 
-int64_t requireOffset(sql::Connection& db)
-{
-    const auto offset = dayOffsetMs(db);
-    if (!offset) throw sql::Error(sql::Error::Kind::Other, "the rollups have not been built (rollup_meta is empty)");
-    return *offset;
-}
 
 } // namespace
 
@@ -313,107 +296,6 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
     return days;
 }
 
-Slice readRollups(sql::Connection& db, int64_t firstDay, int64_t lastDay)
-{
-    Slice s;
-    const std::vector<sql::Value> range = {firstDay, lastDay};
-    db.each("SELECT device_id, counter, officer_nip, service_code, " + groupSums() +
-                " FROM rollup_groups WHERE day >= $1 AND day <= $2 GROUP BY device_id, counter, officer_nip, service_code",
-            range, [&](const sql::Row& q) {
-                Figures& f = s.groups[Key{q.text(0), q.text(1), q.text(2), q.text(3)}];
-                for (size_t i = 0; i < 4; ++i) f.faces[i] = q.integer(4 + i);
-                f.suppressed = q.integer(8);
-                f.withoutCase = q.integer(9);
-                f.fastTop = q.integer(10);
-                f.casesLogged = q.integer(11);
-                f.casesRated = q.integer(12);
-                f.surveys = q.integer(13);
-                for (size_t i = 0; i < f.unsur.size(); ++i) f.unsur[i] = ikm::Tally{q.integer(14 + 2 * i), q.integer(15 + 2 * i)};
-            });
-    db.each("SELECT device_id, counter, officer_nip, service_code, code, sum(low), sum(high) FROM rollup_reasons WHERE day >= $1 AND day <= $2"
-            " GROUP BY device_id, counter, officer_nip, service_code, code",
-            range, [&](const sql::Row& q) { s.reasons[{Key{q.text(0), q.text(1), q.text(2), q.text(3)}, q.text(4)}] = {q.integer(5), q.integer(6)}; });
-    db.each("SELECT device_id, officer_nip, max(longest_run) FROM rollup_runs WHERE day >= $1 AND day <= $2 GROUP BY device_id, officer_nip", range,
-            [&](const sql::Row& q) { s.runs[{q.text(0), q.text(1)}] = q.integer(2); });
-    db.each("SELECT device_id, sum(chained), sum(chain_starts), sum(clock_jumps) FROM rollup_devices WHERE day >= $1 AND day <= $2 GROUP BY device_id", range,
-            [&](const sql::Row& q) { s.devices[q.text(0)] = DeviceDay{q.integer(1), q.integer(2), q.integer(3)}; });
-    return s;
-}
-
-namespace {
-
-// The whole days inside [fromMs, toMs) (the first starting at or after fromMs, the last ending at or
-// before toMs), or nullopt when there is none; the part-days at either end are the caller's to read.
-std::optional<std::pair<int64_t, int64_t>> wholeDays(int64_t offset, int64_t fromMs, int64_t toMs)
-{
-    int64_t first = dayOf(fromMs, offset);
-    if (dayStart(first, offset) < fromMs) ++first;
-    const int64_t last = dayOf(toMs, offset) - 1;
-    if (first > last) return std::nullopt;
-    return std::make_pair(first, last);
-}
-
-// Calls `part(from, to)` for the part-days of [fromMs, toMs) that `days` leaves out.
-template <class F>
-void partDays(int64_t offset, int64_t fromMs, int64_t toMs, const std::optional<std::pair<int64_t, int64_t>>& days, F&& part)
-{
-    if (!days) {
-        if (fromMs < toMs) part(fromMs, toMs);
-        return;
-    }
-    if (fromMs < dayStart(days->first, offset)) part(fromMs, dayStart(days->first, offset));
-    if (dayStart(days->second + 1, offset) < toMs) part(dayStart(days->second + 1, offset), toMs);
-}
-
-} // namespace
-
-Slice readPeriod(sql::Connection& db, int64_t fromMs, int64_t toMs)
-{
-    const int64_t offset = requireOffset(db);
-    const auto days = wholeDays(offset, fromMs, toMs);
-    Slice s = days ? readRollups(db, days->first, days->second) : Slice{};
-    partDays(offset, fromMs, toMs, days, [&](int64_t from, int64_t to) {
-        for (const auto& [unused, day] : readRaw(db, offset, "", from, to)) s.add(day);
-    });
-    return s;
-}
-
-FaceTotal faceTotal(sql::Connection& db, int64_t fromMs, int64_t toMs, const std::vector<std::string>* nips)
-{
-    const int64_t offset = requireOffset(db);
-    const auto days = wholeDays(offset, fromMs, toMs);
-    FaceTotal t;
-    auto counts = [&](const std::string& nip) { return !nips || std::find(nips->begin(), nips->end(), nip) != nips->end(); };
-    if (days && (!nips || !nips->empty())) {
-        std::vector<sql::Value> params = {days->first, days->second};
-        std::string sqlText = "SELECT coalesce(sum(f1 + f2 + f3 + f4), 0), coalesce(sum(f1 + 2 * f2 + 3 * f3 + 4 * f4), 0) FROM rollup_groups"
-                              " WHERE day >= $1 AND day <= $2";
-        if (nips) {
-            std::string list;
-            for (const std::string& nip : *nips) {
-                params.emplace_back(nip);
-                list += (list.empty() ? "$" : ", $") + std::to_string(params.size());
-            }
-            sqlText += " AND officer_nip IN (" + list + ")";
-        }
-        const sql::Row r = *db.one(sqlText, params);
-        t.ratings = r.integer(0);
-        t.sum = r.integer(1);
-    }
-    partDays(offset, fromMs, toMs, days, [&](int64_t from, int64_t to) {
-        for (const auto& [unused, day] : readRaw(db, offset, "", from, to)) {
-            for (const auto& [k, f] : day.groups) {
-                if (!counts(k.nip)) continue;
-                for (size_t i = 0; i < f.faces.size(); ++i) {
-                    t.ratings += f.faces[i];
-                    t.sum += static_cast<int64_t>(i + 1) * f.faces[i];
-                }
-            }
-        }
-    });
-    return t;
-}
-
 void refresh(sql::Connection& db, const std::string& device, const Touched& touched)
 {
     if (touched.empty()) return;
@@ -433,10 +315,13 @@ void refresh(sql::Connection& db, const std::string& device, const Touched& touc
         db.each("SELECT created_wall_ms FROM ratings WHERE device_id = $1 AND chain_seq >= $2 AND chain_seq <= $3", {device, *lo, top},
                 [&](const sql::Row& r) { days.insert(dayOf(r.integer(0), offset)); });
     }
+    std::set<int64_t> months;
     for (const int64_t day : days) {
         std::map<int64_t, Slice> raw = readRaw(db, offset, device, dayStart(day, offset), dayStart(day + 1, offset));
         writeDay(db, device, day, raw[day]);
+        months.insert(monthOfDay(day));
     }
+    writeMonths(db, device, months);
     if (!touched.chainSeqs.empty()) {
         db.query("DELETE FROM rollup_chain_totals WHERE device_id = $1", {device});
         db.query(std::string(kChainTotals) + " WHERE device_id = $1 GROUP BY device_id", {device});
@@ -467,15 +352,25 @@ int64_t rebuild(sql::Connection& db, std::optional<int64_t> offsetMs)
     }
     db.exec("DELETE FROM rollup_chain_totals");
     db.exec(std::string(kChainTotals) + " GROUP BY device_id");
+    buildMonths(db);
     return built;
 }
 
 void ensureBuilt(sql::Connection& db)
 {
-    if (dayOffsetMs(db)) return;
+    auto built = [&] { return db.queryInt("SELECT count(*) FROM rollup_meta WHERE months_built = 1") == 1; };
+    if (built()) return;
     sql::Transaction tx(db);
     if (db.engine() == sql::Engine::Postgres) db.exec(kBuildLock);
-    if (dayOffsetMs(db)) return; // another replica built them meanwhile
+    if (built()) return; // another replica built them meanwhile
+    if (dayOffsetMs(db)) {
+        // Days built by an skm-central from before the monthly rollups: the months from them.
+        (void)db.query(std::string("SELECT id FROM devices ORDER BY id") + db.forUpdate());
+        buildMonths(db);
+        tx.commit();
+        spdlog::info("{}: monthly rollups built from the daily ones", db.name());
+        return;
+    }
     const int64_t days = rebuild(db);
     tx.commit();
     if (days > 0) spdlog::info("{}: daily rollups built from the records ({} device-days)", db.name(), days);
@@ -486,35 +381,36 @@ Verification verify(sql::Connection& db)
     Verification v;
     const int64_t offset = requireOffset(db);
     std::vector<std::string> devices;
-    db.each("SELECT DISTINCT device_id FROM ratings UNION SELECT DISTINCT device_id FROM cases UNION SELECT DISTINCT device_id FROM survey_responses"
-            " UNION SELECT DISTINCT device_id FROM rollup_groups UNION SELECT DISTINCT device_id FROM rollup_reasons UNION SELECT DISTINCT device_id FROM rollup_runs"
-            " UNION SELECT DISTINCT device_id FROM rollup_devices UNION SELECT DISTINCT device_id FROM rollup_chain_totals ORDER BY 1",
-            {}, [&](const sql::Row& r) { devices.push_back(r.text(0)); });
+    std::string every = "SELECT DISTINCT device_id FROM ratings UNION SELECT DISTINCT device_id FROM cases UNION SELECT DISTINCT device_id FROM survey_responses"
+                        " UNION SELECT DISTINCT device_id FROM rollup_chain_totals";
+    for (const Kind& kind : kinds()) every += " UNION SELECT DISTINCT device_id FROM " + kind.day + " UNION SELECT DISTINCT device_id FROM " + kind.month;
+    db.each(every + " ORDER BY 1", {}, [&](const sql::Row& r) { devices.push_back(r.text(0)); });
+    // Each bucket (a day, a month) of `stored` and of `computed`, either side's missing one empty.
+    auto compare = [](const std::map<int64_t, Slice>& stored, const std::map<int64_t, Slice>& computed, const std::string& device, int64_t& checked,
+                      std::vector<std::pair<std::string, int64_t>>& differing) {
+        std::set<int64_t> buckets;
+        for (const auto& [b, unused] : stored) buckets.insert(b);
+        for (const auto& [b, unused] : computed) buckets.insert(b);
+        for (const int64_t b : buckets) {
+            ++checked;
+            const auto s = stored.find(b), c = computed.find(b);
+            if (!((s == stored.end() ? Slice{} : s->second) == (c == computed.end() ? Slice{} : c->second))) differing.emplace_back(device, b);
+        }
+    };
     for (const std::string& device : devices) {
         const std::map<int64_t, Slice> raw = readRaw(db, offset, device, kMin, kMax);
-        std::set<int64_t> days;
-        for (const auto& [day, unused] : raw) days.insert(day);
-        for (const char* table : {"rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices"}) {
-            db.each(std::string("SELECT DISTINCT day FROM ") + table + " WHERE device_id = $1", {device}, [&](const sql::Row& r) { days.insert(r.integer(0)); });
-        }
+        std::map<int64_t, Slice> rawMonths;
         DeviceDay total;
         for (const auto& [day, slice] : raw) {
+            rawMonths[monthOfDay(day)].add(slice);
             if (const auto d = slice.devices.find(device); d != slice.devices.end()) total.add(d->second);
         }
         const auto kept = db.one("SELECT chained, chain_starts FROM rollup_chain_totals WHERE device_id = $1", {device});
         if ((kept ? std::make_pair(kept->integer(0), kept->integer(1)) : std::make_pair(int64_t{0}, int64_t{0})) != std::make_pair(total.chained, total.starts)) {
             v.chainTotalsDiffering.push_back(device);
         }
-        for (const int64_t day : days) {
-            ++v.daysChecked;
-            Slice stored = readRollups(db, day, day);
-            for (auto it = stored.groups.begin(); it != stored.groups.end();) it = it->first.device != device ? stored.groups.erase(it) : std::next(it);
-            for (auto it = stored.reasons.begin(); it != stored.reasons.end();) it = it->first.first.device != device ? stored.reasons.erase(it) : std::next(it);
-            for (auto it = stored.runs.begin(); it != stored.runs.end();) it = it->first.first != device ? stored.runs.erase(it) : std::next(it);
-            for (auto it = stored.devices.begin(); it != stored.devices.end();) it = it->first != device ? stored.devices.erase(it) : std::next(it);
-            const auto found = raw.find(day);
-            if (!(stored == (found == raw.end() ? Slice{} : found->second))) v.daysDiffering.emplace_back(device, day);
-        }
+        compare(readStored(db, Source{{{kMin, kMax}}, std::nullopt, device}, true), raw, device, v.daysChecked, v.daysDiffering);
+        compare(readStored(db, Source{{}, std::make_pair(kMin, kMax), device}, true), rawMonths, device, v.monthsChecked, v.monthsDiffering);
     }
     v.chainStatesDiffering = db.queryInt("SELECT count(*) FROM ratings WHERE ratings.chain_seq IS NOT NULL AND (chain_state IS NULL OR chain_state <> " + kState +
                                              " OR chain_missing <> CASE WHEN " + kState + " = 1 THEN " + kMissing + " ELSE 0 END)",
@@ -533,13 +429,14 @@ int runCommand(sql::Connection& db, const std::string& action)
     }
     sql::Transaction snapshot(db, sql::Transaction::Mode::ReadSnapshot);
     const Verification v = verify(db);
-    std::cout << v.daysChecked << " device-days and every rating's chain state compared with a recomputation from the records: ";
+    std::cout << v.daysChecked << " device-days, " << v.monthsChecked
+              << " device-months and every rating's chain state compared with a recomputation from the records: ";
     if (v.ok()) {
         std::cout << "identical\n";
         return 0;
     }
-    std::cout << v.daysDiffering.size() << " device-days, " << v.chainTotalsDiffering.size() << " devices' chain totals and " << v.chainStatesDiffering
-              << " chain states differ\n";
+    std::cout << v.daysDiffering.size() << " device-days, " << v.monthsDiffering.size() << " device-months, " << v.chainTotalsDiffering.size()
+              << " devices' chain totals and " << v.chainStatesDiffering << " chain states differ\n";
     for (size_t i = 0; i < v.daysDiffering.size() && i < 20; ++i) {
         const auto offset = dayOffsetMs(db).value_or(0);
         const time_t s = static_cast<time_t>(dayStart(v.daysDiffering[i].second, offset) / 1000 + offset / 1000);
@@ -548,6 +445,12 @@ int runCommand(sql::Connection& db, const std::string& action)
         char buf[16];
         std::strftime(buf, sizeof buf, "%Y-%m-%d", &t);
         std::cout << "  " << v.daysDiffering[i].first << " " << buf << '\n';
+    }
+    for (size_t i = 0; i < v.monthsDiffering.size() && i < 20; ++i) {
+        const int64_t m = v.monthsDiffering[i].second, year = 1970 + (m >= 0 ? m / 12 : (m - 11) / 12);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(year), static_cast<long long>(m - (year - 1970) * 12 + 1));
+        std::cout << "  " << v.monthsDiffering[i].first << " " << buf << " (the month)\n";
     }
     std::cout << "`skm-central rollups rebuild` recomputes them (uploads wait meanwhile)\n";
     return 1;

@@ -11,7 +11,9 @@
 // A "day" is the office's local day: floor((ms + offset) / 86 400 000), with the UTC offset fixed in
 // rollup_meta when the rollups were first built. A report uses the rollups for the days wholly inside
 // its period and the raw rows for any part-day at its ends (a period on another offset, or not cut at
-// midnight), so its figures are the raw rows' figures whatever the time zone.
+// midnight), so its figures are the raw rows' figures whatever the time zone. The same rows are kept per
+// calendar month of those days too (each month's the sums of its days', recomputed with them), so a
+// year's report reads twelve months' rows and a month's one month's (central/rollups/stored.hpp).
 //
 // The one definition of a figure is readRaw(): the refresh, the rebuild, the report's part-days and
 // verify() (`skm-central rollups verify`) all add up the raw rows through it.
@@ -76,10 +78,14 @@ struct Slice {
 [[nodiscard]] std::optional<int64_t> dayOffsetMs(sql::Connection& db);
 [[nodiscard]] int64_t dayOf(int64_t ms, int64_t offsetMs);
 [[nodiscard]] int64_t dayStart(int64_t day, int64_t offsetMs); // clamped to int64
+// A day's calendar month, (year - 1970) * 12 + (month - 1), and a month's first day.
+[[nodiscard]] int64_t monthOfDay(int64_t day);
+[[nodiscard]] int64_t monthFirstDay(int64_t month);
 
 // The raw rows' figures in [fromMs, toMs), of one device or ("") all, day by day.
 [[nodiscard]] std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const std::string& device, int64_t fromMs, int64_t toMs);
-// The rollups' figures for the days [firstDay, lastDay] added up, by grouped SQL.
+// The rollups' figures for the days [firstDay, lastDay] added up, by grouped SQL: the whole calendar
+// months among them from the monthly rollups, the other days from the daily ones.
 [[nodiscard]] Slice readRollups(sql::Connection& db, int64_t firstDay, int64_t lastDay);
 // The figures of [fromMs, toMs): rollups for the whole days, raw rows for the part-days at the ends.
 [[nodiscard]] Slice readPeriod(sql::Connection& db, int64_t fromMs, int64_t toMs);
@@ -113,11 +119,12 @@ void ensureBuilt(sql::Connection& db);
 // What verify() found: the (device, day) pairs whose rollups differ from a recomputation, and the
 // ratings whose chain state does.
 struct Verification {
-    int64_t daysChecked = 0;
+    int64_t daysChecked = 0, monthsChecked = 0;
     std::vector<std::pair<std::string, int64_t>> daysDiffering;
+    std::vector<std::pair<std::string, int64_t>> monthsDiffering; // (device, month number)
     std::vector<std::string> chainTotalsDiffering; // devices whose rollup_chain_totals row does
     int64_t chainStatesDiffering = 0;
-    [[nodiscard]] bool ok() const { return daysDiffering.empty() && chainTotalsDiffering.empty() && chainStatesDiffering == 0; }
+    [[nodiscard]] bool ok() const { return daysDiffering.empty() && monthsDiffering.empty() && chainTotalsDiffering.empty() && chainStatesDiffering == 0; }
 };
 [[nodiscard]] Verification verify(sql::Connection& db);
 

@@ -55,6 +55,46 @@ CREATE INDEX cases_by_time ON cases (opened_wall_ms);
 CREATE INDEX survey_by_device_time ON survey_responses (device_id, started_wall_ms);
 )sql";
 
+// Schema 9, and PostgreSQL's 4: the same rollups per office-local calendar month, so that a year's
+// report reads twelve months' rows, not 365 days'.
+const char* const kMonthRollupSchemaSql = R"sql(
+-- Monthly rollups: each month's rows are the sums of its days' rows (the longest run: their maximum),
+-- recomputed with them by each upload. month = (year - 1970) * 12 + (month of the year - 1), of the
+-- office-local day (rollup_meta's offset). months_built: 1 once they were built from the days.
+ALTER TABLE rollup_meta ADD COLUMN months_built BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE rollup_month_groups (
+    month BIGINT NOT NULL, device_id TEXT NOT NULL, counter TEXT NOT NULL, officer_nip TEXT NOT NULL, service_code TEXT NOT NULL,
+    f1 BIGINT NOT NULL, f2 BIGINT NOT NULL, f3 BIGINT NOT NULL, f4 BIGINT NOT NULL,
+    suppressed BIGINT NOT NULL, without_case BIGINT NOT NULL, fast_top BIGINT NOT NULL,
+    cases_logged BIGINT NOT NULL, cases_rated BIGINT NOT NULL,
+    surveys BIGINT NOT NULL,
+    u1_n BIGINT NOT NULL, u1_sum BIGINT NOT NULL, u2_n BIGINT NOT NULL, u2_sum BIGINT NOT NULL, u3_n BIGINT NOT NULL, u3_sum BIGINT NOT NULL,
+    u4_n BIGINT NOT NULL, u4_sum BIGINT NOT NULL, u5_n BIGINT NOT NULL, u5_sum BIGINT NOT NULL, u6_n BIGINT NOT NULL, u6_sum BIGINT NOT NULL,
+    u7_n BIGINT NOT NULL, u7_sum BIGINT NOT NULL, u8_n BIGINT NOT NULL, u8_sum BIGINT NOT NULL, u9_n BIGINT NOT NULL, u9_sum BIGINT NOT NULL,
+    PRIMARY KEY (month, device_id, counter, officer_nip, service_code)
+);
+CREATE INDEX rollup_month_groups_faces ON rollup_month_groups (month, officer_nip, f1, f2, f3, f4);
+CREATE TABLE rollup_month_reasons (
+    month BIGINT NOT NULL, device_id TEXT NOT NULL, counter TEXT NOT NULL, officer_nip TEXT NOT NULL, service_code TEXT NOT NULL,
+    code TEXT NOT NULL, low BIGINT NOT NULL, high BIGINT NOT NULL,
+    PRIMARY KEY (month, device_id, counter, officer_nip, service_code, code)
+);
+CREATE TABLE rollup_month_runs (
+    month BIGINT NOT NULL, device_id TEXT NOT NULL, officer_nip TEXT NOT NULL,
+    longest_run BIGINT NOT NULL,
+    PRIMARY KEY (month, device_id, officer_nip)
+);
+CREATE TABLE rollup_month_devices (
+    device_id TEXT NOT NULL, month BIGINT NOT NULL,
+    chained BIGINT NOT NULL, chain_starts BIGINT NOT NULL, clock_jumps BIGINT NOT NULL,
+    PRIMARY KEY (device_id, month)
+);
+-- The days of one device, for an upload's recomputation of its months.
+CREATE INDEX rollup_groups_by_device ON rollup_groups (device_id, day);
+CREATE INDEX rollup_reasons_by_device ON rollup_reasons (device_id, day);
+CREATE INDEX rollup_runs_by_device ON rollup_runs (device_id, day);
+)sql";
+
 // The central office's schema history (PRAGMA user_version), applied by the same forward-only
 // migrate() as the kiosk's store (core/migrate.hpp): every pending step in one transaction.
 const std::vector<store::Migration>& centralMigrations()
@@ -215,6 +255,7 @@ CREATE TABLE login_throttle (
 CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
 )sql"},
         {8, "daily rollups and the chain state of each rating", kRollupSchemaSql},
+        {9, "monthly rollups", kMonthRollupSchemaSql},
     };
     return all;
 }

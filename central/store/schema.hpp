@@ -13,6 +13,8 @@ namespace skm::central {
 // The daily rollups' tables and the ratings' chain state (central.db's schema 8, PostgreSQL's 3): one
 // text for both engines.
 extern const char* const kRollupSchemaSql;
+// The monthly rollups (central.db's schema 9, PostgreSQL's 4).
+extern const char* const kMonthRollupSchemaSql;
 // The schema version this skm-central writes (central.db's user_version).
 [[nodiscard]] int latestCentralSchema();
 
