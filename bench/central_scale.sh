@@ -6,12 +6,15 @@
 # (default 1,000,000) over the past year; then each takes the same uploads. Also the month's and the
 # year's report on each. Figures against the SQLite run measured in the same run.
 # Usage: bench/central_scale.sh [BIN_DIR] [N] [KIOSKS]   (the issue's full form: N=10000000 KIOSKS=1000)
+# SKM_BENCH_REPORTS_ONLY=1: PostgreSQL only, no uploads: the fill, the rollups' build and the reports'
+# times (for 50,000,000 ratings, whose SQLite fill alone would take an hour here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "${1:-$root/build/bin}" && pwd)
 n=${2:-1000000}
 kiosks=${3:-1000}
 uploads=${SKM_BENCH_UPLOADS:-3000}
+reports_only=${SKM_BENCH_REPORTS_ONLY:-}
 work=$(mktemp -d /tmp/skm-scale-bench-XXXXXX)
 chmod 711 "$work" # the postgres user passes through to its cluster
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -52,7 +55,7 @@ year=$(date +%Y)
 "$bin/skm-central" report --data-dir "$work/sqlite" --format csv >/dev/null 2>&1             # central.db at the current schema
 "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --format csv >/dev/null 2>&1 # the PostgreSQL schema
 t0=$(now_ms)
-sqlite3 "$work/sqlite/central.db" <<SQL
+[ -n "$reports_only" ] || sqlite3 "$work/sqlite/central.db" <<SQL
 PRAGMA synchronous = OFF;
 WITH RECURSIVE i(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM i WHERE x < $kiosks - 1)
 INSERT INTO devices (id, secret, added_at_ms) SELECT 'bench-' || x, '$secret', 0 FROM i;
@@ -79,12 +82,23 @@ ANALYZE;
 SQL
 pg_fill=$(( $(now_ms) - t0 ))
 t0=$(now_ms)
-"$bin/skm-central" rollups rebuild --data-dir "$work/sqlite" >/dev/null
+[ -n "$reports_only" ] || "$bin/skm-central" rollups rebuild --data-dir "$work/sqlite" >/dev/null
 sqlite_rollups=$(( $(now_ms) - t0 ))
 t0=$(now_ms)
 "$bin/skm-central" rollups rebuild --data-dir "$work/pgdata" --database "$url" >/dev/null
 psql_ -c "ANALYZE"
 pg_rollups=$(( $(now_ms) - t0 ))
+
+best() { local b=999999999; for _ in 1 2; do local s; s=$(now_ms); "$@" >/dev/null; local d=$(( $(now_ms) - s )); (( d < b )) && b=$d; done; echo "$b"; }
+if [ -n "$reports_only" ]; then
+  echo "$n ratings from $kiosks kiosks over a year, PostgreSQL only (filled in $(awk -v a="$pg_fill" 'BEGIN { printf "%.1f", a / 1000 }') s)"
+  echo "daily rollups built from the N ratings (ms)       $pg_rollups"
+  echo "month report, CSV (ms)                            $(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "month:$month" --format csv)"
+  echo "year report, CSV (ms)                             $(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "year:$year" --format csv)"
+  echo "year report, JSON with the inventory (ms)         $(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "year:$year" --format json)"
+  echo "rollup rows: $(psql_ -At -c "SELECT count(*) FROM rollup_groups") daily, $(psql_ -At -c "SELECT count(*) FROM rollup_month_groups") monthly"
+  exit 0
+fi
 
 start_serve() { # DATA_DIR [--database URL]: prints the URL
   local out="$work/serve-$RANDOM.out"
@@ -116,7 +130,6 @@ s20=$(run sqlite 20 "$sqlite_cookie" "$sqlite_url")
 p0=$(run pg 0 "$pg_cookie" "$pg_a" "$pg_b")
 p20=$(run pg 20 "$pg_cookie" "$pg_a" "$pg_b")
 
-best() { local b=999999999; for _ in 1 2; do local s; s=$(now_ms); "$@" >/dev/null; local d=$(( $(now_ms) - s )); (( d < b )) && b=$d; done; echo "$b"; }
 sm=$(best "$bin/skm-central" report --data-dir "$work/sqlite" --period "month:$month" --format csv)
 sy=$(best "$bin/skm-central" report --data-dir "$work/sqlite" --period "year:$year" --format csv)
 pm=$(best "$bin/skm-central" report --data-dir "$work/pgdata" --database "$url" --period "month:$month" --format csv)

@@ -8,6 +8,7 @@
 #include "support/test_util.hpp"
 
 #include <central/reports/chain_check.hpp>
+#include <central/reports/office_report.hpp>
 #include <central/rollups/rollups.hpp>
 #include <central/rollups/stored.hpp>
 #include <central/store/central_store.hpp>
@@ -399,4 +400,35 @@ TEST_CASE("rollups: a period's days are read once each, from whole months where 
         REQUIRE(read.rbegin()->first == last);
         for (const auto& [d, n] : read) REQUIRE(n == 1);
     }
+}
+
+TEST_CASE("rollups: the office inventory's ratings per device, read from them, are the records' counts, at the ends of time too", "[rollups][postgres]")
+{
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Office o(engine);
+    sql::Connection& db = o.store.connection();
+    // A kiosk whose clock said the last and (nearly) the first millisecond there is: stored, flagged.
+    Kiosk k("kiosk-c", 3);
+    o.store.addDevice(k.device, "00", 0);
+    nlohmann::json ratings = nlohmann::json::array();
+    for (const int64_t wall : {std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min() + 2'000'000'000'000, o.now}) {
+        nlohmann::json r = k.rating(wall, kNips[0], std::nullopt, 2, wall != o.now);
+        r["id"] = newId(o.now); // (a UUIDv7 holds 48 bits of time)
+        ratings.push_back(r);
+    }
+    for (const auto& a : o.store.ingest(k.device, {{"ratings", ratings}}, o.now).at("ratings")) REQUIRE(a.status == "stored");
+    REQUIRE(rollup::verify(db).ok());
+    const nlohmann::json inventory = central::officeReport(db);
+    for (const std::string d : {"kiosk-a", "kiosk-b", "kiosk-c"}) {
+        INFO(d);
+        const nlohmann::json& dev = inventory.at("devices").at(d);
+        CHECK(dev.at("ratings").get<int64_t>() == db.queryInt("SELECT count(*) FROM ratings WHERE device_id = $1", {d}));
+        CHECK(dev.at("suppressed").get<int64_t>() == db.queryInt("SELECT count(*) FROM ratings WHERE device_id = $1 AND suppressed = 1", {d}));
+        CHECK(dev.at("time_suspect").get<int64_t>() == db.queryInt("SELECT count(*) FROM ratings WHERE device_id = $1 AND time_suspect = 1", {d}));
+        CHECK(dev.at("cases").get<int64_t>() == db.queryInt("SELECT count(*) FROM cases WHERE device_id = $1", {d}));
+    }
+    CHECK(inventory.at("devices").at("kiosk-c").at("ratings") == 3);
+    CHECK(inventory.at("devices").at("kiosk-c").at("time_suspect") == 2);
+    CHECK(inventory.at("devices").at("kiosk-a").at("suppressed").get<int64_t>() > 0);
 }

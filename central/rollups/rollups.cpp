@@ -223,21 +223,24 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
 {
     std::map<int64_t, Slice> days;
     std::vector<sql::Value> params = {fromMs, toMs};
+    const std::string below = toMs == kMax ? " <= $2" : " < $2"; // all of time includes its last millisecond
     std::string onDevice;
     if (!device.empty()) {
         params.emplace_back(device);
         onDevice = " AND device_id = $3";
     }
     // Ratings: faces, suppressed, reasons, ratings without a case, fast 4s, chain positions, clock jumps.
+    // Differences of two clock readings are taken as NUMERIC: a kiosk's clock may say anything a 64-bit
+    // integer holds, and PostgreSQL refuses a bigint that overflows (SQLite turns it into a REAL).
     std::unordered_map<std::string, std::vector<int64_t>> tapTimes; // "day device nip" -> counted ratings' tap times
     std::vector<std::string> codes;
     db.each("SELECT device_id, counter, coalesce(officer_nip, ''), coalesce(service_code, ''), score, suppressed, CASE WHEN case_id IS NULL THEN 1 ELSE 0 END,"
             " coalesce(reasons, ''), created_wall_ms, CASE WHEN chain_seq IS NULL THEN 0 ELSE 1 END, CASE WHEN chain_seq = 1 THEN 1 ELSE 0 END,"
             " CASE WHEN EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = r.device_id AND p.chain_seq = r.chain_seq - 1 AND p.boot_id = r.boot_id"
-            "   AND abs((r.created_wall_ms - p.created_wall_ms) - (r.created_mono_ms - p.created_mono_ms)) > 60000) THEN 1 ELSE 0 END,"
+            "   AND abs((CAST(r.created_wall_ms AS NUMERIC) - p.created_wall_ms) - (CAST(r.created_mono_ms AS NUMERIC) - p.created_mono_ms)) > 60000) THEN 1 ELSE 0 END,"
             " CASE WHEN r.score = 4 AND r.suppressed = 0 AND r.officer_nip IS NOT NULL AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id"
-            "   AND c.device_id = r.device_id AND r.created_wall_ms - c.opened_wall_ms >= 0 AND r.created_wall_ms - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END"
-            " FROM ratings r WHERE created_wall_ms >= $1 AND created_wall_ms < $2" + onDevice,
+            "   AND c.device_id = r.device_id AND r.created_wall_ms >= c.opened_wall_ms AND CAST(r.created_wall_ms AS NUMERIC) - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END"
+            " FROM ratings r WHERE created_wall_ms >= $1 AND created_wall_ms" + below + onDevice,
             params, [&](const sql::Row& q) {
                 const int64_t when = q.integer(8), day = dayOf(when, offsetMs);
                 Slice& s = days[day];
@@ -274,7 +277,7 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
     }
     // Cases logged and rated, by the day they were opened.
     db.each("SELECT device_id, counter, nip, service_code, CASE WHEN status = 'rated' THEN 1 ELSE 0 END, opened_wall_ms FROM cases"
-            " WHERE opened_wall_ms >= $1 AND opened_wall_ms < $2" + onDevice,
+            " WHERE opened_wall_ms >= $1 AND opened_wall_ms" + below + onDevice,
             params, [&](const sql::Row& c) {
                 Figures& f = days[dayOf(c.integer(5), offsetMs)].groups[Key{c.text(0), c.text(1), c.text(2), c.text(3)}];
                 ++f.casesLogged;
@@ -282,7 +285,7 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
             });
     // Complete survey responses, by the day they were begun.
     db.each("SELECT device_id, counter, coalesce(officer_nip, ''), coalesce(service_code, ''), body, started_wall_ms FROM survey_responses"
-            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms < $2" + onDevice,
+            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms" + below + onDevice,
             params, [&](const sql::Row& sv) {
                 const nlohmann::json body = nlohmann::json::parse(sv.text(4), nullptr, false);
                 if (!body.is_object() || !body.contains("answers") || !body["answers"].is_object()) return;
