@@ -178,6 +178,8 @@ int main(int argc, char** argv)
     restoreCmd->add_option("--from", restoreFrom, "a file written by skm-central backup")->required()->check(CLI::ExistingFile);
     restoreCmd->add_option("--data-dir", dataDir, "data directory");
     restoreCmd->add_flag("--force", restoreForce, "replace an existing central.db (it is kept as central.db.before-restore)");
+    restoreCmd->add_option("--config", configFile, "TOML file of the service (default: " + std::string(kDefaultConfig) +
+                                                       " if it exists): an office whose records are in PostgreSQL is refused (use pg_restore)");
 
     CLI::App* commentsCmd = app.add_subcommand("comments", "the citizens' comments with their ratings, newest first, searchable");
     storeOptions(commentsCmd);
@@ -206,25 +208,31 @@ int main(int argc, char** argv)
     rollupsCmd->add_option("ACTION", rollupsAction, "verify or rebuild")->required()->check(CLI::IsMember({"verify", "rebuild"}));
     storeOptions(rollupsCmd);
 
-    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central")) return *stop;
+    if (const auto stop = skm::cli::parse(app, argc, argv, "skm-central", &skm::pg::redactUrl)) return *stop;
     // Parsed (CLI11 keeps its own copies): a database password given on the command line is blanked
     // where `ps` reads it, for the rest of the process's life.
     for (int i = 1; i < argc; ++i) skm::pg::maskPasswordInPlace(argv[i]);
     if (*migrateCmd) return skm::central::runMigrate(migrateFrom, migrateTo);
 
-    skm::central::StoreLocation where{dataDir, "", ""};
-    if (!*restoreCmd) {
-        std::string why;
-        const auto found = storeLocation(dataDir, databaseUrl, reportDatabaseUrl, configFile, &why);
-        if (!found) {
-            std::cerr << "skm-central: " << why << '\n';
-            return 2;
-        }
-        where = *found;
+    std::string why;
+    const auto found = storeLocation(dataDir, databaseUrl, reportDatabaseUrl, configFile, &why);
+    if (!found) {
+        std::cerr << "skm-central: " << why << '\n';
+        return 2;
     }
+    const skm::central::StoreLocation where = *found;
     if (*importCmd) return skm::central::runImport(importFile, where, nowMs());
 
-    if (*restoreCmd) return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
+    if (*restoreCmd) {
+        // A backup is a central.db: an office on PostgreSQL restores with pg_restore, and its unused
+        // central.db is not to be replaced as though that were done.
+        if (where.postgres()) {
+            std::cerr << "skm-central: this office keeps its records in " << where.name()
+                      << " (from --config or " << kDefaultConfig << "); restore writes a central.db: use pg_restore (docs/operations.md, Backups)\n";
+            return 1;
+        }
+        return skm::central::restoreBackup(restoreFrom, dataDir, restoreForce);
+    }
     if (*deviceAdd) {
         // Before anything is created: the id names a directory (publish/devices/ID/) and travels in headers.
         if (const std::string why = skm::central::deviceIdProblem(deviceId); !why.empty()) {

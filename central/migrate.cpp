@@ -14,6 +14,7 @@
 
 #include <iostream>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 namespace skm::central {
@@ -64,13 +65,6 @@ std::string arrayLiteral(const std::vector<std::string>& values)
     return out + "}";
 }
 
-std::string describe(const sql::Row& row, size_t columns)
-{
-    std::string out;
-    for (size_t c = 0; c < columns; ++c) out += (c ? ", " : "") + row.optText(c).value_or("NULL");
-    return out;
-}
-
 // Copies one table in batches; a row the target already has must be the same row, else the target
 // holds other data. Returns the rows new in the target.
 int64_t copyTable(sql::Connection& source, sql::Connection& target, const Table& t)
@@ -107,9 +101,9 @@ int64_t copyTable(sql::Connection& source, sql::Connection& target, const Table&
                 const sql::Row& here = *existing.at(there.text(keyAt));
                 for (size_t c = 0; c < cols.size(); ++c) {
                     if (here.optText(c) != there.optText(c)) {
-                        throw MigrationError(std::string(t.name) + " " + here.text(keyAt) + " is in the target otherwise (" + cols[c] + ": " +
-                                             here.optText(c).value_or("NULL") + " here, " + there.optText(c).value_or("NULL") +
-                                             " there): the target holds other data");
+                        // The column, not its values: they may be a kiosk's key or a password's hash.
+                        throw MigrationError(std::string(t.name) + " " + here.text(keyAt) + " is in the target with another " + cols[c] +
+                                             ": the target holds other data");
                     }
                 }
             }
@@ -117,7 +111,9 @@ int64_t copyTable(sql::Connection& source, sql::Connection& target, const Table&
         batch.clear();
     };
     source.each("SELECT " + joined(cols) + " FROM " + t.name, {}, [&](const sql::Row& row) {
-        if (row.size() != cols.size()) throw MigrationError("central.db's " + std::string(t.name) + " has other columns: " + describe(row, row.size()));
+        if (row.size() != cols.size()) {
+            throw MigrationError("central.db's " + std::string(t.name) + " has " + std::to_string(row.size()) + " columns, the target's " + std::to_string(cols.size()));
+        }
         batch.push_back(row);
         if (batch.size() == kBatch) flush();
     });
@@ -138,6 +134,25 @@ nlohmann::json fullReport(sql::Connection& db, const std::map<std::string, Offic
     return out;
 }
 
+// A target with tables that are not skm-central's (another application's database) is refused before
+// anything is made in it: skm-central's tables are central.db's, and skm_schema.
+void refuseForeignTables(sql::Connection& source, sql::Connection& target)
+{
+    std::set<std::string> ours = {"skm_schema"};
+    source.each("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'", {}, [&](const sql::Row& r) { ours.insert(r.text(0)); });
+    std::string foreign;
+    target.each("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                " ORDER BY 1, 2",
+                {}, [&](const sql::Row& r) {
+                    if (r.text(0) == "public" && ours.count(r.text(1))) return;
+                    foreign += (foreign.empty() ? "" : ", ") + (r.text(0) == "public" ? r.text(1) : r.text(0) + "." + r.text(1));
+                });
+    if (!foreign.empty()) {
+        throw MigrationError("the target holds tables that are not skm-central's (" + foreign.substr(0, 300) +
+                             "): give skm-central a database of its own (createdb -O ROLE skm)");
+    }
+}
+
 } // namespace
 
 MigrationSummary migrateToPostgres(const std::filesystem::path& dataDir, const std::string& url)
@@ -152,6 +167,7 @@ MigrationSummary migrateToPostgres(const std::filesystem::path& dataDir, const s
     std::unique_ptr<sql::Connection> target;
     try {
         target = sql::postgres(url);
+        refuseForeignTables(*source, *target);
         (void)migratePg(*target);
     } catch (const sql::Error& e) {
         throw CentralError(std::string("cannot open the target: ") + e.what());

@@ -4,6 +4,7 @@
 #include "publish.hpp"
 #include "web.hpp"
 
+#include <core/pg.hpp>
 #include <core/protocol.hpp>
 
 #include <httplib.h>
@@ -260,6 +261,9 @@ int serve(CentralStore& store, const ServeOptions& options)
                  "{} workers for devices and {} for people",
                  options.host, port, l.maxConnections, l.maxConnectionsPerAddress, l.maxHeaderBytes / 1024, l.headerDeadlineMs / 1000,
                  l.maxBodyBytes / (1024 * 1024), l.bodyDeadlineMs / 1000, l.idleMs / 1000, l.workersPerPool, l.workersPerPool);
+    const StoreLocation& where = store.location();
+    spdlog::info("records in {}{}; published configuration in {}", where.name(),
+                 where.reportDatabaseUrl.empty() ? "" : "; reports read " + pg::redactUrl(where.reportDatabaseUrl), where.dataDir.string());
     server.run();
     pthread_kill(watcher.native_handle(), SIGUSR1);
     watcher.join();

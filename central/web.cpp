@@ -3,6 +3,8 @@
 #include "accounts.hpp"
 #include "html_report.hpp"
 #include "http_server.hpp"
+
+#include <core/sql.hpp>
 #include <central/reports/listings.hpp>
 #include <central/reports/scores.hpp>
 
@@ -84,10 +86,35 @@ bool formAccepted(const httplib::Request& req, httplib::Response& res)
 
 std::string currentMonth(int64_t nowMs) { return "month:" + localDate(nowMs).substr(0, 7); }
 
+// A page whose storage failed (the database restarting or unreachable, the hot standby gone): 503
+// with Retry-After and a page that says to try again, never a 500.
+http::Handler storageGuarded(http::Handler handler)
+{
+    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        try {
+            handler(req, res);
+        } catch (const sql::Error& e) {
+            spdlog::error("{} {} from {}: storage failure: {}", req.method, req.path, req.remote_addr, e.what());
+            res = httplib::Response();
+            res.set_header("Retry-After", "5");
+            const html::Lang lang = langOf(req);
+            send(res, 503,
+                 html::errorPage(lang, 503, lang == html::Lang::En ? "The records cannot be reached just now (the database is restarting or out of reach). Try again in a few seconds."
+                                                                   : "Data tidak dapat dijangkau saat ini (basis data sedang dimulai ulang atau tidak terjangkau). Coba lagi dalam beberapa detik."));
+        }
+    };
+}
+
 } // namespace
 
-void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
+void registerWeb(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
 {
+    // Every page and form, its storage failures answered 503 (storageGuarded).
+    struct Guarded {
+        http::Server& server;
+        void get(const std::string& pattern, http::Handler h) { server.get(pattern, storageGuarded(std::move(h))); }
+        void post(const std::string& pattern, http::Handler h) { server.post(pattern, storageGuarded(std::move(h))); }
+    } server{httpServer};
     // The signed-in user, or a redirect to /login (then nullopt).
     auto requireUser = [&store, now](const httplib::Request& req, httplib::Response& res) -> std::optional<User> {
         const std::string token = cookieToken(req);

@@ -12,8 +12,11 @@ namespace skm::cli {
 
 inline constexpr int kUsageError = 2;
 
-// Parses; returns the exit status when the program should stop now, or nullopt to go on.
-[[nodiscard]] inline std::optional<int> parse(CLI::App& app, int argc, char** argv, const std::string& name)
+// Parses; returns the exit status when the program should stop now, or nullopt to go on. `redact`,
+// when given, filters a usage error's message (skm-central: a mistyped flag's database URL is echoed
+// by CLI11 as an unexpected argument, its password with it).
+[[nodiscard]] inline std::optional<int> parse(CLI::App& app, int argc, char** argv, const std::string& name,
+                                              std::string (*redact)(const std::string&) = nullptr)
 {
     try {
         app.parse(argc, argv);
@@ -24,7 +27,7 @@ inline constexpr int kUsageError = 2;
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << name << ": " << e.what() << "\nRun '" << name << " --help' for usage.\n";
+        std::cerr << name << ": " << (redact ? redact(e.what()) : std::string(e.what())) << "\nRun '" << name << " --help' for usage.\n";
         return kUsageError;
     }
     return std::nullopt;

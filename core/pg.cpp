@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <vector>
 
@@ -28,10 +29,12 @@ std::string trimmed(const char* s)
 
 namespace {
 // Where the passwords are in `text`: a URL's user:PASSWORD@ (the URL alone, or after '=' or a space, as
-// in "--database=postgresql://..." or a libpq message), and every password=PASSWORD parameter.
+// in "--database=postgresql://..." or a libpq message), and every password=PASSWORD parameter. As
+// libpq reads a URL, the password runs from the first ':' after "://" to the first '@', unless a '/'
+// comes first: '?', '#', ':' and spaces are part of it.
 std::vector<std::pair<size_t, size_t>> passwordSpans(const std::string& text)
 {
-    static const std::regex userinfo(R"((?:^|[=\s])[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/?#\s]*:([^@/?#\s]*)@)");
+    static const std::regex userinfo(R"((?:^|[=\s])[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\s]*:([^@/]*)@)");
     static const std::regex param(R"((?:[?&\s]|^)password\s*=\s*('[^']*'|[^&\s]*))", std::regex::icase);
     std::vector<std::pair<size_t, size_t>> spans;
     for (const std::regex* re : {&userinfo, &param}) {
@@ -49,6 +52,32 @@ std::string redactUrl(const std::string& url)
     std::string out = url;
     const auto spans = passwordSpans(url);
     for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->first, it->second, "***"); // from the end: offsets stay true
+    return out;
+}
+
+std::string redactSecretsOf(const std::string& url, const std::string& text)
+{
+    std::string out = redactUrl(text);
+    auto replaceAll = [&](const std::string& secret) {
+        if (secret.empty()) return;
+        for (size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3)) out.replace(at, secret.size(), "***");
+    };
+    for (const auto& [at, length] : passwordSpans(url)) {
+        std::string secret = url.substr(at, length);
+        if (secret.size() >= 2 && secret.front() == '\'' && secret.back() == '\'') secret = secret.substr(1, secret.size() - 2);
+        replaceAll(secret);
+        std::string decoded; // as libpq reads it: %XX decoded
+        for (size_t i = 0; i < secret.size(); ++i) {
+            if (secret[i] == '%' && i + 2 < secret.size() && std::isxdigit(static_cast<unsigned char>(secret[i + 1])) &&
+                std::isxdigit(static_cast<unsigned char>(secret[i + 2]))) {
+                decoded += static_cast<char>(std::stoi(secret.substr(i + 1, 2), nullptr, 16));
+                i += 2;
+            } else {
+                decoded += secret[i];
+            }
+        }
+        if (decoded != secret) replaceAll(decoded);
+    }
     return out;
 }
 
@@ -111,8 +140,9 @@ Connection::Connection(const std::string& url) : m_url(redactUrl(url))
         const std::string why = m_conn ? trimmed(PQerrorMessage(m_conn)) : "out of memory";
         if (m_conn) PQfinish(m_conn);
         m_conn = nullptr;
-        // libpq's message may quote the connection string's parameters: redact it too.
-        throw Error("", "cannot connect to " + m_url + ": " + redactUrl(why));
+        // libpq's message may quote the connection string or its password alone ("invalid
+        // percent-encoded token"): redact both.
+        throw Error("", "cannot connect to " + m_url + ": " + redactSecretsOf(url, why));
     }
     // The server's NOTICEs ("relation already exists, skipping") are not the program's output.
     PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);

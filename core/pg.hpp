@@ -33,6 +33,9 @@ private:
 
 // `url` with its password replaced by "***" (a URL's user:password@, or a password=... parameter).
 [[nodiscard]] std::string redactUrl(const std::string& url);
+// `text` (a message about connecting to `url`) with every password of `url` in it replaced by "***":
+// where redactUrl finds one, and wherever the password appears alone, as written or percent-decoded.
+[[nodiscard]] std::string redactSecretsOf(const std::string& url, const std::string& text);
 // Overwrites, in place, the password of a URL in `text` (as redactUrl finds it) with '*', keeping its
 // length: a command line's argv after parsing, so that `ps` and /proc/PID/cmdline no longer show it.
 void maskPasswordInPlace(char* text);

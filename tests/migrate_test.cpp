@@ -158,8 +158,42 @@ TEST_CASE("migrate: a target holding other data, or this office's records otherw
     r = migrate(data, pg.url());
     INFO(r.out << r.err);
     CHECK(r.exitCode == 1);
-    CHECK_THAT(r.err, Catch::Contains("ratings " + changed + " is in the target otherwise (score:") && Catch::Contains("the target holds other data"));
+    CHECK_THAT(r.err, Catch::Contains("ratings " + changed + " is in the target with another score: the target holds other data"));
     CHECK(report(data, pg.url()) == afterChange);
+
+    // Another office's kiosk of the same name: refused, naming the column, never printing either
+    // kiosk's signing key.
+    pg.createDatabase("same_name");
+    {
+        test::Central other(dir / "same-name", {}, test::Engine{sql::Engine::Postgres, pg.url("same_name")});
+        (void)other.addDevice("kiosk-1");
+    }
+    r = migrate(data, pg.url("same_name"));
+    INFO(r.out << r.err);
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("devices kiosk-1 is in the target with another secret: the target holds other data"));
+    const std::string theirs = sql::postgres(pg.url("same_name"))->queryText("SELECT secret FROM devices WHERE id = 'kiosk-1'");
+    std::string ours;
+    {
+        auto source = sql::sqlite(store::Database((data / "central.db").string(), SQLITE_OPEN_READONLY));
+        ours = source->queryText("SELECT secret FROM devices WHERE id = 'kiosk-1'");
+    }
+    REQUIRE(theirs.size() >= 32);
+    REQUIRE(ours.size() >= 32);
+    CHECK_THAT(r.out + r.err, !Catch::Contains(theirs) && !Catch::Contains(ours));
+
+    // Another application's database: refused before a table is made in it.
+    pg.createDatabase("payroll");
+    {
+        auto payroll = sql::postgres(pg.url("payroll"));
+        payroll->exec("CREATE TABLE salaries (nip text, amount bigint)");
+        payroll->exec("INSERT INTO salaries VALUES ('198503302010011002', 5000000)");
+    }
+    r = migrate(data, pg.url("payroll"));
+    INFO(r.out << r.err);
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("the target holds tables that are not skm-central's (salaries)"));
+    CHECK(sql::postgres(pg.url("payroll"))->queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == 1);
 
     // Not a PostgreSQL URL, no central.db, a server that is not there: said, nothing made.
     r = migrate(data, "/var/lib/skm-central");

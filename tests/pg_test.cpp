@@ -125,7 +125,21 @@ TEST_CASE("PostgreSQL: a database URL's password never appears in a message", "[
     CHECK(pg::isPostgresUrl("postgres://x/y"));
     CHECK_FALSE(pg::isPostgresUrl("/var/lib/skm-central"));
 
+    CHECK(pg::redactUrl("postgresql://skm:ab?cd#ef@db/skm") == "postgresql://skm:***@db/skm");
+    CHECK(pg::redactUrl("cannot connect to postgresql://skm:a b:c@db/skm: refused") == "cannot connect to postgresql://skm:***@db/skm: refused");
+    CHECK(pg::redactUrl("postgresql://skm@db:5432/skm") == "postgresql://skm@db:5432/skm");
+
     test::PgCluster pg;
+    // A password libpq cannot decode: its own message quotes it alone.
+    for (const std::string url : {"postgresql://skm:Wr%zzngPw1@127.0.0.1:9/skm", "postgresql://skm@127.0.0.1:9/skm?password=Wr%zzngPw1"}) {
+        try {
+            pg::Connection c(url);
+            FAIL("connected: " << pg::redactUrl(url));
+        } catch (const pg::Error& e) {
+            INFO(e.what());
+            CHECK_THAT(e.what(), !Catch::Contains("zzngPw1") && Catch::Contains("cannot connect to postgresql://skm"));
+        }
+    }
     // A role the server does not know, and a port nobody listens on: each message names the URL
     // without its secret.
     const std::vector<std::string> urls = {"postgresql://nobody:S3cretPassw0rd@127.0.0.1:" + std::to_string(pg.port()) + "/skm",
@@ -159,6 +173,10 @@ TEST_CASE("skm-central takes its database from --database or the config file, re
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("--database takes postgresql://USER@HOST/DB") && !Catch::Contains("S3cretPassw0rd"));
     CHECK_FALSE(std::filesystem::exists(dir / "data"));
+    // A mistyped flag: CLI11 names the URL as an unexpected argument, without its password.
+    r = deviceAdd({"--databse", "postgresql://skm:S3cretPassw0rd@127.0.0.1/skm"});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("postgresql://skm:***@127.0.0.1/skm") && !Catch::Contains("S3cretPassw0rd"));
     // A config file with a typo names the file and the key; one that does not parse names the line.
     std::ofstream(dir / "typo.toml") << "databse = \"postgresql://skm@127.0.0.1/skm\"\n";
     r = deviceAdd({"--config", (dir / "typo.toml").string()});
@@ -222,6 +240,12 @@ TEST_CASE("skm-central takes its database from --database or the config file, re
     r = test::run({bin, "backup", "--out", (dir / "b.db").string(), "--data-dir", data, "--database", pg.url()});
     CHECK(r.exitCode == 1);
     CHECK_THAT(r.err, Catch::Contains("pg_dump"));
+    // A restore into an office whose config file names PostgreSQL: refused, central.db not made.
+    std::ofstream(dir / "backup.db") << "not restored";
+    r = test::run({bin, "restore", "--from", (dir / "backup.db").string(), "--data-dir", data, "--config", (dir / "central.toml").string()});
+    CHECK(r.exitCode == 1);
+    CHECK_THAT(r.err, Catch::Contains("restore writes a central.db: use pg_restore"));
+    CHECK_FALSE(std::filesystem::exists(dir / "data" / "central.db"));
 }
 
 TEST_CASE("one SQL text for both engines: $n parameters wherever they appear, NULLs, integers and text read back alike", "[postgres][sql]")
@@ -339,10 +363,12 @@ TEST_CASE("a database password given on the command line is blanked where ps rea
     test::PgCluster pg; // trusts the test role, so any password connects
     test::TempDir dir;
     const std::string port = std::to_string(pg.port());
+    // (libpq reads a URL's password up to its '@': '?', '#', ':' and a space are part of it.)
     for (const std::vector<std::string>& form : std::vector<std::vector<std::string>>{
              {"--database", "postgresql://skm:S3cretPassw0rd@127.0.0.1:" + port + "/skm"},
              {"--database=postgresql://skm:S3cretPassw0rd@127.0.0.1:" + port + "/skm"},
-             {"--database", "postgresql://skm@127.0.0.1:" + port + "/skm?password=S3cretPassw0rd&connect_timeout=5"}}) {
+             {"--database", "postgresql://skm@127.0.0.1:" + port + "/skm?password=S3cretPassw0rd&connect_timeout=5"},
+             {"--database", "postgresql://skm:S3cretPassw0rd?x#y:z w@127.0.0.1:" + port + "/skm"}}) {
         INFO(form.back());
         std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data-dir", (dir / "data").string()};
         args.insert(args.end(), form.begin(), form.end());
@@ -357,6 +383,9 @@ TEST_CASE("a database password given on the command line is blanked where ps rea
         CHECK_THAT(cmdline, !Catch::Contains("S3cretPassw0rd"));
         CHECK_THAT(cmdline, Catch::Contains("**************") && Catch::Contains("127.0.0.1:" + port + "/skm"));
         const std::string logged = test::readFile(dir / "serve.log");
-        CHECK_THAT(logged, !Catch::Contains("S3cretPassw0rd") && Catch::Contains("visible to every user"));
+        CHECK_THAT(logged, !Catch::Contains("S3cretPassw0rd") && !Catch::Contains("#y:z w") && Catch::Contains("visible to every user"));
+        CHECK_THAT(cmdline, !Catch::Contains("#y:z w"));
+        // The log says where the records are (its secret hidden).
+        CHECK_THAT(logged, Catch::Contains("records in postgresql://skm") && Catch::Contains("@127.0.0.1:" + port + "/skm"));
     }
 }

@@ -214,6 +214,41 @@ TEST_CASE("replicas: a report sign-in on one replica holds on another, a one-tim
     CHECK(again.cookie().empty());
 }
 
+TEST_CASE("replicas: while PostgreSQL is down the report pages and the sign-in answer 503 with Retry-After and a page, then work again",
+          "[postgres][replicas][web]")
+{
+    test::PgCluster pg; // its own: stopped below
+    test::TempDir dir;
+    test::Central a(dir / "a", {}, test::Engine{sql::Engine::Postgres, pg.url()});
+    a.addUser("kepala", "sandi-kepala-123");
+    const Page login = fetch({"-X", "POST", "-H", "Origin: " + a.url(), "--data", "username=kepala&password=sandi-kepala-123&next=%2Freport", a.url() + "/login"});
+    REQUIRE(login.status == 303);
+    const std::string cookie = login.cookie();
+    REQUIRE(fetch({"-H", "Cookie: " + cookie, a.url() + "/report"}).status == 200);
+
+    pg.stop();
+    const Page down = fetch({"-H", "Cookie: " + cookie, a.url() + "/report"});
+    INFO(down.all.substr(0, 1500));
+    CHECK(down.status == 503);
+    CHECK_THAT(down.all, Catch::Contains("Retry-After: 5") && Catch::Contains("text/html") && Catch::Contains("Coba lagi dalam beberapa detik") &&
+                             Catch::Contains("Content-Security-Policy"));
+    const Page en = fetch({"-H", "Cookie: " + cookie, a.url() + "/report?lang=en"});
+    CHECK(en.status == 503);
+    CHECK_THAT(en.all, Catch::Contains("Try again in a few seconds"));
+    const Page signIn = fetch({"-X", "POST", "-H", "Origin: " + a.url(), "--data", "username=kepala&password=sandi-kepala-123&next=%2Freport", a.url() + "/login"});
+    CHECK(signIn.status == 503);
+    CHECK_THAT(signIn.all, Catch::Contains("Retry-After: 5"));
+
+    pg.start();
+    // The broken connection is made again at its next use: the page is back within a retry or two.
+    int status = 0;
+    for (int i = 0; i < 5 && status != 200; ++i) {
+        status = fetch({"-H", "Cookie: " + cookie, a.url() + "/report"}).status;
+        if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    CHECK(status == 200);
+}
+
 TEST_CASE("replicas: reports from a hot standby made with pg_basebackup -R show the primary's data as the standby has replayed it", "[postgres][replicas][standby]")
 {
     test::PgCluster primary;

@@ -362,6 +362,13 @@ TEST_CASE("the most frequent reasons per officer and unit, and the comments, sea
     CHECK(central::listComments(db, period, officers, {budi, "", "", 500}).size() == 2);
     CHECK(central::listComments(db, period, officers, {"", "Bidang Kependudukan", "", 500}).empty());
     CHECK(central::listComments(db, *central::parsePeriod("month:2026-10", &why), officers, {}).empty());
+    // Comments of the same millisecond: in one order on both engines (the newer id first).
+    db.exec("UPDATE ratings SET comment = 'sama 1', created_wall_ms = " + std::to_string(at(11, 9, 9)) + " WHERE id = 'r6'");
+    db.exec("UPDATE ratings SET comment = 'sama 2', created_wall_ms = " + std::to_string(at(11, 9, 9)) + " WHERE id = 'r7'");
+    const auto same = central::listComments(db, period, officers, {"", "", "sama", 500});
+    REQUIRE(same.size() == 2);
+    CHECK(same[0]["comment"] == "sama 2");
+    CHECK(same[1]["comment"] == "sama 1");
 
     f.central.reset();
     const auto cli = test::run(f.args({(test::binDir() / "skm-central").string(), "comments", "--search", "RAMAH"}));

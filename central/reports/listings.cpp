@@ -32,7 +32,7 @@ nlohmann::json listComments(sql::Connection& db, const Period& period, const std
             " created_wall_ms FROM ratings WHERE comment IS NOT NULL AND comment <> '' AND suppressed = 0"
             " AND created_wall_ms >= $1 AND created_wall_ms < $2"
             " AND ($3 = '' OR officer_nip = $3) AND lower(comment) LIKE lower($4) ESCAPE '\\'"
-            " ORDER BY created_wall_ms DESC",
+            " ORDER BY created_wall_ms DESC, id DESC", // the same order on both engines
             {period.fromMs, period.toMs, filter.officerNip, pattern}, [&](const sql::Row& q) {
         if (out.size() >= filter.limit) return;
         const std::string nip = q.text(3);
