@@ -11,7 +11,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -42,13 +41,6 @@ const std::string kSetChainState = "UPDATE ratings SET chain_state = " + kState 
 // A device's chain totals from its days.
 constexpr const char* kChainTotals = "INSERT INTO rollup_chain_totals (device_id, chained, chain_starts)"
                                      " SELECT device_id, sum(chained), sum(chain_starts) FROM rollup_devices";
-
-int64_t floorDiv(__int128 a, int64_t b)
-{
-    __int128 q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return static_cast<int64_t>(q);
-}
 
 int64_t localOffsetMs()
 {
@@ -450,10 +442,7 @@ int runCommand(sql::Connection& db, const std::string& action)
         std::cout << "  " << v.daysDiffering[i].first << " " << buf << '\n';
     }
     for (size_t i = 0; i < v.monthsDiffering.size() && i < 20; ++i) {
-        const int64_t m = v.monthsDiffering[i].second, year = 1970 + (m >= 0 ? m / 12 : (m - 11) / 12);
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(year), static_cast<long long>(m - (year - 1970) * 12 + 1));
-        std::cout << "  " << v.monthsDiffering[i].first << " " << buf << " (the month)\n";
+        std::cout << "  " << v.monthsDiffering[i].first << " " << monthLabel(v.monthsDiffering[i].second) << " (the month)\n";
     }
     std::cout << "`skm-central rollups rebuild` recomputes them (uploads wait meanwhile)\n";
     return 1;

@@ -7,8 +7,6 @@ namespace skm::central::rollup {
 
 namespace {
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-
 // Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms, proleptic Gregorian).
 int64_t daysFromCivil(int64_t y, int64_t m, int64_t d)
 {
@@ -102,7 +100,20 @@ int64_t monthOfDay(int64_t day)
     return (y - 1970) * 12 + (m - 1);
 }
 
+int64_t floorDiv(__int128 a, int64_t b)
+{
+    __int128 q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return static_cast<int64_t>(q);
+}
+
 int64_t monthFirstDay(int64_t month) { return daysFromCivil(1970 + floorDiv(month, 12), month - floorDiv(month, 12) * 12 + 1, 1); }
+
+std::string monthLabel(int64_t month)
+{
+    const int64_t year = 1970 + floorDiv(month, 12), m = month - floorDiv(month, 12) * 12 + 1;
+    return std::to_string(year) + (m < 10 ? "-0" : "-") + std::to_string(m);
+}
 
 const std::vector<Kind>& kinds()
 {

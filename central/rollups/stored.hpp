@@ -41,6 +41,11 @@ void writeMonths(sql::Connection& db, const std::string& device, const std::set<
 // Recomputes every monthly row from the daily ones and marks them built (rollup_meta.months_built).
 void buildMonths(sql::Connection& db);
 
+// floor(a / b), for negative a too.
+[[nodiscard]] int64_t floorDiv(__int128 a, int64_t b);
+// A month number as "YYYY-MM".
+[[nodiscard]] std::string monthLabel(int64_t month);
+
 // The day offset of rollup_meta, or an error when the rollups were never built.
 [[nodiscard]] int64_t requireOffset(sql::Connection& db);
 
