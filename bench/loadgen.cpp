@@ -1,6 +1,7 @@
 // skm-loadgen --data-dir DIR --ratings N [--surveys M]: fills a kiosk store with N realistic ratings
 // through the store's API (officers' cases, counter-level taps, reasons, a few comments, some
-// suppressed presses), and M SKM survey responses (nine unsur and a profile; one in ten incomplete).
+// suppressed presses), and M SKM survey responses (nine unsur, the profile and one in five with a saran,
+// tied to the demo officers and their services; one in ten incomplete).
 
 #include <kiosk/store/rating_store.hpp>
 #include <kiosk/store/survey_store.hpp>
@@ -9,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 
@@ -65,10 +67,20 @@ int main(int argc, char** argv)
         // answer as there (slow on purpose: that is the real write pattern).
         std::discrete_distribution<int> answer({5, 15, 50, 30});
         const char* sexes[] = {"L", "P"};
+        const char* ages[] = {"u20", "20_29", "30_39", "40_49", "50_59", "60"};
+        const char* schooling[] = {"sd", "smp", "sma", "diploma", "s1", "s2", "s3"};
+        const char* work[] = {"pns", "tni", "polri", "swasta", "wirausaha", "lainnya"};
+        const char* suggestions[] = {"antrian terlalu lama, tambah loket", "ruang tunggu panas", "petugas ramah dan cepat", "informasi persyaratan di papan kurang jelas",
+                                     "parkir sempit"};
+        // Officers and their services as the demo roster pairs them (Bidang Perizinan Usaha: nib, pbg;
+        // Bidang Kependudukan: ktp_el, kk, akta_lahir).
+        const char* servedBy[] = {"nib", "pbg", "ktp_el"};
         for (int64_t i = 0; i < surveys; ++i) {
             skm::store::SurveyStart start;
-            start.surveyVersion = "permenpanrb-14-2017/1";
-            start.serviceCode = services[rng() % 6];
+            start.surveyVersion = "permenpanrb-14-2017/3";
+            const size_t who = rng() % 3;
+            start.officerNip = officers[who];
+            start.serviceCode = who == 2 ? services[2 + rng() % 3] : servedBy[rng() % 2];
             std::string id;
             auto must = [](const skm::store::CommitResult& r) {
                 if (!r.ok) throw std::runtime_error(r.error);
@@ -77,7 +89,13 @@ int main(int argc, char** argv)
             const bool complete = pct(rng) >= 10;
             const int answered = complete ? 9 : static_cast<int>(rng() % 9);
             for (int u = 1; u <= answered; ++u) must(skm::store::answerSurvey(st, id, "U" + std::to_string(u), std::to_string(answer(rng) + 1)));
-            if (complete) must(skm::store::answerSurvey(st, id, "jenis_kelamin", sexes[rng() % 2]));
+            if (complete) {
+                must(skm::store::answerSurvey(st, id, "jenis_kelamin", sexes[rng() % 2]));
+                if (pct(rng) < 90) must(skm::store::answerSurvey(st, id, "usia", ages[rng() % 6]));
+                if (pct(rng) < 90) must(skm::store::answerSurvey(st, id, "pendidikan", schooling[std::min<size_t>(rng() % 5 + rng() % 3, 6)]));
+                must(skm::store::answerSurvey(st, id, "pekerjaan", work[rng() % 6]));
+                if (pct(rng) < 20) must(skm::store::answerSurvey(st, id, "saran", suggestions[rng() % 5]));
+            }
             must(skm::store::finishSurvey(st, id, complete ? "complete" : "incomplete"));
         }
         std::cout << n << " ratings" << (surveys ? " and " + std::to_string(surveys) + " survey responses" : "") << " added to " << st.dbPath().string()

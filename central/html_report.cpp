@@ -1,6 +1,8 @@
 #include "html_report.hpp"
+#include "html_parts.hpp"
 
 #include <core/catalog.hpp>
+#include <core/reasons.hpp>
 #include <core/ikm.hpp>
 
 #include <core/protocol.hpp>
@@ -9,77 +11,25 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
+#include <ctime>
 #include <map>
+#include <regex>
 #include <sstream>
 
 namespace skm::central::html {
 
-namespace {
-
-const char* tr(Lang lang, const std::string& key)
-{
-    static const std::map<std::string, std::pair<const char*, const char*>> texts = {
-        {"title", {"Laporan SKM", "SKM report"}},
-        {"office", {"Kantor", "Office"}},
-        {"period", {"Periode", "Period"}},
-        {"show", {"Tampilkan", "Show"}},
-        {"ratings", {"Penilaian", "Ratings"}},
-        {"index", {"Indeks", "Index"}},
-        {"mutu", {"Mutu", "Grade"}},
-        {"ikm", {"IKM (survei)", "IKM (survey)"}},
-        {"cases", {"Layanan tercatat", "Cases"}},
-        {"rated", {"Dinilai", "Rated"}},
-        {"sample", {"Sampel minimal", "Minimum sample"}},
-        {"enough", {"cukup", "reached"}},
-        {"short", {"belum cukup", "not reached"}},
-        {"suppressed", {"Tekan beruntun (tidak dihitung)", "Repeated presses (not counted)"}},
-        {"counter_level", {"Tanpa layanan petugas", "Without an officer's case"}},
-        {"units", {"Unit", "Units"}},
-        {"officers", {"Petugas", "Officers"}},
-        {"services", {"Layanan", "Services"}},
-        {"faces", {"Sebaran penilaian", "Distribution of ratings"}},
-        {"nrr", {"NRR per unsur (survei lengkap)", "NRR per unsur (complete surveys)"}},
-        {"no_survey", {"Belum ada survei lengkap pada periode ini.", "No complete survey in this period."}},
-        {"trend", {"Indeks per bulan", "Index by month"}},
-        {"reasons_low", {"Alasan tersering (nilai rendah)", "Most frequent reasons (low scores)"}},
-        {"reasons_high", {"Alasan tersering (nilai tinggi)", "Most frequent reasons (high scores)"}},
-        {"comments", {"Komentar", "Comments"}},
-        {"no_comments", {"Tidak ada komentar.", "No comments."}},
-        {"signals", {"Sinyal integritas", "Integrity signals"}},
-        {"no_signals", {"Tidak ada.", "None."}},
-        {"signals_note", {"Ditampilkan di samping nilai, tidak mengubahnya.", "Shown beside the scores, never applied to them."}},
-        {"nip", {"NIP", "NIP"}},
-        {"name", {"Nama", "Name"}},
-        {"unit", {"Unit", "Unit"}},
-        {"back", {"Kembali ke ringkasan", "Back to the overview"}},
-        {"sign_in", {"Masuk", "Sign in"}},
-        {"sign_out", {"Keluar", "Sign out"}},
-        {"user", {"Nama pengguna", "User name"}},
-        {"password", {"Kata sandi", "Password"}},
-        {"wrong", {"Nama pengguna atau kata sandi salah.", "Wrong user name or password."}},
-        {"wait", {"Terlalu banyak kata sandi salah. Coba lagi dalam", "Too many wrong passwords. Try again in"}},
-        {"seconds", {"detik", "seconds"}},
-        {"face.4", {"Sangat Baik", "Very good"}},
-        {"face.3", {"Baik", "Good"}},
-        {"face.2", {"Kurang Baik", "Poor"}},
-        {"face.1", {"Tidak Baik", "Very poor"}},
-        {"none", {"tidak ada data", "no data"}},
-        {"fast_top_after_case", {"nilai 4 < 2 detik setelah layanan diserahkan", "4s within 2 s of the handover"}},
-        {"identical_intervals", {"penilaian berjarak sama persis", "ratings at identical intervals"}},
-        {"ratings_without_case", {"penilaian dengan NIP tanpa layanan", "ratings with the NIP but no case"}},
-        {"device_chain", {"rantai hash perangkat terputus", "a device's hash chain is broken"}},
-        {"ingest_conflicts", {"kiriman ulang berbeda dari yang sudah tersimpan: ditolak, kedua versi disimpan", "re-sent records differed from what was already stored: refused, both versions kept"}},
-        {"time_suspect", {"penilaian dengan waktu tidak wajar (jam perangkat salah)", "ratings with an implausible time (the device's clock was wrong)"}},
-        {"language", {"English", "Bahasa Indonesia"}},
-    };
-    const auto it = texts.find(key);
-    if (it == texts.end()) return "?";
-    return lang == Lang::En ? it->second.second : it->second.first;
-}
-
 // What a person reads, as the page's language writes it (82,45 and 1.234; 82.45 and 1,234).
 std::string fmtNum(Lang lang, double v) { return config::formatNumber(v, 2, lang); }
 std::string fmtCount(Lang lang, int64_t n) { return config::formatCount(n, lang); }
+
+std::string mutuBadge(const std::optional<char>& m)
+{
+    if (!m) return "";
+    return std::string("<span class=\"mutu ") + *m + "\">" + *m + "</span>";
+}
+
+namespace {
 
 // SVG coordinates and sizes: machine-readable, always with a decimal point.
 std::string coord(double v)
@@ -101,6 +51,7 @@ header button { background: none; border: 1px solid #fff8; border-radius: 6px; p
 main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.2rem; margin: 0 0 1rem; }
 h2 { font-size: 1.1rem; margin: 0 0 0.6rem; }
+h3 { font-size: 1rem; margin: 0.9rem 0 0.3rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 0.6rem; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 0.8rem; }
 .card .k { color: var(--muted); font-size: 0.85rem; }
@@ -110,14 +61,20 @@ h2 { font-size: 1.1rem; margin: 0 0 0.6rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
 .flag { color: #9a3412; font-size: 0.85rem; }
 .note { color: var(--muted); font-size: 0.85rem; }
 svg { width: 100%; height: auto; display: block; }
 svg.chart { max-width: 760px; }
 form.period { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
-input, button.primary { font: inherit; padding: 0.4rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; }
+input, select, textarea, button.primary { font: inherit; padding: 0.4rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; }
+form.stack label { display: block; margin: 0 0 0.6rem; }
+form.stack textarea, form.stack input:not([type=date]), form.stack select { display: block; width: 100%; margin-top: 0.2rem; }
+form.inline { display: flex; flex-wrap: wrap; gap: 0.4rem 0.8rem; align-items: center; margin: 0.4rem 0; }
+.item { border-top: 1px solid var(--line); padding: 0.6rem 0; }
+.item h3 { margin: 0 0 0.3rem; }
+.status { font-weight: 600; } .status.selesai { color: #1f6f43; } .status.batal { color: var(--muted); text-decoration: line-through; }
 button.primary { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 .login { max-width: 360px; margin: 3rem auto; }
 .login label { display: block; margin: 0.6rem 0 0.2rem; }
@@ -133,17 +90,16 @@ button.primary { background: var(--accent); color: #fff; border-color: var(--acc
 }
 )css";
 
-std::string makeContentSecurityPolicy()
+} // namespace
+
+std::string styleOnlyPolicy(const char* css)
 {
     // The one stylesheet by its hash: an injected <style> or style attribute is not applied, and no
     // <base> can send the page's links elsewhere.
-    static const std::string policy = [] {
-        unsigned char digest[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(kStyle), std::strlen(kStyle));
-        const std::string hash = protocol::base64Encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-        return "default-src 'none'; style-src 'sha256-" + hash + "'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    }();
-    return policy;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(css), std::strlen(css));
+    const std::string hash = protocol::base64Encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+    return "default-src 'none'; style-src 'sha256-" + hash + "'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 }
 
 std::string page(Lang lang, const std::string& title, const std::string& headerRight, const std::string& body)
@@ -166,21 +122,7 @@ std::string headerLinks(Lang lang, const User& user, const std::string& here)
     return o.str();
 }
 
-std::string mutuBadge(const std::optional<char>& m)
-{
-    if (!m) return "";
-    return std::string("<span class=\"mutu ") + *m + "\">" + *m + "</span>";
-}
-
-std::string periodForm(Lang lang, const ScoreReport& r, const std::string& action)
-{
-    std::ostringstream o;
-    o << "<form class=\"period\" method=\"get\" action=\"" << action << "\"><label>" << tr(lang, "period") << " <input name=\"period\" value=\""
-      << escape(r.period.label) << "\" size=\"22\"></label>";
-    if (lang == Lang::En) o << "<input type=\"hidden\" name=\"lang\" value=\"en\">";
-    o << "<button class=\"primary\" type=\"submit\">" << tr(lang, "show") << "</button></form>";
-    return o.str();
-}
+namespace {
 
 std::string cards(Lang lang, const Score& s)
 {
@@ -192,13 +134,31 @@ std::string cards(Lang lang, const Score& s)
     card(tr(lang, "ikm"), s.ikm ? fmtNum(lang, *s.ikm) + " " + mutuBadge(s.ikmMutu) + " <span class=\"note\">n=" + fmtCount(lang, s.surveyResponses) + "</span>"
                                 : std::string("–"));
     card(tr(lang, "cases"), fmtCount(lang, s.casesLogged) + (s.shareRated ? " <span class=\"note\">" + fmtNum(lang, *s.shareRated * 100) + " % " + tr(lang, "rated") + "</span>" : ""));
-    card(tr(lang, "sample"), fmtCount(lang, s.sampleSize) + " <span class=\"note\">" + tr(lang, s.sampleSufficient ? "enough" : "short") + "</span>");
+    // No verdict without data: with no case logged there is no population to judge a sample by.
+    card(tr(lang, "sample"), s.casesLogged == 0 ? std::string("<span class=\"note\">") + tr(lang, "no_population") + "</span>"
+                                                : fmtCount(lang, s.sampleSize) + " <span class=\"note\">" + tr(lang, s.sampleSufficient ? "enough" : "short") + "</span>");
+    card(tr(lang, "ikm_sample"), s.casesLogged == 0 ? std::string("<span class=\"note\">") + tr(lang, "no_population") + "</span>"
+                                                    : fmtCount(lang, s.surveyResponses) + " <span class=\"note\">" + tr(lang, "of_minimum") + " " +
+                                                          fmtCount(lang, s.ikmSampleSize) + ": " + tr(lang, s.ikmSampleSufficient ? "enough" : "short") + "</span>");
     card(tr(lang, "suppressed"), fmtCount(lang, s.suppressed));
     o << "</div>";
     return o.str();
 }
 
-std::string reasonsBlock(Lang lang, const Score& s)
+// A reason's label in the page's language: the published roster's list, else the built-in ones; a code
+// no list knows is shown as it is.
+std::string reasonLabel(Lang lang, const std::string& code, const std::vector<config::Reason>* published)
+{
+    for (const auto* list : {published, &config::defaultReasonsLow(), &config::defaultReasonsHigh()}) {
+        if (!list) continue;
+        for (const config::Reason& r : *list) {
+            if (r.code == code) return lang == Lang::En ? r.labelEn : r.labelId;
+        }
+    }
+    return code;
+}
+
+std::string reasonsBlock(Lang lang, const Score& s, const std::vector<config::Reason>* labels)
 {
     std::ostringstream o;
     for (const char* kind : {"reasons_low", "reasons_high"}) {
@@ -209,7 +169,9 @@ std::string reasonsBlock(Lang lang, const Score& s)
             continue;
         }
         o << "<table><tbody>";
-        for (const auto& [code, n] : top) o << "<tr><td>" << escape(code) << "</td><td class=\"n\">" << fmtCount(lang, n) << "</td></tr>";
+        for (const auto& [code, n] : top) {
+            o << "<tr><td>" << escape(reasonLabel(lang, code, labels)) << "</td><td class=\"n\">" << fmtCount(lang, n) << "</td></tr>";
+        }
         o << "</tbody></table>";
     }
     return o.str();
@@ -221,7 +183,8 @@ std::string officerRow(Lang lang, const OfficerScore& o)
     r << "<tr><td><a href=\"/report/officer/" << urlEncode(o.nip) << "?" << (lang == Lang::En ? "lang=en&amp;" : "") << "period=PERIOD\">" << escape(o.name.empty() ? o.nip : o.name)
       << "</a><br><span class=\"note\">" << escape(o.nip) << "</span></td><td>" << escape(o.unit) << "</td><td class=\"n\">" << fmtCount(lang, o.score.ratings) << "</td><td class=\"n\">"
       << (o.score.index ? fmtNum(lang, *o.score.index) : "–") << " " << mutuBadge(o.score.mutu) << "</td><td class=\"n\">" << fmtCount(lang, o.score.casesLogged)
-      << "</td><td class=\"n\">" << fmtCount(lang, o.score.sampleSize) << " " << (o.score.sampleSufficient ? "✓" : "") << "</td><td>";
+      << "</td><td class=\"n\">" << (o.score.casesLogged == 0 ? std::string("–") : fmtCount(lang, o.score.sampleSize) + " " + (o.score.sampleSufficient ? "✓" : ""))
+      << "</td><td>";
     for (const auto& f : o.signals.flags()) r << "<div class=\"flag\">" << escape(tr(lang, f)) << "</div>";
     r << "</td></tr>";
     return r.str();
@@ -307,7 +270,7 @@ std::string nrrChart(Lang lang, const Score& s)
         o << "<text x=\"0\" y=\"" << y + 16 << "\" font-size=\"13\">U" << i + 1 << " " << escape(name) << "</text>"
           << "<rect x=\"250\" y=\"" << y << "\" width=\"300\" height=\"20\" fill=\"#eef1f4\"/>"
           << "<rect class=\"bar\" x=\"250\" y=\"" << y << "\" width=\"" << coord(w) << "\" height=\"20\" fill=\"#1f4e8c\"/>"
-          << "<text x=\"556\" y=\"" << y + 16 << "\" font-size=\"13\">" << (v ? fmtNum(lang, *v) : "–") << "</text>";
+          << "<text x=\"556\" y=\"" << y + 16 << "\" font-size=\"13\">" << (v ? config::formatNumber(*v, ikm::kNrrDecimals, lang) : "–") << "</text>";
     }
     o << "<text x=\"250\" y=\"" << 9 * 30 + 24 << "\" font-size=\"12\" fill=\"#5b6770\">1</text><text x=\"542\" y=\"" << 9 * 30 + 24
       << "\" font-size=\"12\" fill=\"#5b6770\">4</text></svg>";
@@ -342,7 +305,11 @@ std::string trendChart(Lang lang, const std::vector<TrendPoint>& trend)
     return o.str();
 }
 
-std::string contentSecurityPolicy() { return makeContentSecurityPolicy(); }
+std::string contentSecurityPolicy()
+{
+    static const std::string policy = styleOnlyPolicy(kStyle);
+    return policy;
+}
 
 std::string loginPage(Lang lang, const std::string& next, bool failed, int64_t waitSeconds)
 {
@@ -364,10 +331,10 @@ std::string errorPage(Lang lang, int status, const std::string& message)
                     "\">" + tr(lang, "back") + "</a></p></section>");
 }
 
-std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend)
+std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend, const SurveyPart& survey)
 {
     std::ostringstream b;
-    b << "<section>" << periodForm(lang, r, "/report") << "</section>";
+    b << "<section>" << periodPicker(lang, r.period, "/report") << "</section>";
     b << "<section><h2>" << tr(lang, "office") << " · " << escape(r.period.label) << "</h2>" << cards(lang, r.office);
     if (r.ingestConflicts > 0) b << "<p class=\"flag\">" << fmtCount(lang, r.ingestConflicts) << " " << tr(lang, "ingest_conflicts") << "</p>";
     if (r.timeSuspectRatings > 0) b << "<p class=\"flag\">" << fmtCount(lang, r.timeSuspectRatings) << " " << tr(lang, "time_suspect") << "</p>";
@@ -375,8 +342,9 @@ std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, cons
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, r.office) << "<p class=\"note\">" << tr(lang, "counter_level") << ": "
       << fmtCount(lang, r.office.counterLevel) << "</p></section>";
-    b << "<section><h2>" << tr(lang, "nrr") << "</h2>" << (r.office.ikm ? nrrChart(lang, r.office) : std::string("<p class=\"note\">") + tr(lang, "no_survey") + "</p>")
-      << "</section>";
+    b << ikmSection(lang, r.office, r.weighting);
+    b << "<p class=\"noprint\"><a href=\"/report/unit/-/laporan?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">" << tr(lang, "laporan") << "</a></p>";
+    b << profileSection(lang, survey);
     b << "<section><h2>" << tr(lang, "units") << "</h2><div class=\"scroll\"><table><thead><tr><th>" << tr(lang, "unit") << "</th><th>" << tr(lang, "ratings")
       << "</th><th>" << tr(lang, "index") << "</th><th>" << tr(lang, "ikm") << "</th><th>" << tr(lang, "cases") << "</th></tr></thead><tbody>";
     for (const auto& [unit, s] : r.units) {
@@ -389,37 +357,56 @@ std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, cons
     std::vector<const OfficerScore*> all;
     for (const auto& o : r.officers) all.push_back(&o);
     b << "<section><h2>" << tr(lang, "officers") << "</h2>" << officersTable(lang, r, all) << "<p class=\"note\">" << tr(lang, "signals_note") << "</p></section>";
-    b << "<section>" << reasonsBlock(lang, r.office) << "</section>";
+    b << "<section>" << reasonsBlock(lang, r.office, survey.reasons) << "</section>";
+    b << saranSection(lang, survey);
     return page(lang, std::string(tr(lang, "title")) + " · " + tr(lang, "office"), headerLinks(lang, user, "/report?period=" + urlEncode(r.period.label)), b.str());
 }
 
-std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend)
+std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend, const SurveyPart& survey)
 {
     const auto it = r.units.find(unit);
     const Score s = it != r.units.end() ? it->second : Score{};
     std::ostringstream b;
     if (user.isAdmin()) b << "<nav class=\"noprint\"><p><a href=\"/report?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">" << tr(lang, "back") << "</a></p></nav>";
-    b << "<section>" << periodForm(lang, r, "/report/unit/" + urlEncode(unit)) << "</section>";
+    b << "<section>" << periodPicker(lang, r.period, "/report/unit/" + urlEncode(unit)) << "</section>";
     b << "<section><h2>" << escape(unit) << " · " << escape(r.period.label) << "</h2>" << cards(lang, s) << "</section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, s) << "</section>";
-    b << "<section><h2>" << tr(lang, "nrr") << "</h2>" << (s.ikm ? nrrChart(lang, s) : std::string("<p class=\"note\">") + tr(lang, "no_survey") + "</p>") << "</section>";
+    b << ikmSection(lang, s, r.weighting);
+    if (survey.followups) {
+        // The follow-up plan: how many items, the flag when the weakest unsur has none, the page, the laporan.
+        const std::string q = "?period=" + urlEncode(r.period.label) + langQuery(lang);
+        std::map<std::string, int64_t> byStatus;
+        for (const Followup& f : *survey.followups) ++byStatus[f.status];
+        b << "<section><h2>" << tr(lang, "followup") << "</h2><p>";
+        if (survey.followups->empty()) b << tr(lang, "no_followup");
+        for (const auto& st : kFollowupStatuses) {
+            if (byStatus.count(st)) b << fmtCount(lang, byStatus[st]) << " " << followupStatusLabel(st, lang == Lang::En) << ". ";
+        }
+        b << "</p>";
+        if (weakestWithoutFollowup(s, r.weighting, *survey.followups)) b << "<p class=\"flag\">" << tr(lang, "weakest_no_followup") << "</p>";
+        b << "<p class=\"noprint\"><a href=\"/report/unit/" << urlEncode(unit) << "/tindak-lanjut" << q << "\">" << tr(lang, "followup") << "</a> · <a href=\"/report/unit/"
+          << urlEncode(unit) << "/laporan" << q << "\">" << tr(lang, "laporan") << "</a></p></section>";
+    }
+    b << profileSection(lang, survey);
     std::vector<const OfficerScore*> mine;
     for (const auto& o : r.officers) {
         if (o.unit == unit) mine.push_back(&o);
     }
     b << "<section><h2>" << tr(lang, "officers") << "</h2>" << officersTable(lang, r, mine) << "<p class=\"note\">" << tr(lang, "signals_note") << "</p></section>";
-    b << "<section>" << reasonsBlock(lang, s) << "</section>";
+    b << "<section>" << reasonsBlock(lang, s, survey.reasons) << "</section>";
+    b << saranSection(lang, survey);
     return page(lang, std::string(tr(lang, "title")) + " · " + unit, headerLinks(lang, user, "/report/unit/" + urlEncode(unit) + "?period=" + urlEncode(r.period.label)),
                 b.str());
 }
 
-std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const OfficerScore& o, const std::vector<TrendPoint>& trend, const nlohmann::json& comments)
+std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const OfficerScore& o, const std::vector<TrendPoint>& trend, const nlohmann::json& comments,
+                        const SurveyPart& extras)
 {
     std::ostringstream b;
     b << "<nav class=\"noprint\"><p><a href=\"/report/unit/" << urlEncode(o.unit) << "?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">"
       << escape(o.unit) << "</a></p></nav>";
-    b << "<section>" << periodForm(lang, r, "/report/officer/" + urlEncode(o.nip)) << "</section>";
+    b << "<section>" << periodPicker(lang, r.period, "/report/officer/" + urlEncode(o.nip)) << "</section>";
     b << "<section><h2>" << escape(o.name) << " · " << tr(lang, "nip") << " " << escape(o.nip) << " · " << escape(r.period.label) << "</h2>" << cards(lang, o.score) << "</section>";
     b << "<section><h2>" << tr(lang, "signals") << "</h2>";
     const auto flags = o.signals.flags();
@@ -428,9 +415,8 @@ std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const
     b << "<p class=\"note\">" << tr(lang, "signals_note") << "</p></section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, o.score) << "</section>";
-    b << "<section><h2>" << tr(lang, "nrr") << "</h2>" << (o.score.ikm ? nrrChart(lang, o.score) : std::string("<p class=\"note\">") + tr(lang, "no_survey") + "</p>")
-      << "</section>";
-    b << "<section>" << reasonsBlock(lang, o.score) << "</section>";
+    b << ikmSection(lang, o.score, r.weighting);
+    b << "<section>" << reasonsBlock(lang, o.score, extras.reasons) << "</section>";
     b << "<section><h2>" << tr(lang, "comments") << "</h2>";
     if (comments.empty()) b << "<p class=\"note\">" << tr(lang, "no_comments") << "</p>";
     else {

@@ -7,8 +7,11 @@
 #include "accounts.hpp"
 #include <central/reports/listings.hpp>
 #include <central/reports/scores.hpp>
+#include <central/reports/survey_details.hpp>
+#include <central/followups.hpp>
 
 #include <core/catalog.hpp>
+#include <core/reasons.hpp>
 
 #include <string>
 #include <vector>
@@ -26,10 +29,67 @@ using Lang = config::Lang;
 // The sign-in form; `failed`: after a wrong password; `waitSeconds` > 0: the throttle's wait instead.
 [[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed, int64_t waitSeconds = 0);
 [[nodiscard]] std::string errorPage(Lang lang, int status, const std::string& message);
-[[nodiscard]] std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend);
-[[nodiscard]] std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend);
+// What the questionnaires say beside the IKM, for the overview and unit pages: the respondents'
+// profile (per field and option, for the group and per service) and the compiled suggestions. Left
+// out when not given.
+struct SurveyPart {
+    const config::SurveyDefinition* survey = nullptr;
+    const SurveyDetails* details = nullptr;
+    const std::vector<Followup>* followups = nullptr; // the unit page: the period's follow-up items
+    const std::vector<config::Reason>* reasons = nullptr; // the published roster's reasons (labels); else the built-in ones
+};
+[[nodiscard]] std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend, const SurveyPart& survey = {});
+[[nodiscard]] std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend,
+                                   const SurveyPart& survey = {});
 [[nodiscard]] std::string officerPage(Lang lang, const User& user, const ScoreReport& r, const OfficerScore& o, const std::vector<TrendPoint>& trend,
-                                      const nlohmann::json& comments);
+                                      const nlohmann::json& comments, const SurveyPart& extras = {});
+
+// "Semester I Tahun 2026" / "Semester 1, 2026", "November 2026", "Tahun 2026" / "2026".
+[[nodiscard]] std::string periodTitle(Lang lang, const Period& p);
+
+// A unit's follow-up plan for a period (/report/unit/UNIT/tindak-lanjut).
+struct FollowupPage {
+    std::string unit;
+    Period period;
+    Score score;                                      // the unit's, for its IKM and weakest unsur
+    ikm::Weighting weighting = ikm::Weighting::Exact;
+    std::vector<Followup> items;
+    std::optional<int64_t> population;                // entered for the period
+    bool mayWrite = false;
+    std::string csrf;                                 // the session's form token
+    std::string error;                                // a refused form's reason, shown at the top
+    Followup draft;                                   // a refused new item's fields, to fill the form again
+};
+[[nodiscard]] std::string followupPage(Lang lang, const User& user, const FollowupPage& p);
+// Whether the weakest unsur of `s` has no follow-up item (other than one given up) among `items`.
+[[nodiscard]] bool weakestWithoutFollowup(const Score& s, ikm::Weighting weighting, const std::vector<Followup>& items);
+
+// The public pages (no sign-in, no personal data).
+struct PublicUnit {
+    std::string name;
+    Score s1, s2, year;            // the year's semesters and the year
+    std::vector<Score> trend;      // the years of PublicPage::trendYears
+    std::vector<Followup> followups; // the year's items (semesters and the year), without who is responsible
+    Score month;                   // this month's, for the waiting-room screen
+};
+struct PublicPage {
+    std::string office;
+    int year = 0;
+    std::vector<int> years;        // the years to choose from, newest first
+    std::vector<int> trendYears;   // oldest first, ending with `year`
+    std::vector<PublicUnit> units;
+};
+[[nodiscard]] std::string publicPage(Lang lang, const PublicPage& p);
+struct PublicScreen {
+    std::string office, monthTitle;
+    int refreshSeconds = 300;
+    std::vector<PublicUnit> units;
+};
+// A whole page of its own (large type, dark, for a screen across a room), refreshing itself by a meta
+// refresh every `refreshSeconds`: no script.
+[[nodiscard]] std::string waitingRoomPage(const PublicScreen& p);
+// Its Content-Security-Policy: the same as the report's, for its own stylesheet.
+[[nodiscard]] std::string waitingRoomPolicy();
 
 // SVG charts (exposed for tests).
 [[nodiscard]] std::string facesChart(Lang lang, const Score& s);

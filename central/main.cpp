@@ -9,9 +9,11 @@
 //   skm-central comments --data-dir DIR [--period P] [--officer NIP] [--unit U] [--search TEXT] [--format table|json]
 //   skm-central import FILE [--data-dir DIR]   (a kiosk's USB export, docs/export-format.md)
 //   skm-central migrate --from DATA_DIR --to postgresql://USER@HOST/DB
+//   skm-central laporan [--unit UNIT] --period 2026-S1 --format pdf|html [--out FILE] [--population N]
 
 #include "accounts.hpp"
 #include "import.hpp"
+#include "laporan.hpp"
 #include "migrate.hpp"
 #include "publish.hpp"
 #include "server.hpp"
@@ -22,6 +24,7 @@
 #include <central/reports/score_formats.hpp>
 #include <central/reports/scores.hpp>
 #include <central/reports/survey_ikm.hpp>
+#include <central/reports/survey_details.hpp>
 #include <central/store/central_store.hpp>
 #include <central/store/records.hpp>
 
@@ -37,6 +40,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <ctime>
@@ -150,10 +154,24 @@ int main(int argc, char** argv)
     std::string from, to;
     report->add_option("--from", from, "first day of the period, YYYY-MM-DD (local time; default: no limit)");
     report->add_option("--to", to, "last day of the period, YYYY-MM-DD, inclusive (default: no limit)");
-    report->add_option("--format", format, "json (everything), table (scores for a terminal) or csv (the e-Kinerja evidence: one row per officer)")
-        ->check(CLI::IsMember({"json", "table", "csv"}));
+    report->add_option("--format", format,
+                       "json (everything), table (scores for a terminal), csv (the e-Kinerja evidence: one row per officer) or ikm-csv (the IKM's "
+                       "processed data: NRR and NRR tertimbang per group and unsur)")
+        ->check(CLI::IsMember({"json", "table", "csv", "ikm-csv"}));
     std::string periodText;
     report->add_option("--period", periodText, "day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (local time)");
+
+    CLI::App* laporanCmd = app.add_subcommand("laporan", "the laporan SKM of a unit (or the office) for a period, in the structure of Permen PANRB 14/2017, "
+                                                          "as PDF (through headless Chromium) or HTML");
+    storeOptions(laporanCmd);
+    std::string laporanUnit, laporanPeriod, laporanFormat = "pdf", laporanOut;
+    int64_t laporanPopulation = -1;
+    laporanCmd->add_option("--unit", laporanUnit, "the unit, as the published roster names it (default: the whole office)");
+    laporanCmd->add_option("--period", laporanPeriod, "2026-S1 (a semester), 2026 (a year), 2026-Q1, 2026-11, or any form report takes")->required();
+    laporanCmd->add_option("--format", laporanFormat, "pdf (default) or html")->check(CLI::IsMember({"pdf", "html"}));
+    laporanCmd->add_option("--out", laporanOut, "the file to write (default: laporan-skm-UNIT-PERIOD.pdf|html here)");
+    laporanCmd->add_option("--population", laporanPopulation, "the period's service users as the unit counted them (default: the cases logged)")
+        ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
 
     CLI::App* userCmd = app.add_subcommand("user", "accounts that may read the reports");
     userCmd->require_subcommand(1);
@@ -326,6 +344,52 @@ int main(int argc, char** argv)
             }
             return 0;
         }
+        if (*laporanCmd) {
+            std::string why;
+            const auto period = skm::central::parsePeriod(laporanPeriod, &why);
+            if (!period) {
+                std::cerr << "skm-central: " << why << '\n';
+                return 2;
+            }
+            const auto survey = skm::central::publishedSurvey(dataDir);
+            std::string html;
+            try {
+                html = store.readSnapshot([&](skm::sql::Connection& reader) {
+                    const auto in = skm::central::laporan::gather(reader, dataDir, laporanUnit, *period,
+                                                                  laporanPopulation >= 0 ? std::optional<int64_t>(laporanPopulation) : std::nullopt, nowMs(), survey);
+                    return skm::central::laporan::html(in);
+                });
+            } catch (const skm::central::laporan::TemplateError& e) {
+                std::cerr << "skm-central: the laporan template: " << e.what() << " (nothing written)\n";
+                return 2;
+            } catch (const std::runtime_error& e) {
+                if (std::string(e.what()).rfind("no unit ", 0) != 0) throw;
+                std::cerr << "skm-central: " << e.what() << '\n';
+                return 2;
+            }
+            if (laporanOut.empty()) {
+                std::string slug = laporanUnit.empty() ? "kantor" : laporanUnit;
+                for (char& c : slug) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '-';
+                std::string p = laporanPeriod.substr(laporanPeriod.find(':') + 1);
+                for (char& c : p) c = std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+                laporanOut = "laporan-skm-" + slug + "-" + p + "." + laporanFormat;
+            }
+            if (laporanFormat == "html") {
+                const std::string part = laporanOut + ".part";
+                std::ofstream f(part, std::ios::binary | std::ios::trunc);
+                f << html;
+                f.close();
+                if (!f) {
+                    std::cerr << "skm-central: cannot write " << laporanOut << '\n';
+                    return 1;
+                }
+                std::filesystem::rename(part, laporanOut);
+            } else {
+                skm::central::laporan::printPdf(html, laporanOut);
+            }
+            std::cout << laporanOut << '\n';
+            return 0;
+        }
         if (*commentsCmd) {
             skm::central::Period period{0, std::numeric_limits<int64_t>::max(), "all"};
             if (!commentPeriod.empty()) {
@@ -389,15 +453,21 @@ int main(int argc, char** argv)
             }
             // One read transaction: every figure of the report from the same snapshot, uploads going on.
             const auto officers = skm::central::publishedOfficers(dataDir);
+            const auto survey = skm::central::publishedSurvey(dataDir);
             std::cout << store.readSnapshot([&](skm::sql::Connection& reader) -> std::string {
                 skm::central::ChainChecks chains(reader); // each device's checked once for the whole report
-                const auto scores = skm::central::computeScores(reader, period, officers, chains);
+                const auto scores = skm::central::computeScores(reader, period, officers, chains, survey.weighting);
                 if (format == "csv") return skm::central::scoresCsv(scores);
+                if (format == "ikm-csv") return skm::central::ikmCsv(scores);
                 if (format == "table") return skm::central::scoresTable(scores);
                 nlohmann::json out = skm::central::officeReport(reader, chains);
                 out["ikm"] = skm::central::surveyIkmJson(scores, skm::central::incompleteResponses(reader, period.fromMs, period.toMs));
                 if (!from.empty()) out["ikm"]["from"] = from;
                 if (!to.empty()) out["ikm"]["to"] = to;
+                const nlohmann::json details = skm::central::surveyDetailsJson(skm::central::readSurveyDetails(reader, period, officers, survey, "", 1000));
+                out["ikm"]["profile"] = details["profile"];
+                out["ikm"]["saran_total"] = details["saran_total"];
+                out["ikm"]["saran"] = details["saran"];
                 out["scores"] = skm::central::scoresJson(scores);
                 return out.dump() + '\n';
             });

@@ -27,7 +27,8 @@ struct Table {
     const char* key;
 };
 constexpr Table kTables[] = {{"devices", "id"},         {"users", "name"}, {"ratings", "id"},          {"sessions", "id"},
-                             {"cases", "id"},           {"audit_events", "id"}, {"survey_responses", "id"}, {"ingest_conflicts", "seq"}};
+                             {"cases", "id"},           {"audit_events", "id"}, {"survey_responses", "id"}, {"ingest_conflicts", "seq"},
+                             {"followups", "id"},       {"followup_history", "id"}, {"populations", "id"}};
 constexpr size_t kBatch = 200;
 
 std::vector<std::string> columnsOf(sql::Connection& target, const std::string& table)
@@ -130,7 +131,7 @@ nlohmann::json fullReport(sql::Connection& db, const std::map<std::string, Offic
     ChainChecks chains(db);
     const Period all{0, std::numeric_limits<int64_t>::max(), "all"};
     nlohmann::json out = officeReport(db, chains);
-    out["scores"] = scoresJson(computeScores(db, all, officers, chains));
+    out["scores"] = scoresJson(computeScores(db, all, officers, chains, ikm::Weighting::Exact));
     return out;
 }
 

@@ -3,22 +3,31 @@
 #include "accounts.hpp"
 #include "html_report.hpp"
 #include "http_server.hpp"
+#include "web_util.hpp"
 
 #include <core/sql.hpp>
 #include <central/reports/listings.hpp>
 #include <central/reports/scores.hpp>
+#include <central/followups.hpp>
+#include <central/laporan.hpp>
+
+#include <sodium.h>
 
 #include <cctype>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
+#include <set>
 #include <memory>
+#include <mutex>
 #include <regex>
 
 namespace skm::central {
 
-namespace {
+namespace web {
 
 html::Lang langOf(const httplib::Request& req) { return req.get_param_value("lang") == "en" ? html::Lang::En : html::Lang::Id; }
 
@@ -84,6 +93,32 @@ bool formAccepted(const httplib::Request& req, httplib::Response& res)
     return false;
 }
 
+// The form token of a session: an HMAC of a fixed text under the session's own token, so that only a
+// page served to that session can carry it (a forged form from elsewhere has the cookie, never this).
+std::string csrfToken(const std::string& sessionToken)
+{
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES];
+    crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(sessionToken.data()), sessionToken.size());
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    static const std::string what = "skm-central form token v1";
+    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(what.data()), what.size(), key);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : mac) {
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
+bool csrfAccepted(const httplib::Request& req)
+{
+    const std::string token = cookieToken(req), given = req.get_param_value("csrf");
+    if (token.empty()) return false;
+    const std::string expected = csrfToken(token);
+    return given.size() == expected.size() && sodium_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
 std::string currentMonth(int64_t nowMs) { return "month:" + localDate(nowMs).substr(0, 7); }
 
 // A page whose storage failed (the database restarting or unreachable, the hot standby gone): 503
@@ -105,7 +140,9 @@ http::Handler storageGuarded(http::Handler handler)
     };
 }
 
-} // namespace
+} // namespace web
+
+using namespace web;
 
 void registerWeb(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
 {
@@ -130,6 +167,8 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
         if (!p) send(res, 400, html::errorPage(lang, 400, why));
         return p;
     };
+
+    registerPublicPages(httpServer, store, dataDir, now);
 
     server.get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
     server.get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });
@@ -205,9 +244,12 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
         const auto period = periodOf(req, lang, res);
         if (!period) return;
         const auto officers = publishedOfficers(dataDir);
+        const config::SurveyDefinition survey = publishedSurvey(dataDir);
+        const std::vector<config::Reason> reasons = publishedReasons(dataDir);
         const std::string body = store.readSnapshot([&](sql::Connection& db) {
-            const ScoreReport r = computeScores(db, *period, officers);
-            return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period));
+            const ScoreReport r = computeScores(db, *period, officers, survey.weighting);
+            const SurveyDetails details = readSurveyDetails(db, *period, officers, survey);
+            return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period), {&survey, &details, nullptr, &reasons});
         });
         send(res, 200, body);
     });
@@ -228,12 +270,17 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
         for (const auto& [nip, info] : officers) {
             if (info.unit == unit) nips.push_back(nip);
         }
+        const config::SurveyDefinition survey = publishedSurvey(dataDir);
+        const std::vector<config::Reason> reasons = publishedReasons(dataDir);
         const std::string body = store.readSnapshot([&](sql::Connection& db) {
-            const ScoreReport r = computeScores(db, *period, officers);
-            return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips));
+            const ScoreReport r = computeScores(db, *period, officers, survey.weighting);
+            const SurveyDetails details = readSurveyDetails(db, *period, officers, survey, unit);
+            const std::vector<Followup> items = listFollowups(db, unit, period->label);
+            return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips), {&survey, &details, &items, &reasons});
         });
         send(res, 200, body);
     });
+    registerFollowupPages(httpServer, store, dataDir, now, requireUser, periodOf);
     server.get(R"(/report/officer/(\d{18}))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
@@ -250,10 +297,12 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
         }
         std::string body;
         const bool found = store.readSnapshot([&](sql::Connection& db) {
-            const ScoreReport r = computeScores(db, *period, officers);
+            const ScoreReport r = computeScores(db, *period, officers, publishedSurvey(dataDir).weighting);
             for (const auto& o : r.officers) {
                 if (o.nip != nip) continue;
-                body = html::officerPage(lang, *user, r, o, monthlyTrend(db, *period, {nip}), listComments(db, *period, officers, {nip, "", "", 50}));
+                const std::vector<config::Reason> reasons = publishedReasons(dataDir);
+                body = html::officerPage(lang, *user, r, o, monthlyTrend(db, *period, {nip}), listComments(db, *period, officers, {nip, "", "", 50}),
+                                         {nullptr, nullptr, nullptr, &reasons});
                 return true;
             }
             return false;

@@ -1,6 +1,7 @@
 #include "ikm.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace skm::ikm {
 
@@ -36,21 +37,60 @@ Mutu mutuOf(double converted)
     return Mutu::D;
 }
 
-Result compute(const std::array<Tally, kUnsurCount>& unsur)
+namespace {
+
+// a ÷ b rounded half up, for a >= 0 and b > 0, without overflow for any tally.
+int64_t divHalfUp(__int128 a, __int128 b) { return static_cast<int64_t>((2 * a + b) / (2 * b)); }
+
+} // namespace
+
+std::string weightLabel(Weighting w, int unsurUsed)
 {
+    if (unsurUsed <= 0) unsurUsed = kUnsurCount;
+    if (w == Weighting::Exact) return "1/" + std::to_string(unsurUsed);
+    const int64_t permille = divHalfUp(1000, unsurUsed);
+    char b[16];
+    std::snprintf(b, sizeof b, "%d.%03d", static_cast<int>(permille / 1000), static_cast<int>(permille % 1000));
+    return b;
+}
+
+const char* weightingName(Weighting w) { return w == Weighting::Exact ? "exact" : "0.111"; }
+
+std::optional<Weighting> parseWeighting(const std::string& name)
+{
+    if (name == "exact") return Weighting::Exact;
+    if (name == "0.111") return Weighting::ThreeDecimals;
+    return std::nullopt;
+}
+
+Result compute(const std::array<Tally, kUnsurCount>& unsur, Weighting weighting)
+{
+    // In integers: NRR in ten-thousandths, NRR tertimbang and the IKM in millionths, the converted
+    // score in hundredths; each rounded half up from the figure before it as printed.
     Result r;
-    long double total = 0;
+    r.weighting = weighting;
+    std::array<int64_t, kUnsurCount> nrr4{};
     for (int i = 0; i < kUnsurCount; ++i) {
         if (unsur[i].count <= 0) continue;
-        const long double nrr = static_cast<long double>(unsur[i].sum) / static_cast<long double>(unsur[i].count);
-        r.nrr[i] = static_cast<double>(nrr);
-        total += nrr;
+        nrr4[i] = divHalfUp(static_cast<__int128>(unsur[i].sum) * 10000, unsur[i].count);
+        r.nrr[i] = static_cast<double>(nrr4[i]) / 1e4;
         ++r.unsurUsed;
     }
     if (r.unsurUsed == 0) return r;
-    const long double ikm = total / r.unsurUsed;
-    r.ikm = static_cast<double>(ikm);
-    r.converted = round2(static_cast<double>(ikm * 25));
+    const int k = r.unsurUsed;
+    const int64_t permille = divHalfUp(1000, k);
+    r.weight = weighting == Weighting::Exact ? 1.0 / k : static_cast<double>(permille) / 1000.0;
+    int64_t ikm6 = 0;
+    for (int i = 0; i < kUnsurCount; ++i) {
+        if (!r.nrr[i]) continue;
+        // Exact: NRR ÷ k. Three decimals: NRR × 0.111 is exact in ten-millionths, then rounded.
+        const int64_t w6 = weighting == Weighting::Exact ? divHalfUp(static_cast<__int128>(nrr4[i]) * 100, k)
+                                                         : divHalfUp(static_cast<__int128>(nrr4[i]) * permille, 10);
+        r.weighted[i] = static_cast<double>(w6) / 1e6;
+        ikm6 += w6;
+    }
+    r.ikm = static_cast<double>(ikm6) / 1e6;
+    r.converted = static_cast<double>(divHalfUp(static_cast<__int128>(ikm6) * 25, 10000)) / 100.0;
     r.mutu = mutuOf(*r.converted);
     return r;
 }

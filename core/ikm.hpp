@@ -3,10 +3,14 @@
 // IKM, the converted score (×25), its mutu band, and the Krejcie–Morgan sample size. One library for
 // the kiosk's admin screen and for skm-central; no dependencies.
 //
-//   NRR per unsur   = sum of its answers (1–4) ÷ number of answers to it
-//   IKM             = Σ NRR × 1/k over the k unsur that have answers (k = 9 when all do; the
-//                     regulation weighs each unsur used equally: 1/9 for the nine)
+//   NRR per unsur   = sum of its answers (1–4) ÷ number of answers to it, to 4 decimals
+//   NRR tertimbang  = NRR × the weight, to 6 decimals; the weight is 1/k over the k unsur that have
+//                     answers (k = 9 when all do), exactly or as the regulation prints it, to three
+//                     decimals (0.111 for the nine: a perfect score is then 99.90; Weighting)
+//   IKM             = Σ NRR tertimbang (exact at 6 decimals)
 //   converted score = IKM × 25, printed with two decimals (rounded half up)
+// Every figure is computed from the figures before it as printed (integer arithmetic, half up), so
+// that whoever recomputes the IKM from a printed table of NRR and NRR tertimbang gets the printed IKM.
 //   mutu            = A Sangat Baik 88.31–100.00; B Baik 76.61–88.30; C Kurang Baik 65.00–76.60;
 //                     D Tidak Baik 25.00–64.99 — bounds inclusive, on the two-decimal score
 //   sample size     = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)), χ² = 3.841, P = 0.5, d = 0.05, rounded
@@ -45,6 +49,18 @@ struct Tally {
     }
 };
 
+// How the unsur are weighed: exactly 1/k, or 1/k rounded to three decimals as the regulation's
+// worked example prints it (0.111 for the nine). An office chooses (survey.toml, [ikm] weighting).
+enum class Weighting { Exact, ThreeDecimals };
+// "1/9" (exact) or "0.111", for k unsur used; the name on every output.
+[[nodiscard]] std::string weightLabel(Weighting w, int unsurUsed = kUnsurCount);
+// The config word: "exact" or "0.111".
+[[nodiscard]] const char* weightingName(Weighting w);
+[[nodiscard]] std::optional<Weighting> parseWeighting(const std::string& name);
+
+inline constexpr int kNrrDecimals = 4;      // NRR per unsur, as printed
+inline constexpr int kWeightedDecimals = 6; // NRR tertimbang and the IKM (1–4), as printed
+
 enum class Mutu { A, B, C, D };
 [[nodiscard]] char mutuLetter(Mutu m);
 // "Sangat Baik", "Baik", "Kurang Baik", "Tidak Baik".
@@ -57,14 +73,17 @@ enum class Mutu { A, B, C, D };
 [[nodiscard]] Mutu mutuOf(double converted);
 
 struct Result {
-    std::array<std::optional<double>, kUnsurCount> nrr; // empty for an unsur with no answers
-    int unsurUsed = 0;                                   // unsur with answers
-    std::optional<double> ikm;                           // 1–4; empty if no unsur has answers
+    std::array<std::optional<double>, kUnsurCount> nrr;      // to 4 decimals; empty for an unsur with no answers
+    std::array<std::optional<double>, kUnsurCount> weighted; // NRR tertimbang, to 6 decimals
+    int unsurUsed = 0;                                        // unsur with answers
+    Weighting weighting = Weighting::Exact;
+    std::optional<double> weight;                             // 1/k, or 1/k to three decimals
+    std::optional<double> ikm;                                // Σ weighted (1–4); empty if no unsur has answers
     std::optional<double> converted;                     // IKM × 25, rounded to two decimals
     std::optional<Mutu> mutu;
 };
 
-[[nodiscard]] Result compute(const std::array<Tally, kUnsurCount>& unsur);
+[[nodiscard]] Result compute(const std::array<Tally, kUnsurCount>& unsur, Weighting weighting = Weighting::Exact);
 
 // A quick-rating index (issue 7 uses it per officer): mean of 1–4 scores × 25, rounded, with its mutu.
 struct Index {

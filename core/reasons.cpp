@@ -2,6 +2,32 @@
 
 namespace skm::config {
 
+const std::vector<Reason>& defaultReasonsLow()
+{
+    static const std::vector<Reason> list = {
+        {"waktu_lama", "Waktu tunggu lama", "Long waiting time"},
+        {"kurang_ramah", "Petugas kurang ramah", "Unfriendly officer"},
+        {"info_tidak_jelas", "Informasi kurang jelas", "Unclear information"},
+        {"prosedur_rumit", "Prosedur berbelit", "Complicated procedure"},
+        {"pungutan", "Ada pungutan tidak resmi", "Unofficial fees asked"},
+        {"fasilitas", "Fasilitas kurang nyaman", "Poor facilities"},
+    };
+    return list;
+}
+
+const std::vector<Reason>& defaultReasonsHigh()
+{
+    static const std::vector<Reason> list = {
+        {"cepat", "Pelayanan cepat", "Fast service"},
+        {"ramah", "Petugas ramah", "Friendly officer"},
+        {"info_jelas", "Informasi jelas", "Clear information"},
+        {"prosedur_mudah", "Prosedur mudah", "Easy procedure"},
+        {"tanpa_pungutan", "Tanpa pungutan", "No fees asked"},
+        {"nyaman", "Tempat nyaman", "Comfortable place"},
+    };
+    return list;
+}
+
 namespace {
 bool isCode(const std::string& s)
 {

@@ -19,6 +19,11 @@ struct Reason {
     bool operator==(const Reason&) const = default;
 };
 
+// The built-in lists (the kiosk's defaults when neither its configuration nor the roster gives any;
+// the central office's labels for their codes).
+[[nodiscard]] const std::vector<Reason>& defaultReasonsLow();
+[[nodiscard]] const std::vector<Reason>& defaultReasonsHigh();
+
 // Parses `node`; on a problem calls `fail` with a message naming the entry and its line. `fail` must
 // throw (it names the file and key in its exception).
 [[nodiscard]] std::vector<Reason> parseReasonList(const toml::node& node, const std::function<void(const std::string&)>& fail);

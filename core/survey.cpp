@@ -71,10 +71,21 @@ SurveyDefinition parseSurvey(const std::string& text, const std::string& name)
     } catch (const toml::parse_error& e) {
         throw SurveyError(name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
     }
-    Entry top{doc, name, {"version", "unsur", "profile"}};
+    Entry top{doc, name, {"version", "ikm", "unsur", "profile", "saran"}};
     top.checkFields();
     SurveyDefinition d;
     d.version = top.text("version", 64);
+    if (const toml::node* n = doc.get("ikm")) {
+        if (!n->is_table()) throw SurveyError(name + ":" + std::to_string(lineOf(*n)) + ": 'ikm' must be an [ikm] table");
+        Entry e{*n->as_table(), name + ":" + std::to_string(lineOf(*n)) + ": ikm", {"weighting"}};
+        e.checkFields();
+        if (e.table.get("weighting")) {
+            const std::string w = e.text("weighting", 16);
+            const auto parsed = ikm::parseWeighting(w);
+            if (!parsed) e.fail("weighting must be \"exact\" (1/9) or \"0.111\" (as the regulation prints it); got '" + w + "'");
+            d.weighting = *parsed;
+        }
+    }
 
     const toml::array& unsur = tables(doc, "unsur", name);
     if (unsur.size() != 9) throw SurveyError(name + ": the survey must have the nine [[unsur]] of Permen PANRB 14/2017 (it has " + std::to_string(unsur.size()) + ")");
@@ -104,6 +115,7 @@ SurveyDefinition parseSurvey(const std::string& text, const std::string& name)
         p.code = e.text("code", 32);
         if (!std::regex_match(p.code, std::regex("[a-z0-9_]+"))) e.fail("code must be lower-case letters, digits and _");
         if (p.code.size() == 2 && p.code[0] == 'u' && std::isdigit(static_cast<unsigned char>(p.code[1]))) e.fail("code '" + p.code + "' is kept for the unsur");
+        if (p.code == "saran" || p.code == "service") e.fail("code '" + p.code + "' is kept for the questionnaire's own steps");
         if (!codes.insert(p.code).second) e.fail("code '" + p.code + "' appears twice");
         e.where += " (" + p.code + ")";
         p.question = {e.text("question_id", 120), e.text("question_en", 120)};
@@ -121,6 +133,21 @@ SurveyDefinition parseSurvey(const std::string& text, const std::string& name)
             p.options.push_back(std::move(opt));
         }
         d.profile.push_back(std::move(p));
+    }
+
+    if (const toml::node* n = doc.get("saran")) {
+        if (!n->is_table()) throw SurveyError(name + ":" + std::to_string(lineOf(*n)) + ": 'saran' must be a [saran] table");
+        Entry e{*n->as_table(), name + ":" + std::to_string(lineOf(*n)) + ": saran", {"question_id", "question_en", "hint_id", "hint_en", "max_chars"}};
+        e.checkFields();
+        SurveySaran saran;
+        saran.question = {e.text("question_id", 200), e.text("question_en", 200)};
+        saran.hint = {e.text("hint_id", 200), e.text("hint_en", 200)};
+        if (const toml::node* m = e.table.get("max_chars")) {
+            const auto v = m->value<int64_t>();
+            if (!m->is_integer() || !v || *v < 20 || *v > 1000) e.fail("max_chars must be a whole number from 20 to 1000");
+            saran.maxChars = static_cast<int>(*v);
+        }
+        d.saran = std::move(saran);
     }
     return d;
 }

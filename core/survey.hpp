@@ -4,9 +4,11 @@
 // profile questions with their options. Parsed whole or refused whole, naming the entry.
 
 #include "catalog.hpp"
+#include "ikm.hpp"
 
 #include <array>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,10 +39,22 @@ struct SurveyProfileItem {
     std::vector<SurveyOption> options; // 2..8
 };
 
+// The free-text suggestion ("Saran") at the end of the questionnaire, on the on-screen keyboard;
+// always optional. Stored as the response's "saran".
+struct SurveySaran {
+    Text question;
+    Text hint;
+    int maxChars = 500;
+};
+
 struct SurveyDefinition {
     std::string version;
+    // [ikm] weighting: how the office weighs the unsur, "exact" (1/9, the default) or "0.111" (the
+    // regulation's printed weight). The kiosk's admin line and every report of the office use it.
+    ikm::Weighting weighting = ikm::Weighting::Exact;
     std::array<SurveyUnsur, 9> unsur;
     std::vector<SurveyProfileItem> profile; // 0..8
+    std::optional<SurveySaran> saran;       // [saran]; absent: no suggestion step
 };
 
 // A definition that cannot be used. what() reads "FILE:LINE: ENTRY: problem".

@@ -21,8 +21,9 @@ packages=(
   cage xwayland grim
   # tests and screenshots
   xdotool imagemagick util-linux procps jq openssl curl file debootstrap
-  # the HTML report, rendered in a real browser by the tests
-  chromium
+  # the HTML report, rendered in a real browser by the tests; the laporan's PDF printed by it and
+  # read back (pdftotext, pdfinfo, pdftoppm) by the tests
+  chromium poppler-utils
 )
 
 missing=()

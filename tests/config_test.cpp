@@ -162,4 +162,15 @@ TEST_CASE("the built-in survey definition is the regulation's, and a bad one is 
                Catch::Contains("options[2]") && Catch::Contains("'L' appears twice"));
     CHECK_THAT(refused("name_en = \"Requirements\"", "name_en = \"Requirements\"\nweight = 2"), Catch::Contains("unsur[1]") && Catch::Contains("unknown field 'weight'"));
     CHECK_THAT(refused("version = \"", "version = "), Catch::StartsWith("survey.toml:"));
+    // The office's IKM weighting: exact by default, 0.111 when chosen, anything else refused naming it.
+    CHECK(d.weighting == skm::ikm::Weighting::Exact);
+    CHECK_THAT(refused("weighting = \"exact\"", "weighting = \"1/9\""), Catch::Contains(": ikm: weighting must be \"exact\"") && Catch::Contains("got '1/9'"));
+    CHECK_THAT(refused("weighting = \"exact\"", "weight = 0.111"), Catch::Contains("ikm: unknown field 'weight'"));
+    CHECK_THAT(refused("[ikm]\nweighting = \"exact\"", "ikm = 0.111"), Catch::Contains("'ikm' must be an [ikm] table"));
+    std::string chosen = good;
+    chosen.replace(chosen.find("weighting = \"exact\""), 19, "weighting = \"0.111\"");
+    CHECK(skm::config::parseSurvey(chosen, "survey.toml").weighting == skm::ikm::Weighting::ThreeDecimals);
+    std::string without = good;
+    without.erase(without.find("[ikm]\nweighting = \"exact\""), 25);
+    CHECK(skm::config::parseSurvey(without, "survey.toml").weighting == skm::ikm::Weighting::Exact);
 }

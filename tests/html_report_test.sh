@@ -108,4 +108,29 @@ for f in report-overview-1280.png report-overview-phone.png report-overview.pdf;
   [ -s "$out/$f" ] || fail "$f is empty"
 done
 [ "$(identify -format '%w' "$out/report-overview-phone.png")" = 390 ] || fail "the phone screenshot is not 390 px wide"
+
+# The public pages (issue 19): no sign-in, no personal data, cacheable; in Chromium at 390 and 1280 px
+# and the waiting-room screen at 1920x1080, without errors.
+year=$(date +%Y)
+[ "$(code "$url/publik")" = "200 " ] || fail "/publik wants a sign-in"
+curl -s -D "$work/publik.head" -o "$work/publik.html" "$url/publik"
+grep -qi '^Cache-Control: public, max-age=300' "$work/publik.head" || fail "/publik is not cacheable: $(cat "$work/publik.head")"
+grep -qi "^Content-Security-Policy: default-src 'none'" "$work/publik.head" || fail "/publik has not the report's policy"
+grep -q "Bidang Kependudukan" "$work/publik.html" || fail "/publik lists no unit"
+grep -q "Semester II" "$work/publik.html" || fail "/publik has no semesters"
+for secret in 198503302010011002 199007152015032001 198811202012121003 "Budi Santoso" "Dewi Lestari" "Agus Pratama" "antri lama sekali" "ruang tunggu panas"; do
+  if grep -q "$secret" "$work/publik.html"; then fail "/publik shows personal data or a comment: $secret"; fi
+done
+[ "$(code "$url/publik?tahun=abc")" = "400 " ] || fail "a bad year was not refused"
+public_shot() { # public_shot PATH WxH FILE
+  runs=$((runs + 1))
+  timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0 \
+    --user-data-dir="$work/chrome-$runs" --window-size="$2" --screenshot="$3" "$url$1" 2>>"$work/public.log" >/dev/null || fail "no screenshot of $1"
+}
+public_shot /publik 1280,2000 "$out/publik-1280.png"
+public_shot /publik 390,2400 "$out/publik-phone.png"
+public_shot /publik/layar 1920,1080 "$out/publik-layar-1920x1080.png"
+if grep -E "Refused to|Uncaught|Failed to load resource|net::ERR_" "$work/public.log"; then fail "a public page logged errors"; fi
+curl -s "$url/publik/layar" | grep -q '<meta http-equiv="refresh" content="300">' || fail "the waiting-room screen does not refresh itself"
+[ "$(identify -format '%w' "$out/publik-phone.png")" = 390 ] || fail "the public phone screenshot is not 390 px wide"
 echo "ok: access control, pages, charts, no errors in Chromium; screenshots and PDF in $out"

@@ -129,7 +129,7 @@ TEST_CASE("NRR over different numbers of answers per unsur", "[ikm]")
     t[0].add(3);
     for (int i = 1; i < kUnsurCount; ++i) t[i].add(2);
     const auto r = compute(t);
-    CHECK(*r.nrr[0] == Approx(10.0 / 3));
+    CHECK(*r.nrr[0] == 3.3333); // as printed, to four decimals
     CHECK(*r.converted == 53.70);
     CHECK(*r.mutu == Mutu::D);
 }
@@ -149,4 +149,91 @@ TEST_CASE("Krejcie–Morgan sample size, as the published table prints it", "[ik
     CHECK(sampleSize(10) == 10);
     CHECK(sampleSize(0) == 0);
     CHECK(sampleSize(-5) == 0);
+}
+
+TEST_CASE("every NRR 3.5324: 88.31 A weighed exactly, 88.22 B with the printed 0.111", "[ikm]")
+{
+    // 10,000 answers summing to 35,324 for each unsur: NRR 3.5324.
+    // Exact:  NRR tertimbang = 3.5324 / 9 = 0.392488… -> 0.392489; IKM = 9 × 0.392489 = 3.532401;
+    //         × 25 = 88.310025 -> 88.31 -> A. (Rounding the NRR to 3.53 first would give 88.25 B.)
+    // 0.111:  NRR tertimbang = 3.5324 × 0.111 = 0.3920964 -> 0.392096; IKM = 3.528864; × 25 = 88.2216
+    //         -> 88.22 -> B: the regulation's printed weight loses 0.1 % of every score.
+    std::array<Tally, kUnsurCount> t{};
+    for (auto& u : t) u = Tally{10000, 35324};
+    const auto exact = compute(t);
+    CHECK(*exact.nrr[0] == 3.5324);
+    CHECK(*exact.weighted[0] == 0.392489);
+    CHECK(*exact.weight == Approx(1.0 / 9));
+    CHECK(*exact.ikm == 3.532401);
+    CHECK(*exact.converted == 88.31);
+    CHECK(*exact.mutu == Mutu::A);
+    const auto printed = compute(t, Weighting::ThreeDecimals);
+    CHECK(*printed.weight == 0.111);
+    CHECK(*printed.weighted[0] == 0.392096);
+    CHECK(*printed.ikm == 3.528864);
+    CHECK(*printed.converted == 88.22);
+    CHECK(*printed.mutu == Mutu::B);
+}
+
+TEST_CASE("a perfect score: 100.00 weighed exactly, 99.90 with 0.111, and the weights' names", "[ikm]")
+{
+    const auto top = compute(tallies({{4, 4, 4, 4, 4, 4, 4, 4, 4}}));
+    CHECK(*top.weighted[0] == 0.444444); // 9 × 0.444444 = 3.999996; × 25 = 99.9999 -> 100.00
+    CHECK(*top.converted == 100.00);
+    const auto top111 = compute(tallies({{4, 4, 4, 4, 4, 4, 4, 4, 4}}), Weighting::ThreeDecimals);
+    CHECK(*top111.ikm == 3.996);
+    CHECK(*top111.converted == 99.90);
+    CHECK(*top111.mutu == Mutu::A);
+    CHECK(weightLabel(Weighting::Exact) == "1/9");
+    CHECK(weightLabel(Weighting::ThreeDecimals) == "0.111");
+    CHECK(weightLabel(Weighting::Exact, 8) == "1/8");
+    CHECK(weightLabel(Weighting::ThreeDecimals, 8) == "0.125");
+    CHECK(weightLabel(Weighting::ThreeDecimals, 7) == "0.143");
+    CHECK(parseWeighting("exact") == Weighting::Exact);
+    CHECK(parseWeighting("0.111") == Weighting::ThreeDecimals);
+    CHECK_FALSE(parseWeighting("1/9"));
+    CHECK_FALSE(parseWeighting(""));
+}
+
+TEST_CASE("the printed table recomputes to the printed IKM, for any tallies and either weighting", "[ikm]")
+{
+    // What an auditor does with the printed table: NRR × weight rounded to the printed places gives
+    // each NRR tertimbang; their sum is the IKM; × 25 rounded to two decimals is the converted score.
+    // Done here from the figures printed as text, in integers, for 2,000 pseudo-random offices.
+    auto units = [](double v, int decimals) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.*f", decimals, v); // as printed
+        std::string s = b;
+        s.erase(s.find('.'), 1);
+        return std::stoll(s);
+    };
+    uint64_t seed = 12345;
+    auto next = [&](uint64_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (seed >> 33) % n;
+    };
+    for (int office = 0; office < 2000; ++office) {
+        std::array<Tally, kUnsurCount> t{};
+        for (auto& u : t) {
+            if (next(10) == 0) continue; // some unsur unanswered
+            u.count = static_cast<int64_t>(1 + next(5000));
+            u.sum = u.count + static_cast<int64_t>(next(static_cast<uint64_t>(3 * u.count + 1)));
+        }
+        for (Weighting w : {Weighting::Exact, Weighting::ThreeDecimals}) {
+            const Result r = compute(t, w);
+            if (!r.converted) continue;
+            const int k = r.unsurUsed;
+            int64_t ikm6 = 0;
+            for (int i = 0; i < kUnsurCount; ++i) {
+                if (!r.nrr[i]) continue;
+                const int64_t nrr4 = units(*r.nrr[i], kNrrDecimals), printedWeighted = units(*r.weighted[i], kWeightedDecimals);
+                // NRR × 1/k, or NRR × the three-decimal weight (in thousandths), to six decimals, half up.
+                const int64_t w6 = w == Weighting::Exact ? (2 * nrr4 * 100 + k) / (2 * k) : (2 * nrr4 * units(std::stod(weightLabel(w, k)), 3) + 10) / 20;
+                REQUIRE(w6 == printedWeighted);
+                ikm6 += printedWeighted;
+            }
+            REQUIRE(ikm6 == units(*r.ikm, kWeightedDecimals));
+            REQUIRE((2 * ikm6 * 25 + 10000) / 20000 == units(*r.converted, 2));
+        }
+    }
 }

@@ -364,7 +364,7 @@ TEST_CASE("a rating's score and who and when are fixed: a changed one is a confl
     // And the HTML overview.
     auto db = central.db();
     const central::Period all{0, std::numeric_limits<int64_t>::max(), "all"};
-    const auto scores = central::computeScores(*db, all, {});
+    const auto scores = central::computeScores(*db, all, {}, ikm::Weighting::Exact);
     CHECK(central::scoresJson(scores)["ingest_conflicts"] == 3);
     const std::string html = central::html::overviewPage(central::html::Lang::En, {"admin", "admin", ""}, scores, {});
     CHECK(html.find("3 re-sent records differed") != std::string::npos);

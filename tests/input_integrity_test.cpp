@@ -185,10 +185,13 @@ TEST_CASE("a double tap on a survey answer answers one question, never the next 
                 }
                 if (!age.empty()) break;
             }
-            REQUIRE_FALSE(age.empty());
+            // On a tall panel the age's six answers and the education's seven lie in different grids:
+            // no age lies on an education answer there, and a second tap answers nothing by the layout.
+            // On the others one does, and the second tap is the touch guard's to refuse.
+            CHECK(age.empty() == (display.y > display.x));
+            if (age.empty()) age = rig.snap().survey.options.front().code;
             const ImVec2 p = rig.centre("answer." + age);
             rig.tap("answer." + age);
-            REQUIRE(targetAt(p).rfind("answer.", 0) == 0);
             rig.tapAfter(200, p);
             CHECK(rig.snap().survey.step == 12);
             const ImVec2 skip = rig.centre("skip");

@@ -94,7 +94,7 @@ struct Fixture {
         std::string why;
         const auto period = central::parsePeriod(p, &why);
         REQUIRE(period);
-        return central::computeScores(central->connection(), *period, central::publishedOfficers(dir.path()));
+        return central::computeScores(central->connection(), *period, central::publishedOfficers(dir.path()), central::publishedSurvey(dir.path()).weighting);
     }
     // skm-central's arguments for this store.
     std::vector<std::string> args(std::vector<std::string> a)
@@ -249,8 +249,8 @@ TEST_CASE("the e-Kinerja CSV: one row per officer, and the CLI's formats", "[sco
     Fixture f(engine);
     const std::string csv = central::scoresCsv(f.month());
     CHECK(csv.rfind("period_from,period_to,nip,name,unit,ratings,", 0) == 0);
-    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C,\r\n"));
-    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,,\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + budi + ",Budi Santoso,Bidang Perizinan Usaha,4,2,1,1,0,81.25,B,5,4,80.00,5,no,1,1,75.00,C,1/9,5,no,\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2026-11-01,2026-11-30," + agus + ",Agus Pratama,Bidang Kependudukan,0,0,0,0,0,,,0,0,,0,no,0,0,,,1/9,0,no,\r\n"));
     f.central.reset();
     const auto bin = (test::binDir() / "skm-central").string();
     auto r = test::run(f.args({bin, "report", "--period", "month:2026-11", "--format", "csv"}));
@@ -504,8 +504,9 @@ TEST_CASE("the HTML pages write numbers as the page's language does, and attribu
     // The charts on their own: the faces' shares, the NRR per unsur, the trend's index and counts.
     CHECK_THAT(central::html::facesChart(Lang::Id, d.score), Catch::Contains("617 (50,00%)") && Catch::Contains("width=\"150.00\""));
     CHECK_THAT(central::html::facesChart(Lang::En, d.score), Catch::Contains("617 (50.00%)") && Catch::Contains("width=\"150.00\""));
-    CHECK_THAT(central::html::nrrChart(Lang::Id, d.score), Catch::Contains(">3,50<"));
-    CHECK_THAT(central::html::nrrChart(Lang::En, d.score), Catch::Contains(">3.50<"));
+    // (NRR with the four decimals the IKM is computed from: docs/survey.md, "Figures that add up".)
+    CHECK_THAT(central::html::nrrChart(Lang::Id, d.score), Catch::Contains(">3,5000<"));
+    CHECK_THAT(central::html::nrrChart(Lang::En, d.score), Catch::Contains(">3.5000<"));
     const auto trend = central::monthlyTrend(db, r.period, {dewi});
     CHECK_THAT(central::html::trendChart(Lang::Id, trend), Catch::Contains(">87,50<") && Catch::Contains(">n=1.234<"));
     CHECK_THAT(central::html::trendChart(Lang::En, trend), Catch::Contains(">87.50<") && Catch::Contains(">n=1,234<"));

@@ -60,13 +60,17 @@ TEST_CASE("survey responses reach the central office once, and its report comput
     CHECK(ikm["complete_responses"] == 3);
     CHECK(ikm["incomplete_responses"] == 1);
     // Overall, three complete responses:
-    //   sums U1..U9 = 10 9 9 12 9 10 11 8 9 -> NRR 3.33 3.00 3.00 4.00 3.00 3.33 3.67 2.67 3.00
-    //   IKM = (10+9+9+12+9+10+11+8+9)/3/9 = 87/27 = 3.2222; × 25 = 80.555… -> 80.56 B
+    //   sums U1..U9 = 10 9 9 12 9 10 11 8 9 -> NRR (4 decimals) 3.3333 3.0000 3.0000 4.0000 3.0000
+    //   3.3333 3.6667 2.6667 3.0000; NRR tertimbang (÷ 9, 6 decimals) 0.370367 0.333333 0.333333 0.444444
+    //   0.333333 0.370367 0.407411 0.296300 0.333333; IKM = their sum = 3.222221; × 25 = 80.555… -> 80.56 B
     CHECK(ikm["overall"]["converted"] == 80.56);
     CHECK(ikm["overall"]["mutu"] == "B");
-    CHECK(ikm["overall"]["nrr"]["U1"] == 3.33);
-    CHECK(ikm["overall"]["nrr"]["U8"] == 2.67);
-    CHECK(ikm["overall"]["ikm"] == 3.2222);
+    CHECK(ikm["overall"]["nrr"]["U1"] == 3.3333);
+    CHECK(ikm["overall"]["nrr"]["U8"] == 2.6667);
+    CHECK(ikm["overall"]["nrr_weighted"]["U8"] == 0.2963);
+    CHECK(ikm["overall"]["unsur"][7]["name"] == "Penanganan Pengaduan, Saran dan Masukan");
+    CHECK(ikm["overall"]["weight"] == "1/9");
+    CHECK(ikm["overall"]["ikm"] == 3.222221);
     // Per unit (the officer's, from the published roster):
     //   Bidang Perizinan Usaha: 31/9 = 3.4444 -> 86.11 B; Bidang Kependudukan: 30/9 -> 83.33 B;
     //   no officer: 26/9 = 2.8889 -> 72.22 C

@@ -47,14 +47,14 @@ struct Rig : test::KioskRig {
 
 } // namespace
 
-TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, thanks, every answer committed as given", "[survey][ui]")
+TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, the saran, thanks, every answer committed as given", "[survey][ui]")
 {
     Rig rig;
     rig.tap("survey.start");
     REQUIRE(rig.controller->screen() == ui::ScreenId::Survey);
     CHECK(rig.q("SELECT status FROM survey_responses") == "in_progress");
     CHECK(rig.q("SELECT survey_version FROM survey_responses") == config::defaultSurvey().version);
-    CHECK(rig.view().steps == 1 + 9 + 4);
+    CHECK(rig.view().steps == 1 + 9 + 4 + 1); // the service, the unsur, the profile, the saran
     CHECK(rig.view().question == rig.t("survey.service"));
     rig.tap("answer.nib");
     CHECK(rig.q("SELECT service_code FROM survey_responses") == "nib");
@@ -80,12 +80,30 @@ TEST_CASE("a full questionnaire by touch: service, the nine unsur, the profile, 
     rig.tap("skip"); // age: declined
     rig.tap("answer.sma");
     rig.tap("answer.wirausaha");
+    // The saran: typed on the on-screen keyboard, kept only when sent.
+    REQUIRE(rig.controller->screen() == ui::ScreenId::Survey);
+    CHECK(rig.view().saran);
+    CHECK(rig.view().question == config::defaultSurvey().saran->question.id);
+    CHECK(rig.view().textMax == 500);
+    for (const char* k : {"key.a", "key.n", "key.t", "key.r", "key.i", "key.space", "key.l", "key.a", "key.m", "key.a", "key.x", "key.backspace"}) rig.tap(k);
+    rig.tap("key.layer");
+    rig.tap("key.!");
+    CHECK(rig.view().text == "antri lama!");
+    CHECK(rig.view().textChars == 11);
+    CHECK(rig.answers().count("saran") == 0); // not yet sent
+    rig.tap("saran.send");
     CHECK(rig.controller->screen() == ui::ScreenId::Thanks);
     CHECK(rig.controller->snapshot().citizen.thanksForSurvey);
     CHECK(rig.controller->snapshot().citizen.surveyOffered == false);
     CHECK(rig.q("SELECT status FROM survey_responses") == "complete");
     const auto a = rig.answers();
-    CHECK(a.size() == 12);
+    CHECK(a.at("saran") == "antri lama!");
+    // Uploaded as the response's "saran", apart from its profile.
+    const auto records = store::selectRecordsJson(rig.st->database(), 4, store::Unsent::Pending);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0].json["saran"] == "antri lama!");
+    CHECK_FALSE(records[0].json["profile"].contains("saran"));
+    CHECK(a.size() == 13);
     CHECK(a.count("usia") == 0);
     CHECK(a.at("jenis_kelamin") == "P");
     CHECK(rig.q("SELECT count(*) FROM ratings") == "0"); // a survey is not a face rating
@@ -176,7 +194,7 @@ TEST_CASE("with an officer's case open, the response carries the officer, the ca
     rig.controller->attachOfficerDesk(auth, duty);
     rig.frame();
     rig.tap("survey.start");
-    CHECK(rig.view().steps == 9 + 4); // no service question: the case says it
+    CHECK(rig.view().steps == 9 + 4 + 1); // no service question: the case says it (the unsur, the profile, the saran)
     CHECK(rig.view().step == 0);
     CHECK(rig.view().scale); // straight to U1
     CHECK(rig.q("SELECT officer_nip || ' ' || case_id || ' ' || service_code FROM survey_responses") == rig.officer.nip + " " + caseId + " nib");
@@ -228,6 +246,7 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
         rig.tap("answer.kk");
         for (int u = 0; u < 9; ++u) rig.tap(std::string("answer.") + answer);
         for (int p = 0; p < 4; ++p) rig.tap("skip");
+        rig.tap("saran.skip"); // no suggestion
         REQUIRE(rig.controller->screen() == ui::ScreenId::Thanks);
         rig.wait(5'000);
     }
@@ -249,9 +268,10 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     for (char c : std::string("909090")) rig.tap(std::string("pad.") + c);
     rig.tap("pad.ok");
     REQUIRE(rig.controller->screen() == ui::ScreenId::Admin);
-    std::string line, sample, records;
+    std::string line, nrr, sample, records;
     for (const auto& l : rig.controller->snapshot().admin.lines) {
         if (l.key == "admin.ikm") line = l.value;
+        if (l.key == "admin.nrr") nrr = l.value;
         if (l.key == "admin.sample") sample = l.value;
         if (l.key == "admin.events") records = l.value;
     }
@@ -262,9 +282,12 @@ TEST_CASE("the admin screen shows this counter's IKM this month and whether the 
     CHECK(unsent >= 3); // the three finished questionnaires at least
     CHECK(records == config::formatCount(static_cast<long long>(unsent), config::Lang::Id) + " / 0");
     // Written the Indonesian way: 87,50.
-    CHECK(line == rig.catalog.format(config::Lang::Id, "admin.ikm_value", {{"score", "87,50"}, {"mutu", "B"}, {"n", "2"}}));
-    // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 < 3.
-    CHECK(sample == rig.catalog.format(config::Lang::Id, "admin.sample_value", {{"sample", "3"}, {"cases", "3"}, {"enough", rig.t("admin.sample_short")}}));
+    // Weighed as the built-in definition says (exact, 1/9): 9 × 3.5/9 = 9 × 0.388889 = 3.500001 -> 87.50.
+    CHECK(line == rig.catalog.format(config::Lang::Id, "admin.ikm_value", {{"score", "87,50"}, {"mutu", "B"}, {"weight", "1/9"}, {"n", "2"}}));
+    // Every NRR is 3.5: the first is the weakest and the strongest, to four decimals as the reports print it.
+    CHECK(nrr == rig.catalog.format(config::Lang::Id, "admin.nrr_value", {{"low", "U1"}, {"low_nrr", "3,5000"}, {"high", "U1"}, {"high_nrr", "3,5000"}}));
+    // Krejcie-Morgan for 3 cases: 3.841 × 3 × 0.25 / (0.0025 × 2 + 0.96025) = 2.98 -> 3; 2 complete < 3.
+    CHECK(sample == rig.catalog.format(config::Lang::Id, "admin.sample_value", {{"n", "2"}, {"sample", "3"}, {"cases", "3"}, {"enough", rig.t("admin.sample_short")}}));
 }
 
 TEST_CASE("keys pressed in one burst are taken in order: S, a service, an answer", "[survey][ui]")

@@ -92,7 +92,8 @@ kd_tap answer.P
 kd_double answer.30_39 200
 kd_double skip 200
 kd_expect "SELECT count(*) FROM survey_answers" 11
-kd_tap answer.wirausaha;  kd_wait_screen thanks
+kd_tap answer.wirausaha;  kd_wait_target saran.send
+kd_double saran.skip 200;  kd_wait_screen thanks
 [ "$(answers)" = "U1=4 U2=3 U3=4 U4=3 U5=2 U6=4 U7=3 U8=4 U9=3 jenis_kelamin=P pekerjaan=wirausaha usia=30_39 " ] || kd_fail "answers: $(answers)"
 kd_expect "SELECT status || '|' || service_code FROM survey_responses" "complete|nib"
 kd_wait_screen attract 5

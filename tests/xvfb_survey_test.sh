@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SKM questionnaire in a real X server, by keyboard only (xdotool): S opens it, 1-n answer,
 # Backspace goes back; the service, the nine unsur (one answer changed after going back), the profile;
-# every answer is in the database as soon as it is given, and the response ends complete.
+# every answer is in the database as soon as it is given; the saran typed on the on-screen keyboard
+# with real pointer taps; the response ends complete.
 # Usage: xvfb_survey_test.sh BIN_DIR
 set -euo pipefail
 bin=${1:?usage: xvfb_survey_test.sh BIN_DIR}
@@ -50,11 +51,17 @@ kd_expect "SELECT group_concat(item || '=' || value, ' ') FROM (SELECT * FROM su
   "U1=4 U2=2 U3=3 U4=2 U5=4 U6=4 U7=3 U8=1 U9=3"
 press 2 10        # jenis kelamin: Perempuan
 press 3 11        # usia: 30-39
-press 6 12        # pendidikan: S2 ke atas
-press 4 13        # pekerjaan: wirausaha
+press 6 12        # pendidikan: S2
+press 4 13        # pekerjaan: Swasta
+# The saran, on the on-screen keyboard: "loket 2 ramah", then Selesai.
+kd_wait_target saran.send
+for k in l o k e t space layer 2 layer space r a m a h; do kd_tap "key.$k"; done
+kd_tap saran.send
 kd_wait_screen thanks
 kd_expect "SELECT status FROM survey_responses" complete
 kd_expect "SELECT value FROM survey_answers WHERE item = 'pendidikan'" s2
+kd_expect "SELECT value FROM survey_answers WHERE item = 'pekerjaan'" swasta
+kd_expect "SELECT value FROM survey_answers WHERE item = 'saran'" "loket 2 ramah"
 kd_expect "SELECT count(*) FROM ratings" 0
 [ "$("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -r .ratings_total)" = 0 ] || kd_fail "status: a rating appeared"
 [ "$("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -c .surveys)" = '{"complete":1,"in_progress":0,"incomplete":0,"pending":1,"rejected":0}' ] ||

@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace skm::central {
 
 std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path& dataDir)
@@ -22,6 +25,31 @@ std::map<std::string, OfficerInfo> publishedOfficers(const std::filesystem::path
         }
     }
     return out;
+}
+
+std::vector<config::Reason> publishedReasons(const std::filesystem::path& dataDir)
+{
+    const std::filesystem::path file = dataDir / "publish" / "roster.toml";
+    if (!std::filesystem::is_regular_file(file)) return {};
+    try {
+        const roster::Roster r = roster::loadRosterFile(file.string(), nullptr);
+        std::vector<config::Reason> out = r.reasonsLow;
+        out.insert(out.end(), r.reasonsHigh.begin(), r.reasonsHigh.end());
+        return out;
+    } catch (const std::exception& e) {
+        spdlog::warn("reasons from {} not used: {}", file.string(), e.what());
+        return {};
+    }
+}
+
+config::SurveyDefinition publishedSurvey(const std::filesystem::path& dataDir)
+{
+    const std::filesystem::path file = dataDir / "publish" / "survey.toml";
+    if (!std::filesystem::is_regular_file(file)) return config::defaultSurvey();
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return config::parseSurvey(text.str(), file.string());
 }
 
 } // namespace skm::central

@@ -59,6 +59,12 @@ std::optional<Period> parsePeriod(const std::string& text, std::string* error)
     };
     Period p;
     p.label = text;
+    // The bare forms a person writes: 2026-11, 2026-Q4, 2026-S1, 2026, 2026-11-05.
+    if (std::regex_match(text, std::regex(R"(\d{4}-\d{2})"))) return parsePeriod("month:" + text, error);
+    if (std::regex_match(text, std::regex(R"(\d{4}-Q\d)"))) return parsePeriod("quarter:" + text, error);
+    if (std::regex_match(text, std::regex(R"(\d{4}-S\d)"))) return parsePeriod("semester:" + text, error);
+    if (std::regex_match(text, std::regex(R"(\d{4})"))) return parsePeriod("year:" + text, error);
+    if (std::regex_match(text, std::regex(R"(\d{4}-\d{2}-\d{2})"))) return parsePeriod("day:" + text, error);
     if (text.rfind("day:", 0) == 0) {
         const auto d = localDay(text.substr(4));
         if (!d) return fail("no such day: " + text);
@@ -72,6 +78,11 @@ std::optional<Period> parsePeriod(const std::string& text, std::string* error)
         const int y = std::stoi(m[1]), q = std::stoi(m[2]);
         p.fromMs = localMidnight(y, 3 * (q - 1) + 1, 1);
         p.toMs = localMidnight(y, 3 * q + 1, 1);
+    } else if (std::regex_match(text, m, std::regex(R"(semester:(\d{4})-S([12]))"))) {
+        // The SKM's usual period: January-June, July-December.
+        const int y = std::stoi(m[1]), h = std::stoi(m[2]);
+        p.fromMs = localMidnight(y, 6 * (h - 1) + 1, 1);
+        p.toMs = localMidnight(y, 6 * h + 1, 1);
     } else if (std::regex_match(text, m, std::regex(R"(year:(\d{4}))"))) {
         const int y = std::stoi(m[1]);
         p.fromMs = localMidnight(y, 1, 1);
@@ -83,7 +94,8 @@ std::optional<Period> parsePeriod(const std::string& text, std::string* error)
         p.toMs = last->second;
         if (p.toMs <= p.fromMs) return fail("the range ends before it begins: " + text);
     } else {
-        return fail("a period is day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, year:YYYY or YYYY-MM-DD..YYYY-MM-DD (got '" + text + "')");
+        return fail("a period is day:YYYY-MM-DD, month:YYYY-MM, quarter:YYYY-Qn, semester:YYYY-S1 or -S2, year:YYYY (or the same without the prefix) "
+                    "or YYYY-MM-DD..YYYY-MM-DD (got '" + text + "')");
     }
     return p;
 }

@@ -23,8 +23,10 @@ struct Period {
 // nullopt if it is not a real day (2026-02-30 is not).
 [[nodiscard]] std::optional<std::pair<int64_t, int64_t>> localDay(const std::string& text);
 
-// Parses "day:YYYY-MM-DD", "month:YYYY-MM", "quarter:YYYY-Qn", "year:YYYY" or "YYYY-MM-DD..YYYY-MM-DD"
-// (inclusive), in the server's local time. nullopt (and `error` set) when it is none of these.
+// Parses "day:YYYY-MM-DD", "month:YYYY-MM", "quarter:YYYY-Qn", "semester:YYYY-Sn" (S1 January-June,
+// S2 July-December), "year:YYYY", each also without its prefix ("2026-S1"), or "YYYY-MM-DD..YYYY-MM-DD"
+// (inclusive), in the server's local time. The label is the text as given. nullopt (and `error` set)
+// when it is none of these.
 [[nodiscard]] std::optional<Period> parsePeriod(const std::string& text, std::string* error);
 
 // Local midnight of a calendar day, in Unix ms (month and day overflow are normalised: month 13 is

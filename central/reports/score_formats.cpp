@@ -20,6 +20,13 @@ nlohmann::json reasonsJson(const std::map<std::string, int64_t>& counts)
     return out;
 }
 
+nlohmann::json perUnsur(const std::array<std::optional<double>, 9>& v)
+{
+    nlohmann::json n = nlohmann::json::object();
+    for (size_t i = 0; i < v.size(); ++i) n["U" + std::to_string(i + 1)] = optNum(v[i]);
+    return n;
+}
+
 nlohmann::json scoreJson(const Score& s)
 {
     return {{"reasons_low", reasonsJson(s.reasonsLow)},
@@ -38,11 +45,11 @@ nlohmann::json scoreJson(const Score& s)
             {"survey_responses", s.surveyResponses},
             {"ikm", optNum(s.ikm)},
             {"ikm_mutu", optChar(s.ikmMutu)},
-            {"nrr", [&] {
-                 nlohmann::json n = nlohmann::json::object();
-                 for (size_t i = 0; i < s.nrr.size(); ++i) n["U" + std::to_string(i + 1)] = optNum(s.nrr[i]);
-                 return n;
-             }()}};
+            {"ikm_units", optNum(s.ikmUnits)},
+            {"ikm_sample_size", s.ikmSampleSize},
+            {"ikm_sample_sufficient", s.ikmSampleSufficient},
+            {"nrr", perUnsur(s.nrr)},
+            {"nrr_weighted", perUnsur(s.nrrWeighted)}};
 }
 
 std::string csvField(const std::string& v)
@@ -53,13 +60,14 @@ std::string csvField(const std::string& v)
     return out + "\"";
 }
 
-std::string fixed2(const std::optional<double>& v)
+std::string fixed(const std::optional<double>& v, int decimals)
 {
     if (!v) return "";
     std::ostringstream o;
-    o << std::fixed << std::setprecision(2) << *v;
+    o << std::fixed << std::setprecision(decimals) << *v;
     return o.str();
 }
+std::string fixed2(const std::optional<double>& v) { return fixed(v, 2); }
 
 } // namespace
 
@@ -84,6 +92,10 @@ nlohmann::json scoresJson(const ScoreReport& r)
         return j;
     };
     return {{"period", {{"label", r.period.label}, {"from", localDate(r.period.fromMs)}, {"to", localDate(r.period.toMs - 1)}}},
+            {"measures",
+             {{"index", std::string(kQuickIndexName) + ": rata-rata penilaian wajah (1-4) x 25; quick index: the faces' mean x 25"},
+              {"ikm", std::string(kIkmName) + " Permen PANRB 14/2017, bobot " + ikm::weightLabel(r.weighting) + ": dari survei lengkap; from complete surveys"},
+              {"ikm_weighting", ikm::weightingName(r.weighting)}}},
             {"office", scoreJson(r.office)},
             {"officers", officers},
             {"units", group(r.units)},
@@ -103,8 +115,9 @@ nlohmann::json scoresJson(const ScoreReport& r)
 std::string scoresCsv(const ScoreReport& r)
 {
     std::ostringstream out;
-    out << "period_from,period_to,nip,name,unit,ratings,faces_4,faces_3,faces_2,faces_1,index,mutu,cases_logged,cases_rated,share_rated,"
-           "sample_size,sample_sufficient,suppressed,survey_responses,ikm,ikm_mutu,integrity_flags\r\n";
+    out << "period_from,period_to,nip,name,unit,ratings,faces_4,faces_3,faces_2,faces_1,quick_index,quick_index_mutu,cases_logged,cases_rated,share_rated,"
+           "sample_size,sample_sufficient,suppressed,survey_responses,ikm_9_unsur,ikm_9_unsur_mutu,ikm_weighting,ikm_sample_size,ikm_sample_sufficient,"
+           "integrity_flags\r\n";
     const std::string from = localDate(r.period.fromMs), to = localDate(r.period.toMs - 1);
     for (const auto& o : r.officers) {
         const Score& s = o.score;
@@ -112,7 +125,8 @@ std::string scoresCsv(const ScoreReport& r)
             << s.faces[2] << ',' << s.faces[1] << ',' << s.faces[0] << ',' << fixed2(s.index) << ',' << (s.mutu ? std::string(1, *s.mutu) : "") << ','
             << s.casesLogged << ',' << s.casesRated << ',' << (s.shareRated ? fixed2(*s.shareRated * 100) : "") << ',' << s.sampleSize << ','
             << (s.sampleSufficient ? "yes" : "no") << ',' << s.suppressed << ',' << s.surveyResponses << ',' << fixed2(s.ikm) << ','
-            << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "") << ',';
+            << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "") << ',' << ikm::weightLabel(r.weighting) << ',' << s.ikmSampleSize << ','
+            << (s.ikmSampleSufficient ? "yes" : "no") << ',';
         std::string flags;
         for (const auto& f : o.signals.flags()) flags += (flags.empty() ? "" : ";") + f;
         out << flags << "\r\n";
@@ -127,14 +141,30 @@ std::string scoresTable(const ScoreReport& r)
     auto line = [&](const std::string& who, const Score& s) {
         out << std::left << std::setw(44) << who.substr(0, 43) << std::right << std::setw(7) << s.ratings << std::setw(8) << fixed2(s.index).c_str()
             << std::setw(3) << (s.mutu ? std::string(1, *s.mutu) : "-") << std::setw(7) << s.casesLogged << std::setw(7) << s.sampleSize << std::setw(5)
-            << (s.sampleSufficient ? "yes" : "no") << std::setw(7) << s.suppressed << std::setw(8) << fixed2(s.ikm).c_str() << '\n';
+            << (s.sampleSufficient ? "yes" : "no") << std::setw(7) << s.suppressed << std::setw(8) << fixed2(s.ikm).c_str() << std::setw(3) << (s.ikmMutu ? std::string(1, *s.ikmMutu) : "-") << '\n';
     };
     auto header = [&](const char* title) {
         out << '\n' << std::left << std::setw(44) << title << std::right << std::setw(7) << "n" << std::setw(8) << "index" << std::setw(3) << "" << std::setw(7)
             << "cases" << std::setw(7) << "sample" << std::setw(5) << "ok" << std::setw(7) << "supp." << std::setw(8) << "IKM" << '\n';
     };
+    out << "index: " << kQuickIndexName << " (the faces' mean x 25); IKM: " << kIkmName << ", weight " << ikm::weightLabel(r.weighting)
+        << ", from complete surveys\n";
     header("office");
     line("(all)", r.office);
+    const ikm::Result x = ikm::compute(r.office.surveyTally.unsur, r.weighting);
+    if (x.converted) {
+        out << '\n' << kIkmName << " of the office, " << r.office.surveyResponses << " complete responses, weight " << ikm::weightLabel(r.weighting, x.unsurUsed)
+            << " (sample " << r.office.ikmSampleSize << " for " << r.office.casesLogged << " cases: " << (r.office.ikmSampleSufficient ? "reached" : "not reached")
+            << ")\n"
+            << std::left << std::setw(44) << "unsur" << std::right << std::setw(9) << "answers" << std::setw(9) << "NRR" << std::setw(13) << "tertimbang" << '\n';
+        for (size_t i = 0; i < ikm::kUnsurCount; ++i) {
+            out << std::left << std::setw(44) << ("U" + std::to_string(i + 1) + " " + ikm::kUnsurNames[i]).substr(0, 43) << std::right << std::setw(9)
+                << r.office.surveyTally.unsur[i].count << std::setw(9) << fixed(x.nrr[i], ikm::kNrrDecimals) << std::setw(13)
+                << fixed(x.weighted[i], ikm::kWeightedDecimals) << '\n';
+        }
+        out << std::left << std::setw(62) << "IKM = sum of NRR tertimbang" << std::right << std::setw(13) << fixed(x.ikm, ikm::kWeightedDecimals) << '\n'
+            << std::left << std::setw(62) << "x 25" << std::right << std::setw(13) << fixed2(x.converted) << ' ' << ikm::mutuLetter(*x.mutu) << '\n';
+    }
     header("officer (NIP, name)");
     for (const auto& o : r.officers) line(o.nip + " " + o.name, o.score);
     header("unit");
@@ -149,25 +179,57 @@ std::string scoresTable(const ScoreReport& r)
     return out.str();
 }
 
+std::vector<IkmGroup> ikmGroups(const ScoreReport& r, IkmGroup::Scope scope)
+{
+    const auto& groups = scope == IkmGroup::Scope::Unit ? r.units : r.services;
+    const IkmTally& without = scope == IkmGroup::Scope::Unit ? r.surveysWithoutOfficer : r.surveysWithoutService;
+    const char* withoutName = scope == IkmGroup::Scope::Unit ? "(tanpa petugas)" : "(tidak diketahui)";
+    std::vector<IkmGroup> out;
+    for (const auto& [name, s] : groups) {
+        if (s.surveyResponses > 0 && name != withoutName) out.push_back({scope, name, s.surveyTally});
+    }
+    IkmTally all = without;
+    // A real group of that name (a unit called so) shares the line, as it always did.
+    if (const auto named = groups.find(withoutName); named != groups.end()) all.merge(named->second.surveyTally);
+    if (all.responses > 0) out.push_back({scope, withoutName, all});
+    return out;
+}
+
 nlohmann::json surveyIkmJson(const ScoreReport& r, int64_t incomplete)
 {
-    nlohmann::json out = {{"complete_responses", r.office.surveyResponses}, {"incomplete_responses", incomplete}, {"overall", ikmJson(r.office.surveyTally)}};
-    auto listed = [](const std::map<std::string, Score>& groups, const IkmTally& without, const char* withoutName) {
+    nlohmann::json out = {{"complete_responses", r.office.surveyResponses},
+                          {"incomplete_responses", incomplete},
+                          {"sample_size", r.office.ikmSampleSize},
+                          {"sample_population", r.office.casesLogged},
+                          {"sample_sufficient", r.office.ikmSampleSufficient},
+                          {"overall", ikmJson(r.office.surveyTally, r.weighting)}};
+    for (const auto scope : {IkmGroup::Scope::Unit, IkmGroup::Scope::Service}) {
         nlohmann::json j = nlohmann::json::object();
-        for (const auto& [name, s] : groups) {
-            if (s.surveyResponses > 0) j[name] = ikmJson(s.surveyTally);
-        }
-        if (without.responses > 0) {
-            // A real group of that name (a unit called so) shares the line, as it always did.
-            IkmTally all = without;
-            if (const auto named = groups.find(withoutName); named != groups.end()) all.merge(named->second.surveyTally);
-            j[withoutName] = ikmJson(all);
-        }
-        return j;
-    };
-    out["by_unit"] = listed(r.units, r.surveysWithoutOfficer, "(tanpa petugas)");
-    out["by_service"] = listed(r.services, r.surveysWithoutService, "(tidak diketahui)");
+        for (const IkmGroup& g : ikmGroups(r, scope)) j[g.name] = ikmJson(g.tally, r.weighting);
+        out[scope == IkmGroup::Scope::Unit ? "by_unit" : "by_service"] = std::move(j);
+    }
     return out;
+}
+
+std::string ikmCsv(const ScoreReport& r)
+{
+    std::ostringstream out;
+    out << "period_from,period_to,scope,name,responses,unsur_code,unsur_name,answers,answer_sum,nrr,weight,nrr_weighted,ikm,ikm_converted,ikm_mutu\r\n";
+    const std::string from = localDate(r.period.fromMs), to = localDate(r.period.toMs - 1);
+    auto rows = [&](const char* scope, const std::string& name, const IkmTally& t) {
+        const ikm::Result x = ikm::compute(t.unsur, r.weighting);
+        for (size_t i = 0; i < ikm::kUnsurCount; ++i) {
+            out << from << ',' << to << ',' << scope << ',' << csvField(name) << ',' << t.responses << ",U" << i + 1 << ',' << csvField(ikm::kUnsurNames[i]) << ','
+                << t.unsur[i].count << ',' << t.unsur[i].sum << ',' << fixed(x.nrr[i], ikm::kNrrDecimals) << ','
+                << (x.weight ? ikm::weightLabel(r.weighting, x.unsurUsed) : "") << ',' << fixed(x.weighted[i], ikm::kWeightedDecimals) << ','
+                << fixed(x.ikm, ikm::kWeightedDecimals) << ',' << fixed2(x.converted) << ',' << (x.mutu ? std::string(1, ikm::mutuLetter(*x.mutu)) : "") << "\r\n";
+        }
+    };
+    rows("office", "", r.office.surveyTally);
+    for (const auto scope : {IkmGroup::Scope::Unit, IkmGroup::Scope::Service}) {
+        for (const IkmGroup& g : ikmGroups(r, scope)) rows(scope == IkmGroup::Scope::Unit ? "unit" : "service", g.name, g.tally);
+    }
+    return out.str();
 }
 
 } // namespace skm::central

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace skm::central {
 
@@ -16,6 +17,18 @@ namespace skm::central {
 // with no officer are listed under "(tanpa petugas)", with no service under "(tidak diketahui)"; an
 // officer the roster does not know is in "(unit tidak diketahui)".
 [[nodiscard]] nlohmann::json surveyIkmJson(const ScoreReport& r, int64_t incomplete);
+// The groups with complete responses the IKM is listed for: units (those with no officer under
+// "(tanpa petugas)") or services (with none under "(tidak diketahui)"), by name.
+struct IkmGroup {
+    enum class Scope { Unit, Service } scope;
+    std::string name;
+    IkmTally tally;
+};
+[[nodiscard]] std::vector<IkmGroup> ikmGroups(const ScoreReport& r, IkmGroup::Scope scope);
+// The IKM's processed data table (`report --format ikm-csv`): one row per group (the office, each unit,
+// each service) and unsur, with the unsur's code and name, its answers, NRR, weight, NRR tertimbang, and
+// the group's IKM, converted score and mutu on every row (docs/reports.md).
+[[nodiscard]] std::string ikmCsv(const ScoreReport& r);
 // The e-Kinerja evidence export: one row per officer and period (docs/reports.md).
 [[nodiscard]] std::string scoresCsv(const ScoreReport& r);
 // A plain-text table for a terminal.

@@ -26,7 +26,7 @@ struct Acc {
     IkmTally survey;
 };
 
-void finish(Acc& a)
+void finish(Acc& a, ikm::Weighting weighting)
 {
     Score& s = a.s;
     const ikm::Index x = ikm::quickIndex(ikm::Tally{s.ratings, a.sum});
@@ -39,13 +39,15 @@ void finish(Acc& a)
     s.sampleSufficient = s.casesLogged > 0 && s.ratings >= s.sampleSize;
     s.surveyResponses = a.survey.responses;
     s.surveyTally = a.survey;
-    const ikm::Result r = ikm::compute(a.survey.unsur);
-    for (size_t i = 0; i < s.nrr.size(); ++i) {
-        if (r.nrr[i]) s.nrr[i] = ikm::round2(*r.nrr[i]);
-    }
+    s.ikmSampleSize = s.sampleSize;
+    s.ikmSampleSufficient = s.casesLogged > 0 && s.surveyResponses >= s.ikmSampleSize;
+    const ikm::Result r = ikm::compute(a.survey.unsur, weighting);
+    s.nrr = r.nrr;
+    s.nrrWeighted = r.weighted;
     if (r.converted) {
         s.ikm = *r.converted;
         s.ikmMutu = ikm::mutuLetter(*r.mutu);
+        s.ikmUnits = *r.ikm;
     }
 }
 
@@ -54,6 +56,7 @@ struct Groups {
     const std::map<std::string, OfficerInfo>& officers;
     Acc office;
     std::map<std::string, Acc> byOfficer, byUnit, byService, byCounter;
+    std::map<std::pair<std::string, std::string>, Acc> byUnitService;
     IkmTally surveysWithoutOfficer, surveysWithoutService;
 
     explicit Groups(const std::map<std::string, OfficerInfo>& o) : officers(o)
@@ -74,6 +77,7 @@ struct Groups {
             targets.push_back(&byUnit[unitOf(nip)]);
         }
         if (!service.empty()) targets.push_back(&byService[service]);
+        if (!nip.empty() && !service.empty()) targets.push_back(&byUnitService[{unitOf(nip), service}]);
         return targets;
     }
 };
@@ -165,24 +169,26 @@ void officerSignals(ScoreReport& r, const std::unordered_map<std::string, Office
 
 } // namespace
 
-ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers)
+ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ikm::Weighting weighting)
 {
     ChainChecks chains(db);
-    return computeScores(db, period, officers, chains);
+    return computeScores(db, period, officers, chains, weighting);
 }
 
-ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains)
+ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains,
+                          ikm::Weighting weighting)
 {
     ScoreReport r;
     r.period = period;
+    r.weighting = weighting;
     Groups g(officers);
     const rollup::Slice figures = rollup::readPeriod(db, period.fromMs, period.toMs);
     const auto counts = count(g, figures);
 
-    finish(g.office);
+    finish(g.office, weighting);
     r.office = g.office.s;
     for (auto& [nip, a] : g.byOfficer) {
-        finish(a);
+        finish(a, weighting);
         const auto it = officers.find(nip);
         r.officers.push_back({nip, it != officers.end() ? it->second.name : "", g.unitOf(nip), a.s, {}});
     }
@@ -195,9 +201,13 @@ ScoreReport computeScores(sql::Connection& db, const Period& period, const std::
     });
     for (const auto& [from, to] : {std::pair{&g.byUnit, &r.units}, std::pair{&g.byService, &r.services}, std::pair{&g.byCounter, &r.counters}}) {
         for (auto& [k, a] : *from) {
-            finish(a);
+            finish(a, weighting);
             (*to)[k] = a.s;
         }
+    }
+    for (auto& [k, a] : g.byUnitService) {
+        finish(a, weighting);
+        r.unitServices[k] = a.s;
     }
     r.ingestConflicts = ingestConflictCount(db);
     r.timeSuspectRatings = timeSuspectCount(db);

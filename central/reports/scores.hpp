@@ -33,12 +33,20 @@ struct Score {
     int64_t casesRated = 0;
     std::optional<double> shareRated;    // casesRated / casesLogged
     int64_t sampleSize = 0;              // Krejcie-Morgan for casesLogged
-    bool sampleSufficient = false;       // ratings >= sampleSize (and at least one case)
+    bool sampleSufficient = false;       // ratings >= sampleSize (and at least one case): the quick index's
     int64_t surveyResponses = 0;         // complete
     IkmTally surveyTally;                // their answers, unsur by unsur (ikmJson prints it)
-    std::optional<double> ikm;           // converted (25-100), from complete surveys
+    // The IKM (9 unsur) from the complete surveys, as core/ikm.hpp computes and prints it: NRR to 4
+    // decimals, NRR tertimbang to 6, their sum (1-4), the converted score (25-100).
+    std::optional<double> ikm;           // converted (25-100)
     std::optional<char> ikmMutu;
-    std::array<std::optional<double>, 9> nrr{}; // NRR per unsur from the complete surveys
+    std::optional<double> ikmUnits;      // Σ NRR tertimbang (1-4)
+    std::array<std::optional<double>, 9> nrr{};         // NRR per unsur
+    std::array<std::optional<double>, 9> nrrWeighted{}; // NRR tertimbang per unsur
+    // The IKM's sample: complete responses against Krejcie-Morgan for the population of service users
+    // (the cases logged; never the face taps).
+    int64_t ikmSampleSize = 0;
+    bool ikmSampleSufficient = false;    // surveyResponses >= ikmSampleSize (and a population to judge by)
     std::map<std::string, int64_t> reasonsLow;  // reason code -> times chosen after a 1 or 2
     std::map<std::string, int64_t> reasonsHigh; // after a 3 or 4
 };
@@ -53,10 +61,12 @@ struct OfficerScore {
 
 struct ScoreReport {
     Period period;
+    ikm::Weighting weighting = ikm::Weighting::Exact; // the office's (survey.toml [ikm] weighting)
     std::vector<OfficerScore> officers;   // every officer of the roster, and any other NIP with data
     std::map<std::string, Score> units;
     std::map<std::string, Score> services;
     std::map<std::string, Score> counters; // "DEVICE/COUNTER"
+    std::map<std::pair<std::string, std::string>, Score> unitServices; // (unit, service): a unit's services, for its laporan
     Score office;                          // everything
     std::map<std::string, DeviceSignals> devices;
     // The complete responses the groups above cannot show: those with no officer (not in any unit)
@@ -70,8 +80,10 @@ struct ScoreReport {
 };
 
 // Reads `db` (a read-only connection is enough) once per kind of record in `period`. The devices'
-// chain checks come from `chains` (made there if not yet).
-[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains);
-[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers);
+// chain checks come from `chains` (made there if not yet). IKMs are weighed by `weighting` (the
+// office's: publishedSurvey(dataDir).weighting).
+[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ChainChecks& chains,
+                                        ikm::Weighting weighting);
+[[nodiscard]] ScoreReport computeScores(sql::Connection& db, const Period& period, const std::map<std::string, OfficerInfo>& officers, ikm::Weighting weighting);
 
 } // namespace skm::central

@@ -26,16 +26,31 @@ void IkmTally::merge(const IkmTally& other)
     }
 }
 
-nlohmann::json ikmJson(const IkmTally& g)
+nlohmann::json ikmJson(const IkmTally& g, ikm::Weighting weighting)
 {
-    const ikm::Result r = ikm::compute(g.unsur);
-    nlohmann::json nrr = nlohmann::json::object();
-    for (int i = 0; i < ikm::kUnsurCount; ++i) {
-        nrr["U" + std::to_string(i + 1)] = r.nrr[static_cast<size_t>(i)] ? nlohmann::json(ikm::round2(*r.nrr[static_cast<size_t>(i)])) : nlohmann::json(nullptr);
+    const ikm::Result r = ikm::compute(g.unsur, weighting);
+    auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    nlohmann::json unsur = nlohmann::json::array(), nrr = nlohmann::json::object(), weighted = nlohmann::json::object();
+    for (size_t i = 0; i < ikm::kUnsurCount; ++i) {
+        const std::string code = "U" + std::to_string(i + 1);
+        unsur.push_back({{"code", code},
+                         {"name", ikm::kUnsurNames[i]},
+                         {"answers", g.unsur[i].count},
+                         {"sum", g.unsur[i].sum},
+                         {"nrr", opt(r.nrr[i])},
+                         {"nrr_weighted", opt(r.weighted[i])}});
+        nrr[code] = opt(r.nrr[i]);
+        weighted[code] = opt(r.weighted[i]);
     }
-    nlohmann::json out = {{"responses", g.responses}, {"nrr", nrr}};
-    out["ikm"] = r.ikm ? nlohmann::json(std::round(*r.ikm * 10000) / 10000) : nlohmann::json(nullptr);
-    out["converted"] = r.converted ? nlohmann::json(*r.converted) : nlohmann::json(nullptr);
+    nlohmann::json out = {{"measure", kIkmName},
+                          {"weighting", ikm::weightingName(weighting)},
+                          {"weight", ikm::weightLabel(weighting, r.unsurUsed)},
+                          {"responses", g.responses},
+                          {"unsur", unsur},
+                          {"nrr", nrr},
+                          {"nrr_weighted", weighted}};
+    out["ikm"] = opt(r.ikm);
+    out["converted"] = opt(r.converted);
     out["mutu"] = r.mutu ? nlohmann::json(std::string(1, ikm::mutuLetter(*r.mutu))) : nlohmann::json(nullptr);
     out["mutu_label"] = r.mutu ? nlohmann::json(ikm::mutuLabel(*r.mutu)) : nlohmann::json(nullptr);
     return out;

@@ -26,8 +26,15 @@ struct IkmTally {
     void merge(const IkmTally& other);
 };
 
-// {"responses", "nrr": {"U1": NRR or null, ...}, "ikm", "converted", "mutu", "mutu_label"}
-[[nodiscard]] nlohmann::json ikmJson(const IkmTally& t);
+// The names of the two measures, on every output: the faces' mean × 25, and the SKM's IKM.
+inline constexpr const char* kQuickIndexName = "Indeks penilaian cepat";
+inline constexpr const char* kIkmName = "IKM (9 unsur)";
+
+// {"measure": "IKM (9 unsur)", "weighting": "exact"|"0.111", "weight": "1/9"|"0.111", "responses",
+//  "unsur": [{"code": "U1", "name": "Persyaratan", "answers", "sum", "nrr", "nrr_weighted"}, ... nine],
+//  "nrr": {"U1": NRR or null, ...}, "nrr_weighted": {...}, "ikm" (Σ NRR tertimbang, 1-4), "converted",
+//  "mutu", "mutu_label"}: every figure as core/ikm.hpp prints it, so the table recomputes to "converted".
+[[nodiscard]] nlohmann::json ikmJson(const IkmTally& t, ikm::Weighting weighting);
 
 // The responses started in [fromMs, toMs) that were left incomplete (they count for nothing else).
 [[nodiscard]] int64_t incompleteResponses(sql::Connection& db, int64_t fromMs, int64_t toMs);

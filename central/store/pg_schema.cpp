@@ -155,6 +155,7 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
 )sql"},
         {3, "daily rollups and the chain state of each rating (central.db's schema 8)", kRollupSchemaSql},
         {4, "monthly rollups (central.db's schema 9)", kMonthRollupSchemaSql},
+        {5, "the follow-up plan and the populations of the laporan (central.db's schema 10)", kFollowupSchemaSql},
     };
     return all;
 }

@@ -159,7 +159,7 @@ const std::vector<RecordKind>& recordKinds()
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
           {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Nip, true}, {"case_id", Type::Text, true, 36},
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
-          {"profile", Type::Profile}},
+          {"profile", Type::Profile}, {"saran", Type::Text, true, 4000, {}, Change::Fixed, true}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
         // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
         // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).
@@ -178,7 +178,10 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
     for (const Field& f : kind.fields) {
         const auto it = r.find(f.name);
         const std::string name = f.name;
-        if (it == r.end()) return name + " is missing";
+        if (it == r.end()) {
+            if (f.mayBeAbsent) continue;
+            return name + " is missing";
+        }
         if (it->is_null()) {
             if (f.nullable) continue;
             return name + " must not be null";

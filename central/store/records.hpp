@@ -33,6 +33,7 @@ struct Field {
     size_t maxLen = 64;
     std::vector<std::string> allowed = {};
     Change change = Change::Fixed;
+    bool mayBeAbsent = false; // a field later versions of the kiosk added: absent reads as null
 };
 struct RecordKind {
     const char* key;   // in the request body and the answer

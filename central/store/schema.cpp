@@ -95,6 +95,49 @@ CREATE INDEX rollup_reasons_by_device ON rollup_reasons (device_id, day);
 CREATE INDEX rollup_runs_by_device ON rollup_runs (device_id, day);
 )sql";
 
+// Schema 10, and PostgreSQL's 5: the laporan's follow-up plan (rencana tindak lanjut) and the
+// populations a unit enters per period (issue 19). Every change to an item is a new row of its history.
+const char* const kFollowupSchemaSql = R"sql(
+-- A follow-up item of a unit for a period: the unsur it answers, the action, who, by when, its status
+-- and evidence. rev counts its changes; followup_history keeps every version, who made it and when.
+CREATE TABLE followups (
+    id            TEXT PRIMARY KEY,          -- UUIDv7
+    unit          TEXT NOT NULL,
+    period        TEXT NOT NULL,             -- the period's label: semester:2026-S1, year:2026, ...
+    unsur         TEXT NOT NULL,             -- U1..U9
+    action        TEXT NOT NULL,
+    responsible   TEXT NOT NULL,
+    due_date      TEXT NOT NULL,             -- YYYY-MM-DD
+    status        TEXT NOT NULL,             -- rencana, berjalan, selesai, batal
+    evidence      TEXT NOT NULL,
+    rev           BIGINT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL,
+    updated_by    TEXT NOT NULL,
+    updated_at_ms BIGINT NOT NULL
+);
+CREATE INDEX followups_by_unit ON followups (unit, period);
+CREATE TABLE followup_history (
+    id          TEXT PRIMARY KEY,            -- followup_id/rev
+    followup_id TEXT NOT NULL,
+    rev         BIGINT NOT NULL,
+    at_ms       BIGINT NOT NULL,
+    username    TEXT NOT NULL,
+    state       TEXT NOT NULL,               -- the item after this change (JSON)
+    UNIQUE (followup_id, rev)
+);
+-- The service users of a unit in a period, as the unit counted them: the laporan's population.
+CREATE TABLE populations (
+    id            TEXT PRIMARY KEY,          -- UUIDv7
+    unit          TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    population    BIGINT NOT NULL,
+    entered_by    TEXT NOT NULL,
+    entered_at_ms BIGINT NOT NULL,
+    UNIQUE (unit, period)
+);
+)sql";
+
 // The central office's schema history (PRAGMA user_version), applied by the same forward-only
 // migrate() as the kiosk's store (core/migrate.hpp): every pending step in one transaction.
 const std::vector<store::Migration>& centralMigrations()
@@ -256,6 +299,7 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
 )sql"},
         {8, "daily rollups and the chain state of each rating", kRollupSchemaSql},
         {9, "monthly rollups", kMonthRollupSchemaSql},
+        {10, "the follow-up plan and the populations of the laporan", kFollowupSchemaSql},
     };
     return all;
 }

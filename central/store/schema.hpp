@@ -15,6 +15,8 @@ namespace skm::central {
 extern const char* const kRollupSchemaSql;
 // The monthly rollups (central.db's schema 9, PostgreSQL's 4).
 extern const char* const kMonthRollupSchemaSql;
+// The laporan's follow-up plan and populations (central.db's schema 10, PostgreSQL's 5).
+extern const char* const kFollowupSchemaSql;
 // The schema version this skm-central writes (central.db's user_version).
 [[nodiscard]] int latestCentralSchema();
 

@@ -61,12 +61,16 @@ kd_wait_screen attract 10
 kd_tap language; shot attract-en
 kd_tap language
 
-# The survey: the service question, an unsur, a profile question, "stop here?".
+# The survey: the service question, an unsur, a profile question, "stop here?", then the saran typed.
 kd_key s; kd_wait_screen survey; shot survey-service
 kd_key 5; kd_key 4; shot survey-unsur
 for k in 3 3 3 3 3 3 3 3; do kd_key "$k"; done; shot survey-profile
 kd_tap survey.quit; shot survey-stop
-kd_tap confirm.yes; kd_wait_screen attract
+kd_tap confirm.no
+for k in 2 3 5 4; do kd_key "$k"; sleep 0.5; done   # Perempuan, 30-39, S1, Swasta
+kd_wait_target saran.send
+for k in r u a n g space t u n g g u space p a n a s; do kd_tap "key.$k"; done; shot survey-saran
+kd_tap saran.send; kd_wait_screen thanks; kd_wait_screen attract 10
 
 # The officer: sign-in, the case, the citizen's screen with the case open, a break, sign-out.
 kd_key F2; kd_wait_screen signin; shot signin

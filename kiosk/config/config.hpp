@@ -55,22 +55,8 @@ struct KioskConfig {
     std::string font;       // TTF path; empty: kDefaultFont
     std::string fontBold;
     // [[reasons.low]] for scores 1-2 and [[reasons.high]] for scores 3-4
-    std::vector<Reason> reasonsLow = {
-        {"waktu_lama", "Waktu tunggu lama", "Long waiting time"},
-        {"kurang_ramah", "Petugas kurang ramah", "Unfriendly officer"},
-        {"info_tidak_jelas", "Informasi kurang jelas", "Unclear information"},
-        {"prosedur_rumit", "Prosedur berbelit", "Complicated procedure"},
-        {"pungutan", "Ada pungutan tidak resmi", "Unofficial fees asked"},
-        {"fasilitas", "Fasilitas kurang nyaman", "Poor facilities"},
-    };
-    std::vector<Reason> reasonsHigh = {
-        {"cepat", "Pelayanan cepat", "Fast service"},
-        {"ramah", "Petugas ramah", "Friendly officer"},
-        {"info_jelas", "Informasi jelas", "Clear information"},
-        {"prosedur_mudah", "Prosedur mudah", "Easy procedure"},
-        {"tanpa_pungutan", "Tanpa pungutan", "No fees asked"},
-        {"nyaman", "Tempat nyaman", "Comfortable place"},
-    };
+    std::vector<Reason> reasonsLow = defaultReasonsLow();
+    std::vector<Reason> reasonsHigh = defaultReasonsHigh();
 };
 
 struct LoadResult {

@@ -110,13 +110,14 @@ std::vector<RecordJson> surveys(Database& db, Unsent which, int64_t limit)
     Statement ans(db, "SELECT item, value FROM survey_answers WHERE response_id = ?1 ORDER BY item");
     st.bind(1, limit);
     while (st.next()) {
-        nlohmann::json answers = nlohmann::json::object(), profile = nlohmann::json::object();
+        nlohmann::json answers = nlohmann::json::object(), profile = nlohmann::json::object(), saran = nullptr;
         ans.reset();
         ans.bind(1, std::string_view(st.columnText(0)));
         while (ans.next()) {
             const std::string item = ans.columnText(0), value = ans.columnText(1);
             const bool unsur = item.size() == 2 && item[0] == 'U' && item[1] >= '1' && item[1] <= '9';
             if (unsur) answers[item] = std::stoi(value);
+            else if (item == "saran") saran = value; // the free-text suggestion
             else profile[item] = value;
         }
         out.push_back({st.columnText(0), st.columnInt(1), st.columnText(13), optText(st, 14),
@@ -124,6 +125,7 @@ std::vector<RecordJson> surveys(Database& db, Unsent which, int64_t limit)
                         {"started_wall_ms", st.columnInt(5)}, {"started_mono_ms", st.columnInt(6)}, {"language", st.columnText(7)},
                         {"service_code", textOrNull(st, 8)}, {"officer_nip", textOrNull(st, 9)}, {"case_id", textOrNull(st, 10)},
                         {"status", st.columnText(11)}, {"finished_wall_ms", intOrNull(st, 12)}, {"answers", answers}, {"profile", profile}}});
+        if (!saran.is_null()) out.back().json["saran"] = saran; // absent when none: what older central offices accept
     }
     return out;
 }

@@ -61,7 +61,11 @@ public:
     void pressKeys(const std::vector<KeyPress>& keys);
     // The SKM survey (issue 6): the definition in force (must outlive the controller). Without it the
     // built-in definition is used.
-    void setSurveySource(config::SurveySource* source) { m_survey.setSource(source); }
+    void setSurveySource(config::SurveySource* source)
+    {
+        m_survey.setSource(source);
+        m_admin.setSurveySource(source);
+    }
     // Key S on the attract or thanks screen: the full questionnaire.
     void surveyKey();
     // Backspace: the previous survey question (on the survey screen only).

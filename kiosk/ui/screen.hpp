@@ -70,6 +70,14 @@ struct SurveyView {
     int steps = 0;
     bool canBack = false;
     bool canSkip = false;        // profile questions may be skipped
+    // The last step, the saran: free text on the on-screen keyboard instead of answers (then `question`
+    // is its prompt, `hint` its hint).
+    bool saran = false;
+    std::string hint;
+    std::string text;
+    size_t textChars = 0;        // in characters (UTF-8)
+    int textMax = 0;
+    bool keyboardDigits = false;
 };
 
 // The officer desk's slice (officer_desk.hpp): who serves the citizen, the sign-in, the officer's screen.

@@ -9,6 +9,15 @@
 
 namespace skm::ui {
 
+namespace {
+size_t utf8Length(const std::string& s)
+{
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+} // namespace
+
 SurveyFlow::SurveyFlow(FlowContext ctx, SurveyView& view) : m_ctx(ctx), m_view(view)
 {
     // A questionnaire a previous run left open (power cut, restart) is closed as incomplete.
@@ -42,6 +51,7 @@ void SurveyFlow::start(const roster::Duty* duty)
     }
     for (size_t i = 0; i < run.def.unsur.size(); ++i) run.steps.push_back({Step::Kind::Unsur, i});
     for (size_t i = 0; i < run.def.profile.size(); ++i) run.steps.push_back({Step::Kind::Profile, i});
+    if (run.def.saran) run.steps.push_back({Step::Kind::Saran, 0});
 
     const store::CommitResult r = store::beginSurvey(m_ctx.store, start, run.id);
     if (!r.ok) {
@@ -104,6 +114,18 @@ void SurveyFlow::refresh()
         v.canSkip = true;
         break;
     }
+    case Step::Kind::Saran:
+        item = "saran";
+        v.section = v.sectionShort = run.def.saran->question.in(lang);
+        v.question = run.def.saran->question.in(lang);
+        v.hint = run.def.saran->hint.in(lang);
+        v.saran = true;
+        v.canSkip = true;
+        v.text = run.saran;
+        v.textChars = utf8Length(run.saran);
+        v.textMax = run.def.saran->maxChars;
+        v.keyboardDigits = run.digits;
+        break;
     }
     if (const auto it = run.answers.find(item); it != run.answers.end()) v.selected = it->second;
     m_view = std::move(v);
@@ -112,6 +134,15 @@ void SurveyFlow::refresh()
 void SurveyFlow::handle(const Intent& in)
 {
     using K = Intent::Kind;
+    if (m_run && m_run->steps[m_run->at].kind == Step::Kind::Saran) {
+        switch (in.kind) {
+        case K::Type:
+        case K::Backspace:
+        case K::ToggleKeyboardLayer: return saranKey(in);
+        case K::Send: return sendSaran();
+        default: break;
+        }
+    }
     switch (in.kind) {
     case K::Answer: answer(in.text); break;
     case K::Back: back(); break;
@@ -171,6 +202,7 @@ void SurveyFlow::answer(const std::string& code)
         r = store::answerSurvey(m_ctx.store, run.id, item, code);
         break;
     }
+    case Step::Kind::Saran: return; // typed and sent, not chosen
     }
     if (!r.ok) {
         // Nothing half-written: the answers before this one are on disk; the response ends here.
@@ -203,11 +235,53 @@ void SurveyFlow::back()
     m_ctx.router.viewChanged();
 }
 
+void SurveyFlow::saranKey(const Intent& in)
+{
+    Run& run = *m_run;
+    const size_t max = static_cast<size_t>(run.def.saran->maxChars);
+    switch (in.kind) {
+    case Intent::Kind::Type:
+        if (utf8Length(run.saran) + utf8Length(in.text) > max) return;
+        run.saran += in.text;
+        break;
+    case Intent::Kind::Backspace:
+        if (run.saran.empty()) return;
+        // One character: its continuation bytes, then its first byte.
+        while (!run.saran.empty() && (static_cast<unsigned char>(run.saran.back()) & 0xC0) == 0x80) run.saran.pop_back();
+        if (!run.saran.empty()) run.saran.pop_back();
+        break;
+    case Intent::Kind::ToggleKeyboardLayer: run.digits = !run.digits; break;
+    default: return;
+    }
+    refresh();
+}
+
+void SurveyFlow::sendSaran()
+{
+    Run& run = *m_run;
+    // Blank is no suggestion; what is sent is stored as typed, trimmed of spaces at either end.
+    const size_t first = run.saran.find_first_not_of(' ');
+    if (first == std::string::npos) return skip();
+    const std::string text = run.saran.substr(first, run.saran.find_last_not_of(' ') - first + 1);
+    const store::CommitResult r = store::answerSurvey(m_ctx.store, run.id, "saran", text);
+    if (!r.ok) {
+        spdlog::error("survey saran not saved: {}", r.error);
+        end("complete"); // every unsur is answered: the response counts, without its saran
+        return m_ctx.router.notice(r.diskFull);
+    }
+    run.answers["saran"] = text;
+    next();
+}
+
 void SurveyFlow::skip()
 {
     if (!m_run) return;
     Run& run = *m_run;
     const Step& step = run.steps[run.at];
+    if (step.kind == Step::Kind::Saran) {
+        if (run.answers.count("saran") && store::clearSurveyAnswer(m_ctx.store, run.id, "saran").ok) run.answers.erase("saran");
+        return next();
+    }
     if (step.kind != Step::Kind::Profile) return; // the unsur are answered or the response stays incomplete
     const std::string item = run.def.profile[step.index].code;
     if (run.answers.count(item)) {

@@ -1,7 +1,8 @@
 #pragma once
 // The SKM questionnaire on the kiosk (issue 6): opted into from the attract or thanks screen ("Isi
 // survei lengkap", key S); the service received (unless an officer's case is open, which gives it),
-// the nine unsur one per screen, then the respondent profile; a closing thank-you. Every answer is
+// the nine unsur one per screen, then the respondent profile, then the saran (free text on the
+// on-screen keyboard, optional, stored when sent); a closing thank-you. Every answer is
 // committed as it is given; an idle timeout, "finish later" or a new citizen's tap leaves the response
 // incomplete, kept and uploaded like everything else. Its slice is SurveyView.
 
@@ -42,7 +43,7 @@ public:
 
 private:
     struct Step {
-        enum class Kind { Service, Unsur, Profile } kind;
+        enum class Kind { Service, Unsur, Profile, Saran } kind;
         size_t index = 0; // unsur 0..8, or the profile question
     };
     struct Run {
@@ -52,11 +53,15 @@ private:
         std::vector<std::string> services; // the Service step's choices: codes, named at each refresh
         size_t at = 0;
         std::map<std::string, std::string> answers; // item -> value, as committed
+        std::string saran;                          // as typed, not yet sent
+        bool digits = false;                        // the keyboard's digits layer
     };
 
     void answer(const std::string& code);
     void next(); // the next question, or the closing thanks after the last
     void skip();
+    void saranKey(const Intent& in); // Type, Backspace, ToggleKeyboardLayer on the saran step
+    void sendSaran();
     void end(const char* status); // complete or incomplete; the survey screen is left by the caller
     void refresh();
 

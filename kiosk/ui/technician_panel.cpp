@@ -64,10 +64,11 @@ bool TechnicianPanel::drainBackground()
     return true;
 }
 
-std::pair<std::string, std::string> TechnicianPanel::counterIkmLines()
+TechnicianPanel::IkmLines TechnicianPanel::counterIkmLines()
 {
-    // This counter's IKM over the current calendar month (local time), from its complete responses;
-    // the sample size is Krejcie-Morgan's for the cases logged at the counter in the month.
+    // This counter's IKM (9 unsur) over the current calendar month (local time), from its complete
+    // responses, weighed as the office's survey definition says; the sample size is Krejcie-Morgan's
+    // for the cases logged at the counter in the month, against the complete responses.
     const Snapshot& s = m_ctx.shared;
     const time_t now = static_cast<time_t>(m_ctx.clock.wallMs() / 1000);
     tm t{};
@@ -83,7 +84,8 @@ std::pair<std::string, std::string> TechnicianPanel::counterIkmLines()
         const store::CounterSurveyTally tally = store::counterSurveyTally(m_ctx.store.database(), m_ctx.settings.counter, from, to);
         std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
         for (size_t i = 0; i < unsur.size(); ++i) unsur[i] = {tally.unsur[i].first, tally.unsur[i].second};
-        const ikm::Result r = ikm::compute(unsur);
+        const ikm::Weighting weighting = m_survey ? m_survey->current().weighting : config::defaultSurvey().weighting;
+        const ikm::Result r = ikm::compute(unsur, weighting);
         const config::Lang lang = s.lang;
         const int64_t sample = ikm::sampleSize(tally.casesLogged);
         // No services logged is not "enough": there is nothing to judge the sample by.
@@ -92,15 +94,29 @@ std::pair<std::string, std::string> TechnicianPanel::counterIkmLines()
                                    : s.catalog->format(lang, "admin.sample_value",
                                                              {{"sample", config::formatCount(sample, lang)},
                                                               {"cases", config::formatCount(tally.casesLogged, lang)},
+                                                              {"n", config::formatCount(tally.complete, lang)},
                                                               {"enough", s.t(tally.complete >= sample ? "admin.sample_enough" : "admin.sample_short")}});
-        if (!r.converted) return {s.t("admin.ikm_none"), sampleLine};
+        if (!r.converted) return {s.t("admin.ikm_none"), s.t("admin.ikm_none"), sampleLine};
+        // The weakest and the strongest unsur, with their NRR as the reports print it (4 decimals).
+        size_t low = ikm::kUnsurCount, high = ikm::kUnsurCount;
+        for (size_t i = 0; i < ikm::kUnsurCount; ++i) {
+            if (!r.nrr[i]) continue;
+            if (low == ikm::kUnsurCount || *r.nrr[i] < *r.nrr[low]) low = i;
+            if (high == ikm::kUnsurCount || *r.nrr[i] > *r.nrr[high]) high = i;
+        }
+        const std::string nrrLine = s.catalog->format(lang, "admin.nrr_value",
+                                                      {{"low", "U" + std::to_string(low + 1)},
+                                                       {"low_nrr", config::formatNumber(*r.nrr[low], ikm::kNrrDecimals, lang)},
+                                                       {"high", "U" + std::to_string(high + 1)},
+                                                       {"high_nrr", config::formatNumber(*r.nrr[high], ikm::kNrrDecimals, lang)}});
         return {s.catalog->format(lang, "admin.ikm_value",
-                                        {{"score", config::formatNumber(*r.converted, 2, lang)},
-                                         {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))},
-                                         {"n", config::formatCount(tally.complete, lang)}}),
-                sampleLine};
+                                  {{"score", config::formatNumber(*r.converted, 2, lang)},
+                                   {"mutu", std::string(1, ikm::mutuLetter(*r.mutu))},
+                                   {"weight", ikm::weightLabel(weighting, r.unsurUsed)},
+                                   {"n", config::formatCount(tally.complete, lang)}}),
+                nrrLine, sampleLine};
     } catch (const std::exception& e) {
-        return {std::string("? ") + e.what(), "?"};
+        return {std::string("? ") + e.what(), "?", "?"};
     }
 }
 
@@ -154,9 +170,10 @@ void TechnicianPanel::refresh()
         line("admin.events", "?");
     }
     line("admin.next_sync", t("admin.not_scheduled"));
-    const auto [ikmLine, sampleLine] = counterIkmLines();
-    line("admin.ikm", ikmLine);
-    line("admin.sample", sampleLine);
+    const IkmLines ikmLines = counterIkmLines();
+    line("admin.ikm", ikmLines.ikm);
+    line("admin.nrr", ikmLines.nrr);
+    line("admin.sample", ikmLines.sample);
     struct statvfs fs {};
     std::string free = "?";
     if (statvfs(dataDir.c_str(), &fs) == 0) {

@@ -7,6 +7,7 @@
 #include "background_sync.hpp"
 #include "flow.hpp"
 
+#include <core/survey.hpp>
 #include <kiosk/roster/duty.hpp>
 #include <kiosk/store/export.hpp>
 
@@ -22,6 +23,8 @@ public:
 
     // Who is on duty, for the panel's line (must outlive the panel; null: nobody).
     void setDuty(const roster::Duty* duty) { m_duty = duty; }
+    // The survey definition in force, whose [ikm] weighting the IKM line uses (null: the built-in one's).
+    void setSurveySource(config::SurveySource* source) { m_survey = source; }
     // See Controller::setSyncRunner and Controller::setExportKey.
     void setSyncRunner(BackgroundSync::Runner run, std::function<void()> wake) { m_sync.setRunner(std::move(run), std::move(wake)); }
     void setExportKey(std::function<store::ExportKey()> key) { m_exportKey = std::move(key); }
@@ -42,13 +45,17 @@ public:
 private:
     void refresh();
     void exportToUsb();
-    // This counter's IKM this month, and its sample-size line.
-    [[nodiscard]] std::pair<std::string, std::string> counterIkmLines();
+    // This counter's IKM this month, its weakest and strongest unsur, and its sample-size line.
+    struct IkmLines {
+        std::string ikm, nrr, sample;
+    };
+    [[nodiscard]] IkmLines counterIkmLines();
     void say(const char* key, bool error) { ui::say(m_view.message, m_ctx.shared, key, error); }
 
     FlowContext m_ctx;
     AdminView& m_view;
     const roster::Duty* m_duty = nullptr;
+    config::SurveySource* m_survey = nullptr;
     std::function<store::ExportKey()> m_exportKey;
     bool m_quit = false;
     BackgroundSync m_sync; // last: destroyed first, so a run ends before anything it was given goes

@@ -1,6 +1,7 @@
 #include "test_util.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <random>
 
 #include <sodium.h>
@@ -81,6 +82,17 @@ std::string drain(int fd)
     return s;
 }
 } // namespace
+
+int64_t localMs(int year, int month, int day, int hour)
+{
+    std::tm t{};
+    t.tm_year = year - 1900;
+    t.tm_mon = month - 1;
+    t.tm_mday = day;
+    t.tm_hour = hour;
+    t.tm_isdst = -1;
+    return static_cast<int64_t>(std::mktime(&t)) * 1000;
+}
 
 std::string readFile(const std::filesystem::path& path)
 {

@@ -66,6 +66,8 @@ struct CommandResult {
 // One line read from `fd` (without its newline; what there is at end of file).
 [[nodiscard]] std::string readLine(int fd);
 // The whole content of a file ("" if it cannot be read).
+// Unix ms of a local wall-clock time (the machine's time zone), as reports cut their periods.
+[[nodiscard]] int64_t localMs(int year, int month, int day, int hour = 10);
 [[nodiscard]] std::string readFile(const std::filesystem::path& path);
 
 // Where the built executables are (build/bin) and the source tree.

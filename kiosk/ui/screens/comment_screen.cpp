@@ -1,5 +1,6 @@
 // The optional comment: an on-screen keyboard (Indonesian QWERTY, lower case, with a digits and
-// punctuation layer), backspace, space, and the length limit shown as you type. Send or skip.
+// punctuation layer), backspace, space, and the length limit shown as you type. Send or skip. The same
+// text entry (drawTextEntry) is the survey's last step, the saran.
 
 #include "common.hpp"
 
@@ -93,90 +94,108 @@ void drawTextBox(ImDrawList* dl, const Rect& box, const std::string& text, const
     dl->PopClipRect();
 }
 
+Intent drawKeyboard(const Snapshot& s, const Theme& t, bool digits, const Rect& area, float keyH, float gap)
+{
+    Intent intent;
+    const auto& rows = layer(digits);
+    const float unit = (area.width() - 9 * gap) / 10.0f;
+    ImFont* font = t.label;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        auto keyWidth = [&](const Key& k) { return k.units * unit + (k.units - 1) * gap; }; // a wide key spans the gaps too
+        float rowW = (rows[r].size() - 1) * gap;
+        for (const Key& k : rows[r]) rowW += keyWidth(k);
+        float x = area.min.x + (area.width() - rowW) * 0.5f;
+        const float y = area.min.y + r * (keyH + gap);
+        for (const Key& k : rows[r]) {
+            const float w = keyWidth(k);
+            const Rect rect{ImVec2(x, y), ImVec2(x + w, y + keyH)};
+            std::string label = k.chars;
+            if (k.special == Key::Special::Backspace) label = s.t("comment.backspace");
+            if (k.special == Key::Special::Space) label = s.t("comment.space");
+            if (k.special == Key::Special::Layer) label = s.t(digits ? "comment.layer_letters" : "comment.layer_digits");
+            const ButtonStyle style = k.special == Key::Special::None || k.special == Key::Special::Space ? chipButton(t) : secondaryButton(t);
+            if (touchButton(keyName(k), rect, label.c_str(), font, style)) {
+                switch (k.special) {
+                case Key::Special::None: intent = Intent::of(Intent::Kind::Type, k.chars); break;
+                case Key::Special::Space: intent = Intent::of(Intent::Kind::Type, " "); break;
+                case Key::Special::Backspace: intent = Intent::of(Intent::Kind::Backspace); break;
+                case Key::Special::Layer: intent = Intent::of(Intent::Kind::ToggleKeyboardLayer); break;
+                }
+            }
+            x += w + gap;
+        }
+    }
+    return intent;
+}
+
 class CommentScreen final : public Screen {
 public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
-        const ImVec2 display = ImGui::GetIO().DisplaySize;
-        // A short panel: the prompt is the header's status line and the hint gives its room to the keys.
-        const bool compact = shortPanel(display, t);
-        const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("comment.prompt"), s.t("lang.switch"), false) : headerFor(s, t);
-        const CommentLayout L = layoutComment(display, t, header, layer(s.citizen.keyboardDigits).size());
-        beginFullscreen("##comment");
-        Intent intent = drawHeader(s, t, header);
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const float m = L.header.margin;
-        if (!header.status) {
-            const std::string& prompt = s.t("comment.prompt");
-            drawText(dl, t.title, ImVec2(m, L.promptTop), t.text, prompt);
-            // The hint goes on its own line on a tall panel, after the prompt when there is room.
-            const float promptW = textWidth(t.title, prompt);
-            const bool hintBelow = L.textBox.min.y - L.promptTop > lineHeight(t.title) + lineHeight(t.body);
-            const ImVec2 hintPos = hintBelow ? ImVec2(m, L.promptTop + lineHeight(t.title))
-                                             : ImVec2(m + promptW + t.body->FontSize * 0.6f, L.promptTop + (lineHeight(t.title) - lineHeight(t.body)) * 0.5f);
-            const std::string& hint = s.t("comment.hint");
-            if (hintPos.x + textWidth(t.body, hint) <= display.x - m) drawText(dl, t.body, hintPos, t.textMuted, hint);
-        }
-
-        drawTextBox(dl, L.textBox, s.citizen.comment, s.t("comment.placeholder"), t);
-        const bool full = static_cast<int>(s.citizen.commentChars) >= s.citizen.commentMax;
-        std::string count = s.catalog->format(s.lang, "comment.count", {{"n", formatCount(static_cast<long long>(s.citizen.commentChars), s.lang)}, {"max", formatCount(s.citizen.commentMax, s.lang)}});
-        if (full) count = s.t("comment.full") + "  " + count;
-        const float cw = t.body->CalcTextSizeA(t.body->FontSize, FLT_MAX, 0, count.c_str()).x;
-        drawText(dl, t.body, ImVec2(L.counterPos.x - cw, L.counterPos.y), full ? t.warning : t.textMuted, count);
-        if (s.countdownSeconds >= 0) {
-            // How long until the screen returns to the start, left of the count (cut short on a narrow panel).
-            const std::string line = s.catalog->format(s.lang, "common.returns_in", {{"s", formatCount(s.countdownSeconds, s.lang)}});
-            const std::string fitted = fitWithEllipsis(t.body, line, L.counterPos.x - cw - t.body->FontSize - L.countdownPos.x);
-            drawText(dl, t.body, L.countdownPos, t.textMuted, fitted);
-        }
-
-        if (touchButton("comment.skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
-        if (touchButton("comment.send", L.send, s.t("comment.send").c_str(), t.label, primaryButton(t))) intent = Intent::of(Intent::Kind::Send);
-
-        const Intent key = drawKeyboard(s, t, L.keyboard, L.keyHeight, m * 0.25f);
-        if (key.kind != Intent::Kind::None) intent = key;
-        endFullscreen();
-        return intent;
-    }
-
-private:
-    static Intent drawKeyboard(const Snapshot& s, const Theme& t, const Rect& area, float keyH, float gap)
-    {
-        Intent intent;
-        const auto& rows = layer(s.citizen.keyboardDigits);
-        const float unit = (area.width() - 9 * gap) / 10.0f;
-        ImFont* font = t.label;
-        for (size_t r = 0; r < rows.size(); ++r) {
-            auto keyWidth = [&](const Key& k) { return k.units * unit + (k.units - 1) * gap; }; // a wide key spans the gaps too
-            float rowW = (rows[r].size() - 1) * gap;
-            for (const Key& k : rows[r]) rowW += keyWidth(k);
-            float x = area.min.x + (area.width() - rowW) * 0.5f;
-            const float y = area.min.y + r * (keyH + gap);
-            for (const Key& k : rows[r]) {
-                const float w = keyWidth(k);
-                const Rect rect{ImVec2(x, y), ImVec2(x + w, y + keyH)};
-                std::string label = k.chars;
-                if (k.special == Key::Special::Backspace) label = s.t("comment.backspace");
-                if (k.special == Key::Special::Space) label = s.t("comment.space");
-                if (k.special == Key::Special::Layer) label = s.t(s.citizen.keyboardDigits ? "comment.layer_letters" : "comment.layer_digits");
-                const ButtonStyle style = k.special == Key::Special::None || k.special == Key::Special::Space ? chipButton(t) : secondaryButton(t);
-                if (touchButton(keyName(k), rect, label.c_str(), font, style)) {
-                    switch (k.special) {
-                    case Key::Special::None: intent = Intent::of(Intent::Kind::Type, k.chars); break;
-                    case Key::Special::Space: intent = Intent::of(Intent::Kind::Type, " "); break;
-                    case Key::Special::Backspace: intent = Intent::of(Intent::Kind::Backspace); break;
-                    case Key::Special::Layer: intent = Intent::of(Intent::Kind::ToggleKeyboardLayer); break;
-                    }
-                }
-                x += w + gap;
-            }
-        }
-        return intent;
+        TextEntry e;
+        e.prompt = s.t("comment.prompt");
+        e.hint = s.t("comment.hint");
+        e.placeholder = s.t("comment.placeholder");
+        e.text = &s.citizen.comment;
+        e.chars = s.citizen.commentChars;
+        e.maxChars = s.citizen.commentMax;
+        e.digits = s.citizen.keyboardDigits;
+        e.skipName = "comment.skip";
+        e.sendName = "comment.send";
+        e.sendLabel = s.t("comment.send");
+        return drawTextEntry(s, t, e, "##comment");
     }
 };
 
 } // namespace
+
+Intent drawTextEntry(const Snapshot& s, const Theme& t, const TextEntry& e, const char* windowName)
+{
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    // A short panel: the prompt is the header's status line and the hint gives its room to the keys.
+    const bool compact = shortPanel(display, t);
+    const HeaderLayout header = compact ? layoutStatusHeader(display, t, e.prompt, s.t("lang.switch"), false) : headerFor(s, t);
+    const CommentLayout L = layoutComment(display, t, header, layer(e.digits).size());
+    beginFullscreen(windowName);
+    Intent intent = drawHeader(s, t, header);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float m = L.header.margin;
+    if (!header.status) {
+        const std::string& prompt = e.prompt;
+        // A long prompt (a survey's question) is cut to the line; the hint follows when there is room.
+        const std::string shown = fitWithEllipsis(t.title, prompt, display.x - 2 * m);
+        drawText(dl, t.title, ImVec2(m, L.promptTop), t.text, shown);
+        // The hint goes on its own line on a tall panel, after the prompt when there is room.
+        const float promptW = textWidth(t.title, shown);
+        const bool hintBelow = L.textBox.min.y - L.promptTop > lineHeight(t.title) + lineHeight(t.body);
+        const ImVec2 hintPos = hintBelow ? ImVec2(m, L.promptTop + lineHeight(t.title))
+                                         : ImVec2(m + promptW + t.body->FontSize * 0.6f, L.promptTop + (lineHeight(t.title) - lineHeight(t.body)) * 0.5f);
+        const std::string& hint = e.hint;
+        if (hintPos.x + textWidth(t.body, hint) <= display.x - m) drawText(dl, t.body, hintPos, t.textMuted, hint);
+    }
+
+    static const std::string none;
+    drawTextBox(dl, L.textBox, e.text ? *e.text : none, e.placeholder, t);
+    const bool full = static_cast<int>(e.chars) >= e.maxChars;
+    std::string count = s.catalog->format(s.lang, "comment.count", {{"n", formatCount(static_cast<long long>(e.chars), s.lang)}, {"max", formatCount(e.maxChars, s.lang)}});
+    if (full) count = s.t("comment.full") + "  " + count;
+    const float cw = t.body->CalcTextSizeA(t.body->FontSize, FLT_MAX, 0, count.c_str()).x;
+    drawText(dl, t.body, ImVec2(L.counterPos.x - cw, L.counterPos.y), full ? t.warning : t.textMuted, count);
+    if (s.countdownSeconds >= 0) {
+        // How long until the screen returns to the start, left of the count (cut short on a narrow panel).
+        const std::string line = s.catalog->format(s.lang, "common.returns_in", {{"s", formatCount(s.countdownSeconds, s.lang)}});
+        const std::string fitted = fitWithEllipsis(t.body, line, L.counterPos.x - cw - t.body->FontSize - L.countdownPos.x);
+        drawText(dl, t.body, L.countdownPos, t.textMuted, fitted);
+    }
+
+    if (touchButton(e.skipName, L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
+    if (touchButton(e.sendName, L.send, e.sendLabel.c_str(), t.label, primaryButton(t))) intent = Intent::of(Intent::Kind::Send);
+
+    const Intent key = drawKeyboard(s, t, e.digits, L.keyboard, L.keyHeight, m * 0.25f);
+    if (key.kind != Intent::Kind::None) intent = key;
+    endFullscreen();
+    return intent;
+}
 
 std::unique_ptr<Screen> makeCommentScreen() { return std::make_unique<CommentScreen>(); }
 

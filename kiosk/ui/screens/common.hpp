@@ -41,6 +41,21 @@ Intent drawDigitPad(const Snapshot& s, const Theme& t, const Rect& area, const s
 // three rows of six. Target names "pad.A".."pad.F", "pad.0".."pad.9", "pad.-", "pad.backspace".
 Intent drawTicketPad(const Snapshot& s, const Theme& t, const Rect& area);
 
+// A line of free text typed on the on-screen keyboard (the rating's comment, the survey's saran): the
+// prompt and its hint (or the header's status line on a short panel), the text box, the character count
+// and the countdown, skip and send, and the keyboard (Indonesian QWERTY, lower case, with a digits and
+// punctuation layer). Returns Type, Backspace, ToggleKeyboardLayer, Skip or Send. Target names: skipName,
+// sendName, "key.a".., "key.backspace", "key.space", "key.layer".
+struct TextEntry {
+    std::string prompt, hint, placeholder;
+    const std::string* text = nullptr;
+    size_t chars = 0;
+    int maxChars = 0;
+    bool digits = false; // the digits and punctuation layer shows
+    std::string skipName, sendName, sendLabel;
+};
+Intent drawTextEntry(const Snapshot& s, const Theme& t, const TextEntry& e, const char* windowName);
+
 // The keyboard's part on the officer screens: printable characters, Backspace, Enter, Escape, Tab.
 struct KeyboardInput {
     std::string chars;

@@ -3,7 +3,8 @@
 // in the faces' direction (the best on the left, value 4, down to 1 on the right) and each carries the
 // face of the same value, so the scale reads the same way as the attract screen's and a citizen who
 // reads poorly can answer by the faces; no digits that read as marks. Profile questions list their
-// options in the definition's order. The answer chosen before (after going back) is marked.
+// options in the definition's order. The answer chosen before (after going back) is marked. The last
+// step, the saran, is typed on the comment's on-screen keyboard (drawTextEntry).
 
 #include "common.hpp"
 
@@ -23,13 +24,27 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
+        const SurveyView& v = s.survey;
+        if (v.saran && s.confirm == Confirm::None) {
+            TextEntry e;
+            e.prompt = v.question;
+            e.hint = v.hint;
+            e.placeholder = s.t("survey.saran_placeholder");
+            e.text = &v.text;
+            e.chars = v.textChars;
+            e.maxChars = v.textMax;
+            e.digits = v.keyboardDigits;
+            e.skipName = "saran.skip";
+            e.sendName = "saran.send";
+            e.sendLabel = s.t("survey.saran_send");
+            return drawTextEntry(s, t, e, "##survey-saran");
+        }
         beginFullscreen("##survey");
         if (s.confirm != Confirm::None) {
             const Intent intent = drawConfirm(s, t, t.title, t.body);
             endFullscreen();
             return intent;
         }
-        const SurveyView& v = s.survey;
         // A short panel: "Pertanyaan 3 dari 9 · ..." is the header's status line.
         const bool compact = shortPanel(display, t);
         // (There, the language button goes to the bottom row, to leave the question and answers the room.)
