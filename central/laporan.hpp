@@ -9,9 +9,11 @@
 
 #include <central/followups.hpp>
 #include <central/reports/period.hpp>
+#include <central/store/central_store.hpp>
 #include <central/reports/scores.hpp>
 #include <central/reports/survey_details.hpp>
 
+#include <core/published_ikm.hpp>
 #include <core/sql.hpp>
 #include <core/survey.hpp>
 
@@ -84,11 +86,27 @@ struct Input {
 [[nodiscard]] Input gather(sql::Connection& db, const std::filesystem::path& dataDir, const std::string& unit, const Period& period,
                            std::optional<int64_t> population, int64_t nowMs, const config::SurveyDefinition& survey);
 
+// The IKM line the kiosks' attract screens show (core/published_ikm.hpp): `unit`'s ("" the office's)
+// IKM for `period`. Throws std::runtime_error when the unit is unknown or has no complete questionnaire.
+[[nodiscard]] config::PublishedIkm publishedIkm(sql::Connection& db, const std::filesystem::path& dataDir, const std::string& unit, const Period& period,
+                                                const config::SurveyDefinition& survey);
+
 // The laporan as one HTML document (A4, print stylesheet, no script, nothing loaded from anywhere).
 [[nodiscard]] std::string html(const Input& in);
 
 // Prints `htmlText` to `pdfPath` with headless Chromium (Debian's chromium). Throws std::runtime_error
 // with the reason (no chromium, a timeout, no PDF written).
 void printPdf(const std::string& htmlText, const std::filesystem::path& pdfPath);
+
+// `skm-central laporan` and `skm-central publish-ikm`: their options, and the commands (exit status 0,
+// 2 for a bad period, unit or template, with the reason on standard error).
+struct CommandOptions {
+    std::string unit, period, format, out;
+    int64_t population = -1; // < 0: not given
+    std::string device;      // publish-ikm: one kiosk's
+    bool withdraw = false;
+};
+int runLaporan(CentralStore& store, const std::filesystem::path& dataDir, const CommandOptions& o, int64_t nowMs);
+int runPublishIkm(CentralStore& store, const std::filesystem::path& dataDir, const CommandOptions& o);
 
 } // namespace skm::central::laporan

@@ -4,11 +4,15 @@
 
 #include "laporan.hpp"
 
+#include "html_report.hpp"
+
 #include <central/reports/officers.hpp>
 
 #include <core/roster.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace skm::central::laporan {
 
@@ -72,6 +76,27 @@ Input gather(sql::Connection& db, const std::filesystem::path& dataDir, const st
         spdlog::warn("service names not read: {}", e.what());
     }
     return in;
+}
+
+config::PublishedIkm publishedIkm(sql::Connection& db, const std::filesystem::path& dataDir, const std::string& unit, const Period& period,
+                                  const config::SurveyDefinition& survey)
+{
+    const auto officers = publishedOfficers(dataDir);
+    if (!unit.empty() && std::none_of(officers.begin(), officers.end(), [&](const auto& o) { return o.second.unit == unit; })) {
+        throw std::runtime_error("no unit '" + unit + "' in the published roster");
+    }
+    const ScoreReport r = computeScores(db, period, officers, survey.weighting);
+    const Score* s = scoreOf(r, unit);
+    if (!s || !s->ikm) throw std::runtime_error("no complete questionnaire for " + (unit.empty() ? std::string("the office") : unit) + " in " + periodName(period));
+    config::PublishedIkm p;
+    p.unit = unit.empty() ? loadTemplate(dataDir).office : unit;
+    p.periodId = periodName(period);
+    Period en = period;
+    p.periodEn = html::periodTitle(config::Lang::En, en);
+    p.ikm = *s->ikm;
+    p.mutu = *s->ikmMutu;
+    p.respondents = s->surveyResponses;
+    return p;
 }
 
 } // namespace skm::central::laporan

@@ -10,6 +10,7 @@
 //   skm-central import FILE [--data-dir DIR]   (a kiosk's USB export, docs/export-format.md)
 //   skm-central migrate --from DATA_DIR --to postgresql://USER@HOST/DB
 //   skm-central laporan [--unit UNIT] --period 2026-S1 --format pdf|html [--out FILE] [--population N]
+//   skm-central publish-ikm [--unit UNIT] --period 2026-S1 [--device ID] | --withdraw [--device ID]
 
 #include "accounts.hpp"
 #include "import.hpp"
@@ -172,6 +173,16 @@ int main(int argc, char** argv)
     laporanCmd->add_option("--out", laporanOut, "the file to write (default: laporan-skm-UNIT-PERIOD.pdf|html here)");
     laporanCmd->add_option("--population", laporanPopulation, "the period's service users as the unit counted them (default: the cases logged)")
         ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+
+    CLI::App* publishIkmCmd = app.add_subcommand("publish-ikm", "publish a unit's (or the office's) IKM for a period to the kiosks' attract screens "
+                                                                "(publish/ikm-line.toml, delivered at their next sync), or --withdraw it");
+    storeOptions(publishIkmCmd);
+    std::string publishDevice;
+    bool publishWithdraw = false;
+    publishIkmCmd->add_option("--unit", laporanUnit, "the unit, as the published roster names it (default: the whole office)");
+    publishIkmCmd->add_option("--period", laporanPeriod, "the period, e.g. 2026-S1");
+    publishIkmCmd->add_option("--device", publishDevice, "for this kiosk only (publish/devices/ID/)");
+    publishIkmCmd->add_flag("--withdraw", publishWithdraw, "take the line off the kiosks (at their next sync)");
 
     CLI::App* userCmd = app.add_subcommand("user", "accounts that may read the reports");
     userCmd->require_subcommand(1);
@@ -344,52 +355,8 @@ int main(int argc, char** argv)
             }
             return 0;
         }
-        if (*laporanCmd) {
-            std::string why;
-            const auto period = skm::central::parsePeriod(laporanPeriod, &why);
-            if (!period) {
-                std::cerr << "skm-central: " << why << '\n';
-                return 2;
-            }
-            const auto survey = skm::central::publishedSurvey(dataDir);
-            std::string html;
-            try {
-                html = store.readSnapshot([&](skm::sql::Connection& reader) {
-                    const auto in = skm::central::laporan::gather(reader, dataDir, laporanUnit, *period,
-                                                                  laporanPopulation >= 0 ? std::optional<int64_t>(laporanPopulation) : std::nullopt, nowMs(), survey);
-                    return skm::central::laporan::html(in);
-                });
-            } catch (const skm::central::laporan::TemplateError& e) {
-                std::cerr << "skm-central: the laporan template: " << e.what() << " (nothing written)\n";
-                return 2;
-            } catch (const std::runtime_error& e) {
-                if (std::string(e.what()).rfind("no unit ", 0) != 0) throw;
-                std::cerr << "skm-central: " << e.what() << '\n';
-                return 2;
-            }
-            if (laporanOut.empty()) {
-                std::string slug = laporanUnit.empty() ? "kantor" : laporanUnit;
-                for (char& c : slug) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '-';
-                std::string p = laporanPeriod.substr(laporanPeriod.find(':') + 1);
-                for (char& c : p) c = std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-                laporanOut = "laporan-skm-" + slug + "-" + p + "." + laporanFormat;
-            }
-            if (laporanFormat == "html") {
-                const std::string part = laporanOut + ".part";
-                std::ofstream f(part, std::ios::binary | std::ios::trunc);
-                f << html;
-                f.close();
-                if (!f) {
-                    std::cerr << "skm-central: cannot write " << laporanOut << '\n';
-                    return 1;
-                }
-                std::filesystem::rename(part, laporanOut);
-            } else {
-                skm::central::laporan::printPdf(html, laporanOut);
-            }
-            std::cout << laporanOut << '\n';
-            return 0;
-        }
+        if (*publishIkmCmd) return skm::central::laporan::runPublishIkm(store, dataDir, {laporanUnit, laporanPeriod, "", "", -1, publishDevice, publishWithdraw});
+        if (*laporanCmd) return skm::central::laporan::runLaporan(store, dataDir, {laporanUnit, laporanPeriod, laporanFormat, laporanOut, laporanPopulation, "", false}, nowMs());
         if (*commentsCmd) {
             skm::central::Period period{0, std::numeric_limits<int64_t>::max(), "all"};
             if (!commentPeriod.empty()) {

@@ -1,6 +1,7 @@
 #include "publish.hpp"
 
 #include <core/protocol.hpp>
+#include <core/published_ikm.hpp>
 #include <core/survey.hpp>
 #include <core/roster.hpp>
 
@@ -39,6 +40,8 @@ Published loadPublished(const fs::path& dataDir, const std::string& deviceId)
                     if (d && d->size <= roster::kMaxPhotoBytes) out.photos[path] = d->bytes;
                     return d;
                 });
+            } else if (std::string(name) == "ikm-line.toml") {
+                (void)config::parsePublishedIkm(text.str(), file.string()); // the kiosk's own check
             } else {
                 (void)config::parseSurvey(text.str(), file.string()); // the kiosk's own check
             }

@@ -151,18 +151,34 @@ void registerFollowupPages(http::Server& httpServer, CentralStore& store, const 
         const auto period = periodOf(req, lang, res);
         if (!period) return;
         const config::SurveyDefinition survey = publishedSurvey(dataDir);
-        const std::string text = store.readSnapshot([&](sql::Connection& db) {
-            return laporan::html(laporan::gather(db, dataDir, unit, *period, std::nullopt, now(), survey));
-        });
-        static std::mutex printing; // Chromium is heavy: one laporan printed at a time
-        const std::lock_guard lock(printing);
-        char dir[] = "/tmp/skm-laporan-web-XXXXXX";
-        if (!mkdtemp(dir)) throw std::runtime_error("no scratch directory for the laporan");
-        const std::filesystem::path pdf = std::filesystem::path(dir) / "laporan.pdf";
-        laporan::printPdf(text, pdf);
-        std::ifstream in(pdf, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::filesystem::remove_all(dir);
+        std::string bytes;
+        try {
+            const std::string text = store.readSnapshot([&](sql::Connection& db) {
+                return laporan::html(laporan::gather(db, dataDir, unit, *period, std::nullopt, now(), survey));
+            });
+            static std::mutex printing; // Chromium is heavy: one laporan printed at a time
+            const std::lock_guard lock(printing);
+            char dir[] = "/tmp/skm-laporan-web-XXXXXX";
+            if (!mkdtemp(dir)) throw std::runtime_error("no scratch directory for the laporan");
+            struct Scratch {
+                std::filesystem::path p;
+                ~Scratch()
+                {
+                    std::error_code ec;
+                    std::filesystem::remove_all(p, ec);
+                }
+            } scratch{dir};
+            laporan::printPdf(text, scratch.p / "laporan.pdf");
+            std::ifstream in(scratch.p / "laporan.pdf", std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        } catch (const sql::Error&) {
+            throw; // the 503 of storageGuarded
+        } catch (const std::exception& e) {
+            // The office's template refused, or Chromium missing or failing: said, not a bare 500.
+            spdlog::error("laporan of '{}' {} not made: {}", unit, period->label, e.what());
+            send(res, 500, html::errorPage(lang, 500, std::string(lang == html::Lang::En ? "The laporan could not be made: " : "Laporan tidak dapat dibuat: ") + e.what()));
+            return;
+        }
         res.status = 200;
         res.set_header("Cache-Control", "no-store");
         res.set_header("X-Content-Type-Options", "nosniff");

@@ -17,7 +17,7 @@ inline constexpr int kVersion = 1;
 inline constexpr const char* kUploadPath = "/v1/ratings";
 inline constexpr const char* kConfigPath = "/v1/config";
 // The files a device's configuration is made of (docs/sync-protocol.md, "Configuration download").
-inline constexpr const char* kConfigFiles[] = {"roster.toml", "survey.toml"};
+inline constexpr const char* kConfigFiles[] = {"roster.toml", "survey.toml", "ikm-line.toml"};
 inline constexpr int64_t kClockWindowSeconds = 300;      // a timestamp further off is refused
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;  // compressed, per request
 inline constexpr size_t kMaxInflatedBytes = 32 * 1024 * 1024;

@@ -4,6 +4,7 @@
 
 #include <core/protocol.hpp>
 
+#include <core/published_ikm.hpp>
 #include <core/survey.hpp>
 #include <kiosk/roster/roster_store.hpp>
 
@@ -139,6 +140,15 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         }
     }
 
+    if (files.contains("ikm-line.toml")) {
+        if (!files["ikm-line.toml"].is_string()) return refuse(st, out, "ikm-line.toml is not text");
+        try {
+            (void)config::parsePublishedIkm(files["ikm-line.toml"].get<std::string>(), "ikm-line.toml from the central office");
+        } catch (const std::exception& e) {
+            return refuse(st, out, e.what());
+        }
+    }
+
     try {
         // The roster first: with its photos it is the larger write, and the likelier to fail (a full
         // disk); when it does, nothing of the answer is in force.
@@ -155,6 +165,14 @@ ConfigOutcome downloadConfig(store::RatingStore& st, const Provisioning& p, cons
         if (files.contains("survey.toml")) {
             writeAtomically(st.dbPath().parent_path() / "survey.toml", files["survey.toml"].get<std::string>(), 0644);
             out.files.push_back("survey.toml");
+        }
+        // The IKM line is shown only while the central office publishes it: withdrawn, it goes.
+        const std::filesystem::path line = st.dbPath().parent_path() / "ikm-line.toml";
+        if (files.contains("ikm-line.toml")) {
+            writeAtomically(line, files["ikm-line.toml"].get<std::string>(), 0644);
+            out.files.push_back("ikm-line.toml");
+        } else if (std::filesystem::exists(line)) {
+            std::filesystem::remove(line);
         }
         setMeta(db, "config_etag", etagIt->second);
     } catch (const std::exception& e) {

@@ -196,4 +196,19 @@ TEST_CASE("the follow-up plan: a unit head records items for their unit only, wi
     page = head.get("/report/unit/Bidang%20Perizinan%20Usaha?period=semester:2026-S1");
     REQUIRE(page->status == 200);
     CHECK_THAT(page->body, Catch::Contains("1 selesai") && Catch::Contains("/tindak-lanjut?period=semester:2026-S1") && Catch::Contains("/laporan?period="));
+
+    // The laporan from the web report: the unit's head downloads the PDF; another unit's head may not.
+    auto pdf = head.get("/report/unit/Bidang%20Perizinan%20Usaha/laporan?period=semester:2026-S1");
+    REQUIRE(pdf);
+    CHECK(pdf->status == 200);
+    CHECK(pdf->get_header_value("Content-Type") == "application/pdf");
+    CHECK(pdf->body.rfind("%PDF-", 0) == 0);
+    CHECK_THAT(pdf->get_header_value("Content-Disposition"), Catch::Contains("laporan-skm-Bidang-Perizinan-Usaha-2026-S1.pdf"));
+    CHECK(other.get("/report/unit/Bidang%20Perizinan%20Usaha/laporan?period=semester:2026-S1")->status == 403);
+    CHECK(head.get("/report/unit/-/laporan?period=semester:2026-S1")->status == 403); // the office's is an admin's
+    // A broken template: said on a page, not a bare 500.
+    std::ofstream(dir / "central" / "laporan.toml") << "[kantor]\nnama = 1\n";
+    auto broken = head.get("/report/unit/Bidang%20Perizinan%20Usaha/laporan?period=semester:2026-S1");
+    CHECK(broken->status == 500);
+    CHECK_THAT(broken->body, Catch::Contains("Laporan tidak dapat dibuat") && Catch::Contains("laporan.toml"));
 }

@@ -1,7 +1,7 @@
 // The laporan SKM (issue 19): `skm-central laporan` on a semester worked by hand in the comments below,
 // as HTML on both engines and as PDF through headless Chromium, whose text (pdftotext) must carry every
-// computed figure in the Indonesian number format; the template's parts, a bad template refused naming
-// its entry, and an unknown unit refused with the roster's units.
+// computed figure in the Indonesian number format, and whose pages render (pdftoppm); the template's
+// parts, a bad template refused naming its entry, and an unknown unit refused with the roster's units.
 
 #include "support/central_engine.hpp"
 #include "support/test_util.hpp"
@@ -178,6 +178,12 @@ TEST_CASE("the laporan as PDF through headless Chromium: pdftotext finds every h
     REQUIRE(std::regex_search(info.out, m, std::regex(R"(Pages:\s+(\d+))")));
     CHECK(std::stoi(m[1]) >= 8); // the cover, four chapters, three appendices, each on its own page
     CHECK_THAT(info.out, Catch::Contains("(A4)")); // 594.96 x 841.92 pts
+    // Every page renders to a picture (pdftoppm), as docs/screens/laporan-pages-*.png were made.
+    const auto png = test::run({"/usr/bin/pdftoppm", "-r", "20", "-png", pdf, (f.dir / "page").string()});
+    REQUIRE(png.exitCode == 0);
+    int pages = 0;
+    for (const auto& e : std::filesystem::directory_iterator(f.dir.path())) pages += e.path().extension() == ".png" && e.file_size() > 1000;
+    CHECK(pages == std::stoi(m[1]));
 }
 
 TEST_CASE("the laporan refuses an unknown unit, a bad period and a bad template, writing nothing", "[laporan]")

@@ -242,6 +242,10 @@ int runKiosk(const RunOptions& o)
 
     ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, *catalog);
     controller.setSurveySource(&surveySource);
+    // The IKM line the central office publishes (DATA_DIR/ikm-line.toml, delivered by sync): shown on the
+    // attract screen while there is one.
+    config::PublishedIkmSource ikmLine(o.dataDir / "ikm-line.toml");
+    controller.setPublishedIkmSource(&ikmLine);
     if (desk.auth && desk.duty) controller.attachOfficerDesk(*desk.auth, *desk.duty);
     // "Sync now" on the admin screen: skm-sync's own run on the controller's worker thread, with a store
     // connection of its own (sync_now.hpp); a wake-up (thread-safe) when it ends. The provisioning is

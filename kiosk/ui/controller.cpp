@@ -93,8 +93,17 @@ void Controller::leaveCitizenFlow()
     m_state.confirm = Confirm::None;
 }
 
+bool Controller::refreshPublishedIkm()
+{
+    if (!m_ikmSource || !m_ikmSource->refresh()) return false;
+    m_state.publishedIkm = m_ikmSource->current();
+    if (!m_ikmSource->error().empty()) spdlog::error("the published IKM line is not shown: {}", m_ikmSource->error());
+    return true;
+}
+
 void Controller::toAttract()
 {
+    (void)refreshPublishedIkm();
     m_admin.reset();
     m_desk.resetSignIn();
     m_state.confirm = Confirm::None;
@@ -350,6 +359,7 @@ bool Controller::tick()
     refreshCountdown();
     if (countdown != m_state.countdownSeconds) changed = true;
     if (m_desk.refreshLockMessage()) changed = true;
+    if (m_state.screen == ScreenId::Attract && refreshPublishedIkm()) changed = true;
     return changed;
 }
 

@@ -61,6 +61,12 @@ public:
     void pressKeys(const std::vector<KeyPress>& keys);
     // The SKM survey (issue 6): the definition in force (must outlive the controller). Without it the
     // built-in definition is used.
+    // DATA_DIR/ikm-line.toml, read again at each tick and return to the attract screen (must outlive the controller).
+    void setPublishedIkmSource(config::PublishedIkmSource* source)
+    {
+        m_ikmSource = source;
+        refreshPublishedIkm();
+    }
     void setSurveySource(config::SurveySource* source)
     {
         m_survey.setSource(source);
@@ -134,6 +140,7 @@ private:
     void checkGesture();         // long presses: office name -> sign-in, counter -> technician
     void openGesture();          // the held gesture's screen
     void refreshCountdown();     // the follow-up's and comment's "returns in N s"
+    bool refreshPublishedIkm();  // true when the IKM line changed
     [[nodiscard]] int64_t screenDeadlineMs() const; // thanks/notice timer or idle timeout
     [[nodiscard]] Screen& current();
 
@@ -159,6 +166,7 @@ private:
     CitizenFlow m_citizen;
     SurveyFlow m_survey;
     OfficerDesk m_desk;
+    config::PublishedIkmSource* m_ikmSource = nullptr;
     TechnicianPanel m_admin; // last: destroyed first (its sync run ends before anything it was given goes)
 };
 

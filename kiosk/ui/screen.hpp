@@ -6,6 +6,7 @@
 #include "theme.hpp"
 
 #include <core/catalog.hpp>
+#include <core/published_ikm.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -134,6 +135,7 @@ struct Snapshot {
     size_t pendingRetries = 0;       // writes not yet on disk, being retried
     int countdownSeconds = -1;       // FollowUp, Comment: seconds until the screen returns to the start (-1: none)
     Confirm confirm = Confirm::None;
+    std::optional<config::PublishedIkm> publishedIkm; // the attract screen's IKM line, while the office publishes one
 
     CitizenView citizen;
     SurveyView survey;

@@ -62,7 +62,20 @@ public:
         // Stacked: header, who serves, the question, the faces in a row, the footer. On a short panel
         // the counter's name moves from the header to the footer, in the hint's place.
         HeaderLayout header = !compact ? headerFor(s, t) : layoutHeader(display, t, s.officeName, "", s.t("lang.switch"));
-        FooterLayout footer = layoutFooter(display, t, header.margin, retries ? retriesLine : compact ? s.counter : s.t("attract.hint"), s.t("survey.start"), s.citizen.surveyOffered);
+        // The IKM line the central office publishes, after the hint (on a short panel after the counter's
+        // name, in short): shown only while there is one.
+        std::string hint = compact ? s.counter : s.t("attract.hint");
+        if (s.publishedIkm) {
+            const config::PublishedIkm& p = *s.publishedIkm;
+            const std::string score = formatNumber(p.ikm, 2, s.lang), mutu(1, p.mutu);
+            hint += "  ·  " + (compact ? s.catalog->format(s.lang, "attract.ikm_short", {{"score", score}, {"mutu", mutu}})
+                                       : s.catalog->format(s.lang, "attract.ikm_line",
+                                                           {{"unit", p.unit},
+                                                            {"period", s.lang == config::Lang::En ? p.periodEn : p.periodId},
+                                                            {"score", score},
+                                                            {"mutu", mutu}}));
+        }
+        FooterLayout footer = layoutFooter(display, t, header.margin, retries ? retriesLine : hint, s.t("survey.start"), s.citizen.surveyOffered);
         AttractLayout L = layoutAttract(display, t, header, question, serving ? &*serving : nullptr, footer, compact && caseOpen);
         // Side by side when someone serves and the faces would come out small (a short landscape panel):
         // who serves and the question on the left, the faces on the right. The header keeps to one
