@@ -64,7 +64,8 @@ kd_tap language
 # The survey: the service question, an unsur, a profile question, "stop here?", then the saran typed.
 kd_key s; kd_wait_screen survey; shot survey-service
 kd_key 5; kd_key 4; shot survey-unsur
-for k in 3 3 3 3 3 3 3 3; do kd_key "$k"; done; shot survey-profile
+# (The same key again within the touch guard is a mashed key and answers nothing: a reader's pace.)
+for k in 3 3 3 3 3 3 3 3; do kd_key "$k"; sleep 0.5; done; shot survey-profile
 kd_tap survey.quit; shot survey-stop
 kd_tap confirm.no
 for k in 2 3 5 4; do kd_key "$k"; sleep 0.5; done   # Perempuan, 30-39, S1, Swasta
