@@ -174,11 +174,17 @@ std::optional<int64_t> enteredPopulation(sql::Connection& db, const std::string&
 
 void setPopulation(sql::Connection& db, const std::string& unit, const std::string& period, int64_t population, const std::string& user, int64_t nowMs)
 {
-    if (population < 0 || population > (int64_t{1} << 40)) throw FollowupError("Populasi tidak masuk akal", "The population is out of range");
+    if (population < 0 || population > kMaxPopulation) {
+        throw FollowupError("Populasi harus 0 sampai " + std::to_string(kMaxPopulation), "The population must be 0 to " + std::to_string(kMaxPopulation));
+    }
     if (!parsePeriod(period, nullptr)) throw FollowupError("Periode tidak dikenal: " + period, "Unknown period: " + period);
+    sql::Transaction tx(db);
     db.query("INSERT INTO populations (id, unit, period, population, entered_by, entered_at_ms) VALUES ($1, $2, $3, $4, $5, $6)"
              " ON CONFLICT (unit, period) DO UPDATE SET population = excluded.population, entered_by = excluded.entered_by, entered_at_ms = excluded.entered_at_ms",
              {newId(nowMs), unit, period, population, user, nowMs});
+    db.query("INSERT INTO population_history (id, unit, period, population, entered_by, entered_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+             {newId(nowMs), unit, period, population, user, nowMs});
+    tx.commit();
 }
 
 } // namespace skm::central

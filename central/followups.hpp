@@ -56,7 +56,9 @@ Followup updateFollowup(sql::Connection& db, const std::string& id, int64_t expe
 // Every revision of item `id`, oldest first: {"rev", "at_ms", "user", "state"}.
 [[nodiscard]] nlohmann::json followupHistory(sql::Connection& db, const std::string& id);
 
-// The population `unit` entered for `period`, if any; setPopulation replaces it (audited by who and when).
+// The population `unit` entered for `period`, if any; setPopulation replaces it, every value entered
+// kept in population_history with who and when. 0 to kMaxPopulation (no unit serves more in a year).
+inline constexpr int64_t kMaxPopulation = 100'000'000;
 [[nodiscard]] std::optional<int64_t> enteredPopulation(sql::Connection& db, const std::string& unit, const std::string& period);
 void setPopulation(sql::Connection& db, const std::string& unit, const std::string& period, int64_t population, const std::string& user, int64_t nowMs);
 

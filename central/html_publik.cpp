@@ -47,7 +47,7 @@ std::string publicPage(Lang lang, const PublicPage& p)
     b << "<section><form class=\"period\" method=\"get\" action=\"/publik\"><label>" << tr(lang, "pick_year") << " <select name=\"tahun\">";
     for (int y : p.years) b << "<option value=\"" << y << "\"" << (y == p.year ? " selected" : "") << ">" << y << "</option>";
     b << "</select></label>" << (en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "") << "<button class=\"primary\" type=\"submit\">" << tr(lang, "show")
-      << "</button></form><p class=\"note\">" << tr(lang, "publik_note") << "</p></section>";
+      << "</button></form><p class=\"note\">" << tr(lang, "publik_note") << " " << tr(lang, "weight") << " " << escape(p.weight) << ".</p></section>";
     b << "<section><h2>" << tr(lang, "publik_results") << " " << p.year << "</h2><div class=\"scroll\"><table><thead><tr><th>" << tr(lang, "unit") << "</th><th>"
       << tr(lang, "period") << "</th><th class=\"n\">IKM</th><th>" << tr(lang, "mutu") << "</th><th class=\"n\">" << tr(lang, "respondents") << "</th></tr></thead><tbody>";
     for (const PublicUnit& u : p.units) {
@@ -105,7 +105,7 @@ std::string waitingRoomPage(const PublicScreen& p)
         }
         b << "</div>";
     }
-    b << "</div><footer>" << tr(lang, "layar_footer") << "</footer></main></body></html>\n";
+    b << "</div><footer>IKM (9 unsur), " << tr(lang, "weight") << " " << escape(p.weight) << ". " << tr(lang, "layar_footer") << "</footer></main></body></html>\n";
     return b.str();
 }
 

@@ -369,7 +369,15 @@ std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const st
     std::ostringstream b;
     if (user.isAdmin()) b << "<nav class=\"noprint\"><p><a href=\"/report?period=" << urlEncode(r.period.label) << langQuery(lang) << "\">" << tr(lang, "back") << "</a></p></nav>";
     b << "<section>" << periodPicker(lang, r.period, "/report/unit/" + urlEncode(unit)) << "</section>";
-    b << "<section><h2>" << escape(unit) << " · " << escape(r.period.label) << "</h2>" << cards(lang, s) << "</section>";
+    b << "<section><h2>" << escape(unit) << " · " << escape(r.period.label) << "</h2>" << cards(lang, s);
+    if (survey.population) {
+        // The population the unit counted for the period judges the IKM's sample (as in its laporan).
+        const int64_t need = ikm::sampleSize(*survey.population);
+        b << "<p class=\"note\">" << tr(lang, "population_entered") << ": " << fmtCount(lang, *survey.population) << " · " << tr(lang, "ikm_sample") << ": "
+          << fmtCount(lang, s.surveyResponses) << " " << tr(lang, "of_minimum") << " " << fmtCount(lang, need) << ": " << tr(lang, s.surveyResponses >= need ? "enough" : "short")
+          << "</p>";
+    }
+    b << "</section>";
     b << "<section><h2>" << tr(lang, "trend") << "</h2>" << trendChart(lang, trend) << "</section>";
     b << "<section><h2>" << tr(lang, "faces") << "</h2>" << facesChart(lang, s) << "</section>";
     b << ikmSection(lang, s, r.weighting);

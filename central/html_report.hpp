@@ -37,6 +37,7 @@ struct SurveyPart {
     const SurveyDetails* details = nullptr;
     const std::vector<Followup>* followups = nullptr; // the unit page: the period's follow-up items
     const std::vector<config::Reason>* reasons = nullptr; // the published roster's reasons (labels); else the built-in ones
+    std::optional<int64_t> population;                     // the unit page: the population the unit entered for the period
 };
 [[nodiscard]] std::string overviewPage(Lang lang, const User& user, const ScoreReport& r, const std::vector<TrendPoint>& trend, const SurveyPart& survey = {});
 [[nodiscard]] std::string unitPage(Lang lang, const User& user, const ScoreReport& r, const std::string& unit, const std::vector<TrendPoint>& trend,
@@ -74,6 +75,7 @@ struct PublicUnit {
 };
 struct PublicPage {
     std::string office;
+    std::string weight;            // the IKM's weight as the page writes it: "1/9", "0,111"
     int year = 0;
     std::vector<int> years;        // the years to choose from, newest first
     std::vector<int> trendYears;   // oldest first, ending with `year`
@@ -82,6 +84,7 @@ struct PublicPage {
 [[nodiscard]] std::string publicPage(Lang lang, const PublicPage& p);
 struct PublicScreen {
     std::string office, monthTitle;
+    std::string weight;
     int refreshSeconds = 300;
     std::vector<PublicUnit> units;
 };

@@ -64,9 +64,21 @@ std::string esc(const std::string& s) { return html::escape(s); }
 // {kantor}, {unit}, {periode}, {tahun} replaced; paragraphs (blank-line separated) as <p>.
 std::string paragraphs(const std::string& text, const std::map<std::string, std::string>& values)
 {
-    std::string t = text;
-    for (const auto& [k, v] : values) {
-        for (size_t at; (at = t.find("{" + k + "}")) != std::string::npos;) t.replace(at, k.size() + 2, v);
+    // One pass: a value is written as it is, never searched again (a unit named "{unit}" stays so).
+    std::string t;
+    for (size_t i = 0; i < text.size();) {
+        bool replaced = false;
+        if (text[i] == '{') {
+            for (const auto& [k, v] : values) {
+                if (text.compare(i, k.size() + 2, "{" + k + "}") == 0) {
+                    t += v;
+                    i += k.size() + 2;
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (!replaced) t += text[i++];
     }
     std::ostringstream o;
     std::istringstream in(t);

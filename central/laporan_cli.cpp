@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <vector>
 
 namespace skm::central::laporan {
 
@@ -17,10 +18,22 @@ int runPublishIkm(CentralStore& store, const std::filesystem::path& dataDir, con
         std::cerr << "skm-central: --device takes a device id\n";
         return 2;
     }
+    if (!o.device.empty() && store.withDatabase([&](sql::Connection& db) { return db.queryInt("SELECT count(*) FROM devices WHERE id = $1", {o.device}); }) == 0) {
+        std::cerr << "skm-central: no device '" << o.device << "' is registered (skm-central device add); nothing " << (o.withdraw ? "withdrawn" : "published") << '\n';
+        return 2;
+    }
     const std::filesystem::path dir = o.device.empty() ? dataDir / "publish" : dataDir / "publish" / "devices" / o.device;
     if (o.withdraw) {
-        std::filesystem::remove(dir / "ikm-line.toml");
-        std::cout << "withdrawn: " << (dir / "ikm-line.toml").string() << '\n';
+        // Without --device: off every kiosk, the lines published for single devices too.
+        std::vector<std::filesystem::path> lines = {dir / "ikm-line.toml"};
+        std::error_code ec;
+        if (o.device.empty()) {
+            for (const auto& d : std::filesystem::directory_iterator(dataDir / "publish" / "devices", ec)) lines.push_back(d.path() / "ikm-line.toml");
+        }
+        int removed = 0;
+        for (const auto& f : lines) removed += std::filesystem::remove(f, ec) ? 1 : 0;
+        if (removed == 0) std::cout << "nothing was published; nothing to withdraw\n";
+        else std::cout << "withdrawn: " << removed << " IKM line" << (removed > 1 ? "s" : "") << " (off the kiosks at their next sync)\n";
         return 0;
     }
     std::string why;

@@ -28,7 +28,7 @@ struct Table {
 };
 constexpr Table kTables[] = {{"devices", "id"},         {"users", "name"}, {"ratings", "id"},          {"sessions", "id"},
                              {"cases", "id"},           {"audit_events", "id"}, {"survey_responses", "id"}, {"ingest_conflicts", "seq"},
-                             {"followups", "id"},       {"followup_history", "id"}, {"populations", "id"}};
+                             {"followups", "id"},       {"followup_history", "id"}, {"populations", "id"}, {"population_history", "id"}};
 constexpr size_t kBatch = 200;
 
 std::vector<std::string> columnsOf(sql::Connection& target, const std::string& table)

@@ -128,6 +128,13 @@ http::Handler storageGuarded(http::Handler handler)
     return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
         try {
             handler(req, res);
+        } catch (const config::SurveyError& e) {
+            // The office's published survey definition does not parse: the pages say so, with where.
+            spdlog::error("{} {}: the published survey definition: {}", req.method, req.path, e.what());
+            res = httplib::Response();
+            const html::Lang lang = langOf(req);
+            send(res, 500, html::errorPage(lang, 500, std::string(lang == html::Lang::En ? "The office's survey definition cannot be read (fix it, then reload): "
+                                                                                         : "Definisi survei kantor tidak dapat dibaca (perbaiki, lalu muat ulang): ") + e.what()));
         } catch (const sql::Error& e) {
             spdlog::error("{} {} from {}: storage failure: {}", req.method, req.path, req.remote_addr, e.what());
             res = httplib::Response();
@@ -249,15 +256,17 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
         const std::string body = store.readSnapshot([&](sql::Connection& db) {
             const ScoreReport r = computeScores(db, *period, officers, survey.weighting);
             const SurveyDetails details = readSurveyDetails(db, *period, officers, survey);
-            return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period), {&survey, &details, nullptr, &reasons});
+            return html::overviewPage(lang, *user, r, monthlyTrendAll(db, *period), {&survey, &details, nullptr, &reasons, std::nullopt});
         });
         send(res, 200, body);
     });
-    server.get(R"(/report/unit/([^/]+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+    // A unit's name may hold "/" (the path arrives decoded): its follow-up and laporan pages first.
+    registerFollowupPages(httpServer, store, dataDir, now, requireUser, periodOf);
+    server.get(R"(/report/unit/(.+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
-        const std::string unit = httplib::detail::decode_url(req.matches[1], false);
+        const std::string unit = req.matches[1]; // the path is decoded once, by the server
         if (!user->mayRead(unit)) {
             spdlog::warn("report: {} may not read unit '{}'", user->name, unit);
             send(res, 403, html::errorPage(lang, 403, lang == html::Lang::En ? "This unit's report is not yours to read." : "Laporan unit ini bukan untuk Anda."));
@@ -276,11 +285,10 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
             const ScoreReport r = computeScores(db, *period, officers, survey.weighting);
             const SurveyDetails details = readSurveyDetails(db, *period, officers, survey, unit);
             const std::vector<Followup> items = listFollowups(db, unit, period->label);
-            return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips), {&survey, &details, &items, &reasons});
+            return html::unitPage(lang, *user, r, unit, monthlyTrend(db, *period, nips), {&survey, &details, &items, &reasons, enteredPopulation(db, unit, period->label)});
         });
         send(res, 200, body);
     });
-    registerFollowupPages(httpServer, store, dataDir, now, requireUser, periodOf);
     server.get(R"(/report/officer/(\d{18}))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
@@ -302,7 +310,7 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
                 if (o.nip != nip) continue;
                 const std::vector<config::Reason> reasons = publishedReasons(dataDir);
                 body = html::officerPage(lang, *user, r, o, monthlyTrend(db, *period, {nip}), listComments(db, *period, officers, {nip, "", "", 50}),
-                                         {nullptr, nullptr, nullptr, &reasons});
+                                         {nullptr, nullptr, nullptr, &reasons, std::nullopt});
                 return true;
             }
             return false;

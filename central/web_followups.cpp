@@ -50,11 +50,11 @@ void registerFollowupPages(http::Server& httpServer, CentralStore& store, const 
             return html::followupPage(lang, user, p);
         });
     };
-    server.get(R"(/report/unit/([^/]+)/tindak-lanjut)", [requireUser, periodOf, followupBody](const httplib::Request& req, httplib::Response& res) {
+    server.get(R"(/report/unit/(.+)/tindak-lanjut)", [requireUser, periodOf, followupBody](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
-        const std::string unit = httplib::detail::decode_url(req.matches[1], false);
+        const std::string unit = req.matches[1]; // the path is decoded once, by the server
         if (!user->mayRead(unit)) {
             send(res, 403, html::errorPage(lang, 403, lang == html::Lang::En ? "This unit's follow-up is not yours to read." : "Tindak lanjut unit ini bukan untuk Anda."));
             return;
@@ -63,16 +63,22 @@ void registerFollowupPages(http::Server& httpServer, CentralStore& store, const 
         if (!period) return;
         send(res, 200, followupBody(lang, *user, unit, *period, csrfToken(cookieToken(req)), "", Followup{}));
     });
-    server.post(R"(/report/unit/([^/]+)/tindak-lanjut)", [&store, now, requireUser, followupBody](const httplib::Request& req, httplib::Response& res) {
+    server.post(R"(/report/unit/(.+)/tindak-lanjut)", [&store, &dataDir, now, requireUser, followupBody](const httplib::Request& req, httplib::Response& res) {
         if (!formAccepted(req, res)) return;
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
         const bool en = lang == html::Lang::En;
-        const std::string unit = httplib::detail::decode_url(req.matches[1], false);
+        const std::string unit = req.matches[1]; // the path is decoded once, by the server
         if (!user->mayRead(unit)) {
             spdlog::warn("follow-up: {} may not change unit '{}'", user->name, unit);
             send(res, 403, html::errorPage(lang, 403, en ? "This unit's follow-up is not yours to change." : "Tindak lanjut unit ini bukan untuk Anda ubah."));
+            return;
+        }
+        // Only a unit of the published roster has a plan (an admin's form for a made-up unit stores nothing).
+        const auto officers = publishedOfficers(dataDir);
+        if (std::none_of(officers.begin(), officers.end(), [&](const auto& o) { return o.second.unit == unit; })) {
+            send(res, 404, html::errorPage(lang, 404, en ? "No such unit in the published roster." : "Unit ini tidak ada dalam daftar petugas yang diterbitkan."));
             return;
         }
         if (!csrfAccepted(req)) {
@@ -138,11 +144,11 @@ void registerFollowupPages(http::Server& httpServer, CentralStore& store, const 
         redirect(res, "/report/unit/" + html::urlEncode(unit) + "/tindak-lanjut?period=" + html::urlEncode(period->label) + (en ? "&lang=en" : ""));
     });
     // The laporan SKM of a unit (or, for an admin, the office: unit "-") as a PDF, one at a time.
-    server.get(R"(/report/unit/([^/]+)/laporan)", [&store, &dataDir, now, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
+    server.get(R"(/report/unit/(.+)/laporan)", [&store, &dataDir, now, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;
         const html::Lang lang = langOf(req);
-        std::string unit = httplib::detail::decode_url(req.matches[1], false);
+        std::string unit = req.matches[1];
         if (unit == "-" && user->isAdmin()) unit.clear();
         else if (!user->mayRead(unit)) {
             send(res, 403, html::errorPage(lang, 403, lang == html::Lang::En ? "This unit's report is not yours to read." : "Laporan unit ini bukan untuk Anda."));

@@ -69,6 +69,7 @@ void registerPublicPages(http::Server& httpServer, CentralStore& store, const st
             spdlog::warn("the public page's office name: {}", e.what());
         }
         p.year = year;
+        p.weight = survey.weighting == ikm::Weighting::Exact ? ikm::weightLabel(survey.weighting) : config::formatNumber(0.111, 3, lang);
         for (int y = thisYear; y > thisYear - 6; --y) p.years.push_back(y);
         const std::string y = std::to_string(year);
         std::vector<std::pair<std::string, Period>> periods;
@@ -111,6 +112,8 @@ void registerPublicPages(http::Server& httpServer, CentralStore& store, const st
             if (std::regex_match(t, std::regex(R"(\d{2,4})"))) p.refreshSeconds = std::clamp(std::stoi(t), 30, 3600);
         }
         const Period month = *parsePeriod(currentMonth(now()), nullptr);
+        p.weight = ikm::weightLabel(publishedSurvey(dataDir).weighting);
+        if (p.weight == "0.111") p.weight = "0,111";
         p.monthTitle = html::periodTitle(html::Lang::Id, month);
         const config::SurveyDefinition survey = publishedSurvey(dataDir);
         store.readSnapshot([&](sql::Connection& db) {

@@ -167,7 +167,14 @@ TEST_CASE("the follow-up plan: a unit head records items for their unit only, wi
     // The population the unit counted: stored, and the laporan's BAB II and BAB IV say so.
     REQUIRE(head.post(kPath, {{"csrf", token}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "12500"}})->status == 303);
     CHECK(head.post(kPath, {{"csrf", token}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "-3"}})->status == 400);
+    CHECK(head.post(kPath, {{"csrf", token}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "2147483648"}})->status == 400);
+    REQUIRE(head.post(kPath, {{"csrf", token}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "5"}})->status == 303);
+    REQUIRE(head.post(kPath, {{"csrf", token}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "12500"}})->status == 303);
     CHECK(central::enteredPopulation(*db, "Bidang Perizinan Usaha", "semester:2026-S1") == 12500);
+    // Every value entered is kept, with who (the sample's verdict rests on it).
+    std::string entered;
+    for (const auto& r : db->query("SELECT population, entered_by FROM population_history ORDER BY entered_at_ms, id").rows) entered += r.text(0) + " " + r.text(1) + "; ";
+    CHECK(entered == "12500 kepala; 5 kepala; 12500 kepala; ");
     const std::string out = (dir / "laporan.html").string();
     auto run = test::run(
         [&] {
@@ -196,6 +203,18 @@ TEST_CASE("the follow-up plan: a unit head records items for their unit only, wi
     page = head.get("/report/unit/Bidang%20Perizinan%20Usaha?period=semester:2026-S1");
     REQUIRE(page->status == 200);
     CHECK_THAT(page->body, Catch::Contains("1 selesai") && Catch::Contains("/tindak-lanjut?period=semester:2026-S1") && Catch::Contains("/laporan?period="));
+    // The unit page judges the IKM's sample by the population the unit entered (Krejcie-Morgan for 12,500: 373).
+    CHECK_THAT(page->body, Catch::Contains("Ditetapkan unit: 12.500 · Sampel IKM (survei lengkap): 1 dari minimal 373: belum cukup"));
+    // A unit that is not in the published roster has no plan to write into, an admin's form or not.
+    central.addUser("admin", "sandi-admin-123");
+    Browser admin(central.url());
+    REQUIRE(admin.signIn("admin", "sandi-admin-123"));
+    const std::string adminToken = Browser::csrf(admin.get(kPath + "?period=semester:2026-S1")->body);
+    auto madeUp = item;
+    madeUp.erase("csrf");
+    madeUp.emplace("csrf", adminToken);
+    CHECK(admin.post("/report/unit/Bidang%20Karangan/tindak-lanjut", madeUp)->status == 404);
+    CHECK(db->queryInt("SELECT count(*) FROM followups WHERE unit = 'Bidang Karangan'") == 0);
 
     // The laporan from the web report: the unit's head downloads the PDF; another unit's head may not.
     auto pdf = head.get("/report/unit/Bidang%20Perizinan%20Usaha/laporan?period=semester:2026-S1");
@@ -211,4 +230,40 @@ TEST_CASE("the follow-up plan: a unit head records items for their unit only, wi
     auto broken = head.get("/report/unit/Bidang%20Perizinan%20Usaha/laporan?period=semester:2026-S1");
     CHECK(broken->status == 500);
     CHECK_THAT(broken->body, Catch::Contains("Laporan tidak dapat dibuat") && Catch::Contains("laporan.toml"));
+    // A published survey definition that does not parse: the pages say where, never a bare 500.
+    std::string survey = test::readFile(test::sourceDir() / "config" / "survey.toml");
+    survey.replace(survey.find("weighting = \"exact\""), 19, "weighting = \"1/9\"");
+    std::ofstream(dir / "central" / "publish" / "survey.toml") << survey;
+    for (const std::string path : {"/report/unit/Bidang%20Perizinan%20Usaha?period=semester:2026-S1", "/publik"}) {
+        INFO(path);
+        auto r = head.get(path);
+        CHECK(r->status == 500);
+        CHECK(r->get_header_value("Content-Type") == "text/html; charset=utf-8");
+        CHECK_THAT(r->body, Catch::Contains("publish/survey.toml") && Catch::Contains("weighting must be"));
+    }
+}
+
+TEST_CASE("a unit whose name holds a slash has its report, follow-up plan and head's sign-in like any other", "[followup][central]")
+{
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "central" / "publish");
+    std::string roster = test::readFile(test::sourceDir() / "config" / "demo-roster.toml");
+    for (size_t at; (at = roster.find("unit = \"Bidang Perizinan Usaha\"")) != std::string::npos;) roster.replace(at, 31, "unit = \"Bidang Perizinan/Non Perizinan\"");
+    std::ofstream(dir / "central" / "publish" / "roster.toml") << roster;
+    Central central(dir / "central");
+    central.addUser("kepala", "sandi-kepala-123", "unit-head", "Bidang Perizinan/Non Perizinan");
+    Browser head(central.url());
+    REQUIRE(head.signIn("kepala", "sandi-kepala-123"));
+    auto overview = head.get("/report?period=semester:2026-S1"); // a unit head is sent to their unit
+    REQUIRE(overview->status == 303);
+    CHECK(overview->get_header_value("Location") == "/report/unit/Bidang Perizinan/Non Perizinan?period=semester:2026-S1");
+    auto page = head.get("/report/unit/Bidang%20Perizinan%2FNon%20Perizinan?period=semester:2026-S1");
+    REQUIRE(page->status == 200);
+    CHECK_THAT(page->body, Catch::Contains("Bidang Perizinan/Non Perizinan"));
+    page = head.get("/report/unit/Bidang%20Perizinan%2FNon%20Perizinan/tindak-lanjut?period=semester:2026-S1");
+    REQUIRE(page->status == 200);
+    const auto added = head.post("/report/unit/Bidang%20Perizinan%2FNon%20Perizinan/tindak-lanjut",
+                                 {{"csrf", Browser::csrf(page->body)}, {"op", "population"}, {"period", "semester:2026-S1"}, {"population", "800"}});
+    CHECK(added->status == 303);
+    CHECK(central::enteredPopulation(*central.db(), "Bidang Perizinan/Non Perizinan", "semester:2026-S1") == 800);
 }

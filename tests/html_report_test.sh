@@ -118,6 +118,7 @@ grep -qi '^Cache-Control: public, max-age=300' "$work/publik.head" || fail "/pub
 grep -qi "^Content-Security-Policy: default-src 'none'" "$work/publik.head" || fail "/publik has not the report's policy"
 grep -q "Bidang Kependudukan" "$work/publik.html" || fail "/publik lists no unit"
 grep -q "Semester II" "$work/publik.html" || fail "/publik has no semesters"
+grep -q "bobot 1/9" "$work/publik.html" || fail "/publik does not name the IKM's weight"
 for secret in 198503302010011002 199007152015032001 198811202012121003 "Budi Santoso" "Dewi Lestari" "Agus Pratama" "antri lama sekali" "ruang tunggu panas"; do
   if grep -q "$secret" "$work/publik.html"; then fail "/publik shows personal data or a comment: $secret"; fi
 done

@@ -7,6 +7,7 @@
 #include "support/test_util.hpp"
 
 #include <central/laporan.hpp>
+#include <central/reports/listings.hpp>
 #include <central/rollups/rollups.hpp>
 #include <central/store/central_store.hpp>
 
@@ -234,4 +235,35 @@ TEST_CASE("the office's template fills BAB I and the signature, and periods are 
     const std::string text = visibleText(test::readFile(out));
     CHECK_THAT(text, Catch::Contains("Bidang Perizinan Usaha pada Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu menyelenggarakan SKM Semester I Tahun 2026"));
     CHECK_THAT(text, Catch::Contains("Kepala Bidang Perizinan Usaha") && Catch::Contains("Rina Kartika, S.E.") && Catch::Contains("NIP 197801012005012001"));
+}
+
+TEST_CASE("a unit or office name holding a placeholder is written as it is, once (the laporan never hangs on it)", "[laporan]")
+{
+    Semester f;
+    std::string roster = test::readFile(f.dir / "publish" / "roster.toml");
+    for (size_t at; (at = roster.find("unit = \"Bidang Perizinan Usaha\"")) != std::string::npos;) roster.replace(at, 31, "unit = \"Bidang {unit} Usaha\"");
+    std::ofstream(f.dir / "publish" / "roster.toml") << roster;
+    std::string tpl = central::laporan::defaultTemplateText();
+    tpl.replace(tpl.find("nama = \"Dinas"), 13, "nama = \"Dinas {kantor} {periode}");
+    std::ofstream(f.dir / "laporan.toml") << tpl;
+    const std::string out = (f.dir / "laporan.html").string();
+    auto args = f.args({"laporan", "--unit", "Bidang {unit} Usaha", "--period", "2026-S1", "--format", "html", "--out", out});
+    args.insert(args.begin(), {"/usr/bin/timeout", "60"}); // it used to replace {unit} by itself for ever
+    const auto run = test::run(args);
+    REQUIRE(run.exitCode == 0);
+    const std::string text = visibleText(test::readFile(out));
+    CHECK_THAT(text, Catch::Contains("Bidang {unit} Usaha pada Dinas {kantor} {periode} Penanaman Modal"));
+}
+
+TEST_CASE("the month-by-month chart of a semester or a year ends with its last month", "[laporan][scores]")
+{
+    Semester f;
+    const auto db = f.engine.open(f.dir.path());
+    std::string why;
+    for (const auto& [period, last] : {std::pair{"2026-S1", "2026-06"}, {"2026-S2", "2026-12"}, {"2026", "2026-12"}, {"2026-Q3", "2026-09"}, {"2026-11", "2026-11"}}) {
+        INFO(period);
+        const auto trend = central::monthlyTrendAll(*db, *central::parsePeriod(period, &why));
+        REQUIRE(trend.size() == 6);
+        CHECK(trend.back().label == last);
+    }
 }

@@ -94,11 +94,24 @@ TEST_CASE("publish-ikm reaches the kiosk with the configuration, the attract scr
         CHECK_THROWS_AS(config::parsePublishedIkm(bad, "ikm-line.toml"), config::ConfigError);
     }
 
-    // Withdrawn: gone from the kiosk at its next sync.
+    // An unregistered device is refused (nothing published for a kiosk that cannot fetch it); this
+    // kiosk's own line besides the office's.
+    run = test::run({bin, "publish-ikm", "--unit", "Bidang Perizinan Usaha", "--period", "2026-S1", "--device", "nosuch", "--data-dir", central.string()});
+    CHECK(run.exitCode == 2);
+    CHECK_THAT(run.err, Catch::Contains("no device 'nosuch' is registered"));
+    CHECK_FALSE(std::filesystem::exists(central / "publish" / "devices" / "nosuch"));
+    run = test::run({bin, "publish-ikm", "--unit", "Bidang Perizinan Usaha", "--period", "2026-S1", "--device", "kiosk-ikm", "--data-dir", central.string()});
+    REQUIRE(run.exitCode == 0);
+    REQUIRE(std::filesystem::exists(central / "publish" / "devices" / "kiosk-ikm" / "ikm-line.toml"));
+
+    // Withdrawn (without --device: every line, the device's too): gone from the kiosk at its next sync.
     run = test::run({bin, "publish-ikm", "--withdraw", "--data-dir", central.string()});
     REQUIRE(run.exitCode == 0);
+    CHECK_THAT(run.out, Catch::Contains("withdrawn: 2 IKM lines"));
     REQUIRE(kiosk.sync().ok());
     CHECK_FALSE(std::filesystem::exists(dir / "kiosk" / "ikm-line.toml"));
+    run = test::run({bin, "publish-ikm", "--withdraw", "--data-dir", central.string()});
+    CHECK_THAT(run.out, Catch::Contains("nothing was published"));
 }
 
 TEST_CASE("a published IKM line is refused whole for an unknown key, a score off the scale or no respondents", "[ikm][config]")

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <limits>
 
 namespace skm::central {
 
@@ -59,7 +60,10 @@ namespace {
 // `officers`: nullptr for everyone.
 std::vector<TrendPoint> trend(sql::Connection& db, const Period& period, const std::vector<std::string>* officers, int months)
 {
-    const time_t start = static_cast<time_t>(period.fromMs / 1000);
+    // The months ending with the period's last (a semester's chart ends in June or December); an
+    // open-ended period's, with this month.
+    const int64_t lastMs = period.toMs == std::numeric_limits<int64_t>::max() ? static_cast<int64_t>(std::time(nullptr)) * 1000 : period.toMs - 1;
+    const time_t start = static_cast<time_t>(lastMs / 1000);
     std::tm t{};
     localtime_r(&start, &t);
     std::vector<TrendPoint> out;

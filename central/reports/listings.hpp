@@ -33,8 +33,9 @@ struct CommentFilter {
                                           const CommentFilter& filter);
 
 // The quick-rating index month by month: the `months` calendar months ending with the one `period`
-// starts in, suppressed presses left out: of the given officers (an empty list: nobody; a unit with
-// no officer in the published roster has no trend), or of everyone (monthlyTrendAll).
+// ends in (this month for an open-ended period), suppressed presses left out: of the given officers
+// (an empty list: nobody; a unit with no officer in the published roster has no trend), or of
+// everyone (monthlyTrendAll).
 struct TrendPoint {
     std::string label; // YYYY-MM
     int64_t ratings = 0;

@@ -154,8 +154,10 @@ std::string scoresTable(const ScoreReport& r)
     const ikm::Result x = ikm::compute(r.office.surveyTally.unsur, r.weighting);
     if (x.converted) {
         out << '\n' << kIkmName << " of the office, " << r.office.surveyResponses << " complete responses, weight " << ikm::weightLabel(r.weighting, x.unsurUsed)
-            << " (sample " << r.office.ikmSampleSize << " for " << r.office.casesLogged << " cases: " << (r.office.ikmSampleSufficient ? "reached" : "not reached")
-            << ")\n"
+            << (r.office.casesLogged == 0 ? std::string(" (no cases logged: no sample to judge)")
+                                          : " (sample " + std::to_string(r.office.ikmSampleSize) + " for " + std::to_string(r.office.casesLogged) +
+                                                " cases: " + (r.office.ikmSampleSufficient ? "reached" : "not reached") + ")")
+            << "\n"
             << std::left << std::setw(44) << "unsur" << std::right << std::setw(9) << "answers" << std::setw(9) << "NRR" << std::setw(13) << "tertimbang" << '\n';
         for (size_t i = 0; i < ikm::kUnsurCount; ++i) {
             out << std::left << std::setw(44) << ("U" + std::to_string(i + 1) + " " + ikm::kUnsurNames[i]).substr(0, 43) << std::right << std::setw(9)

@@ -136,6 +136,16 @@ CREATE TABLE populations (
     entered_at_ms BIGINT NOT NULL,
     UNIQUE (unit, period)
 );
+-- Every population entered, kept: the laporan's sample verdict rests on it.
+CREATE TABLE population_history (
+    id            TEXT PRIMARY KEY,          -- UUIDv7
+    unit          TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    population    BIGINT NOT NULL,
+    entered_by    TEXT NOT NULL,
+    entered_at_ms BIGINT NOT NULL
+);
+CREATE INDEX population_history_by_unit ON population_history (unit, period, entered_at_ms);
 )sql";
 
 // The central office's schema history (PRAGMA user_version), applied by the same forward-only
