@@ -55,7 +55,7 @@ int runPublishIkm(CentralStore& store, const std::filesystem::path& dataDir, con
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "ikm-line.toml.part") << config::publishedIkmText(line);
     std::filesystem::rename(dir / "ikm-line.toml.part", dir / "ikm-line.toml");
-    std::cout << "published: " << line.unit << ", " << line.periodId << ": " << line.ikm << " (" << line.mutu << ") in " << (dir / "ikm-line.toml").string() << '\n';
+    std::cout << "published: " << line.unit << ", " << line.periodId << ": " << config::formatNumber(line.ikm, 2, config::Lang::En) << " (" << line.mutu << ") in " << (dir / "ikm-line.toml").string() << '\n';
     return 0;
 }
 

@@ -1,8 +1,9 @@
 // Issue 19, "figures that add up": in every output that prints NRR per unsur (the JSON report, the
-// IKM's CSV, the table for a terminal, the HTML report), recomputing the IKM from the printed table as
-// an auditor does gives the printed IKM; every per-unsur figure carries the unsur's code and name; the
-// office's weighting (survey.toml [ikm] weighting) is named and used; the quick index and the IKM are
-// named apart; and the IKM's sample is judged from complete responses, not from face taps.
+// IKM's CSV, the table for a terminal, the HTML report, the laporan), recomputing the IKM from the
+// printed table as an auditor does gives the printed IKM; every per-unsur figure carries the unsur's
+// code and name; the office's weighting (survey.toml [ikm] weighting) is named and used; the quick
+// index and the IKM are named apart; and the IKM's sample is judged from complete responses, not from
+// face taps.
 
 #include "support/central_engine.hpp"
 #include "support/test_util.hpp"
@@ -321,6 +322,34 @@ TEST_CASE("every format's printed IKM table recomputes to its printed IKM, and n
         std::replace(c.begin(), c.end(), ',', '.');
         CHECK(c == tables["office/"].converted);
         CHECK_THAT(page, Catch::Contains("Indeks penilaian cepat") || Catch::Contains("Quick rating index"));
+    }
+
+    // The laporan's BAB III (the office's, Indonesian numbers).
+    {
+        const std::string out = (f.dir / "laporan.html").string();
+        run = test::run(f.args({bin, "laporan", "--period", "month:2026-11", "--format", "html", "--out", out}));
+        REQUIRE(run.exitCode == 0);
+        const std::string html = test::readFile(out);
+        PrintedTable t;
+        const std::regex row(R"(<tr><td>U(\d)</td><td>([^<]+)</td><td class="n">[\d.]+</td><td class="n">[\d.]+</td><td class="n">(\d,\d{4}|–)</td><td class="n">([^<]+)</td><td class="n">(\d,\d{6}|–)</td></tr>)");
+        for (auto it = std::sregex_iterator(html.begin(), html.end(), row); it != std::sregex_iterator(); ++it) {
+            const auto& m = *it;
+            CHECK(m[1] == std::to_string(t.unsur.size() + 1));
+            CHECK(m[2] == ikm::kUnsurNames[t.unsur.size()]);
+            t.unsur.push_back({m[3] == "–" ? "" : m[3].str(), m[5] == "–" ? "" : m[5].str()});
+            if (m[4] != "–") t.weight = m[4] == "0,111" ? "0.111" : m[4].str();
+        }
+        REQUIRE(t.unsur.size() == 9);
+        std::smatch m;
+        REQUIRE(std::regex_search(html, m, std::regex(R"(IKM \(jumlah NRR tertimbang\)</th><td class="n">(\d,\d{6})</td>)")));
+        t.ikm = m[1];
+        REQUIRE(std::regex_search(html, m, std::regex(R"(Nilai IKM \(IKM × 25\)</th><td class="n">(\d+,\d\d)</td>)")));
+        t.converted = m[1];
+        CHECK(t.weight == weight);
+        recomputes(t);
+        std::string c = t.converted;
+        std::replace(c.begin(), c.end(), ',', '.');
+        CHECK(c == tables["office/"].converted);
     }
 }
 
