@@ -41,8 +41,24 @@ std::string trimmed(const std::string& s)
     return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
 }
 
+// Well-formed UTF-8 (what a browser sends; anything else cannot be stored as text or shown).
+bool validUtf8(const std::string& s)
+{
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return false;
+        for (size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 void checkText(const std::string& v, size_t max, bool required, const std::string& nameId, const std::string& nameEn)
 {
+    if (!validUtf8(v)) throw FollowupError(nameId + " bukan teks UTF-8 yang sah", "The " + nameEn + " is not valid UTF-8 text");
     if (required && v.empty()) throw FollowupError(nameId + " kosong", "The " + nameEn + " is empty");
     if (characters(v) > max) throw FollowupError(nameId + " lebih dari " + std::to_string(max) + " karakter", "The " + nameEn + " is longer than " + std::to_string(max) + " characters");
     if (hasControl(v)) throw FollowupError(nameId + " memuat karakter kendali", "The " + nameEn + " holds control characters");

@@ -128,6 +128,14 @@ TEST_CASE("the follow-up plan: a unit head records items for their unit only, wi
     CHECK(refused->status == 400);
     CHECK_THAT(refused->body, Catch::Contains("Batas waktu bukan tanggal") && Catch::Contains("Tambah satu loket pada jam sibuk"));
     CHECK(central.db()->queryInt("SELECT count(*) FROM followups") == 0);
+    // Bytes that are not UTF-8 (no browser sends them): refused as such, not a server error.
+    auto notText = item;
+    notText.erase("action");
+    notText.emplace("action", std::string("\xC3\x28\xFF"));
+    auto refusedBytes = head.post(kPath, notText);
+    CHECK(refusedBytes->status == 400);
+    CHECK_THAT(refusedBytes->body, Catch::Contains("bukan teks UTF-8 yang sah"));
+    CHECK(central.db()->queryInt("SELECT count(*) FROM followups") == 0);
 
     // Stored: revision 1, its history row, the flag gone.
     auto added = head.post(kPath, item);
