@@ -97,6 +97,8 @@ struct Input {
 // Prints `htmlText` to `pdfPath` with headless Chromium (Debian's chromium). Throws std::runtime_error
 // with the reason (no chromium, a timeout, no PDF written).
 void printPdf(const std::string& htmlText, const std::filesystem::path& pdfPath);
+// The same PDF's bytes (the web report's download), printed in a private scratch directory.
+[[nodiscard]] std::string pdfOf(const std::string& htmlText);
 
 // `skm-central laporan` and `skm-central publish-ikm`: their options, and the commands (exit status 0,
 // 2 for a bad period, unit or template, with the reason on standard error).

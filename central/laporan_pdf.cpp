@@ -19,7 +19,7 @@ extern char** environ;
 
 namespace skm::central::laporan {
 
-void printPdf(const std::string& htmlText, const std::filesystem::path& pdfPath)
+std::string pdfOf(const std::string& htmlText)
 {
     // Chromium wants a profile directory and writes crash reports: a private scratch directory.
     char dirTemplate[] = "/tmp/skm-laporan-XXXXXX";
@@ -70,9 +70,19 @@ void printPdf(const std::string& htmlText, const std::filesystem::path& pdfPath)
         if (tail.size() > 600) tail = tail.substr(tail.size() - 600);
         throw std::runtime_error("Chromium wrote no PDF (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + "): " + tail);
     }
+    std::ifstream pdf(out, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(pdf)), std::istreambuf_iterator<char>());
+}
+
+void printPdf(const std::string& htmlText, const std::filesystem::path& pdfPath)
+{
+    const std::string bytes = pdfOf(htmlText);
     // Into place whole: a reader never sees half a PDF.
     const std::filesystem::path tmp = pdfPath.string() + ".part";
-    std::filesystem::copy_file(out, tmp, std::filesystem::copy_options::overwrite_existing);
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << bytes;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + tmp.string());
     std::filesystem::rename(tmp, pdfPath);
 }
 

@@ -164,19 +164,7 @@ void registerFollowupPages(http::Server& httpServer, CentralStore& store, const 
             });
             static std::mutex printing; // Chromium is heavy: one laporan printed at a time
             const std::lock_guard lock(printing);
-            char dir[] = "/tmp/skm-laporan-web-XXXXXX";
-            if (!mkdtemp(dir)) throw std::runtime_error("no scratch directory for the laporan");
-            struct Scratch {
-                std::filesystem::path p;
-                ~Scratch()
-                {
-                    std::error_code ec;
-                    std::filesystem::remove_all(p, ec);
-                }
-            } scratch{dir};
-            laporan::printPdf(text, scratch.p / "laporan.pdf");
-            std::ifstream in(scratch.p / "laporan.pdf", std::ios::binary);
-            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            bytes = laporan::pdfOf(text);
         } catch (const sql::Error&) {
             throw; // the 503 of storageGuarded
         } catch (const std::exception& e) {
