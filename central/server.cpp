@@ -1,6 +1,6 @@
 #include "server.hpp"
 
-#include "http_server.hpp"
+#include <net/http_server.hpp>
 #include "publish.hpp"
 #include "web.hpp"
 

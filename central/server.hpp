@@ -1,5 +1,5 @@
 #pragma once
-// skm-central's HTTP service (its own server, http_server.hpp): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
+// skm-central's HTTP service (its own server, net/http_server.hpp): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
 // devices' configuration, with an ETag), GET /v1/health.
 
 #include <central/store/central_store.hpp>

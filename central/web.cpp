@@ -2,7 +2,7 @@
 
 #include "accounts.hpp"
 #include "html_report.hpp"
-#include "http_server.hpp"
+#include <net/http_server.hpp>
 #include "web_util.hpp"
 
 #include <core/sql.hpp>

@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <functional>
 
-namespace skm::central {
-
-namespace http {
+namespace skm::http {
 class Server;
 }
+
+namespace skm::central {
 
 void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> nowMs, bool tls);
 

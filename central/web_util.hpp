@@ -4,7 +4,7 @@
 // token), and the guard that answers 503 while the records cannot be reached. Inside skm-central only.
 
 #include "html_report.hpp"
-#include "http_server.hpp"
+#include <net/http_server.hpp>
 
 #include <central/store/central_store.hpp>
 

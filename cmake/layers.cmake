@@ -12,18 +12,20 @@ cmake_policy(VERSION 3.25) # IN_LIST; empty list elements kept
 # PART | the parts it may include (besides itself). A part is a folder; the longest matching one applies.
 set(SKM_LAYERS
   "core|"
+  "net|core"
   "kiosk/store|core"
   "kiosk/config|core"
   "kiosk/roster|core kiosk/store kiosk/config"
   "kiosk/maintenance|core kiosk/store"
   "kiosk/session|core kiosk/config"
   "kiosk/ui|core kiosk/store kiosk/config kiosk/roster"
-  "kiosk/app|core kiosk/store kiosk/config kiosk/roster kiosk/maintenance kiosk/session kiosk/ui sync"
+  "kiosk/queue|core net kiosk/store kiosk/config kiosk/roster sync"
+  "kiosk/app|core kiosk/store kiosk/config kiosk/roster kiosk/maintenance kiosk/session kiosk/ui kiosk/queue sync"
   "sync|core kiosk/store kiosk/config kiosk/roster"
   "central/rollups|core"
   "central/store|core central/rollups"
   "central/reports|core central/rollups"
-  "central|core central/store central/reports central/rollups")
+  "central|core net central/store central/reports central/rollups")
 # The GUI's headers (Dear ImGui and its backends, GLFW, OpenGL) and the parts that may include them.
 set(SKM_GUI_HEADERS "^(imgui[a-z_]*\\.h|imgui/|backends/|GLFW/|GL/|GLES[0-9]*/|EGL/|KHR/|epoxy/|SDL[0-9]*/)")
 set(SKM_GUI_PARTS "kiosk/ui" "kiosk/app")
@@ -49,7 +51,7 @@ function(skm_check_layers root out)
   file(GLOB_RECURSE sources RELATIVE "${root}" LIST_DIRECTORIES false
     "${root}/core/*.cpp" "${root}/core/*.hpp" "${root}/core/*.in"
     "${root}/kiosk/*.cpp" "${root}/kiosk/*.hpp" "${root}/kiosk/*.in"
-    "${root}/sync/*.cpp" "${root}/sync/*.hpp"
+    "${root}/sync/*.cpp" "${root}/sync/*.hpp" "${root}/net/*.cpp" "${root}/net/*.hpp"
     "${root}/central/*.cpp" "${root}/central/*.hpp")
   foreach(file IN LISTS sources)
     skm_part_of("${file}" part)

@@ -9,9 +9,20 @@
 namespace skm::sync {
 
 namespace {
+struct Sink {
+    std::string* body;
+    size_t limit; // 0: none
+    bool overflow = false;
+};
+
 size_t collect(char* data, size_t size, size_t n, void* out)
 {
-    static_cast<std::string*>(out)->append(data, size * n);
+    Sink& sink = *static_cast<Sink*>(out);
+    if (sink.limit && sink.body->size() + size * n > sink.limit) {
+        sink.overflow = true;
+        return 0; // CURLE_WRITE_ERROR: the transfer ends here
+    }
+    sink.body->append(data, size * n);
     return size * n;
 }
 
@@ -56,7 +67,8 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    Sink sink{&response.body, options.maxResponseBytes};
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collectHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
@@ -76,7 +88,7 @@ HttpResponse curlSend(const HttpRequest& request, const CurlOptions& options)
     // Proxies come from the environment (https_proxy, no_proxy), as libcurl reads them by default.
     const CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
-        response.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        response.error = sink.overflow ? "the answer is larger than " + std::to_string(sink.limit) + " bytes" : errbuf[0] ? errbuf : curl_easy_strerror(rc);
         response.body.clear();
         response.cancelled = rc == CURLE_ABORTED_BY_CALLBACK;
         response.tlsFailure = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||

@@ -268,7 +268,7 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
         for (auto it = s.devices.begin(); it != s.devices.end();) it = it->second == DeviceDay{} ? s.devices.erase(it) : std::next(it);
     }
     // Cases logged and rated, by the day they were opened.
-    db.each("SELECT device_id, counter, nip, service_code, CASE WHEN status = 'rated' THEN 1 ELSE 0 END, opened_wall_ms FROM cases"
+    db.each("SELECT device_id, counter, coalesce(nip, ''), service_code, CASE WHEN status = 'rated' THEN 1 ELSE 0 END, opened_wall_ms FROM cases"
             " WHERE opened_wall_ms >= $1 AND opened_wall_ms" + below + onDevice,
             params, [&](const sql::Row& c) {
                 Figures& f = days[dayOf(c.integer(5), offsetMs)].groups[Key{c.text(0), c.text(1), c.text(2), c.text(3)}];

@@ -156,6 +156,10 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
         {3, "daily rollups and the chain state of each rating (central.db's schema 8)", kRollupSchemaSql},
         {4, "monthly rollups (central.db's schema 9)", kMonthRollupSchemaSql},
         {5, "the follow-up plan and the populations of the laporan (central.db's schema 10)", kFollowupSchemaSql},
+        {6, "cases a queue system opens with no officer on duty (central.db's schema 11)", R"sql(
+ALTER TABLE cases ALTER COLUMN session_id DROP NOT NULL;
+ALTER TABLE cases ALTER COLUMN nip DROP NOT NULL;
+)sql"},
     };
     return all;
 }

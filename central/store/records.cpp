@@ -145,11 +145,13 @@ const std::vector<RecordKind>& recordKinds()
          {"ended"}},
         // A case: who served whom, where, for what and when are fixed; it closes once.
         {"cases", "cases",
-         {{"id", Type::Id}, {"session_id", Type::Text, false, 36}, {"nip", Type::Nip}, {"counter", Type::Text, false, 40},
+         {{"id", Type::Id}, {"session_id", Type::Text, true, 36}, {"nip", Type::Nip, true}, {"counter", Type::Text, false, 40},
           {"service_code", Type::Text, false, 32}, {"ticket", Type::Text, true, 64}, {"boot_id", Type::Text}, {"opened_wall_ms", Type::Int},
           {"opened_mono_ms", Type::Int}, {"status", Type::Enum, false, 0, {"open", "rated", "not_rated"}, Change::CaseStatus},
           {"close_reason", Type::Text, true, 32, {}, Change::SetOnce}, {"rating_id", Type::Text, true, 36, {}, Change::SetOnce},
-          {"closed_wall_ms", Type::Int, true, 64, {}, Change::SetOnce}},
+          {"closed_wall_ms", Type::Int, true, 64, {}, Change::SetOnce},
+          // Who opened it: the officer by hand, or the queue system (kiosk schema 10); absent: the officer.
+          {"source", Type::Enum, true, 0, {"officer", "queue"}, Change::Fixed, true}},
          {"session_id", "nip", "counter", "service_code", "status", "opened_wall_ms", "rating_id"},
          "status",
          {"rated", "not_rated"}},
@@ -234,6 +236,11 @@ std::string validateRecord(const RecordKind& kind, const nlohmann::json& r)
             break;
         }
     }
+    // A case is an officer's (session and NIP) or counter-level (neither): a queue system opened it
+    // with no officer on duty.
+    if (std::string_view(kind.key) == "cases" && valueOrNull(r, "session_id").is_null() != valueOrNull(r, "nip").is_null()) {
+        return "session_id and nip must both be set (an officer's case) or both be null (a counter-level case)";
+    }
     return {};
 }
 
@@ -308,7 +315,9 @@ std::string validateRating(const nlohmann::json& r, const std::string& deviceId)
     if (!isString(r, "comment", 4000, true)) return "comment must be a string of at most 4000 bytes, or null";
     if (!r.contains("suppressed") || !r["suppressed"].is_boolean()) return "suppressed must be true or false";
     if (!r.contains("language") || (r["language"] != "id" && r["language"] != "en")) return "language must be id or en";
-    if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter")) return "scope must be case or counter";
+    if (!r.contains("scope") || (r["scope"] != "case" && r["scope"] != "counter" && r["scope"] != "session")) return "scope must be case, counter or session";
+    // A session-level rating (an office's [officer] session_ratings): the officer on duty, no case.
+    if (r["scope"] == "session" && (r["officer_nip"].is_null() || !r["case_id"].is_null())) return "a session-level rating names its officer and no case";
     if (!isInt(r, "chain_seq") || r["chain_seq"].get<int64_t>() < 1) return "chain_seq must be a positive integer";
     if (!r.contains("prev_hash") || !isHex64(r["prev_hash"])) return "prev_hash must be 64 lower-case hex digits";
     // Text a report prints: no NUL (it cut names short in the table report) and no other control character.

@@ -310,6 +310,29 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
         {8, "daily rollups and the chain state of each rating", kRollupSchemaSql},
         {9, "monthly rollups", kMonthRollupSchemaSql},
         {10, "the follow-up plan and the populations of the laporan", kFollowupSchemaSql},
+        {11, "cases a queue system opens with no officer on duty (counter-level: no session, no NIP)", R"sql(
+-- SQLite changes a column's constraints only by building the table anew.
+CREATE TABLE cases_new (
+    id             TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    session_id     TEXT,                       -- NULL with nip: a counter-level case
+    nip            TEXT,
+    counter        TEXT NOT NULL,
+    service_code   TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    opened_wall_ms INTEGER NOT NULL,
+    rating_id      TEXT,
+    body           TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    updated_at_ms  INTEGER
+) WITHOUT ROWID;
+INSERT INTO cases_new SELECT id, device_id, session_id, nip, counter, service_code, status, opened_wall_ms, rating_id, body, received_at_ms, updated_at_ms FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_new RENAME TO cases;
+CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
+CREATE INDEX cases_by_device_time ON cases (device_id, opened_wall_ms);
+CREATE INDEX cases_by_time ON cases (opened_wall_ms);
+)sql"},
     };
     return all;
 }

@@ -3,6 +3,7 @@
 #include "frame_loop.hpp"
 #include "gl_images.hpp"
 #include "notices.hpp"
+#include "queue_hook.hpp"
 #include "run_context.hpp"
 #include "sync_now.hpp"
 #include "watchdog.hpp"
@@ -137,6 +138,7 @@ OfficerDesk openOfficerDesk(store::RatingStore& st, const config::KioskConfig& c
         policy.caseExpiryMs = cfg.caseExpiryMinutes * 60'000LL;
         policy.sessionIdleMs = cfg.sessionIdleMinutes * 60'000LL;
         policy.endOfDayMinutes = cfg.endOfDay.empty() ? -1 : config::endOfDayMinutes(cfg.endOfDay);
+        policy.sessionRatings = cfg.sessionRatings;
         desk.auth = std::make_unique<roster::Authenticator>(st);
         desk.duty = std::make_unique<roster::Duty>(st, cfg.counter, policy);
     } catch (const std::exception& e) {
@@ -261,6 +263,14 @@ int runKiosk(const RunOptions& o)
         const auto path = roster::photoPath(dataDir, officer);
         return path ? path->string() : std::string();
     });
+
+    // The queue system opens the case ([queue]): its calls wait in a mailbox the frame loop drains.
+    const std::unique_ptr<QueueHook> queueHook = QueueHook::open(cfg, o.dataDir, *st, desk.duty.get());
+    if (queueHook) controller.setDutyFeed([hook = queueHook.get()] { return hook->drain(); });
+    struct DutyFeedReset {
+        ui::Controller& controller;
+        ~DutyFeedReset() { controller.setDutyFeed({}); }
+    } dutyFeedReset{controller};
 
     const auto [width, height] = window->size();
     spdlog::info("device {}: kiosk running ({}x{}{})", so.deviceId, width, height, window->fullscreen() ? ", full-screen" : "");

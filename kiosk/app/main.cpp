@@ -6,6 +6,7 @@
 //   skm-kiosk export DIR [--data-dir DIR] [--config FILE]
 //   skm-kiosk provision FILE [--data-dir DIR]
 //   skm-kiosk hash-pin            (PIN on stdin)
+//   skm-kiosk queue-key [--show] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance start [--reason TEXT] [--by NAME] [--keep-after-reboot] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance end [--by NAME] [--data-dir DIR] [--config FILE]
 //   skm-kiosk maintenance check [--tty] [--data-dir DIR] [--config FILE]
@@ -14,6 +15,7 @@
 
 #include "kiosk_window.hpp"
 #include "maintenance_cli.hpp"
+#include "queue_hook.hpp"
 #include "roster_cli.hpp"
 #include "status.hpp"
 
@@ -54,6 +56,7 @@ struct Args {
     std::string maintenanceBy;
     std::string maintenanceReason;
     bool keepAfterReboot = false;
+    bool showKey = false;
     bool tty = false;
     int stopTimeoutS = 20;
     std::vector<std::string> command;
@@ -113,6 +116,12 @@ int main(int argc, char** argv)
     provisionCmd->add_option("--data-dir", a.dataDir, "data directory");
     provisionCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
+    CLI::App* queueKey = app.add_subcommand("queue-key", "make the key the queue system signs its calls with (DATA_DIR/queue.key, or "
+                                                          "[queue] key_file; mode 0600) and print it for the queue system's side "
+                                                          "(docs/queue-integration.md)");
+    queueKey->add_flag("--show", a.showKey, "print the key in force instead of making a new one");
+    queueKey->add_option("--data-dir", a.dataDir, "data directory");
+    queueKey->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
     CLI::App* maintenanceCmd = app.add_subcommand("maintenance", "keep skm-kiosk.service from starting the kiosk while a technician works on it "
                                                                  "(\"Keluar dari kiosk\" on the admin screen sets it too)");
     maintenanceCmd->require_subcommand(1);
@@ -181,6 +190,24 @@ int main(int argc, char** argv)
     }
     if (*rosterImport) return skm::app::runRosterImport(run.dataDir, a.rosterFile, run.config.counter, run.config.deviceId);
     if (*hashPin) return skm::app::runHashPin();
+    if (*queueKey) {
+        const std::filesystem::path path = skm::app::queueKeyPath(run.config, run.dataDir);
+        try {
+            if (a.showKey) {
+                std::cout << skm::queue::readKeyFile(path.string()) << '\n';
+                return 0;
+            }
+            std::filesystem::create_directories(path.parent_path().empty() ? "." : path.parent_path());
+            const std::string key = skm::queue::writeNewKeyFile(path.string());
+            std::cout << key << '\n';
+            std::cerr << "skm-kiosk: a new queue key is in " << path.string() << " (mode 0600); give the line above to the queue system,\n"
+                         "restart the kiosk to use it. A key made before no longer signs anything.\n";
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << "skm-kiosk: " << e.what() << '\n';
+            return 1;
+        }
+    }
     if (*provisionCmd) return skm::app::runProvision(run.dataDir, a.provisionFile);
     if (*exportCmd) return skm::app::runExport(run.dataDir, a.exportDir, run.config.counter, run.config.deviceId);
     if (*maintenanceCheck) return skm::app::runMaintenanceCheck(run.dataDir, a.tty);

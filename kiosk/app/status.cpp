@@ -42,7 +42,7 @@ nlohmann::json statusJson(const std::filesystem::path& dataDir)
     j["officer_on_duty"] = s.officerOnDuty ? nlohmann::json(*s.officerOnDuty) : nlohmann::json(nullptr);
     j["officer_state"] = s.officerOnDuty ? nlohmann::json(s.officerState) : nlohmann::json(nullptr);
     if (s.openCase) {
-        j["open_case"] = {{"id", s.openCase->id}, {"nip", s.openCase->nip}, {"service", s.openCase->serviceCode},
+        j["open_case"] = {{"id", s.openCase->id}, {"nip", s.openCase->nip.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.openCase->nip)}, {"service", s.openCase->serviceCode},
                           {"ticket", s.openCase->ticket ? nlohmann::json(*s.openCase->ticket) : nlohmann::json(nullptr)}};
     } else {
         j["open_case"] = nullptr;

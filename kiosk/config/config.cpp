@@ -66,6 +66,52 @@ Setter real(double KioskConfig::*field, double lo, double hi)
     };
 }
 
+// "HOST:PORT" with a port 1..65535, or "" for off.
+Setter hostPort(std::string KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string \"HOST:PORT\" or \"\"");
+        if (!v->empty()) {
+            const size_t colon = v->rfind(':');
+            const std::string port = colon == std::string::npos ? "" : v->substr(colon + 1);
+            const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+            if (colon == 0 || colon == std::string::npos || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+                return fail("must be \"HOST:PORT\" (an address of this kiosk on the office LAN and a port 1..65535), found \"" + *v + "\"");
+            }
+        }
+        c.*field = *v;
+    };
+}
+
+// A JSON pointer ("/ticket", "/counters/3/current") or "".
+Setter pointer(std::string KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string");
+        if (!v->empty() && ((*v)[0] != '/' || v->size() > 200)) return fail("must be a JSON pointer such as \"/ticket\" (RFC 6901), found \"" + *v + "\"");
+        c.*field = *v;
+    };
+}
+
+Setter textMap(std::map<std::string, std::string> KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        const toml::table* t = n.as_table();
+        if (!t) return fail("must be a table of \"code\" = \"CATALOGUE_CODE\"");
+        std::map<std::string, std::string> out;
+        for (const auto& [k, v] : *t) {
+            const auto code = v.template value<std::string>();
+            if (!v.is_string() || !code || code->empty() || code->size() > 32 || k.str().size() > 64) {
+                return fail("'" + std::string(k.str()) + "' must map to a service code of 1 to 32 characters");
+            }
+            out[std::string(k.str())] = *code;
+        }
+        c.*field = std::move(out);
+    };
+}
+
 Setter reasons(std::vector<Reason> KioskConfig::*field)
 {
     return [=](KioskConfig& c, const toml::node& n, const auto& fail) { c.*field = parseReasonList(n, fail); };
@@ -90,6 +136,17 @@ const std::map<std::string, Setter>& schema()
         {"officer.case_expiry_minutes", integer(&KioskConfig::caseExpiryMinutes, 1, 24 * 60)},
         {"officer.session_idle_minutes", integer(&KioskConfig::sessionIdleMinutes, 5, 24 * 60)},
         {"officer.end_of_day", timeOfDay(&KioskConfig::endOfDay)},
+        {"officer.session_ratings", boolean(&KioskConfig::sessionRatings)},
+        {"queue.listen", hostPort(&KioskConfig::queueListen)},
+        {"queue.key_file", text(&KioskConfig::queueKeyFile, 4096)},
+        {"queue.counter", text(&KioskConfig::queueCounter, 40)},
+        {"queue.poll_url", text(&KioskConfig::queuePollUrl, 2048)},
+        {"queue.poll_interval_ms", integer(&KioskConfig::queuePollIntervalMs, 250, 60'000)},
+        {"queue.poll_ticket", pointer(&KioskConfig::queuePollTicket)},
+        {"queue.poll_service", pointer(&KioskConfig::queuePollService)},
+        {"queue.poll_nip", pointer(&KioskConfig::queuePollNip)},
+        {"queue.default_service", text(&KioskConfig::queueDefaultService, 32)},
+        {"queue.services", textMap(&KioskConfig::queueServices)},
         {"admin.pin_hash", text(&KioskConfig::adminPinHash, 200)},
         {"admin.export_dir", text(&KioskConfig::exportDir, 4096)},
         {"device.id", text(&KioskConfig::deviceId, 64)},
@@ -168,6 +225,12 @@ std::string reasonCodes(const std::vector<Reason>& reasons)
     for (const Reason& r : reasons) out += (out.size() > 1 ? ", " : "") + r.code + " (" + r.labelId + " / " + r.labelEn + ")";
     return out + "]";
 }
+std::string services(const std::map<std::string, std::string>& map)
+{
+    std::string out = "{";
+    for (const auto& [from, to] : map) out += (out.size() > 1 ? ", " : "") + from + " = " + to;
+    return out + "}";
+}
 } // namespace
 
 std::vector<std::string> describe(const KioskConfig& c)
@@ -190,6 +253,17 @@ std::vector<std::string> describe(const KioskConfig& c)
         "officer.case_expiry_minutes = " + std::to_string(c.caseExpiryMinutes),
         "officer.session_idle_minutes = " + std::to_string(c.sessionIdleMinutes),
         "officer.end_of_day = \"" + c.endOfDay + "\"",
+        std::string("officer.session_ratings = ") + (c.sessionRatings ? "true" : "false"),
+        "queue.listen = \"" + c.queueListen + "\"",
+        "queue.key_file = \"" + c.queueKeyFile + "\"",
+        "queue.counter = \"" + c.queueCounter + "\"",
+        "queue.poll_url = \"" + c.queuePollUrl + "\"",
+        "queue.poll_interval_ms = " + std::to_string(c.queuePollIntervalMs),
+        "queue.poll_ticket = \"" + c.queuePollTicket + "\"",
+        "queue.poll_service = \"" + c.queuePollService + "\"",
+        "queue.poll_nip = \"" + c.queuePollNip + "\"",
+        "queue.default_service = \"" + c.queueDefaultService + "\"",
+        "queue.services = " + services(c.queueServices),
         std::string("admin.pin_hash = ") + (c.adminPinHash.empty() ? "\"\" (no admin screen)" : "(set)"),
         "admin.export_dir = \"" + c.exportDir + "\"",
         "device.id = \"" + c.deviceId + "\"",

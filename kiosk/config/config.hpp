@@ -6,6 +6,7 @@
 #include <core/reasons.hpp>
 
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,6 +38,18 @@ struct KioskConfig {
     int caseExpiryMinutes = 10;     // a case nobody rates is closed as not rated
     int sessionIdleMinutes = 120;   // no officer activity for this long ends the session
     std::string endOfDay = "17:00"; // local time that ends every session; "" never
+    bool sessionRatings = false;    // a tap during a session with no case counts for the officer, apart (scope 'session')
+    // [queue] the queue system (antrian) opens the case (kiosk/queue/, docs/queue-integration.md)
+    std::string queueListen;              // HOST:PORT of the integration endpoint on the office LAN; empty: off
+    std::string queueKeyFile;             // the HMAC key (hex), readable by the kiosk only; empty: DATA_DIR/queue.key
+    std::string queueCounter;             // this counter as the queue system names it; empty: kiosk.counter
+    std::string queuePollUrl;             // a queue system to ask for the counter's current ticket; empty: no polling
+    int queuePollIntervalMs = 2000;
+    std::string queuePollTicket = "/ticket"; // JSON pointers into its answer: the ticket (required),
+    std::string queuePollService;            // the service ("": queue.default_service)
+    std::string queuePollNip;                // and the officer's NIP ("": the officer on duty)
+    std::string queueDefaultService;         // the service of a call that names none
+    std::map<std::string, std::string> queueServices; // [queue.services] the queue system's service code -> the catalogue's
     // [admin]
     std::string adminPinHash;             // Argon2id of the technician's PIN (skm-kiosk hash-pin); empty: no admin screen
     std::string exportDir = "/media/usb"; // where "export to USB" writes

@@ -141,7 +141,7 @@ void Duty::takeBreak()
 {
     if (!m_session || m_session->onBreak) return;
     inTransaction(m_store.database(), "the break", [&] {
-        if (m_case) closeCase("session_break");
+        if (m_case && m_case->nip) closeCase("session_break"); // a counter-level case is not the officer's
         setState("break");
         sessionEvent("break");
     });
@@ -164,7 +164,7 @@ void Duty::end(const std::string& reason)
 {
     if (!m_session) return;
     inTransaction(m_store.database(), "ending the session", [&] {
-        if (m_case) closeCase("session_ended");
+        if (m_case && m_case->nip) closeCase("session_ended");
         store::Statement st(m_store.database(), "UPDATE officer_sessions SET state = 'ended', end_reason = ?1, ended_wall_ms = ?2 WHERE id = ?3");
         st.bind(1, std::string_view(reason));
         st.bind(2, m_store.clock().wallMs());
@@ -172,8 +172,7 @@ void Duty::end(const std::string& reason)
         (void)st.next();
         sessionEvent("end", nlohmann::json{{"reason", reason}}.dump());
     });
-    m_session.reset();
-    m_case.reset();
+    m_session.reset(); // a counter-level case stays open: it was never the officer's
 }
 
 void Duty::closeCase(const char* reason)
@@ -186,45 +185,86 @@ void Duty::closeCase(const char* reason)
     m_case.reset();
 }
 
+bool Duty::serviceKnown(const std::string& serviceCode) const
+{
+    store::Statement known(m_store.database(), "SELECT count(*) FROM roster_services WHERE code = ?1");
+    known.bind(1, std::string_view(serviceCode));
+    return known.next() && known.columnInt(0) > 0;
+}
+
+const CaseInfo& Duty::insertCase(CaseInfo c, const std::optional<std::string>& sessionId)
+{
+    store::Database& db = m_store.database();
+    inTransaction(db, "logging the case", [&] {
+        if (m_case) closeCase("replaced");
+        store::Statement st(db, "INSERT INTO cases (id, session_id, nip, counter, service_code, ticket, boot_id, opened_wall_ms, opened_mono_ms, status, source)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10)");
+        st.bind(1, std::string_view(c.id));
+        st.bind(2, sessionId);
+        st.bind(3, c.nip);
+        st.bind(4, std::string_view(m_counter));
+        st.bind(5, std::string_view(c.serviceCode));
+        st.bind(6, c.ticket);
+        st.bind(7, std::string_view(store::bootId()));
+        st.bind(8, m_store.clock().wallMs());
+        st.bind(9, c.openedMonoMs);
+        st.bind(10, std::string_view(c.source));
+        (void)st.next();
+    });
+    m_case = std::move(c);
+    return *m_case;
+}
+
 const CaseInfo& Duty::logCase(const std::string& serviceCode, const std::optional<std::string>& ticket)
 {
     if (!m_session) throw DutyError("no officer is signed in");
     if (m_session->onBreak) throw DutyError("the session is on a break");
-    store::Database& db = m_store.database();
-    {
-        store::Statement known(db, "SELECT count(*) FROM roster_services WHERE code = ?1");
-        known.bind(1, std::string_view(serviceCode));
-        if (!known.next() || known.columnInt(0) == 0) throw DutyError("unknown service '" + serviceCode + "'");
-    }
-    CaseInfo c{m_store.newId(), serviceCode, ticket, m_store.clock().monoMs()};
-    inTransaction(db, "logging the case", [&] {
-        if (m_case) closeCase("replaced");
-        store::Statement st(db, "INSERT INTO cases (id, session_id, nip, counter, service_code, ticket, boot_id, opened_wall_ms, opened_mono_ms, status)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')");
-        st.bind(1, std::string_view(c.id));
-        st.bind(2, std::string_view(m_session->id));
-        st.bind(3, std::string_view(m_session->officer.nip));
-        st.bind(4, std::string_view(m_counter));
-        st.bind(5, std::string_view(serviceCode));
-        st.bind(6, ticket);
-        st.bind(7, std::string_view(store::bootId()));
-        st.bind(8, m_store.clock().wallMs());
-        st.bind(9, c.openedMonoMs);
-        (void)st.next();
-    });
-    m_case = c;
+    if (!serviceKnown(serviceCode)) throw DutyError("unknown service '" + serviceCode + "'");
+    const CaseInfo& c = insertCase(CaseInfo{m_store.newId(), serviceCode, ticket, m_store.clock().monoMs(), m_session->officer.nip, "officer"}, m_session->id);
     noteActivity();
-    return *m_case;
+    return c;
+}
+
+const CaseInfo& Duty::openQueueCase(const std::string& serviceCode, const std::string& ticket, const std::optional<std::string>& nip)
+{
+    if (!serviceKnown(serviceCode)) throw DutyError("unknown service '" + serviceCode + "'");
+    const bool officers = m_session && !m_session->onBreak && (!nip || *nip == m_session->officer.nip);
+    CaseInfo c{m_store.newId(), serviceCode, ticket, m_store.clock().monoMs(), std::nullopt, "queue"};
+    if (officers) c.nip = m_session->officer.nip;
+    // Not the officer's activity: a queue system calling tickets does not keep a session alive.
+    return insertCase(std::move(c), officers ? std::optional<std::string>(m_session->id) : std::nullopt);
+}
+
+std::optional<TicketCase> Duty::caseForTicket(const std::string& ticket, int64_t sinceWallMs) const
+{
+    store::Statement st(m_store.database(), "SELECT id, service_code, status, nip, close_reason, rating_id, opened_wall_ms FROM cases"
+                                            " WHERE counter = ?1 AND ticket = ?2 AND opened_wall_ms >= ?3 ORDER BY opened_wall_ms DESC, id DESC LIMIT 1");
+    st.bind(1, std::string_view(m_counter));
+    st.bind(2, std::string_view(ticket));
+    st.bind(3, sinceWallMs);
+    if (!st.next()) return std::nullopt;
+    auto opt = [&](int col) { return st.columnIsNull(col) ? std::nullopt : std::optional<std::string>(st.columnText(col)); };
+    return TicketCase{st.columnText(0), st.columnText(1), st.columnText(2), opt(3), opt(4), opt(5), st.columnInt(6)};
+}
+
+bool Duty::cancelOpenCase(const std::string& caseId, const char* reason)
+{
+    if (!m_case || m_case->id != caseId) return false;
+    inTransaction(m_store.database(), "cancelling the case", [&] { closeCase(reason); });
+    return true;
 }
 
 void Duty::noteActivity() { m_lastActivityMono = m_store.clock().monoMs(); }
 
 void Duty::attribute(store::PendingRating& r) const
 {
-    if (!m_case || !m_session) return;
-    r.officerNip = m_session->officer.nip;
-    r.caseId = m_case->id;
-    r.serviceCode = m_case->serviceCode;
+    if (m_case) {
+        r.officerNip = m_case->nip; // none for a counter-level case
+        r.caseId = m_case->id;
+        r.serviceCode = m_case->serviceCode;
+    } else if (m_policy.sessionRatings && m_session && !m_session->onBreak) {
+        r.officerNip = m_session->officer.nip; // scope 'session': the officer's, never mixed with case ratings
+    }
 }
 
 void Duty::ratingCommitted(const store::PendingRating& r)

@@ -22,6 +22,7 @@ struct DutyPolicy {
     int64_t caseExpiryMs = 10 * 60'000;     // a case nobody rates is closed as not rated
     int64_t sessionIdleMs = 2 * 3'600'000;  // no officer activity for this long ends the session
     int endOfDayMinutes = 17 * 60;          // local time of day that ends every session; -1: never
+    bool sessionRatings = false;            // a tap in a session with no case is the officer's, scope 'session'
 };
 
 struct SessionInfo {
@@ -36,6 +37,15 @@ struct CaseInfo {
     std::string serviceCode;
     std::optional<std::string> ticket;
     int64_t openedMonoMs = 0;
+    std::optional<std::string> nip; // the officer's; none: a counter-level case (a queue system's, nobody on duty)
+    std::string source = "officer"; // who opened it: "officer" (by hand) or "queue"
+};
+
+// A case found by its ticket (the queue system's calls are idempotent on it).
+struct TicketCase {
+    std::string id, serviceCode, status; // open, rated, not_rated
+    std::optional<std::string> nip, closeReason, ratingId;
+    int64_t openedWallMs = 0;
 };
 
 // An officer action that is not possible now (e.g. logging a case on a break).
@@ -61,6 +71,15 @@ public:
     // Logs a served case and hands the screen to the citizen; an unrated open case is closed as not rated
     // (replaced). Throws DutyError without an active session or with an unknown service.
     const CaseInfo& logCase(const std::string& serviceCode, const std::optional<std::string>& ticket);
+    // A case the queue system opened (kiosk/queue/queue_desk.hpp): the officer on duty's when `nip` is
+    // empty or is theirs and they are not on a break, else counter-level. Replaces an unrated open
+    // case, as logCase does. Throws DutyError for an unknown service.
+    const CaseInfo& openQueueCase(const std::string& serviceCode, const std::string& ticket, const std::optional<std::string>& nip);
+    // The latest case with `ticket` at this counter opened since `sinceWallMs`, if any.
+    [[nodiscard]] std::optional<TicketCase> caseForTicket(const std::string& ticket, int64_t sinceWallMs) const;
+    // Closes the open case as not rated, with `reason` (cancelled). False if it is not the open case.
+    bool cancelOpenCase(const std::string& caseId, const char* reason);
+    [[nodiscard]] bool serviceKnown(const std::string& serviceCode) const;
     // Officer activity (keeps the session from ending as inactive).
     void noteActivity();
 
@@ -76,6 +95,7 @@ public:
 
 private:
     void closeCase(const char* reason);
+    const CaseInfo& insertCase(CaseInfo c, const std::optional<std::string>& sessionId);
     void setState(const char* state);
     void sessionEvent(const char* kind, const std::string& detail = "{}");
     [[nodiscard]] int64_t endOfDayWallMs(int64_t startedWallMs) const;

@@ -281,6 +281,80 @@ CREATE TABLE pin_touch_budget (
 -- The file name of the officer's photo in DATA_DIR/photos/ (named by its content), '' if none.
 ALTER TABLE roster_officers ADD COLUMN photo TEXT NOT NULL DEFAULT '';
 )sql"},
+        {10, "cases a queue system opens (with or without an officer on duty); session-level ratings", R"sql(
+-- A case now also comes from the queue system (kiosk/queue/): with no officer on duty it is a
+-- counter-level case, with neither session nor NIP. SQLite changes a column's constraints only by
+-- building the table anew (its documented twelve steps; nothing refers to cases or ratings by key).
+CREATE TABLE cases_new (
+    id             TEXT PRIMARY KEY,           -- UUIDv7
+    session_id     TEXT REFERENCES officer_sessions (id), -- NULL: a counter-level case (no officer on duty)
+    nip            TEXT,
+    counter        TEXT NOT NULL,
+    service_code   TEXT NOT NULL,
+    ticket         TEXT,                       -- the queue ticket, typed, scanned or sent by the queue system
+    boot_id        TEXT NOT NULL,
+    opened_wall_ms INTEGER NOT NULL,
+    opened_mono_ms INTEGER NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('open', 'rated', 'not_rated')),
+    close_reason   TEXT,                       -- rated, expired, replaced, session_ended, kiosk_restarted, cancelled
+    rating_id      TEXT UNIQUE,                -- one rating per case
+    closed_wall_ms INTEGER,
+    upload_status  TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected')),
+    rev            INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    source         TEXT NOT NULL DEFAULT 'officer' CHECK (source IN ('officer', 'queue')), -- who opened it
+    CHECK ((session_id IS NULL) = (nip IS NULL))
+);
+INSERT INTO cases_new (id, session_id, nip, counter, service_code, ticket, boot_id, opened_wall_ms, opened_mono_ms, status, close_reason,
+                       rating_id, closed_wall_ms, upload_status, rev, last_error)
+SELECT id, session_id, nip, counter, service_code, ticket, boot_id, opened_wall_ms, opened_mono_ms, status, close_reason,
+       rating_id, closed_wall_ms, upload_status, rev, last_error FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_new RENAME TO cases;
+CREATE UNIQUE INDEX cases_one_open_per_counter ON cases (counter) WHERE status = 'open';
+CREATE INDEX cases_outbox ON cases (upload_status) WHERE upload_status = 'pending';
+CREATE INDEX cases_by_ticket ON cases (counter, ticket, opened_wall_ms) WHERE ticket IS NOT NULL;
+CREATE TRIGGER cases_changed AFTER UPDATE OF session_id, nip, counter, service_code, ticket, status, close_reason, rating_id, closed_wall_ms ON cases
+BEGIN
+    UPDATE cases SET rev = rev + 1, upload_status = 'pending' WHERE id = NEW.id;
+END;
+-- A rating's scope gains 'session': a tap during an officer's session with no case open, when the
+-- office counts those for the officer ([officer] session_ratings; shown apart from case ratings).
+CREATE TABLE ratings_new (
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    score           INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    created_wall_ms INTEGER NOT NULL,
+    created_mono_ms INTEGER NOT NULL,
+    boot_id         TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    counter         TEXT NOT NULL,
+    officer_nip     TEXT,
+    case_id         TEXT,
+    service_code    TEXT,
+    upload_status   TEXT NOT NULL DEFAULT 'pending' CHECK (upload_status IN ('pending', 'sent', 'rejected')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    batch_id        TEXT,
+    sent_at_ms      INTEGER,
+    reasons         TEXT,
+    comment         TEXT,
+    suppressed      INTEGER NOT NULL DEFAULT 0 CHECK (suppressed IN (0, 1)),
+    language        TEXT NOT NULL DEFAULT 'id',
+    updated_wall_ms INTEGER,
+    scope           TEXT NOT NULL DEFAULT 'counter' CHECK (scope IN ('counter', 'case', 'session')),
+    prev_hash       TEXT,
+    hash            TEXT,
+    rev             INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO ratings_new SELECT seq, id, score, created_wall_ms, created_mono_ms, boot_id, device_id, counter, officer_nip, case_id, service_code,
+    upload_status, attempts, next_attempt_ms, last_error, batch_id, sent_at_ms, reasons, comment, suppressed, language, updated_wall_ms,
+    scope, prev_hash, hash, rev FROM ratings;
+DROP TABLE ratings;
+ALTER TABLE ratings_new RENAME TO ratings;
+CREATE INDEX ratings_outbox ON ratings (upload_status, next_attempt_ms);
+)sql"},
     };
     return all;
 }

@@ -265,13 +265,15 @@ int RatingStore::insertOne(const PendingRating& r, bool& alreadyStored, std::str
     m_insert.bind(10, r.serviceCode);
     m_insert.bind(11, int64_t{r.suppressed ? 1 : 0});
     m_insert.bind(12, std::string_view(r.language));
-    m_insert.bind(13, std::string_view(r.caseId ? "case" : "counter"));
+    // An officer's case; the officer's session with no case (an office's [officer] session_ratings);
+    // or the counter (no officer, or a counter-level case a queue system opened with nobody on duty).
+    const std::string scope = r.officerNip ? (r.caseId ? "case" : "session") : "counter";
+    m_insert.bind(13, std::string_view(scope));
     m_insert.bind(14, r.reasonsJson);
     m_insert.bind(15, r.comment);
     m_chainHead.reset();
     const std::string prev = m_chainHead.next() && !m_chainHead.columnIsNull(0) ? m_chainHead.columnText(0) : std::string(kChainGenesis);
     m_chainHead.reset();
-    const std::string scope = r.caseId ? "case" : "counter";
     const std::string hash = chainHash(prev, ChainFields{r.id, r.score, r.wallMs, r.monoMs, bootId(), m_options.counter, r.officerNip, r.caseId,
                                                          r.serviceCode, r.suppressed, r.language, scope});
     m_insert.bind(16, std::string_view(prev));

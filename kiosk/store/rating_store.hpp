@@ -75,9 +75,12 @@ struct PendingRating {
     int score = 0;
     int64_t wallMs = 0;
     int64_t monoMs = 0;
-    std::optional<std::string> officerNip;  // with caseId: the rating is for that case (scope 'case')
-    std::optional<std::string> caseId;      // commit() also closes the case as rated, in the same transaction
-    std::optional<std::string> serviceCode; // without caseId: a counter-level rating (scope 'counter')
+    // With caseId: the rating is for that officer's case (scope 'case'); without: a session-level rating
+    // (scope 'session', an office's [officer] session_ratings). Without an officer: scope 'counter'.
+    std::optional<std::string> officerNip;
+    std::optional<std::string> caseId;      // commit() also closes the case as rated, in the same transaction; a
+                                            // counter-level case (a queue system's, nobody on duty) has no officer
+    std::optional<std::string> serviceCode;
     bool suppressed = false;     // pressed sooner than the response interval after the previous rating
     std::string language = "id"; // the language the citizen saw
     std::optional<std::string> reasonsJson; // normally set later by update(); bulk imports may set it here

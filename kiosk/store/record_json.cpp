@@ -74,15 +74,16 @@ std::vector<RecordJson> cases(Database& db, Unsent which, int64_t limit)
 {
     std::vector<RecordJson> out;
     Statement st(db, "SELECT id, rev, session_id, nip, counter, service_code, ticket, boot_id, opened_wall_ms, opened_mono_ms, status,"
-                     " close_reason, rating_id, closed_wall_ms, upload_status, last_error FROM cases WHERE " + statusIn(which) +
+                     " close_reason, rating_id, closed_wall_ms, upload_status, last_error, source FROM cases WHERE " + statusIn(which) +
                          " ORDER BY opened_wall_ms, id LIMIT ?1");
     st.bind(1, limit);
     while (st.next()) {
         out.push_back({st.columnText(0), st.columnInt(1), st.columnText(14), optText(st, 15),
-                       {{"id", st.columnText(0)}, {"session_id", st.columnText(2)}, {"nip", st.columnText(3)}, {"counter", st.columnText(4)},
+                       {{"id", st.columnText(0)}, {"session_id", textOrNull(st, 2)}, {"nip", textOrNull(st, 3)}, {"counter", st.columnText(4)},
                         {"service_code", st.columnText(5)}, {"ticket", textOrNull(st, 6)}, {"boot_id", st.columnText(7)},
                         {"opened_wall_ms", st.columnInt(8)}, {"opened_mono_ms", st.columnInt(9)}, {"status", st.columnText(10)},
-                        {"close_reason", textOrNull(st, 11)}, {"rating_id", textOrNull(st, 12)}, {"closed_wall_ms", intOrNull(st, 13)}}});
+                        {"close_reason", textOrNull(st, 11)}, {"rating_id", textOrNull(st, 12)}, {"closed_wall_ms", intOrNull(st, 13)},
+                        {"source", st.columnText(16)}}});
     }
     return out;
 }

@@ -324,9 +324,17 @@ void Controller::adminKey()
 
 bool Controller::drainBackground()
 {
-    if (!m_admin.drainBackground()) return false;
-    noteActivity();
-    return true;
+    bool changed = false;
+    if (m_dutyFeed && m_dutyFeed()) {
+        m_desk.refreshServing();
+        if (m_state.screen == ScreenId::Attract) viewChanged(); // as at a hand-over: the view is the new case's
+        changed = true;
+    }
+    if (m_admin.drainBackground()) {
+        noteActivity();
+        changed = true;
+    }
+    return changed;
 }
 
 // ---- Timers --------------------------------------------------------------------------------------

@@ -94,6 +94,12 @@ public:
     // `key` gives when asked, on the UI thread; it throws when the device is not provisioned. Without
     // one the button says the export is not available.
     void setExportKey(std::function<store::ExportKey()> key) { m_admin.setExportKey(std::move(key)); }
+    // The duty changed by somebody else than the officer: the queue system opened or cancelled a case
+    // (kiosk/queue/). `drain` applies what waits and returns true if the open case changed; it is
+    // called from drainBackground(), on the UI thread. The citizen's screen then changes as at a
+    // hand-over: the attract screen shows who serves the new case, and a touch begun before it does
+    // not act on it. Another screen (a follow-up, the questionnaire, the officer's) is left as it is.
+    void setDutyFeed(std::function<bool()> drain) { m_dutyFeed = std::move(drain); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     // A result counts as activity: the technician who waited through a long sync gets the screen's
     // whole idle time to read it.
@@ -167,6 +173,7 @@ private:
     SurveyFlow m_survey;
     OfficerDesk m_desk;
     config::PublishedIkmSource* m_ikmSource = nullptr;
+    std::function<bool()> m_dutyFeed;
     TechnicianPanel m_admin; // last: destroyed first (its sync run ends before anything it was given goes)
 };
 

@@ -37,7 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace skm::central::http {
+namespace skm::http {
 
 namespace {
 
@@ -1048,4 +1048,4 @@ Stats Server::stats() const
 
 const Limits& Server::limits() const { return m->limits; }
 
-} // namespace skm::central::http
+} // namespace skm::http

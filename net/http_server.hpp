@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-namespace skm::central::http {
+namespace skm::http {
 
 struct Limits {
     size_t maxHeaderBytes = 16 * 1024;  // request line and headers (431 beyond)
@@ -88,4 +88,4 @@ private:
     std::unique_ptr<Impl> m;
 };
 
-} // namespace skm::central::http
+} // namespace skm::http

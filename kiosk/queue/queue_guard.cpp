@@ -1,0 +1,127 @@
+#include "queue_guard.hpp"
+
+#include <core/protocol.hpp>
+
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace skm::queue {
+
+namespace {
+bool isHexKey(const std::string& s)
+{
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+}
+} // namespace
+
+QueueGuard::QueueGuard(std::string keyHex, GuardLimits limits) : m_key(std::move(keyHex)), m_limits(limits)
+{
+    if (!isHexKey(m_key)) throw std::invalid_argument("the queue key must be 64 hex digits");
+}
+
+bool QueueGuard::take(Bucket& b, double burst, double perSecond, int64_t nowMs)
+{
+    if (nowMs > b.atMs) b.tokens = std::min(burst, b.tokens + static_cast<double>(nowMs - b.atMs) * perSecond / 1000.0);
+    b.atMs = std::max(b.atMs, nowMs);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+}
+
+Verdict QueueGuard::admit(const std::string& address, int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_allStarted) {
+        m_all = {m_limits.allBurst, nowMs};
+        m_allStarted = true;
+    }
+    auto it = m_addresses.find(address);
+    if (it == m_addresses.end()) {
+        if (m_addresses.size() >= m_limits.maxAddresses) {
+            // Forget the buckets that have refilled (they hold nothing against anybody); if none has,
+            // the whole endpoint is under a flood from many addresses: refuse the newcomer.
+            for (auto i = m_addresses.begin(); i != m_addresses.end();) {
+                Bucket probe = i->second;
+                (void)take(probe, m_limits.perAddressBurst, m_limits.perAddressPerSecond, nowMs);
+                i = probe.tokens + 1 >= m_limits.perAddressBurst ? m_addresses.erase(i) : std::next(i);
+            }
+            if (m_addresses.size() >= m_limits.maxAddresses) return {429, "too many clients at once; try again later"};
+        }
+        it = m_addresses.emplace(address, Bucket{m_limits.perAddressBurst, nowMs}).first;
+    }
+    if (!take(it->second, m_limits.perAddressBurst, m_limits.perAddressPerSecond, nowMs)) return {429, "too many requests from " + address + "; slow down"};
+    if (!take(m_all, m_limits.allBurst, m_limits.allPerSecond, nowMs)) return {429, "too many requests; try again later"};
+    return {};
+}
+
+Verdict QueueGuard::verify(const std::string& method, const std::string& path, const std::string& timestamp, const std::string& nonce,
+                           const std::string& signature, const std::string& body, int64_t nowMs)
+{
+    if (timestamp.empty() || nonce.empty() || signature.empty()) return {401, "X-SKM-Timestamp, X-SKM-Nonce and X-SKM-Signature are required"};
+    if (timestamp.size() > 12 || timestamp.find_first_not_of("0123456789") != std::string::npos) return {401, "X-SKM-Timestamp must be Unix seconds"};
+    if (nonce.size() < 16 || nonce.size() > 64 ||
+        nonce.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+        return {401, "X-SKM-Nonce must be 16 to 64 of A-Z, a-z, 0-9, _ and -"};
+    }
+    const int64_t ts = std::stoll(timestamp);
+    if (!protocol::verify(m_key, protocol::canonicalRequest(method, path, ts, nonce, body), signature)) {
+        return {401, "the signature does not match (wrong key, or the request was altered)"};
+    }
+    const int64_t nowS = nowMs / 1000;
+    if (ts < nowS - m_limits.clockWindowSeconds || ts > nowS + m_limits.clockWindowSeconds) {
+        return {401, "X-SKM-Timestamp is more than " + std::to_string(m_limits.clockWindowSeconds) + " s from the kiosk's clock (" + std::to_string(nowS) + ")"};
+    }
+    std::lock_guard lock(m_mutex);
+    while (!m_nonceOrder.empty() && m_nonceOrder.begin()->first < nowS) {
+        m_nonces.erase(m_nonceOrder.begin()->second);
+        m_nonceOrder.erase(m_nonceOrder.begin());
+    }
+    if (m_nonces.count(nonce)) return {401, "this nonce was used before: a request is never accepted twice"};
+    if (m_nonces.size() >= m_limits.maxNonces) return {429, "too many requests in the last minutes; try again later"};
+    m_nonces.insert(nonce);
+    // Kept until its timestamp can no longer be within the window.
+    m_nonceOrder.emplace(std::max(ts, nowS) + m_limits.clockWindowSeconds, nonce);
+    return {};
+}
+
+std::string readKeyFile(const std::string& path)
+{
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) {
+        throw std::runtime_error("the queue key " + path + " cannot be read: " + std::strerror(errno) + " (make one with: skm-kiosk queue-key)");
+    }
+    if (!S_ISREG(st.st_mode)) throw std::runtime_error("the queue key " + path + " is not a file");
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        throw std::runtime_error("the queue key " + path + " is readable by others (chmod 600 " + path + ")");
+    }
+    std::ifstream in(path);
+    std::string key;
+    if (!(in >> key) || !isHexKey(key)) throw std::runtime_error("the queue key " + path + " must hold 64 hex digits");
+    return key;
+}
+
+std::string writeNewKeyFile(const std::string& path)
+{
+    const std::string key = protocol::newSecret();
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+    const std::string text = key + "\n";
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    return key;
+}
+
+} // namespace skm::queue
