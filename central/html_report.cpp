@@ -141,6 +141,11 @@ std::string cards(Lang lang, const Score& s)
                                                     : fmtCount(lang, s.surveyResponses) + " <span class=\"note\">" + tr(lang, "of_minimum") + " " +
                                                           fmtCount(lang, s.ikmSampleSize) + ": " + tr(lang, s.ikmSampleSufficient ? "enough" : "short") + "</span>");
     card(tr(lang, "suppressed"), fmtCount(lang, s.suppressed));
+    // Session-level ratings (an office's [officer] session_ratings): their own figure, apart from the index.
+    if (s.sessionRatings > 0) {
+        card(tr(lang, "session_level"), (s.sessionIndex ? fmtNum(lang, *s.sessionIndex) + " " + mutuBadge(s.sessionMutu) : std::string("–")) +
+                                            " <span class=\"note\">n=" + fmtCount(lang, s.sessionRatings) + "</span>");
+    }
     o << "</div>";
     return o.str();
 }

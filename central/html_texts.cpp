@@ -31,6 +31,7 @@ const char* tr(Lang lang, const std::string& key)
         {"index_note", {"Indeks penilaian cepat: rata-rata penilaian wajah (1–4) × 25. IKM (9 unsur): dari survei lengkap Permen PANRB 14/2017. Dua ukuran yang berbeda.",
                         "Quick rating index: the mean of the face ratings (1–4) × 25. IKM (9 unsur): from complete surveys of Permen PANRB 14/2017. Two different measures."}},
         {"cases", {"Layanan tercatat", "Cases"}},
+        {"session_level", {"Penilaian sesi (tanpa layanan tercatat)", "Session-level ratings (no case)"}},
         {"rated", {"Dinilai", "Rated"}},
         {"sample", {"Sampel minimal", "Minimum sample"}},
         {"enough", {"cukup", "reached"}},

@@ -619,3 +619,65 @@ TEST_CASE("the data directory, central.db and its WAL are private whatever the u
     REQUIRE(test::run({bin, "report", "--data-dir", data.string()}).exitCode == 0);
     CHECK(modeOf(data) == 0755);
 }
+
+TEST_CASE("a queue system's counter-level case and a session-level rating are stored, and session-level ratings are their own figure in every score", "[ingest][queue][scores]")
+{
+    test::TempDir dir;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    Central central(dir / "central", {}, engine);
+    Device dev{central.addDevice("kiosk-queue")};
+    const int64_t t = nowMs() - 3'600'000;
+    // A case the queue system opened with nobody on duty: no session, no NIP.
+    nlohmann::json counterCase = caseRecord("", t);
+    counterCase["session_id"] = nullptr;
+    counterCase["nip"] = nullptr;
+    counterCase["source"] = "queue";
+    CHECK(dev.status("cases", counterCase) == "stored");
+    // One without the other is refused, with the reason.
+    nlohmann::json half = caseRecord(newId(), t);
+    half["nip"] = nullptr;
+    const auto refused = dev.one("cases", half);
+    CHECK(refused["status"] == "rejected");
+    CHECK_THAT(refused["reason"].get<std::string>(), Catch::Contains("both be null"));
+    // Ratings: one case rating, two session-level ones (a 4 and a 2), one session-level with a case (refused).
+    nlohmann::json caseRating = rating(dev.prov.deviceId, 3, t);
+    caseRating["case_id"] = newId();
+    nlohmann::json s4 = rating(dev.prov.deviceId, 4, t + 1000), s2 = rating(dev.prov.deviceId, 2, t + 2000), bad = rating(dev.prov.deviceId, 4, t + 3000);
+    s4["scope"] = s2["scope"] = bad["scope"] = "session";
+    s4["chain_seq"] = 2;
+    s2["chain_seq"] = 3;
+    bad["chain_seq"] = 4;
+    bad["case_id"] = newId();
+    const auto answers = dev.upload("ratings", nlohmann::json::array({caseRating, s4, s2, bad}));
+    REQUIRE(answers.size() == 4);
+    CHECK(answers[0]["status"] == "stored");
+    CHECK(answers[1]["status"] == "stored");
+    CHECK(answers[2]["status"] == "stored");
+    CHECK(answers[3]["status"] == "rejected");
+    CHECK_THAT(answers[3]["reason"].get<std::string>(), Catch::Contains("session-level"));
+
+    auto db = central.db();
+    const central::Period all{0, std::numeric_limits<int64_t>::max(), "all"};
+    const auto scores = central::computeScores(*db, all, {{kNip, {"Budi Santoso", "Perizinan"}}}, ikm::Weighting::Exact);
+    REQUIRE(scores.officers.size() == 1);
+    const central::Score& s = scores.officers[0].score;
+    CHECK(s.ratings == 1); // the case rating alone
+    CHECK(s.index == Approx(75.0));
+    CHECK(s.sessionRatings == 2);
+    CHECK(s.sessionIndex == Approx(75.0)); // (4 + 2) / 2 x 25
+    CHECK(s.sessionFaces == std::array<int64_t, 4>{0, 1, 0, 1});
+    CHECK(scores.office.ratings == 1);
+    CHECK(scores.office.sessionRatings == 2);
+    const auto j = central::scoresJson(scores);
+    CHECK(j["officers"][0]["session_level"]["ratings"] == 2);
+    CHECK(j["officers"][0]["ratings"] == 1);
+    CHECK_THAT(central::scoresCsv(scores), Catch::Contains(",2,75.00,C\r\n"));
+    CHECK_THAT(central::scoresTable(scores), Catch::Contains("session-level ratings"));
+    // The rollups hold them apart too, and agree with the records.
+    std::vector<std::string> verify = {(test::binDir() / "skm-central").string(), "rollups", "verify", "--data-dir", (dir / "central").string()};
+    for (const auto& a : engine.args()) verify.push_back(a);
+    const auto v = test::run(verify);
+    INFO(v.out << v.err);
+    CHECK(v.exitCode == 0);
+}

@@ -49,7 +49,12 @@ nlohmann::json scoreJson(const Score& s)
             {"ikm_sample_size", s.ikmSampleSize},
             {"ikm_sample_sufficient", s.ikmSampleSufficient},
             {"nrr", perUnsur(s.nrr)},
-            {"nrr_weighted", perUnsur(s.nrrWeighted)}};
+            {"nrr_weighted", perUnsur(s.nrrWeighted)},
+            {"session_level",
+             {{"ratings", s.sessionRatings},
+              {"faces", {{"4", s.sessionFaces[3]}, {"3", s.sessionFaces[2]}, {"2", s.sessionFaces[1]}, {"1", s.sessionFaces[0]}}},
+              {"index", optNum(s.sessionIndex)},
+              {"mutu", optChar(s.sessionMutu)}}}};
 }
 
 std::string csvField(const std::string& v)
@@ -95,7 +100,9 @@ nlohmann::json scoresJson(const ScoreReport& r)
             {"measures",
              {{"index", std::string(kQuickIndexName) + ": rata-rata penilaian wajah (1-4) x 25; quick index: the faces' mean x 25"},
               {"ikm", std::string(kIkmName) + " Permen PANRB 14/2017, bobot " + ikm::weightLabel(r.weighting) + ": dari survei lengkap; from complete surveys"},
-              {"ikm_weighting", ikm::weightingName(r.weighting)}}},
+              {"ikm_weighting", ikm::weightingName(r.weighting)},
+              {"session_level", "penilaian sesi: ketukan saat petugas bertugas tanpa layanan tercatat, terpisah dari penilaian per layanan; "
+                                "session-level ratings ([officer] session_ratings), apart from the case ratings, never in `index`"}}},
             {"office", scoreJson(r.office)},
             {"officers", officers},
             {"units", group(r.units)},
@@ -117,7 +124,7 @@ std::string scoresCsv(const ScoreReport& r)
     std::ostringstream out;
     out << "period_from,period_to,nip,name,unit,ratings,faces_4,faces_3,faces_2,faces_1,quick_index,quick_index_mutu,cases_logged,cases_rated,share_rated,"
            "sample_size,sample_sufficient,suppressed,survey_responses,ikm_9_unsur,ikm_9_unsur_mutu,ikm_weighting,ikm_sample_size,ikm_sample_sufficient,"
-           "integrity_flags\r\n";
+           "integrity_flags,session_ratings,session_index,session_index_mutu\r\n";
     const std::string from = localDate(r.period.fromMs), to = localDate(r.period.toMs - 1);
     for (const auto& o : r.officers) {
         const Score& s = o.score;
@@ -129,7 +136,7 @@ std::string scoresCsv(const ScoreReport& r)
             << (s.ikmSampleSufficient ? "yes" : "no") << ',';
         std::string flags;
         for (const auto& f : o.signals.flags()) flags += (flags.empty() ? "" : ";") + f;
-        out << flags << "\r\n";
+        out << flags << ',' << s.sessionRatings << ',' << fixed2(s.sessionIndex) << ',' << (s.sessionMutu ? std::string(1, *s.sessionMutu) : "") << "\r\n";
     }
     return out.str();
 }
@@ -175,6 +182,15 @@ std::string scoresTable(const ScoreReport& r)
     for (const auto& [k, s] : r.services) line(k, s);
     header("counter (device/counter)");
     for (const auto& [k, s] : r.counters) line(k, s);
+    if (r.office.sessionRatings > 0) {
+        out << "\nsession-level ratings (a tap during an officer's session with no case; apart, never in the index above)\n";
+        out << std::left << std::setw(44) << "officer (NIP, name)" << std::right << std::setw(7) << "n" << std::setw(8) << "index" << '\n';
+        for (const auto& o : r.officers) {
+            if (o.score.sessionRatings == 0) continue;
+            out << std::left << std::setw(44) << (o.nip + " " + o.name).substr(0, 43) << std::right << std::setw(7) << o.score.sessionRatings << std::setw(8)
+                << fixed2(o.score.sessionIndex).c_str() << std::setw(3) << (o.score.sessionMutu ? std::string(1, *o.score.sessionMutu) : "-") << '\n';
+        }
+    }
     out << "\nall time, beside the figures (skm-central report --format json lists them):\n"
         << "ingest conflicts: " << r.ingestConflicts << " (re-sent records that differed from what was stored: refused, both versions kept)\n"
         << "ratings with an implausible time: " << r.timeSuspectRatings << " (the device's clock: before 2020 or after the upload)\n";

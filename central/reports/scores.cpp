@@ -34,6 +34,13 @@ void finish(Acc& a, ikm::Weighting weighting)
         s.index = *x.converted;
         s.mutu = ikm::mutuLetter(*x.mutu);
     }
+    int64_t sessionSum = 0;
+    for (size_t i = 0; i < s.sessionFaces.size(); ++i) sessionSum += static_cast<int64_t>(i + 1) * s.sessionFaces[i];
+    const ikm::Index sx = ikm::quickIndex(ikm::Tally{s.sessionRatings, sessionSum});
+    if (sx.converted) {
+        s.sessionIndex = *sx.converted;
+        s.sessionMutu = ikm::mutuLetter(*sx.mutu);
+    }
     if (s.casesLogged > 0) s.shareRated = std::round(10000.0 * static_cast<double>(s.casesRated) / static_cast<double>(s.casesLogged)) / 10000.0;
     s.sampleSize = ikm::sampleSize(s.casesLogged);
     s.sampleSufficient = s.casesLogged > 0 && s.ratings >= s.sampleSize;
@@ -107,6 +114,10 @@ std::unordered_map<std::string, OfficerCounts> count(Groups& g, const rollup::Sl
             a->s.suppressed += f.suppressed;
             a->s.ratings += counted;
             for (size_t i = 0; i < f.faces.size(); ++i) a->s.faces[i] += f.faces[i];
+            for (size_t i = 0; i < f.sessionFaces.size(); ++i) {
+                a->s.sessionFaces[i] += f.sessionFaces[i];
+                a->s.sessionRatings += f.sessionFaces[i];
+            }
             a->sum += sum;
             a->s.casesLogged += f.casesLogged;
             a->s.casesRated += f.casesRated;

@@ -47,6 +47,12 @@ struct Score {
     // (the cases logged; never the face taps).
     int64_t ikmSampleSize = 0;
     bool ikmSampleSufficient = false;    // surveyResponses >= ikmSampleSize (and a population to judge by)
+    // Session-level ratings (scope 'session'; an office's [officer] session_ratings): a tap during an
+    // officer's session with no case open. Their own figure, never in `ratings`, `faces` or `index`.
+    int64_t sessionRatings = 0;
+    std::array<int64_t, 4> sessionFaces{};
+    std::optional<double> sessionIndex;  // mean x 25, two decimals
+    std::optional<char> sessionMutu;
     std::map<std::string, int64_t> reasonsLow;  // reason code -> times chosen after a 1 or 2
     std::map<std::string, int64_t> reasonsHigh; // after a 3 or 4
 };

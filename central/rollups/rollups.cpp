@@ -110,6 +110,7 @@ struct RowBuffer {
                 groups.emplace_back(t.count);
                 groups.emplace_back(t.sum);
             }
+            for (const int64_t n : f.sessionFaces) groups.emplace_back(n);
         }
         for (const auto& [kc, n] : s.reasons) {
             for (sql::Value x : {sql::Value(day), sql::Value(kc.first.device), sql::Value(kc.first.counter), sql::Value(kc.first.nip), sql::Value(kc.first.service),
@@ -127,7 +128,7 @@ struct RowBuffer {
     void flush(sql::Connection& db)
     {
         const std::vector<Kind>& k = kinds(); // the columns in the order add() puts them
-        insertRows(db, k[0].day, "day, " + k[0].keys + ", " + k[0].values, 15 + 2 * ikm::kUnsurCount, groups);
+        insertRows(db, k[0].day, "day, " + k[0].keys + ", " + k[0].values, 19 + 2 * ikm::kUnsurCount, groups);
         insertRows(db, k[1].day, "day, " + k[1].keys + ", " + k[1].values, 8, reasons);
         insertRows(db, k[2].day, "day, " + k[2].keys + ", " + k[2].values, 4, runs);
         insertRows(db, k[3].day, "day, " + k[3].keys + ", " + k[3].values, 5, devices);
@@ -154,6 +155,7 @@ void writeDay(sql::Connection& db, const std::string& device, int64_t day, const
 void Figures::add(const Figures& o)
 {
     for (size_t i = 0; i < faces.size(); ++i) faces[i] += o.faces[i];
+    for (size_t i = 0; i < sessionFaces.size(); ++i) sessionFaces[i] += o.sessionFaces[i];
     suppressed += o.suppressed;
     withoutCase += o.withoutCase;
     fastTop += o.fastTop;
@@ -171,7 +173,7 @@ bool Figures::operator==(const Figures& o) const
     for (size_t i = 0; i < unsur.size(); ++i) {
         if (unsur[i].count != o.unsur[i].count || unsur[i].sum != o.unsur[i].sum) return false;
     }
-    return faces == o.faces && std::tie(suppressed, withoutCase, fastTop, casesLogged, casesRated, surveys) ==
+    return faces == o.faces && sessionFaces == o.sessionFaces && std::tie(suppressed, withoutCase, fastTop, casesLogged, casesRated, surveys) ==
                                    std::tie(o.suppressed, o.withoutCase, o.fastTop, o.casesLogged, o.casesRated, o.surveys);
 }
 
@@ -231,7 +233,8 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
             " CASE WHEN EXISTS (SELECT 1 FROM ratings p WHERE p.device_id = r.device_id AND p.chain_seq = r.chain_seq - 1 AND p.boot_id = r.boot_id"
             "   AND abs((CAST(r.created_wall_ms AS NUMERIC) - p.created_wall_ms) - (CAST(r.created_mono_ms AS NUMERIC) - p.created_mono_ms)) > 60000) THEN 1 ELSE 0 END,"
             " CASE WHEN r.score = 4 AND r.suppressed = 0 AND r.officer_nip IS NOT NULL AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id"
-            "   AND c.device_id = r.device_id AND r.created_wall_ms >= c.opened_wall_ms AND CAST(r.created_wall_ms AS NUMERIC) - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END"
+            "   AND c.device_id = r.device_id AND r.created_wall_ms >= c.opened_wall_ms AND CAST(r.created_wall_ms AS NUMERIC) - c.opened_wall_ms < 2000) THEN 1 ELSE 0 END,"
+            " CASE WHEN r.scope = 'session' THEN 1 ELSE 0 END"
             " FROM ratings r WHERE created_wall_ms >= $1 AND created_wall_ms" + below + onDevice,
             params, [&](const sql::Row& q) {
                 const int64_t when = q.integer(8), day = dayOf(when, offsetMs);
@@ -251,6 +254,10 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
                 reasonCodes(q.text(7), codes);
                 for (const std::string& code : codes) ++s.reasons[{k, code}][score <= 2 ? 0 : 1];
                 Figures& f = s.groups[k];
+                if (q.integer(13) != 0) { // session-level: the officer's, apart, never a case rating
+                    ++f.sessionFaces[static_cast<size_t>(score - 1)];
+                    return;
+                }
                 ++f.faces[static_cast<size_t>(score - 1)];
                 if (!k.nip.empty()) {
                     f.withoutCase += q.integer(6);

@@ -44,7 +44,10 @@ struct Key {
 
 // One group's figures over a day (or any days added up).
 struct Figures {
-    std::array<int64_t, 4> faces{}; // counted (not suppressed) ratings with score 1..4
+    std::array<int64_t, 4> faces{}; // counted (not suppressed) ratings with score 1..4, but for session-level ones:
+    // Counted session-level ratings (scope 'session': a tap in an officer's session with no case, when the
+    // office counts those, [officer] session_ratings) with score 1..4. Never mixed into `faces`.
+    std::array<int64_t, 4> sessionFaces{};
     int64_t suppressed = 0;         // suppressed presses
     int64_t withoutCase = 0;        // counted ratings with an officer but no case
     int64_t fastTop = 0;            // counted 4s with an officer, tapped within 2 s of their case (logged on the same kiosk) being opened

@@ -34,7 +34,7 @@ std::string groupValues()
 {
     std::string cols = "f1, f2, f3, f4, suppressed, without_case, fast_top, cases_logged, cases_rated, surveys";
     for (int i = 1; i <= ikm::kUnsurCount; ++i) cols += ", u" + std::to_string(i) + "_n, u" + std::to_string(i) + "_sum";
-    return cols;
+    return cols + ", s1, s2, s3, s4"; // session-level ratings per face (central.db 11)
 }
 
 std::string sumsOf(const std::string& columns)
@@ -161,6 +161,7 @@ std::map<int64_t, Slice> readStored(sql::Connection& db, const Source& from, boo
         f.casesRated = q.integer(c + 12);
         f.surveys = q.integer(c + 13);
         for (size_t i = 0; i < f.unsur.size(); ++i) f.unsur[i] = ikm::Tally{q.integer(c + 14 + 2 * i), q.integer(c + 15 + 2 * i)};
+        for (size_t i = 0; i < 4; ++i) f.sessionFaces[i] = q.integer(c + 14 + 2 * f.unsur.size() + i);
     });
     each(k[1], [&](Slice& s, const sql::Row& q) {
         s.reasons[{Key{q.text(c), q.text(c + 1), q.text(c + 2), q.text(c + 3)}, q.text(c + 4)}] = {q.integer(c + 5), q.integer(c + 6)};

@@ -156,9 +156,13 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
         {3, "daily rollups and the chain state of each rating (central.db's schema 8)", kRollupSchemaSql},
         {4, "monthly rollups (central.db's schema 9)", kMonthRollupSchemaSql},
         {5, "the follow-up plan and the populations of the laporan (central.db's schema 10)", kFollowupSchemaSql},
-        {6, "cases a queue system opens with no officer on duty (central.db's schema 11)", R"sql(
+        {6, "cases a queue system opens with no officer on duty; session-level ratings apart in the rollups (central.db's schema 11)", R"sql(
 ALTER TABLE cases ALTER COLUMN session_id DROP NOT NULL;
 ALTER TABLE cases ALTER COLUMN nip DROP NOT NULL;
+ALTER TABLE rollup_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_month_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0,
+    ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
 )sql"},
     };
     return all;

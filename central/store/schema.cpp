@@ -310,7 +310,7 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
         {8, "daily rollups and the chain state of each rating", kRollupSchemaSql},
         {9, "monthly rollups", kMonthRollupSchemaSql},
         {10, "the follow-up plan and the populations of the laporan", kFollowupSchemaSql},
-        {11, "cases a queue system opens with no officer on duty (counter-level: no session, no NIP)", R"sql(
+        {11, "cases a queue system opens with no officer on duty (counter-level: no session, no NIP); session-level ratings apart in the rollups", R"sql(
 -- SQLite changes a column's constraints only by building the table anew.
 CREATE TABLE cases_new (
     id             TEXT PRIMARY KEY,
@@ -332,6 +332,15 @@ ALTER TABLE cases_new RENAME TO cases;
 CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
 CREATE INDEX cases_by_device_time ON cases (device_id, opened_wall_ms);
 CREATE INDEX cases_by_time ON cases (opened_wall_ms);
+-- Session-level ratings per face, apart from the case ratings (f1..f4) in every rollup.
+ALTER TABLE rollup_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_groups ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_groups ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_groups ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_month_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_month_groups ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_month_groups ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rollup_month_groups ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
 )sql"},
     };
     return all;

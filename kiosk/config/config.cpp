@@ -76,8 +76,8 @@ Setter hostPort(std::string KioskConfig::*field)
             const size_t colon = v->rfind(':');
             const std::string port = colon == std::string::npos ? "" : v->substr(colon + 1);
             const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
-            if (colon == 0 || colon == std::string::npos || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-                return fail("must be \"HOST:PORT\" (an address of this kiosk on the office LAN and a port 1..65535), found \"" + *v + "\"");
+            if (colon == 0 || colon == std::string::npos || !digits || std::stoi(port) > 65535) {
+                return fail("must be \"HOST:PORT\" (an address of this kiosk on the office LAN and a port 1..65535, or 0 for any free one, said in the log), found \"" + *v + "\"");
             }
         }
         c.*field = *v;
