@@ -12,6 +12,9 @@
 
 #include <core/catalog.hpp>
 #include <core/reasons.hpp>
+#include <core/survey.hpp>
+
+#include <map>
 
 #include <string>
 #include <vector>
@@ -29,6 +32,18 @@ using Lang = config::Lang;
 // The sign-in form; `failed`: after a wrong password; `waitSeconds` > 0: the throttle's wait instead.
 [[nodiscard]] std::string loginPage(Lang lang, const std::string& next, bool failed, int64_t waitSeconds = 0);
 [[nodiscard]] std::string errorPage(Lang lang, int status, const std::string& message);
+
+// The phone questionnaire (html_phone.cpp): its page frame, its policy (its own stylesheet's hash),
+// and the form with what was chosen so far and why it was not accepted.
+struct PhoneForm {
+    const config::SurveyDefinition* survey = nullptr;
+    std::string action;                         // the form's own URL
+    std::map<std::string, std::string> values;  // U1..U9, profile codes, "saran"
+    std::string error;
+};
+[[nodiscard]] std::string phonePolicy();
+[[nodiscard]] std::string phonePage(Lang lang, const std::string& title, const std::string& subtitle, const std::string& languageLink, const std::string& body);
+[[nodiscard]] std::string phoneSurveyForm(Lang lang, const PhoneForm& form);
 // What the questionnaires say beside the IKM, for the overview and unit pages: the respondents'
 // profile (per field and option, for the group and per service) and the compiled suggestions. Left
 // out when not given.

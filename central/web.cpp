@@ -176,6 +176,7 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
     };
 
     registerPublicPages(httpServer, store, dataDir, now);
+    registerPhonePages(httpServer, store, dataDir, now);
 
     server.get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
     server.get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });

@@ -44,6 +44,8 @@ namespace skm::central {
 // /report/unit/UNIT/tindak-lanjut (GET, POST) and /report/unit/UNIT/laporan (web_followups.cpp).
 void registerFollowupPages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
                            web::RequireUser requireUser, web::PeriodOf periodOf);
+// /m/TOKEN, the phone questionnaire (web_phone.cpp).
+void registerPhonePages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now);
 // /publik and /publik/layar (web_publik.cpp).
 void registerPublicPages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now);
 

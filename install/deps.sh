@@ -10,6 +10,8 @@ packages=(
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libsodium-dev nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libcli11-dev
   libspdlog-dev zlib1g-dev libssl-dev catch2 libsystemd-dev
+  # the QR code of the phone questionnaire's one-time link, drawn by the kiosk
+  libqrencode-dev
   # the central office's PostgreSQL engine: the client library, and the server the tests start
   libpq-dev postgresql
   # the reverse proxy in front of several skm-central replicas (docs/operations.md, tested)
@@ -21,6 +23,9 @@ packages=(
   cage xwayland grim
   # tests and screenshots
   xdotool imagemagick util-linux procps jq openssl curl file debootstrap
+  # the stand-in queue system the poller reads (python3's http.server); the kiosk's QR code read back
+  # from a screenshot
+  python3 zbar-tools
   # the HTML report, rendered in a real browser by the tests; the laporan's PDF printed by it and
   # read back (pdftotext, pdfinfo, pdftoppm) by the tests
   chromium poppler-utils

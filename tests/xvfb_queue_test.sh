@@ -90,6 +90,23 @@ kd_settle
 kd_key 4;                     kd_wait_screen followup
 kd_expect "SELECT r.score || '|' || r.officer_nip || '|' || r.scope || '|' || c.ticket || '|' || c.status FROM ratings r JOIN cases c ON c.id = r.case_id" \
   "4|$nip|case|A-017|rated"
+case_a017=$(kd_sql "SELECT id FROM cases WHERE ticket = 'A-017'")
+
+# The thanks screen shows the phone questionnaire's QR code: read back from a screenshot with zbarimg,
+# it is the one-time link to this central office, tied to that case.
+kd_tap followup.done;         kd_wait_screen thanks
+sleep 0.5
+import -window root "$KD_WORK/thanks.png"
+link=$(zbarimg --raw -q "$KD_WORK/thanks.png" 2>/dev/null | head -1)
+case $link in "$url/m/"*) ;; *) kd_fail "no QR code with a link to $url/m/ on the thanks screen (read: '$link')" ;; esac
+[ "$(curl -s -o "$KD_WORK/form.html" -w '%{http_code}' "$link")" = 200 ] || kd_fail "the link's form did not open"
+grep -q 'name="U9"' "$KD_WORK/form.html" || kd_fail "the form has no nine unsur"
+answers='U1=4&U2=4&U3=3&U4=4&U5=4&U6=3&U7=4&U8=4&U9=3&jenis_kelamin=L&saran=Ruang+tunggu+nyaman'
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $url" --data "$answers" "$link")" = 200 ] || kd_fail "the phone's answers were not taken"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $url" --data "$answers" "$link")" = 409 ] || kd_fail "a second answer through the same link was taken"
+got=$(sqlite3 "$KD_WORK/central/central.db" "SELECT officer_nip || '|' || service_code || '|' || channel || '|' || json_extract(body, '\$.case_id') FROM survey_responses")
+[ "$got" = "$nip|ktp_el|phone|$case_a017" ] || kd_fail "the central office stored the phone's answers as: $got"
+kd_wait_screen attract 20
 
 # 2. Refused, each with its reason, nothing changed.
 cases_before=$(kd_sql "SELECT count(*) || '/' || max(rev) FROM cases")
@@ -113,7 +130,7 @@ flood401=$(cat "$KD_WORK"/flood.* | grep -c '^401$' || true)
 [ $((flood429 + flood401)) = 300 ] || kd_fail "the flood got other answers than 401 and 429: $(sort "$KD_WORK"/flood.* | uniq -c | tr '\n' ' ')"
 [ "$flood429" -ge 200 ] || kd_fail "the flood was not throttled (429: $flood429 of 300)"
 kd_expect "SELECT count(*) || '/' || max(rev) FROM cases" "$cases_before"
-[ "$(kd_screen)" = followup ] || kd_fail "the citizen's screen changed under refused calls: $(kd_screen)"
+[ "$(kd_screen)" = attract ] || kd_fail "the citizen's screen changed under refused calls: $(kd_screen)"
 sleep 2 # the buckets refill: the queue PC is answered again
 out=$("$pc" "$endpoint" "$key" status)
 expect_answer "$out" 200 .counter 1

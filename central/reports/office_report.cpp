@@ -23,6 +23,14 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
     out["sessions_total"] = db.queryInt("SELECT count(*) FROM sessions");
     out["cases_total"] = db.queryInt("SELECT count(*) FROM cases");
     out["audit_total"] = db.queryInt("SELECT count(*) FROM audit_events");
+    // Complete survey responses by where they were answered (the kiosk, or the phone through its link):
+    // both count in the IKM; shown apart here.
+    nlohmann::json channels = {{"kiosk", 0}, {"phone", 0}};
+    db.each("SELECT coalesce(channel, 'kiosk'), count(*) FROM survey_responses WHERE status = 'complete' GROUP BY coalesce(channel, 'kiosk')", {},
+            [&](const sql::Row& r) { channels[r.text(0)] = r.integer(1); });
+    out["survey_responses_by_channel"] = channels;
+    out["cases_by_source"] = {{"officer", db.queryInt("SELECT count(*) FROM cases WHERE body NOT LIKE '%\"source\":\"queue\"%'")},
+                              {"queue", db.queryInt("SELECT count(*) FROM cases WHERE body LIKE '%\"source\":\"queue\"%'")}};
     out["ingest_conflicts_total"] = ingestConflictCount(db);
     out["time_suspect_total"] = timeSuspectCount(db);
     // Both versions of each conflict, newest first: what the device sent first (stored) and later (offered).

@@ -159,6 +159,7 @@ CREATE INDEX login_throttle_by_age ON login_throttle (last_failure_ms);
         {6, "cases a queue system opens with no officer on duty; session-level ratings apart in the rollups (central.db's schema 11)", R"sql(
 ALTER TABLE cases ALTER COLUMN session_id DROP NOT NULL;
 ALTER TABLE cases ALTER COLUMN nip DROP NOT NULL;
+ALTER TABLE survey_responses ADD COLUMN channel text;
 ALTER TABLE rollup_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0,
     ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE rollup_month_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0,

@@ -161,8 +161,11 @@ const std::vector<RecordKind>& recordKinds()
           {"started_wall_ms", Type::Int}, {"started_mono_ms", Type::Int}, {"language", Type::Enum, false, 0, {"id", "en"}},
           {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Nip, true}, {"case_id", Type::Text, true, 36},
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
-          {"profile", Type::Profile}, {"saran", Type::Text, true, 4000, {}, Change::Fixed, true}},
-         {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms"}},
+          {"profile", Type::Profile}, {"saran", Type::Text, true, 4000, {}, Change::Fixed, true},
+          // Where it was answered: the kiosk (absent: the kiosk), or the citizen's phone through the
+          // kiosk's one-time link (the central office writes those itself: web_phone.cpp).
+          {"channel", Type::Enum, true, 0, {"kiosk", "phone"}, Change::Fixed, true}},
+         {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms", "channel"}},
         // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
         // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).
         {"audit", "audit_events",

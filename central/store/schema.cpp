@@ -332,6 +332,8 @@ ALTER TABLE cases_new RENAME TO cases;
 CREATE INDEX cases_by_officer ON cases (nip, opened_wall_ms);
 CREATE INDEX cases_by_device_time ON cases (device_id, opened_wall_ms);
 CREATE INDEX cases_by_time ON cases (opened_wall_ms);
+-- Where a survey response was answered: NULL the kiosk, 'phone' the citizen's phone (a one-time link).
+ALTER TABLE survey_responses ADD COLUMN channel TEXT;
 -- Session-level ratings per face, apart from the case ratings (f1..f4) in every rollup.
 ALTER TABLE rollup_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE rollup_groups ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0;

@@ -10,6 +10,7 @@
 #include "window.hpp"
 
 #include <core/catalog.hpp>
+#include <core/phone_link.hpp>
 #include <kiosk/maintenance/maintenance.hpp>
 #include <kiosk/roster/auth.hpp>
 #include <kiosk/roster/duty.hpp>
@@ -259,6 +260,33 @@ int runKiosk(const RunOptions& o)
         const sync::Provisioning p = sync::readProvisioning(sync::provisioningPath(dataDir));
         return store::ExportKey{p.deviceId, p.secret};
     });
+    // The thanks screen's QR code: a one-time link to the central office's phone questionnaire, made
+    // here offline and signed with the provisioning's secret (read at each rating: a kiosk provisioned
+    // while running shows it without a restart). Not provisioned, or [phone] survey_qr = false: none.
+    if (cfg.phoneSurveyQr) {
+        controller.setPhoneLinkMaker([dataDir = o.dataDir, &cfg, &clock, counter = cfg.counter](const ui::CitizenFlow::PhoneLinkFor& r) -> std::string {
+            try {
+                const std::filesystem::path path = sync::provisioningPath(dataDir);
+                if (!std::filesystem::exists(path)) return {};
+                const sync::Provisioning p = sync::readProvisioning(path);
+                phone::Link link;
+                link.kind = r.caseId ? phone::Kind::Case : phone::Kind::Rating;
+                link.ref = r.caseId.value_or(r.ratingId); // one response per case (or per rating without one)
+                link.caseId = r.caseId.value_or("");
+                link.nip = r.nip.value_or("");
+                link.serviceCode = r.serviceCode.value_or("");
+                link.counter = counter;
+                link.deviceId = p.deviceId;
+                link.expiresS = clock.wallMs() / 1000 + cfg.phoneLinkHours * 3600LL;
+                std::string base = cfg.phoneBaseUrl.empty() ? p.centralUrl : cfg.phoneBaseUrl;
+                while (!base.empty() && base.back() == '/') base.pop_back();
+                return base + "/m/" + phone::encode(link, p.secret);
+            } catch (const std::exception& e) {
+                spdlog::warn("no phone questionnaire link: {}", e.what());
+                return {};
+            }
+        });
+    }
     controller.setPhotoLocator([dataDir = o.dataDir](const roster::Officer& officer) {
         const auto path = roster::photoPath(dataDir, officer);
         return path ? path->string() : std::string();

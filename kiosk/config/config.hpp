@@ -50,6 +50,11 @@ struct KioskConfig {
     std::string queuePollNip;                // and the officer's NIP ("": the officer on duty)
     std::string queueDefaultService;         // the service of a call that names none
     std::map<std::string, std::string> queueServices; // [queue.services] the queue system's service code -> the catalogue's
+    // [phone] the full questionnaire on the citizen's phone, through a one-time link (docs/phone-survey.md)
+    bool phoneSurveyQr = true;     // the thanks screen shows the QR code (when the kiosk is provisioned)
+    std::string phoneBaseUrl;      // the central office's address as phones reach it; "": the provisioning's URL
+    int phoneLinkHours = 24;       // how long a link stays valid
+    int phoneQrSeconds = 15;       // how long the thanks screen stays up while it shows the code
     // [admin]
     std::string adminPinHash;             // Argon2id of the technician's PIN (skm-kiosk hash-pin); empty: no admin screen
     std::string exportDir = "/media/usb"; // where "export to USB" writes

@@ -9,8 +9,9 @@
 //   together another, so a flood is answered 429 before its body is even looked at.
 // Thread-safe: the server's workers call it at once.
 
+#include <net/rate_limit.hpp>
+
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -25,7 +26,7 @@ struct GuardLimits {
     double perAddressPerSecond = 5;   // then this many a second
     double allBurst = 60;             // and from every address together
     double allPerSecond = 20;
-    size_t maxAddresses = 1024;       // buckets kept; the fullest are forgotten first
+    size_t maxAddresses = 1024;       // buckets kept; refilled ones are forgotten first
 };
 
 struct Verdict {
@@ -46,18 +47,10 @@ public:
                                  const std::string& signature, const std::string& body, int64_t nowMs);
 
 private:
-    struct Bucket {
-        double tokens = 0;
-        int64_t atMs = 0;
-    };
-    static bool take(Bucket& b, double burst, double perSecond, int64_t nowMs);
-
     std::string m_key;
     GuardLimits m_limits;
+    http::RateLimiter m_rates;
     std::mutex m_mutex;
-    std::map<std::string, Bucket> m_addresses;
-    Bucket m_all;
-    bool m_allStarted = false;
     std::unordered_set<std::string> m_nonces;
     std::set<std::pair<int64_t, std::string>> m_nonceOrder; // (when it may be forgotten, nonce)
 };

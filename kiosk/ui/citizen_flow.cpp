@@ -46,8 +46,13 @@ void CitizenFlow::rate(int score, roster::Duty* duty)
         duty->ratingCommitted(pending); // one rating per case: the next tap is counter-level
         m_ctx.router.servingChanged();
     }
-    // "Terima kasih" (or the follow-up) only after the commit returned: the rating is on disk.
-    if (pending.suppressed) return finish();
+    // "Terima kasih" (or the follow-up) only after the commit returned: the rating is on disk. A
+    // suppressed press gets no link of its own: it is not a citizen's answer.
+    if (pending.suppressed) {
+        m_lastRated.reset();
+        return finish();
+    }
+    m_lastRated = PhoneLinkFor{pending.id, pending.caseId, pending.officerNip, pending.serviceCode};
     m_current = Current{pending.id, score};
     refreshReasons();
     m_ctx.router.show(ScreenId::FollowUp);
@@ -163,6 +168,7 @@ void CitizenFlow::leave()
 void CitizenFlow::reset()
 {
     leave();
+    m_lastRated.reset();
     m_view.surveyOffered = true;
     m_view.thanksForSurvey = false;
     m_view.keyboardDigits = false;
@@ -173,6 +179,8 @@ void CitizenFlow::finish()
 {
     m_view.thanksForSurvey = false;
     m_view.surveyOffered = true;
+    m_view.phoneUrl = m_lastRated && m_phoneLink ? m_phoneLink(*m_lastRated) : std::string();
+    m_lastRated.reset();
     m_current.reset();
     clearDraft();
     m_ctx.router.show(ScreenId::Thanks);
@@ -181,6 +189,7 @@ void CitizenFlow::finish()
 void CitizenFlow::thankForSurvey()
 {
     m_view.thanksForSurvey = true;
+    m_view.phoneUrl.clear(); // the questionnaire is answered already
     m_view.surveyOffered = false; // no second questionnaire offered to the same citizen
     m_ctx.router.show(ScreenId::Thanks);
 }

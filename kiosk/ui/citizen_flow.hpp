@@ -10,6 +10,7 @@
 
 #include <kiosk/roster/duty.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,14 @@ public:
     void reset();
     // The thanks after a whole questionnaire (no second one offered to the same citizen).
     void thankForSurvey();
+    // The link to the full questionnaire on the citizen's phone for a committed rating (the app signs
+    // it with the device's secret: core/phone_link.hpp); "" when there is none (not provisioned, off).
+    struct PhoneLinkFor {
+        std::string ratingId;
+        std::optional<std::string> caseId, nip, serviceCode;
+    };
+    using PhoneLinkMaker = std::function<std::string(const PhoneLinkFor&)>;
+    void setPhoneLinkMaker(PhoneLinkMaker make) { m_phoneLink = std::move(make); }
 
 private:
     void refreshReasons();
@@ -56,6 +65,8 @@ private:
     };
     std::optional<Current> m_current;   // the committed rating whose follow-up is on screen
     std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
+    PhoneLinkMaker m_phoneLink;
+    std::optional<PhoneLinkFor> m_lastRated; // the last counted rating, for its thanks screen's link
 };
 
 } // namespace skm::ui

@@ -23,6 +23,7 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
     s.officeName = c.officeName;
     s.counter = c.counter;
     s.thanksMs = c.thanksSeconds * 1000LL;
+    s.qrThanksMs = std::max<int64_t>(s.thanksMs, c.phoneQrSeconds * 1000LL);
     s.noticeMs = c.errorSeconds * 1000LL;
     s.idleMs = c.idleSeconds * 1000LL;
     s.followupIdleMs = c.followupIdleSeconds * 1000LL;
@@ -71,7 +72,7 @@ void Controller::show(ScreenId id)
     if (changed) current().onLeave();
     m_state.screen = id;
     switch (id) {
-    case ScreenId::Thanks: m_screenDeadline = m_clock.monoMs() + m_settings.thanksMs; break;
+    case ScreenId::Thanks: m_screenDeadline = m_clock.monoMs() + (m_state.citizen.phoneUrl.empty() ? m_settings.thanksMs : m_settings.qrThanksMs); break;
     case ScreenId::Notice: m_screenDeadline = m_clock.monoMs() + m_settings.noticeMs; break;
     default: m_screenDeadline = kNever; break;
     }

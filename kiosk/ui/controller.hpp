@@ -100,6 +100,9 @@ public:
     // hand-over: the attract screen shows who serves the new case, and a touch begun before it does
     // not act on it. Another screen (a follow-up, the questionnaire, the officer's) is left as it is.
     void setDutyFeed(std::function<bool()> drain) { m_dutyFeed = std::move(drain); }
+    // The thanks screen's QR code: the link to the full questionnaire on the citizen's phone for the
+    // rating just made (citizen_flow.hpp). Without it no code is shown.
+    void setPhoneLinkMaker(CitizenFlow::PhoneLinkMaker make) { m_citizen.setPhoneLinkMaker(std::move(make)); }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     // A result counts as activity: the technician who waited through a long sync gets the screen's
     // whole idle time to read it.

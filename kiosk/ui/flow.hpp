@@ -21,6 +21,7 @@ struct UiSettings {
     std::string officeName;
     std::string counter;
     int64_t thanksMs = 4000;
+    int64_t qrThanksMs = 15000;        // the thanks screen while it shows the phone questionnaire's QR code
     int64_t noticeMs = 8000;
     int64_t idleMs = 30000;            // an English attract screen returns to Indonesian; officer screens: twice this
     int64_t followupIdleMs = 15000;    // the follow-up and the comment keyboard return to the attract screen

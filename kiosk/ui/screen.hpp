@@ -56,6 +56,7 @@ struct CitizenView {
     bool keyboardDigits = false;     // Comment: the digits-and-punctuation layer is showing
     bool surveyOffered = true;       // Attract, Thanks: the "Isi survei lengkap" button is shown
     bool thanksForSurvey = false;    // Thanks: after a whole questionnaire
+    std::string phoneUrl;            // Thanks: the one-time link to the questionnaire on the phone, drawn as a QR code ("": none)
 };
 
 // The survey flow's slice (survey_flow.hpp): the current question, in the snapshot's language.

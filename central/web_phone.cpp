@@ -1,0 +1,191 @@
+// The phone questionnaire (issue 20, docs/phone-survey.md): GET and POST /m/TOKEN, no sign-in. The
+// token is the kiosk's one-time link (core/phone_link.hpp), checked against the device's secret; the
+// answers are stored through the upload's own ingest as that device's survey response, with the
+// link's ref as its id (so one response per link) and "channel": "phone".
+
+#include "web_util.hpp"
+
+#include <central/reports/officers.hpp>
+#include <core/phone_link.hpp>
+#include <core/roster.hpp>
+#include <core/uuid.hpp>
+#include <net/rate_limit.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+namespace skm::central {
+
+using namespace web;
+
+namespace {
+
+struct LinkCheck {
+    int status = 200;        // else the page to answer with
+    std::string message;
+    phone::Link link;
+};
+
+std::string texts(html::Lang lang, const char* id, const char* en) { return lang == html::Lang::En ? en : id; }
+
+LinkCheck checkLink(CentralStore& store, const std::string& token, int64_t nowMs, html::Lang lang)
+{
+    LinkCheck c;
+    const phone::Decoded read = phone::read(token);
+    const std::optional<std::string> secret = read.problem == phone::Problem::None ? store.deviceSecret(read.link.deviceId) : std::nullopt;
+    const phone::Decoded d = secret ? phone::verify(token, *secret, nowMs / 1000) : read;
+    if (!secret || d.problem == phone::Problem::Malformed || d.problem == phone::Problem::Forged) {
+        // Forged, altered, or of no device here: the same answer, which tells a guesser nothing.
+        return {404, texts(lang, "Tautan ini tidak berlaku. Pindai kode QR di kios sekali lagi.", "This link is not valid. Scan the QR code at the kiosk again."), {}};
+    }
+    if (d.problem == phone::Problem::Expired) {
+        return {410, texts(lang, "Tautan ini sudah kedaluwarsa (berlaku 24 jam). Terima kasih atas kesediaan Anda.",
+                           "This link has expired (links last 24 hours). Thank you for your willingness."),
+                {}};
+    }
+    const bool answered = store.readSnapshot([&](sql::Connection& db) { return db.one("SELECT 1 FROM survey_responses WHERE id = $1", {d.link.ref}).has_value(); });
+    if (answered) {
+        return {409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"), {}};
+    }
+    c.link = d.link;
+    return c;
+}
+
+// "Loket 1 · Kartu Keluarga": the counter and the service's name in the published roster.
+std::string subtitle(const std::filesystem::path& dataDir, const phone::Link& link, html::Lang lang)
+{
+    std::string service = link.serviceCode;
+    try {
+        const roster::Roster r = roster::loadRosterFile((dataDir / "publish" / "roster.toml").string());
+        for (const roster::Service& s : r.services) {
+            if (s.code == link.serviceCode) service = lang == html::Lang::En && !s.nameEn.empty() ? s.nameEn : s.nameId;
+        }
+    } catch (const std::exception&) {
+    }
+    return link.counter + (service.empty() ? "" : " · " + service);
+}
+
+// Text typed on a phone, as the kiosk's would be: line breaks and tabs become spaces, other control
+// characters are dropped, at most `maxChars` characters (UTF-8), trimmed.
+std::string cleanSaran(const std::string& in, int maxChars)
+{
+    std::string out;
+    int chars = 0;
+    for (size_t i = 0; i < in.size() && chars < maxChars; ++i) {
+        const unsigned char c = static_cast<unsigned char>(in[i]);
+        if (c == '\r' || c == '\n' || c == '\t') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f) continue;
+        if ((c & 0xc0) != 0x80) ++chars;
+        out += static_cast<char>(c);
+    }
+    while (!out.empty() && (out.back() == ' ' || (static_cast<unsigned char>(out.back()) & 0xc0) == 0xc0)) out.pop_back();
+    return out;
+}
+
+} // namespace
+
+void registerPhonePages(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now)
+{
+    // Per client address: 30 pages at once, then one a second (a citizen needs two or three, and many
+    // phones share a carrier's address); all together 300, then 50 a second.
+    auto limiter = std::make_shared<http::RateLimiter>(http::RateLimits{30, 1, 300, 50, 8192});
+    auto answer = [](httplib::Response& res, int status, const std::string& body) {
+        res.status = status;
+        res.set_header("Content-Security-Policy", html::phonePolicy());
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Cache-Control", "no-store");
+        res.set_header("Referrer-Policy", "no-referrer");
+        if (status == 429) res.set_header("Retry-After", "2");
+        res.set_content(body, "text/html; charset=utf-8");
+    };
+    auto refuse = [answer](httplib::Response& res, html::Lang lang, int status, const std::string& message) {
+        answer(res, status, html::phonePage(lang, texts(lang, "Survei Kepuasan Masyarakat", "Public Satisfaction Survey"), "", "", "<p class=\"err\">" + html::escape(message) + "</p>"));
+    };
+    auto handle = [&store, &dataDir, now, limiter, answer, refuse](const httplib::Request& req, httplib::Response& res) {
+        const html::Lang lang = langOf(req);
+        if (std::string why = limiter->admit(req.remote_addr, now()); !why.empty()) {
+            return refuse(res, lang, 429, texts(lang, "Terlalu banyak permintaan. Coba lagi sebentar lagi.", "Too many requests. Try again in a moment."));
+        }
+        if (req.method == "POST" && !formAccepted(req, res)) return;
+        const std::string token = req.matches[1];
+        const LinkCheck c = checkLink(store, token, now(), lang);
+        if (c.status != 200) return refuse(res, lang, c.status, c.message);
+        config::SurveyDefinition survey;
+        try {
+            survey = publishedSurvey(dataDir);
+        } catch (const std::exception& e) {
+            spdlog::error("phone questionnaire: {}", e.what());
+            return refuse(res, lang, 503, texts(lang, "Survei sedang tidak tersedia.", "The survey is not available now."));
+        }
+        const std::string self = "/m/" + token + (lang == html::Lang::En ? "?lang=en" : "");
+        const std::string other = "/m/" + token + (lang == html::Lang::En ? "" : "?lang=en");
+        const std::string title = texts(lang, "Survei Kepuasan Masyarakat", "Public Satisfaction Survey");
+        html::PhoneForm form{&survey, self, {}, ""};
+        if (req.method == "GET") return answer(res, 200, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)));
+
+        // The answers: every unsur 1-4 (the kiosk's questionnaire asks all nine too); the profile and
+        // the suggestion optional, each profile answer one of its options.
+        nlohmann::json answers = nlohmann::json::object(), profile = nlohmann::json::object();
+        std::string missing;
+        for (const config::SurveyUnsur& u : survey.unsur) {
+            const std::string v = req.get_param_value(u.code);
+            form.values[u.code] = v;
+            if (v.size() == 1 && v[0] >= '1' && v[0] <= '4') answers[u.code] = v[0] - '0';
+            else missing += (missing.empty() ? "" : ", ") + u.code;
+        }
+        for (const config::SurveyProfileItem& p : survey.profile) {
+            const std::string v = req.get_param_value(p.code);
+            if (v.empty()) continue;
+            bool known = false;
+            for (const config::SurveyOption& o : p.options) known = known || o.code == v;
+            if (known) {
+                profile[p.code] = v;
+                form.values[p.code] = v;
+            }
+        }
+        const std::string saran = survey.saran ? cleanSaran(req.get_param_value("saran"), survey.saran->maxChars) : std::string();
+        form.values["saran"] = saran;
+        if (!missing.empty()) {
+            form.error = texts(lang, "Mohon jawab semua sembilan pertanyaan. Belum dijawab: ", "Please answer all nine questions. Not answered: ") + missing;
+            return answer(res, 422, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)));
+        }
+        const int64_t t = now();
+        nlohmann::json record = {{"id", c.link.ref},
+                                 {"survey_version", survey.version},
+                                 {"counter", c.link.counter},
+                                 {"boot_id", "phone"},
+                                 {"started_wall_ms", t},
+                                 {"started_mono_ms", 0},
+                                 {"language", lang == html::Lang::En ? "en" : "id"},
+                                 {"service_code", c.link.serviceCode.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.link.serviceCode)},
+                                 {"officer_nip", c.link.nip.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.link.nip)},
+                                 {"case_id", c.link.caseId.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.link.caseId)},
+                                 {"status", "complete"},
+                                 {"finished_wall_ms", t},
+                                 {"answers", answers},
+                                 {"profile", profile},
+                                 {"saran", saran.empty() ? nlohmann::json(nullptr) : nlohmann::json(saran)},
+                                 {"channel", "phone"}};
+        const UploadResults results = store.ingest(c.link.deviceId, {{"surveys", nlohmann::json::array({record})}}, t);
+        const auto& r = results.at("surveys").at(0);
+        if (r.status != "stored") {
+            // Another answer through the same link won the race: this one is not stored.
+            spdlog::warn("phone questionnaire {}: {} ({})", c.link.ref, r.status, r.reason);
+            return refuse(res, lang, 409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"));
+        }
+        spdlog::info("phone questionnaire {} stored (device {}, counter {})", c.link.ref, c.link.deviceId, c.link.counter);
+        answer(res, 200,
+               html::phonePage(lang, title, subtitle(dataDir, c.link, lang), "",
+                               "<p>" + texts(lang, "Terima kasih! Jawaban Anda sudah kami terima dan ikut menentukan Indeks Kepuasan Masyarakat unit ini.",
+                                             "Thank you! Your answers were received and count in this unit's public satisfaction index.") +
+                                   "</p>"));
+    };
+    httpServer.get("/m/([A-Za-z0-9_-]{20,400})", storageGuarded(handle));
+    httpServer.post("/m/([A-Za-z0-9_-]{20,400})", storageGuarded(handle));
+}
+
+} // namespace skm::central

@@ -1,0 +1,256 @@
+// The questionnaire on the citizen's phone (issue 20): the kiosk's one-time link (core/phone_link.hpp)
+// made and verified, forged, altered and expired ones refused; the central office's /m/TOKEN against
+// a real skm-central on 127.0.0.1 (both engines): the form without script, in both languages, the
+// answers stored once as that device's survey response tied to the case, officer, service and
+// counter with "channel": "phone", a second answer through the same link refused, per-address limits.
+
+#include "support/kiosk_rig.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/test_util.hpp"
+
+#include <core/phone_link.hpp>
+#include <core/protocol.hpp>
+#include <core/uuid.hpp>
+#include <sync/http_sender.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+using namespace skm;
+
+namespace {
+
+int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string newId()
+{
+    static store::UuidV7Generator gen;
+    return gen.next(nowMs()).str();
+}
+
+phone::Link sampleLink(const std::string& device)
+{
+    phone::Link l;
+    l.kind = phone::Kind::Case;
+    l.ref = newId();
+    l.caseId = l.ref;
+    l.expiresS = nowMs() / 1000 + phone::kDefaultLifetimeSeconds;
+    l.nip = "198503302010011002";
+    l.serviceCode = "kk";
+    l.counter = "Loket 1";
+    l.deviceId = device;
+    return l;
+}
+
+sync::HttpResponse get(const std::string& url)
+{
+    sync::HttpRequest r;
+    r.method = "GET";
+    r.url = url;
+    return sync::curlSend(r, sync::CurlOptions{10, 0});
+}
+
+sync::HttpResponse post(const std::string& base, const std::string& path, const std::string& form)
+{
+    sync::HttpRequest r;
+    r.url = base + path;
+    r.body = form;
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", base}};
+    return sync::curlSend(r, sync::CurlOptions{10, 0});
+}
+
+} // namespace
+
+TEST_CASE("a phone link carries what the response is tied to, signed with the device's secret, and nothing altered passes", "[phone]")
+{
+    const std::string secret = protocol::newSecret();
+    const phone::Link l = sampleLink("kiosk-7");
+    const std::string token = phone::encode(l, secret);
+    CHECK(token.size() < 140);
+    CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+    const int64_t now = nowMs() / 1000;
+    const phone::Decoded d = phone::verify(token, secret, now);
+    REQUIRE(d.problem == phone::Problem::None);
+    CHECK(d.link.ref == l.ref);
+    CHECK(d.link.caseId == l.caseId);
+    CHECK(d.link.nip == l.nip);
+    CHECK(d.link.serviceCode == "kk");
+    CHECK(d.link.counter == "Loket 1");
+    CHECK(d.link.deviceId == "kiosk-7");
+    CHECK(d.link.expiresS == l.expiresS);
+    // Another device's secret: forged.
+    CHECK(phone::verify(token, protocol::newSecret(), now).problem == phone::Problem::Forged);
+    // Every single character changed: never accepted.
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (size_t i = 0; i < token.size(); ++i) {
+        std::string t = token;
+        t[i] = t[i] == 'A' ? 'B' : 'A';
+        INFO("position " << i);
+        CHECK(phone::verify(t, secret, now).problem != phone::Problem::None);
+    }
+    CHECK(phone::verify(token.substr(0, token.size() - 1), secret, now).problem != phone::Problem::None);
+    CHECK(phone::verify(token + "A", secret, now).problem != phone::Problem::None);
+    CHECK(phone::verify("", secret, now).problem == phone::Problem::Malformed);
+    CHECK(phone::verify("not a token!", secret, now).problem == phone::Problem::Malformed);
+    // Expired a second after its expiry.
+    CHECK(phone::verify(token, secret, l.expiresS).problem == phone::Problem::None);
+    CHECK(phone::verify(token, secret, l.expiresS + 1).problem == phone::Problem::Expired);
+    // A counter-level rating: no officer, no case.
+    phone::Link counter = l;
+    counter.kind = phone::Kind::Rating;
+    counter.nip.clear();
+    counter.caseId.clear();
+    counter.serviceCode.clear();
+    const phone::Decoded c = phone::verify(phone::encode(counter, secret), secret, now);
+    REQUIRE(c.problem == phone::Problem::None);
+    CHECK(c.link.nip.empty());
+    CHECK(c.link.caseId.empty());
+    CHECK(c.link.kind == phone::Kind::Rating);
+    // What cannot be encoded is refused.
+    phone::Link bad = l;
+    bad.nip = "123";
+    CHECK_THROWS(phone::encode(bad, secret));
+    bad = l;
+    bad.counter = std::string(41, 'x');
+    CHECK_THROWS(phone::encode(bad, secret));
+}
+
+TEST_CASE("the phone questionnaire: the form, the answers stored once tied to the case, and every bad link refused", "[phone][http]")
+{
+    test::TempDir dir;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    std::filesystem::create_directories(dir / "central" / "publish");
+    std::filesystem::copy_file(test::sourceDir() / "config" / "demo-roster.toml", dir / "central" / "publish" / "roster.toml");
+    test::Central central(dir / "central", {}, engine);
+    const sync::Provisioning dev = central.addDevice("kiosk-phone");
+    const phone::Link link = sampleLink(dev.deviceId);
+    const std::string token = phone::encode(link, dev.secret);
+    const std::string base = central.url();
+
+    // The form: nine unsur, the profile, the saran; no script; the page's own policy.
+    const auto page = get(base + "/m/" + token);
+    INFO(page.body.substr(0, 400));
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("<script") == std::string::npos);
+    CHECK(page.body.find("name=\"U9\" value=\"4\"") != std::string::npos);
+    CHECK(page.body.find("name=\"jenis_kelamin\"") != std::string::npos);
+    CHECK(page.body.find("name=\"saran\"") != std::string::npos);
+    CHECK(page.body.find("Kartu Keluarga") != std::string::npos); // the service's name from the roster
+    CHECK(page.headers.at("content-security-policy").find("default-src 'none'") != std::string::npos);
+    CHECK(page.headers.at("cache-control") == "no-store");
+    const auto english = get(base + "/m/" + token + "?lang=en");
+    CHECK(english.body.find("Send my answers") != std::string::npos);
+    CHECK(english.body.find("Family card") != std::string::npos);
+
+    // Not all nine answered: the form again, with what was chosen and what is missing; nothing stored.
+    const auto partial = post(base, "/m/" + token, "U1=4&U2=3&saran=Antrian+lama");
+    CHECK(partial.status == 422);
+    CHECK(partial.body.find("U3, U4, U5, U6, U7, U8, U9") != std::string::npos);
+    CHECK(partial.body.find("value=\"4\" required checked") != std::string::npos);
+    CHECK(partial.body.find("Antrian lama") != std::string::npos);
+    // A form from another site is refused.
+    sync::HttpRequest cross;
+    cross.url = base + "/m/" + token;
+    cross.body = "U1=4";
+    cross.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "http://evil.test"}};
+    CHECK(sync::curlSend(cross, sync::CurlOptions{10, 0}).status == 403);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 0);
+    }
+
+    const std::string full = "U1=4&U2=3&U3=4&U4=4&U5=3&U6=4&U7=4&U8=2&U9=3&jenis_kelamin=P&pendidikan=s1&pendidikan_bogus=x&saran=Antrian%0Aterlalu+lama%01";
+    const auto stored = post(base, "/m/" + token, full);
+    INFO(stored.body.substr(0, 600));
+    CHECK(stored.status == 200);
+    CHECK(stored.body.find("Terima kasih") != std::string::npos);
+    {
+        auto db = central.db();
+        CHECK(db->queryText("SELECT id || '|' || device_id || '|' || counter || '|' || status || '|' || service_code || '|' || officer_nip || '|' || channel FROM survey_responses") ==
+              link.ref + "|kiosk-phone|Loket 1|complete|kk|198503302010011002|phone");
+        const nlohmann::json body = nlohmann::json::parse(db->queryText("SELECT body FROM survey_responses"));
+        CHECK(body["case_id"] == link.caseId);
+        CHECK(body["answers"]["U8"] == 2);
+        CHECK(body["profile"] == nlohmann::json{{"jenis_kelamin", "P"}, {"pendidikan", "s1"}});
+        CHECK(body["saran"] == "Antrian terlalu lama"); // line break a space, control character dropped
+    }
+    // Shown apart in the report: where the responses were answered.
+    std::vector<std::string> reportArgs = {(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "json"};
+    for (const auto& a : engine.args()) reportArgs.push_back(a);
+    const auto rep = test::run(reportArgs);
+    REQUIRE(rep.exitCode == 0);
+    CHECK(nlohmann::json::parse(rep.out)["survey_responses_by_channel"] == nlohmann::json{{"kiosk", 0}, {"phone", 1}});
+    // One response per link: the second is refused and nothing changes.
+    CHECK(post(base, "/m/" + token, full).status == 409);
+    CHECK(get(base + "/m/" + token).status == 409);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 1);
+        CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+    }
+
+    // Forged (another secret), altered (one character), of an unknown device, expired.
+    const std::string forged = phone::encode(sampleLink(dev.deviceId), protocol::newSecret());
+    std::string altered = phone::encode(sampleLink(dev.deviceId), dev.secret);
+    altered[30] = altered[30] == 'A' ? 'B' : 'A';
+    const std::string unknown = phone::encode(sampleLink("kiosk-nobody"), dev.secret);
+    phone::Link old = sampleLink(dev.deviceId);
+    old.expiresS = nowMs() / 1000 - 60;
+    const std::string expired = phone::encode(old, dev.secret);
+    CHECK(get(base + "/m/" + forged).status == 404);
+    CHECK(post(base, "/m/" + forged, full).status == 404);
+    CHECK(get(base + "/m/" + altered).status == 404);
+    CHECK(get(base + "/m/" + unknown).status == 404);
+    CHECK(get(base + "/m/" + expired).status == 410);
+    CHECK(post(base, "/m/" + expired, full).status == 410);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 1);
+    }
+    // One address asking too often: 429 once its allowance is spent.
+    int limited = 0;
+    for (int i = 0; i < 60; ++i) limited += get(base + "/m/" + forged).status == 429 ? 1 : 0;
+    CHECK(limited >= 20);
+}
+
+TEST_CASE("the thanks screen carries the rating's phone link, stays up for its QR code, and a suppressed press or a finished questionnaire gets none", "[phone][ui]")
+{
+    test::RigOptions o;
+    o.config.thanksSeconds = 4;
+    o.config.phoneQrSeconds = 15;
+    test::KioskRig rig(o);
+    std::vector<ui::CitizenFlow::PhoneLinkFor> asked;
+    rig.controller->setPhoneLinkMaker([&](const ui::CitizenFlow::PhoneLinkFor& r) {
+        asked.push_back(r);
+        return "http://central.test/m/" + r.ratingId;
+    });
+    rig.tap("face.4");
+    REQUIRE(rig.screen() == ui::ScreenId::FollowUp);
+    rig.tap("followup.done");
+    REQUIRE(rig.screen() == ui::ScreenId::Thanks);
+    REQUIRE(asked.size() == 1);
+    const std::string id = rig.q("SELECT id FROM ratings");
+    CHECK(asked[0].ratingId == id);
+    CHECK_FALSE(asked[0].caseId); // counter-level: no case, no officer
+    CHECK(rig.snap().citizen.phoneUrl == "http://central.test/m/" + id);
+    // Long enough to take out a phone: still there after the plain thanks time, gone after the QR's.
+    rig.wait(5'000);
+    CHECK(rig.screen() == ui::ScreenId::Thanks);
+    rig.wait(11'000);
+    CHECK(rig.screen() == ui::ScreenId::Attract);
+    // A press within the response interval of the previous one: stored suppressed, thanked, no link.
+    rig.tap("face.3");
+    REQUIRE(rig.screen() == ui::ScreenId::FollowUp);
+    rig.wait(500);
+    rig.controller->pressFace(3);
+    rig.frame();
+    REQUIRE(rig.screen() == ui::ScreenId::Thanks);
+    CHECK(rig.count("ratings WHERE suppressed = 1") == 1);
+    CHECK(rig.snap().citizen.phoneUrl.empty());
+    CHECK(asked.size() == 1);
+}
