@@ -256,10 +256,11 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
         const std::string text = r.dump();
         std::vector<sql::Value> values = {res.id, deviceId, text, nowMs};
         for (const char* column : kind.columns) {
-            const nlohmann::json& v = r[column];
-            if (v.is_null()) values.emplace_back();
-            else if (v.is_number_integer()) values.emplace_back(v.get<int64_t>());
-            else values.emplace_back(v.get<std::string>());
+            // A column of a field later kiosks added (mayBeAbsent) may be missing from the body: NULL.
+            const auto v = r.find(column);
+            if (v == r.end() || v->is_null()) values.emplace_back();
+            else if (v->is_number_integer()) values.emplace_back(v->get<int64_t>());
+            else values.emplace_back(v->get<std::string>());
         }
         if (m_db->query(insert, values).affected == 1) {
             res.status = "stored";
