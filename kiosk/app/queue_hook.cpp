@@ -27,6 +27,7 @@ std::unique_ptr<QueueHook> QueueHook::open(const config::KioskConfig& cfg, const
             queue::ServerOptions options;
             options.listen = cfg.queueListen;
             options.keyHex = queue::readKeyFile(queueKeyPath(cfg, dataDir).string());
+            options.nonceFile = (dataDir / "queue-nonces").string();
             hook->m_server = std::make_unique<queue::QueueServer>(options, hook->m_mailbox);
             spdlog::info("queue system: endpoint for counter '{}' on {}", counter, cfg.queueListen);
         } catch (const std::exception& e) {

@@ -13,16 +13,29 @@ using nlohmann::json;
 
 Reply refuse(int status, const std::string& error) { return {status, json{{"error", error}}, false}; }
 
-// Text a person typed into a queue system: 1 to `maxLen` bytes, no control characters.
-bool plainText(const json& v, size_t maxLen)
+// Text a person typed into a queue system, shown on the citizen's screen: 1 to `maxChars` characters
+// (UTF-8, which the JSON parser that made `v` checked), not only spaces, and none of the characters
+// that are not text: C0 and C1 controls, line and paragraph separators, bidirectional overrides.
+bool plainText(const json& v, size_t maxChars)
 {
     if (!v.is_string()) return false;
     const std::string& s = v.get_ref<const std::string&>();
-    if (s.empty() || s.size() > maxLen) return false;
-    for (const unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) return false;
+    size_t chars = 0;
+    bool visible = false;
+    for (size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const int len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+        for (int k = 1; k < len && i + static_cast<size_t>(k) < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+        i += static_cast<size_t>(len);
+        ++chars;
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+            cp == 0xfeff) {
+            return false;
+        }
+        if (cp != ' ' && cp != 0xa0 && cp != 0x3000) visible = true;
     }
-    return true; // valid UTF-8: the JSON parser that made `v` checked it
+    return chars >= 1 && chars <= maxChars && visible;
 }
 
 bool eighteenDigits(const std::string& s) { return s.size() == 18 && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -133,8 +146,9 @@ Reply QueueDesk::cancel(const Command& command)
 {
     const json& b = command.body;
     if (!b.is_object()) return refuse(400, "the body must be a JSON object {\"ticket\", \"counter\"}");
-    if (!b.contains("counter") || !plainText(b["counter"], 40) || b["counter"] != m_options.counter) {
-        return refuse(422, "counter must be this kiosk's counter, '" + m_options.counter + "'");
+    if (!b.contains("counter") || !plainText(b["counter"], 40)) return refuse(422, "counter must be the counter's name as text");
+    if (b["counter"] != m_options.counter) {
+        return refuse(422, "this kiosk stands at counter '" + m_options.counter + "', not '" + b["counter"].get<std::string>() + "'");
     }
     if (!b.contains("ticket") || !plainText(b["ticket"], 32)) return refuse(422, "ticket must be text of 1 to 32 characters");
     const std::string ticket = b["ticket"].get<std::string>();

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -24,7 +25,8 @@ bool isHexKey(const std::string& s)
 
 QueueGuard::QueueGuard(std::string keyHex, GuardLimits limits)
     : m_key(std::move(keyHex)), m_limits(limits),
-      m_rates(http::RateLimits{limits.perAddressBurst, limits.perAddressPerSecond, limits.allBurst, limits.allPerSecond, limits.maxAddresses})
+      m_rates(http::RateLimits{limits.perAddressBurst, limits.perAddressPerSecond, limits.allBurst, limits.allPerSecond, limits.maxAddresses}),
+      m_refusals(http::RateLimits{limits.perAddressBurst, limits.perAddressPerSecond, limits.allBurst, limits.allPerSecond, limits.maxAddresses})
 {
     if (!isHexKey(m_key)) throw std::invalid_argument("the queue key must be 64 hex digits");
 }
@@ -33,6 +35,40 @@ Verdict QueueGuard::admit(const std::string& address, int64_t nowMs)
 {
     if (std::string why = m_rates.admit(address, nowMs); !why.empty()) return {429, why};
     return {};
+}
+
+bool QueueGuard::admitRefusal(const std::string& address, int64_t nowMs) { return m_refusals.admit(address, nowMs).empty(); }
+
+Verdict QueueGuard::check(const std::string& address, const std::string& method, const std::string& path, const std::string& timestamp,
+                          const std::string& nonce, const std::string& signature, const std::string& body, int64_t nowMs)
+{
+    Verdict v = verify(method, path, timestamp, nonce, signature, body, nowMs);
+    if (!v.ok()) {
+        if (!admitRefusal(address, nowMs)) return {429, "too many refused requests from " + address + "; slow down"};
+        return v;
+    }
+    return admit(address, nowMs);
+}
+
+void QueueGuard::persistNonces(const std::string& file, int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    m_nonceFile = file;
+    std::ifstream in(file);
+    int64_t until = 0;
+    std::string nonce;
+    const int64_t nowS = nowMs / 1000;
+    while (in >> until >> nonce) {
+        if (until < nowS || nonce.size() > 64 || m_nonces.count(nonce)) continue;
+        m_nonces.insert(nonce);
+        m_nonceOrder.emplace(until, nonce);
+    }
+    // Written again with only the live ones.
+    std::ofstream out(file + ".tmp", std::ios::trunc);
+    for (const auto& [u, n] : m_nonceOrder) out << u << ' ' << n << '\n';
+    out.close();
+    if (out) std::rename((file + ".tmp").c_str(), file.c_str());
+    m_nonceLines = m_nonceOrder.size();
 }
 
 Verdict QueueGuard::verify(const std::string& method, const std::string& path, const std::string& timestamp, const std::string& nonce,
@@ -61,7 +97,23 @@ Verdict QueueGuard::verify(const std::string& method, const std::string& path, c
     if (m_nonces.size() >= m_limits.maxNonces) return {429, "too many requests in the last minutes; try again later"};
     m_nonces.insert(nonce);
     // Kept until its timestamp can no longer be within the window.
-    m_nonceOrder.emplace(std::max(ts, nowS) + m_limits.clockWindowSeconds, nonce);
+    const int64_t until = std::max(ts, nowS) + m_limits.clockWindowSeconds;
+    m_nonceOrder.emplace(until, nonce);
+    if (!m_nonceFile.empty()) {
+        // Appended before the call is applied: a restart right after it still knows the nonce. When
+        // the file holds four times the live nonces it is written again with those alone.
+        if (m_nonceLines > 4 * m_nonceOrder.size() + 64) {
+            std::ofstream out(m_nonceFile + ".tmp", std::ios::trunc);
+            for (const auto& [u, n] : m_nonceOrder) out << u << ' ' << n << '\n';
+            out.close();
+            if (out) std::rename((m_nonceFile + ".tmp").c_str(), m_nonceFile.c_str());
+            m_nonceLines = m_nonceOrder.size();
+        } else {
+            std::ofstream out(m_nonceFile, std::ios::app);
+            out << until << ' ' << nonce << '\n';
+            ++m_nonceLines;
+        }
+    }
     return {};
 }
 

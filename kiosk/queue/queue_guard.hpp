@@ -5,8 +5,12 @@
 //   protocol's canonical request (method, path, timestamp, nonce and the SHA-256 of the body, one per
 //   line: core/protocol.hpp). A timestamp more than five minutes off, or a nonce seen before, is
 //   refused: a captured request cannot be played again;
-// - each client address has a bucket of requests (a burst, then a steady rate), and all addresses
-//   together another, so a flood is answered 429 before its body is even looked at.
+// - a signed request is checked first (an HMAC over at most 4 KiB); signed requests and refused ones
+//   draw on separate buckets (per client address, a burst then a steady rate, and one for all
+//   addresses together), so a flood without the key never makes the queue PC's calls 429, and a
+//   holder of the key cannot flood either. Refusals beyond their budget are answered 429 unlogged.
+// - the nonces accepted are kept in a file (DATA_DIR/queue-nonces) for the clock window, so that a
+//   request captured before a restart of the kiosk is refused after it too.
 // Thread-safe: the server's workers call it at once.
 
 #include <net/rate_limit.hpp>
@@ -40,16 +44,26 @@ public:
     // `keyHex`: 64 hex digits. Throws std::invalid_argument for anything else.
     QueueGuard(std::string keyHex, GuardLimits limits = {});
 
-    // Counts a request from `address` against the buckets; 429 when either is empty.
+    // Keeps the accepted nonces in `file` too (read back now, appended as they come): "" none (tests).
+    void persistNonces(const std::string& file, int64_t nowMs);
+    // Counts a signed request from `address` against its buckets; 429 when either is empty.
     [[nodiscard]] Verdict admit(const std::string& address, int64_t nowMs);
+    // Counts a refused one against theirs: false when beyond it (answer 429, log nothing).
+    [[nodiscard]] bool admitRefusal(const std::string& address, int64_t nowMs);
     // Checks the signature, the clock window and the nonce (remembered only when all else holds).
     [[nodiscard]] Verdict verify(const std::string& method, const std::string& path, const std::string& timestamp, const std::string& nonce,
                                  const std::string& signature, const std::string& body, int64_t nowMs);
+    // One request, whole: verify(), then the signed or the refused budget.
+    [[nodiscard]] Verdict check(const std::string& address, const std::string& method, const std::string& path, const std::string& timestamp,
+                                const std::string& nonce, const std::string& signature, const std::string& body, int64_t nowMs);
 
 private:
     std::string m_key;
     GuardLimits m_limits;
     http::RateLimiter m_rates;
+    http::RateLimiter m_refusals;
+    std::string m_nonceFile;
+    size_t m_nonceLines = 0;
     std::mutex m_mutex;
     std::unordered_set<std::string> m_nonces;
     std::set<std::pair<int64_t, std::string>> m_nonceOrder; // (when it may be forgotten, nonce)

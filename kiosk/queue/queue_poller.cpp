@@ -17,6 +17,7 @@ std::string textAt(const nlohmann::json& doc, const std::string& pointer)
         if (!doc.contains(p)) return {};
         const nlohmann::json& v = doc.at(p);
         if (v.is_string()) return v.get<std::string>();
+        if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
         if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
     } catch (const std::exception&) {
     }
@@ -55,12 +56,14 @@ void QueuePoller::run()
     }
 }
 
-void QueuePoller::problem(const std::string& what)
+void QueuePoller::problem(const std::string& kind, const std::string& what)
 {
-    if (what == m_problem) return;
-    if (what.empty()) spdlog::info("queue poller: {} answers again", m_options.url);
+    // By its kind ("HTTP 500", "no answer", "not JSON"), not its text: curl's message names the
+    // milliseconds it waited, which differ at every poll.
+    if (kind == m_problem) return;
+    if (kind.empty()) spdlog::info("queue poller: {} answers again", m_options.url);
     else spdlog::warn("queue poller: {}", what);
-    m_problem = what;
+    m_problem = kind;
 }
 
 std::string QueuePoller::pollOnce()
@@ -72,15 +75,16 @@ std::string QueuePoller::pollOnce()
     request.cancel = &m_stop;
     const sync::HttpResponse response = m_send(request);
     if (response.status != 200) {
-        problem(m_options.url + " does not answer: " + (response.status ? "HTTP " + std::to_string(response.status) : response.error));
+        const std::string kind = response.status ? "HTTP " + std::to_string(response.status) : "no answer";
+        problem(kind, m_options.url + " does not answer: " + (response.status ? kind : response.error));
         return "unreachable";
     }
     const nlohmann::json doc = nlohmann::json::parse(response.body, nullptr, false);
     if (doc.is_discarded()) {
-        problem(m_options.url + " answered something that is not JSON");
+        problem("not JSON", m_options.url + " answered something that is not JSON");
         return "bad answer";
     }
-    problem("");
+    problem("", "");
     const std::string ticket = textAt(doc, m_options.ticketPointer);
     if (ticket.empty()) return "none";
     if (ticket == m_lastTicket) return "same";

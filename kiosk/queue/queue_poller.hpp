@@ -48,7 +48,7 @@ public:
 
 private:
     void run();
-    void problem(const std::string& what); // logged when it starts or changes
+    void problem(const std::string& kind, const std::string& what); // logged when its kind starts or changes
 
     PollerOptions m_options;
     Mailbox& m_mailbox;

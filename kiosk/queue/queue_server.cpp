@@ -43,11 +43,11 @@ QueueServer::QueueServer(ServerOptions options, Mailbox& mailbox)
     auto route = [this](Command::Kind kind) {
         return [this, kind](const httplib::Request& req, httplib::Response& res) {
             const int64_t now = m_options.nowMs();
-            if (Verdict v = m_guard.admit(req.remote_addr, now); !v.ok()) return answer(res, v.status, {{"error", v.error}});
-            if (Verdict v = m_guard.verify(req.method, req.path, req.get_header_value(protocol::kHeaderTimestamp), req.get_header_value(protocol::kHeaderNonce),
-                                           req.get_header_value(protocol::kHeaderSignature), req.body, now);
+            if (Verdict v = m_guard.check(req.remote_addr, req.method, req.path, req.get_header_value(protocol::kHeaderTimestamp),
+                                          req.get_header_value(protocol::kHeaderNonce), req.get_header_value(protocol::kHeaderSignature), req.body, now);
                 !v.ok()) {
-                spdlog::warn("queue endpoint: {} {} from {} refused ({}): {}", req.method, req.path, req.remote_addr, v.status, v.error);
+                // Logged within the refusals' budget; a flood beyond it is answered 429 without a line each.
+                if (v.status != 429) spdlog::warn("queue endpoint: {} {} from {} refused ({}): {}", req.method, req.path, req.remote_addr, v.status, v.error);
                 return answer(res, v.status, {{"error", v.error}});
             }
             Command command{kind, nlohmann::json::object(), "endpoint " + req.remote_addr};
@@ -72,6 +72,8 @@ QueueServer::QueueServer(ServerOptions options, Mailbox& mailbox)
     if (colon == std::string::npos) throw std::runtime_error("queue.listen must be HOST:PORT, not '" + m_options.listen + "'");
     std::string host = m_options.listen.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (!m_options.nonceFile.empty()) m_guard.persistNonces(m_options.nonceFile, m_options.nowMs());
+    if (host == "0.0.0.0" || host == "::") spdlog::warn("queue endpoint: {} listens on every address of this kiosk; name its office LAN address", m_options.listen);
     m_port = m_server->bind(host, std::stoi(m_options.listen.substr(colon + 1)));
     if (m_port < 0) {
         throw std::runtime_error("the queue endpoint cannot listen on " + m_options.listen + ": " + std::strerror(errno) +

@@ -27,6 +27,7 @@ struct ServerOptions {
     GuardLimits limits;
     std::chrono::milliseconds replyTimeout{5000};
     std::function<int64_t()> nowMs; // wall clock; empty: the system's
+    std::string nonceFile;          // the accepted nonces across restarts (DATA_DIR/queue-nonces); "": in memory only
 };
 
 class QueueServer {
