@@ -98,7 +98,9 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
         res.set_header("Content-Security-Policy", html::phonePolicy());
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Cache-Control", "no-store");
-        res.set_header("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer a browser sends its form with "Origin: null", which
+        // the cross-site check refuses (the end-to-end test in Chromium saw 403); the link never leaves the site.
+        res.set_header("Referrer-Policy", "same-origin");
         if (status == 429) res.set_header("Retry-After", "2");
         res.set_content(body, "text/html; charset=utf-8");
     };
