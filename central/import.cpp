@@ -1,5 +1,6 @@
 #include "import.hpp"
 
+#include <central/store/records.hpp>
 #include <core/protocol.hpp>
 
 #include <core/clock.hpp>
@@ -115,7 +116,7 @@ ImportSummary importExport(CentralStore& store, const fs::path& file, int64_t no
         throw ImportError(cutShort);
     }
     if (!sig.is_object() || !sig.contains("signature") || !sig["signature"].is_string()) throw ImportError(cutShort);
-    const std::optional<std::string> secret = store.deviceSecret(summary.deviceId);
+    const std::optional<std::string> secret = summary.deviceId == kPosterDevice ? std::nullopt : store.deviceSecret(summary.deviceId);
     if (!secret) {
         throw ImportError(name + " is from device '" + summary.deviceId + "', which is not registered on this central office (skm-central device add); nothing imported");
     }

@@ -11,11 +11,13 @@
 //   skm-central migrate --from DATA_DIR --to postgresql://USER@HOST/DB
 //   skm-central laporan [--unit UNIT] --period 2026-S1 --format pdf|html [--out FILE] [--population N]
 //   skm-central publish-ikm [--unit UNIT] --period 2026-S1 [--device ID] | --withdraw [--device ID]
+//   skm-central poster-qr --unit UNIT [--service CODE] [--days N] --url URL --out FILE.svg|FILE.png
 
 #include "accounts.hpp"
 #include "import.hpp"
 #include "laporan.hpp"
 #include "migrate.hpp"
+#include "poster.hpp"
 #include "publish.hpp"
 #include "server.hpp"
 
@@ -29,6 +31,7 @@
 #include <central/store/central_store.hpp>
 #include <central/store/records.hpp>
 
+#include <core/clock.hpp>
 #include <core/protocol.hpp>
 
 #include <core/cli.hpp>
@@ -149,6 +152,19 @@ int main(int argc, char** argv)
     int64_t maxUploadRate = 0;
     deviceAdd->add_option("--max-upload-rate", maxUploadRate, "cap the kiosk's uploads at this many bytes per second (a thin shared link)")
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+
+    CLI::App* posterCmd = app.add_subcommand("poster-qr", "a unit's poster: a QR code to the phone questionnaire not tied to a case (its answers "
+                                                         "are kept apart, unverified), as an A4 SVG to print or a PNG of the code");
+    storeOptions(posterCmd);
+    skm::central::PosterRequest posterRequest;
+    std::string posterOut;
+    int posterScale = 10;
+    posterCmd->add_option("--unit", posterRequest.unit, "the unit, as the published roster names it")->required();
+    posterCmd->add_option("--service", posterRequest.serviceCode, "one service of the catalogue (default: none, the citizen's answers name none)");
+    posterCmd->add_option("--days", posterRequest.days, "how long the code stays valid (default 365)")->check(CLI::Range(1, 3650));
+    posterCmd->add_option("--url", posterRequest.baseUrl, "the central office as citizens' phones reach it, e.g. https://skm.kota.go.id")->required();
+    posterCmd->add_option("--out", posterOut, "the file to write: .svg (an A4 poster) or .png (the code alone)")->required();
+    posterCmd->add_option("--scale", posterScale, "PNG: pixels a module (default 10)")->check(CLI::Range(2, 40));
 
     CLI::App* report = app.add_subcommand("report", "ratings received per device, the chain checks, and the IKM from surveys");
     storeOptions(report);
@@ -331,6 +347,29 @@ int main(int argc, char** argv)
                 return 1;
             }
             std::cout << "device " << deviceId << " registered; provisioning file " << out << '\n';
+            return 0;
+        }
+        if (*posterCmd) {
+            const std::string ext = std::filesystem::path(posterOut).extension().string();
+            if (ext != ".svg" && ext != ".png") {
+                std::cerr << "skm-central: --out takes a .svg (the A4 poster) or a .png (the code alone) file (got '" << posterOut << "')\n";
+                return 2;
+            }
+            skm::central::Poster poster;
+            try {
+                poster = skm::central::makePoster(store, dataDir, posterRequest, nowMs());
+            } catch (const skm::central::PosterError& e) {
+                std::cerr << "skm-central: " << e.what() << "\n";
+                return 2;
+            }
+            std::ofstream f(posterOut, std::ios::binary | std::ios::trunc);
+            f << (ext == ".svg" ? skm::central::posterSvg(poster) : skm::central::posterPng(poster, posterScale));
+            if (!f.flush()) {
+                std::cerr << "skm-central: cannot write " << posterOut << '\n';
+                return 1;
+            }
+            std::cout << "poster for " << posterRequest.unit << " written to " << posterOut << "; its link, valid until "
+                      << skm::store::isoUtc(poster.link.expiresS * 1000) << ":\n" << poster.url << '\n';
             return 0;
         }
         if (*userAdd) {

@@ -1,11 +1,14 @@
 // The phone questionnaire (issue 20, docs/phone-survey.md): GET and POST /m/TOKEN, no sign-in. The
 // token is the kiosk's one-time link (core/phone_link.hpp), checked against the device's secret; the
 // answers are stored through the upload's own ingest as that device's survey response, with the
-// link's ref as its id (so one response per link) and "channel": "phone".
+// link's ref as its id (so one response per link) and "channel": "phone". A unit's poster (kind 3,
+// central/poster.hpp) is checked against the office's poster device and takes many responses, each its
+// own id, "channel": "poster", under per-address limits of their own.
 
 #include "web_util.hpp"
 
 #include <central/reports/officers.hpp>
+#include <central/store/records.hpp>
 #include <core/phone_link.hpp>
 #include <core/roster.hpp>
 #include <core/uuid.hpp>
@@ -14,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <mutex>
 
 namespace skm::central {
 
@@ -33,18 +37,27 @@ LinkCheck checkLink(CentralStore& store, const std::string& token, int64_t nowMs
 {
     LinkCheck c;
     const phone::Decoded read = phone::read(token);
-    const std::optional<std::string> secret = read.problem == phone::Problem::None ? store.deviceSecret(read.link.deviceId) : std::nullopt;
+    // A poster's link is the office's poster device's, and only a poster's is: a kiosk cannot sign one.
+    const bool kindFits = (read.link.kind == phone::Kind::Poster) == (read.link.deviceId == kPosterDevice);
+    const std::optional<std::string> secret = read.problem == phone::Problem::None && kindFits ? store.deviceSecret(read.link.deviceId) : std::nullopt;
     const phone::Decoded d = secret ? phone::verify(token, *secret, nowMs / 1000) : read;
     if (!secret || d.problem == phone::Problem::Malformed || d.problem == phone::Problem::Forged) {
         // Forged, altered, or of no device here: the same answer, which tells a guesser nothing.
         return {404, texts(lang, "Tautan ini tidak berlaku. Pindai kode QR di kios sekali lagi.", "This link is not valid. Scan the QR code at the kiosk again."), {}};
+    }
+    const bool poster = d.link.kind == phone::Kind::Poster;
+    if (d.problem == phone::Problem::Expired && poster) {
+        return {410, texts(lang, "Kode QR pada poster ini sudah tidak berlaku. Terima kasih atas kesediaan Anda.",
+                           "The QR code on this poster is no longer valid. Thank you for your willingness."),
+                {}};
     }
     if (d.problem == phone::Problem::Expired) {
         return {410, texts(lang, "Tautan ini sudah kedaluwarsa (berlaku 24 jam). Terima kasih atas kesediaan Anda.",
                            "This link has expired (links last 24 hours). Thank you for your willingness."),
                 {}};
     }
-    const bool answered = store.readSnapshot([&](sql::Connection& db) { return db.one("SELECT 1 FROM survey_responses WHERE id = $1", {d.link.ref}).has_value(); });
+    // A poster takes many responses (each its own id); a kiosk's link one.
+    const bool answered = !poster && store.readSnapshot([&](sql::Connection& db) { return db.one("SELECT 1 FROM survey_responses WHERE id = $1", {d.link.ref}).has_value(); });
     if (answered) {
         return {409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"), {}};
     }
@@ -63,7 +76,7 @@ std::string subtitle(const std::filesystem::path& dataDir, const phone::Link& li
         }
     } catch (const std::exception&) {
     }
-    return link.counter + (service.empty() ? "" : " · " + service);
+    return link.counter + (service.empty() ? "" : " · " + service); // (a poster's counter is its unit)
 }
 
 // Text typed on a phone, as the kiosk's would be: line breaks and tabs become spaces, other control
@@ -93,6 +106,14 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
     // Per client address: 30 pages at once, then one a second (a citizen needs two or three, and many
     // phones share a carrier's address); all together 300, then 50 a second.
     auto limiter = std::make_shared<http::RateLimiter>(http::RateLimits{30, 1, 300, 50, 8192});
+    // A poster's answers, per client address: 3, then one every 10 minutes (a family at one phone may
+    // answer in turn; a script may not stuff a unit's poster figures); all together 200, then 1 a second.
+    auto posterLimiter = std::make_shared<http::RateLimiter>(http::RateLimits{3, 1.0 / 600, 200, 1, 8192});
+    struct Ids {
+        std::mutex mutex;
+        store::UuidV7Generator next;
+    };
+    auto ids = std::make_shared<Ids>();
     auto answer = [](httplib::Response& res, int status, const std::string& body) {
         res.status = status;
         res.set_header("Content-Security-Policy", html::phonePolicy());
@@ -107,7 +128,7 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
     auto refuse = [answer](httplib::Response& res, html::Lang lang, int status, const std::string& message) {
         answer(res, status, html::phonePage(lang, texts(lang, "Survei Kepuasan Masyarakat", "Public Satisfaction Survey"), "", "", "<p class=\"err\">" + html::escape(message) + "</p>"));
     };
-    auto handle = [&store, &dataDir, now, limiter, answer, refuse](const httplib::Request& req, httplib::Response& res) {
+    auto handle = [&store, &dataDir, now, limiter, posterLimiter, ids, answer, refuse](const httplib::Request& req, httplib::Response& res) {
         const html::Lang lang = langOf(req);
         if (std::string why = limiter->admit(req.remote_addr, now()); !why.empty()) {
             return refuse(res, lang, 429, texts(lang, "Terlalu banyak permintaan. Coba lagi sebentar lagi.", "Too many requests. Try again in a moment."));
@@ -156,9 +177,20 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
             return answer(res, 422, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)));
         }
         const int64_t t = now();
-        nlohmann::json record = {{"id", c.link.ref},
+        const bool poster = c.link.kind == phone::Kind::Poster;
+        if (poster && !posterLimiter->admit(req.remote_addr, t).empty()) {
+            form.error = texts(lang, "Sudah ada beberapa jawaban dari jaringan ini baru-baru ini. Coba lagi dalam 10 menit.",
+                               "Several answers came from this network just now. Try again in 10 minutes.");
+            return answer(res, 429, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)));
+        }
+        std::string id = c.link.ref;
+        if (poster) {
+            std::lock_guard lock(ids->mutex);
+            id = ids->next.next(t).str();
+        }
+        nlohmann::json record = {{"id", id},
                                  {"survey_version", survey.version},
-                                 {"counter", c.link.counter},
+                                 {"counter", poster ? std::string("poster") : c.link.counter},
                                  {"boot_id", "phone"},
                                  {"started_wall_ms", t},
                                  {"started_mono_ms", 0},
@@ -171,7 +203,8 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
                                  {"answers", answers},
                                  {"profile", profile},
                                  {"saran", saran.empty() ? nlohmann::json(nullptr) : nlohmann::json(saran)},
-                                 {"channel", "phone"}};
+                                 {"channel", poster ? "poster" : "phone"}};
+        if (poster) record["unit"] = c.link.counter;
         const UploadResults results = store.ingest(c.link.deviceId, {{"surveys", nlohmann::json::array({record})}}, t);
         const auto& r = results.at("surveys").at(0);
         if (r.status != "stored") {
@@ -179,12 +212,14 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
             spdlog::warn("phone questionnaire {}: {} ({})", c.link.ref, r.status, r.reason);
             return refuse(res, lang, 409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"));
         }
-        spdlog::info("phone questionnaire {} stored (device {}, counter {})", c.link.ref, c.link.deviceId, c.link.counter);
-        answer(res, 200,
-               html::phonePage(lang, title, subtitle(dataDir, c.link, lang), "",
-                               "<p>" + texts(lang, "Terima kasih! Jawaban Anda sudah kami terima dan ikut menentukan Indeks Kepuasan Masyarakat unit ini.",
-                                             "Thank you! Your answers were received and count in this unit's public satisfaction index.") +
-                                   "</p>"));
+        if (poster) spdlog::info("poster questionnaire {} stored (poster {}, unit {})", id, c.link.ref, c.link.counter);
+        else spdlog::info("phone questionnaire {} stored (device {}, counter {})", c.link.ref, c.link.deviceId, c.link.counter);
+        const std::string thanks =
+            poster ? texts(lang, "Terima kasih! Jawaban Anda sudah kami terima. Jawaban lewat poster dicatat terpisah dari penilaian di loket.",
+                           "Thank you! Your answers were received. Answers through a poster are counted apart from those given at a counter.")
+                   : texts(lang, "Terima kasih! Jawaban Anda sudah kami terima dan ikut menentukan Indeks Kepuasan Masyarakat unit ini.",
+                           "Thank you! Your answers were received and count in this unit's public satisfaction index.");
+        answer(res, 200, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), "", "<p>" + thanks + "</p>"));
     };
     httpServer.get("/m/([A-Za-z0-9_-]{20,400})", storageGuarded(handle));
     httpServer.post("/m/([A-Za-z0-9_-]{20,400})", storageGuarded(handle));

@@ -93,7 +93,7 @@ std::optional<Link> parse(const std::string& bytes)
     if (!need(1 + 1 + 16 + 4 + 8 + 16) || static_cast<uint8_t>(bytes[0]) != kVersion) return std::nullopt;
     Link l;
     const uint8_t kind = static_cast<uint8_t>(bytes[1]);
-    if (kind != 1 && kind != 2) return std::nullopt;
+    if (kind < 1 || kind > 3) return std::nullopt;
     l.kind = static_cast<Kind>(kind);
     at = 2;
     l.ref = uuidText(bytes, at);
@@ -109,7 +109,7 @@ std::optional<Link> parse(const std::string& bytes)
     }
     l.caseId = uuidText(bytes, at);
     at += 16;
-    for (auto [field, maxLen] : {std::pair{&l.serviceCode, size_t{32}}, std::pair{&l.counter, size_t{40}}, std::pair{&l.deviceId, size_t{64}}}) {
+    for (auto [field, maxLen] : {std::pair{&l.serviceCode, size_t{32}}, std::pair{&l.counter, size_t{80}}, std::pair{&l.deviceId, size_t{64}}}) {
         if (!need(1)) return std::nullopt;
         const size_t n = static_cast<uint8_t>(bytes[at++]);
         if (n > maxLen || !need(n)) return std::nullopt;
@@ -140,7 +140,7 @@ std::string encode(const Link& link, std::string_view secretHex)
     for (int i = 7; i >= 0; --i) out += static_cast<char>((nip >> (8 * i)) & 0xff);
     putUuid(out, link.caseId, "case");
     putText(out, link.serviceCode, 32, "the service code");
-    putText(out, link.counter, 40, "the counter");
+    putText(out, link.counter, 80, "the counter (a poster's unit)");
     if (link.deviceId.empty()) throw std::invalid_argument("a link names its device");
     putText(out, link.deviceId, 64, "the device id");
     out += mac(out, secretHex);

@@ -6,10 +6,15 @@
 // response takes the link's `ref` (the case's id, or the rating's when there is no case) as its id, so
 // a second one is the same record, refused as already answered.
 //
+// A unit's poster (kind 3, made by `skm-central poster-qr`, not by a kiosk) is the same format signed
+// by the central office's own key (its "office-poster" device row): `counter` holds the unit, `ref`
+// names the poster, there is no officer or case, and it takes many responses, each its own id, kept
+// apart from the case-tied ones (docs/phone-survey.md, "Posters").
+//
 // The token is base64url (RFC 4648 §5, no padding) of:
 //   version 1 (1 byte) · kind (1) · ref (16, a UUID) · expires (4, Unix seconds, big-endian) ·
-//   NIP (8, big-endian, 0 for none) · case (16, zeros for none) · service, counter, device (each 1 byte
-//   of length, then UTF-8) · MAC (16: the first half of HMAC-SHA256 under the secret of "SKM-PHONE-1"
+//   NIP (8, big-endian, 0 for none) · case (16, zeros for none) · service (at most 32), counter (or a
+//   poster's unit, at most 80), device (at most 64): each 1 byte of length, then UTF-8 · MAC (16: the first half of HMAC-SHA256 under the secret of "SKM-PHONE-1"
 //   and every byte before it).
 // About 120 characters: a QR code of version 8 to 10 that a phone reads from a 7" panel.
 
@@ -20,7 +25,7 @@
 
 namespace skm::phone {
 
-enum class Kind : uint8_t { Rating = 1, Case = 2 };
+enum class Kind : uint8_t { Rating = 1, Case = 2, Poster = 3 };
 
 struct Link {
     Kind kind = Kind::Rating;
@@ -29,7 +34,7 @@ struct Link {
     std::string nip;           // "" for none (a counter-level rating)
     std::string caseId;        // "" for none
     std::string serviceCode;   // "" for none; at most 32 bytes
-    std::string counter;       // at most 40 bytes
+    std::string counter;       // at most 80 bytes (a poster's: its unit)
     std::string deviceId;      // at most 64 bytes
 };
 

@@ -8,6 +8,7 @@
 #include "support/kiosk_rig.hpp"
 #include "support/test_images.hpp"
 
+#include <core/phone_link.hpp>
 #include <core/pin.hpp>
 #include <kiosk/roster/roster_store.hpp>
 #include <kiosk/ui/layout.hpp>
@@ -106,7 +107,30 @@ struct Walk : test::KioskRig {
         std::ofstream(dir / "roster" / "roster.toml") << text;
         std::ofstream(dir / "roster" / "photos" / "officer.png", std::ios::binary) << test::makePng(400, 500);
         roster::replaceRoster(st->database(), roster::loadRosterFile((dir / "roster" / "roster.toml").string()), 0);
+        // The phone questionnaire's QR codes (thanks; attract while a case is open), with links as long
+        // as a provisioned kiosk's.
+        controller->setPhoneLinkMaker([](const ui::CitizenFlow::PhoneLinkFor& r) { return phoneLink(r.caseId.value_or(r.ratingId), r.nip, r.serviceCode); });
+        controller->setCaseLinkMaker([](const roster::CaseInfo& c) { return phoneLink(c.id, c.nip, c.serviceCode); });
         frame();
+    }
+    static std::string phoneLink(const std::string& ref, const std::optional<std::string>& nip, const std::optional<std::string>& service)
+    {
+        phone::Link link;
+        link.kind = phone::Kind::Case;
+        link.ref = link.caseId = ref;
+        link.nip = nip.value_or("");
+        link.serviceCode = service.value_or("");
+        link.counter = "Loket 12";
+        link.deviceId = "mpp-kota-contoh-loket-12";
+        link.expiresS = 1'900'000'000;
+        return "https://skm.dpmptsp.kota-contoh.example/m/" + phone::encode(link, std::string(64, 'a'));
+    }
+    [[nodiscard]] static bool qrDrawn()
+    {
+        for (const ui::DrawnText& t : ui::lastTexts()) {
+            if (t.text == "[QR code]") return true;
+        }
+        return false;
     }
     static test::RigOptions options(const Panel& p)
     {
@@ -164,6 +188,7 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 w.tap("comment.send");
                 w.settle();
                 checkFrame(w, "thanks", true);
+                CHECK(Walk::qrDrawn()); // on every panel
                 w.tap("survey.start");
                 w.settle();
                 checkFrame(w, "survey: service", true);
@@ -201,6 +226,10 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 if (w.snap().lang != lang) w.tap("language");
                 w.settle();
                 checkFrame(w, std::string("attract with a case open, ") + config::langCode(lang), true);
+                // The case's QR code, beside who serves; on a short panel (7", or large text on 10")
+                // with a 40-character name the faces and who serves leave no room for it.
+                REQUIRE_FALSE(w.snap().desk.serving.phoneUrl.empty());
+                if (!ui::shortPanel(p.size, w.driver.theme())) CHECK(Walk::qrDrawn());
             }
             w.controller->officerKey();
             w.frame();

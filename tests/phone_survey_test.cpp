@@ -11,6 +11,7 @@
 #include <core/phone_link.hpp>
 #include <core/protocol.hpp>
 #include <core/uuid.hpp>
+#include <kiosk/ui/widgets.hpp>
 #include <sync/http_sender.hpp>
 
 #include <catch2/catch.hpp>
@@ -44,6 +45,14 @@ phone::Link sampleLink(const std::string& device)
     l.counter = "Loket 1";
     l.deviceId = device;
     return l;
+}
+
+// A central office's data directory publishing the demo roster (its officers, units and services).
+std::filesystem::path publishDemoRoster(const std::filesystem::path& centralDir)
+{
+    std::filesystem::create_directories(centralDir / "publish");
+    std::filesystem::copy_file(test::sourceDir() / "config" / "demo-roster.toml", centralDir / "publish" / "roster.toml");
+    return centralDir;
 }
 
 sync::HttpResponse get(const std::string& url)
@@ -115,8 +124,10 @@ TEST_CASE("a phone link carries what the response is tied to, signed with the de
     bad.nip = "123";
     CHECK_THROWS(phone::encode(bad, secret));
     bad = l;
-    bad.counter = std::string(41, 'x');
+    bad.counter = std::string(81, 'x'); // a counter's name, or a poster's unit, is at most 80 bytes
     CHECK_THROWS(phone::encode(bad, secret));
+    bad.counter = std::string(80, 'x');
+    CHECK(phone::verify(phone::encode(bad, secret), secret, now).link.counter == bad.counter);
 }
 
 TEST_CASE("the phone questionnaire: the form, the answers stored once tied to the case, and every bad link refused", "[phone][http]")
@@ -124,9 +135,7 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
     test::TempDir dir;
     const test::Engine engine = GENERATE(test::engines());
     INFO("engine: " << engine.name());
-    std::filesystem::create_directories(dir / "central" / "publish");
-    std::filesystem::copy_file(test::sourceDir() / "config" / "demo-roster.toml", dir / "central" / "publish" / "roster.toml");
-    test::Central central(dir / "central", {}, engine);
+    test::Central central(publishDemoRoster(dir / "central"), {}, engine);
     const sync::Provisioning dev = central.addDevice("kiosk-phone");
     const phone::Link link = sampleLink(dev.deviceId);
     const std::string token = phone::encode(link, dev.secret);
@@ -184,7 +193,7 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
     for (const auto& a : engine.args()) reportArgs.push_back(a);
     const auto rep = test::run(reportArgs);
     REQUIRE(rep.exitCode == 0);
-    CHECK(nlohmann::json::parse(rep.out)["survey_responses_by_channel"] == nlohmann::json{{"kiosk", 0}, {"phone", 1}});
+    CHECK(nlohmann::json::parse(rep.out)["survey_responses_by_channel"] == nlohmann::json{{"kiosk", 0}, {"phone", 1}, {"poster", 0}});
     // One response per link: the second is refused and nothing changes.
     CHECK(post(base, "/m/" + token, full).status == 409);
     CHECK(get(base + "/m/" + token).status == 409);
@@ -253,4 +262,196 @@ TEST_CASE("the thanks screen carries the rating's phone link, stays up for its Q
     CHECK(rig.count("ratings WHERE suppressed = 1") == 1);
     CHECK(rig.snap().citizen.phoneUrl.empty());
     CHECK(asked.size() == 1);
+}
+
+TEST_CASE("while a case is open the attract screen carries its phone link, made once, the same response as the thanks screen's after it", "[phone][ui]")
+{
+    test::RigOptions o;
+    o.demoRoster = true;
+    o.desk = true;
+    test::KioskRig rig(o);
+    int caseLinks = 0;
+    rig.controller->setCaseLinkMaker([&](const roster::CaseInfo& c) {
+        ++caseLinks;
+        return "http://central.test/m/" + c.id;
+    });
+    std::vector<ui::CitizenFlow::PhoneLinkFor> asked;
+    rig.controller->setPhoneLinkMaker([&](const ui::CitizenFlow::PhoneLinkFor& r) {
+        asked.push_back(r);
+        return "http://central.test/m/" + r.caseId.value_or(r.ratingId);
+    });
+    const auto qrDrawn = [] {
+        for (const ui::DrawnText& t : ui::lastTexts()) {
+            if (t.text == "[QR code]") return true;
+        }
+        return false;
+    };
+    rig.frame();
+    CHECK(rig.snap().desk.serving.phoneUrl.empty());
+    CHECK_FALSE(qrDrawn());
+
+    // The officer hands a case over: the attract screen shows its code.
+    rig.controller->officerKey();
+    rig.frame();
+    rig.type("198503302010011002");
+    rig.type("2468");
+    rig.key(ImGuiKey_Enter);
+    REQUIRE(rig.screen() == ui::ScreenId::Officer);
+    rig.frame();
+    CHECK(rig.snap().desk.serving.phoneUrl.empty()); // on duty, no case: nothing to tie a response to
+    rig.tap("service.pbg");
+    rig.tap("officer.hand_over");
+    REQUIRE(rig.screen() == ui::ScreenId::Attract);
+    const std::string caseId = rig.q("SELECT id FROM cases WHERE status = 'open'");
+    CHECK(rig.snap().desk.serving.phoneUrl == "http://central.test/m/" + caseId);
+    rig.frame();
+    CHECK(qrDrawn());
+    // Made once per case: frames and a change of language do not sign it again.
+    rig.tap("language");
+    rig.frame();
+    rig.tap("language");
+    CHECK(caseLinks == 1);
+    CHECK(rig.snap().desk.serving.phoneUrl == "http://central.test/m/" + caseId);
+
+    // The citizen rates at the kiosk after all: the thanks screen's link is the same response (the
+    // case's), so answering through either code counts once.
+    rig.waitUntilArmed();
+    rig.tap("face.4");
+    REQUIRE(rig.screen() == ui::ScreenId::FollowUp);
+    rig.tap("followup.done");
+    REQUIRE(rig.screen() == ui::ScreenId::Thanks);
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].caseId == caseId);
+    CHECK(rig.snap().citizen.phoneUrl == "http://central.test/m/" + caseId);
+    // The case is rated and closed: back on the attract screen no code is left.
+    rig.wait(20'000);
+    REQUIRE(rig.screen() == ui::ScreenId::Attract);
+    rig.frame();
+    CHECK(rig.snap().desk.serving.mode == ui::DeskView::Serving::Mode::OnDuty);
+    CHECK(rig.snap().desk.serving.phoneUrl.empty());
+    CHECK_FALSE(qrDrawn());
+    CHECK(caseLinks == 1);
+}
+
+TEST_CASE("a unit's poster: made by skm-central poster-qr, answered many times, kept out of every score, limited per address, and nothing else passes for one", "[phone][http]")
+{
+    test::TempDir dir;
+    const test::Engine engine = GENERATE(test::engines());
+    INFO("engine: " << engine.name());
+    test::Central central(publishDemoRoster(dir / "central"), {}, engine);
+    const sync::Provisioning dev = central.addDevice("kiosk-poster");
+    const std::string base = central.url();
+    const std::string full = "U1=4&U2=3&U3=4&U4=4&U5=3&U6=4&U7=4&U8=2&U9=3&jenis_kelamin=L&saran=Papan+petunjuk+kurang";
+    auto centralArgs = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), (test::binDir() / "skm-central").string());
+        for (const std::string& a : {std::string("--data-dir"), (dir / "central").string()}) args.push_back(a);
+        for (const auto& a : engine.args()) args.push_back(a);
+        return test::run(args);
+    };
+
+    // A case-tied response through a kiosk's link: in the scores.
+    const phone::Link kioskLink = sampleLink(dev.deviceId);
+    REQUIRE(post(base, "/m/" + phone::encode(kioskLink, dev.secret), full).status == 200);
+    nlohmann::json before = central.report();
+
+    // The poster: an A4 SVG and the code alone as a PNG, the same kind of link, read back with zbarimg.
+    const auto made = centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--service", "pbg", "--url", base, "--out", (dir / "poster.png").string()});
+    INFO(made.err);
+    REQUIRE(made.exitCode == 0);
+    const auto decoded = test::run({"/bin/sh", "-c", "zbarimg --raw -q '" + (dir / "poster.png").string() + "' 2>/dev/null"});
+    std::string url = decoded.out.substr(0, decoded.out.find('\n'));
+    REQUIRE(url.rfind(base + "/m/", 0) == 0);
+    CHECK(made.out.find(url) != std::string::npos);
+    const auto svg = centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", base, "--out", (dir / "poster.svg").string()});
+    REQUIRE(svg.exitCode == 0);
+    const std::string svgText = test::readFile(dir / "poster.svg");
+    CHECK(svgText.find("<svg") != std::string::npos);
+    CHECK(svgText.find("Bidang Perizinan Usaha") != std::string::npos);
+    CHECK(svgText.find("belum terverifikasi") != std::string::npos);
+    // Bad requests: a unit or service not in the published roster, a file type it cannot write, and the
+    // poster device's id for a kiosk.
+    const auto unknownUnit = centralArgs({"poster-qr", "--unit", "Bidang Perizinan", "--url", base, "--out", (dir / "x.svg").string()});
+    CHECK(unknownUnit.exitCode == 2);
+    CHECK(unknownUnit.err.find("'Bidang Perizinan Usaha'") != std::string::npos); // the units it knows
+    CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--service", "paspor", "--url", base, "--out", (dir / "x.svg").string()}).exitCode == 2);
+    CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", base, "--out", (dir / "x.pdf").string()}).exitCode == 2);
+    CHECK_FALSE(std::filesystem::exists(dir / "x.svg"));
+    const auto reserved = centralArgs({"device", "add", "office-poster", "--out", (dir / "p.json").string(), "--url", base});
+    CHECK(reserved.exitCode != 0);
+    CHECK(reserved.err.find("reserved") != std::string::npos);
+
+    // The page names the unit and the service; three answers from one address are taken, each its own
+    // response, the fourth waits (429) and is not stored.
+    const std::string path = url.substr(base.size());
+    const auto page = get(url);
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("Bidang Perizinan Usaha") != std::string::npos);
+    CHECK(page.body.find("Persetujuan Bangunan Gedung") != std::string::npos);
+    for (int i = 0; i < 3; ++i) {
+        const auto r = post(base, path, full);
+        INFO(r.body.substr(0, 400));
+        CHECK(r.status == 200);
+        CHECK(r.body.find("dicatat terpisah") != std::string::npos);
+    }
+    CHECK(post(base, path, full).status == 429);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(DISTINCT id) FROM survey_responses WHERE channel = 'poster' AND device_id = 'office-poster' AND counter = 'poster'"
+                           " AND service_code = 'pbg' AND officer_nip IS NULL") == 3);
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 4);
+    }
+    // Counted apart, by unit, and in no score: the rest of the report is what it was.
+    nlohmann::json after = central.report();
+    CHECK(after["survey_responses_by_channel"] == nlohmann::json{{"kiosk", 0}, {"phone", 1}, {"poster", 3}});
+    CHECK(after["poster_responses"]["in_scores"] == false);
+    CHECK(after["poster_responses"]["units"]["Bidang Perizinan Usaha"]["responses"] == 3);
+    CHECK(after["poster_responses"]["units"]["Bidang Perizinan Usaha"]["mutu_unverified"] == "B");
+    for (nlohmann::json* r : {&before, &after}) {
+        for (const char* k : {"survey_responses_by_channel", "poster_responses", "devices"}) r->erase(k);
+    }
+    CHECK(after == before);
+
+    // Nothing else passes for a poster, and a poster's key signs nothing else: a kiosk's secret on a
+    // poster's link, the poster device on a case's link, a forged or altered poster, an expired one.
+    std::string posterSecret;
+    {
+        auto db = central.db();
+        posterSecret = db->queryText("SELECT secret FROM devices WHERE id = 'office-poster'");
+    }
+    const phone::Decoded posterRead = phone::read(url.substr(url.rfind('/') + 1));
+    REQUIRE(posterRead.problem == phone::Problem::None);
+    const phone::Link p = posterRead.link;
+    REQUIRE(p.kind == phone::Kind::Poster);
+    phone::Link byKiosk = p;
+    byKiosk.deviceId = dev.deviceId;
+    CHECK(get(base + "/m/" + phone::encode(byKiosk, dev.secret)).status == 404);
+    phone::Link caseByPoster = sampleLink("office-poster");
+    CHECK(get(base + "/m/" + phone::encode(caseByPoster, posterSecret)).status == 404);
+    CHECK(get(base + "/m/" + phone::encode(p, protocol::newSecret())).status == 404);
+    std::string flipped = url.substr(url.rfind('/') + 1); // one character of the unit's name changed
+    flipped[90] = flipped[90] == 'A' ? 'B' : 'A';
+    CHECK(get(base + "/m/" + flipped).status == 404);
+    phone::Link expired = p;
+    expired.expiresS = nowMs() / 1000 - 60;
+    const auto gone = get(base + "/m/" + phone::encode(expired, posterSecret));
+    CHECK(gone.status == 410);
+    CHECK(gone.body.find("poster") != std::string::npos);
+
+    // A kiosk's upload cannot pass its answers off as a poster's.
+    nlohmann::json record = {{"id", newId()}, {"survey_version", "default-1"}, {"counter", "Loket 1"}, {"boot_id", "b"}, {"started_wall_ms", nowMs()},
+                             {"started_mono_ms", 1}, {"language", "id"}, {"service_code", nullptr}, {"officer_nip", nullptr}, {"case_id", nullptr},
+                             {"status", "complete"}, {"finished_wall_ms", nowMs()}, {"answers", {{"U1", 1}}}, {"profile", nlohmann::json::object()},
+                             {"saran", nullptr}, {"channel", "poster"}, {"unit", "Bidang Perizinan Usaha"}};
+    const auto up = sync::curlSend(test::signedUpload(dev,
+                                                          nlohmann::json{{"protocol", 1}, {"device_id", dev.deviceId}, {"ratings", nlohmann::json::array()},
+                                                                         {"surveys", {record}}}.dump(),
+                                                          nowMs() / 1000, "poster-nonce-0001"), sync::CurlOptions{10, 0});
+    INFO(up.body);
+    REQUIRE(up.status == 200);
+    CHECK(up.body.find("rejected") != std::string::npos);
+    CHECK(up.body.find("the office's own") != std::string::npos);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 4);
+    }
 }

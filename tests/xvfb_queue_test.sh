@@ -9,7 +9,8 @@
 # ticket, the citizen presses a face, and the rating reaches the central office tied to the officer,
 # the case and the ticket. A bad signature, a stale or replayed call, an unknown service, a wrong
 # counter and a flood are refused with nothing changed. Then the thanks screen's QR code, read back from
-# a screenshot with zbarimg, is answered through by a phone (headless Chromium at 390 px, no script).
+# a screenshot with zbarimg, is answered through by a phone (headless Chromium at 390 px, no script); the
+# attract screen's code while the case was open is the same response, refused once it is answered.
 # Usage: xvfb_queue_test.sh BIN_DIR
 set -euo pipefail
 bin=${1:?usage: xvfb_queue_test.sh BIN_DIR}
@@ -82,6 +83,12 @@ kd_expect "SELECT ticket || '|' || service_code || '|' || nip || '|' || source |
 for _ in $(seq 1 30); do [ "$(jq -r .view "$KD_WORK/ui.json")" != "$view" ] && break; sleep 0.1; done
 [ "$(jq -r .view "$KD_WORK/ui.json")" != "$view" ] || kd_fail "the attract screen did not change for the new case"
 [ "$("$bin/skm-kiosk" status --json --data-dir "$KD_WORK/data" | jq -r .open_case.ticket)" = A-017 ] || kd_fail "status: no open case A-017"
+# While the case is open the attract screen shows its QR code too (for a citizen who would rather answer
+# later on the phone): read back from a screenshot, a link to this central office.
+sleep 0.5
+import -window root "$KD_WORK/attract.png"
+attract_link=$(zbarimg --raw -q "$KD_WORK/attract.png" 2>/dev/null | head -1)
+case $attract_link in "$url/m/"*) ;; *) kd_fail "no QR code with a link to $url/m/ on the attract screen with a case open (read: '$attract_link')" ;; esac
 # The same call again (the queue system re-calls the ticket): the same case.
 out=$("$pc" "$endpoint" "$key" open '{"ticket":"A-017","service":"KTP","counter":"1"}')
 expect_answer "$out" 200 .result existing
@@ -105,6 +112,8 @@ python3 "$here/support/phone_fill.py" "$link" "$KD_WORK/phone.png" >"$KD_WORK/ph
 grep -q "Terima kasih" "$KD_WORK/phone.html" || kd_fail "the phone's answers were not taken: $(head -c 600 "$KD_WORK/phone.html")"
 answers='U1=4&U2=4&U3=3&U4=4&U5=4&U6=3&U7=4&U8=4&U9=3&jenis_kelamin=L'
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $url" --data "$answers" "$link")" = 409 ] || kd_fail "a second answer through the same link was taken"
+# The attract screen's code was for the same case: answered already, whichever code the citizen used.
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $url" --data "$answers" "$attract_link")" = 409 ] || kd_fail "an answer through the attract screen's code for the same case was taken"
 got=$(sqlite3 "$KD_WORK/central/central.db" "SELECT officer_nip || '|' || service_code || '|' || channel || '|' || json_extract(body, '\$.case_id') || '|' ||
   json_extract(body, '\$.answers.U3') || json_extract(body, '\$.answers.U9') || '|' || json_extract(body, '\$.profile.jenis_kelamin') || '|' || json_extract(body, '\$.saran') FROM survey_responses")
 [ "$got" = "$nip|ktp_el|phone|$case_a017|34|P|Pelayanan cepat dan ramah" ] || kd_fail "the central office stored the phone's answers as: $got"

@@ -2,6 +2,9 @@
 
 #include "chain_check.hpp"
 
+#include <core/ikm.hpp>
+
+#include <array>
 #include <map>
 
 namespace skm::central {
@@ -24,11 +27,33 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
     out["cases_total"] = db.queryInt("SELECT count(*) FROM cases");
     out["audit_total"] = db.queryInt("SELECT count(*) FROM audit_events");
     // Complete survey responses by where they were answered (the kiosk, or the phone through its link):
-    // both count in the IKM; shown apart here.
-    nlohmann::json channels = {{"kiosk", 0}, {"phone", 0}};
+    // both count in the IKM; shown apart here. A unit's posters' (unverified: not tied to a case) count
+    // in no score; they are only listed here, by unit, with the IKM their answers alone would give.
+    nlohmann::json channels = {{"kiosk", 0}, {"phone", 0}, {"poster", 0}};
     db.each("SELECT coalesce(channel, 'kiosk'), count(*) FROM survey_responses WHERE status = 'complete' GROUP BY coalesce(channel, 'kiosk')", {},
             [&](const sql::Row& r) { channels[r.text(0)] = r.integer(1); });
     out["survey_responses_by_channel"] = channels;
+    std::map<std::string, std::pair<int64_t, std::array<ikm::Tally, ikm::kUnsurCount>>> posters;
+    db.each("SELECT body FROM survey_responses WHERE status = 'complete' AND channel = 'poster'", {}, [&](const sql::Row& r) {
+        const nlohmann::json body = nlohmann::json::parse(r.text(0), nullptr, false);
+        if (!body.is_object()) return;
+        auto& [n, unsur] = posters[body.value("unit", "")];
+        ++n;
+        const auto answers = body.find("answers");
+        if (answers == body.end() || !answers->is_object()) return;
+        for (int i = 0; i < ikm::kUnsurCount; ++i) {
+            const auto a = answers->find("U" + std::to_string(i + 1));
+            if (a != answers->end() && a->is_number_integer() && a->get<int>() >= 1 && a->get<int>() <= 4) unsur[static_cast<size_t>(i)].add(a->get<int>());
+        }
+    });
+    nlohmann::json posterUnits = nlohmann::json::object();
+    for (const auto& [unit, figures] : posters) {
+        const ikm::Result r = ikm::compute(figures.second);
+        posterUnits[unit] = {{"responses", figures.first},
+                             {"ikm_unverified", r.converted ? nlohmann::json(*r.converted) : nlohmann::json(nullptr)},
+                             {"mutu_unverified", r.mutu ? nlohmann::json(std::string(1, ikm::mutuLetter(*r.mutu))) : nlohmann::json(nullptr)}};
+    }
+    out["poster_responses"] = {{"verified", false}, {"in_scores", false}, {"units", posterUnits}};
     out["cases_by_source"] = {{"officer", db.queryInt("SELECT count(*) FROM cases WHERE body NOT LIKE '%\"source\":\"queue\"%'")},
                               {"queue", db.queryInt("SELECT count(*) FROM cases WHERE body LIKE '%\"source\":\"queue\"%'")}};
     out["ingest_conflicts_total"] = ingestConflictCount(db);

@@ -25,7 +25,8 @@ SurveyDetails readSurveyDetails(sql::Connection& db, const Period& period, const
     };
     std::vector<Row> rows;
     db.each("SELECT coalesce(officer_nip, ''), coalesce(service_code, ''), started_wall_ms, body FROM survey_responses"
-            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms < $2 ORDER BY started_wall_ms DESC, id DESC",
+            " WHERE status = 'complete' AND coalesce(channel, 'kiosk') <> 'poster' AND started_wall_ms >= $1 AND started_wall_ms < $2"
+            " ORDER BY started_wall_ms DESC, id DESC",
             {period.fromMs, period.toMs}, [&](const sql::Row& r) {
                 Row row{r.integer(2), r.text(0), r.text(1), "", nlohmann::json::parse(r.text(3), nullptr, false)};
                 if (row.body.is_object() && row.body.contains("language") && row.body["language"].is_string()) row.language = row.body["language"];

@@ -282,9 +282,10 @@ std::map<int64_t, Slice> readRaw(sql::Connection& db, int64_t offsetMs, const st
                 ++f.casesLogged;
                 f.casesRated += c.integer(4);
             });
-    // Complete survey responses, by the day they were begun.
+    // Complete survey responses, by the day they were begun; a unit's posters' are not tied to a case
+    // and are kept apart (office_report.cpp), never in these figures.
     db.each("SELECT device_id, counter, coalesce(officer_nip, ''), coalesce(service_code, ''), body, started_wall_ms FROM survey_responses"
-            " WHERE status = 'complete' AND started_wall_ms >= $1 AND started_wall_ms" + below + onDevice,
+            " WHERE status = 'complete' AND coalesce(channel, 'kiosk') <> 'poster' AND started_wall_ms >= $1 AND started_wall_ms" + below + onDevice,
             params, [&](const sql::Row& sv) {
                 const nlohmann::json body = nlohmann::json::parse(sv.text(4), nullptr, false);
                 if (!body.is_object() || !body.contains("answers") || !body["answers"].is_object()) return;

@@ -191,6 +191,13 @@ std::optional<std::string> CentralStore::deviceSecret(const std::string& id)
     return row->text(0);
 }
 
+std::string CentralStore::posterSecret(int64_t nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    m_db->query("INSERT INTO devices (id, secret, added_at_ms) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", {kPosterDevice, protocol::newSecret(), nowMs});
+    return m_db->one("SELECT secret FROM devices WHERE id = $1", {kPosterDevice})->text(0);
+}
+
 bool CentralStore::recordNonce(const std::string& deviceId, const std::string& nonce, int64_t nowSeconds)
 {
     std::lock_guard lock(m_mutex);
@@ -247,7 +254,13 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
     for (const nlohmann::json& r : items) {
         ItemResult res;
         res.id = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
-        if (std::string why = validateRecord(kind, r); !why.empty()) {
+        std::string why = validateRecord(kind, r);
+        // A poster's responses are the office's own (web_phone.cpp), and only they are: a kiosk's
+        // upload cannot pass its answers off as a poster's, nor a poster's as a kiosk's.
+        if (why.empty() && kind.key == std::string("surveys") && (r.value("channel", "") == "poster") != (deviceId == kPosterDevice)) {
+            why = deviceId == kPosterDevice ? "the office's poster device stores only channel \"poster\"" : "channel \"poster\" is the office's own (its posters)";
+        }
+        if (!why.empty()) {
             res.status = "rejected";
             res.reason = why;
             results.push_back(res);

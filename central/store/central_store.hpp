@@ -74,6 +74,8 @@ public:
     // Registers a device. Throws CentralError if the id is taken or malformed (deviceIdProblem).
     void addDevice(const std::string& id, const std::string& secretHex, int64_t nowMs);
     [[nodiscard]] std::optional<std::string> deviceSecret(const std::string& id);
+    // The secret of the office's poster device (kPosterDevice), registered with a new one the first time.
+    [[nodiscard]] std::string posterSecret(int64_t nowMs);
     // Records a request's nonce; false if the device already used it (a replay). Forgets nonces older
     // than twice the clock window.
     [[nodiscard]] bool recordNonce(const std::string& deviceId, const std::string& nonce, int64_t nowSeconds);

@@ -162,9 +162,11 @@ const std::vector<RecordKind>& recordKinds()
           {"service_code", Type::Text, true, 32}, {"officer_nip", Type::Nip, true}, {"case_id", Type::Text, true, 36},
           {"status", Type::Enum, false, 0, {"complete", "incomplete"}}, {"finished_wall_ms", Type::Int, true}, {"answers", Type::Answers},
           {"profile", Type::Profile}, {"saran", Type::Text, true, 4000, {}, Change::Fixed, true},
-          // Where it was answered: the kiosk (absent: the kiosk), or the citizen's phone through the
-          // kiosk's one-time link (the central office writes those itself: web_phone.cpp).
-          {"channel", Type::Enum, true, 0, {"kiosk", "phone"}, Change::Fixed, true}},
+          // Where it was answered: the kiosk (absent: the kiosk), the citizen's phone through the
+          // kiosk's one-time link, or a unit's poster (the central office writes those two itself:
+          // web_phone.cpp); a poster's names its unit.
+          {"channel", Type::Enum, true, 0, {"kiosk", "phone", "poster"}, Change::Fixed, true},
+          {"unit", Type::Text, true, 80, {}, Change::Fixed, true}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms", "channel"}},
         // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
         // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).
@@ -334,6 +336,7 @@ std::string deviceIdProblem(const std::string& id)
 {
     const bool charset = !id.empty() && id.size() <= 64 &&
                          id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == std::string::npos;
+    if (id == kPosterDevice) return std::string("device id '") + kPosterDevice + "' is reserved for the office's posters (skm-central poster-qr)";
     if (charset && id[0] != '.' && id[0] != '-') return {};
     std::string shown; // as typed, with anything unprintable written as \xNN
     for (const char c : id.substr(0, 80)) {

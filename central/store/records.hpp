@@ -12,6 +12,11 @@
 
 namespace skm::central {
 
+// The device row under which the office's own posters' responses are stored (skm-central poster-qr,
+// docs/phone-survey.md): its secret signs the posters' links and never leaves the central office; no
+// kiosk may be registered, or sync, under this id.
+inline constexpr const char* kPosterDevice = "office-poster";
+
 // The record kinds that travel beside the ratings: what each field must be, how a re-send may change
 // it, and the columns the central tables keep besides the whole body.
 enum class Type { Id, Text, Nip, Int, Enum, Object, Events, Answers, Profile };
@@ -57,7 +62,8 @@ struct RecordKind {
 // Why a rating object cannot be stored, or "" if it can. `deviceId` is the authenticated device.
 [[nodiscard]] std::string validateRating(const nlohmann::json& r, const std::string& deviceId);
 // Why `id` cannot be a device id, or "" if it can: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-', not
-// starting with '.' or '-' (a device id names a directory, publish/devices/ID/, and travels in a header).
+// starting with '.' or '-' (a device id names a directory, publish/devices/ID/, and travels in a header),
+// and not kPosterDevice.
 [[nodiscard]] std::string deviceIdProblem(const std::string& id);
 
 // How a re-sent record compares with the stored one, field by field under each field's Change rule.

@@ -39,6 +39,12 @@ awk '/^nip = "198503302010011002"/ && !done {print; print "photo = \"photos/offi
 convert -size 400x500 xc:'#d9e2ec' -fill '#7b8794' -draw 'circle 200,190 200,95' -draw 'ellipse 200,520 175,200 180,360' \
   "$KD_WORK/roster/photos/officer.png"
 "$bin/skm-kiosk" roster import "$KD_WORK/roster/roster.toml" --data-dir "$KD_WORK/data" >/dev/null
+# Provisioned as a kiosk in the field is (a made-up central office under the reserved .example domain,
+# never reached: nothing here syncs), so the thanks screen and a case open show the phone
+# questionnaire's QR code with a link of the real length.
+printf '{"central_url":"https://skm.kota-contoh.example","device_id":"mpp-loket-12","protocol":1,"secret":"%s"}\n' \
+  "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$KD_WORK/provisioning.json"
+"$bin/skm-kiosk" provision "$KD_WORK/provisioning.json" --data-dir "$KD_WORK/data" >/dev/null
 cat >"$KD_WORK/kiosk.toml" <<TOML
 [kiosk]
 counter = "Loket 12"
@@ -57,7 +63,7 @@ kd_tap reason.waktu_lama;  kd_wait_screen comment;  shot comment
 for k in key.a key.n key.t key.r key.i key.space key.l key.a key.m key.a; do kd_tap "$k"; done
 shot comment-typed
 kd_tap comment.send;       kd_wait_screen thanks;   shot thanks
-kd_wait_screen attract 10
+kd_wait_screen attract 20
 kd_tap language; shot attract-en
 kd_tap language
 
@@ -71,7 +77,7 @@ kd_tap confirm.no
 for k in 2 3 5 4; do kd_key "$k"; sleep 0.5; done   # Perempuan, 30-39, S1, Swasta
 kd_wait_target saran.send
 for k in r u a n g space t u n g g u space p a n a s; do kd_tap "key.$k"; done; shot survey-saran
-kd_tap saran.send; kd_wait_screen thanks; kd_wait_screen attract 10
+kd_tap saran.send; kd_wait_screen thanks; kd_wait_screen attract 20
 
 # The officer: sign-in, the case, the citizen's screen with the case open, a break, sign-out.
 kd_key F2; kd_wait_screen signin; shot signin

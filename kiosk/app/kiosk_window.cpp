@@ -264,7 +264,7 @@ int runKiosk(const RunOptions& o)
     // here offline and signed with the provisioning's secret (read at each rating: a kiosk provisioned
     // while running shows it without a restart). Not provisioned, or [phone] survey_qr = false: none.
     if (cfg.phoneSurveyQr) {
-        controller.setPhoneLinkMaker([dataDir = o.dataDir, &cfg, &clock, counter = cfg.counter](const ui::CitizenFlow::PhoneLinkFor& r) -> std::string {
+        ui::CitizenFlow::PhoneLinkMaker make = [dataDir = o.dataDir, &cfg, &clock, counter = cfg.counter](const ui::CitizenFlow::PhoneLinkFor& r) -> std::string {
             try {
                 const std::filesystem::path path = sync::provisioningPath(dataDir);
                 if (!std::filesystem::exists(path)) return {};
@@ -285,7 +285,15 @@ int runKiosk(const RunOptions& o)
                 spdlog::warn("no phone questionnaire link: {}", e.what());
                 return {};
             }
-        });
+        };
+        // The attract screen's code while a case is open: the same link as the thanks screen's after
+        // that case's rating (its ref is the case's id), so the citizen answers once either way.
+        if (cfg.phoneAttractQr) {
+            controller.setCaseLinkMaker([make](const roster::CaseInfo& c) {
+                return make(ui::CitizenFlow::PhoneLinkFor{c.id, c.id, c.nip, c.serviceCode});
+            });
+        }
+        controller.setPhoneLinkMaker(std::move(make));
     }
     controller.setPhotoLocator([dataDir = o.dataDir](const roster::Officer& officer) {
         const auto path = roster::photoPath(dataDir, officer);

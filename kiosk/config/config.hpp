@@ -52,6 +52,7 @@ struct KioskConfig {
     std::map<std::string, std::string> queueServices; // [queue.services] the queue system's service code -> the catalogue's
     // [phone] the full questionnaire on the citizen's phone, through a one-time link (docs/phone-survey.md)
     bool phoneSurveyQr = true;     // the thanks screen shows the QR code (when the kiosk is provisioned)
+    bool phoneAttractQr = true;    // and the attract screen while a case is open (with survey_qr)
     std::string phoneBaseUrl;      // the central office's address as phones reach it; "": the provisioning's URL
     int phoneLinkHours = 24;       // how long a link stays valid
     int phoneQrSeconds = 15;       // how long the thanks screen stays up while it shows the code

@@ -103,6 +103,13 @@ public:
     // The thanks screen's QR code: the link to the full questionnaire on the citizen's phone for the
     // rating just made (citizen_flow.hpp). Without it no code is shown.
     void setPhoneLinkMaker(CitizenFlow::PhoneLinkMaker make) { m_citizen.setPhoneLinkMaker(std::move(make)); }
+    // The attract screen's QR code while a case is open: the same questionnaire, for that case, for a
+    // citizen who would rather answer later (officer_desk.hpp). Without it none is shown.
+    void setCaseLinkMaker(OfficerDesk::CaseLinkMaker make)
+    {
+        m_desk.setCaseLinkMaker(std::move(make));
+        m_desk.refreshServing();
+    }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     // A result counts as activity: the technician who waited through a long sync gets the screen's
     // whole idle time to read it.

@@ -11,6 +11,8 @@
 
 namespace skm::ui {
 
+float qrSide(const Theme& theme, int modules) { return std::max(2.0f, std::round(theme.mm(0.55f))) * static_cast<float>(modules); }
+
 float marginFor(ImVec2 display) { return std::max(8.0f, 0.035f * std::min(display.x, display.y)); }
 bool isPortrait(ImVec2 display) { return display.y > display.x * 1.1f; }
 
@@ -133,8 +135,24 @@ FooterLayout layoutFooter(ImVec2 display, const Theme& theme, float m, const std
 
 namespace {
 
+// `text` in `font` wrapped at `wrap`, then at the narrowest width that needs no more lines (a short
+// caption broken into even lines, not one long and one short).
+TextBlock balancedText(ImFont* font, const std::string& text, float wrap)
+{
+    TextBlock out = fitText(text, wrap, {font}, 99);
+    const size_t lines = out.lines.size();
+    for (float w = wrap - 2; w > font->FontSize && lines > 1; w -= 2) {
+        TextBlock narrower = fitText(text, w, {font}, 99);
+        if (narrower.lines.size() > lines) break;
+        out = std::move(narrower);
+    }
+    return out;
+}
+
 // The panel in the column [left, left + width) from `top`: caption (unless `caption` is false), the
-// name (large; or the headline that replaces it), the detail; the photo, if any, on the left.
+// name (large; or the headline that replaces it), the detail; the photo, if any, on the left; the QR
+// code, if any, at the right end (the panel grows to hold it), its caption before it. With `photoAbove` (a narrow column) the photo goes over the text and the
+// QR code is left to the caller.
 ServingLayout layoutServing(const Theme& theme, float left, float width, float top, const ServingTexts& s, bool caption, bool bigName, bool photo,
                             bool photoAbove = false)
 {
@@ -145,30 +163,47 @@ ServingLayout layoutServing(const Theme& theme, float left, float width, float t
         // A narrow column: the photo (a 4:5 portrait, two lines tall) over the text.
         const float ph = lineHeight(theme.body) * 2.0f;
         L.photo = {ImVec2(left + pad, top + pad), ImVec2(left + pad + ph * 0.8f, top + pad + ph)};
-        ServingLayout below = layoutServing(theme, left, width, L.photo.max.y, s, caption, bigName, false);
+        ServingTexts texts = s;
+        texts.qrModules = 0;
+        ServingLayout below = layoutServing(theme, left, width, L.photo.max.y, texts, caption, bigName, false);
         below.photo = L.photo;
         below.panel.min.y = top;
         return below;
     }
+    const bool qr = s.qrModules > 0 && !photoAbove;
+    float side = qr ? qrSide(theme, s.qrModules) : 0.0f, captionW = 0;
+    if (qr) {
+        L.qrCaption = balancedText(theme.body, s.qrCaption, std::max(side, theme.body->FontSize * 6.0f));
+        for (const std::string& line : L.qrCaption.lines) captionW = std::max(captionW, textWidth(theme.body, line));
+    }
     // The text first decides the height; the photo then takes a 4:5 portrait beside the text.
+    const float qrRoom = qr ? captionW + side + 3 * pad : 0.0f;
     float textLeft = left + pad;
-    float wrap = width - 2 * pad;
+    float wrap = width - 2 * pad - qrRoom;
+    float textH = 0, photoW = 0;
     for (int pass = 0; pass < 2; ++pass) {
         L.captionText = caption ? fitText(s.caption, wrap, {theme.body}, 99) : TextBlock{};
-        const float captionH = L.captionText.height();
         L.name = bigName ? fitText(s.name, wrap, {theme.question, theme.title}, 1) : fitText(s.name, wrap, {theme.title}, 99);
         L.detail = fitText(s.detail, wrap, {theme.body}, 99);
-        const float textH = captionH + L.name.height() + L.detail.height();
-        if (!photo || pass == 1) {
-            L.panel = {ImVec2(left, top), ImVec2(left + width, top + textH + 2 * pad)};
-            if (photo) L.photo = {ImVec2(left + pad, top + pad), ImVec2(left + pad + textH * 0.8f, top + pad + textH)};
-            L.captionPos = ImVec2(textLeft, top + pad);
-            L.namePos = ImVec2(textLeft, top + pad + captionH);
-            L.detailPos = ImVec2(textLeft, L.namePos.y + L.name.height());
-            break;
-        }
-        textLeft = left + pad + textH * 0.8f + pad;
-        wrap = left + width - pad - textLeft;
+        textH = L.captionText.height() + L.name.height() + L.detail.height();
+        if (!photo || pass == 1) break;
+        photoW = textH * 0.8f; // (the text may wrap to more lines beside it: the photo keeps this width)
+        textLeft = left + pad + photoW + pad;
+        wrap = left + width - pad - textLeft - qrRoom;
+    }
+    L.captionPos.x = textLeft;
+    const float innerH = std::max(textH, std::max(side, L.qrCaption.height()));
+    L.panel = {ImVec2(left, top), ImVec2(left + width, top + innerH + 2 * pad)};
+    const float textTop = top + pad + (innerH - textH) * 0.5f; // beside a taller QR code: centred
+    L.captionPos.y = textTop;
+    L.namePos = ImVec2(L.captionPos.x, textTop + L.captionText.height());
+    L.detailPos = ImVec2(L.captionPos.x, L.namePos.y + L.name.height());
+    if (photo) L.photo = {ImVec2(left + pad, textTop), ImVec2(left + pad + photoW, textTop + textH)};
+    if (qr) {
+        const float qrLeft = std::round(left + width - pad - side);
+        L.qr = {ImVec2(qrLeft, top + pad + (innerH - side) * 0.5f), ImVec2(qrLeft + side, top + pad + (innerH - side) * 0.5f + side)};
+        L.qrCaptionAlign = 1; // right-aligned, before the code
+        L.qrCaptionPos = ImVec2(qrLeft - pad, top + pad + (innerH - L.qrCaption.height()) * 0.5f);
     }
     return L;
 }
@@ -212,15 +247,19 @@ AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const HeaderLayo
 
     // Stacked: who serves, the question, the faces in a row (two by two on a tall display). The
     // roomiest arrangement that leaves the faces their size; then a smaller question; then a panel
-    // without its caption.
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    // without its caption; then all of that again without the QR code (the faces come first).
+    const bool withQr = serving && serving->qrModules > 0;
+    for (int attempt = 0; attempt < (withQr ? 6 : 3); ++attempt) {
         L = AttractLayout{};
         L.header = header;
         L.footer = footer;
         L.questionCenterX = W * 0.5f;
         float y = top;
+        ServingTexts texts = serving ? *serving : ServingTexts{};
+        if (attempt >= 3) texts.qrModules = 0;
+        const int step = attempt % 3;
         if (serving && combine) {
-            ServingTexts headline = *serving;
+            ServingTexts headline = texts;
             headline.name = question;
             L.serving = L.combined = true;
             L.servingPanel = layoutServing(theme, m, W - 2 * m, y, headline, false, false, serving->photo);
@@ -228,11 +267,11 @@ AttractLayout layoutAttract(ImVec2 display, const Theme& theme, const HeaderLayo
         } else {
             if (serving) {
                 L.serving = true;
-                L.servingPanel = layoutServing(theme, m, W - 2 * m, y, *serving, attempt < 2, attempt < 2, serving->photo);
+                L.servingPanel = layoutServing(theme, m, W - 2 * m, y, texts, step < 2, step < 2, serving->photo);
                 y = L.servingPanel.panel.max.y + m * 0.4f;
             }
-            L.question = attempt == 0 ? fitText(question, W - 2 * m, {theme.question, theme.title}, 2)
-                                      : fitText(question, W - 2 * m, {theme.title, theme.body}, 2);
+            L.question = step == 0 ? fitText(question, W - 2 * m, {theme.question, theme.title}, 2)
+                                   : fitText(question, W - 2 * m, {theme.title, theme.body}, 2);
             L.questionTop = y;
             y += L.question.height() + m * 0.5f;
         }
@@ -275,8 +314,25 @@ AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const 
             end = L.questionTop + L.question.height();
         }
         // (The footer's left part is free here: the column may go down to the panel's edge.)
-        L.fits = end <= (footer.hint.lines.empty() ? display.y - m * 0.6f : bottom);
-        if (L.fits) break;
+        const float limit = footer.hint.lines.empty() ? display.y - m * 0.6f : bottom;
+        L.fits = end <= limit;
+        if (!L.fits) continue;
+        // The QR code under the rest, in what the column has left; none when it has too little.
+        if (serving.qrModules > 0) {
+            // (At its usual size, else at its smallest: two pixels a module.)
+            const float usual = qrSide(theme, serving.qrModules), smallest = 2.0f * static_cast<float>(serving.qrModules);
+            const TextBlock caption = balancedText(theme.body, serving.qrCaption, leftW);
+            const float qrTop = end + m * 0.4f;
+            const float side = qrTop + usual + caption.height() <= limit ? usual : smallest;
+            if (qrTop + side + caption.height() <= limit) {
+                const float centreX = std::round(m + leftW * 0.5f);
+                L.servingPanel.qr = {ImVec2(std::round(centreX - side * 0.5f), qrTop), ImVec2(std::round(centreX - side * 0.5f) + side, qrTop + side)};
+                L.servingPanel.qrCaption = caption;
+                L.servingPanel.qrCaptionPos = ImVec2(centreX, qrTop + side);
+                L.servingPanel.qrCaptionAlign = 0;
+            }
+        }
+        break;
     }
     layoutFaces(L, theme, Rect{ImVec2(2 * m + leftW, top), ImVec2(W - m, bottom)}, 2, gap);
     return L;

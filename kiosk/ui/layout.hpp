@@ -87,6 +87,10 @@ struct ServingTexts {
     std::string name;
     std::string detail;  // "Kartu Keluarga · Antrean A-012"
     bool photo = false;
+    // The open case's QR code (the phone questionnaire, to answer later): its modules per side, quiet
+    // zone included (0: none), and the caption under it.
+    int qrModules = 0;
+    std::string qrCaption;
 };
 struct ServingLayout {
     bool caption = true; // false on a short panel: the name and the detail only
@@ -98,7 +102,15 @@ struct ServingLayout {
     ImVec2 namePos;
     TextBlock detail;
     ImVec2 detailPos;
+    Rect qr;             // zero-sized without a QR code (none asked for, or no room for it)
+    TextBlock qrCaption;
+    ImVec2 qrCaptionPos; // its top centre (qrCaptionAlign 0: under the code) or top right (1: before it)
+    int qrCaptionAlign = 0;
 };
+// The side of a QR code of `modules` (quiet zone included) on this panel: a whole number of pixels per
+// module, at least 2 and about 0.55 mm (a code of some 30 mm), which a phone's camera reads from 20 cm
+// or so.
+[[nodiscard]] float qrSide(const Theme& theme, int modules);
 
 struct AttractLayout {
     HeaderLayout header;

@@ -116,6 +116,11 @@ void OfficerDesk::refreshServing()
         v.mode = Mode::Case;
         v.service = openService;
         v.ticket = c->ticket.value_or("");
+        if (m_caseLink && m_caseLinkFor != c->id) {
+            m_caseLinkFor = c->id;
+            m_caseLinkUrl = m_caseLink(*c);
+        }
+        if (m_caseLink) v.phoneUrl = m_caseLinkUrl;
     } else {
         v.mode = Mode::OnDuty;
     }

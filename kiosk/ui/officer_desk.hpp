@@ -28,6 +28,10 @@ public:
     [[nodiscard]] bool attached() const noexcept { return m_duty != nullptr; }
     [[nodiscard]] roster::Duty* duty() const noexcept { return m_duty; }
     void setPhotoLocator(PhotoLocator locate) { m_photoLocator = std::move(locate); }
+    // The link to the phone questionnaire for an open case, shown on the attract screen for a citizen
+    // who would rather answer later (made once per case: the app signs it). Without it none is shown.
+    using CaseLinkMaker = std::function<std::string(const roster::CaseInfo&)>;
+    void setCaseLinkMaker(CaseLinkMaker make) { m_caseLink = std::move(make); m_caseLinkFor.clear(); }
 
     // F2: the officer's screen if a session is in force (the keyboard is on the officer's side of the
     // counter), else the sign-in.
@@ -66,6 +70,8 @@ private:
     roster::Authenticator* m_auth = nullptr;
     roster::Duty* m_duty = nullptr;
     PhotoLocator m_photoLocator;
+    CaseLinkMaker m_caseLink;
+    std::string m_caseLinkFor, m_caseLinkUrl; // the case whose link was made, and the link
     std::optional<roster::Roster> m_roster;
     std::string m_pin;                      // typed on the sign-in; never in the snapshot
     bool m_pinByTouch = false;              // a PIN digit came from the screen's pad (the public side)

@@ -1,23 +1,10 @@
 #include "qr_code.hpp"
 
-#include <qrencode.h>
+#include "widgets.hpp"
 
 #include <cmath>
-#include <memory>
 
 namespace skm::ui {
-
-QrCode makeQrCode(const std::string& text)
-{
-    QrCode out;
-    if (text.empty()) return out;
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> q(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);
-    if (!q) return out;
-    out.modules = q->width;
-    out.dark.resize(static_cast<size_t>(q->width) * static_cast<size_t>(q->width));
-    for (size_t i = 0; i < out.dark.size(); ++i) out.dark[i] = q->data[i] & 1;
-    return out;
-}
 
 void drawQrCode(ImDrawList* dl, const QrCode& code, ImVec2 topLeft, float side)
 {
@@ -28,6 +15,7 @@ void drawQrCode(ImDrawList* dl, const QrCode& code, ImVec2 topLeft, float side)
     const float drawn = module * static_cast<float>(total);
     const ImVec2 at(std::round(topLeft.x + (side - drawn) * 0.5f), std::round(topLeft.y + (side - drawn) * 0.5f));
     dl->AddRectFilled(at, ImVec2(at.x + drawn, at.y + drawn), IM_COL32_WHITE);
+    recordText("[QR code]", Rect{at, ImVec2(at.x + drawn, at.y + drawn)}); // nothing may overlap it either
     for (int y = 0; y < code.modules; ++y) {
         for (int x = 0; x < code.modules; ++x) {
             if (!code.dark[static_cast<size_t>(y * code.modules + x)]) continue;

@@ -1,6 +1,8 @@
 #pragma once
-// A QR code (Debian's libqrencode, error correction M) drawn as squares by Dear ImGui: dark modules on
-// a white square with the standard quiet zone of four modules, whatever the theme.
+// A QR code (core/qr.hpp) drawn as squares by Dear ImGui: dark modules on a white square with the
+// standard quiet zone of four modules, whatever the theme.
+
+#include <core/qr.hpp>
 
 #include <imgui.h>
 
@@ -10,12 +12,9 @@
 
 namespace skm::ui {
 
-struct QrCode {
-    int modules = 0;             // per side; 0: nothing to draw (empty text, or too long to encode)
-    std::vector<uint8_t> dark;   // modules x modules, row by row
-};
+using QrCode = qr::Matrix;
 
-[[nodiscard]] QrCode makeQrCode(const std::string& text);
+[[nodiscard]] inline QrCode makeQrCode(const std::string& text) { return qr::encode(text); }
 // Draws `code` (its quiet zone included) in the square at `topLeft` with side `side`, each module a whole
 // number of pixels so that a phone's camera reads it from the panel.
 void drawQrCode(ImDrawList* dl, const QrCode& code, ImVec2 topLeft, float side);

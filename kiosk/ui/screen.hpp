@@ -94,6 +94,7 @@ struct DeskView {
         std::string service;    // the open case's service, in the snapshot's language
         std::string ticket;     // the open case's queue ticket, or empty
         std::string photo;      // the officer's photo file, or empty
+        std::string phoneUrl;   // Case: the one-time link to the phone questionnaire for that case, drawn as a QR code ("": none)
     } serving;
     std::string signInNip;
     size_t signInPinLength = 0;      // the PIN itself is never in the snapshot

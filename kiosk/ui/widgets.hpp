@@ -26,7 +26,8 @@ struct DrawnText {
     std::string text;
     Rect rect;
 };
-// The text lines of the last complete frame (drawLines, drawText, touchButton labels).
+// The text lines of the last complete frame (drawLines, drawText, touchButton labels), and the QR
+// codes (as "[QR code]").
 const std::vector<DrawnText>& lastTexts();
 void recordText(const std::string& text, const Rect& rect);
 

@@ -7,9 +7,11 @@
 #include "../faces.hpp"
 #include "../images.hpp"
 #include "../layout.hpp"
+#include "../qr_code.hpp"
 #include "../widgets.hpp"
 
 #include <optional>
+#include <utility>
 #include <string>
 
 namespace skm::ui {
@@ -51,8 +53,19 @@ public:
         // A short panel: the counter's name moves from the header to the footer, in the hint's place.
         const bool compact = shortPanel(display, t);
         const bool retries = s.pendingRetries > 0;
-        const std::optional<ServingTexts> serving = servingTexts(s);
+        std::optional<ServingTexts> serving = servingTexts(s);
         const bool caseOpen = s.desk.serving.mode == DeskView::Serving::Mode::Case;
+        // While a case is open, its QR code: the phone questionnaire for a citizen who would rather
+        // answer later (the layouts leave it out when the faces need the room).
+        const std::string& phoneUrl = caseOpen ? s.desk.serving.phoneUrl : std::string();
+        if (phoneUrl != m_qrText) {
+            m_qrText = phoneUrl;
+            m_qr = makeQrCode(m_qrText);
+        }
+        if (serving && m_qr.modules > 0) {
+            serving->qrModules = m_qr.modules + 8; // the quiet zone
+            serving->qrCaption = s.t("attract.phone_qr");
+        }
         // The question names the officer only when the rating will be theirs (an open case).
         const std::string question = caseOpen ? s.catalog->format(s.lang, "attract.question_officer", {{"name", s.desk.serving.officerName}})
                                               : s.t("attract.question");
@@ -92,13 +105,15 @@ public:
             const std::string office = withCounter ? fitWithEllipsis(t.title, s.officeName, officeRoom) : s.officeName;
             header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"));
             // Without the counter's name in the header, the footer says it if the column leaves room; the
-            // officer's photo goes first (a face the citizen recognises says more than the counter).
+            // officer's photo and the QR code go first (a face the citizen recognises says more than the
+            // counter).
             const FooterLayout withName = layoutFooter(display, t, header.margin, retries ? retriesLine : withCounter ? "" : s.counter, s.t("survey.start"), s.citizen.surveyOffered);
             const FooterLayout without = layoutFooter(display, t, header.margin, retries ? retriesLine : "", s.t("survey.start"), s.citizen.surveyOffered);
             const AttractLayout a = layoutAttractSideBySide(display, t, header, question, *serving, withName, caseOpen);
             const AttractLayout b = layoutAttractSideBySide(display, t, header, question, *serving, without, caseOpen);
-            const auto photoShown = [](const AttractLayout& x) { return x.servingPanel.photo.width() > 0; };
-            const bool useA = a.fits && (photoShown(a) || !serving->photo || !(b.fits && photoShown(b)));
+            // The photo first, then the case's QR code, then the counter's name in the footer.
+            const auto shown = [](const AttractLayout& x) { return std::make_pair(x.servingPanel.photo.width() > 0, x.servingPanel.qr.width() > 0); };
+            const bool useA = a.fits && !(b.fits && shown(b) > shown(a));
             footer = useA ? withName : without;
             L = useA ? a : b;
         }
@@ -117,6 +132,10 @@ public:
             // (Combined: the question naming the officer, in the name's place.)
             drawLines(dl, P.name, P.namePos, Align::Left, t.text);
             drawLines(dl, P.detail, P.detailPos, Align::Left, t.text);
+            if (P.qr.width() > 0) {
+                drawQrCode(dl, m_qr, P.qr.min, P.qr.width());
+                drawLines(dl, P.qrCaption, P.qrCaptionPos, P.qrCaptionAlign == 1 ? Align::Right : Align::Center, t.textMuted);
+            }
         }
         if (!L.combined) drawLines(dl, L.question, ImVec2(L.questionCenterX, L.questionTop), Align::Center, t.text);
 
@@ -152,6 +171,10 @@ public:
         endFullscreen();
         return intent;
     }
+
+private:
+    std::string m_qrText;
+    QrCode m_qr;
 };
 
 } // namespace

@@ -7,6 +7,8 @@
 #include "../qr_code.hpp"
 #include "../widgets.hpp"
 
+#include <cmath>
+
 namespace skm::ui {
 
 namespace {
@@ -16,22 +18,45 @@ public:
     Intent draw(const Snapshot& s, const Theme& t) override
     {
         const ImVec2 display = ImGui::GetIO().DisplaySize;
-        const HeaderLayout header = headerFor(s, t);
-        const FooterLayout footer = layoutFooter(display, t, header.margin, "", s.t("survey.start"), s.citizen.surveyOffered);
+        const float m = marginFor(display); // (no header: the thanks is all the screen says)
+        const FooterLayout footer = layoutFooter(display, t, m, "", s.t("survey.start"), s.citizen.surveyOffered);
         beginFullscreen("##thanks");
         ImDrawList* dl = ImGui::GetWindowDrawList();
         // With the phone questionnaire's QR code the thanks moves to the left half and the code takes
         // the right (on a portrait panel: the code below). The code carries a link, not the face: the
         // screen still tells nobody nearby which face was chosen.
-        const bool qr = !s.citizen.phoneUrl.empty();
-        if (qr && s.citizen.phoneUrl != m_qrText) {
+        if (s.citizen.phoneUrl != m_qrText) {
             m_qrText = s.citizen.phoneUrl;
             m_qr = makeQrCode(m_qrText);
         }
         const bool portrait = display.y > display.x;
+        // The code as large as the room above the footer allows (two pixels a module
+        // at least), its caption under it; in portrait under the thanks, whose height is known only
+        // after it is drawn: measured first.
+        const float r = t.huge->FontSize * 0.9f;
+        const char* detailKey = s.citizen.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail";
+        const float columnW = portrait ? display.x * 0.8f : display.x * 0.34f;
+        const float gap = t.body->FontSize * 0.4f;
+        TextBlock caption = fitText(s.t("thanks.phone_qr"), columnW, {t.body}, 99);
+        const float total = static_cast<float>(m_qr.modules + 8);
+        float qrTop = m, side = 0;
+        if (m_qr.modules > 0) {
+            if (portrait) {
+                const TextBlock title = fitText(s.t("thanks.title"), display.x * 0.9f, {t.huge}, 99);
+                const TextBlock detail = fitText(s.t(detailKey), display.x * 0.9f, {t.title}, 99);
+                qrTop = display.y * 0.18f + r + t.huge->FontSize * 0.4f + title.height() + t.body->FontSize * 0.5f + detail.height() + t.body->FontSize;
+            }
+            // (At three pixels a module, or on a short panel at two with the caption's short form.)
+            for (const char* key : {"thanks.phone_qr", "thanks.phone_qr_short"}) {
+                caption = fitText(s.t(key), columnW, {t.body}, 99);
+                const float room = std::min(columnW, footer.top - m - qrTop - gap - caption.height());
+                side = room >= 2 * total ? std::floor(room / total) * total : 0.0f;
+                if (side >= 3 * total) break;
+            }
+        }
+        const bool qr = side > 0;
         const float centreX = qr && !portrait ? display.x * 0.32f : display.x * 0.5f;
         // A neutral check mark: the same for every face, so nobody nearby learns which was chosen.
-        const float r = t.huge->FontSize * 0.9f;
         const ImVec2 c(centreX, display.y * (qr && portrait ? 0.18f : 0.30f));
         dl->AddCircleFilled(c, r, t.text, 48);
         const float k = r * 0.5f;
@@ -41,17 +66,11 @@ public:
         float y = c.y + r + t.huge->FontSize * 0.4f;
         y += drawCenteredWrapped(dl, t.huge, s.t("thanks.title").c_str(), centreX, y, wrap, t.text);
         y += t.body->FontSize * 0.5f;
-        y += drawCenteredWrapped(dl, t.title, s.t(s.citizen.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail").c_str(), centreX, y, wrap, t.textMuted);
-        if (qr && m_qr.modules > 0) {
-            // The code as large as the space between the header and the footer allows, its caption below.
-            const float caption = lineHeight(t.body) * 3.2f;
-            const float top = portrait ? y + t.body->FontSize : header.bottom + header.margin;
-            const float bottom = footer.top - header.margin;
-            const float columnW = portrait ? display.x * 0.8f : display.x * 0.34f;
-            const float side = std::max(0.0f, std::min(columnW, bottom - top - caption));
+        y += drawCenteredWrapped(dl, t.title, s.t(detailKey).c_str(), centreX, y, wrap, t.textMuted);
+        if (qr) {
             const float qx = portrait ? display.x * 0.5f : display.x * 0.78f;
-            drawQrCode(dl, m_qr, ImVec2(qx - side * 0.5f, top), side);
-            drawCenteredWrapped(dl, t.body, s.t("thanks.phone_qr").c_str(), qx, top + side + t.body->FontSize * 0.4f, std::max(columnW, side), t.text);
+            drawQrCode(dl, m_qr, ImVec2(std::round(qx - side * 0.5f), qrTop), side);
+            drawLines(dl, caption, ImVec2(qx, qrTop + side + gap), Align::Center, t.text);
         }
         Intent intent = Intent::none();
         if (s.citizen.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
