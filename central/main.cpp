@@ -139,6 +139,10 @@ int main(int argc, char** argv)
     std::string tlsCert, tlsKey, caFile, pin;
     serveCmd->add_option("--tls-cert", tlsCert, "PEM certificate (chain): serve HTTPS")->check(CLI::ExistingFile);
     serveCmd->add_option("--tls-key", tlsKey, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+    std::vector<std::string> trustedProxies;
+    serveCmd->add_option("--trusted-proxy", trustedProxies,
+                         "a reverse proxy's address (as this server sees it) whose X-Forwarded-For names the client, for the phone "
+                         "questionnaire's per-address limits (repeatable)");
 
     CLI::App* device = app.add_subcommand("device", "register kiosks");
     device->require_subcommand(1);
@@ -285,6 +289,11 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    if (*posterCmd && !where.postgres() && !std::filesystem::exists(std::filesystem::path(dataDir) / "central.db")) {
+        // (Its key lives in the office's records: a poster made against a new, empty store could never be answered.)
+        std::cerr << "skm-central: no central.db in " << dataDir << ": is --data-dir the central office's (the one skm-central serve uses)?\n";
+        return 2;
+    }
     if (*rollupsCmd && !where.postgres() && !std::filesystem::exists(std::filesystem::path(dataDir) / "central.db")) {
         std::cerr << "skm-central: no central.db in " << dataDir << ": nothing to " << rollupsAction << " (is --data-dir right?)\n";
         return 2;
@@ -317,6 +326,7 @@ int main(int argc, char** argv)
             o.tlsCert = tlsCert;
             o.tlsKey = tlsKey;
             o.dataDir = dataDir;
+            o.trustedProxies = trustedProxies;
             if (const auto pub = skm::central::loadPublished(dataDir, ""); !pub.error.empty()) {
                 spdlog::error("the published configuration is refused and will not be served until fixed: {}", pub.error);
             }

@@ -17,6 +17,21 @@ namespace skm::central {
 
 namespace {
 
+// C0 and C1 controls, DEL, and the bidirectional controls and marks (U+200E/F, U+202A-E, U+2066-9).
+bool hasControl(const std::string& text)
+{
+    for (size_t i = 0; i < text.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7f) return true;
+        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0) return true;
+        if (c == 0xe2 && i + 2 < text.size()) {
+            const unsigned char b = static_cast<unsigned char>(text[i + 1]), d = static_cast<unsigned char>(text[i + 2]);
+            if ((b == 0x80 && (d == 0x8e || d == 0x8f || (d >= 0xaa && d <= 0xae))) || (b == 0x81 && d >= 0xa6 && d <= 0xa9)) return true;
+        }
+    }
+    return false;
+}
+
 std::string dateOf(int64_t seconds)
 {
     const std::time_t t = static_cast<std::time_t>(seconds);
@@ -44,16 +59,25 @@ void pngChunk(std::string& out, const char* type, const std::string& data)
 
 Poster makePoster(CentralStore& store, const std::filesystem::path& dataDir, const PosterRequest& r, int64_t nowMs)
 {
-    if (r.unit.empty() || r.unit.size() > 80) throw PosterError("--unit takes the unit's name as the roster writes it (1 to 80 bytes)");
+    if (r.unit.empty() || r.unit.size() > 120) throw PosterError("--unit takes the unit's name as the roster writes it (1 to 120 bytes)");
+    if (hasControl(r.unit)) {
+        throw PosterError("the unit's name holds a control or bidirectional character, which would print and be stored other than it reads: "
+                          "correct it in the roster first");
+    }
     if (r.days < 1 || r.days > 3650) throw PosterError("--days takes 1 to 3650");
-    if (!std::regex_match(r.baseUrl, std::regex(R"(https?://[^\s/]+(:\d+)?/?)"))) {
+    std::smatch m;
+    if (!std::regex_match(r.baseUrl, m, std::regex(R"(https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(\d{1,5}))?/?)")) ||
+        (m[3].matched && std::stoi(m[3]) > 65535)) {
         throw PosterError("--url takes the central office as phones reach it, http://HOST:PORT or https://HOST (got '" + r.baseUrl + "')");
     }
     Poster p;
     // The unit and the service as the published roster knows them: a typo would print a poster whose
     // responses count for no unit.
     const std::filesystem::path rosterPath = dataDir / "publish" / "roster.toml";
-    if (std::filesystem::exists(rosterPath)) {
+    if (!std::filesystem::exists(rosterPath)) {
+        throw PosterError("no published roster at " + rosterPath.string() + " to check the unit against: is --data-dir the central office's?");
+    }
+    {
         const roster::Roster roster = roster::loadRosterFile(rosterPath.string());
         std::set<std::string> units;
         for (const roster::Officer& o : roster.officers) units.insert(o.unit);
@@ -68,8 +92,6 @@ Poster makePoster(CentralStore& store, const std::filesystem::path& dataDir, con
             }
             if (p.serviceName.empty()) throw PosterError("service '" + r.serviceCode + "' is not in the published roster's catalogue");
         }
-    } else if (!r.serviceCode.empty()) {
-        p.serviceName = r.serviceCode;
     }
     p.link.kind = phone::Kind::Poster;
     p.link.ref = store::UuidV7Generator().next(nowMs).str(); // names the poster (in the log of its responses)
@@ -109,11 +131,11 @@ std::string posterSvg(const Poster& p)
 <text x="105" y="30" text-anchor="middle" font-size="11" font-weight="bold" fill="#1f2933">Survei Kepuasan Masyarakat</text>
 <text x="105" y="42" text-anchor="middle" font-size="6" fill="#52606d">Public Satisfaction Survey</text>
 )";
-    // A long name in a smaller size: about 0.55 em a character, within 190 mm.
+    // A long name in a smaller size: at most 0.72 em a character (bold capitals), within 190 mm.
     const auto fitted = [](const std::string& text, double size) {
         size_t chars = 0;
         for (const char c : text) chars += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
-        return std::to_string(std::min(size, 190.0 / (0.55 * static_cast<double>(std::max<size_t>(chars, 1)))));
+        return std::to_string(std::min(size, 190.0 / (0.72 * static_cast<double>(std::max<size_t>(chars, 1)))));
     };
     svg += R"(<text x="105" y="58" text-anchor="middle" font-size=")" + fitted(p.link.counter, 8) + R"(" font-weight="bold" fill="#1f2933">)" + unit +
            "</text>\n";

@@ -236,7 +236,7 @@ int serve(CentralStore& store, const ServeOptions& options)
                Pool::Device);
     server.get("/v1/health", [&](const httplib::Request&, httplib::Response& res) { reply(res, 200, {{"ok", true}, {"protocol", protocol::kVersion}}); },
                Pool::Device);
-    registerWeb(server, store, options.dataDir, now, tls);
+    registerWeb(server, store, options.dataDir, now, tls, options.trustedProxies);
 
     const int port = server.bind(options.host, options.port);
     if (port < 0) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace skm::central {
 
@@ -17,6 +18,9 @@ struct ServeOptions {
     std::string tlsCert;            // PEM certificate chain; with tlsKey: serve HTTPS
     std::string tlsKey;             // PEM private key
     std::filesystem::path dataDir;  // where publish/ (the devices' configuration) lives
+    // Proxies (their addresses as this server sees them) whose X-Forwarded-For names the client: the
+    // phone questionnaire's per-address limits then count the citizen's address, not the proxy's.
+    std::vector<std::string> trustedProxies;
 };
 
 // Serves until SIGTERM or SIGINT. Prints "skm-central listening on http(s)://HOST:PORT" (the real port)

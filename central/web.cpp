@@ -17,7 +17,10 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -123,6 +126,29 @@ std::string currentMonth(int64_t nowMs) { return "month:" + localDate(nowMs).sub
 
 // A page whose storage failed (the database restarting or unreachable, the hot standby gone): 503
 // with Retry-After and a page that says to try again, never a 500.
+std::string clientAddress(const httplib::Request& req, const std::vector<std::string>& trustedProxies)
+{
+    std::string address = req.remote_addr;
+    if (std::find(trustedProxies.begin(), trustedProxies.end(), address) != trustedProxies.end()) {
+        const std::string forwarded = req.get_header_value("X-Forwarded-For");
+        const size_t comma = forwarded.rfind(',');
+        std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+        while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+        while (!last.empty() && last.back() == ' ') last.pop_back();
+        in_addr v4{};
+        in6_addr v6{};
+        if (inet_pton(AF_INET, last.c_str(), &v4) == 1 || inet_pton(AF_INET6, last.c_str(), &v6) == 1) address = last;
+    }
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) {
+        char prefix[40];
+        std::snprintf(prefix, sizeof prefix, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", v6.s6_addr[0], v6.s6_addr[1], v6.s6_addr[2], v6.s6_addr[3],
+                      v6.s6_addr[4], v6.s6_addr[5], v6.s6_addr[6], v6.s6_addr[7]);
+        return prefix;
+    }
+    return address;
+}
+
 http::Handler storageGuarded(http::Handler handler)
 {
     return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
@@ -151,7 +177,8 @@ http::Handler storageGuarded(http::Handler handler)
 
 using namespace web;
 
-void registerWeb(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls)
+void registerWeb(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now, bool tls,
+                 const std::vector<std::string>& trustedProxies)
 {
     // Every page and form, its storage failures answered 503 (storageGuarded).
     struct Guarded {
@@ -176,7 +203,7 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
     };
 
     registerPublicPages(httpServer, store, dataDir, now);
-    registerPhonePages(httpServer, store, dataDir, now);
+    registerPhonePages(httpServer, store, dataDir, now, trustedProxies);
 
     server.get("/", [](const httplib::Request&, httplib::Response& res) { redirect(res, "/report"); });
     server.get("/login", [](const httplib::Request& req, httplib::Response& res) { send(res, 200, html::loginPage(langOf(req), req.get_param_value("next"), false)); });

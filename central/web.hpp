@@ -14,6 +14,7 @@ class Server;
 
 namespace skm::central {
 
-void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> nowMs, bool tls);
+void registerWeb(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> nowMs, bool tls,
+                 const std::vector<std::string>& trustedProxies = {});
 
 } // namespace skm::central

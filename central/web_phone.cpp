@@ -43,7 +43,7 @@ LinkCheck checkLink(CentralStore& store, const std::string& token, int64_t nowMs
     const phone::Decoded d = secret ? phone::verify(token, *secret, nowMs / 1000) : read;
     if (!secret || d.problem == phone::Problem::Malformed || d.problem == phone::Problem::Forged) {
         // Forged, altered, or of no device here: the same answer, which tells a guesser nothing.
-        return {404, texts(lang, "Tautan ini tidak berlaku. Pindai kode QR di kios sekali lagi.", "This link is not valid. Scan the QR code at the kiosk again."), {}};
+        return {404, texts(lang, "Tautan ini tidak berlaku. Pindai kode QR sekali lagi.", "This link is not valid. Scan the QR code again."), {}};
     }
     const bool poster = d.link.kind == phone::Kind::Poster;
     if (d.problem == phone::Problem::Expired && poster) {
@@ -52,12 +52,18 @@ LinkCheck checkLink(CentralStore& store, const std::string& token, int64_t nowMs
                 {}};
     }
     if (d.problem == phone::Problem::Expired) {
-        return {410, texts(lang, "Tautan ini sudah kedaluwarsa (berlaku 24 jam). Terima kasih atas kesediaan Anda.",
-                           "This link has expired (links last 24 hours). Thank you for your willingness."),
+        return {410, texts(lang, "Tautan ini sudah kedaluwarsa. Terima kasih atas kesediaan Anda.", "This link has expired. Thank you for your willingness."),
                 {}};
     }
     // A poster takes many responses (each its own id); a kiosk's link one.
-    const bool answered = !poster && store.readSnapshot([&](sql::Connection& db) { return db.one("SELECT 1 FROM survey_responses WHERE id = $1", {d.link.ref}).has_value(); });
+    // (The case's response may have come another way too: its questionnaire on the kiosk.)
+    const bool answered = !poster && store.readSnapshot([&](sql::Connection& db) {
+        if (db.one("SELECT 1 FROM survey_responses WHERE id = $1", {d.link.ref})) return true;
+        if (d.link.caseId.empty()) return false;
+        return db.one("SELECT 1 FROM survey_responses WHERE device_id = $1 AND status = 'complete' AND started_wall_ms >= $2 AND body LIKE $3 LIMIT 1",
+                      {d.link.deviceId, (d.link.expiresS - 9 * 86'400LL) * 1000, "%\"case_id\":\"" + d.link.caseId + "\"%"})
+            .has_value();
+    });
     if (answered) {
         return {409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"), {}};
     }
@@ -92,6 +98,15 @@ std::string cleanSaran(const std::string& in, int maxChars)
             continue;
         }
         if (c < 0x20 || c == 0x7f) continue;
+        // Bidirectional controls and marks (U+200E/F, U+202A-E, U+2066-9), which the kiosk's keyboard
+        // cannot type either: a suggestion shown reversed or spliced in a report misleads its reader.
+        if (c == 0xe2 && i + 2 < in.size()) {
+            const unsigned char b = static_cast<unsigned char>(in[i + 1]), d = static_cast<unsigned char>(in[i + 2]);
+            if ((b == 0x80 && (d == 0x8e || d == 0x8f || (d >= 0xaa && d <= 0xae))) || (b == 0x81 && d >= 0xa6 && d <= 0xa9)) {
+                i += 2;
+                continue;
+            }
+        }
         if ((c & 0xc0) != 0x80) ++chars;
         out += static_cast<char>(c);
     }
@@ -101,7 +116,8 @@ std::string cleanSaran(const std::string& in, int maxChars)
 
 } // namespace
 
-void registerPhonePages(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now)
+void registerPhonePages(http::Server& httpServer, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
+                        std::vector<std::string> trustedProxies)
 {
     // Per client address: 30 pages at once, then one a second (a citizen needs two or three, and many
     // phones share a carrier's address); all together 300, then 50 a second.
@@ -114,7 +130,7 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
         store::UuidV7Generator next;
     };
     auto ids = std::make_shared<Ids>();
-    auto answer = [](httplib::Response& res, int status, const std::string& body) {
+    auto answer = [](httplib::Response& res, int status, const std::string& body, const char* retryAfter = "2") {
         res.status = status;
         res.set_header("Content-Security-Policy", html::phonePolicy());
         res.set_header("X-Content-Type-Options", "nosniff");
@@ -122,15 +138,16 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
         // same-origin, not no-referrer: under no-referrer a browser sends its form with "Origin: null", which
         // the cross-site check refuses (the end-to-end test in Chromium saw 403); the link never leaves the site.
         res.set_header("Referrer-Policy", "same-origin");
-        if (status == 429) res.set_header("Retry-After", "2");
+        if (status == 429) res.set_header("Retry-After", retryAfter);
         res.set_content(body, "text/html; charset=utf-8");
     };
     auto refuse = [answer](httplib::Response& res, html::Lang lang, int status, const std::string& message) {
         answer(res, status, html::phonePage(lang, texts(lang, "Survei Kepuasan Masyarakat", "Public Satisfaction Survey"), "", "", "<p class=\"err\">" + html::escape(message) + "</p>"));
     };
-    auto handle = [&store, &dataDir, now, limiter, posterLimiter, ids, answer, refuse](const httplib::Request& req, httplib::Response& res) {
+    auto handle = [&store, &dataDir, now, limiter, posterLimiter, ids, answer, refuse, trustedProxies](const httplib::Request& req, httplib::Response& res) {
         const html::Lang lang = langOf(req);
-        if (std::string why = limiter->admit(req.remote_addr, now()); !why.empty()) {
+        const std::string client = clientAddress(req, trustedProxies);
+        if (std::string why = limiter->admit(client, now()); !why.empty()) {
             return refuse(res, lang, 429, texts(lang, "Terlalu banyak permintaan. Coba lagi sebentar lagi.", "Too many requests. Try again in a moment."));
         }
         if (req.method == "POST" && !formAccepted(req, res)) return;
@@ -178,10 +195,16 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
         }
         const int64_t t = now();
         const bool poster = c.link.kind == phone::Kind::Poster;
-        if (poster && !posterLimiter->admit(req.remote_addr, t).empty()) {
-            form.error = texts(lang, "Sudah ada beberapa jawaban dari jaringan ini baru-baru ini. Coba lagi dalam 10 menit.",
-                               "Several answers came from this network just now. Try again in 10 minutes.");
-            return answer(res, 429, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)));
+        if (poster) {
+            if (const std::string why = posterLimiter->admit(client, t); !why.empty()) {
+                // (This address's allowance, or everybody's together: the poster is being answered a lot.)
+                const bool mine = why.find(client) != std::string::npos;
+                form.error = mine ? texts(lang, "Sudah ada beberapa jawaban dari jaringan ini baru-baru ini. Coba lagi dalam 10 menit.",
+                                          "Several answers came from this network just now. Try again in 10 minutes.")
+                                  : texts(lang, "Banyak jawaban sedang masuk. Coba lagi sebentar lagi.", "Many answers are coming in. Try again in a moment.");
+                return answer(res, 429, html::phonePage(lang, title, subtitle(dataDir, c.link, lang), other, html::phoneSurveyForm(lang, form)),
+                              mine ? "600" : "2");
+            }
         }
         std::string id = c.link.ref;
         if (poster) {
@@ -208,9 +231,12 @@ void registerPhonePages(http::Server& httpServer, CentralStore& store, const std
         const UploadResults results = store.ingest(c.link.deviceId, {{"surveys", nlohmann::json::array({record})}}, t);
         const auto& r = results.at("surveys").at(0);
         if (r.status != "stored") {
-            // Another answer through the same link won the race: this one is not stored.
-            spdlog::warn("phone questionnaire {}: {} ({})", c.link.ref, r.status, r.reason);
-            return refuse(res, lang, 409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"));
+            spdlog::warn("{} questionnaire {}: {} ({})", poster ? "poster" : "phone", id, r.status, r.reason);
+            // Another answer for the same link or case won the race: this one is not stored.
+            if (r.status == "duplicate" || r.reason.find("already has a complete survey response") != std::string::npos) {
+                return refuse(res, lang, 409, texts(lang, "Survei untuk layanan ini sudah diisi. Terima kasih!", "The survey for this service was already answered. Thank you!"));
+            }
+            return refuse(res, lang, 500, texts(lang, "Jawaban Anda tidak dapat disimpan. Mohon beri tahu petugas.", "Your answers could not be stored. Please tell the staff."));
         }
         if (poster) spdlog::info("poster questionnaire {} stored (poster {}, unit {})", id, c.link.ref, c.link.counter);
         else spdlog::info("phone questionnaire {} stored (device {}, counter {})", c.link.ref, c.link.deviceId, c.link.counter);

@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skm::central::web {
 
@@ -29,6 +30,10 @@ void redirect(httplib::Response& res, const std::string& to);
 [[nodiscard]] std::string csrfToken(const std::string& sessionToken);
 [[nodiscard]] bool csrfAccepted(const httplib::Request& req);
 [[nodiscard]] std::string currentMonth(int64_t nowMs);
+// The client a per-address limit counts: the peer, or, when the peer is one of `trustedProxies`, the
+// last address of its X-Forwarded-For (the one that proxy saw); an IPv6 address as its /64 (one
+// subscriber's network, whose addresses a client may rotate through).
+[[nodiscard]] std::string clientAddress(const httplib::Request& req, const std::vector<std::string>& trustedProxies);
 // Storage failures of `handler` answered 503 with Retry-After and a page.
 [[nodiscard]] http::Handler storageGuarded(http::Handler handler);
 
@@ -45,7 +50,8 @@ namespace skm::central {
 void registerFollowupPages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
                            web::RequireUser requireUser, web::PeriodOf periodOf);
 // /m/TOKEN, the phone questionnaire (web_phone.cpp).
-void registerPhonePages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now);
+void registerPhonePages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
+                        std::vector<std::string> trustedProxies);
 // /publik and /publik/layar (web_publik.cpp).
 void registerPublicPages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now);
 

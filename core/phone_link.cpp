@@ -109,7 +109,7 @@ std::optional<Link> parse(const std::string& bytes)
     }
     l.caseId = uuidText(bytes, at);
     at += 16;
-    for (auto [field, maxLen] : {std::pair{&l.serviceCode, size_t{32}}, std::pair{&l.counter, size_t{80}}, std::pair{&l.deviceId, size_t{64}}}) {
+    for (auto [field, maxLen] : {std::pair{&l.serviceCode, size_t{32}}, std::pair{&l.counter, size_t{120}}, std::pair{&l.deviceId, size_t{64}}}) {
         if (!need(1)) return std::nullopt;
         const size_t n = static_cast<uint8_t>(bytes[at++]);
         if (n > maxLen || !need(n)) return std::nullopt;
@@ -140,7 +140,7 @@ std::string encode(const Link& link, std::string_view secretHex)
     for (int i = 7; i >= 0; --i) out += static_cast<char>((nip >> (8 * i)) & 0xff);
     putUuid(out, link.caseId, "case");
     putText(out, link.serviceCode, 32, "the service code");
-    putText(out, link.counter, 80, "the counter (a poster's unit)");
+    putText(out, link.counter, 120, "the counter (a poster's unit)");
     if (link.deviceId.empty()) throw std::invalid_argument("a link names its device");
     putText(out, link.deviceId, 64, "the device id");
     out += mac(out, secretHex);

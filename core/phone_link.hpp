@@ -14,7 +14,7 @@
 // The token is base64url (RFC 4648 §5, no padding) of:
 //   version 1 (1 byte) · kind (1) · ref (16, a UUID) · expires (4, Unix seconds, big-endian) ·
 //   NIP (8, big-endian, 0 for none) · case (16, zeros for none) · service (at most 32), counter (or a
-//   poster's unit, at most 80), device (at most 64): each 1 byte of length, then UTF-8 · MAC (16: the first half of HMAC-SHA256 under the secret of "SKM-PHONE-1"
+//   poster's unit, at most 120, as a roster's unit), device (at most 64): each 1 byte of length, then UTF-8 · MAC (16: the first half of HMAC-SHA256 under the secret of "SKM-PHONE-1"
 //   and every byte before it).
 // About 120 characters: a QR code of version 8 to 10 that a phone reads from a 7" panel.
 
@@ -34,11 +34,14 @@ struct Link {
     std::string nip;           // "" for none (a counter-level rating)
     std::string caseId;        // "" for none
     std::string serviceCode;   // "" for none; at most 32 bytes
-    std::string counter;       // at most 80 bytes (a poster's: its unit)
+    std::string counter;       // at most 120 bytes (a poster's: its unit)
     std::string deviceId;      // at most 64 bytes
 };
 
 inline constexpr int64_t kDefaultLifetimeSeconds = 24 * 3600;
+// The central office's device row whose secret signs its posters' links (and only those), under which
+// their responses are stored. No kiosk may be registered, or sync, under this id.
+inline constexpr const char* kPosterDevice = "office-poster";
 
 // The token for `link`, signed with the hex `secretHex`. Throws std::invalid_argument for a link that
 // cannot be encoded (a ref or case that is not a UUID, a NIP that is not 18 digits, a text too long).

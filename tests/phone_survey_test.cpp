@@ -2,7 +2,10 @@
 // made and verified, forged, altered and expired ones refused; the central office's /m/TOKEN against
 // a real skm-central on 127.0.0.1 (both engines): the form without script, in both languages, the
 // answers stored once as that device's survey response tied to the case, officer, service and
-// counter with "channel": "phone", a second answer through the same link refused, per-address limits.
+// counter with "channel": "phone", a second answer through the same link refused, per-address limits;
+// the attract screen's link for an open case; a unit's poster (skm-central poster-qr) end to end.
+// One file of some 540 lines: the link, its two screens and its two kinds of page are one contract, sharing
+// the link helpers and the central office fixture.
 
 #include "support/kiosk_rig.hpp"
 #include "support/sync_fixture.hpp"
@@ -124,9 +127,9 @@ TEST_CASE("a phone link carries what the response is tied to, signed with the de
     bad.nip = "123";
     CHECK_THROWS(phone::encode(bad, secret));
     bad = l;
-    bad.counter = std::string(81, 'x'); // a counter's name, or a poster's unit, is at most 80 bytes
+    bad.counter = std::string(121, 'x'); // a counter's name, or a poster's unit, is at most 120 bytes (a roster's unit)
     CHECK_THROWS(phone::encode(bad, secret));
-    bad.counter = std::string(80, 'x');
+    bad.counter = std::string(120, 'x');
     CHECK(phone::verify(phone::encode(bad, secret), secret, now).link.counter == bad.counter);
 }
 
@@ -173,7 +176,7 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
         CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 0);
     }
 
-    const std::string full = "U1=4&U2=3&U3=4&U4=4&U5=3&U6=4&U7=4&U8=2&U9=3&jenis_kelamin=P&pendidikan=s1&pendidikan_bogus=x&saran=Antrian%0Aterlalu+lama%01";
+    const std::string full = "U1=4&U2=3&U3=4&U4=4&U5=3&U6=4&U7=4&U8=2&U9=3&jenis_kelamin=P&pendidikan=s1&pendidikan_bogus=x&saran=Antrian%0Aterlalu+lama%01%E2%80%AE";
     const auto stored = post(base, "/m/" + token, full);
     INFO(stored.body.substr(0, 600));
     CHECK(stored.status == 200);
@@ -186,7 +189,7 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
         CHECK(body["case_id"] == link.caseId);
         CHECK(body["answers"]["U8"] == 2);
         CHECK(body["profile"] == nlohmann::json{{"jenis_kelamin", "P"}, {"pendidikan", "s1"}});
-        CHECK(body["saran"] == "Antrian terlalu lama"); // line break a space, control character dropped
+        CHECK(body["saran"] == "Antrian terlalu lama"); // line break a space, control and bidirectional characters dropped
     }
     // Shown apart in the report: where the responses were answered.
     std::vector<std::string> reportArgs = {(test::binDir() / "skm-central").string(), "report", "--data-dir", (dir / "central").string(), "--format", "json"};
@@ -201,6 +204,34 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
         auto db = central.db();
         CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 1);
         CHECK(db->queryInt("SELECT count(*) FROM ingest_conflicts") == 0);
+    }
+
+    // One complete response per case, whichever way it comes: the kiosk's questionnaire for a case whose
+    // phone link was answered is refused (kept at the kiosk as rejected), and a case's link is answered
+    // already once the kiosk's questionnaire for it arrived.
+    auto kioskSurvey = [&](const std::string& caseId) {
+        return nlohmann::json{{"id", newId()}, {"survey_version", "default-1"}, {"counter", "Loket 1"}, {"boot_id", "b"}, {"started_wall_ms", nowMs()},
+                              {"started_mono_ms", 1}, {"language", "id"}, {"service_code", "kk"}, {"officer_nip", "198503302010011002"},
+                              {"case_id", caseId}, {"status", "complete"}, {"finished_wall_ms", nowMs()}, {"answers", {{"U1", 3}}},
+                              {"profile", nlohmann::json::object()}, {"saran", nullptr}};
+    };
+    auto upload = [&](const nlohmann::json& record) {
+        static int nonce = 0;
+        const nlohmann::json body = {{"protocol", 1}, {"device_id", dev.deviceId}, {"ratings", nlohmann::json::array()}, {"surveys", {record}}};
+        const auto up = sync::curlSend(test::signedUpload(dev, body.dump(), nowMs() / 1000, "case-upload-nonce-" + std::to_string(++nonce)), sync::CurlOptions{10, 0});
+        REQUIRE(up.status == 200);
+        return up.body;
+    };
+    const std::string second = upload(kioskSurvey(link.caseId));
+    CHECK(second.find("rejected") != std::string::npos);
+    CHECK(second.find("already has a complete survey response (" + link.ref + ")") != std::string::npos);
+    const phone::Link atKiosk = sampleLink(dev.deviceId);
+    CHECK(upload(kioskSurvey(atKiosk.caseId)).find("stored") != std::string::npos);
+    CHECK(get(base + "/m/" + phone::encode(atKiosk, dev.secret)).status == 409);
+    CHECK(post(base, "/m/" + phone::encode(atKiosk, dev.secret), full).status == 409);
+    {
+        auto db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 2);
     }
 
     // Forged (another secret), altered (one character), of an unknown device, expired.
@@ -219,7 +250,7 @@ TEST_CASE("the phone questionnaire: the form, the answers stored once tied to th
     CHECK(post(base, "/m/" + expired, full).status == 410);
     {
         auto db = central.db();
-        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 1);
+        CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 2);
     }
     // One address asking too often: 429 once its allowance is spent.
     int limited = 0;
@@ -375,6 +406,17 @@ TEST_CASE("a unit's poster: made by skm-central poster-qr, answered many times, 
     CHECK(unknownUnit.err.find("'Bidang Perizinan Usaha'") != std::string::npos); // the units it knows
     CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--service", "paspor", "--url", base, "--out", (dir / "x.svg").string()}).exitCode == 2);
     CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", base, "--out", (dir / "x.pdf").string()}).exitCode == 2);
+    CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", "https://a?b#c", "--out", (dir / "x.svg").string()}).exitCode == 2);
+    CHECK(centralArgs({"poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", "https://host:99999", "--out", (dir / "x.svg").string()}).exitCode == 2);
+    if (engine.name() == std::string("sqlite")) {
+        // Pointed at a directory that is not the office's: refused, and no new store made there (its key
+        // would sign a poster the office cannot read).
+        const auto elsewhere = test::run({(test::binDir() / "skm-central").string(), "poster-qr", "--unit", "Bidang Perizinan Usaha", "--url", base, "--out",
+                                          (dir / "x.svg").string(), "--data-dir", (dir / "elsewhere").string()});
+        CHECK(elsewhere.exitCode == 2);
+        CHECK(elsewhere.err.find("no central.db") != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir / "elsewhere" / "central.db"));
+    }
     CHECK_FALSE(std::filesystem::exists(dir / "x.svg"));
     const auto reserved = centralArgs({"device", "add", "office-poster", "--out", (dir / "p.json").string(), "--url", base});
     CHECK(reserved.exitCode != 0);
@@ -393,7 +435,14 @@ TEST_CASE("a unit's poster: made by skm-central poster-qr, answered many times, 
         CHECK(r.status == 200);
         CHECK(r.body.find("dicatat terpisah") != std::string::npos);
     }
-    CHECK(post(base, path, full).status == 429);
+    // The fourth waits ten minutes, whatever a forwarded-for header claims (this server trusts no proxy).
+    sync::HttpRequest spoofed;
+    spoofed.url = url;
+    spoofed.body = full;
+    spoofed.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", base}, {"X-Forwarded-For", "10.9.9.9"}};
+    const auto fourth = sync::curlSend(spoofed, sync::CurlOptions{10, 0});
+    CHECK(fourth.status == 429);
+    CHECK(fourth.headers.at("retry-after") == "600");
     {
         auto db = central.db();
         CHECK(db->queryInt("SELECT count(DISTINCT id) FROM survey_responses WHERE channel = 'poster' AND device_id = 'office-poster' AND counter = 'poster'"
@@ -406,6 +455,8 @@ TEST_CASE("a unit's poster: made by skm-central poster-qr, answered many times, 
     CHECK(after["poster_responses"]["in_scores"] == false);
     CHECK(after["poster_responses"]["units"]["Bidang Perizinan Usaha"]["responses"] == 3);
     CHECK(after["poster_responses"]["units"]["Bidang Perizinan Usaha"]["mutu_unverified"] == "B");
+    CHECK(after["poster_responses"]["units"]["Bidang Perizinan Usaha"]["saran_newest"][0] == "Papan petunjuk kurang");
+    CHECK_FALSE(after["devices"].contains("office-poster")); // not a kiosk
     for (nlohmann::json* r : {&before, &after}) {
         for (const char* k : {"survey_responses_by_channel", "poster_responses", "devices"}) r->erase(k);
     }
@@ -454,4 +505,33 @@ TEST_CASE("a unit's poster: made by skm-central poster-qr, answered many times, 
         auto db = central.db();
         CHECK(db->queryInt("SELECT count(*) FROM survey_responses") == 4);
     }
+}
+
+TEST_CASE("behind a trusted reverse proxy a poster's per-address limit counts each citizen's address, not the proxy's", "[phone][http]")
+{
+    test::TempDir dir;
+    test::Central central(publishDemoRoster(dir / "central"), {"--trusted-proxy", "127.0.0.1"}, test::Engine{});
+    const std::string base = central.url();
+    const auto made = test::run({(test::binDir() / "skm-central").string(), "poster-qr", "--unit", "Bidang Kependudukan", "--url", base, "--out",
+                                 (dir / "poster.svg").string(), "--data-dir", (dir / "central").string()});
+    REQUIRE(made.exitCode == 0);
+    const std::string url = made.out.substr(made.out.find(base + "/m/"), made.out.find('\n', made.out.find(base + "/m/")) - made.out.find(base + "/m/"));
+    auto answer = [&](const std::string& forwardedFor) {
+        sync::HttpRequest r;
+        r.url = url;
+        r.body = "U1=4&U2=4&U3=4&U4=4&U5=4&U6=4&U7=4&U8=4&U9=4";
+        r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", base}, {"X-Forwarded-For", forwardedFor}};
+        return sync::curlSend(r, sync::CurlOptions{10, 0}).status;
+    };
+    // Six citizens behind the office's proxy: each answers. One of them (the proxy appends the address
+    // it saw: the last one counts, whatever the phone claimed before it) a fourth time: 429.
+    for (int i = 1; i <= 6; ++i) CHECK(answer("10.0.0." + std::to_string(i)) == 200);
+    CHECK(answer("1.2.3.4, 10.0.0.1") == 200);
+    CHECK(answer("10.0.0.1") == 200);
+    CHECK(answer("5.6.7.8, 10.0.0.1") == 429);
+    // An IPv6 subscriber counts as its /64: rotating the rest of the address does not reset it.
+    for (int i = 1; i <= 3; ++i) CHECK(answer("2001:db8:1:2::" + std::to_string(i)) == 200);
+    CHECK(answer("2001:db8:1:2:ffff::9") == 429);
+    auto db = central.db();
+    CHECK(db->queryInt("SELECT count(*) FROM survey_responses WHERE channel = 'poster'") == 11);
 }

@@ -3,6 +3,7 @@
 #include "chain_check.hpp"
 
 #include <core/ikm.hpp>
+#include <core/phone_link.hpp>
 
 #include <array>
 #include <map>
@@ -33,12 +34,22 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
     db.each("SELECT coalesce(channel, 'kiosk'), count(*) FROM survey_responses WHERE status = 'complete' GROUP BY coalesce(channel, 'kiosk')", {},
             [&](const sql::Row& r) { channels[r.text(0)] = r.integer(1); });
     out["survey_responses_by_channel"] = channels;
-    std::map<std::string, std::pair<int64_t, std::array<ikm::Tally, ikm::kUnsurCount>>> posters;
-    db.each("SELECT body FROM survey_responses WHERE status = 'complete' AND channel = 'poster'", {}, [&](const sql::Row& r) {
+    // (All time, newest first; the IKM weighed 1/9 exactly; each unit's 20 newest suggestions.)
+    struct PosterUnit {
+        int64_t n = 0;
+        std::array<ikm::Tally, ikm::kUnsurCount> unsur{};
+        nlohmann::json saran = nlohmann::json::array();
+    };
+    std::map<std::string, PosterUnit> posters;
+    db.each("SELECT body FROM survey_responses WHERE status = 'complete' AND channel = 'poster' ORDER BY started_wall_ms DESC, id DESC", {}, [&](const sql::Row& r) {
         const nlohmann::json body = nlohmann::json::parse(r.text(0), nullptr, false);
         if (!body.is_object()) return;
-        auto& [n, unsur] = posters[body.value("unit", "")];
-        ++n;
+        PosterUnit& u = posters[body.value("unit", "")];
+        auto& unsur = u.unsur;
+        ++u.n;
+        if (const auto saran = body.find("saran"); saran != body.end() && saran->is_string() && !saran->get_ref<const std::string&>().empty() && u.saran.size() < 20) {
+            u.saran.push_back(*saran);
+        }
         const auto answers = body.find("answers");
         if (answers == body.end() || !answers->is_object()) return;
         for (int i = 0; i < ikm::kUnsurCount; ++i) {
@@ -48,8 +59,9 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
     });
     nlohmann::json posterUnits = nlohmann::json::object();
     for (const auto& [unit, figures] : posters) {
-        const ikm::Result r = ikm::compute(figures.second);
-        posterUnits[unit] = {{"responses", figures.first},
+        const ikm::Result r = ikm::compute(figures.unsur);
+        posterUnits[unit] = {{"responses", figures.n},
+                             {"saran_newest", figures.saran},
                              {"ikm_unverified", r.converted ? nlohmann::json(*r.converted) : nlohmann::json(nullptr)},
                              {"mutu_unverified", r.mutu ? nlohmann::json(std::string(1, ikm::mutuLetter(*r.mutu))) : nlohmann::json(nullptr)}};
     }
@@ -86,7 +98,7 @@ nlohmann::json officeReport(sql::Connection& db, ChainChecks& chains)
         int64_t ratings = 0, suppressed = 0, timeSuspect = 0, sessions = 0, cases = 0, audit = 0, conflicts = 0;
     };
     std::map<std::string, Counts> counts;
-    db.each("SELECT id FROM devices", {}, [&](const sql::Row& d) { (void)counts[d.text(0)]; });
+    db.each("SELECT id FROM devices WHERE id <> $1", {phone::kPosterDevice}, [&](const sql::Row& d) { (void)counts[d.text(0)]; }); // (not a kiosk)
     auto known = [&](const std::string& id) -> Counts* {
         const auto it = counts.find(id);
         return it == counts.end() ? nullptr : &it->second;

@@ -260,6 +260,16 @@ std::vector<ItemResult> CentralStore::ingestRecords(const RecordKind& kind, cons
         if (why.empty() && kind.key == std::string("surveys") && (r.value("channel", "") == "poster") != (deviceId == kPosterDevice)) {
             why = deviceId == kPosterDevice ? "the office's poster device stores only channel \"poster\"" : "channel \"poster\" is the office's own (its posters)";
         }
+        // One complete survey response per case, whichever way it came (the kiosk's questionnaire, the
+        // phone through the thanks screen's code or the attract screen's): the first one stays.
+        if (why.empty() && kind.key == std::string("surveys") && r.value("status", "") == "complete" && r.contains("case_id") && r["case_id"].is_string()) {
+            const std::string caseId = r["case_id"].get<std::string>();
+            const int64_t since = r["started_wall_ms"].get<int64_t>() - 8 * 86'400'000LL; // (a link lives 168 h at most)
+            const auto first = m_db->one("SELECT id FROM survey_responses WHERE device_id = $1 AND id <> $2 AND status = 'complete' AND started_wall_ms >= $3"
+                                         " AND body LIKE $4 LIMIT 1",
+                                         {deviceId, res.id, since, "%\"case_id\":\"" + caseId + "\"%"});
+            if (first) why = "case " + caseId + " already has a complete survey response (" + first->text(0) + ")";
+        }
         if (!why.empty()) {
             res.status = "rejected";
             res.reason = why;

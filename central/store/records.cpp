@@ -166,7 +166,7 @@ const std::vector<RecordKind>& recordKinds()
           // kiosk's one-time link, or a unit's poster (the central office writes those two itself:
           // web_phone.cpp); a poster's names its unit.
           {"channel", Type::Enum, true, 0, {"kiosk", "phone", "poster"}, Change::Fixed, true},
-          {"unit", Type::Text, true, 80, {}, Change::Fixed, true}},
+          {"unit", Type::Text, true, 120, {}, Change::Fixed, true}},
          {"survey_version", "counter", "status", "service_code", "officer_nip", "started_wall_ms", "channel"}},
         // An audit event is a fact: never changed. Its `nip` is what was typed at a sign-in (an
         // officer's NIP, "technician", or a malformed attempt the kiosk keeps at most 32 characters of).

@@ -4,6 +4,8 @@
 // change rule, the checks of a rating and of every other kind, and the comparison that answers
 // duplicate, updated or conflict. Pure functions over JSON: no database, no clock.
 
+#include <core/phone_link.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -15,7 +17,7 @@ namespace skm::central {
 // The device row under which the office's own posters' responses are stored (skm-central poster-qr,
 // docs/phone-survey.md): its secret signs the posters' links and never leaves the central office; no
 // kiosk may be registered, or sync, under this id.
-inline constexpr const char* kPosterDevice = "office-poster";
+inline constexpr const char* kPosterDevice = phone::kPosterDevice;
 
 // The record kinds that travel beside the ratings: what each field must be, how a re-send may change
 // it, and the columns the central tables keep besides the whole body.
