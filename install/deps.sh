@@ -12,6 +12,9 @@ packages=(
   libspdlog-dev zlib1g-dev libssl-dev catch2 libsystemd-dev
   # the QR code of the phone questionnaire's one-time link, drawn by the kiosk
   libqrencode-dev
+  # the voice (docs/voice.md): espeak-ng and its voices, ALSA for the sound device; sox measures the
+  # utterances in the window test
+  libespeak-ng-dev espeak-ng-data libasound2-dev sox
   # the central office's PostgreSQL engine: the client library, and the server the tests start
   libpq-dev postgresql
   # the reverse proxy in front of several skm-central replicas (docs/operations.md, tested)

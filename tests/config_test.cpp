@@ -27,6 +27,20 @@ TEST_CASE("values override the defaults", "[config]")
     CHECK(r.config.officeName == KioskConfig{}.officeName);
 }
 
+TEST_CASE("the voice: off by default, and its keys read", "[config][voice]")
+{
+    CHECK_FALSE(KioskConfig{}.voiceEnabled);
+    const LoadResult r = loadText("[voice]\nenabled = true\nvolume = 35\nrate = 120\ndevice = \"plughw:1,0\"\nwav_dir = \"/tmp/voice\"\n", "v.toml");
+    CHECK(r.warnings.empty());
+    CHECK(r.config.voiceEnabled);
+    CHECK(r.config.voiceVolume == 35);
+    CHECK(r.config.voiceRate == 120);
+    CHECK(r.config.voiceDevice == "plughw:1,0");
+    CHECK(r.config.voiceWavDir == "/tmp/voice");
+    const LoadResult silent = loadText("[voice]\nenabled = true\nvolume = 0\n", "v.toml");
+    CHECK(silent.config.voiceVolume == 0);
+}
+
 TEST_CASE("a syntax error names the file and line", "[config]")
 {
     try {
@@ -53,6 +67,14 @@ TEST_CASE("a value of the wrong type or out of range names the file, line and ke
         {"[display]\nfullscreen = 1\n", 2, "display.fullscreen", "true or false"},
         {"[display]\nui_scale = 9.0\n", 2, "display.ui_scale", "between 0.25 and 4"},
         {"[kiosk]\ncounter = 7\n", 2, "kiosk.counter", "must be a string"},
+        {"[voice]\nenabled = \"yes\"\n", 2, "voice.enabled", "true or false"},
+        {"[voice]\nvolume = 101\n", 2, "voice.volume", "between 0 and 100 (found 101)"},
+        {"[voice]\nvolume = -5\n", 2, "voice.volume", "between 0 and 100 (found -5)"},
+        {"[voice]\n\nvolume = \"loud\"\n", 3, "voice.volume", "must be an integer"},
+        {"[voice]\nrate = 40\n", 2, "voice.rate", "between 80 and 300 (found 40)"},
+        {"[voice]\ndevice = \"my speaker\"\n", 2, "voice.device", "no spaces), found \"my speaker\""},
+        {"[voice]\ndevice = \"\"\n", 2, "voice.device", "an ALSA device such as \"default\""},
+        {"[voice]\nwav_dir = 3\n", 2, "voice.wav_dir", "must be a string"},
     };
     for (const Case& c : cases) {
         INFO(c.text);

@@ -32,6 +32,7 @@ struct Panel {
     float inches;
     bool largeText;
     const char* office = nullptr; // the configuration's default when null
+    bool voice = true;            // [voice] enabled: the speaker button on the attract, follow-up and survey screens
 };
 
 // A long office's name: the header wraps it (or, beside someone serving on a short panel, cuts it).
@@ -42,6 +43,7 @@ const Panel kPanels[] = {
     {ImVec2(1080, 1920), 21.5f, false},        {ImVec2(1280, 800), 10.1f, true},         {ImVec2(1920, 1080), 21.5f, true},
     {ImVec2(800, 480), 7.0f, false, kLongOffice}, {ImVec2(1080, 1920), 21.5f, false, kLongOffice},
     {ImVec2(800, 480), 7.0f, true}, // large text asked for on a 7" panel: refused, the normal sizes fit
+    {ImVec2(800, 480), 7.0f, false, nullptr, false}, {ImVec2(1280, 800), 10.1f, false, nullptr, false}, // without the voice
 };
 
 bool overlap(const ui::Rect& a, const ui::Rect& b, float slack = 1.0f)
@@ -111,6 +113,7 @@ struct Walk : test::KioskRig {
         // as a provisioned kiosk's.
         controller->setPhoneLinkMaker([](const ui::CitizenFlow::PhoneLinkFor& r) { return phoneLink(r.caseId.value_or(r.ratingId), r.nip, r.serviceCode); });
         controller->setCaseLinkMaker([](const roster::CaseInfo& c) { return phoneLink(c.id, c.nip, c.serviceCode); });
+        if (p.voice) controller->setVoice([](const ui::Speech&) {}, [] {});
         frame();
     }
     static std::string phoneLink(const std::string& ref, const std::optional<std::string>& nip, const std::optional<std::string>& service)
@@ -168,26 +171,33 @@ struct Walk : test::KioskRig {
 TEST_CASE("every screen fits every supported panel: no overlap, nothing off the display, targets and text at their minimum sizes", "[ui][layout]")
 {
     for (const Panel& p : kPanels) {
-        DYNAMIC_SECTION(p.size.x << "x" << p.size.y << " on " << p.inches << "\"" << (p.largeText ? ", large text" : "") << (p.office ? ", a long office's name" : ""))
+        DYNAMIC_SECTION(p.size.x << "x" << p.size.y << " on " << p.inches << "\"" << (p.largeText ? ", large text" : "") << (p.office ? ", a long office's name" : "")
+                                 << (p.voice ? "" : ", no voice"))
         {
             Walk w(p);
+            // The speaker button where the voice reads (the attract, follow-up and survey screens), nowhere else.
+            const auto speaker = [&](bool expected) { CHECK(w.has("speaker") == (expected && p.voice)); };
             for (config::Lang lang : {config::Lang::Id, config::Lang::En}) {
                 INFO("language " << config::langCode(lang));
                 if (w.snap().lang != lang) w.tap("language");
                 w.settle();
                 checkFrame(w, "attract", true);
+                speaker(true);
                 w.tap("face.2");
                 w.settle();
                 checkFrame(w, "follow-up (low)", true);
+                speaker(true);
                 w.tap("reason.pungutan");
                 w.settle();
                 for (const char* k : {"key.b", "key.a", "key.i", "key.k"}) w.tap(k);
                 checkFrame(w, "comment, typed", true);
+                speaker(false);
                 w.tap("key.layer");
                 checkFrame(w, "comment, digits", true);
                 w.tap("comment.send");
                 w.settle();
                 checkFrame(w, "thanks", true);
+                speaker(false);
                 CHECK(Walk::qrDrawn()); // on every panel
                 w.tap("survey.start");
                 w.settle();
@@ -201,6 +211,7 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 for (int u = 0; u < 5; ++u) {
                     w.settle();
                     checkFrame(w, "survey: unsur " + std::to_string(u + 1), true); // U5 has the longest question
+                    speaker(true);
                     w.tap("answer.3");
                 }
                 while (w.snap().survey.step < 12) w.tap(w.snap().survey.scale ? "answer.3" : "skip");
@@ -226,6 +237,7 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 if (w.snap().lang != lang) w.tap("language");
                 w.settle();
                 checkFrame(w, std::string("attract with a case open, ") + config::langCode(lang), true);
+                speaker(true);
                 // The case's QR code, beside who serves; on a short panel (7", or large text on 10")
                 // with a 40-character name the faces and who serves leave no room for it.
                 REQUIRE_FALSE(w.snap().desk.serving.phoneUrl.empty());

@@ -19,6 +19,9 @@
 #include <kiosk/store/rating_store.hpp>
 #include <kiosk/ui/controller.hpp>
 #include <kiosk/ui/images.hpp>
+#include <kiosk/voice/alsa_sink.hpp>
+#include <kiosk/voice/speaker.hpp>
+#include <kiosk/voice/wav_sink.hpp>
 #include <sync/provisioning.hpp>
 
 #include <spdlog/spdlog.h>
@@ -149,6 +152,19 @@ OfficerDesk openOfficerDesk(store::RatingStore& st, const config::KioskConfig& c
     return desk;
 }
 
+// The voice ([voice], docs/voice.md): espeak-ng on its own thread into the sound device, or into WAV
+// files when wav_dir is set; null when off. A missing sound device is a warning when it is first
+// used, never a reason not to run.
+std::unique_ptr<voice::Speaker> openVoice(const config::KioskConfig& cfg)
+{
+    if (!cfg.voiceEnabled) return nullptr;
+    std::unique_ptr<voice::AudioSink> sink;
+    if (!cfg.voiceWavDir.empty()) sink = std::make_unique<voice::WavDirSink>(cfg.voiceWavDir);
+    else sink = std::make_unique<voice::AlsaSink>(cfg.voiceDevice);
+    spdlog::info("voice: on request, into {}, volume {}, {} words a minute", sink->describe(), cfg.voiceVolume, cfg.voiceRate);
+    return std::make_unique<voice::Speaker>(std::move(sink), voice::VoiceSettings{cfg.voiceVolume, cfg.voiceRate});
+}
+
 } // namespace
 
 int64_t monotonicNs()
@@ -243,8 +259,14 @@ int runKiosk(const RunOptions& o)
         ~ImageSourceReset() { ui::setImageSource(nullptr); }
     } imageSourceReset;
 
+    // (Before the controller, which calls it: it outlives the controller.)
+    const std::unique_ptr<voice::Speaker> speaker = openVoice(cfg);
     ui::Controller controller(*st, ui::UiSettings::from(cfg), clock, *catalog);
     controller.setSurveySource(&surveySource);
+    if (speaker) {
+        controller.setVoice([s = speaker.get()](const ui::Speech& speech) { s->say({speech.text, speech.lang == config::Lang::En ? "en" : "id"}); },
+                            [s = speaker.get()] { s->stop(); });
+    }
     // The IKM line the central office publishes (DATA_DIR/ikm-line.toml, delivered by sync): shown on the
     // attract screen while there is one.
     config::PublishedIkmSource ikmLine(o.dataDir / "ikm-line.toml");

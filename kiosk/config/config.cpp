@@ -95,6 +95,19 @@ Setter pointer(std::string KioskConfig::*field)
     };
 }
 
+// An ALSA device name ("default", "plughw:0,0"): printable, no spaces.
+Setter deviceName(std::string KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string, an ALSA device such as \"default\" or \"plughw:0,0\"");
+        bool printable = !v->empty() && v->size() <= 200;
+        for (unsigned char ch : *v) printable = printable && ch > ' ' && ch < 0x7f;
+        if (!printable) return fail("must be an ALSA device such as \"default\" or \"plughw:0,0\" (1 to 200 characters, no spaces), found \"" + *v + "\"");
+        c.*field = *v;
+    };
+}
+
 Setter textMap(std::map<std::string, std::string> KioskConfig::*field)
 {
     return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
@@ -152,6 +165,11 @@ const std::map<std::string, Setter>& schema()
         {"phone.base_url", text(&KioskConfig::phoneBaseUrl, 200)},
         {"phone.link_hours", integer(&KioskConfig::phoneLinkHours, 1, 168)},
         {"phone.qr_seconds", integer(&KioskConfig::phoneQrSeconds, 5, 120)},
+        {"voice.enabled", boolean(&KioskConfig::voiceEnabled)},
+        {"voice.volume", integer(&KioskConfig::voiceVolume, 0, 100)},
+        {"voice.rate", integer(&KioskConfig::voiceRate, 80, 300)},
+        {"voice.device", deviceName(&KioskConfig::voiceDevice)},
+        {"voice.wav_dir", text(&KioskConfig::voiceWavDir, 4096)},
         {"admin.pin_hash", text(&KioskConfig::adminPinHash, 200)},
         {"admin.export_dir", text(&KioskConfig::exportDir, 4096)},
         {"device.id", text(&KioskConfig::deviceId, 64)},
@@ -274,6 +292,11 @@ std::vector<std::string> describe(const KioskConfig& c)
         "phone.base_url = \"" + c.phoneBaseUrl + "\"",
         "phone.link_hours = " + std::to_string(c.phoneLinkHours),
         "phone.qr_seconds = " + std::to_string(c.phoneQrSeconds),
+        std::string("voice.enabled = ") + (c.voiceEnabled ? "true" : "false"),
+        "voice.volume = " + std::to_string(c.voiceVolume),
+        "voice.rate = " + std::to_string(c.voiceRate),
+        "voice.device = \"" + c.voiceDevice + "\"",
+        "voice.wav_dir = \"" + c.voiceWavDir + "\"",
         std::string("admin.pin_hash = ") + (c.adminPinHash.empty() ? "\"\" (no admin screen)" : "(set)"),
         "admin.export_dir = \"" + c.exportDir + "\"",
         "device.id = \"" + c.deviceId + "\"",

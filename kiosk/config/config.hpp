@@ -56,6 +56,12 @@ struct KioskConfig {
     std::string phoneBaseUrl;      // the central office's address as phones reach it; "": the provisioning's URL
     int phoneLinkHours = 24;       // how long a link stays valid
     int phoneQrSeconds = 15;       // how long the thanks screen stays up while it shows the code
+    // [voice] the question and its answers read aloud when the citizen asks (docs/voice.md); never the answer chosen
+    bool voiceEnabled = false;    // the speaker button on the citizen's screens
+    int voiceVolume = 80;         // 0..100 of espeak-ng's own level
+    int voiceRate = 150;          // words per minute (80..300)
+    std::string voiceDevice = "default"; // the ALSA device that plays it
+    std::string voiceWavDir;      // a test or a diagnosis: each utterance written to a WAV file here instead of played; "": played
     // [admin]
     std::string adminPinHash;             // Argon2id of the technician's PIN (skm-kiosk hash-pin); empty: no admin screen
     std::string exportDir = "/media/usb"; // where "export to USB" writes

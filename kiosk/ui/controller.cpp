@@ -85,7 +85,11 @@ void Controller::show(ScreenId id)
     }
 }
 
-void Controller::viewChanged() { m_gate.viewChanged(m_clock.monoMs()); }
+void Controller::viewChanged()
+{
+    m_gate.viewChanged(m_clock.monoMs());
+    if (m_silence) m_silence(); // what was being read belongs to the view that is gone
+}
 
 void Controller::leaveCitizenFlow()
 {
@@ -201,6 +205,12 @@ void Controller::handle(const Intent& in)
     noteActivity();
     // The officer's screen belongs to a session; one that ended under it (end of day) sends it away.
     if (m_state.screen == ScreenId::Officer && !m_desk.sessionInForce()) return toAttract();
+    // The speaker button: read the screen aloud. Only this asks for speech; a face, a reason or an answer
+    // never does (speech.hpp).
+    if (in.kind == K::Speak) {
+        if (const std::optional<Speech> speech = speechFor(m_state); speech && m_say) m_say(*speech);
+        return;
+    }
     // A confirmation over the screen takes its answer and nothing else.
     if (m_state.confirm != Confirm::None) {
         if (const auto answer = in.as<ConfirmCommand>()) answerConfirm(*answer);
@@ -255,6 +265,7 @@ void Controller::startSurvey()
 void Controller::toggleLanguage()
 {
     m_state.lang = m_state.lang == config::Lang::Id ? config::Lang::En : config::Lang::Id;
+    if (m_silence) m_silence(); // the other language's reading stops; the speaker button reads the new one
     m_citizen.languageChanged();
     m_desk.refreshServing(); // the open case's service, in the new language
     m_survey.languageChanged();

@@ -14,6 +14,7 @@
 #include "citizen_flow.hpp"
 #include "flow.hpp"
 #include "officer_desk.hpp"
+#include "speech.hpp"
 #include "survey_flow.hpp"
 #include "technician_panel.hpp"
 #include "touch_gate.hpp"
@@ -110,6 +111,17 @@ public:
         m_desk.setCaseLinkMaker(std::move(make));
         m_desk.refreshServing();
     }
+    // The voice (issue 21, [voice] enabled): with it the citizen's screens show the speaker button, and
+    // a tap on it hands `say` what that screen reads (speech.hpp: the question and its answers, never
+    // the answer chosen). `silence` is called whenever the view changes (a new screen or question, a
+    // confirmation) or the language does, so nothing goes on being read over another screen. Both are
+    // called on the UI thread and must return at once (the speaker works on a thread of its own).
+    void setVoice(std::function<void(const Speech&)> say, std::function<void()> silence)
+    {
+        m_say = std::move(say);
+        m_silence = std::move(silence);
+        m_state.voice = static_cast<bool>(m_say);
+    }
     // Called from the frame loop: takes the results posted by background work (one path across threads).
     // A result counts as activity: the technician who waited through a long sync gets the screen's
     // whole idle time to read it.
@@ -184,6 +196,8 @@ private:
     OfficerDesk m_desk;
     config::PublishedIkmSource* m_ikmSource = nullptr;
     std::function<bool()> m_dutyFeed;
+    std::function<void(const Speech&)> m_say;
+    std::function<void()> m_silence;
     TechnicianPanel m_admin; // last: destroyed first (its sync run ends before anything it was given goes)
 };
 

@@ -1,4 +1,4 @@
-// The layouts of every screen (layout.hpp). Why one file of nearly 600 lines: each screen's layout is
+// The layouts of every screen (layout.hpp). Why one file of some 650 lines: each screen's layout is
 // a short function, but they share the fitting rules (the physical minimums, text that wraps or is cut,
 // two columns or one) and are read and changed together when a panel size is added; layout_test.cpp
 // walks them all on every panel.
@@ -61,14 +61,27 @@ float buttonHeight(const Theme& theme, ImFont* font, float lines) { return std::
 
 float buttonWidth(const Theme& theme, ImFont* font, const std::string& label) { return std::max(theme.minTarget(), textWidth(font, label) + font->FontSize * 1.2f); }
 
-HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter, const std::string& languageLabel)
+float speakerSide(const Theme& theme) { return buttonHeight(theme, theme.label); }
+
+namespace {
+// The speaker button, square, a small gap left of the language button.
+Rect speakerBeside(const Theme& theme, const Rect& language, float m)
+{
+    const float side = speakerSide(theme), right = language.min.x - m * 0.5f;
+    return {ImVec2(right - side, language.min.y), ImVec2(right, language.min.y + side)};
+}
+} // namespace
+
+HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter, const std::string& languageLabel,
+                          bool speaker)
 {
     HeaderLayout h;
     const float m = marginFor(display);
     h.margin = m;
     const float langW = buttonWidth(theme, theme.label, languageLabel), langH = buttonHeight(theme, theme.label);
     h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
-    const float textRight = h.language.min.x - m;
+    if (speaker) h.speaker = speakerBeside(theme, h.language, m);
+    const float textRight = (speaker ? h.speaker.min.x : h.language.min.x) - m;
     // One line when the office's and the counter's names fit side by side (a short panel needs the
     // room); else the office's name over two lines of the title font, or as many as it takes in the
     // body's, and the counter under it. Never cut.
@@ -98,7 +111,8 @@ HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string&
     return h;
 }
 
-HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon)
+HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon,
+                                bool speaker)
 {
     HeaderLayout h;
     const float m = marginFor(display);
@@ -108,8 +122,10 @@ HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::s
     const float langW = languageLabel.empty() ? 0.0f : buttonWidth(theme, theme.label, languageLabel);
     const float langH = languageLabel.empty() ? 0.0f : buttonHeight(theme, theme.label);
     h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
+    if (speaker && !languageLabel.empty()) h.speaker = speakerBeside(theme, h.language, m);
     const float iconW = icon ? theme.body->FontSize * 1.3f : 0.0f;
-    h.office = fitText(status, (languageLabel.empty() ? display.x - m : h.language.min.x - m) - m - iconW, {theme.body}, 3);
+    const float textRight = languageLabel.empty() ? display.x - m : (h.speaker.width() > 0 ? h.speaker.min.x : h.language.min.x) - m;
+    h.office = fitText(status, textRight - m - iconW, {theme.body}, 3);
     const float contentH = std::max(langH, h.office.height());
     h.officePos = ImVec2(m + iconW, m + (contentH - h.office.height()) * 0.5f);
     h.bottom = m + contentH + m * 0.4f;
@@ -444,7 +460,7 @@ CommentLayout layoutComment(ImVec2 display, const Theme& theme, const HeaderLayo
 float answerPadding(const Theme& theme) { return theme.label->FontSize * 0.35f; }
 
 SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
-                          const std::vector<std::string>& labels, bool withFaces, bool skip)
+                          const std::vector<std::string>& labels, bool withFaces, bool skip, bool speaker)
 {
     SurveyLayout L;
     L.header = header;
@@ -456,12 +472,23 @@ SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout
     L.questionTop = header.status ? header.bottom + m * 0.5f : L.sectionTop + lineHeight(theme.body) + m * 0.3f;
     const float btnH = buttonHeight(theme, theme.label);
     if (header.language.width() <= 0) {
-        // The bottom row: back, language, (skip), stop, evenly.
-        const int count = skip ? 4 : 3;
+        // The bottom row: back, language, (the speaker, square), (skip), stop, the others evenly.
         const float gapX = m * 0.4f;
-        const float w = (W - 2 * m - (count - 1) * gapX) / count;
-        Rect* order[4] = {&L.back, &L.language, skip ? &L.skip : &L.quit, &L.quit};
-        for (int i = 0; i < count; ++i) *order[i] = {ImVec2(m + i * (w + gapX), H - m - btnH), ImVec2(m + i * (w + gapX) + w, H - m)};
+        std::vector<Rect*> order = {&L.back, &L.language};
+        if (skip) order.push_back(&L.skip);
+        order.push_back(&L.quit);
+        const float side = speaker ? speakerSide(theme) : 0.0f;
+        const size_t count = order.size() + (speaker ? 1 : 0);
+        const float w = (W - 2 * m - (count - 1) * gapX - side) / static_cast<float>(order.size());
+        float x = m;
+        for (size_t i = 0; i < order.size(); ++i) {
+            *order[i] = {ImVec2(x, H - m - btnH), ImVec2(x + w, H - m)};
+            x += w + gapX;
+            if (speaker && order[i] == &L.language) {
+                L.speaker = {ImVec2(x, H - m - btnH), ImVec2(x + side, H - m)};
+                x += side + gapX;
+            }
+        }
     } else {
         const float btnW = std::min((W - 4 * m) / 3, std::max(300.0f * s, btnH * 2.5f));
         L.back = {ImVec2(m, H - m - btnH), ImVec2(m + btnW, H - m)};

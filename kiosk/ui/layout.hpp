@@ -55,6 +55,7 @@ struct HeaderLayout {
     float margin = 0;
     float bottom = 0;
     Rect language;
+    Rect speaker;        // the speaker button, left of the language button; zero-sized when not offered
     bool status = false;
     TextBlock office;    // or the status line
     ImVec2 officePos;
@@ -64,11 +65,14 @@ struct HeaderLayout {
     Rect adminGesture;   // a 5 s press: the technician's (the counter's name)
 };
 // `counter` empty: the counter is not shown in the header (the compact attract screen shows it in its footer).
+// `speaker`: a square speaker button (speech.hpp) left of the language button.
 [[nodiscard]] HeaderLayout layoutHeader(ImVec2 display, const Theme& theme, const std::string& office, const std::string& counter,
-                                        const std::string& languageLabel);
+                                        const std::string& languageLabel, bool speaker = false);
 // The status form: `status` (with room for an icon of one line's height before it) and the language
-// button (none when `languageLabel` is empty: the screen puts it elsewhere).
-[[nodiscard]] HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon);
+// button (none when `languageLabel` is empty: the screen puts it elsewhere), and the speaker button
+// left of it (`speaker`; with the language button only).
+[[nodiscard]] HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon,
+                                              bool speaker = false);
 
 // The bottom row of the attract and thanks screens: a hint on the left, "Isi survei lengkap" on the
 // right (never overlapping: the hint wraps in the room the button leaves).
@@ -189,12 +193,13 @@ struct SurveyLayout {
     Rect skip;
     Rect quit;
     Rect language; // in the bottom row when the header has none (a short panel)
+    Rect speaker;  // the speaker button: in the bottom row beside the language button when the header has none
 };
 // The answers in one row if their labels fit, else in two columns (a short or narrow panel), else one.
-// With a header that has no language button, the bottom row holds it: back, language, skip (if
-// `skip`), stop.
+// With a header that has no language button, the bottom row holds it: back, language, the speaker
+// (if `speaker`), skip (if `skip`), stop.
 [[nodiscard]] SurveyLayout layoutSurvey(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
-                                        const std::vector<std::string>& labels, bool withFaces, bool skip);
+                                        const std::vector<std::string>& labels, bool withFaces, bool skip, bool speaker = false);
 // The padding inside a survey answer, and the width its label may take.
 [[nodiscard]] float answerPadding(const Theme& theme);
 
@@ -214,6 +219,8 @@ struct ConfirmLayout {
 
 // How wide a button's label may be, inside a button `width` wide (touchButton wraps it there).
 [[nodiscard]] inline float buttonTextWrap(float width, const ImFont* font) { return width - font->FontSize * 0.5f; }
+// The square speaker button's side: as tall as the language button beside it.
+[[nodiscard]] float speakerSide(const Theme& theme);
 // The height of a button holding `lines` lines of `font`, at least the minimum touch target.
 [[nodiscard]] float buttonHeight(const Theme& theme, ImFont* font, float lines = 1.0f);
 // The width of a button labelled `label` in `font`, at least the minimum touch target.

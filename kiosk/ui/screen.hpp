@@ -138,6 +138,7 @@ struct Snapshot {
     int countdownSeconds = -1;       // FollowUp, Comment: seconds until the screen returns to the start (-1: none)
     Confirm confirm = Confirm::None;
     std::optional<config::PublishedIkm> publishedIkm; // the attract screen's IKM line, while the office publishes one
+    bool voice = false;              // the speaker button is offered ([voice] enabled: the app attached a voice)
 
     CitizenView citizen;
     SurveyView survey;
@@ -157,7 +158,8 @@ enum class SurveyCommand { MoreAnswers };
 using Command = std::variant<std::monostate, ConfirmCommand, SignInCommand, DeskCommand, AdminCommand, SurveyCommand>;
 
 struct Intent {
-    enum class Kind { None, Rate, Reason, Skip, Done, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command, Answer, Back, StartSurvey, Quit };
+    enum class Kind { None, Rate, Reason, Skip, Done, Type, Backspace, Send, ToggleLanguage, ToggleKeyboardLayer, Command, Answer, Back, StartSurvey, Quit,
+                      Speak /* the speaker button: read the screen's question and answers aloud (speech.hpp) */ };
     Kind kind = Kind::None;
     int score = 0;    // Rate
     std::string text; // Reason, Answer: its code; Type: the characters; Command: DeskCommand::ChooseService's code

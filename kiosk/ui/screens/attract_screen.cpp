@@ -8,6 +8,7 @@
 #include "../images.hpp"
 #include "../layout.hpp"
 #include "../qr_code.hpp"
+#include "../speech.hpp"
 #include "../widgets.hpp"
 
 #include <optional>
@@ -67,14 +68,15 @@ public:
             serving->qrCaption = s.t("attract.phone_qr");
         }
         // The question names the officer only when the rating will be theirs (an open case).
-        const std::string question = caseOpen ? s.catalog->format(s.lang, "attract.question_officer", {{"name", s.desk.serving.officerName}})
-                                              : s.t("attract.question");
+        const std::string question = attractQuestion(s);
         const std::string retriesLine =
             s.catalog->format(s.lang, "attract.retries_pending", {{"n", formatCount(static_cast<long long>(s.pendingRetries), s.lang)}});
 
         // Stacked: header, who serves, the question, the faces in a row, the footer. On a short panel
         // the counter's name moves from the header to the footer, in the hint's place.
-        HeaderLayout header = !compact ? headerFor(s, t) : layoutHeader(display, t, s.officeName, "", s.t("lang.switch"));
+        // The speaker button (the kiosk has a voice): beside the language button, reads the question and the faces.
+        const bool speaker = s.voice;
+        HeaderLayout header = !compact ? headerFor(s, t, speaker) : layoutHeader(display, t, s.officeName, "", s.t("lang.switch"), speaker);
         // The IKM line the central office publishes, after the hint (on a short panel after the counter's
         // name, in short): shown only while there is one.
         std::string hint = compact ? s.counter : s.t("attract.hint");
@@ -97,13 +99,13 @@ public:
         if (sideBySide) {
             // The office's and the counter's names on one line; else the office's alone (who serves says
             // more than the counter); else the office's cut to leave the counter's room.
-            const HeaderLayout probe = layoutHeader(display, t, "", s.counter, s.t("lang.switch"));
+            const HeaderLayout probe = layoutHeader(display, t, "", s.counter, s.t("lang.switch"), speaker);
             const float officeRoom = probe.counterPos.x - probe.margin - t.body->FontSize * 1.5f;
-            const float aloneRoom = probe.language.min.x - 2 * probe.margin;
+            const float aloneRoom = (speaker ? probe.speaker.min.x : probe.language.min.x) - 2 * probe.margin;
             const float officeW = textWidth(t.title, s.officeName);
             const bool withCounter = officeW <= officeRoom || officeW > aloneRoom;
             const std::string office = withCounter ? fitWithEllipsis(t.title, s.officeName, officeRoom) : s.officeName;
-            header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"));
+            header = layoutHeader(display, t, office, withCounter ? s.counter : "", s.t("lang.switch"), speaker);
             // Without the counter's name in the header, the footer says it if the column leaves room; the
             // officer's photo and the QR code go first (a face the citizen recognises says more than the
             // counter).

@@ -12,9 +12,12 @@ using config::formatCount;
 using config::formatNumber;
 
 // The header band's layout for this snapshot, and the band drawn (office, counter, language button,
-// the officer's and technician's long-press areas). drawHeader returns ToggleLanguage when the
-// language button is tapped.
-[[nodiscard]] HeaderLayout headerFor(const Snapshot& s, const Theme& t);
+// the speaker button when `speaker` and the kiosk has a voice, the officer's and technician's
+// long-press areas). drawHeader returns ToggleLanguage when the language button is tapped, Speak when
+// the speaker button is.
+[[nodiscard]] HeaderLayout headerFor(const Snapshot& s, const Theme& t, bool speaker = false);
+// The speaker button (target "speaker"): a loudspeaker drawn as vectors. True when tapped.
+bool speakerButton(const Rect& r, const Theme& t);
 Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h);
 
 // The confirmation s.confirm asks for, drawn in place of the screen (which draws nothing else

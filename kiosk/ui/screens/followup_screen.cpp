@@ -31,7 +31,9 @@ public:
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         // A short panel: "already saved" is the header's status line.
         const bool compact = shortPanel(display, t);
-        const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("followup.saved"), s.t("lang.switch"), true) : headerFor(s, t);
+        // The speaker button reads only what is the same after every face (speech.hpp), never the chips.
+        const HeaderLayout header =
+            compact ? layoutStatusHeader(display, t, s.t("followup.saved"), s.t("lang.switch"), true, s.voice) : headerFor(s, t, true);
         std::vector<std::string> labels;
         for (const ReasonChip& c : s.citizen.reasons) labels.push_back(c.label);
         const FollowUpLayout L = layoutFollowUp(display, t, header, s.t("followup.question"), s.t("followup.hint"), labels, s.t("common.skip"), s.t("followup.done"));

@@ -6,6 +6,8 @@
 #include "../layout.hpp"
 #include "../widgets.hpp"
 
+#include <algorithm>
+
 namespace skm::ui {
 
 const char* screenName(ScreenId id)
@@ -53,9 +55,29 @@ std::unique_ptr<Screen> makeScreen(ScreenId id)
     return nullptr;
 }
 
-HeaderLayout headerFor(const Snapshot& s, const Theme& t)
+HeaderLayout headerFor(const Snapshot& s, const Theme& t, bool speaker)
 {
-    return layoutHeader(ImGui::GetIO().DisplaySize, t, s.officeName, s.counter, s.t("lang.switch"));
+    return layoutHeader(ImGui::GetIO().DisplaySize, t, s.officeName, s.counter, s.t("lang.switch"), speaker && s.voice);
+}
+
+bool speakerButton(const Rect& r, const Theme& t)
+{
+    const bool tapped = touchButton("speaker", r, "", t.label, secondaryButton(t));
+    // A loudspeaker and two sound waves, in the text's colour, centred in the button.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float u = std::min(r.width(), r.height()) * 0.13f; // one unit of the drawing
+    const ImVec2 c = r.center();
+    const float x0 = c.x - 2.6f * u;
+    dl->AddRectFilled(ImVec2(x0, c.y - 0.9f * u), ImVec2(x0 + 1.3f * u, c.y + 0.9f * u), t.text);
+    const ImVec2 cone[4] = {ImVec2(x0 + 1.2f * u, c.y - 0.9f * u), ImVec2(x0 + 2.6f * u, c.y - 2.2f * u), ImVec2(x0 + 2.6f * u, c.y + 2.2f * u),
+                            ImVec2(x0 + 1.2f * u, c.y + 0.9f * u)};
+    dl->AddConvexPolyFilled(cone, 4, t.text);
+    const float w = std::max(1.5f, u * 0.45f);
+    for (float radius : {1.4f * u, 2.6f * u}) {
+        dl->PathArcTo(ImVec2(x0 + 2.6f * u, c.y), radius, -0.9f, 0.9f, 12);
+        dl->PathStroke(t.text, ImDrawFlags_None, w);
+    }
+    return tapped;
 }
 
 Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h)
@@ -71,10 +93,12 @@ Intent drawHeader(const Snapshot& s, const Theme& t, const HeaderLayout& h)
         if (h.showCounter) (void)touchArea("gesture.admin", h.adminGesture);
     }
     dl->AddLine(ImVec2(h.margin, h.bottom), ImVec2(display.x - h.margin, h.bottom), t.border, 1.0f);
+    Intent intent = Intent::none();
+    if (h.speaker.width() > 0 && speakerButton(h.speaker, t)) intent = Intent::of(Intent::Kind::Speak);
     if (h.language.width() > 0 && touchButton("language", h.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
-        return Intent::of(Intent::Kind::ToggleLanguage);
+        intent = Intent::of(Intent::Kind::ToggleLanguage);
     }
-    return Intent::none();
+    return intent;
 }
 
 Intent drawConfirm(const Snapshot& s, const Theme& t, ImFont* titleFont, ImFont* bodyFont)

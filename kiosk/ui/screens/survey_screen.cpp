@@ -48,15 +48,17 @@ public:
         // A short panel: "Pertanyaan 3 dari 9 · ..." is the header's status line.
         const bool compact = shortPanel(display, t);
         // (There, the language button goes to the bottom row, to leave the question and answers the room.)
-        HeaderLayout header = compact ? layoutStatusHeader(display, t, v.sectionShort, "", false) : headerFor(s, t);
+        // The speaker button (the kiosk has a voice) reads the question and all its answers: in the
+        // header, or in the bottom row beside the language button.
+        HeaderLayout header = compact ? layoutStatusHeader(display, t, v.sectionShort, "", false) : headerFor(s, t, true);
         std::vector<std::string> labels;
         for (const ReasonChip& o : v.options) labels.push_back(o.label);
-        SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip);
+        SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, s.voice);
         if (compact && v.scale && L.perPage > 0) {
             // The four answers of an unsur are never split over pages: the section line gives way
             // (the progress bar stays).
             header = layoutStatusHeader(display, t, "", "", false);
-            L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip);
+            L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, s.voice);
         }
         Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -133,6 +135,7 @@ public:
         if (L.language.width() > 0 && touchButton("language", L.language, s.t("lang.switch").c_str(), t.label, secondaryButton(t))) {
             intent = Intent::of(Intent::Kind::ToggleLanguage);
         }
+        if (L.speaker.width() > 0 && speakerButton(L.speaker, t)) intent = Intent::of(Intent::Kind::Speak);
         if (v.canBack && touchButton("survey.back", L.back, s.t("survey.back").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Back);
         if (v.canSkip && touchButton("skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
         if (touchButton("survey.quit", L.quit, s.t("survey.quit").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Quit);
