@@ -122,11 +122,15 @@ HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::s
     const float langW = languageLabel.empty() ? 0.0f : buttonWidth(theme, theme.label, languageLabel);
     const float langH = languageLabel.empty() ? 0.0f : buttonHeight(theme, theme.label);
     h.language = {ImVec2(display.x - m - langW, m), ImVec2(display.x - m, m + langH)};
-    if (speaker && !languageLabel.empty()) h.speaker = speakerBeside(theme, h.language, m);
+    float textRight = languageLabel.empty() ? display.x - m : h.language.min.x - m;
+    if (speaker) {
+        const float side = speakerSide(theme), right = languageLabel.empty() ? display.x - m : h.language.min.x - m * 0.5f;
+        h.speaker = {ImVec2(right - side, m), ImVec2(right, m + side)};
+        textRight = h.speaker.min.x - m;
+    }
     const float iconW = icon ? theme.body->FontSize * 1.3f : 0.0f;
-    const float textRight = languageLabel.empty() ? display.x - m : (h.speaker.width() > 0 ? h.speaker.min.x : h.language.min.x) - m;
     h.office = fitText(status, textRight - m - iconW, {theme.body}, 3);
-    const float contentH = std::max(langH, h.office.height());
+    const float contentH = std::max({langH, h.speaker.height(), h.office.height()});
     h.officePos = ImVec2(m + iconW, m + (contentH - h.office.height()) * 0.5f);
     h.bottom = m + contentH + m * 0.4f;
     return h;
@@ -355,7 +359,7 @@ AttractLayout layoutAttractSideBySide(ImVec2 display, const Theme& theme, const 
 }
 
 FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question, const std::string& hint,
-                              const std::vector<std::string>& chipLabels, const std::string& skipLabel, const std::string& doneLabel)
+                              const std::vector<std::string>& chipLabels, const std::string& skipLabel, const std::string& doneLabel, bool speaker)
 {
     FollowUpLayout L;
     L.header = header;
@@ -379,7 +383,11 @@ FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, const HeaderLa
     const float gap = m * 0.5f;
     L.done = {ImVec2(W - m - doneW, H - m - btnH), ImVec2(W - m, H - m)};
     L.skip = {ImVec2(L.done.min.x - gap - skipW, H - m - btnH), ImVec2(L.done.min.x - gap, H - m)};
-    L.countdownWrap = std::max(0.0f, L.skip.min.x - 2 * m);
+    if (speaker) {
+        const float side = speakerSide(theme);
+        L.speaker = {ImVec2(L.skip.min.x - gap - side, H - m - btnH), ImVec2(L.skip.min.x - gap, H - m - btnH + side)};
+    }
+    L.countdownWrap = std::max(0.0f, (speaker ? L.speaker.min.x : L.skip.min.x) - 2 * m);
     L.countdownPos = ImVec2(m, H - m - btnH * 0.5f);
 
     float chipsTop = y;

@@ -70,7 +70,7 @@ struct HeaderLayout {
                                         const std::string& languageLabel, bool speaker = false);
 // The status form: `status` (with room for an icon of one line's height before it) and the language
 // button (none when `languageLabel` is empty: the screen puts it elsewhere), and the speaker button
-// left of it (`speaker`; with the language button only).
+// left of it, or at the right end without it (`speaker`).
 [[nodiscard]] HeaderLayout layoutStatusHeader(ImVec2 display, const Theme& theme, const std::string& status, const std::string& languageLabel, bool icon,
                                               bool speaker = false);
 
@@ -154,12 +154,13 @@ struct FollowUpLayout {
     ImFont* chipFont = nullptr; // bold, or the narrower regular face when bold would need three lines
     Rect skip;
     Rect done;
+    Rect speaker;       // `speaker`: the speaker button, in the bottom row left of Lewati (a short panel's place for it)
     ImVec2 countdownPos;
     float countdownWrap = 0;
 };
 [[nodiscard]] FollowUpLayout layoutFollowUp(ImVec2 display, const Theme& theme, const HeaderLayout& header, const std::string& question,
                                             const std::string& hint, const std::vector<std::string>& chipLabels, const std::string& skipLabel,
-                                            const std::string& doneLabel);
+                                            const std::string& doneLabel, bool speaker = false);
 
 struct CommentLayout {
     HeaderLayout header;

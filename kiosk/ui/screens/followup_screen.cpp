@@ -31,12 +31,13 @@ public:
         const ImVec2 display = ImGui::GetIO().DisplaySize;
         // A short panel: "already saved" is the header's status line.
         const bool compact = shortPanel(display, t);
-        // The speaker button reads only what is the same after every face (speech.hpp), never the chips.
-        const HeaderLayout header =
-            compact ? layoutStatusHeader(display, t, s.t("followup.saved"), s.t("lang.switch"), true, s.voice) : headerFor(s, t, true);
+        // The speaker button reads only what is the same after every face (speech.hpp), never the chips: in
+        // the header, or on a short panel in the bottom row (the status line keeps its room).
+        const HeaderLayout header = compact ? layoutStatusHeader(display, t, s.t("followup.saved"), s.t("lang.switch"), true) : headerFor(s, t, true);
         std::vector<std::string> labels;
         for (const ReasonChip& c : s.citizen.reasons) labels.push_back(c.label);
-        const FollowUpLayout L = layoutFollowUp(display, t, header, s.t("followup.question"), s.t("followup.hint"), labels, s.t("common.skip"), s.t("followup.done"));
+        const FollowUpLayout L =
+            layoutFollowUp(display, t, header, s.t("followup.question"), s.t("followup.hint"), labels, s.t("common.skip"), s.t("followup.done"), compact && s.voice);
         beginFullscreen("##followup");
         Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -56,6 +57,7 @@ public:
                 intent = Intent::of(Intent::Kind::Reason, s.citizen.reasons[i].code);
             }
         }
+        if (L.speaker.width() > 0 && speakerButton(L.speaker, t)) intent = Intent::of(Intent::Kind::Speak);
         if (touchButton("skip", L.skip, s.t("common.skip").c_str(), t.label, secondaryButton(t))) intent = Intent::of(Intent::Kind::Skip);
         if (touchButton("followup.done", L.done, s.t("followup.done").c_str(), t.label, primaryButton(t))) intent = Intent::of(Intent::Kind::Done);
         if (s.countdownSeconds >= 0) {

@@ -49,16 +49,18 @@ public:
         const bool compact = shortPanel(display, t);
         // (There, the language button goes to the bottom row, to leave the question and answers the room.)
         // The speaker button (the kiosk has a voice) reads the question and all its answers: in the
-        // header, or in the bottom row beside the language button.
-        HeaderLayout header = compact ? layoutStatusHeader(display, t, v.sectionShort, "", false) : headerFor(s, t, true);
+        // header; on a short panel in the bottom row beside the language button, or, where that row
+        // already holds Lewati too (a profile question), at the right end of the status line.
+        const bool rowSpeaker = s.voice && !v.canSkip;
+        HeaderLayout header = compact ? layoutStatusHeader(display, t, v.sectionShort, "", false, s.voice && !rowSpeaker) : headerFor(s, t, true);
         std::vector<std::string> labels;
         for (const ReasonChip& o : v.options) labels.push_back(o.label);
-        SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, s.voice);
+        SurveyLayout L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, rowSpeaker);
         if (compact && v.scale && L.perPage > 0) {
             // The four answers of an unsur are never split over pages: the section line gives way
             // (the progress bar stays).
             header = layoutStatusHeader(display, t, "", "", false);
-            L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, s.voice);
+            L = layoutSurvey(display, t, header, v.question, labels, v.scale, v.canSkip, rowSpeaker);
         }
         Intent intent = drawHeader(s, t, header);
         ImDrawList* dl = ImGui::GetWindowDrawList();
