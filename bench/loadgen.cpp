@@ -1,4 +1,4 @@
-// skm-loadgen --data-dir DIR --ratings N [--surveys M]: fills a kiosk store with N realistic ratings
+// skm-loadgen --data-dir DIR --ratings N [--surveys M] [--score S] [--reason CODE]: fills a kiosk store with N realistic ratings
 // through the store's API (officers' cases, counter-level taps, reasons, a few comments, some
 // suppressed presses), and M SKM survey responses (nine unsur, the profile and one in five with a saran,
 // tied to the demo officers and their services; one in ten incomplete).
@@ -27,7 +27,15 @@ int main(int argc, char** argv)
     int64_t surveys = 0;
     app.add_option("--surveys", surveys, "how many survey responses besides (default 0)")->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
     app.add_option("--seed", seed, "random seed (the same seed gives the same scores and texts)");
+    int fixedScore = 0;
+    std::string fixedReason;
+    app.add_option("--score", fixedScore, "every rating this score, counted (1-4; default: a realistic mix)")->check(CLI::Range(1, 4));
+    app.add_option("--reason", fixedReason, "every rating this reason code (e.g. pungutan; default: a realistic mix)");
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-loadgen")) return *stop;
+    if (!std::all_of(fixedReason.begin(), fixedReason.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; })) {
+        std::cerr << "skm-loadgen: --reason takes a reason code (a-z, 0-9, '_', '-')\n";
+        return 2;
+    }
     try {
         skm::store::StoreOptions o;
         o.dataDir = dataDir;
@@ -47,14 +55,15 @@ int main(int argc, char** argv)
         // same insert (RatingStore::commitBatch), so the rows are the same and loading is fast.
         std::vector<skm::store::PendingRating> batch;
         for (int64_t i = 0; i < n; ++i) {
-            skm::store::PendingRating p = st.stamp(score(rng) + 1);
+            skm::store::PendingRating p = st.stamp(fixedScore ? fixedScore : score(rng) + 1);
             if (pct(rng) < 80) { // most taps follow a logged case
                 p.officerNip = officers[rng() % 3];
                 p.caseId = st.newId();
                 p.serviceCode = services[rng() % 6];
             }
-            p.suppressed = pct(rng) < 2;
-            if (pct(rng) < 60) p.reasonsJson = std::string("[\"") + (p.score <= 2 ? low[rng() % 4] : high[rng() % 4]) + "\"]";
+            p.suppressed = !fixedScore && pct(rng) < 2;
+            if (!fixedReason.empty()) p.reasonsJson = "[\"" + fixedReason + "\"]";
+            else if (pct(rng) < 60) p.reasonsJson = std::string("[\"") + (p.score <= 2 ? low[rng() % 4] : high[rng() % 4]) + "\"]";
             if (pct(rng) < 5) p.comment = comments[rng() % 4];
             batch.push_back(std::move(p));
             if (batch.size() == 1000 || i + 1 == n) {

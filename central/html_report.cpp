@@ -117,6 +117,7 @@ std::string headerLinks(Lang lang, const User& user, const std::string& here)
 {
     std::ostringstream o;
     const std::string other = here + (here.find('?') == std::string::npos ? "?" : "&amp;") + (lang == Lang::En ? "lang=id" : "lang=en");
+    o << "<a href=\"/report/alerts" << (lang == Lang::En ? "?lang=en" : "") << "\">" << (lang == Lang::En ? "Alerts" : "Peringatan") << "</a>";
     o << "<a href=\"" << other << "\">" << tr(lang, "language") << "</a><span>" << escape(user.name) << "</span>"
       << "<form method=\"post\" action=\"/logout\"><button type=\"submit\">" << tr(lang, "sign_out") << "</button></form>";
     return o.str();

@@ -21,6 +21,7 @@
 #include "publish.hpp"
 #include "server.hpp"
 
+#include <central/alerts/alert_config.hpp>
 #include <central/rollups/rollups.hpp>
 #include <central/reports/listings.hpp>
 #include <central/reports/office_report.hpp>
@@ -80,8 +81,9 @@ std::optional<skm::central::StoreLocation> storeLocation(const std::string& data
         try {
             const toml::table t = toml::parse_file(config);
             for (const auto& [key, value] : t) {
+                if (key == "alerts") continue; // [alerts]: readAlerts
                 if (key != "database" && key != "report_database") {
-                    *why = config + ": unknown key '" + std::string(key.str()) + "' (known: database, report_database)";
+                    *why = config + ": unknown key '" + std::string(key.str()) + "' (known: database, report_database, [alerts])";
                     return std::nullopt;
                 }
                 if (!value.is_string()) {
@@ -327,6 +329,12 @@ int main(int argc, char** argv)
             o.tlsKey = tlsKey;
             o.dataDir = dataDir;
             o.trustedProxies = trustedProxies;
+            try {
+                o.alerts = skm::central::alerts::loadAlertConfigFile(configFile.empty() ? kDefaultConfig : configFile);
+            } catch (const std::exception& e) {
+                std::cerr << "skm-central: " << e.what() << '\n';
+                return 2;
+            }
             if (const auto pub = skm::central::loadPublished(dataDir, ""); !pub.error.empty()) {
                 spdlog::error("the published configuration is refused and will not be served until fixed: {}", pub.error);
             }

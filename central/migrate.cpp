@@ -28,7 +28,9 @@ struct Table {
 };
 constexpr Table kTables[] = {{"devices", "id"},         {"users", "name"}, {"ratings", "id"},          {"sessions", "id"},
                              {"cases", "id"},           {"audit_events", "id"}, {"survey_responses", "id"}, {"ingest_conflicts", "seq"},
-                             {"followups", "id"},       {"followup_history", "id"}, {"populations", "id"}, {"population_history", "id"}};
+                             {"followups", "id"},       {"followup_history", "id"}, {"populations", "id"}, {"population_history", "id"},
+                             {"device_contacts", "device_id"}, {"alerts", "id"}, {"alert_events", "id"}, {"alert_deliveries", "id"}};
+// (alert_scan is not copied: the alert engine on PostgreSQL starts reading at its first pass.)
 constexpr size_t kBatch = 200;
 
 std::vector<std::string> columnsOf(sql::Connection& target, const std::string& table)

@@ -1,5 +1,7 @@
 #include "poster.hpp"
 
+#include <core/text_controls.hpp>
+
 #include "html_report.hpp"
 
 #include <central/store/records.hpp>
@@ -16,21 +18,6 @@
 namespace skm::central {
 
 namespace {
-
-// C0 and C1 controls, DEL, and the bidirectional controls and marks (U+200E/F, U+202A-E, U+2066-9).
-bool hasControl(const std::string& text)
-{
-    for (size_t i = 0; i < text.size(); ++i) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == 0x7f) return true;
-        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0) return true;
-        if (c == 0xe2 && i + 2 < text.size()) {
-            const unsigned char b = static_cast<unsigned char>(text[i + 1]), d = static_cast<unsigned char>(text[i + 2]);
-            if ((b == 0x80 && (d == 0x8e || d == 0x8f || (d >= 0xaa && d <= 0xae))) || (b == 0x81 && d >= 0xa6 && d <= 0xa9)) return true;
-        }
-    }
-    return false;
-}
 
 std::string dateOf(int64_t seconds)
 {
@@ -60,7 +47,7 @@ void pngChunk(std::string& out, const char* type, const std::string& data)
 Poster makePoster(CentralStore& store, const std::filesystem::path& dataDir, const PosterRequest& r, int64_t nowMs)
 {
     if (r.unit.empty() || r.unit.size() > 120) throw PosterError("--unit takes the unit's name as the roster writes it (1 to 120 bytes)");
-    if (hasControl(r.unit)) {
+    if (text::hasControl(r.unit)) {
         throw PosterError("the unit's name holds a control or bidirectional character, which would print and be stored other than it reads: "
                           "correct it in the roster first");
     }

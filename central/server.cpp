@@ -4,6 +4,7 @@
 #include "publish.hpp"
 #include "web.hpp"
 
+#include <central/alerts/engine.hpp>
 #include <central/store/records.hpp>
 #include <core/pg.hpp>
 #include <core/protocol.hpp>
@@ -137,7 +138,8 @@ void unavailable(httplib::Response& res, int64_t nowMs)
     reply(res, 503, {{"protocol", protocol::kVersion}, {"error", "unavailable"}, {"detail", "storage failure; retry"}, {"server_time", nowMs / 1000}});
 }
 
-void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const httplib::Request& req, httplib::Response& res)
+void handleUpload(CentralStore& store, const std::function<int64_t()>& now, const std::function<void()>& stored, const httplib::Request& req,
+                  httplib::Response& res)
 {
     namespace p = protocol;
     const int64_t nowMs = now();
@@ -175,20 +177,21 @@ void handleUpload(CentralStore& store, const std::function<int64_t()>& now, cons
     try {
         const UploadResults results = store.ingest(device, body, nowMs);
         nlohmann::json out = {{"protocol", p::kVersion}, {"server_time", nowS}};
-        size_t received = 0, stored = 0;
+        size_t received = 0, fresh = 0;
         for (const auto& [kind, list] : results) {
             nlohmann::json answers = nlohmann::json::array();
             for (const auto& r : list) {
                 nlohmann::json item = {{"id", r.id}, {"status", r.status}};
                 if (!r.reason.empty()) item["reason"] = r.reason;
-                stored += r.status == "stored" ? 1 : 0;
+                fresh += r.status == "stored" ? 1 : 0;
                 answers.push_back(std::move(item));
             }
             received += list.size();
             out[kind == "ratings" ? "results" : kind] = std::move(answers);
         }
-        spdlog::info("device {}: {} items received, {} new", device, received, stored);
+        spdlog::info("device {}: {} items received, {} new", device, received, fresh);
         reply(res, 200, out);
+        stored(); // the alert engine looks soon (it never makes this upload wait)
     } catch (const std::exception& e) {
         spdlog::error("device {}: ingest failed: {}", device, e.what());
         unavailable(res, nowMs);
@@ -228,9 +231,18 @@ int serve(CentralStore& store, const ServeOptions& options)
         }
         server.addHeader("Strict-Transport-Security", "max-age=31536000");
     }
+    // The alert engine: its own thread and connection; an upload only pokes it.
+    std::unique_ptr<alerts::AlertEngine> alertEngine;
+    try {
+        alertEngine = std::make_unique<alerts::AlertEngine>([&store] { return store.openWriter(); }, options.alerts, options.dataDir, now);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot start the alert engine: {}", e.what());
+        return 1;
+    }
+    const std::function<void()> stored = [&alertEngine] { alertEngine->poke(); };
     using http::Pool;
-    server.post(protocol::kUploadPath, deviceRoute(now, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, req, res); }),
-                Pool::Device);
+    server.post(protocol::kUploadPath,
+                deviceRoute(now, [&](const httplib::Request& req, httplib::Response& res) { handleUpload(store, now, stored, req, res); }), Pool::Device);
     server.get(protocol::kConfigPath,
                deviceRoute(now, [&](const httplib::Request& req, httplib::Response& res) { handleConfig(store, options.dataDir, now, req, res); }),
                Pool::Device);

@@ -2,6 +2,7 @@
 // skm-central's HTTP service (its own server, net/http_server.hpp): POST /v1/ratings (signed, gzip JSON uploads), GET /v1/config (the
 // devices' configuration, with an ETag), GET /v1/health.
 
+#include <central/alerts/alert_config.hpp>
 #include <central/store/central_store.hpp>
 
 #include <filesystem>
@@ -21,6 +22,9 @@ struct ServeOptions {
     // Proxies (their addresses as this server sees them) whose X-Forwarded-For names the client: the
     // phone questionnaire's per-address limits then count the citizen's address, not the proxy's.
     std::vector<std::string> trustedProxies;
+    // The alert rules and deliveries ([alerts] of central.toml; the defaults without it): the engine
+    // runs beside the server, on a connection of its own.
+    alerts::AlertConfig alerts;
 };
 
 // Serves until SIGTERM or SIGINT. Prints "skm-central listening on http(s)://HOST:PORT" (the real port)

@@ -290,6 +290,7 @@ void registerWeb(http::Server& httpServer, CentralStore& store, const std::files
     });
     // A unit's name may hold "/" (the path arrives decoded): its follow-up and laporan pages first.
     registerFollowupPages(httpServer, store, dataDir, now, requireUser, periodOf);
+    registerAlertPages(httpServer, store, now, requireUser);
     server.get(R"(/report/unit/(.+))", [&store, &dataDir, requireUser, periodOf](const httplib::Request& req, httplib::Response& res) {
         const auto user = requireUser(req, res);
         if (!user) return;

@@ -7,6 +7,8 @@
 
 #include "web_util.hpp"
 
+#include <core/text_controls.hpp>
+
 #include <central/reports/officers.hpp>
 #include <central/store/records.hpp>
 #include <core/phone_link.hpp>
@@ -100,12 +102,9 @@ std::string cleanSaran(const std::string& in, int maxChars)
         if (c < 0x20 || c == 0x7f) continue;
         // Bidirectional controls and marks (U+200E/F, U+202A-E, U+2066-9), which the kiosk's keyboard
         // cannot type either: a suggestion shown reversed or spliced in a report misleads its reader.
-        if (c == 0xe2 && i + 2 < in.size()) {
-            const unsigned char b = static_cast<unsigned char>(in[i + 1]), d = static_cast<unsigned char>(in[i + 2]);
-            if ((b == 0x80 && (d == 0x8e || d == 0x8f || (d >= 0xaa && d <= 0xae))) || (b == 0x81 && d >= 0xa6 && d <= 0xa9)) {
-                i += 2;
-                continue;
-            }
+        if (const size_t n = text::bidiControlAt(in, i)) {
+            i += n - 1;
+            continue;
         }
         if ((c & 0xc0) != 0x80) ++chars;
         out += static_cast<char>(c);

@@ -49,6 +49,8 @@ namespace skm::central {
 // /report/unit/UNIT/tindak-lanjut (GET, POST) and /report/unit/UNIT/laporan (web_followups.cpp).
 void registerFollowupPages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
                            web::RequireUser requireUser, web::PeriodOf periodOf);
+// /report/alerts and /report/alerts/ID (GET, POST): the alerts and the unit head's steps (web_alerts.cpp).
+void registerAlertPages(http::Server& server, CentralStore& store, std::function<int64_t()> now, web::RequireUser requireUser);
 // /m/TOKEN, the phone questionnaire (web_phone.cpp).
 void registerPhonePages(http::Server& server, CentralStore& store, const std::filesystem::path& dataDir, std::function<int64_t()> now,
                         std::vector<std::string> trustedProxies);

@@ -26,7 +26,8 @@ set(SKM_LAYERS
   "central/rollups|core"
   "central/store|core central/rollups"
   "central/reports|core central/rollups"
-  "central|core net central/store central/reports central/rollups")
+  "central/alerts|core central/rollups central/reports"
+  "central|core net central/store central/reports central/rollups central/alerts")
 # The GUI's headers (Dear ImGui and its backends, GLFW, OpenGL) and the parts that may include them.
 set(SKM_GUI_HEADERS "^(imgui[a-z_]*\\.h|imgui/|backends/|GLFW/|GL/|GLES[0-9]*/|EGL/|KHR/|epoxy/|SDL[0-9]*/)")
 set(SKM_GUI_PARTS "kiosk/ui" "kiosk/app")

@@ -29,6 +29,8 @@ packages=(
   # the stand-in queue system the poller reads (python3's http.server); the kiosk's QR code read back
   # from a screenshot
   python3 zbar-tools
+  # the alert tests' real SMTP receiver (aiosmtpd, with STARTTLS)
+  python3-aiosmtpd
   # the HTML report, rendered in a real browser by the tests; the laporan's PDF printed by it and
   # read back (pdftotext, pdfinfo, pdftoppm) by the tests
   chromium poppler-utils

@@ -21,6 +21,7 @@ has "$kiosk" -rwxr-xr-x root/root ./usr/bin/skm-sync
 has "$kiosk" -rw-r--r-- root/root ./lib/systemd/system/skm-kiosk.service
 has "$kiosk" -rw-r--r-- root/root ./lib/systemd/system/skm-sync.service
 has "$kiosk" -rw-r--r-- root/root ./lib/systemd/system/skm-sync.timer
+has "$kiosk" -rw-r--r-- root/root ./lib/systemd/system/skm-sync-live.service
 has "$kiosk" -rw-r--r-- root/root ./etc/skm/skm-kiosk.toml
 has "$kiosk" -rw-r--r-- root/root ./usr/share/skm-kiosk/assets/i18n/id.toml
 has "$kiosk" -rw-r--r-- root/root ./usr/share/skm-kiosk/assets/i18n/en.toml

@@ -42,11 +42,12 @@ TEST_CASE("PostgreSQL: a new database gets the central schema in one step, a sec
     // The same tables as central.db (less SQLite's own): records, devices, nonces and the accounts.
     for (const char* table : {"devices", "nonces", "ratings", "sessions", "cases", "audit_events", "survey_responses", "ingest_conflicts", "users",
                               "web_sessions", "signin_links", "login_throttle", "rollup_meta", "rollup_groups", "rollup_reasons", "rollup_runs", "rollup_devices", "rollup_chain_totals",
-                              "rollup_month_groups", "rollup_month_reasons", "rollup_month_runs", "rollup_month_devices"}) {
+                              "rollup_month_groups", "rollup_month_reasons", "rollup_month_runs", "rollup_month_devices", "device_contacts", "alerts",
+                              "alert_events", "alert_deliveries", "alert_scan"}) {
         INFO(table);
         CHECK(c.queryInt("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", {std::string(table)}) == 1);
     }
-    CHECK(tableCount(c) == 26); // and the sign-in throttle (version 2), the daily rollups (version 3), the monthly (version 4), the follow-up plan (version 5)
+    CHECK(tableCount(c) == 31); // and the sign-in throttle (version 2), the daily rollups (version 3), the monthly (version 4), the follow-up plan (version 5), the alerts (7)
     const central::PgMigrateReport again = central::migratePg(c);
     CHECK(again.from == central::latestPgCentralSchema());
     CHECK(again.to == again.from);

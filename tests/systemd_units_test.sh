@@ -17,7 +17,13 @@ out=$(cd "$work" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no ./
 if echo "$out" | grep -E "skm-" ; then echo "FAIL: systemd-analyze reported the lines above"; exit 1; fi
 grep -q '^RandomizedDelaySec=' "$src/install/systemd/skm-sync.timer" || { echo "FAIL: no randomised delay"; exit 1; }
 grep -q '^Persistent=true' "$src/install/systemd/skm-sync.timer" || { echo "FAIL: not persistent"; exit 1; }
-grep -q '^ProtectSystem=strict' "$src/install/systemd/skm-sync.service" || { echo "FAIL: not sandboxed"; exit 1; }
+for u in skm-sync.service skm-sync-live.service; do
+  grep -q '^ProtectSystem=strict' "$src/install/systemd/$u" || { echo "FAIL: $u is not sandboxed"; exit 1; }
+done
+# The intra-day sync runs the service on the kiosk's own configuration and data directory, and comes back.
+grep -q '^ExecStart=/usr/bin/skm-sync --service --config /etc/skm/skm-kiosk.toml --data-dir /var/lib/skm$' "$src/install/systemd/skm-sync-live.service" ||
+  { echo "FAIL: skm-sync-live.service does not run skm-sync --service on the kiosk's configuration"; exit 1; }
+grep -q '^Restart=always' "$src/install/systemd/skm-sync-live.service" || { echo "FAIL: skm-sync-live.service is not restarted"; exit 1; }
 for key in '^Type=notify' '^WatchdogSec=' '^Restart=always' '^User=skm' '^ExecStart=/usr/bin/skm-kiosk session run .* -- /usr/bin/cage ' \
            '^NotifyAccess=exec' '^KillMode=mixed' '^ExecStartPre=/usr/bin/skm-kiosk session check '; do
   grep -q "$key" "$src/install/systemd/skm-kiosk.service" || { echo "FAIL: skm-kiosk.service lacks $key"; exit 1; }

@@ -176,6 +176,25 @@ std::unique_ptr<sql::Connection> CentralStore::openReader() const
     }
 }
 
+std::unique_ptr<sql::Connection> CentralStore::openWriter() const
+{
+    if (m_where.postgres()) {
+        try {
+            return sql::postgres(m_where.databaseUrl);
+        } catch (const sql::Error& e) {
+            throw CentralError(std::string("cannot open the central database: ") + e.what());
+        }
+    }
+    try {
+        store::Database db((m_where.dataDir / "central.db").string(), SQLITE_OPEN_READWRITE);
+        db.exec("PRAGMA busy_timeout = 5000");
+        db.exec("PRAGMA synchronous = FULL");
+        return sql::sqlite(std::move(db));
+    } catch (const store::SqliteError& e) {
+        throw CentralError(std::string("cannot open the central database: ") + e.what());
+    }
+}
+
 store::Database& CentralStore::database()
 {
     store::Database* db = sql::sqliteDatabase(*m_db);
@@ -203,7 +222,14 @@ bool CentralStore::recordNonce(const std::string& deviceId, const std::string& n
     std::lock_guard lock(m_mutex);
     // In the database, so that a request replayed to another replica is refused there too.
     m_db->query("DELETE FROM nonces WHERE at_s < $1", {nowSeconds - 2 * protocol::kClockWindowSeconds});
-    return m_db->query("INSERT INTO nonces (device_id, nonce, at_s) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", {deviceId, nonce, nowSeconds}).affected == 1;
+    if (m_db->query("INSERT INTO nonces (device_id, nonce, at_s) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", {deviceId, nonce, nowSeconds}).affected != 1) {
+        return false;
+    }
+    // The device was heard from (a silent kiosk is an alert): written at most once a minute per device.
+    m_db->query("INSERT INTO device_contacts (device_id, last_seen_ms) VALUES ($1, $2) ON CONFLICT (device_id) DO UPDATE "
+                "SET last_seen_ms = excluded.last_seen_ms WHERE device_contacts.last_seen_ms < excluded.last_seen_ms - 60000",
+                {deviceId, nowSeconds * 1000});
+    return true;
 }
 
 UploadResults CentralStore::ingest(const std::string& deviceId, const nlohmann::json& body, int64_t nowMs)

@@ -94,6 +94,10 @@ public:
     // the database itself (MVCC: readers never wait for writers). It never takes the store's lock
     // (central/reports/ read through nothing else). Throws CentralError.
     [[nodiscard]] std::unique_ptr<sql::Connection> openReader() const;
+    // A new read-write connection of its own to the same records (SQLite: central.db, waiting up to 5 s
+    // for the write lock; PostgreSQL: the database itself, never a standby): for work beside the uploads
+    // that must not take the store's lock (the alert engine). Throws CentralError.
+    [[nodiscard]] std::unique_ptr<sql::Connection> openWriter() const;
     // Runs `f(sql::Connection&)` on a new reader inside one read-only snapshot transaction: a report sees
     // one moment of the data however long it computes.
     template <class F>

@@ -165,6 +165,7 @@ ALTER TABLE rollup_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2
 ALTER TABLE rollup_month_groups ADD COLUMN s1 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0,
     ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0, ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
 )sql"},
+        {7, "alerts: device contacts, alerts, their deliveries and history (central.db's schema 12)", kAlertSchemaSql},
     };
     return all;
 }

@@ -1,5 +1,7 @@
 #include "records.hpp"
 
+#include <core/text_controls.hpp>
+
 #include <core/protocol.hpp>
 #include <core/uuid.hpp>
 
@@ -33,20 +35,9 @@ bool isNip(const nlohmann::json& v)
     return v.is_string() && v.get_ref<const std::string&>().size() == 18 && v.get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
 }
 
-// Whether `s` holds a control character: C0 (U+0000-U+001F), DEL, or C1 (U+0080-U+009F, in UTF-8
-// C2 80-C2 9F; the JSON parser has already refused ill-formed UTF-8). `lineBreaks` allows tab, LF, CR.
-bool hasControl(std::string_view s, bool lineBreaks)
-{
-    for (size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f) {
-            if (lineBreaks && (c == '\t' || c == '\n' || c == '\r')) continue;
-            return true;
-        }
-        if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9f) return true;
-    }
-    return false;
-}
+// Whether `s` holds a control character (C0, DEL, C1; core/text_controls.hpp). `lineBreaks` allows
+// tab, LF, CR. Bidirectional marks are not refused here: the record is kept as the kiosk sent it.
+bool hasControl(std::string_view s, bool lineBreaks) { return text::hasControl(s, {lineBreaks, false}); }
 
 // Whether any string or key anywhere in `j` holds a control character (depth is bounded by the
 // upload's parse, protocol::kMaxJsonDepth).

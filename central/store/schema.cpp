@@ -148,6 +148,75 @@ CREATE TABLE population_history (
 CREATE INDEX population_history_by_unit ON population_history (unit, period, entered_at_ms);
 )sql";
 
+// Schema 12, and PostgreSQL's 7: alerts (issue 21). Who was heard from when; the alerts raised, their
+// deliveries and every step taken on them.
+const char* const kAlertSchemaSql = R"sql(
+-- The last authenticated request of each device (an upload or a configuration check), kept to the
+-- minute: a kiosk silent during office hours is an alert.
+CREATE TABLE device_contacts (
+    device_id      TEXT PRIMARY KEY,
+    last_seen_ms   BIGINT NOT NULL,
+    office_seen_ms BIGINT               -- the last contact the alert engine saw fall within office hours:
+);                                      -- only a kiosk that syncs during the day is watched for silence
+-- The alert scan reads what arrived or changed since it last looked.
+CREATE INDEX ratings_by_arrival ON ratings (received_at_ms);
+CREATE INDEX ratings_by_update ON ratings (updated_at_ms);
+-- An alert: raised once per breach. open_key is the rule and its scope (unhappy:DEVICE/COUNTER,
+-- reason:RATING, silent:DEVICE, chain:DEVICE:DAY) while the breach lasts and NULL once it ended, so
+-- that every replica's INSERT of the same breach finds the one already there.
+CREATE TABLE alerts (
+    id             TEXT PRIMARY KEY,          -- UUIDv7
+    rule           TEXT NOT NULL,             -- unhappy, reason, silent, chain
+    rule_key       TEXT NOT NULL,
+    open_key       TEXT UNIQUE,
+    unit           TEXT NOT NULL,             -- '' when no officer names one
+    device_id      TEXT NOT NULL,
+    counter        TEXT NOT NULL,
+    title          TEXT NOT NULL,             -- one line, Indonesian
+    detail         TEXT NOT NULL,             -- JSON: the figures behind it
+    raised_at_ms   BIGINT NOT NULL,
+    last_breach_ms BIGINT NOT NULL,           -- the newest moment the breach was seen
+    cleared_at_ms  BIGINT,                    -- when the breach ended (the alert itself stays until closed)
+    status         TEXT NOT NULL,             -- baru, diterima (acknowledged), ditutup (closed)
+    rev            BIGINT NOT NULL
+);
+CREATE INDEX alerts_by_rule ON alerts (rule_key, last_breach_ms);
+CREATE INDEX alerts_by_unit ON alerts (unit, raised_at_ms);
+-- Every step on an alert, append-only: raised, delivered, delivery_failed, acknowledged, commented,
+-- closed, cleared; by whom ('skm-central' for the service itself) and when.
+CREATE TABLE alert_events (
+    id        TEXT PRIMARY KEY,               -- UUIDv7
+    alert_id  TEXT NOT NULL,
+    at_ms     BIGINT NOT NULL,
+    username  TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    note      TEXT NOT NULL
+);
+CREATE INDEX alert_events_by_alert ON alert_events (alert_id, at_ms);
+-- One row per alert and destination (an e-mail address, a webhook), written with the alert: a
+-- delivery pending when skm-central stops is sent after it starts again. lease_until_ms: a replica
+-- sending it now; the others leave it alone until then.
+CREATE TABLE alert_deliveries (
+    id              TEXT PRIMARY KEY,         -- UUIDv7
+    alert_id        TEXT NOT NULL,
+    channel         TEXT NOT NULL,            -- email, webhook
+    target          TEXT NOT NULL,            -- the address, or the webhook's URL
+    status          TEXT NOT NULL,            -- pending, delivered
+    attempts        BIGINT NOT NULL,
+    next_attempt_ms BIGINT NOT NULL,
+    lease_until_ms  BIGINT NOT NULL,
+    last_error      TEXT NOT NULL,
+    delivered_at_ms BIGINT,
+    UNIQUE (alert_id, channel, target)
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_ms);
+-- How far the scan has read (ratings received or changed before this are done).
+CREATE TABLE alert_scan (
+    one        BIGINT PRIMARY KEY CHECK (one = 1),
+    scanned_ms BIGINT NOT NULL
+);
+)sql";
+
 // The central office's schema history (PRAGMA user_version), applied by the same forward-only
 // migrate() as the kiosk's store (core/migrate.hpp): every pending step in one transaction.
 const std::vector<store::Migration>& centralMigrations()
@@ -344,6 +413,7 @@ ALTER TABLE rollup_month_groups ADD COLUMN s2 BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE rollup_month_groups ADD COLUMN s3 BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE rollup_month_groups ADD COLUMN s4 BIGINT NOT NULL DEFAULT 0;
 )sql"},
+        {12, "alerts: device contacts, alerts, their deliveries and history", kAlertSchemaSql},
     };
     return all;
 }

@@ -17,6 +17,8 @@ extern const char* const kRollupSchemaSql;
 extern const char* const kMonthRollupSchemaSql;
 // The laporan's follow-up plan and populations (central.db's schema 10, PostgreSQL's 5).
 extern const char* const kFollowupSchemaSql;
+// Schema 12 (PostgreSQL's 7): alerts (issue 21).
+extern const char* const kAlertSchemaSql;
 // The schema version this skm-central writes (central.db's user_version).
 [[nodiscard]] int latestCentralSchema();
 

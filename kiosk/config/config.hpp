@@ -56,6 +56,8 @@ struct KioskConfig {
     std::string phoneBaseUrl;      // the central office's address as phones reach it; "": the provisioning's URL
     int phoneLinkHours = 24;       // how long a link stays valid
     int phoneQrSeconds = 15;       // how long the thanks screen stays up while it shows the code
+    // [sync] skm-sync --service (issue 21): the intra-day sync, besides the nightly timer
+    int syncIntervalMinutes = 5;   // from the start of one run to the start of the next
     // [voice] the question and its answers read aloud when the citizen asks (docs/voice.md); never the answer chosen
     bool voiceEnabled = false;    // the speaker button on the citizen's screens
     int voiceVolume = 80;         // 0..100 of espeak-ng's own level
