@@ -300,6 +300,17 @@ int main(int argc, char** argv)
         std::cerr << "skm-central: no central.db in " << dataDir << ": nothing to " << rollupsAction << " (is --data-dir right?)\n";
         return 2;
     }
+    // serve's [alerts] are read before the store is opened: a refused table changes nothing (no new
+    // central.db, no migration), as a refused --listen does not.
+    skm::central::alerts::AlertConfig alertConfig;
+    if (*serveCmd) {
+        try {
+            alertConfig = skm::central::alerts::loadAlertConfigFile(configFile.empty() ? kDefaultConfig : configFile);
+        } catch (const std::exception& e) {
+            std::cerr << "skm-central: " << e.what() << '\n';
+            return 2;
+        }
+    }
     try {
         skm::central::CentralStore store(where);
         if (*rollupsCmd) return skm::central::rollup::runCommand(store.connection(), rollupsAction);
@@ -329,12 +340,7 @@ int main(int argc, char** argv)
             o.tlsKey = tlsKey;
             o.dataDir = dataDir;
             o.trustedProxies = trustedProxies;
-            try {
-                o.alerts = skm::central::alerts::loadAlertConfigFile(configFile.empty() ? kDefaultConfig : configFile);
-            } catch (const std::exception& e) {
-                std::cerr << "skm-central: " << e.what() << '\n';
-                return 2;
-            }
+            o.alerts = std::move(alertConfig);
             if (const auto pub = skm::central::loadPublished(dataDir, ""); !pub.error.empty()) {
                 spdlog::error("the published configuration is refused and will not be served until fixed: {}", pub.error);
             }

@@ -219,6 +219,15 @@ auto deviceRoute(const std::function<int64_t()>& now, Handler handler)
 int serve(CentralStore& store, const ServeOptions& options)
 {
     const std::function<int64_t()> now = options.nowMs ? options.nowMs : systemNowMs;
+    // SIGTERM/SIGINT are blocked before any thread starts, so every thread inherits the mask and
+    // only the watcher below takes them (the alert engine's thread, started with them open, took a
+    // SIGTERM now and then and the process died at once, its "stopped" line never written).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     const bool tls = !options.tlsCert.empty();
     http::Limits limits;
     limits.maxBodyBytes = protocol::kMaxBodyBytes;
@@ -257,12 +266,6 @@ int serve(CentralStore& store, const ServeOptions& options)
     }
 
     // SIGTERM/SIGINT stop the server from a watcher thread (no work in a signal handler).
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::thread watcher([&] {
         int sig = 0;
         sigwait(&set, &sig);

@@ -183,7 +183,10 @@ void registerAlertPages(http::Server& httpServer, CentralStore& store, std::func
                 if (!a || !user->mayRead(a->unit)) throw alerts::AlertError("Peringatan tidak ditemukan", "No such alert");
                 int64_t rev = -1;
                 try {
-                    rev = std::stoll(req.get_param_value("rev"));
+                    size_t used = 0;
+                    const std::string text = req.get_param_value("rev");
+                    rev = std::stoll(text, &used);
+                    if (used != text.size()) rev = -1;
                 } catch (const std::exception&) {
                     throw alerts::AlertError("Revisi tidak sah", "Bad revision");
                 }

@@ -5,6 +5,7 @@
 // CA) and a real webhook receiver, down and then up, across a restart of skm-central. One file of some
 // 570 lines: the rules, their settings, their delivery and their pages are one feature, tested together.
 
+#include "support/alert_fixture.hpp"
 #include "support/central_engine.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/test_pki.hpp"
@@ -13,9 +14,7 @@
 #include <central/alerts/alerts.hpp>
 #include <central/alerts/delivery.hpp>
 #include <central/store/central_store.hpp>
-#include <core/chain.hpp>
 #include <core/config_error.hpp>
-#include <core/uuid.hpp>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -32,63 +31,8 @@
 
 using namespace skm;
 using namespace skm::central::alerts;
+using namespace skm::test::alerts;
 
-namespace {
-
-constexpr int64_t kMin = 60'000;
-
-std::string newId(int64_t ms)
-{
-    static store::UuidV7Generator gen;
-    return gen.next(ms).str();
-}
-
-// One kiosk's ratings as it uploads them, its chain kept.
-struct Device {
-    std::string id;
-    std::string counter = "Loket 3";
-    int64_t seq = 0;
-    std::string prev = store::kChainGenesis;
-    nlohmann::json rating(int64_t wall, int score, bool suppressed = false, const char* reasons = nullptr, const std::string& nip = "198503302010011002")
-    {
-        const std::string rid = newId(wall);
-        nlohmann::json r = {{"id", rid},           {"score", score},         {"created_wall_ms", wall}, {"created_mono_ms", wall - 1'700'000'000'000},
-                            {"boot_id", "boot-1"}, {"device_id", id},        {"counter", counter},      {"officer_nip", nip},
-                            {"case_id", nullptr},  {"service_code", "nib"},  {"reasons", reasons ? nlohmann::json::parse(reasons) : nlohmann::json(nullptr)},
-                            {"comment", nullptr},  {"suppressed", suppressed}, {"language", "id"},       {"scope", "session"},
-                            {"chain_seq", ++seq},  {"prev_hash", prev}};
-        prev = store::chainHash(prev, store::ChainFields{rid, score, wall, r["created_mono_ms"].get<int64_t>(), "boot-1", counter, nip, std::nullopt,
-                                                         std::string("nib"), suppressed, "id", "session"});
-        return r;
-    }
-};
-
-nlohmann::json upload(const std::string& device, const nlohmann::json& ratings) { return {{"protocol", 1}, {"device_id", device}, {"ratings", ratings}}; }
-
-AlertConfig configWith(const std::string& extra)
-{
-    return parseAlertConfig("[alerts]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nsmtp_from = \"skm@kota.example\"\n"
-                            "email_to = [\"pelayanan@kota.example\"]\nintegrity_to = [\"inspektorat@kota.example\"]\n"
-                            "webhook_url = \"http://127.0.0.1:9/hook\"\n" + extra,
-                            "central.toml");
-}
-
-int64_t count(sql::Connection& db, const std::string& sql) { return db.queryInt(sql); }
-
-// Unix ms of a local time (the office's, this machine's zone).
-int64_t local(int y, int mo, int d, int h, int mi = 0)
-{
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_isdst = -1;
-    return static_cast<int64_t>(mktime(&tm)) * 1000;
-}
-
-} // namespace
 
 TEST_CASE("alert settings: defaults, overrides per unit and counter, and refusals that name the line and key", "[alerts][config]")
 {
@@ -470,6 +414,39 @@ TEST_CASE("skm-central serve refuses a bad [alerts] table with the line and key"
                               (dir / "central.toml").string()});
     CHECK(r.exitCode == 2);
     CHECK_THAT(r.err, Catch::Contains("central.toml:2: key 'alerts.unhappy_min_count': must be from 1 to 10000"));
+    CHECK_FALSE(std::filesystem::exists(dir / "c" / "central.db")); // refused before the store is made or migrated
+    for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+             {"[alerts]\nunhappy_share = nan\n", "alerts.unhappy_share"},
+             {"[alerts]\nsmtp_plaintext = true\n", "smtp_plaintext"},
+             {"[alerts]\noffice_hours = \"08:00-16:00x\"\n", "alerts.office_hours"},
+             {"[alerts.unit.\"Dukcapil\"]\nsilent_hours = 3\n", "a kiosk has no unit"}}) {
+        INFO(text);
+        std::ofstream(dir / "central.toml") << text;
+        const auto bad = test::run({(test::binDir() / "skm-central").string(), "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "c").string(),
+                                    "--config", (dir / "central.toml").string()});
+        CHECK(bad.exitCode == 2);
+        CHECK_THAT(bad.err, Catch::Contains("central.toml:") && Catch::Contains(message));
+    }
+}
+
+TEST_CASE("skm-central serve stops cleanly on SIGTERM every time, the alert engine's thread never taking the signal", "[alerts][cli]")
+{
+    // The engine's thread once started before SIGTERM was blocked: a signal the kernel gave to it
+    // killed the process at once (no "stopped" line, a lease left held). Twenty starts and stops.
+    test::TempDir dir;
+    for (int i = 0; i < 20; ++i) {
+        INFO("start " << i);
+        const int log = ::open((dir / "serve.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        std::string url;
+        const pid_t pid = test::startServe({"--listen", "127.0.0.1:0", "--data-dir", (dir / "c").string()}, log, &url);
+        ::close(log);
+        kill(pid, SIGTERM);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+        CHECK_THAT(test::readFile(dir / "serve.log"), Catch::Contains("records in") && Catch::Contains("stopped:"));
+    }
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -28,7 +29,7 @@ struct Reader {
     double real(const toml::node& n, const std::string& key, double lo, double hi, bool open) const
     {
         std::optional<double> v = n.value<double>();
-        if (!v || (n.type() != toml::node_type::floating_point && n.type() != toml::node_type::integer)) fail(n, key, "must be a number");
+        if (!v || (n.type() != toml::node_type::floating_point && n.type() != toml::node_type::integer) || !std::isfinite(*v)) fail(n, key, "must be a number");
         if (open ? (*v <= lo || *v >= hi) : (*v < lo || *v > hi)) {
             std::ostringstream why;
             why << "must be " << (open ? "between " : "from ") << lo << (open ? " and " : " to ") << hi << (open ? ", exclusive" : "");
@@ -106,7 +107,7 @@ std::pair<int, int> officeHours(const Reader& r, const toml::node& n, const std:
     char dash = 0, c1 = 0, c2 = 0;
     std::istringstream in(s);
     in >> h1 >> c1 >> m1 >> dash >> h2 >> c2 >> m2;
-    if (!in || c1 != ':' || c2 != ':' || dash != '-' || h1 < 0 || h1 > 23 || h2 < 0 || h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59 ||
+    if (!in || in.peek() != std::char_traits<char>::eof() || c1 != ':' || c2 != ':' || dash != '-' || h1 < 0 || h1 > 23 || h2 < 0 || h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59 ||
         h1 * 60 + m1 >= h2 * 60 + m2 || h2 * 60 + m2 > 24 * 60) {
         r.fail(n, key, "must be \"HH:MM-HH:MM\", the start before the end, e.g. \"08:00-16:00\"");
     }
@@ -256,6 +257,9 @@ AlertConfig parseAlertConfig(const std::string& text, const std::string& name)
                 if (!st) sr.fail(scopeNode, "", "must be a table");
                 Override o;
                 for (const auto& [sk, sn] : *st) {
+                    if (key == "unit" && sk.str() == "silent_hours") {
+                        sr.fail(sn, "silent_hours", "is a kiosk's, and a kiosk has no unit: set it per counter ([alerts.counter.\"NAME\"]) or for the office");
+                    }
                     if (!ruleKey(sr, std::string(sk.str()), sn, o)) {
                         sr.fail(sn, std::string(sk.str()), "unknown key (known: unhappy_share, unhappy_window_minutes, unhappy_min_count, reasons, silent_hours, "
                                                            "chain_break, email_to, integrity_to, webhook_url)");
@@ -278,8 +282,10 @@ AlertConfig parseAlertConfig(const std::string& text, const std::string& name)
     if (anyEmail && (c.smtpUrl.empty() || c.smtpFrom.empty())) {
         throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_url", "e-mail recipients need smtp_url and smtp_from (the office's relay and sender)");
     }
+    if (c.smtpPlaintext && c.smtpUrl.empty()) throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_plaintext", "needs smtp_url (a relay on 127.0.0.1)");
     if (c.smtpPlaintext && c.smtpUrl.rfind("smtps://", 0) != 0) {
-        const std::string host = c.smtpUrl.substr(7, c.smtpUrl.find_first_of(":/", 7) - 7);
+        const std::string rest = c.smtpUrl.substr(7);
+        const std::string host = rest.rfind("[", 0) == 0 ? rest.substr(0, rest.find(']') + 1) : rest.substr(0, rest.find_first_of(":/"));
         if (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
             throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_plaintext", "is allowed only for a relay on this machine (127.0.0.1), not " + host);
         }

@@ -132,11 +132,11 @@ void reasonRule(sql::Connection& db, const AlertConfig& config, const std::map<s
     }
 }
 
-void chainRule(sql::Connection& db, const AlertConfig& config, const std::map<std::string, OfficerInfo>& officers, const Scanned& s, int64_t nowMs,
-               ScanResult& out)
+void chainRule(sql::Connection& db, const AlertConfig& config, const Scanned& s, int64_t nowMs, ScanResult& out)
 {
     if (s.chainState != 2) return;
-    const std::string unit = unitOf(officers, s.nip);
+    // A device's records altered: the technician's and the admin's, not the unit's (whose kiosk it may be).
+    const std::string unit;
     if (!config.rulesFor(unit, s.counter).chainBreak) return;
     Alert a;
     a.rule = "chain";
@@ -162,7 +162,8 @@ void unhappyRule(sql::Connection& db, const AlertConfig& config, const std::map<
                  const std::string& counter, std::vector<const Scanned*> anchors, int64_t nowMs, ScanResult& out)
 {
     std::sort(anchors.begin(), anchors.end(), [](const Scanned* a, const Scanned* b) { return a->createdMs < b->createdMs; });
-    // The window's rules come from the newest rating's unit (the officer serving there now).
+    // The window's rules come from the newest rating's unit (the officer serving there now); the alert
+    // belongs to the unit whose officers most of the breach's unhappy ratings rated.
     std::string unit;
     for (auto it = anchors.rbegin(); it != anchors.rend() && unit.empty(); ++it) unit = unitOf(officers, (*it)->nip);
     const Rules rules = config.rulesFor(unit, counter);
@@ -206,8 +207,18 @@ void unhappyRule(sql::Connection& db, const AlertConfig& config, const std::map<
             tx.commit();
         }
         std::set<std::string> nips;
+        std::map<std::string, int> unhappyByUnit; // the alert is the unit's whose officers most of the unhappy ratings rated
         for (size_t i = lo; i < hi; ++i) {
             if (!all[i].nip.empty()) nips.insert(all[i].nip);
+            if (all[i].score <= 2) ++unhappyByUnit[unitOf(officers, all[i].nip)];
+        }
+        std::string breachUnit;
+        int most = 0;
+        for (const auto& [u, k] : unhappyByUnit) {
+            if (k > most) {
+                most = k;
+                breachUnit = u;
+            }
         }
         nlohmann::json officersJson = nlohmann::json::array();
         std::string names;
@@ -219,7 +230,7 @@ void unhappyRule(sql::Connection& db, const AlertConfig& config, const std::map<
         Alert a;
         a.rule = "unhappy";
         a.ruleKey = key;
-        a.unit = unit;
+        a.unit = breachUnit;
         a.deviceId = deviceId;
         a.counter = counter;
         a.title = counterName(deviceId, counter) + ": " + std::to_string(unhappy) + " dari " + std::to_string(n) + " penilaian Kurang Baik/Tidak Baik dalam " +
@@ -400,7 +411,7 @@ ScanResult scan(sql::Connection& db, const AlertConfig& config, const std::map<s
     std::map<std::pair<std::string, std::string>, std::vector<const Scanned*>> byCounter;
     for (const Scanned& s : rows) {
         reasonRule(db, config, officers, s, nowMs, out);
-        chainRule(db, config, officers, s, nowMs, out);
+        chainRule(db, config, s, nowMs, out);
         if (s.counted && s.createdMs > nowMs - kUnhappyHorizonMs) byCounter[{s.deviceId, s.counter}].push_back(&s);
     }
     for (const auto& [where, anchors] : byCounter) unhappyRule(db, config, officers, where.first, where.second, anchors, nowMs, out);

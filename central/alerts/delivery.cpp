@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <set>
 
 namespace skm::central::alerts {
 
@@ -45,14 +46,51 @@ std::string oneLine(const std::string& s)
     return out;
 }
 
+// A header's text: as it is when short printable ASCII, else RFC 2047 encoded words of at most 75
+// characters each, folded onto lines of their own (a character's UTF-8 bytes never split).
 std::string encodedWord(const std::string& s)
 {
     const bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f; });
-    if (ascii && s.size() <= 900) return s;
-    return "=?UTF-8?B?" + protocol::base64Encode(s) + "?=";
+    if (ascii && s.size() <= 66) return s; // "Subject: " and the text within 78
+    std::string out;
+    size_t at = 0;
+    while (at < s.size()) {
+        size_t end = std::min(s.size(), at + 39); // 39 bytes: 52 of base64, 64 with "=?UTF-8?B?" and "?=", 73 after "Subject: "
+        while (end < s.size() && end > at + 1 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+        if (!out.empty()) out += "\r\n ";
+        out += "=?UTF-8?B?" + protocol::base64Encode(s.substr(at, end - at)) + "?=";
+        at = end;
+    }
+    return out;
 }
 
-std::string fieldsText(const Alert& a)
+// A chat system reads its text as markup: the citizen's own words carry no mention (@channel,
+// <!here>), link or emphasis there, their signs shown by look-alikes.
+std::string chatSafe(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '@': out += "\uFF20"; break;
+        case '<': out += "\u2039"; break;
+        case '>': out += "\u203A"; break;
+        case '[': out += "\uFF3B"; break;
+        case ']': out += "\uFF3D"; break;
+        case '*': out += "\uFF0A"; break;
+        case '_': out += "\uFF3F"; break;
+        case '~': out += "\uFF5E"; break;
+        case '`': out += "\u02CB"; break;
+        case '|': out += "\uFF5C"; break;
+        case '#': out += "\uFF03"; break;
+        case '&': out += "\uFF06"; break;
+        case ':': out += "\uFF1A"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string fieldsText(const Alert& a, bool chat)
 {
     const nlohmann::json& d = a.detail;
     auto text = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string(); };
@@ -71,7 +109,7 @@ std::string fieldsText(const Alert& a)
         out += "Waktu penilaian / Rated at: " + localTime(num("at_ms")) + ", nilai / score " + std::to_string(num("score")) + "\n";
         if (!text("officer_nip").empty()) out += "Petugas / Officer: " + text("officer_name") + " (NIP " + text("officer_nip") + ")\n";
         if (!text("service").empty()) out += "Layanan / Service: " + text("service") + "\n";
-        if (!text("comment").empty()) out += "Komentar warga / Citizen's comment: " + text("comment") + "\n";
+        if (!text("comment").empty()) out += "Komentar warga / Citizen's comment: " + (chat ? chatSafe(text("comment")) : text("comment")) + "\n";
         out += "Penilaian / Rating: " + text("rating_id") + "\n";
     } else if (a.rule == "silent") {
         out += "Terakhir terhubung / Last heard from: " + localTime(num("last_seen_ms")) + "\n";
@@ -184,13 +222,16 @@ Message compose(const Alert& a, const AlertConfig& config)
     Message m;
     m.subject = oneLine("[SKM] " + std::string(ruleLabel(a.rule, false)) + ": " + a.title);
     const std::string link = config.reportUrl.empty() ? std::string() : config.reportUrl + "/report/alerts/" + a.id;
-    m.text = a.title + "\n\n" + std::string(ruleLabel(a.rule, false)) + " / " + ruleLabel(a.rule, true) + "\n" +
-             "Kiosk / Device: " + a.deviceId + (a.counter.empty() ? "" : ", loket / counter: " + a.counter) + "\n" +
-             (a.unit.empty() ? "" : "Unit: " + a.unit + "\n") + "Muncul / Raised: " + localTime(a.raisedAtMs) + "\n" + fieldsText(a) + "\n" +
-             (link.empty() ? "Tindak lanjuti di laporan web: menu Peringatan / Follow up in the web report: Alerts\n"
-                           : "Tindak lanjuti / Follow up: " + link + "\n") +
-             "Peringatan / Alert: " + a.id + "\n";
-    m.json = {{"id", a.id},          {"rule", a.rule},         {"title", a.title},   {"text", m.subject + "\n" + m.text},
+    const auto body = [&](bool chat) {
+        return a.title + "\n\n" + std::string(ruleLabel(a.rule, false)) + " / " + ruleLabel(a.rule, true) + "\n" + "Kiosk / Device: " + a.deviceId +
+               (a.counter.empty() ? "" : ", loket / counter: " + a.counter) + "\n" + (a.unit.empty() ? "" : "Unit: " + a.unit + "\n") +
+               "Muncul / Raised: " + localTime(a.raisedAtMs) + "\n" + fieldsText(a, chat) + "\n" +
+               (link.empty() ? "Tindak lanjuti di laporan web: menu Peringatan / Follow up in the web report: Alerts\n"
+                             : "Tindak lanjuti / Follow up: " + link + "\n") +
+               "Peringatan / Alert: " + a.id + "\n";
+    };
+    m.text = body(false);
+    m.json = {{"id", a.id},          {"rule", a.rule},         {"title", a.title},   {"text", m.subject + "\n" + body(true)},
               {"unit", a.unit},      {"device_id", a.deviceId}, {"counter", a.counter}, {"raised_at_ms", a.raisedAtMs},
               {"detail", a.detail},  {"url", link.empty() ? nlohmann::json(nullptr) : nlohmann::json(link)}};
     return m;
@@ -198,10 +239,22 @@ Message compose(const Alert& a, const AlertConfig& config)
 
 std::string emailBytes(const Message& m, const std::string& from, const std::string& to, const std::string& messageId, int64_t nowMs)
 {
+    // CRLF line ends, and no line longer than 998 bytes (RFC 5322): a long one is broken at a character's start.
     std::string text;
+    size_t lineBytes = 0;
     for (char c : m.text) {
-        if (c == '\n') text += "\r\n";
-        else if (c != '\r') text += c;
+        if (c == '\r') continue;
+        if (c == '\n') {
+            text += "\r\n";
+            lineBytes = 0;
+            continue;
+        }
+        if (lineBytes >= 900 && (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            text += "\r\n";
+            lineBytes = 0;
+        }
+        text += c;
+        ++lineBytes;
     }
     return "Date: " + rfcDate(nowMs) + "\r\nFrom: SKM Kiosk <" + oneLine(from) + ">\r\nTo: <" + oneLine(to) + ">\r\nMessage-ID: <" + oneLine(messageId) +
            ">\r\nSubject: " + encodedWord(m.subject) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
@@ -218,18 +271,28 @@ int64_t retryDelayMs(const AlertConfig& config, int64_t attempts)
     return std::min<int64_t>(s, config.retryMaxSeconds) * 1000;
 }
 
-DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, int64_t nowMs, int max)
+DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, const std::function<int64_t()>& now, int max,
+                        int64_t budgetMs)
 {
+    const int64_t passStart = now();
     DeliveryPass out;
     struct Due {
         std::string id, alertId, channel, target;
         int64_t attempts;
     };
     std::vector<Due> due;
+    // New alerts before retries of old failures; a target that fails in this pass is not tried again in it
+    // (a relay that hangs costs one timeout a pass, and the other channels go on).
     db.each("SELECT id, alert_id, channel, target, attempts FROM alert_deliveries WHERE status = 'pending' AND next_attempt_ms <= $1 AND lease_until_ms <= $1 "
-            "ORDER BY next_attempt_ms LIMIT $2",
-            {nowMs, static_cast<int64_t>(max)}, [&](const sql::Row& r) { due.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4)}); });
+            "ORDER BY CASE WHEN attempts = 0 THEN 0 ELSE 1 END, next_attempt_ms LIMIT $2",
+            {passStart, static_cast<int64_t>(max)}, [&](const sql::Row& r) { due.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4)}); });
+    std::set<std::string> failing;
+    // An e-mail goes through the office's one relay whatever its recipient; a webhook to its own address.
+    const auto route = [](const Due& d) { return d.channel == "email" ? d.channel : d.channel + " " + d.target; };
     for (const Due& d : due) {
+        if (failing.count(route(d))) continue;
+        const int64_t nowMs = now();
+        if (nowMs - passStart > budgetMs) break; // the rules' next pass is not held up for long
         // Claimed for two minutes (a send takes at most 70 s): another replica skips it meanwhile.
         if (db.query("UPDATE alert_deliveries SET lease_until_ms = $2 WHERE id = $1 AND status = 'pending' AND lease_until_ms <= $3",
                      {d.id, nowMs + 120'000, nowMs})
@@ -253,23 +316,25 @@ DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Tr
                 error = e.what();
             }
         }
+        const int64_t doneMs = now();
         sql::Transaction tx(db);
         const int64_t attempts = d.attempts + 1;
         if (error.empty()) {
             db.query("UPDATE alert_deliveries SET status = 'delivered', attempts = $2, delivered_at_ms = $3, lease_until_ms = 0, last_error = '' WHERE id = $1",
-                     {d.id, attempts, nowMs});
-            recordEvent(db, d.alertId, nowMs, kServiceUser, "delivered", d.channel + " " + targetName(d.channel, d.target));
+                     {d.id, attempts, doneMs});
+            recordEvent(db, d.alertId, doneMs, kServiceUser, "delivered", d.channel + " " + targetName(d.channel, d.target));
             ++out.delivered;
             spdlog::info("alert {}: {} to {} delivered (attempt {})", d.alertId, d.channel, targetName(d.channel, d.target), attempts);
         } else {
-            const int64_t next = nowMs + retryDelayMs(config, attempts);
+            const int64_t next = doneMs + retryDelayMs(config, attempts);
+            failing.insert(route(d));
             db.query("UPDATE alert_deliveries SET attempts = $2, next_attempt_ms = $3, lease_until_ms = 0, last_error = $4 WHERE id = $1",
                      {d.id, attempts, next, error.substr(0, 500)});
-            recordEvent(db, d.alertId, nowMs, kServiceUser, "delivery_failed",
+            recordEvent(db, d.alertId, doneMs, kServiceUser, "delivery_failed",
                         d.channel + " " + targetName(d.channel, d.target) + ": " + error.substr(0, 300) + " (attempt " + std::to_string(attempts) + ")");
             ++out.failed;
             spdlog::warn("alert {}: {} to {} failed (attempt {}): {}; next in {} s", d.alertId, d.channel, targetName(d.channel, d.target), attempts, error,
-                         (next - nowMs) / 1000);
+                         (next - doneMs) / 1000);
         }
         tx.commit();
     }

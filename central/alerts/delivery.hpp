@@ -39,8 +39,11 @@ struct Transport {
 struct DeliveryPass {
     int delivered = 0, failed = 0;
 };
-// Sends the deliveries due at `nowMs` (at most `max`). Throws sql::Error on a storage failure only.
-DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, int64_t nowMs, int max = 50);
+// Sends the deliveries due now (at most `max`, for at most `budgetMs`): those of new alerts first, the
+// retries after; a target that fails is not tried again in the same pass; each is claimed, sent and
+// marked at the clock's time then. Throws sql::Error on a storage failure only.
+DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, const std::function<int64_t()>& now, int max = 50,
+                        int64_t budgetMs = 20'000);
 // The delay before attempt number `attempts` + 1 (after `attempts` failures).
 [[nodiscard]] int64_t retryDelayMs(const AlertConfig& config, int64_t attempts);
 

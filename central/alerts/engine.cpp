@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace skm::central::alerts {
 
@@ -13,6 +14,12 @@ AlertEngine::AlertEngine(Connect connect, AlertConfig config, std::filesystem::p
     : m_connect(std::move(connect)), m_config(std::move(config)), m_dataDir(std::move(dataDir)), m_now(std::move(nowMs)), m_transport(std::move(transport))
 {
     for (const std::string& line : m_config.describe()) spdlog::info("{}", line);
+    // A unit table that names no unit of the published roster (a typing error) would never match: said at start.
+    std::set<std::string> units;
+    for (const auto& [nip, o] : publishedOfficers(m_dataDir)) units.insert(o.unit);
+    for (const auto& [unit, o] : m_config.units) {
+        if (!units.count(unit)) spdlog::warn("[alerts.unit.\"{}\"] names no unit of the published roster: its settings apply to nothing", unit);
+    }
     m_thread = std::thread([this] { run(); });
 }
 
@@ -41,7 +48,7 @@ void AlertEngine::pass()
     const int64_t now = m_now();
     const ScanResult s = scan(*m_db, m_config, publishedOfficers(m_dataDir), now);
     if (s.raised || s.cleared) spdlog::info("alerts: {} raised, {} ended ({} ratings read)", s.raised, s.cleared, s.ratingsRead);
-    (void)deliverDue(*m_db, m_config, m_transport, m_now());
+    (void)deliverDue(*m_db, m_config, m_transport, m_now);
 }
 
 void AlertEngine::run()
