@@ -1,4 +1,5 @@
-// skm-central: the central office service.
+// skm-central: the central office service. One file of about 530 lines: every command's options and its dispatch,
+// read together (each command's work lives in its own file).
 //
 //   skm-central serve --listen HOST:PORT --data-dir DIR [--database postgresql://USER@HOST/DB] [--config FILE]
 //   (every command that touches the records takes --data-dir, --database and --config)
@@ -12,8 +13,10 @@
 //   skm-central laporan [--unit UNIT] --period 2026-S1 --format pdf|html [--out FILE] [--population N]
 //   skm-central publish-ikm [--unit UNIT] --period 2026-S1 [--device ID] | --withdraw [--device ID]
 //   skm-central poster-qr --unit UNIT [--service CODE] [--days N] --url URL --out FILE.svg|FILE.png
+//   skm-central complaint-ref CODE [--format table|json]   (the rating behind a complaint's SKM-XXXX-XXXX)
 
 #include "accounts.hpp"
+#include "complaint_ref_cli.hpp"
 #include "import.hpp"
 #include "laporan.hpp"
 #include "migrate.hpp"
@@ -241,6 +244,13 @@ int main(int argc, char** argv)
     commentsCmd->add_option("--search", commentSearch, "only comments containing this text (any case)");
     commentsCmd->add_option("--format", commentFormat, "table or json")->check(CLI::IsMember({"table", "json"}));
 
+    CLI::App* complaintRefCmd = app.add_subcommand("complaint-ref", "the rating a complaint's reference code (SKM-XXXX-XXXX, shown by the kiosk "
+                                                                    "with the SP4N-LAPOR! code) came from: time, device, counter, officer, reasons, comment");
+    std::string complaintRef, complaintFormat = "table";
+    complaintRefCmd->add_option("CODE", complaintRef, "the reference code as the citizen quoted it (any case; O for 0, I or L for 1)")->required();
+    complaintRefCmd->add_option("--format", complaintFormat, "table or json")->check(CLI::IsMember({"table", "json"}));
+    storeOptions(complaintRefCmd);
+
     CLI::App* importCmd = app.add_subcommand("import", "apply a kiosk's USB export (skm-kiosk export): its signature checked against the registered "
                                                        "device's secret, its records stored as an upload's (one already here is a duplicate). "
                                                        "Exit 0 all accepted, 3 some records rejected, 1 the file refused (nothing stored)");
@@ -296,8 +306,8 @@ int main(int argc, char** argv)
         std::cerr << "skm-central: no central.db in " << dataDir << ": is --data-dir the central office's (the one skm-central serve uses)?\n";
         return 2;
     }
-    if (*rollupsCmd && !where.postgres() && !std::filesystem::exists(std::filesystem::path(dataDir) / "central.db")) {
-        std::cerr << "skm-central: no central.db in " << dataDir << ": nothing to " << rollupsAction << " (is --data-dir right?)\n";
+    if ((*rollupsCmd || *complaintRefCmd) && !where.postgres() && !std::filesystem::exists(std::filesystem::path(dataDir) / "central.db")) {
+        std::cerr << "skm-central: no central.db in " << dataDir << ": nothing to " << (*rollupsCmd ? rollupsAction : std::string("look up")) << " (is --data-dir right?)\n";
         return 2;
     }
     // serve's [alerts] are read before the store is opened: a refused table changes nothing (no new
@@ -314,6 +324,7 @@ int main(int argc, char** argv)
     try {
         skm::central::CentralStore store(where);
         if (*rollupsCmd) return skm::central::rollup::runCommand(store.connection(), rollupsAction);
+        if (*complaintRefCmd) return skm::central::runComplaintRef(store, dataDir, complaintRef, complaintFormat);
         if (*backupCmd) {
             if (std::filesystem::exists(backupOut)) {
                 std::cerr << "skm-central: " << backupOut << " exists; choose a new file\n";

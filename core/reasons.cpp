@@ -1,6 +1,10 @@
 #include "reasons.hpp"
 
+#include <optional>
+
 namespace skm::config {
+
+bool complaintByDefault(const std::string& code) { return code == "pungutan"; }
 
 const std::vector<Reason>& defaultReasonsLow()
 {
@@ -9,7 +13,7 @@ const std::vector<Reason>& defaultReasonsLow()
         {"kurang_ramah", "Petugas kurang ramah", "Unfriendly officer"},
         {"info_tidak_jelas", "Informasi kurang jelas", "Unclear information"},
         {"prosedur_rumit", "Prosedur berbelit", "Complicated procedure"},
-        {"pungutan", "Ada pungutan tidak resmi", "Unofficial fees asked"},
+        {"pungutan", "Ada pungutan tidak resmi", "Unofficial fees asked", true},
         {"fasilitas", "Fasilitas kurang nyaman", "Poor facilities"},
     };
     return list;
@@ -44,7 +48,7 @@ std::vector<Reason> parseReasonList(const toml::node& n, const std::function<voi
     std::vector<Reason> out;
     const toml::array* arr = n.as_array();
     if (!arr) {
-        fail("must be an array of tables: [[reasons.low]] code = \"...\" id = \"...\" en = \"...\"");
+        fail("must be an array of tables: [[reasons.low]] code = \"...\" id = \"...\" en = \"...\" (complaint = true)");
         return out;
     }
     if (arr->empty() || arr->size() > 8) {
@@ -59,15 +63,22 @@ std::vector<Reason> parseReasonList(const toml::node& n, const std::function<voi
             return out;
         }
         Reason r;
+        std::optional<bool> complaint;
         for (const auto& [k, v] : *t) {
             const std::string key(k.str());
+            if (key == "complaint") {
+                if (!v.is_boolean()) fail(where + ": 'complaint' must be true or false");
+                else complaint = *v.value<bool>();
+                continue;
+            }
             const auto value = v.value<std::string>();
             if (!v.is_string() || !value) fail(where + ": '" + key + "' must be a string");
             else if (key == "code") r.code = *value;
             else if (key == "id") r.labelId = *value;
             else if (key == "en") r.labelEn = *value;
-            else fail(where + ": unknown field '" + key + "' (expected code, id, en)");
+            else fail(where + ": unknown field '" + key + "' (expected code, id, en, complaint)");
         }
+        r.complaint = complaint.value_or(complaintByDefault(r.code));
         if (!isCode(r.code)) fail(where + ": code '" + r.code + "' must be 1-32 characters of a-z, 0-9, _ or -");
         if (r.labelId.empty() || r.labelEn.empty()) fail(where + ": needs both labels, id and en");
         if (r.labelId.size() > 60 || r.labelEn.size() > 60) fail(where + ": a label is longer than 60 characters");

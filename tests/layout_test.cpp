@@ -10,6 +10,7 @@
 
 #include <core/phone_link.hpp>
 #include <core/pin.hpp>
+#include <core/qr.hpp>
 #include <kiosk/roster/roster_store.hpp>
 #include <kiosk/ui/layout.hpp>
 #include <kiosk/ui/widgets.hpp>
@@ -17,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -128,6 +130,25 @@ struct Walk : test::KioskRig {
         link.expiresS = 1'900'000'000;
         return "https://skm.dpmptsp.kota-contoh.example/m/" + phone::encode(link, std::string(64, 'a'));
     }
+    [[nodiscard]] static bool drawn(const std::string& text)
+    {
+        for (const ui::DrawnText& t : ui::lastTexts()) {
+            if (t.text == text) return true;
+        }
+        return false;
+    }
+    // Pixels a module of the QR code drawn for `text` (its quiet zone included), 0 when none is drawn
+    // or its modules are not whole pixels.
+    [[nodiscard]] static float qrModulePx(const std::string& text)
+    {
+        const int total = qr::encode(text).modules + 8;
+        for (const ui::DrawnText& t : ui::lastTexts()) {
+            if (t.text != "[QR code]") continue;
+            const float module = t.rect.width() / static_cast<float>(total);
+            return module == std::floor(module) ? module : 0.0f;
+        }
+        return 0.0f;
+    }
     [[nodiscard]] static bool qrDrawn()
     {
         for (const ui::DrawnText& t : ui::lastTexts()) {
@@ -196,9 +217,13 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 checkFrame(w, "comment, digits", true);
                 w.tap("comment.send");
                 w.settle();
-                checkFrame(w, "thanks", true);
+                checkFrame(w, "thanks after pungutan: the complaint hand-off", true);
                 speaker(false);
-                CHECK(Walk::qrDrawn()); // on every panel
+                // SP4N-LAPOR!'s code in place of the questionnaire's, at whole pixels a module (2 at
+                // least), and the reference code on a line of its own, on every panel.
+                REQUIRE_FALSE(w.snap().citizen.complaintUrl.empty());
+                CHECK(Walk::qrModulePx(w.snap().citizen.complaintUrl) >= 2.0f);
+                CHECK(Walk::drawn(w.snap().catalog->format(lang, "thanks.complaint_ref", {{"code", w.snap().citizen.complaintRef}})));
                 w.tap("survey.start");
                 w.settle();
                 checkFrame(w, "survey: service", true);
@@ -221,6 +246,19 @@ TEST_CASE("every screen fits every supported panel: no overlap, nothing off the 
                 w.settle();
                 checkFrame(w, "survey: stop?", true);
                 w.tap("confirm.yes");
+                REQUIRE(w.screen() == ScreenId::Attract);
+                // A low face with a reason that is no complaint: the questionnaire's code, as after a high one.
+                w.wait(4'000); // past the response interval
+                if (w.snap().lang != lang) w.tap("language");
+                w.tap("face.1");
+                w.tap("reason.waktu_lama");
+                w.tap("comment.skip");
+                w.settle();
+                checkFrame(w, "thanks with the phone questionnaire's code", true);
+                REQUIRE(w.snap().citizen.complaintUrl.empty());
+                REQUIRE_FALSE(w.snap().citizen.phoneUrl.empty());
+                CHECK(Walk::qrModulePx(w.snap().citizen.phoneUrl) >= 2.0f); // on every panel
+                w.wait(20'000);
                 REQUIRE(w.screen() == ScreenId::Attract);
                 if (w.snap().lang != lang) w.tap("language");
             }

@@ -18,7 +18,8 @@ namespace {
 
 // The touch targets of the last frame as JSON:
 // {"screen": ..., "language": "id"|"en", "focus": name|null, "display": [w, h], "view": n (counts the views: a
-// script waits for the touch guard after it changes), "void_presses": n, "targets": {name: [x0, y0, x1, y1]}}.
+// script waits for the touch guard after it changes), "void_presses": n, "targets": {name: [x0, y0, x1, y1]},
+// "texts": [the lines of text drawn, "[QR code]" for a QR code]}.
 std::string uiMapJson(const ui::Controller& controller, int w, int h)
 {
     const ui::Snapshot& state = controller.snapshot();
@@ -26,6 +27,8 @@ std::string uiMapJson(const ui::Controller& controller, int w, int h)
     for (const ui::Target& t : ui::lastTargets()) {
         targets[t.name] = {std::lround(t.rect.min.x), std::lround(t.rect.min.y), std::lround(t.rect.max.x), std::lround(t.rect.max.y)};
     }
+    nlohmann::json texts = nlohmann::json::array();
+    for (const ui::DrawnText& t : ui::lastTexts()) texts.push_back(t.text);
     const ui::Target* focus = ui::focusedTarget();
     return nlohmann::json{{"screen", ui::screenName(state.screen)},
                           {"language", config::langCode(state.lang)},
@@ -35,7 +38,8 @@ std::string uiMapJson(const ui::Controller& controller, int w, int h)
                           {"unsaved_writes", state.pendingRetries},
                           {"view", controller.viewSerial()},
                           {"void_presses", controller.voidPresses()},
-                          {"targets", targets}}
+                          {"targets", targets},
+                          {"texts", texts}}
                .dump() +
            "\n";
 }

@@ -22,6 +22,7 @@
 #include <kiosk/config/config.hpp>
 #include <kiosk/session/session.hpp>
 #include <kiosk/ui/background_sync.hpp>
+#include <core/complaint_ref.hpp>
 #include <core/clock.hpp>
 
 #include <core/cli.hpp>
@@ -115,6 +116,10 @@ int main(int argc, char** argv)
     provisionCmd->add_option("FILE", a.provisionFile, "provisioning file")->required();
     provisionCmd->add_option("--data-dir", a.dataDir, "data directory");
     provisionCmd->add_option("--config", a.configFile, "TOML configuration file")->check(CLI::ExistingFile);
+    std::string ratingId;
+    CLI::App* complaintRefCmd = app.add_subcommand("complaint-ref", "print the complaint reference code (SKM-XXXX-XXXX) the thanks screen shows for "
+                                                                    "rating ID after a complaint reason (docs/complaints.md); reads nothing");
+    complaintRefCmd->add_option("ID", ratingId, "the rating's id (a UUID, as in the ratings table)")->required();
     CLI::App* hashPin = app.add_subcommand("hash-pin", "read a PIN (4-8 digits) on stdin, print its Argon2id hash for a roster or config file");
     CLI::App* queueKey = app.add_subcommand("queue-key", "make the key the queue system signs its calls with (DATA_DIR/queue.key, or "
                                                           "[queue] key_file; mode 0600) and print it for the queue system's side "
@@ -160,6 +165,10 @@ int main(int argc, char** argv)
 
     if (const auto stop = skm::cli::parse(app, argc, argv, "skm-kiosk")) return *stop;
     if (*sessionRun) return skm::session::runSession(a.command, int64_t{a.stopTimeoutS} * 1000);
+    if (*complaintRefCmd) {
+        std::cout << skm::complaint::referenceFor(ratingId) << '\n';
+        return 0;
+    }
 
     skm::app::RunOptions run;
     try {

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <core/complaint_ref.hpp>
+
 #include <toml++/toml.h>
 
 #include <fstream>
@@ -108,6 +110,17 @@ Setter deviceName(std::string KioskConfig::*field)
     };
 }
 
+// The complaint channel's address: https only (core/complaint_ref.hpp).
+Setter httpsUrl(std::string KioskConfig::*field)
+{
+    return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
+        auto v = n.value<std::string>();
+        if (!n.is_string() || !v) return fail("must be a string, an https:// address such as \"https://www.lapor.go.id\"");
+        if (const std::string why = complaint::laporUrlProblem(*v); !why.empty()) return fail(why);
+        c.*field = *v;
+    };
+}
+
 Setter textMap(std::map<std::string, std::string> KioskConfig::*field)
 {
     return [=](KioskConfig& c, const toml::node& n, const auto& fail) {
@@ -165,6 +178,9 @@ const std::map<std::string, Setter>& schema()
         {"phone.base_url", text(&KioskConfig::phoneBaseUrl, 200)},
         {"phone.link_hours", integer(&KioskConfig::phoneLinkHours, 1, 168)},
         {"phone.qr_seconds", integer(&KioskConfig::phoneQrSeconds, 5, 120)},
+        {"complaint.enabled", boolean(&KioskConfig::complaintEnabled)},
+        {"complaint.lapor_url", httpsUrl(&KioskConfig::laporUrl)},
+        {"complaint.qr_seconds", integer(&KioskConfig::complaintQrSeconds, 5, 180)},
         {"sync.interval_minutes", integer(&KioskConfig::syncIntervalMinutes, 1, 1440)},
         {"voice.enabled", boolean(&KioskConfig::voiceEnabled)},
         {"voice.volume", integer(&KioskConfig::voiceVolume, 0, 100)},
@@ -246,7 +262,7 @@ namespace {
 std::string reasonCodes(const std::vector<Reason>& reasons)
 {
     std::string out = "[";
-    for (const Reason& r : reasons) out += (out.size() > 1 ? ", " : "") + r.code + " (" + r.labelId + " / " + r.labelEn + ")";
+    for (const Reason& r : reasons) out += (out.size() > 1 ? ", " : "") + r.code + " (" + r.labelId + " / " + r.labelEn + (r.complaint ? ", complaint" : "") + ")";
     return out + "]";
 }
 std::string services(const std::map<std::string, std::string>& map)
@@ -293,6 +309,9 @@ std::vector<std::string> describe(const KioskConfig& c)
         "phone.base_url = \"" + c.phoneBaseUrl + "\"",
         "phone.link_hours = " + std::to_string(c.phoneLinkHours),
         "phone.qr_seconds = " + std::to_string(c.phoneQrSeconds),
+        std::string("complaint.enabled = ") + (c.complaintEnabled ? "true" : "false"),
+        "complaint.lapor_url = \"" + c.laporUrl + "\"",
+        "complaint.qr_seconds = " + std::to_string(c.complaintQrSeconds),
         "sync.interval_minutes = " + std::to_string(c.syncIntervalMinutes),
         std::string("voice.enabled = ") + (c.voiceEnabled ? "true" : "false"),
         "voice.volume = " + std::to_string(c.voiceVolume),

@@ -56,6 +56,10 @@ struct KioskConfig {
     std::string phoneBaseUrl;      // the central office's address as phones reach it; "": the provisioning's URL
     int phoneLinkHours = 24;       // how long a link stays valid
     int phoneQrSeconds = 15;       // how long the thanks screen stays up while it shows the code
+    // [complaint] the hand-off to the national complaint channel SP4N-LAPOR! after a complaint reason (docs/complaints.md)
+    bool complaintEnabled = true;  // the thanks screen shows the channel's QR code and the rating's reference code
+    std::string laporUrl = "https://www.lapor.go.id"; // the channel's address as the office gives it (https only)
+    int complaintQrSeconds = 30;   // how long the thanks screen stays up while it shows the hand-off
     // [sync] skm-sync --service (issue 21): the intra-day sync, besides the nightly timer
     int syncIntervalMinutes = 5;   // from the start of one run to the start of the next
     // [voice] the question and its answers read aloud when the citizen asks (docs/voice.md); never the answer chosen

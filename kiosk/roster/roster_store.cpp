@@ -64,7 +64,7 @@ void replaceRoster(store::Database& db, const Roster& r, int64_t nowWallMs)
         }
     }
     {
-        store::Statement st(db, "INSERT INTO roster_reasons (kind, position, code, label_id, label_en) VALUES (?1, ?2, ?3, ?4, ?5)");
+        store::Statement st(db, "INSERT INTO roster_reasons (kind, position, code, label_id, label_en, complaint) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         for (const auto& [kind, list] : {std::pair<const char*, const std::vector<config::Reason>*>{"low", &r.reasonsLow}, {"high", &r.reasonsHigh}}) {
             for (size_t i = 0; i < list->size(); ++i) {
                 st.reset();
@@ -73,6 +73,7 @@ void replaceRoster(store::Database& db, const Roster& r, int64_t nowWallMs)
                 st.bind(3, std::string_view((*list)[i].code));
                 st.bind(4, std::string_view((*list)[i].labelId));
                 st.bind(5, std::string_view((*list)[i].labelEn));
+                st.bind(6, static_cast<int64_t>((*list)[i].complaint ? 1 : 0));
                 (void)st.next();
             }
         }
@@ -110,9 +111,9 @@ std::optional<Roster> readRoster(store::Database& db)
     while (o.next()) r.officers.push_back({o.columnText(0), o.columnText(1), o.columnText(2), o.columnText(3), o.columnText(4)});
     store::Statement s(db, "SELECT code, name_id, name_en FROM roster_services ORDER BY code");
     while (s.next()) r.services.push_back({s.columnText(0), s.columnText(1), s.columnText(2)});
-    store::Statement q(db, "SELECT kind, code, label_id, label_en FROM roster_reasons ORDER BY kind, position");
+    store::Statement q(db, "SELECT kind, code, label_id, label_en, complaint FROM roster_reasons ORDER BY kind, position");
     while (q.next()) {
-        config::Reason reason{q.columnText(1), q.columnText(2), q.columnText(3)};
+        config::Reason reason{q.columnText(1), q.columnText(2), q.columnText(3), q.columnInt(4) != 0};
         (q.columnText(0) == "low" ? r.reasonsLow : r.reasonsHigh).push_back(std::move(reason));
     }
     return r;
@@ -121,9 +122,9 @@ std::optional<Roster> readRoster(store::Database& db)
 std::vector<config::Reason> rosterReasons(store::Database& db, const std::string& kind)
 {
     std::vector<config::Reason> out;
-    store::Statement q(db, "SELECT code, label_id, label_en FROM roster_reasons WHERE kind = ?1 ORDER BY position");
+    store::Statement q(db, "SELECT code, label_id, label_en, complaint FROM roster_reasons WHERE kind = ?1 ORDER BY position");
     q.bind(1, std::string_view(kind));
-    while (q.next()) out.push_back({q.columnText(0), q.columnText(1), q.columnText(2)});
+    while (q.next()) out.push_back({q.columnText(0), q.columnText(1), q.columnText(2), q.columnInt(3) != 0});
     return out;
 }
 

@@ -355,6 +355,12 @@ DROP TABLE ratings;
 ALTER TABLE ratings_new RENAME TO ratings;
 CREATE INDEX ratings_outbox ON ratings (upload_status, next_attempt_ms);
 )sql"},
+        {11, "a reason of the roster may be marked as a complaint (the SP4N-LAPOR! hand-off)", R"sql(
+-- 1: choosing it after a low score offers the complaint channel (docs/complaints.md). A roster
+-- imported before this knew no such mark: its 'pungutan' is one, as a list without the key says.
+ALTER TABLE roster_reasons ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0 CHECK (complaint IN (0, 1));
+UPDATE roster_reasons SET complaint = 1 WHERE code = 'pungutan';
+)sql"},
     };
     return all;
 }

@@ -1,5 +1,6 @@
 #include "citizen_flow.hpp"
 
+#include <core/complaint_ref.hpp>
 #include <kiosk/roster/roster_store.hpp>
 
 #include <nlohmann/json.hpp>
@@ -103,6 +104,7 @@ void CitizenFlow::handle(const Intent& in)
 void CitizenFlow::refreshReasons()
 {
     m_view.reasons.clear();
+    m_complaintCodes.clear();
     if (!m_current) return;
     const bool low = m_current->score <= 2;
     // The roster's lists (imported, or delivered by the central office) replace the configuration's.
@@ -114,7 +116,11 @@ void CitizenFlow::refreshReasons()
     }
     const auto& list = !fromRoster.empty() ? fromRoster : (low ? m_ctx.settings.reasonsLow : m_ctx.settings.reasonsHigh);
     const bool en = m_ctx.shared.lang == config::Lang::En;
-    for (const config::Reason& r : list) m_view.reasons.push_back({r.code, en ? r.labelEn : r.labelId});
+    for (const config::Reason& r : list) {
+        m_view.reasons.push_back({r.code, en ? r.labelEn : r.labelId});
+        // A complaint only after a low score, whatever a high list says.
+        if (low && r.complaint) m_complaintCodes.push_back(r.code);
+    }
 }
 
 void CitizenFlow::chooseReason(const std::string& code)
@@ -124,6 +130,7 @@ void CitizenFlow::chooseReason(const std::string& code)
     if (known == m_view.reasons.end()) return;
     store::RatingUpdate u{m_current->id, store::RatingUpdate::Field::Reasons, nlohmann::json::array({code}).dump(), config::langCode(m_ctx.shared.lang)};
     (void)m_writes.write(u); // a failure is queued and retried; the citizen goes on either way
+    m_complaint = std::find(m_complaintCodes.begin(), m_complaintCodes.end(), code) != m_complaintCodes.end();
     m_ctx.router.show(ScreenId::Comment);
 }
 
@@ -162,6 +169,7 @@ void CitizenFlow::leave()
 {
     saveDraft(); // a citizen who walks away or is interrupted loses nothing typed
     m_current.reset();
+    m_complaint = false;
     clearDraft();
 }
 
@@ -173,6 +181,7 @@ void CitizenFlow::reset()
     m_view.thanksForSurvey = false;
     m_view.keyboardDigits = false;
     m_view.reasons.clear();
+    clearComplaint();
 }
 
 void CitizenFlow::finish()
@@ -180,14 +189,31 @@ void CitizenFlow::finish()
     m_view.thanksForSurvey = false;
     m_view.surveyOffered = true;
     m_view.phoneUrl = m_lastRated && m_phoneLink ? m_phoneLink(*m_lastRated) : std::string();
+    clearComplaint();
+    if (m_complaint && m_current && !m_ctx.settings.laporUrl.empty()) {
+        // The complaint channel takes the place of the questionnaire's code: one code to scan, and
+        // the reference ties the complaint to this rating at the central office.
+        m_view.complaintUrl = m_ctx.settings.laporUrl;
+        m_view.complaintRef = complaint::referenceFor(m_current->id);
+        m_view.phoneUrl.clear();
+        spdlog::info("rating {}: complaint hand-off shown, reference {}", m_current->id, m_view.complaintRef);
+    }
+    m_complaint = false;
     m_lastRated.reset();
     m_current.reset();
     clearDraft();
     m_ctx.router.show(ScreenId::Thanks);
 }
 
+void CitizenFlow::clearComplaint()
+{
+    m_view.complaintUrl.clear();
+    m_view.complaintRef.clear();
+}
+
 void CitizenFlow::thankForSurvey()
 {
+    clearComplaint();
     m_view.thanksForSurvey = true;
     m_view.phoneUrl.clear(); // the questionnaire is answered already
     m_view.surveyOffered = false; // no second questionnaire offered to the same citizen

@@ -4,6 +4,8 @@
 // Every step after the tap can be skipped; the follow-up and the comment update the committed rating
 // in their own transactions (through the write queue, which retries what the disk refused); the
 // router's idle timeout returns any step to the attract screen. Its slice is CitizenView.
+// After a low score and a reason marked as a complaint, the thanks offers SP4N-LAPOR! with the rating's
+// reference code (docs/complaints.md); nothing before the reason differs between faces.
 
 #include "flow.hpp"
 #include "write_queue.hpp"
@@ -13,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skm::ui {
 
@@ -55,6 +58,7 @@ private:
     void saveDraft();
     void clearDraft();
     void finish(); // the flow is complete: thanks
+    void clearComplaint();
 
     FlowContext m_ctx;
     CitizenView& m_view;
@@ -67,6 +71,8 @@ private:
     std::optional<int64_t> m_lastPress; // monotonic ms of the previous face press
     PhoneLinkMaker m_phoneLink;
     std::optional<PhoneLinkFor> m_lastRated; // the last counted rating, for its thanks screen's link
+    std::vector<std::string> m_complaintCodes; // the chips on screen that are complaints (never in the view: the chips look alike)
+    bool m_complaint = false;                   // the current rating's reason is one of them: its thanks offers SP4N-LAPOR!
 };
 
 } // namespace skm::ui

@@ -24,6 +24,7 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
     s.counter = c.counter;
     s.thanksMs = c.thanksSeconds * 1000LL;
     s.qrThanksMs = std::max<int64_t>(s.thanksMs, c.phoneQrSeconds * 1000LL);
+    s.complaintThanksMs = std::max<int64_t>(s.thanksMs, c.complaintQrSeconds * 1000LL);
     s.noticeMs = c.errorSeconds * 1000LL;
     s.idleMs = c.idleSeconds * 1000LL;
     s.followupIdleMs = c.followupIdleSeconds * 1000LL;
@@ -33,6 +34,7 @@ UiSettings UiSettings::from(const config::KioskConfig& c)
     s.commentMax = c.commentMaxChars;
     s.reasonsLow = c.reasonsLow;
     s.reasonsHigh = c.reasonsHigh;
+    s.laporUrl = c.complaintEnabled ? c.laporUrl : std::string();
     s.adminPinHash = c.adminPinHash;
     s.exportDir = c.exportDir;
     s.version = SKM_VERSION;
@@ -72,7 +74,11 @@ void Controller::show(ScreenId id)
     if (changed) current().onLeave();
     m_state.screen = id;
     switch (id) {
-    case ScreenId::Thanks: m_screenDeadline = m_clock.monoMs() + (m_state.citizen.phoneUrl.empty() ? m_settings.thanksMs : m_settings.qrThanksMs); break;
+    case ScreenId::Thanks: {
+        const CitizenView& v = m_state.citizen;
+        m_screenDeadline = m_clock.monoMs() + (!v.complaintUrl.empty() ? m_settings.complaintThanksMs : v.phoneUrl.empty() ? m_settings.thanksMs : m_settings.qrThanksMs);
+        break;
+    }
     case ScreenId::Notice: m_screenDeadline = m_clock.monoMs() + m_settings.noticeMs; break;
     default: m_screenDeadline = kNever; break;
     }

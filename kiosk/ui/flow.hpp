@@ -22,6 +22,7 @@ struct UiSettings {
     std::string counter;
     int64_t thanksMs = 4000;
     int64_t qrThanksMs = 15000;        // the thanks screen while it shows the phone questionnaire's QR code
+    int64_t complaintThanksMs = 30000; // the thanks screen while it shows the complaint hand-off (SP4N-LAPOR!)
     int64_t noticeMs = 8000;
     int64_t idleMs = 30000;            // an English attract screen returns to Indonesian; officer screens: twice this
     int64_t followupIdleMs = 15000;    // the follow-up and the comment keyboard return to the attract screen
@@ -33,6 +34,7 @@ struct UiSettings {
     int commentMax = 200;
     std::vector<config::Reason> reasonsLow;  // after scores 1-2
     std::vector<config::Reason> reasonsHigh; // after scores 3-4
+    std::string laporUrl;      // the complaint hand-off's QR code after a complaint reason; "": none ([complaint] enabled = false)
     std::string adminPinHash;  // Argon2id of the technician's PIN; empty: no admin screen
     std::string exportDir;     // "export to USB"
     std::string version;       // shown on the admin screen

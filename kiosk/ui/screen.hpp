@@ -57,6 +57,11 @@ struct CitizenView {
     bool surveyOffered = true;       // Attract, Thanks: the "Isi survei lengkap" button is shown
     bool thanksForSurvey = false;    // Thanks: after a whole questionnaire
     std::string phoneUrl;            // Thanks: the one-time link to the questionnaire on the phone, drawn as a QR code ("": none)
+    // Thanks, after a low score and a reason marked as a complaint: the complaint channel's address
+    // (SP4N-LAPOR!) drawn as a QR code in place of phoneUrl's, and the rating's reference code
+    // (core/complaint_ref.hpp). Both "" otherwise: nothing else on any screen depends on the face.
+    std::string complaintUrl;
+    std::string complaintRef;
 };
 
 // The survey flow's slice (survey_flow.hpp): the current question, in the snapshot's language.

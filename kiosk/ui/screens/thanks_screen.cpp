@@ -1,4 +1,6 @@
-// "Terima kasih": shown only after the rating is on disk, the same for every face.
+// "Terima kasih": shown only after the rating is on disk, the same for every face. After a complaint
+// reason (which the citizen chose on their own step) the code it shows is SP4N-LAPOR!'s, with the
+// rating's reference code under it, instead of the phone questionnaire's (docs/complaints.md).
 
 #include "common.hpp"
 
@@ -25,8 +27,10 @@ public:
         // With the phone questionnaire's QR code the thanks moves to the left half and the code takes
         // the right (on a portrait panel: the code below). The code carries a link, not the face: the
         // screen still tells nobody nearby which face was chosen.
-        if (s.citizen.phoneUrl != m_qrText) {
-            m_qrText = s.citizen.phoneUrl;
+        const bool complaint = !s.citizen.complaintUrl.empty();
+        const std::string& qrText = complaint ? s.citizen.complaintUrl : s.citizen.phoneUrl;
+        if (qrText != m_qrText) {
+            m_qrText = qrText;
             m_qr = makeQrCode(m_qrText);
         }
         const bool portrait = display.y > display.x;
@@ -37,7 +41,12 @@ public:
         const char* detailKey = s.citizen.thanksForSurvey ? "thanks.survey_detail" : "thanks.detail";
         const float columnW = portrait ? display.x * 0.8f : display.x * 0.34f;
         const float gap = t.body->FontSize * 0.4f;
-        TextBlock caption = fitText(s.t("thanks.phone_qr"), columnW, {t.body}, 99);
+        const char* const captionKeys[2] = {complaint ? "thanks.complaint_qr" : "thanks.phone_qr", complaint ? "thanks.complaint_qr_short" : "thanks.phone_qr_short"};
+        TextBlock caption = fitText(s.t(captionKeys[0]), columnW, {t.body}, 99);
+        // The reference code in bold on a line of its own where it fits (the code itself never wraps).
+        const TextBlock ref = complaint ? fitText(s.catalog->format(s.lang, "thanks.complaint_ref", {{"code", s.citizen.complaintRef}}), columnW, {t.title, t.body}, 1)
+                                        : TextBlock{};
+        const float refRoom = complaint ? gap * 0.5f + ref.height() : 0.0f;
         const float total = static_cast<float>(m_qr.modules + 8);
         float qrTop = m, side = 0;
         if (m_qr.modules > 0) {
@@ -47,9 +56,9 @@ public:
                 qrTop = display.y * 0.18f + r + t.huge->FontSize * 0.4f + title.height() + t.body->FontSize * 0.5f + detail.height() + t.body->FontSize;
             }
             // (At three pixels a module, or on a short panel at two with the caption's short form.)
-            for (const char* key : {"thanks.phone_qr", "thanks.phone_qr_short"}) {
+            for (const char* key : captionKeys) {
                 caption = fitText(s.t(key), columnW, {t.body}, 99);
-                const float room = std::min(columnW, footer.top - m - qrTop - gap - caption.height());
+                const float room = std::min(columnW, footer.top - m - qrTop - gap - caption.height() - refRoom);
                 side = room >= 2 * total ? std::floor(room / total) * total : 0.0f;
                 if (side >= 3 * total) break;
             }
@@ -71,6 +80,7 @@ public:
             const float qx = portrait ? display.x * 0.5f : display.x * 0.78f;
             drawQrCode(dl, m_qr, ImVec2(std::round(qx - side * 0.5f), qrTop), side);
             drawLines(dl, caption, ImVec2(qx, qrTop + side + gap), Align::Center, t.text);
+            if (complaint) drawLines(dl, ref, ImVec2(qx, qrTop + side + gap + caption.height() + gap * 0.5f), Align::Center, t.text);
         }
         Intent intent = Intent::none();
         if (s.citizen.surveyOffered && touchButton("survey.start", footer.survey, s.t("survey.start").c_str(), t.label, secondaryButton(t))) {
