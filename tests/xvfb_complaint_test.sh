@@ -57,7 +57,9 @@ id=$(kd_sql "SELECT id FROM ratings ORDER BY seq DESC LIMIT 1")
 [ "$(kd_sql "SELECT score || ' ' || reasons FROM ratings WHERE id = '$id'")" = '1 ["pungutan"]' ] || kd_fail "rating $id is not 1 with pungutan"
 ref=$("$bin/skm-kiosk" complaint-ref "$id")
 [[ $ref =~ ^SKM-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$ ]] || kd_fail "complaint-ref printed '$ref'"
-texts | grep -qxF "Kode referensi: $ref" || kd_fail "no 'Kode referensi: $ref' on the thanks screen; drawn: $(texts | tr '\n' '|')"
+# "Kode referensi: CODE" on one line, or wrapped before the code (never inside it).
+texts | grep -qxF -e "Kode referensi: $ref" -e "$ref" || kd_fail "no reference $ref on the thanks screen; drawn: $(texts | tr '\n' '|')"
+texts | grep -qF "Kode referensi:" || kd_fail "no 'Kode referensi:' on the thanks screen"
 texts | grep -qF "SP4N-LAPOR!" || kd_fail "no SP4N-LAPOR! caption on the thanks screen; drawn: $(texts | tr '\n' '|')"
 grep -qF "complaint hand-off shown, reference $ref" "$KD_WORK/kiosk.log" || kd_fail "the log does not name the reference $ref"
 echo "ok: the LAPOR! code read back, reference $ref for rating $id"
