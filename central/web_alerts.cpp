@@ -91,6 +91,10 @@ std::string alertPage(html::Lang lang, const User& user, const alerts::Alert& a,
     if (a.detail.is_object() && a.detail.contains("comment") && a.detail["comment"].is_string() && !a.detail["comment"].get<std::string>().empty()) {
         b << "<p>" << (en ? "Citizen's comment: " : "Komentar warga: ") << html::escape(a.detail["comment"].get<std::string>()) << "</p>";
     }
+    if (a.detail.is_object() && a.detail.contains("complaint_ref") && a.detail["complaint_ref"].is_string()) {
+        b << "<p>" << (en ? "Reference if the citizen files with SP4N-LAPOR!: " : "Kode referensi bila warga melapor ke SP4N-LAPOR!: ") << "<strong>"
+          << html::escape(a.detail["complaint_ref"].get<std::string>()) << "</strong></p>";
+    }
     b << "</section>";
     if (a.status != "ditutup") {
         b << "<section class=\"noprint\"><h2>" << (en ? "Follow up" : "Tindak lanjut") << "</h2>";

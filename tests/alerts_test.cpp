@@ -14,6 +14,7 @@
 #include <central/alerts/alerts.hpp>
 #include <central/alerts/delivery.hpp>
 #include <central/store/central_store.hpp>
+#include <core/complaint_ref.hpp>
 #include <core/config_error.hpp>
 
 #include <catch2/catch.hpp>
@@ -190,8 +191,8 @@ TEST_CASE("a reason alert goes to the integrity contacts once per rating, and si
     const int64_t t0 = local(2026, 12, 7, 9);
     (void)scan(*db, config, officers, t0);
     Device k{"kiosk-04"};
-    (void)store.ingest("kiosk-04", upload("kiosk-04", nlohmann::json::array({k.rating(t0 + kMin, 1, false, R"(["lama", "pungutan"])"),
-                                                                            k.rating(t0 + 2 * kMin, 2, false, R"(["lama"])")})),
+    const nlohmann::json fee = k.rating(t0 + kMin, 1, false, R"(["lama", "pungutan"])");
+    (void)store.ingest("kiosk-04", upload("kiosk-04", nlohmann::json::array({fee, k.rating(t0 + 2 * kMin, 2, false, R"(["lama"])")})),
                        t0 + 3 * kMin);
     CHECK(scan(*db, config, officers, t0 + 3 * kMin).raised == 1);
     CHECK(scan(*db, config, officers, t0 + 4 * kMin).raised == 0); // read again within the margin: not raised again
@@ -199,6 +200,9 @@ TEST_CASE("a reason alert goes to the integrity contacts once per rating, and si
     REQUIRE(alerts.size() == 1);
     CHECK(alerts[0].rule == "reason");
     CHECK_THAT(alerts[0].title, Catch::StartsWith("Ada pungutan tidak resmi"));
+    // The reference the kiosk showed beside SP4N-LAPOR!'s QR code, for the integrity contact to match a report with.
+    CHECK(alerts[0].detail["complaint_ref"] == complaint::referenceFor(fee["id"].get<std::string>()));
+    CHECK_THAT(compose(alerts[0], config).text, Catch::Contains("SP4N-LAPOR!: " + complaint::referenceFor(fee["id"].get<std::string>())));
     const auto to = alertDeliveries(*db, alerts[0].id);
     REQUIRE(to.size() == 2);
     CHECK(to[0].target == "inspektorat@kota.example"); // not the office's list

@@ -1,6 +1,7 @@
 #include "alerts.hpp"
 
 #include <central/reports/period.hpp>
+#include <core/complaint_ref.hpp>
 #include <core/phone_link.hpp>
 #include <core/text_controls.hpp>
 #include <core/uuid.hpp>
@@ -125,7 +126,8 @@ void reasonRule(sql::Connection& db, const AlertConfig& config, const std::map<s
         a.title = reasonLabel(code) + ": penilaian di " + counterName(s.deviceId, s.counter) +
                   (s.nip.empty() ? std::string(", tanpa petugas") : ", petugas " + (officer.empty() ? s.nip : officer + " (" + s.nip + ")"));
         a.detail = {{"rating_id", s.id}, {"reason", code}, {"score", s.score}, {"at_ms", s.createdMs}, {"officer_nip", s.nip}, {"officer_name", officer},
-                    {"service", s.service}, {"case_id", s.caseId}, {"comment", s.comment}};
+                    {"service", s.service}, {"case_id", s.caseId}, {"comment", s.comment},
+                    {"complaint_ref", complaint::referenceFor(s.id)}}; // the code the kiosk showed, if it offered SP4N-LAPOR!
         a.lastBreachMs = s.createdMs;
         out.raised += raise(db, config, a, true, nowMs) ? 1 : 0;
         return;

@@ -111,6 +111,9 @@ std::string fieldsText(const Alert& a, bool chat)
         if (!text("service").empty()) out += "Layanan / Service: " + text("service") + "\n";
         if (!text("comment").empty()) out += "Komentar warga / Citizen's comment: " + (chat ? chatSafe(text("comment")) : text("comment")) + "\n";
         out += "Penilaian / Rating: " + text("rating_id") + "\n";
+        if (!text("complaint_ref").empty()) {
+            out += "Kode referensi bila warga melapor ke SP4N-LAPOR! / Reference if the citizen files with SP4N-LAPOR!: " + text("complaint_ref") + "\n";
+        }
     } else if (a.rule == "silent") {
         out += "Terakhir terhubung / Last heard from: " + localTime(num("last_seen_ms")) + "\n";
     } else if (a.rule == "chain") {
