@@ -13,7 +13,11 @@ int runComplaintRef(CentralStore& store, const std::string& dataDir, const std::
 {
     const auto code = complaint::normalizeReference(typed);
     if (!code) {
-        std::cerr << "skm-central: '" << typed << "' is not a reference code (SKM- and eight characters of 0-9 and A-Z without I, L, O, U, e.g. SKM-7K3Q-9XM2)\n";
+        // What was typed, shown safely: at most 40 bytes, control bytes as '?' (it may be anything).
+        std::string shown = typed.substr(0, 40);
+        for (char& c : shown) c = (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+        if (typed.size() > 40) shown += "...";
+        std::cerr << "skm-central: '" << shown << "' is not a reference code (SKM- and eight characters of 0-9 and A-Z without I, L, O, U, e.g. SKM-7K3Q-9XM2)\n";
         return 2;
     }
     const nlohmann::json found = store.readSnapshot([&](sql::Connection& reader) { return findComplaintRatings(reader, *code, publishedOfficers(dataDir)); });

@@ -336,8 +336,8 @@ int main(int argc, char** argv)
         }
         if (*serveCmd) {
             std::smatch m;
-            if (!std::regex_match(listen, m, std::regex(R"(([^:]+):(\d{1,5}))"))) {
-                std::cerr << "skm-central: --listen takes HOST:PORT (got '" << listen << "')\n";
+            if (listen.size() > 300 || !std::regex_match(listen, m, std::regex(R"(([^:]+):(\d{1,5}))"))) { // (bounded first: std::regex recurses per character)
+                std::cerr << "skm-central: --listen takes HOST:PORT (got '" << listen.substr(0, 300) << "')\n";
                 return 2;
             }
             skm::central::ServeOptions o;
@@ -358,8 +358,8 @@ int main(int argc, char** argv)
             return skm::central::serve(store, o);
         }
         if (*deviceAdd) {
-            if (!std::regex_match(url, std::regex(R"(https?://[^\s/]+(:\d+)?/?)"))) {
-                std::cerr << "skm-central: --url takes http://HOST:PORT or https://HOST:PORT (got '" << url << "')\n";
+            if (url.size() > 2048 || !std::regex_match(url, std::regex(R"(https?://[^\s/]+(:\d+)?/?)"))) {
+                std::cerr << "skm-central: --url takes http://HOST:PORT or https://HOST:PORT (got '" << url.substr(0, 300) << "')\n";
                 return 2;
             }
             const std::string secret = skm::protocol::newSecret();

@@ -53,9 +53,9 @@ Poster makePoster(CentralStore& store, const std::filesystem::path& dataDir, con
     }
     if (r.days < 1 || r.days > 3650) throw PosterError("--days takes 1 to 3650");
     std::smatch m;
-    if (!std::regex_match(r.baseUrl, m, std::regex(R"(https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(\d{1,5}))?/?)")) ||
+    if (r.baseUrl.size() > 2048 || !std::regex_match(r.baseUrl, m, std::regex(R"(https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(\d{1,5}))?/?)")) ||
         (m[3].matched && std::stoi(m[3]) > 65535)) {
-        throw PosterError("--url takes the central office as phones reach it, http://HOST:PORT or https://HOST (got '" + r.baseUrl + "')");
+        throw PosterError("--url takes the central office as phones reach it, http://HOST:PORT or https://HOST (got '" + r.baseUrl.substr(0, 300) + "')");
     }
     Poster p;
     // The unit and the service as the published roster knows them: a typo would print a poster whose

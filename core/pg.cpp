@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <vector>
 
 namespace skm::pg {
@@ -32,15 +31,53 @@ namespace {
 // in "--database=postgresql://..." or a libpq message), and every password=PASSWORD parameter. As
 // libpq reads a URL, the password runs from the first ':' after "://" to the first '@', unless a '/'
 // comes first: '?', '#', ':' and spaces are part of it.
+// Scanned by hand, not with std::regex: libstdc++'s matcher recurses once a character, and every
+// argument of skm-central passes through here (a 50 KB argument overflowed the stack).
 std::vector<std::pair<size_t, size_t>> passwordSpans(const std::string& text)
 {
-    static const std::regex userinfo(R"((?:^|[=\s])[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\s]*:([^@/]*)@)");
-    static const std::regex param(R"((?:[?&\s]|^)password\s*=\s*('[^']*'|[^&\s]*))", std::regex::icase);
+    const size_t n = text.size();
+    const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
     std::vector<std::pair<size_t, size_t>> spans;
-    for (const std::regex* re : {&userinfo, &param}) {
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), *re); it != std::sregex_iterator(); ++it) {
-            spans.emplace_back(static_cast<size_t>((*it).position(1)), static_cast<size_t>((*it).length(1)));
+    // The next '@' or '/' at or after each position (n: none), so that each candidate costs no rescan.
+    std::vector<size_t> nextStop(n + 1, n);
+    for (size_t i = n; i-- > 0;) nextStop[i] = (text[i] == '@' || text[i] == '/') ? i : nextStop[i + 1];
+    // SCHEME://USER:PASSWORD@ at the start, or after '=' or a space.
+    for (size_t s = 0, resume = 0; s < n; ++s) {
+        if (s < resume || !(s == 0 || text[s - 1] == '=' || space(text[s - 1]))) continue;
+        size_t i = s;
+        if (!std::isalpha(static_cast<unsigned char>(text[i]))) continue;
+        while (i < n && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '+' || text[i] == '.' || text[i] == '-')) ++i;
+        if (text.compare(i, 3, "://") != 0) continue;
+        i += 3;
+        while (i < n && text[i] != ':' && text[i] != '@' && text[i] != '/' && !space(text[i])) ++i;
+        if (i >= n || text[i] != ':') continue;
+        const size_t from = ++i;
+        const size_t stop = nextStop[from];
+        if (stop >= n || text[stop] != '@') continue;
+        spans.emplace_back(from, stop - from);
+        resume = stop + 1;
+    }
+    // password=VALUE (or 'VALUE') at the start, or after '?', '&' or a space; any case.
+    static const std::string kWord = "password";
+    for (size_t s = 0, resume = 0; s + kWord.size() <= n; ++s) {
+        if (s < resume || !(s == 0 || text[s - 1] == '?' || text[s - 1] == '&' || space(text[s - 1]))) continue;
+        bool word = true;
+        for (size_t k = 0; k < kWord.size() && word; ++k) word = std::tolower(static_cast<unsigned char>(text[s + k])) == kWord[k];
+        if (!word) continue;
+        size_t i = s + kWord.size();
+        while (i < n && space(text[i])) ++i;
+        if (i >= n || text[i] != '=') continue;
+        ++i;
+        while (i < n && space(text[i])) ++i;
+        const size_t from = i;
+        const size_t quote = (i < n && text[i] == '\'') ? text.find('\'', i + 1) : std::string::npos;
+        if (quote != std::string::npos) {
+            i = quote + 1;
+        } else {
+            while (i < n && text[i] != '&' && !space(text[i])) ++i;
         }
+        spans.emplace_back(from, i - from);
+        resume = i;
     }
     std::sort(spans.begin(), spans.end());
     return spans;

@@ -44,7 +44,7 @@ Provisioning readProvisioning(const fs::path& file)
     p.centralUrl = j.value("central_url", "");
     p.deviceId = j.value("device_id", "");
     p.secret = j.value("secret", "");
-    if (!std::regex_match(p.centralUrl, std::regex(R"(https?://[^\s/]+/?)"))) throw bad("central_url must be http(s)://HOST[:PORT]");
+    if (p.centralUrl.size() > 2048 || !std::regex_match(p.centralUrl, std::regex(R"(https?://[^\s/]+/?)"))) throw bad("central_url must be http(s)://HOST[:PORT]");
     if (p.deviceId.empty() || p.deviceId.size() > 64) throw bad("device_id must be 1-64 characters");
     if (!std::regex_match(p.secret, std::regex("[0-9a-f]{64}"))) throw bad("secret must be 64 hex digits");
     if (p.centralUrl.back() == '/') p.centralUrl.pop_back();

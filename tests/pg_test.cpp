@@ -158,6 +158,29 @@ TEST_CASE("PostgreSQL: a database URL's password never appears in a message", "[
     }
 }
 
+TEST_CASE("a long argument or message is redacted without running out of stack, and skm-central says what is wrong with it", "[security][cli]")
+{
+    // std::regex recursed once a character: a 50 KB argument (every argument is masked) crashed skm-central.
+    const std::string many(1'000'000, 'A');
+    CHECK(pg::redactUrl(many) == many);
+    CHECK(pg::redactUrl("x=postgresql://skm:" + many + "@db/skm") == "x=postgresql://skm:***@db/skm");
+    CHECK(pg::redactUrl("password=" + many + " dbname=skm") == "password=*** dbname=skm");
+    std::string repeated;
+    for (int i = 0; i < 20'000; ++i) repeated += "=a://b:";
+    CHECK(pg::redactUrl(repeated) == repeated); // no '@': nothing to hide, and no rescan per candidate
+    CHECK(pg::redactUrl("PASSWORD = 'a b' &password=c") == "PASSWORD = *** &password=***");
+    test::TempDir dir;
+    { central::CentralStore made(central::StoreLocation{dir / "c", "", ""}); }
+    const std::string bin = (test::binDir() / "skm-central").string();
+    const auto r = test::run({bin, "complaint-ref", std::string(60'000, 'A') + "\x1b[2J", "--data-dir", (dir / "c").string()});
+    CHECK(r.exitCode == 2);
+    CHECK_THAT(r.err, Catch::Contains("is not a reference code") && !Catch::Contains("\x1b"));
+    CHECK(r.err.size() < 400);
+    const auto listen = test::run({bin, "serve", "--listen", std::string(60'000, 'h') + ":1", "--data-dir", (dir / "c").string()});
+    CHECK(listen.exitCode == 2);
+    CHECK_THAT(listen.err, Catch::Contains("--listen takes HOST:PORT"));
+}
+
 TEST_CASE("skm-central takes its database from --database or the config file, refuses what is not a PostgreSQL URL, and never prints a password",
           "[postgres][cli]")
 {
