@@ -392,6 +392,41 @@ TEST_CASE("a delivery is retried after the receiver was down, and survives a res
     CHECK(db->queryInt("SELECT count(*) FROM alert_events WHERE action = 'delivered'") == 2);
 }
 
+TEST_CASE("a webhook that hangs holds up neither the rules nor the e-mails, and a stop leaves its delivery pending, not failed", "[alerts][delivery]")
+{
+    test::TempDir dir;
+    test::TestPki pki(dir / "pki");
+    const int smtpPort = test::freePort(), webhookPort = test::freePort();
+    const std::string config = centralToml(dir.path(), smtpPort, webhookPort, pki.path("ca.pem"));
+    Sink smtp("smtp_sink.py", smtpPort, dir / "mail", {"--cert", pki.path("server.pem"), "--key", pki.path("server.key")});
+    Sink hook("webhook_sink.py", webhookPort, dir / "hooks", {"--hang"});
+    const auto closed = [&] { return std::filesystem::exists(dir / "hooks-closed") && !std::filesystem::is_empty(dir / "hooks-closed"); };
+    std::unique_ptr<sql::Connection> db;
+    {
+        test::Central central(dir / "central", {"--config", config});
+        test::Kiosk kiosk(dir / "kiosk", central.addDevice("kiosk-09"));
+        const auto fee = [&] {
+            auto p = kiosk.st->stamp(1);
+            REQUIRE(kiosk.st->commit(p).ok);
+            REQUIRE(kiosk.st->update({p.id, store::RatingUpdate::Field::Reasons, R"(["pungutan"])", "id"}).ok);
+            REQUIRE(kiosk.sync().ok());
+        };
+        fee();
+        REQUIRE(within(30, [&] { return smtp.received().size() == 1 && hook.received().size() == 1; })); // the webhook now hangs
+        // A second fee while the webhook still hangs: raised, and its e-mail sent, with the first webhook's
+        // connection still held (one thread for the rules and the two channels waited out its 30 s timeout).
+        fee();
+        REQUIRE(within(30, [&] { return smtp.received().size() == 2; }));
+        CHECK_FALSE(closed());
+        db = central.db();
+        CHECK(db->queryInt("SELECT count(*) FROM alerts WHERE rule = 'reason'") == 2);
+    } // SIGTERM while the webhook hangs: the send is cut short
+    CHECK(within(10, closed));
+    // Neither webhook delivery counted as an attempt, neither left claimed: a restart sends both at once.
+    CHECK(db->queryInt("SELECT count(*) FROM alert_deliveries WHERE channel = 'webhook' AND status = 'pending' AND attempts = 0 AND lease_until_ms = 0") == 2);
+    CHECK(db->queryInt("SELECT count(*) FROM alert_events WHERE action = 'delivery_failed'") == 0);
+}
+
 TEST_CASE("an SMTP relay whose certificate the office's CA did not sign gets nothing, in plaintext or otherwise", "[alerts][delivery]")
 {
     test::TempDir dir;

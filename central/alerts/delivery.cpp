@@ -125,6 +125,17 @@ std::string fieldsText(const Alert& a, bool chat)
 
 size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
 
+// libcurl asks about once a second (and on every transfer of data): non-zero ends the transfer.
+int checkCancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; }
+
+void cancellable(CURL* c, const std::atomic<bool>* cancel)
+{
+    if (!cancel) return;
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, checkCancel);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+}
+
 struct Upload {
     const std::string& bytes;
     size_t at = 0;
@@ -139,7 +150,7 @@ size_t readUpload(char* buf, size_t size, size_t n, void* user)
     return take;
 }
 
-std::string curlEmail(const AlertConfig& config, const std::string& to, const std::string& bytes)
+std::string curlEmail(const AlertConfig& config, const std::string& to, const std::string& bytes, const std::atomic<bool>* cancel)
 {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
     if (!c) return "curl_easy_init failed";
@@ -165,12 +176,14 @@ std::string curlEmail(const AlertConfig& config, const std::string& to, const st
     curl_easy_setopt(c.get(), CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, error);
+    cancellable(c.get(), cancel);
     const CURLcode rc = curl_easy_perform(c.get());
     if (rc != CURLE_OK) return std::string(curl_easy_strerror(rc)) + (error[0] ? std::string(": ") + error : std::string());
     return "";
 }
 
-std::string curlWebhook(const AlertConfig& config, const std::string& url, const std::string& body, const std::string& alertId)
+std::string curlWebhook(const AlertConfig& config, const std::string& url, const std::string& body, const std::string& alertId,
+                        const std::atomic<bool>* cancel)
 {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
     if (!c) return "curl_easy_init failed";
@@ -201,6 +214,7 @@ std::string curlWebhook(const AlertConfig& config, const std::string& url, const
     curl_easy_setopt(c.get(), CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, error);
+    cancellable(c.get(), cancel);
     const CURLcode rc = curl_easy_perform(c.get());
     if (rc != CURLE_OK) return std::string(curl_easy_strerror(rc)) + (error[0] ? std::string(": ") + error : std::string());
     long status = 0;
@@ -265,7 +279,16 @@ std::string emailBytes(const Message& m, const std::string& from, const std::str
            oneLine(m.json.value("id", std::string())) + "\r\n\r\n" + text;
 }
 
-Transport curlTransport() { return {curlEmail, curlWebhook}; }
+Transport curlTransport(const std::atomic<bool>* cancel)
+{
+    Transport t;
+    t.email = [cancel](const AlertConfig& c, const std::string& to, const std::string& bytes) { return curlEmail(c, to, bytes, cancel); };
+    t.webhook = [cancel](const AlertConfig& c, const std::string& url, const std::string& body, const std::string& id) {
+        return curlWebhook(c, url, body, id, cancel);
+    };
+    t.cancel = cancel;
+    return t;
+}
 
 int64_t retryDelayMs(const AlertConfig& config, int64_t attempts)
 {
@@ -275,8 +298,9 @@ int64_t retryDelayMs(const AlertConfig& config, int64_t attempts)
 }
 
 DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, const std::function<int64_t()>& now, int max,
-                        int64_t budgetMs)
+                        int64_t budgetMs, const std::string& channel)
 {
+    const auto stopping = [&] { return transport.cancel && transport.cancel->load(); };
     const int64_t passStart = now();
     DeliveryPass out;
     struct Due {
@@ -286,13 +310,15 @@ DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Tr
     std::vector<Due> due;
     // New alerts before retries of old failures; a target that fails in this pass is not tried again in it
     // (a relay that hangs costs one timeout a pass, and the other channels go on).
-    db.each("SELECT id, alert_id, channel, target, attempts FROM alert_deliveries WHERE status = 'pending' AND next_attempt_ms <= $1 AND lease_until_ms <= $1 "
-            "ORDER BY CASE WHEN attempts = 0 THEN 0 ELSE 1 END, next_attempt_ms LIMIT $2",
-            {passStart, static_cast<int64_t>(max)}, [&](const sql::Row& r) { due.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4)}); });
+    db.each(std::string("SELECT id, alert_id, channel, target, attempts FROM alert_deliveries WHERE status = 'pending' AND next_attempt_ms <= $1 "
+                        "AND lease_until_ms <= $1 ") +
+                (channel.empty() ? "AND CAST($3 AS TEXT) = '' " : "AND channel = $3 ") + "ORDER BY CASE WHEN attempts = 0 THEN 0 ELSE 1 END, next_attempt_ms LIMIT $2",
+            {passStart, static_cast<int64_t>(max), channel}, [&](const sql::Row& r) { due.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4)}); });
     std::set<std::string> failing;
     // An e-mail goes through the office's one relay whatever its recipient; a webhook to its own address.
     const auto route = [](const Due& d) { return d.channel == "email" ? d.channel : d.channel + " " + d.target; };
     for (const Due& d : due) {
+        if (stopping()) break;
         if (failing.count(route(d))) continue;
         const int64_t nowMs = now();
         if (nowMs - passStart > budgetMs) break; // the rules' next pass is not held up for long
@@ -318,6 +344,12 @@ DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Tr
             } catch (const std::exception& e) {
                 error = e.what();
             }
+        }
+        if (!error.empty() && stopping()) {
+            // Cut short by the stop: not an attempt; pending for the next start (or another replica) at once.
+            db.query("UPDATE alert_deliveries SET lease_until_ms = 0 WHERE id = $1", {d.id});
+            spdlog::info("alert {}: {} to {} left pending (stopping)", d.alertId, d.channel, targetName(d.channel, d.target));
+            break;
         }
         const int64_t doneMs = now();
         sql::Transaction tx(db);

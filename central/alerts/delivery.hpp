@@ -12,6 +12,7 @@
 
 #include <core/sql.hpp>
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -32,18 +33,22 @@ struct Message {
 struct Transport {
     std::function<std::string(const AlertConfig&, const std::string& to, const std::string& bytes)> email;
     std::function<std::string(const AlertConfig&, const std::string& url, const std::string& body, const std::string& alertId)> webhook;
+    // Set when skm-central stops: a send in progress is cut short (within about a second) and left pending.
+    const std::atomic<bool>* cancel = nullptr;
 };
-// libcurl's.
-[[nodiscard]] Transport curlTransport();
+// libcurl's; a send ends within about a second of `cancel` being set.
+[[nodiscard]] Transport curlTransport(const std::atomic<bool>* cancel = nullptr);
 
 struct DeliveryPass {
     int delivered = 0, failed = 0;
 };
-// Sends the deliveries due now (at most `max`, for at most `budgetMs`): those of new alerts first, the
-// retries after; a target that fails is not tried again in the same pass; each is claimed, sent and
-// marked at the clock's time then. Throws sql::Error on a storage failure only.
+// Sends the deliveries due now of `channel` ("email", "webhook"; "" both), at most `max`, for at most
+// `budgetMs`: those never tried first, the retries after; once the relay (e-mail) or a webhook's address
+// fails, the rest for it wait for the next pass; each is claimed, sent and marked at the clock's time
+// then. A send cut short by transport.cancel is left pending, its attempt not counted. Throws
+// sql::Error on a storage failure only.
 DeliveryPass deliverDue(sql::Connection& db, const AlertConfig& config, const Transport& transport, const std::function<int64_t()>& now, int max = 50,
-                        int64_t budgetMs = 20'000);
+                        int64_t budgetMs = 20'000, const std::string& channel = "");
 // The delay before attempt number `attempts` + 1 (after `attempts` failures).
 [[nodiscard]] int64_t retryDelayMs(const AlertConfig& config, int64_t attempts);
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A real webhook receiver for the alert tests: an HTTP server on 127.0.0.1:PORT that writes each
 POST it receives to DIR/NNNNNN.json as {"path", "headers", "body"} and answers 200 (or STATUS, to
-stand for a receiver that refuses). Prints "listening PORT" once it accepts connections.
+stand for a receiver that refuses). Prints "listening PORT" once it accepts connections. With --hang
+it writes the POST and never answers: it holds the connection until the sender gives up, then
+writes DIR-closed/NNNNNN (a receiver that hangs, and when the sender let go of it).
 
-    webhook_sink.py --port PORT --dir DIR [--status 200]
+    webhook_sink.py --port PORT --dir DIR [--status 200] [--hang]
 """
 import argparse
 import http.server
@@ -21,6 +23,7 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--dir", required=True)
     p.add_argument("--status", type=int, default=200)
+    p.add_argument("--hang", action="store_true")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -35,6 +38,13 @@ def main():
             with open(name + ".tmp", "w") as f:
                 json.dump({"path": self.path, "headers": dict(self.headers), "body": body, "status": a.status}, f)
             os.rename(name + ".tmp", name)
+            if a.hang:
+                while self.connection.recv(1):  # until the sender closes
+                    pass
+                os.makedirs(a.dir + "-closed", exist_ok=True)
+                open(os.path.join(a.dir + "-closed", "%06d" % count), "w").close()
+                self.close_connection = True
+                return
             self.send_response(a.status)
             self.send_header("Content-Length", "2")
             self.end_headers()
