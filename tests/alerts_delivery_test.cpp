@@ -220,3 +220,38 @@ TEST_CASE("a delivery pass sends new alerts first and does not wait on a failing
     CHECK(std::count_if(order.begin(), order.end() - 1, [&](const auto& o) { return o.first == newest; }) == 2);
     CHECK(count(*db, "SELECT count(*) FROM alert_deliveries WHERE status = 'pending'") == 0);
 }
+
+TEST_CASE("what a kiosk sent reaches a chat without markup and an alert without bidirectional or line-separator characters", "[alerts][delivery]")
+{
+    const test::Engine engine = GENERATE(test::engines());
+    INFO(engine.name());
+    test::TempDir dir;
+    central::CentralStore store(central::StoreLocation{dir.path(), engine.url, ""});
+    store.addDevice("kiosk-10", protocol::newSecret(), 1);
+    auto db = store.openWriter();
+    const AlertConfig config = configWith("");
+    const int64_t t0 = local(2026, 12, 7, 9);
+    (void)scan(*db, config, {}, t0);
+    Device k{"kiosk-10", "<b>Loket</b> @here *1*"};
+    const auto stored = store.ingest("kiosk-10", upload("kiosk-10", nlohmann::json::array({k.rating(t0 + kMin, 1, false, R"(["pungutan"])", "198503302010011002",
+                                                                                                 "\u202Egnp.exe\u202C \u2028 @here")})),
+                                     t0 + 2 * kMin);
+    REQUIRE(stored.at("ratings").size() == 1);
+    INFO(stored.at("ratings")[0].reason);
+    REQUIRE(stored.at("ratings")[0].status == "stored");
+    REQUIRE(scan(*db, config, {}, t0 + 2 * kMin).raised == 1);
+    const Alert a = listAlerts(*db, {})[0];
+    const std::string comment = a.detail["comment"].get<std::string>();
+    CHECK(comment == "gnp.exe   @here"); // the overrides dropped, the separator a space
+    const Message m = compose(a, config);
+    for (const std::string& shown : {m.text, m.json["text"].get<std::string>()}) {
+        CHECK_THAT(shown, !Catch::Contains("\u202E") && !Catch::Contains("\u2028"));
+    }
+    const std::string chat = m.json["text"].get<std::string>();
+    for (const char* markup : {"@here", "<b>", "*1*"}) {
+        INFO(markup);
+        CHECK_THAT(chat, !Catch::Contains(markup));
+    }
+    CHECK_THAT(m.text, Catch::Contains("<b>Loket</b> @here *1*")); // the e-mail is plain text: as sent
+    CHECK(m.json["counter"] == "<b>Loket</b> @here *1*");            // and the machine's fields
+}

@@ -458,7 +458,14 @@ TEST_CASE("skm-central serve refuses a bad [alerts] table with the line and key"
              {"[alerts]\nunhappy_share = nan\n", "alerts.unhappy_share"},
              {"[alerts]\nsmtp_plaintext = true\n", "smtp_plaintext"},
              {"[alerts]\noffice_hours = \"08:00-16:00x\"\n", "alerts.office_hours"},
-             {"[alerts.unit.\"Dukcapil\"]\nsilent_hours = 3\n", "a kiosk has no unit"}}) {
+             {"[alerts.unit.\"Dukcapil\"]\nsilent_hours = 3\n", "a kiosk has no unit"},
+             {"[alerts]\nsmtp_url = \"smtp://10.0.0.1:25\"\n\nsmtp_plaintext = true\n", "central.toml:4: key 'alerts.smtp_plaintext'"},
+             {"[alerts]\nretry_seconds = 60\nretry_max_seconds = 30\n", "central.toml:3: key 'alerts.retry_max_seconds'"},
+             {"[alerts]\nreasons = [\"pungutan\", \"\"]\n", "is not a reason code"},
+             {"[alerts]\noffice_days = [1, 1, 2]\n", "names day 1 twice"},
+             {"[alerts]\nwebhook_url = \"http://x/ y\"\n", "holds a space"},
+             {"[alerts.unit]\nX = 5\n", "key 'alerts.unit.\"X\"': must be a table"},
+             {"[alerts.unit.\"Bidang\u202eX\"]\nunhappy_min_count = 5\n", "without control or bidirectional characters"}}) {
         INFO(text);
         std::ofstream(dir / "central.toml") << text;
         const auto bad = test::run({(test::binDir() / "skm-central").string(), "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "c").string(),

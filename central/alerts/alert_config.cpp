@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -77,9 +78,8 @@ struct Reader {
     std::string url(const toml::node& n, const std::string& key, const std::vector<std::string>& schemes) const
     {
         const std::string u = text(n, key, 500);
-        const bool ok = std::any_of(schemes.begin(), schemes.end(), [&](const std::string& s) {
-            return u.rfind(s + "://", 0) == 0 && u.size() > s.size() + 3 && u.find(' ') == std::string::npos;
-        });
+        if (u.find(' ') != std::string::npos) fail(n, key, "holds a space (write it as %20)");
+        const bool ok = std::any_of(schemes.begin(), schemes.end(), [&](const std::string& s) { return u.rfind(s + "://", 0) == 0 && u.size() > s.size() + 3; });
         if (!ok) {
             std::string names;
             for (const auto& s : schemes) names += (names.empty() ? "" : " or ") + s + "://";
@@ -121,7 +121,15 @@ bool ruleKey(const Reader& r, const std::string& key, const toml::node& n, Overr
     else if (key == "unhappy_window_minutes") o.unhappyWindowMinutes = r.integer(n, key, 1, 1440);
     else if (key == "unhappy_min_count") o.unhappyMinCount = r.integer(n, key, 1, 10000);
     else if (key == "silent_hours") o.silentHours = r.integer(n, key, 0, 168);
-    else if (key == "reasons") o.reasons = r.list(n, key, 20);
+    else if (key == "reasons") {
+        o.reasons = r.list(n, key, 20);
+        for (const std::string& code : *o.reasons) {
+            const bool ok = !code.empty() && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char ch) {
+                return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+            });
+            if (!ok) r.fail(n, key, "'" + code + "' is not a reason code (1-32 of a-z, 0-9, _ or -, as in the reason list: pungutan)");
+        }
+    }
     else if (key == "chain_break") o.chainBreak = r.boolean(n, key);
     else if (key == "email_to") o.recipients.emailTo = r.emails(n, key);
     else if (key == "integrity_to") o.recipients.integrityTo = r.emails(n, key);
@@ -223,15 +231,22 @@ AlertConfig parseAlertConfig(const std::string& text, const std::string& name)
     if (!alerts) throw ConfigError(name, lineOf(*alertsNode), "alerts", "must be a table ([alerts])");
     const Reader r{name, "alerts."};
     Override office;
+    std::map<std::string, int> keyLine; // where each office key is, for a refusal that concerns two keys
+    const auto lineOfKey = [&](const std::string& key) { return keyLine.count(key) ? keyLine[key] : lineOf(*alertsNode); };
     for (const auto& [k, n] : *alerts) {
         const std::string key(k.str());
+        keyLine[key] = lineOf(n);
         if (ruleKey(r, key, n, office)) continue;
         if (key == "office_hours") std::tie(c.officeStartMinute, c.officeEndMinute) = officeHours(r, n, key);
         else if (key == "office_days") {
             const toml::array* a = n.as_array();
             if (!a || a->empty()) r.fail(n, key, "must be a list of weekdays, 1 (Monday) to 7 (Sunday), e.g. [1, 2, 3, 4, 5]");
             c.officeDays.clear();
-            for (const toml::node& d : *a) c.officeDays.push_back(r.integer(d, key, 1, 7));
+            for (const toml::node& d : *a) {
+                const int day = r.integer(d, key, 1, 7);
+                if (std::find(c.officeDays.begin(), c.officeDays.end(), day) != c.officeDays.end()) r.fail(d, key, "names day " + std::to_string(day) + " twice");
+                c.officeDays.push_back(day);
+            }
         } else if (key == "smtp_url") c.smtpUrl = r.url(n, key, {"smtp", "smtps"});
         else if (key == "smtp_from") {
             c.smtpFrom = r.text(n, key, 254);
@@ -253,8 +268,12 @@ AlertConfig parseAlertConfig(const std::string& text, const std::string& name)
             for (const auto& [scopeName, scopeNode] : *t) {
                 const std::string scope(scopeName.str());
                 const Reader sr{name, "alerts." + key + ".\"" + scope + "\"."};
+                const Reader whole{name, "alerts." + key + ".\"" + scope + "\""};
                 const toml::table* st = scopeNode.as_table();
-                if (!st) sr.fail(scopeNode, "", "must be a table");
+                if (!st) whole.fail(scopeNode, "", "must be a table: [alerts." + key + ".\"NAME\"]");
+                if (scope.empty() || scope.size() > 120 || text::hasControl(scope)) {
+                    whole.fail(scopeNode, "", "a " + key + "'s name is 1 to 120 bytes without control or bidirectional characters");
+                }
                 Override o;
                 for (const auto& [sk, sn] : *st) {
                     if (key == "unit" && sk.str() == "silent_hours") {
@@ -273,21 +292,22 @@ AlertConfig parseAlertConfig(const std::string& text, const std::string& name)
     }
     apply(office, c.rules);
     c.recipients = office.recipients;
-    if (c.retryMaxSeconds < c.retrySeconds) throw ConfigError(name, lineOf(*alertsNode), "alerts.retry_max_seconds", "must not be less than retry_seconds");
+    if (c.retryMaxSeconds < c.retrySeconds) throw ConfigError(name, lineOfKey("retry_max_seconds"), "alerts.retry_max_seconds", "must not be less than retry_seconds");
     // E-mail needs a relay and a sender, and a relay without TLS only on this machine.
     bool anyEmail = !c.recipients.emailTo.empty() || !c.recipients.integrityTo.empty();
     for (const auto* m : {&c.units, &c.counters}) {
         for (const auto& [_, o] : *m) anyEmail = anyEmail || !o.recipients.emailTo.empty() || !o.recipients.integrityTo.empty();
     }
     if (anyEmail && (c.smtpUrl.empty() || c.smtpFrom.empty())) {
-        throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_url", "e-mail recipients need smtp_url and smtp_from (the office's relay and sender)");
+        throw ConfigError(name, keyLine.count("smtp_url") ? lineOfKey("smtp_url") : keyLine.count("email_to") ? lineOfKey("email_to") : lineOfKey("integrity_to"),
+                          "alerts.smtp_url", "e-mail recipients need smtp_url and smtp_from (the office's relay and sender)");
     }
-    if (c.smtpPlaintext && c.smtpUrl.empty()) throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_plaintext", "needs smtp_url (a relay on 127.0.0.1)");
+    if (c.smtpPlaintext && c.smtpUrl.empty()) throw ConfigError(name, lineOfKey("smtp_plaintext"), "alerts.smtp_plaintext", "needs smtp_url (a relay on 127.0.0.1)");
     if (c.smtpPlaintext && c.smtpUrl.rfind("smtps://", 0) != 0) {
         const std::string rest = c.smtpUrl.substr(7);
         const std::string host = rest.rfind("[", 0) == 0 ? rest.substr(0, rest.find(']') + 1) : rest.substr(0, rest.find_first_of(":/"));
         if (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
-            throw ConfigError(name, lineOf(*alertsNode), "alerts.smtp_plaintext", "is allowed only for a relay on this machine (127.0.0.1), not " + host);
+            throw ConfigError(name, lineOfKey("smtp_plaintext"), "alerts.smtp_plaintext", "is allowed only for a relay on this machine (127.0.0.1), not " + host);
         }
     }
     return c;

@@ -108,7 +108,7 @@ std::string fieldsText(const Alert& a, bool chat)
         out += "Alasan / Reason: " + text("reason") + "\n";
         out += "Waktu penilaian / Rated at: " + localTime(num("at_ms")) + ", nilai / score " + std::to_string(num("score")) + "\n";
         if (!text("officer_nip").empty()) out += "Petugas / Officer: " + text("officer_name") + " (NIP " + text("officer_nip") + ")\n";
-        if (!text("service").empty()) out += "Layanan / Service: " + text("service") + "\n";
+        if (!text("service").empty()) out += "Layanan / Service: " + (chat ? chatSafe(text("service")) : text("service")) + "\n";
         if (!text("comment").empty()) out += "Komentar warga / Citizen's comment: " + (chat ? chatSafe(text("comment")) : text("comment")) + "\n";
         out += "Penilaian / Rating: " + text("rating_id") + "\n";
         if (!text("complaint_ref").empty()) {
@@ -239,16 +239,20 @@ Message compose(const Alert& a, const AlertConfig& config)
     Message m;
     m.subject = oneLine("[SKM] " + std::string(ruleLabel(a.rule, false)) + ": " + a.title);
     const std::string link = config.reportUrl.empty() ? std::string() : config.reportUrl + "/report/alerts/" + a.id;
+    // The chat's text: what a kiosk sent (its counter, device name, service; the citizen's comment) in
+    // look-alike signs; the office's own words and link as they are.
     const auto body = [&](bool chat) {
-        return a.title + "\n\n" + std::string(ruleLabel(a.rule, false)) + " / " + ruleLabel(a.rule, true) + "\n" + "Kiosk / Device: " + a.deviceId +
-               (a.counter.empty() ? "" : ", loket / counter: " + a.counter) + "\n" + (a.unit.empty() ? "" : "Unit: " + a.unit + "\n") +
+        const auto sent = [&](const std::string& v) { return chat ? chatSafe(v) : v; };
+        return sent(a.title) + "\n\n" + std::string(ruleLabel(a.rule, false)) + " / " + ruleLabel(a.rule, true) + "\n" + "Kiosk / Device: " +
+               sent(a.deviceId) + (a.counter.empty() ? "" : ", loket / counter: " + sent(a.counter)) + "\n" + (a.unit.empty() ? "" : "Unit: " + sent(a.unit) + "\n") +
                "Muncul / Raised: " + localTime(a.raisedAtMs) + "\n" + fieldsText(a, chat) + "\n" +
                (link.empty() ? "Tindak lanjuti di laporan web: menu Peringatan / Follow up in the web report: Alerts\n"
                              : "Tindak lanjuti / Follow up: " + link + "\n") +
                "Peringatan / Alert: " + a.id + "\n";
     };
+    const std::string chatSubject = "[SKM] " + std::string(ruleLabel(a.rule, false)) + ": " + chatSafe(oneLine(a.title));
     m.text = body(false);
-    m.json = {{"id", a.id},          {"rule", a.rule},         {"title", a.title},   {"text", m.subject + "\n" + body(true)},
+    m.json = {{"id", a.id},          {"rule", a.rule},         {"title", a.title},   {"text", chatSubject + "\n" + body(true)},
               {"unit", a.unit},      {"device_id", a.deviceId}, {"counter", a.counter}, {"raised_at_ms", a.raisedAtMs},
               {"detail", a.detail},  {"url", link.empty() ? nlohmann::json(nullptr) : nlohmann::json(link)}};
     return m;
