@@ -24,4 +24,27 @@ bool hasControl(std::string_view s, ControlRules rules) noexcept
     return false;
 }
 
+std::string readable(std::string_view s)
+{
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+        if (const size_t n = bidiControlAt(s, i)) {
+            i += n;
+            continue;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (s.compare(i, 3, "\xE2\x80\xA8") == 0 || s.compare(i, 3, "\xE2\x80\xA9") == 0) {
+            out += ' ';
+            i += 3;
+        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            out += ' '; // a C1 control
+            i += 2;
+        } else {
+            out += (c < 0x20 || c == 0x7f) ? ' ' : s[i];
+            ++i;
+        }
+    }
+    return out;
+}
+
 } // namespace skm::text

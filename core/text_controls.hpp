@@ -6,6 +6,7 @@
 // spliced. Byte tests on UTF-8 that is already well-formed.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace skm::text {
@@ -19,5 +20,8 @@ struct ControlRules {
 [[nodiscard]] size_t bidiControlAt(std::string_view s, size_t i) noexcept;
 // Whether `s` holds a character the rules refuse.
 [[nodiscard]] bool hasControl(std::string_view s, ControlRules rules = {}) noexcept;
+// `s` as it may be shown (a citizen's comment in an alert): the bidirectional controls and marks
+// dropped, every other control, line or paragraph separator (U+2028/9) a space.
+[[nodiscard]] std::string readable(std::string_view s);
 
 } // namespace skm::text

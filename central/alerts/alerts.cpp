@@ -18,31 +18,6 @@ namespace skm::central::alerts {
 
 namespace {
 
-// A citizen's comment as the alert shows it (e-mail, chat, page): no bidirectional control (which can
-// show words reversed or spliced), and every control, line or paragraph separator a space.
-std::string readable(const std::string& s)
-{
-    std::string out;
-    for (size_t i = 0; i < s.size();) {
-        if (const size_t n = text::bidiControlAt(s, i)) {
-            i += n;
-            continue;
-        }
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (s.compare(i, 3, "\xE2\x80\xA8") == 0 || s.compare(i, 3, "\xE2\x80\xA9") == 0) {
-            out += ' ';
-            i += 3;
-        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
-            out += ' '; // a C1 control
-            i += 2;
-        } else {
-            out += (c < 0x20 || c == 0x7f) ? ' ' : s[i];
-            ++i;
-        }
-    }
-    return out;
-}
-
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kHourMs = 60 * kMinuteMs;
 constexpr int64_t kDayMs = 24 * kHourMs;
@@ -151,7 +126,7 @@ void reasonRule(sql::Connection& db, const AlertConfig& config, const std::map<s
         a.title = reasonLabel(code) + ": penilaian di " + counterName(s.deviceId, s.counter) +
                   (s.nip.empty() ? std::string(", tanpa petugas") : ", petugas " + (officer.empty() ? s.nip : officer + " (" + s.nip + ")"));
         a.detail = {{"rating_id", s.id}, {"reason", code}, {"score", s.score}, {"at_ms", s.createdMs}, {"officer_nip", s.nip}, {"officer_name", officer},
-                    {"service", s.service}, {"case_id", s.caseId}, {"comment", readable(s.comment)},
+                    {"service", s.service}, {"case_id", s.caseId}, {"comment", text::readable(s.comment)},
                     {"complaint_ref", complaint::referenceFor(s.id)}}; // the code the kiosk showed, if it offered SP4N-LAPOR!
         a.lastBreachMs = s.createdMs;
         out.raised += raise(db, config, a, true, nowMs) ? 1 : 0;
